@@ -1,0 +1,13 @@
+// Hand-written SIMD kernels for the hot format pairs. Each gives results
+// bit-identical to convert_reference.h; the rest use the scalar kernels.
+#pragma once
+
+#include "convert.h"
+
+namespace fastaudio::simd {
+
+// nullptr if there is no AVX2 kernel for this pair and channel change.
+ConvertKernel find_avx2_kernel(SampleFormat in, SampleFormat out, unsigned in_channels,
+                               unsigned out_channels);
+
+}  // namespace fastaudio::simd

@@ -1,0 +1,62 @@
+#include "audio_formats.h"
+
+namespace fastaudio {
+
+std::optional<SampleFormat> sample_format_from_gst(GstAudioFormat format) {
+  switch (format) {
+    case GST_AUDIO_FORMAT_U8: return SampleFormat::U8;
+    case GST_AUDIO_FORMAT_S8: return SampleFormat::S8;
+    case GST_AUDIO_FORMAT_S16LE: return SampleFormat::S16;
+    case GST_AUDIO_FORMAT_S24LE: return SampleFormat::S24;
+    case GST_AUDIO_FORMAT_S24_32LE: return SampleFormat::S24_32;
+    case GST_AUDIO_FORMAT_S32LE: return SampleFormat::S32;
+    case GST_AUDIO_FORMAT_F32LE: return SampleFormat::F32;
+    case GST_AUDIO_FORMAT_F64LE: return SampleFormat::F64;
+    default: return std::nullopt;
+  }
+}
+
+GstAudioFormat sample_format_to_gst(SampleFormat format) {
+  switch (format) {
+    case SampleFormat::U8: return GST_AUDIO_FORMAT_U8;
+    case SampleFormat::S8: return GST_AUDIO_FORMAT_S8;
+    case SampleFormat::S16: return GST_AUDIO_FORMAT_S16LE;
+    case SampleFormat::S24: return GST_AUDIO_FORMAT_S24LE;
+    case SampleFormat::S24_32: return GST_AUDIO_FORMAT_S24_32LE;
+    case SampleFormat::S32: return GST_AUDIO_FORMAT_S32LE;
+    case SampleFormat::F32: return GST_AUDIO_FORMAT_F32LE;
+    case SampleFormat::F64: return GST_AUDIO_FORMAT_F64LE;
+  }
+  return GST_AUDIO_FORMAT_UNKNOWN;
+}
+
+std::string explain_caps_mismatch(GstCaps *caps, GstCaps *template_caps) {
+  if (gst_caps_is_empty(caps) || gst_caps_is_any(caps)) return "caps are empty or ANY";
+  const GstStructure *have = gst_caps_get_structure(caps, 0);
+  const GstStructure *want = gst_caps_get_structure(template_caps, 0);
+  if (!gst_structure_has_name(have, gst_structure_get_name(want))) {
+    return std::string("media type ") + gst_structure_get_name(have) + " is not supported (expected " +
+           gst_structure_get_name(want) + ")";
+  }
+  for (int i = 0; i < gst_structure_n_fields(want); i++) {
+    const char *field = gst_structure_nth_field_name(want, i);
+    const GValue *allowed = gst_structure_get_value(want, field);
+    const GValue *value = gst_structure_get_value(have, field);
+    if (!value) continue;  // a missing field is a matter for fixation, not a mismatch
+    if (!gst_value_intersect(nullptr, value, allowed)) {
+      gchar *v = gst_value_serialize(value);
+      gchar *a = gst_value_serialize(allowed);
+      std::string why = std::string(field) + " " + (v ? v : "?") + " is not supported (supported: " +
+                        (a ? a : "?") + ")";
+      g_free(v);
+      g_free(a);
+      return why;
+    }
+  }
+  gchar *s = gst_caps_to_string(caps);
+  std::string why = std::string("caps ") + s + " are not supported";
+  g_free(s);
+  return why;
+}
+
+}  // namespace fastaudio

@@ -1,0 +1,15 @@
+// The fastaudio plugin: registers every element.
+#include <gst/gst.h>
+
+#include "gstfastconvert.h"
+
+static gboolean plugin_init(GstPlugin *plugin) {
+  gboolean ok = FALSE;
+  ok |= GST_ELEMENT_REGISTER(fastconvert, plugin);
+  return ok;
+}
+
+#define PACKAGE "fastaudio"
+GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, fastaudio,
+                  "Fast audio conversion, resampling, voice activity detection and JSON bridging",
+                  plugin_init, FASTAUDIO_VERSION, "LGPL", "fastaudio", "https://example.invalid/fastaudio")

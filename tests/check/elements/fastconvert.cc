@@ -1,0 +1,411 @@
+// fastconvert element: zero-copy paths, numbers against audioconvert,
+// negotiation, stream behaviour and bad input.
+#include <gst/audio/audio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+static std::string caps_str(const char *format, int channels, int rate = 48000) {
+  std::string s = std::string("audio/x-raw,layout=interleaved,format=") + format +
+                  ",rate=" + std::to_string(rate) + ",channels=" + std::to_string(channels);
+  if (channels > 2) {
+    char mask[32];
+    g_snprintf(mask, sizeof mask, "0x%" G_GINT64_MODIFIER "x", gst_audio_channel_get_fallback_mask(channels));
+    s += std::string(",channel-mask=(bitmask)") + mask;
+  }
+  return s;
+}
+
+static GstHarness *make_harness(const char *element, const std::string &in_caps, const std::string &out_caps) {
+  GstHarness *h = gst_harness_new_parse(element);
+  gst_harness_set_src_caps_str(h, in_caps.c_str());
+  gst_harness_set_sink_caps_str(h, out_caps.c_str());
+  return h;
+}
+
+static GstBuffer *buffer_from(const std::vector<uint8_t> &bytes, GstClockTime pts = 0) {
+  GstBuffer *buf = gst_buffer_new_memdup(bytes.data(), bytes.size());
+  GST_BUFFER_PTS(buf) = pts;
+  return buf;
+}
+
+static std::vector<uint8_t> bytes_of(GstBuffer *buf) {
+  std::vector<uint8_t> v(gst_buffer_get_size(buf));
+  gst_buffer_extract(buf, 0, v.data(), v.size());
+  return v;
+}
+
+// Random samples plus full-scale and just-past-full-scale values.
+static std::vector<uint8_t> test_signal(GstAudioFormat format, size_t samples) {
+  const GstAudioFormatInfo *info = gst_audio_format_get_info(format);
+  const int width = GST_AUDIO_FORMAT_INFO_WIDTH(info) / 8;
+  std::vector<uint8_t> v(samples * width);
+  std::mt19937 rng(42);
+  if (GST_AUDIO_FORMAT_INFO_IS_FLOAT(info)) {
+    std::uniform_real_distribution<double> uni(-1.0, 1.0);
+    const double edges[] = {1.0, -1.0, 0.0, 1.1, -1.1, 0.99999, -0.99999, 0.5 / 32768, 1.5 / 32768};
+    for (size_t i = 0; i < samples; i++) {
+      double x = i < std::size(edges) ? edges[i] : uni(rng);
+      if (width == 4) {
+        float f = float(x);
+        std::memcpy(&v[i * 4], &f, 4);
+      } else {
+        std::memcpy(&v[i * 8], &x, 8);
+      }
+    }
+  } else {
+    for (auto &b : v) b = uint8_t(rng());
+    if (format == GST_AUDIO_FORMAT_S24_32LE)
+      for (size_t i = 0; i < v.size(); i += 4) v[i + 3] = (v[i + 2] & 0x80) ? 0xff : 0;
+  }
+  return v;
+}
+
+static double sample_at(const std::vector<uint8_t> &v, GstAudioFormat format, size_t i) {
+  switch (format) {
+    case GST_AUDIO_FORMAT_U8: return double(v[i]) - 128;
+    case GST_AUDIO_FORMAT_S8: return double(int8_t(v[i]));
+    case GST_AUDIO_FORMAT_S16LE: { int16_t x; std::memcpy(&x, &v[i * 2], 2); return x; }
+    case GST_AUDIO_FORMAT_S24LE: return double(int32_t(uint32_t(v[i * 3]) << 8 | uint32_t(v[i * 3 + 1]) << 16 | uint32_t(v[i * 3 + 2]) << 24) >> 8);
+    case GST_AUDIO_FORMAT_S24_32LE:
+    case GST_AUDIO_FORMAT_S32LE: { int32_t x; std::memcpy(&x, &v[i * 4], 4); return x; }
+    case GST_AUDIO_FORMAT_F32LE: { float x; std::memcpy(&x, &v[i * 4], 4); return x; }
+    case GST_AUDIO_FORMAT_F64LE: { double x; std::memcpy(&x, &v[i * 8], 8); return x; }
+    default: fail("unexpected format"); return 0;
+  }
+}
+
+static std::vector<uint8_t> run_once(const char *element, const std::string &in_caps, const std::string &out_caps,
+                                     const std::vector<uint8_t> &input) {
+  GstHarness *h = make_harness(element, in_caps, out_caps);
+  fail_unless_equals_int(gst_harness_push(h, buffer_from(input)), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull(h);
+  fail_unless(out != nullptr);
+  std::vector<uint8_t> bytes = bytes_of(out);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+  return bytes;
+}
+
+static const GstAudioFormat kFormats[] = {GST_AUDIO_FORMAT_U8,       GST_AUDIO_FORMAT_S8,    GST_AUDIO_FORMAT_S16LE,
+                                          GST_AUDIO_FORMAT_S24LE,    GST_AUDIO_FORMAT_S24_32LE, GST_AUDIO_FORMAT_S32LE,
+                                          GST_AUDIO_FORMAT_F32LE,    GST_AUDIO_FORMAT_F64LE};
+
+// Every format pair, stereo and stereo -> mono, within 1 LSB of audioconvert.
+GST_START_TEST(test_matches_audioconvert) {
+  const size_t frames = 4096;
+  for (GstAudioFormat in : kFormats) {
+    for (GstAudioFormat out : kFormats) {
+      for (int out_channels : {2, 1}) {
+        const char *in_name = gst_audio_format_to_string(in), *out_name = gst_audio_format_to_string(out);
+        auto input = test_signal(in, frames * 2);
+        auto ours = run_once("fastconvert", caps_str(in_name, 2), caps_str(out_name, out_channels), input);
+        auto theirs = run_once("audioconvert dithering=none noise-shaping=none", caps_str(in_name, 2),
+                               caps_str(out_name, out_channels), input);
+        fail_unless_equals_int(ours.size(), theirs.size());
+        const GstAudioFormatInfo *oi = gst_audio_format_get_info(out);
+        const GstAudioFormatInfo *ii = gst_audio_format_get_info(in);
+        double tolerance = 1.0;  // one LSB of an integer output
+        if (GST_AUDIO_FORMAT_INFO_IS_FLOAT(oi))
+          tolerance = GST_AUDIO_FORMAT_INFO_IS_FLOAT(ii) ? 1e-7 : std::ldexp(1.0, 1 - GST_AUDIO_FORMAT_INFO_DEPTH(ii));
+        const size_t n = frames * out_channels;
+        double worst = 0;
+        for (size_t i = 0; i < n; i++)
+          worst = std::max(worst, std::fabs(sample_at(ours, out, i) - sample_at(theirs, out, i)));
+        fail_unless(worst <= tolerance, "%s -> %s, 2 -> %d ch: differs from audioconvert by %g (allowed %g)",
+                    in_name, out_name, out_channels, worst, tolerance);
+      }
+    }
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST(test_passthrough_same_buffer) {
+  GstHarness *h = make_harness("fastconvert", caps_str("S16LE", 2), caps_str("S16LE", 2));
+  GstBuffer *in = gst_buffer_new_allocate(nullptr, 480 * 4, nullptr);
+  gst_buffer_memset(in, 0, 1, 480 * 4);
+  GST_BUFFER_PTS(in) = 0;
+  GstBuffer *out = (gst_harness_push(h, gst_buffer_ref(in)), gst_harness_pull(h));
+  fail_unless(out == in, "identical caps must pass the very same buffer");
+  gst_buffer_unref(out);
+  gst_buffer_unref(in);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_in_place_no_new_memory) {
+  for (auto [from, to] : {std::pair{"F32LE", "S32LE"}, {"S32LE", "F32LE"}}) {
+    GstHarness *h = make_harness("fastconvert", caps_str(from, 2), caps_str(to, 2));
+    GstBuffer *in = gst_buffer_new_allocate(nullptr, 960 * 4, nullptr);
+    gst_buffer_memset(in, 0, 0, 960 * 4);
+    GST_BUFFER_PTS(in) = 0;
+    GstMemory *mem = gst_buffer_peek_memory(in, 0);
+    GstMapInfo map;
+    gst_memory_map(mem, &map, GST_MAP_READ);
+    const guint8 *data = map.data;
+    gst_memory_unmap(mem, &map);
+    fail_unless_equals_int(gst_harness_push(h, in), GST_FLOW_OK);  // harness holds the only ref: writable
+    GstBuffer *out = gst_harness_pull(h);
+    fail_unless(out == in, "%s -> %s must convert in the same buffer", from, to);
+    fail_unless(gst_buffer_peek_memory(out, 0) == mem);
+    gst_memory_map(gst_buffer_peek_memory(out, 0), &map, GST_MAP_READ);
+    fail_unless(map.data == data, "memory was reallocated");
+    gst_memory_unmap(gst_buffer_peek_memory(out, 0), &map);
+    gst_buffer_unref(out);
+    gst_harness_teardown(h);
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST(test_fixation_prefers_input) {
+  // Downstream accepts anything: passthrough, no conversion.
+  GstHarness *h = gst_harness_new("fastconvert");
+  gst_harness_set_src_caps_str(h, caps_str("S24LE", 2).c_str());
+  gst_harness_set_sink_caps_str(h, "audio/x-raw");
+  gst_harness_push(h, gst_buffer_new_allocate(nullptr, 6 * 10, nullptr));
+  GstCaps *caps = gst_pad_get_current_caps(h->sinkpad);
+  GstStructure *s = gst_caps_get_structure(caps, 0);
+  fail_unless_equals_string(gst_structure_get_string(s, "format"), "S24LE");
+  gst_caps_unref(caps);
+  gst_harness_teardown(h);
+
+  // Downstream offers two formats: the lossless one wins, channels kept.
+  h = gst_harness_new("fastconvert");
+  gst_harness_set_src_caps_str(h, caps_str("S32LE", 2).c_str());
+  gst_harness_set_sink_caps_str(h, "audio/x-raw,format={S16LE,F32LE},layout=interleaved");
+  gst_harness_push(h, gst_buffer_new_allocate(nullptr, 8 * 10, nullptr));
+  caps = gst_pad_get_current_caps(h->sinkpad);
+  s = gst_caps_get_structure(caps, 0);
+  fail_unless_equals_string(gst_structure_get_string(s, "format"), "F32LE");
+  gint channels = 0, rate = 0;
+  gst_structure_get_int(s, "channels", &channels);
+  gst_structure_get_int(s, "rate", &rate);
+  fail_unless_equals_int(channels, 2);
+  fail_unless_equals_int(rate, 48000);
+  gst_caps_unref(caps);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_channel_conversions) {
+  // mono -> 6 copies; 6 -> mono averages.
+  const int16_t mono[] = {1000, -2000};
+  std::vector<uint8_t> in((uint8_t *)mono, (uint8_t *)mono + sizeof mono);
+  auto out = run_once("fastconvert", caps_str("S16LE", 1), caps_str("F32LE", 6), in);
+  fail_unless_equals_int(out.size(), 2 * 6 * 4);
+  for (int c = 0; c < 6; c++) {
+    fail_unless_equals_float(sample_at(out, GST_AUDIO_FORMAT_F32LE, c), 1000.0 / 32768);
+    fail_unless_equals_float(sample_at(out, GST_AUDIO_FORMAT_F32LE, 6 + c), -2000.0 / 32768);
+  }
+  const float six[] = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f};
+  in.assign((uint8_t *)six, (uint8_t *)six + sizeof six);
+  out = run_once("fastconvert", caps_str("F32LE", 6), caps_str("F64LE", 1), in);
+  fail_unless_equals_int(out.size(), 8);
+  fail_unless(std::fabs(sample_at(out, GST_AUDIO_FORMAT_F64LE, 0) - 0.35) < 1e-6);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_timestamps_flags_gap_and_empty) {
+  GstHarness *h = make_harness("fastconvert", caps_str("F32LE", 1), caps_str("S16LE", 1));
+  std::vector<uint8_t> ones(480 * 4);
+  const float one_half = 0.5f;
+  for (size_t i = 0; i < 480; i++) std::memcpy(&ones[i * 4], &one_half, 4);
+
+  GstBuffer *a = buffer_from(ones, 0);
+  GST_BUFFER_DURATION(a) = 10 * GST_MSECOND;
+  GST_BUFFER_OFFSET(a) = 0;
+  GST_BUFFER_OFFSET_END(a) = 480;
+  GST_BUFFER_FLAG_SET(a, GST_BUFFER_FLAG_DISCONT);
+  GstBuffer *gap = buffer_from(ones, 10 * GST_MSECOND);  // non-silent bytes: GAP means "treat as silence"
+  GST_BUFFER_DURATION(gap) = 10 * GST_MSECOND;
+  GST_BUFFER_FLAG_SET(gap, GST_BUFFER_FLAG_GAP);
+  GstBuffer *empty = gst_buffer_new();
+  GST_BUFFER_PTS(empty) = 20 * GST_MSECOND;
+
+  fail_unless_equals_int(gst_harness_push(h, a), GST_FLOW_OK);
+  fail_unless_equals_int(gst_harness_push(h, gap), GST_FLOW_OK);
+  fail_unless_equals_int(gst_harness_push(h, empty), GST_FLOW_OK);
+
+  GstBuffer *out = gst_harness_pull(h);
+  fail_unless_equals_uint64(GST_BUFFER_PTS(out), 0);
+  fail_unless_equals_uint64(GST_BUFFER_DURATION(out), 10 * GST_MSECOND);
+  fail_unless_equals_uint64(GST_BUFFER_OFFSET(out), 0);
+  fail_unless_equals_uint64(GST_BUFFER_OFFSET_END(out), 480);
+  fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT));
+  auto bytes = bytes_of(out);
+  fail_unless_equals_int(bytes.size(), 960);
+  fail_unless_equals_int(sample_at(bytes, GST_AUDIO_FORMAT_S16LE, 100), 16384);
+  gst_buffer_unref(out);
+
+  out = gst_harness_pull(h);
+  fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_GAP));
+  fail_unless_equals_uint64(GST_BUFFER_PTS(out), 10 * GST_MSECOND);
+  bytes = bytes_of(out);
+  fail_unless_equals_int(bytes.size(), 960);
+  for (size_t i = 0; i < 480; i++) fail_unless_equals_int(sample_at(bytes, GST_AUDIO_FORMAT_S16LE, i), 0);
+  gst_buffer_unref(out);
+
+  out = gst_harness_pull(h);
+  fail_unless_equals_int(gst_buffer_get_size(out), 0);
+  fail_unless_equals_uint64(GST_BUFFER_PTS(out), 20 * GST_MSECOND);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_segment_clipping) {
+  GstHarness *h = make_harness("fastconvert", caps_str("S16LE", 1, 1000), caps_str("F32LE", 1, 1000));
+  GstSegment segment;
+  gst_segment_init(&segment, GST_FORMAT_TIME);
+  segment.start = 5 * GST_MSECOND;  // 5 samples at 1 kHz
+  segment.stop = 15 * GST_MSECOND;
+  fail_unless(gst_harness_push_event(h, gst_event_new_segment(&segment)));
+  std::vector<uint8_t> ramp(20 * 2);
+  for (int i = 0; i < 20; i++) {
+    int16_t x = int16_t(i * 100);
+    std::memcpy(&ramp[i * 2], &x, 2);
+  }
+  GstBuffer *in = buffer_from(ramp, 0);
+  GST_BUFFER_DURATION(in) = 20 * GST_MSECOND;
+  fail_unless_equals_int(gst_harness_push(h, in), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull(h);
+  auto bytes = bytes_of(out);
+  fail_unless_equals_int(bytes.size(), 10 * 4);
+  fail_unless_equals_uint64(GST_BUFFER_PTS(out), 5 * GST_MSECOND);
+  fail_unless_equals_float(sample_at(bytes, GST_AUDIO_FORMAT_F32LE, 0), 500.0 / 32768);
+  gst_buffer_unref(out);
+
+  GstBuffer *outside = buffer_from(ramp, 40 * GST_MSECOND);
+  GST_BUFFER_DURATION(outside) = 20 * GST_MSECOND;
+  fail_unless_equals_int(gst_harness_push(h, outside), GST_FLOW_OK);
+  fail_unless_equals_int(gst_harness_buffers_in_queue(h), 0);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+static GstMessage *find_message(GstHarness *h, GstMessageType type) {
+  GstBus *bus = gst_element_get_bus(h->element);
+  GstMessage *msg = bus ? gst_bus_pop_filtered(bus, type) : nullptr;
+  if (bus) gst_object_unref(bus);
+  return msg;
+}
+
+static GstHarness *harness_with_bus(const char *desc) {
+  GstHarness *h = gst_harness_new_parse(desc);
+  GstBus *bus = gst_bus_new();
+  gst_element_set_bus(h->element, bus);
+  gst_object_unref(bus);
+  return h;
+}
+
+GST_START_TEST(test_partial_frame_is_an_error) {
+  GstHarness *h = harness_with_bus("fastconvert");
+  gst_harness_set_src_caps_str(h, caps_str("S16LE", 2).c_str());
+  gst_harness_set_sink_caps_str(h, caps_str("F32LE", 2).c_str());
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 7, nullptr)), GST_FLOW_ERROR);
+  GstMessage *msg = find_message(h, GST_MESSAGE_ERROR);
+  fail_unless(msg != nullptr, "no error message for a partial frame");
+  GError *err = nullptr;
+  gchar *debug = nullptr;
+  gst_message_parse_error(msg, &err, &debug);
+  fail_unless(g_strrstr(err->message, "whole number of audio frames") != nullptr, "%s", err->message);
+  fail_unless(g_strrstr(debug, "7 bytes") != nullptr, "%s", debug);
+  g_error_free(err);
+  g_free(debug);
+  gst_message_unref(msg);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_unsupported_caps_refused) {
+  GstHarness *h = harness_with_bus("fastconvert");
+  gst_harness_set_sink_caps_str(h, "audio/x-raw");
+  gst_harness_set_src_caps_str(h, "audio/x-raw,format=S24BE,layout=interleaved,rate=48000,channels=1");
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 30, nullptr)), GST_FLOW_NOT_NEGOTIATED);
+  GstMessage *msg = find_message(h, GST_MESSAGE_WARNING);
+  fail_unless(msg != nullptr, "no message naming the refused caps");
+  GError *err = nullptr;
+  gst_message_parse_warning(msg, &err, nullptr);
+  fail_unless(g_strrstr(err->message, "format S24BE is not supported") != nullptr, "%s", err->message);
+  g_error_free(err);
+  gst_message_unref(msg);
+  gst_harness_teardown(h);
+
+  // 3 channels cannot become 2: negotiation fails, nothing is output.
+  h = harness_with_bus("fastconvert");
+  gst_harness_set_sink_caps_str(h, caps_str("F32LE", 2).c_str());
+  gst_harness_set_src_caps_str(h, caps_str("F32LE", 3).c_str());
+  fail_unless(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 12 * 4, nullptr)) == GST_FLOW_NOT_NEGOTIATED);
+  fail_unless_equals_int(gst_harness_buffers_in_queue(h), 0);
+  gst_harness_teardown(h);
+
+  h = harness_with_bus("fastconvert");
+  gst_harness_set_sink_caps_str(h, "audio/x-raw");
+  gst_harness_set_src_caps_str(h, "audio/x-raw,format=F32LE,layout=non-interleaved,rate=48000,channels=2");
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 32, nullptr)), GST_FLOW_NOT_NEGOTIATED);
+  msg = find_message(h, GST_MESSAGE_WARNING);
+  fail_unless(msg != nullptr);
+  gst_message_parse_warning(msg, &err, nullptr);
+  fail_unless(g_strrstr(err->message, "layout non-interleaved is not supported") != nullptr, "%s", err->message);
+  g_error_free(err);
+  gst_message_unref(msg);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_dithering_property) {
+  GstElement *e = gst_element_factory_make("fastconvert", nullptr);
+  fail_unless(e != nullptr);
+  gint dither = -1;
+  g_object_get(e, "dithering", &dither, nullptr);
+  fail_unless_equals_int(dither, 0);
+  gst_util_set_object_arg(G_OBJECT(e), "dithering", "tpdf");
+  g_object_get(e, "dithering", &dither, nullptr);
+  fail_unless_equals_int(dither, 1);
+  gst_object_unref(e);
+
+  // With TPDF dither a constant between two codes comes out as both codes.
+  GstHarness *h = gst_harness_new_parse("fastconvert dithering=tpdf");
+  gst_harness_set_src_caps_str(h, caps_str("F32LE", 1).c_str());
+  gst_harness_set_sink_caps_str(h, caps_str("S16LE", 1).c_str());
+  std::vector<uint8_t> in(4800 * 4);
+  const float x = 100.5f / 32768;
+  for (size_t i = 0; i < 4800; i++) std::memcpy(&in[i * 4], &x, 4);
+  gst_harness_push(h, buffer_from(in));
+  GstBuffer *out = gst_harness_pull(h);
+  auto bytes = bytes_of(out);
+  int low = 0, high = 0;
+  for (size_t i = 0; i < 4800; i++) {
+    double v = sample_at(bytes, GST_AUDIO_FORMAT_S16LE, i);
+    fail_unless(v >= 99 && v <= 102, "dithered value %f out of range", v);
+    low += v <= 100, high += v >= 101;
+  }
+  fail_unless(low > 1000 && high > 1000, "dither did not spread the values: %d / %d", low, high);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+static Suite *fastconvert_suite() {
+  Suite *s = suite_create("fastconvert");
+  TCase *tc = tcase_create("general");
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_matches_audioconvert);
+  tcase_add_test(tc, test_passthrough_same_buffer);
+  tcase_add_test(tc, test_in_place_no_new_memory);
+  tcase_add_test(tc, test_fixation_prefers_input);
+  tcase_add_test(tc, test_channel_conversions);
+  tcase_add_test(tc, test_timestamps_flags_gap_and_empty);
+  tcase_add_test(tc, test_segment_clipping);
+  tcase_add_test(tc, test_partial_frame_is_an_error);
+  tcase_add_test(tc, test_unsupported_caps_refused);
+  tcase_add_test(tc, test_dithering_property);
+  return s;
+}
+
+GST_CHECK_MAIN(fastconvert);
