@@ -1,0 +1,7 @@
+#!/bin/sh
+# Installs what is missing, configures build/ once and compiles it.
+set -e
+cd "$(dirname "$0")/.."
+tools/install-deps.sh
+[ -f build/build.ninja ] || meson setup build
+meson compile -C build

@@ -1,0 +1,6 @@
+#!/bin/sh
+# Installs what is missing, builds and runs every test suite.
+set -e
+cd "$(dirname "$0")/.."
+tools/build.sh
+meson test -C build --print-errorlogs --num-processes 2
