@@ -41,6 +41,9 @@ struct GstFastConvertPrivate {
   GstAudioInfo in_info;
   GstAudioInfo out_info;
   Converter converter;
+  bool copies = false;  // neither passthrough nor in place (read without the object lock)
+  GstBufferPool *pool = nullptr;  // output buffers, sized for the largest buffer seen
+  gsize pool_buffer_size = 0;
 };
 
 struct _GstFastConvert {
@@ -216,6 +219,7 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
   const bool passthrough = gst_caps_is_equal(incaps, outcaps);
   gst_base_transform_set_passthrough(trans, passthrough);
   gst_base_transform_set_in_place(trans, !passthrough && priv->converter.can_run_in_place());
+  priv->copies = !passthrough && !priv->converter.can_run_in_place();
   GST_INFO_OBJECT(self, "%s -> %s, %u -> %u channels, %s%s", GST_AUDIO_INFO_NAME(&in),
                   GST_AUDIO_INFO_NAME(&out), spec.in_channels, spec.out_channels,
                   passthrough ? "passthrough" : priv->converter.can_run_in_place() ? "in place" : "copy",
@@ -278,6 +282,64 @@ static GstFlowReturn gst_fast_convert_submit_input_buffer(GstBaseTransform *tran
   return GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->submit_input_buffer(trans, is_discont, input);
 }
 
+static void drop_pool(GstFastConvertPrivate *priv) {
+  if (!priv->pool) return;
+  gst_buffer_pool_set_active(priv->pool, FALSE);
+  gst_clear_object(&priv->pool);
+  priv->pool_buffer_size = 0;
+}
+
+static bool ensure_pool(GstFastConvert *self, gsize size) {
+  auto priv = self->priv;
+  if (priv->pool && size <= priv->pool_buffer_size) return true;
+  drop_pool(priv);
+  GstAllocator *allocator = nullptr;
+  GstAllocationParams params;
+  gst_base_transform_get_allocator(GST_BASE_TRANSFORM(self), &allocator, &params);
+  GstBufferPool *pool = gst_buffer_pool_new();
+  GstStructure *config = gst_buffer_pool_get_config(pool);
+  GstCaps *caps = gst_audio_info_to_caps(&priv->out_info);
+  gst_buffer_pool_config_set_params(config, caps, size, 0, 0);
+  gst_buffer_pool_config_set_allocator(config, allocator, &params);
+  gst_caps_unref(caps);
+  if (allocator) gst_object_unref(allocator);
+  if (!gst_buffer_pool_set_config(pool, config) || !gst_buffer_pool_set_active(pool, TRUE)) {
+    gst_object_unref(pool);
+    return false;
+  }
+  priv->pool = pool;
+  priv->pool_buffer_size = size;
+  return true;
+}
+
+// Audio buffers vary in size, which GstBaseTransform's own pool handling does
+// not allow for: take output buffers from a pool sized for the largest buffer
+// seen and trim each to its size (the pool restores it on release), so
+// steady streaming allocates nothing.
+static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *trans, GstBuffer *input,
+                                                            GstBuffer **outbuf) {
+  auto self = GST_FAST_CONVERT(trans);
+  auto priv = self->priv;
+  if (!priv->copies)
+    return GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->prepare_output_buffer(trans, input, outbuf);
+
+  const gsize out_size = gst_buffer_get_size(input) / GST_AUDIO_INFO_BPF(&priv->in_info) *
+                         GST_AUDIO_INFO_BPF(&priv->out_info);
+  if (!ensure_pool(self, MAX(out_size, 1)) ||
+      gst_buffer_pool_acquire_buffer(priv->pool, outbuf, nullptr) != GST_FLOW_OK) {
+    GST_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT, ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  gst_buffer_set_size(*outbuf, out_size);
+  GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->copy_metadata(trans, input, *outbuf);
+  return GST_FLOW_OK;
+}
+
+static gboolean gst_fast_convert_stop(GstBaseTransform *trans) {
+  drop_pool(GST_FAST_CONVERT(trans)->priv);
+  return TRUE;
+}
+
 static GstFlowReturn convert_mapped(GstFastConvert *self, GstBuffer *inbuf, GstBuffer *outbuf, const guint8 *in,
                                     guint8 *out, gsize in_size, gsize out_size) {
   auto priv = self->priv;
@@ -317,7 +379,6 @@ map_failed:
 
 static GstFlowReturn gst_fast_convert_transform_ip(GstBaseTransform *trans, GstBuffer *buf) {
   auto self = GST_FAST_CONVERT(trans);
-  if (gst_base_transform_is_passthrough(trans)) return GST_FLOW_OK;
   GstMapInfo map;
   if (!gst_buffer_map(buf, &map, GST_MAP_READWRITE)) {
     GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
@@ -347,6 +408,7 @@ static void gst_fast_convert_get_property(GObject *object, guint prop_id, GValue
 }
 
 static void gst_fast_convert_finalize(GObject *object) {
+  drop_pool(GST_FAST_CONVERT(object)->priv);
   delete GST_FAST_CONVERT(object)->priv;
   G_OBJECT_CLASS(gst_fast_convert_parent_class)->finalize(object);
 }
@@ -384,6 +446,8 @@ static void gst_fast_convert_class_init(GstFastConvertClass *klass) {
   trans_class->set_caps = gst_fast_convert_set_caps;
   trans_class->accept_caps = gst_fast_convert_accept_caps;
   trans_class->submit_input_buffer = gst_fast_convert_submit_input_buffer;
+  trans_class->prepare_output_buffer = gst_fast_convert_prepare_output_buffer;
+  trans_class->stop = gst_fast_convert_stop;
   trans_class->transform = gst_fast_convert_transform;
   trans_class->transform_ip = gst_fast_convert_transform_ip;
   trans_class->passthrough_on_same_caps = TRUE;

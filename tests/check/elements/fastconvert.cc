@@ -391,6 +391,26 @@ GST_START_TEST(test_dithering_property) {
 }
 GST_END_TEST;
 
+// Output buffers come from a pool: once released, the next buffer reuses the
+// same memory, whatever the buffer sizes (they grow and shrink).
+GST_START_TEST(test_output_buffers_are_pooled) {
+  GstHarness *h = make_harness("fastconvert", caps_str("F32LE", 1), caps_str("S16LE", 1));
+  GstMemory *first = nullptr;
+  for (size_t samples : {480u, 480u, 960u, 960u, 100u, 960u}) {
+    std::vector<uint8_t> in(samples * 4, 0);
+    fail_unless_equals_int(gst_harness_push(h, buffer_from(in)), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull(h);
+    fail_unless_equals_int(gst_buffer_get_size(out), samples * 2);
+    GstMemory *mem = gst_buffer_peek_memory(out, 0);
+    if (samples == 960 && !first) first = mem;
+    else if (first) fail_unless(mem == first, "a %zu-sample buffer did not reuse pooled memory", samples);
+    gst_buffer_unref(out);
+  }
+  fail_unless(first != nullptr);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
 static Suite *fastconvert_suite() {
   Suite *s = suite_create("fastconvert");
   TCase *tc = tcase_create("general");
@@ -405,6 +425,7 @@ static Suite *fastconvert_suite() {
   tcase_add_test(tc, test_partial_frame_is_an_error);
   tcase_add_test(tc, test_unsupported_caps_refused);
   tcase_add_test(tc, test_dithering_property);
+  tcase_add_test(tc, test_output_buffers_are_pooled);
   return s;
 }
 

@@ -1,0 +1,235 @@
+// fastconvert benchmark: kernels per 1M (2^20) samples against a plain AVX2
+// loop (the practical limit), GstAudioConverter without dither and numpy; and
+// the element's own cost per buffer against audioconvert dithering=none.
+#include <gst/audio/audio.h>
+#include <gst/gst.h>
+#include <immintrin.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "bench_util.h"
+#include "convert.h"
+
+using namespace fastaudio;
+
+namespace {
+
+constexpr size_t kSamples = 1 << 20;
+
+// The straightforward AVX2 loops the issue names as the practical limit:
+// scale, round, saturate, no dispatch, no tail handling beyond a multiple of 16.
+__attribute__((target("avx2"))) void plain_f32_s16(const float *in, int16_t *out, size_t n) {
+  const __m256 k = _mm256_set1_ps(32768.f), lo = _mm256_set1_ps(-32768.f), hi = _mm256_set1_ps(32767.f);
+  for (size_t i = 0; i < n; i += 16) {
+    __m256i a = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_loadu_ps(in + i), k), lo), hi));
+    __m256i b = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_loadu_ps(in + i + 8), k), lo), hi));
+    _mm256_storeu_si256((__m256i *)(out + i), _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8));
+  }
+}
+__attribute__((target("avx2"))) void plain_s16_f32(const int16_t *in, float *out, size_t n) {
+  const __m256 k = _mm256_set1_ps(1.f / 32768.f);
+  for (size_t i = 0; i < n; i += 8)
+    _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(in + i)))), k));
+}
+__attribute__((target("avx2"))) void plain_f32_s32(const float *in, int32_t *out, size_t n) {
+  const __m256 k = _mm256_set1_ps(2147483648.f);
+  for (size_t i = 0; i < n; i += 8) {
+    __m256 v = _mm256_mul_ps(_mm256_loadu_ps(in + i), k);
+    __m256i r = _mm256_xor_si256(_mm256_cvtps_epi32(v), _mm256_castps_si256(_mm256_cmp_ps(v, k, _CMP_GE_OQ)));
+    _mm256_storeu_si256((__m256i *)(out + i), r);
+  }
+}
+__attribute__((target("avx2"))) void plain_s16_s32(const int16_t *in, int32_t *out, size_t n) {
+  for (size_t i = 0; i < n; i += 8)
+    _mm256_storeu_si256((__m256i *)(out + i), _mm256_slli_epi32(_mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(in + i))), 16));
+}
+__attribute__((target("avx2"))) void plain_stereo_s16_mono_f32(const int16_t *in, float *out, size_t frames) {
+  const __m256 k = _mm256_set1_ps(1.f / 65536.f);
+  for (size_t i = 0; i < frames; i += 8) {
+    __m256i l = _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(in + 2 * i)));
+    __m256i r = _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(in + 2 * i + 8)));
+    __m256i sums = _mm256_permute4x64_epi64(_mm256_hadd_epi32(l, r), 0xD8);
+    _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_cvtepi32_ps(sums), k));
+  }
+}
+
+struct Case {
+  const char *name;
+  SampleFormat in, out;
+  unsigned in_channels, out_channels;
+  std::function<void(const void *, void *, size_t)> plain;  // per output sample/frame count
+};
+
+GstAudioInfo info_for(SampleFormat f, unsigned channels) {
+  GstAudioInfo info;
+  gst_audio_info_set_format(&info, f == SampleFormat::F32 ? GST_AUDIO_FORMAT_F32LE
+                                   : f == SampleFormat::S16 ? GST_AUDIO_FORMAT_S16LE
+                                                            : GST_AUDIO_FORMAT_S32LE,
+                            48000, channels, nullptr);
+  return info;
+}
+
+std::map<std::string, double> run_numpy(int repeats) {
+  std::map<std::string, double> result;
+  const std::string cmd = "/usr/bin/python3 " FASTAUDIO_BENCH_DIR "/convert_numpy.py " + std::to_string(repeats);
+  FILE *p = popen(cmd.c_str(), "r");
+  if (!p) return result;
+  char line[256];
+  while (fgets(line, sizeof line, p)) {
+    char *tab = strchr(line, '\t');
+    if (!tab) continue;
+    *tab = 0;
+    result[line] = atof(tab + 1);
+  }
+  pclose(p);
+  return result;
+}
+
+void kernels(int repeats) {
+  std::vector<float> f32(kSamples);
+  std::vector<int16_t> s16(kSamples);
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> uni(-1.f, 1.f);
+  for (auto &x : f32) x = uni(rng);
+  for (auto &x : s16) x = int16_t(rng());
+  std::vector<uint8_t> out(kSamples * 8, 1);
+
+  const Case cases[] = {
+      {"F32->S16", SampleFormat::F32, SampleFormat::S16, 1, 1, [](const void *i, void *o, size_t n) { plain_f32_s16((const float *)i, (int16_t *)o, n); }},
+      {"S16->F32", SampleFormat::S16, SampleFormat::F32, 1, 1, [](const void *i, void *o, size_t n) { plain_s16_f32((const int16_t *)i, (float *)o, n); }},
+      {"F32->S32", SampleFormat::F32, SampleFormat::S32, 1, 1, [](const void *i, void *o, size_t n) { plain_f32_s32((const float *)i, (int32_t *)o, n); }},
+      {"S16->S32", SampleFormat::S16, SampleFormat::S32, 1, 1, [](const void *i, void *o, size_t n) { plain_s16_s32((const int16_t *)i, (int32_t *)o, n); }},
+      {"stereo S16->mono F32", SampleFormat::S16, SampleFormat::F32, 2, 1, [](const void *i, void *o, size_t n) { plain_stereo_s16_mono_f32((const int16_t *)i, (float *)o, n); }},
+  };
+  auto numpy = run_numpy(repeats);
+  const bool have_avx2 = best_isa() == Isa::Avx2;
+
+  printf("\n## Conversion kernels, 1M = 2^20 samples in, median of %d runs (ms)\n\n", repeats);
+  printf("| conversion | fastaudio | plain AVX2 loop | GstAudioConverter | numpy (seed) | numpy (clip) | vs AVX2 loop | GstAudioConverter / ours | numpy clip / ours |\n");
+  printf("|---|---|---|---|---|---|---|---|---|\n");
+  for (const Case &c : cases) {
+    const void *in = c.in == SampleFormat::F32 ? (const void *)f32.data() : (const void *)s16.data();
+    const size_t frames = kSamples / c.in_channels;
+    Converter conv;
+    conv.configure({c.in, c.out, c.in_channels, c.out_channels, Dither::None});
+    const double ours = bench::median_ns(repeats, [&] { conv.process(in, out.data(), frames); });
+    const double plain = have_avx2 ? bench::median_ns(repeats, [&] { c.plain(in, out.data(), frames); }) : NAN;
+
+    GstAudioInfo in_info = info_for(c.in, c.in_channels), out_info = info_for(c.out, c.out_channels);
+    GstStructure *config = gst_structure_new("config", GST_AUDIO_CONVERTER_OPT_DITHER_METHOD,
+                                             GST_TYPE_AUDIO_DITHER_METHOD, GST_AUDIO_DITHER_NONE,
+                                             GST_AUDIO_CONVERTER_OPT_NOISE_SHAPING_METHOD,
+                                             GST_TYPE_AUDIO_NOISE_SHAPING_METHOD, GST_AUDIO_NOISE_SHAPING_NONE, nullptr);
+    GstAudioConverter *gconv = gst_audio_converter_new(GST_AUDIO_CONVERTER_FLAG_NONE, &in_info, &out_info, config);
+    gpointer gin[1] = {(gpointer)in}, gout[1] = {out.data()};
+    const double gst = bench::median_ns(repeats, [&] {
+      gst_audio_converter_samples(gconv, GST_AUDIO_CONVERTER_FLAG_NONE, gin, frames, gout, frames);
+    });
+    gst_audio_converter_free(gconv);
+
+    const std::string name = c.name;
+    const double np_seed = numpy.count(name + " seed") ? numpy[name + " seed"] * 1e6
+                           : numpy.count(name) ? numpy[name] * 1e6 : NAN;
+    const double np_clip = numpy.count(name + " clip") ? numpy[name + " clip"] * 1e6 : NAN;
+    printf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2fx | %.1fx | %.1fx |\n", c.name, ours / 1e6, plain / 1e6,
+           gst / 1e6, np_seed / 1e6, np_clip / 1e6, ours / plain, gst / ours, np_clip / ours);
+    if (c.in_channels == 2)
+      printf("|   per frame (ns) | %.3f | %.3f | %.3f | %.3f | | | | |\n", ours / frames, plain / frames, gst / frames,
+             np_seed / frames);
+  }
+  printf("\nfastaudio kernels: %s. Ratios < 1.5x vs the AVX2 loop meet the target.\n", isa_name(best_isa()));
+}
+
+std::string caps_for(const char *format, int channels) {
+  return std::string("audio/x-raw,layout=interleaved,rate=48000,format=") + format + ",channels=" + std::to_string(channels);
+}
+
+GstFlowReturn drop_buffer(GstPad *, GstObject *, GstBuffer *buf) {
+  gst_buffer_unref(buf);
+  return GST_FLOW_OK;
+}
+
+// Time per buffer of gst_pad_push() from a bare source pad through `element`
+// (or straight to the sink pad when element is null) into a sink pad that
+// drops it: no queues, no threads, so the difference is the element's own cost.
+double push_ns(const char *element, const char *in_format, const char *out_format, size_t samples, int buffers,
+               int repeats) {
+  GstCaps *in_caps = gst_caps_from_string(caps_for(in_format, 1).c_str());
+  GstCaps *out_caps = gst_caps_from_string(caps_for(out_format, 1).c_str());
+  GstPadTemplate *src_t = gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, in_caps);
+  GstPadTemplate *sink_t = gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, element ? out_caps : in_caps);
+  GstPad *src = gst_pad_new_from_template(src_t, "src");
+  GstPad *sink = gst_pad_new_from_template(sink_t, "sink");
+  gst_pad_set_chain_function(sink, drop_buffer);
+  GstElement *e = element ? gst_parse_launch(element, nullptr) : nullptr;  // one element, no bin
+  gst_pad_set_active(src, TRUE);
+  gst_pad_set_active(sink, TRUE);
+  if (e) {
+    GstPad *esink = gst_element_get_static_pad(e, "sink"), *esrc = gst_element_get_static_pad(e, "src");
+    gst_pad_link(src, esink);
+    gst_pad_link(esrc, sink);
+    gst_object_unref(esink);
+    gst_object_unref(esrc);
+    gst_element_set_state(e, GST_STATE_PLAYING);
+  } else {
+    gst_pad_link(src, sink);
+  }
+  gst_pad_push_event(src, gst_event_new_stream_start("bench"));
+  gst_pad_push_event(src, gst_event_new_caps(in_caps));
+  GstSegment segment;
+  gst_segment_init(&segment, GST_FORMAT_TIME);
+  gst_pad_push_event(src, gst_event_new_segment(&segment));
+
+  const size_t bytes = samples * 4;
+  GstBuffer *input = gst_buffer_new_allocate(nullptr, bytes, nullptr);
+  gst_buffer_memset(input, 0, 0, bytes);
+  std::vector<double> runs;
+  for (int r = 0; r <= repeats; r++) {
+    const double start = bench::now_ns();
+    for (int i = 0; i < buffers; i++) gst_pad_push(src, gst_buffer_ref(input));
+    if (r > 0) runs.push_back((bench::now_ns() - start) / buffers);
+  }
+  gst_buffer_unref(input);
+  if (e) {
+    gst_element_set_state(e, GST_STATE_NULL);
+    gst_object_unref(e);
+  }
+  gst_object_unref(src);
+  gst_object_unref(sink);
+  gst_object_unref(src_t);
+  gst_object_unref(sink_t);
+  gst_caps_unref(in_caps);
+  gst_caps_unref(out_caps);
+  return bench::median(runs);
+}
+
+void elements(int repeats) {
+  printf("\n## Element own cost per buffer, F32 -> S16 mono, median of %d runs (us per buffer)\n\n", repeats);
+  printf("Own cost = gst_pad_push() through the element minus a direct pad-to-pad push (no queues, no threads).\n\n");
+  printf("| samples per buffer | bare push | fastconvert own | audioconvert dithering=none own | audioconvert / fastconvert |\n");
+  printf("|---|---|---|---|---|\n");
+  for (size_t samples : {size_t(480), size_t(960), size_t(1) << 20}) {
+    const int buffers = samples > 100000 ? 20 : 4000;
+    const double base = push_ns(nullptr, "F32LE", "F32LE", samples, buffers, repeats);
+    const double ours = push_ns("fastconvert", "F32LE", "S16LE", samples, buffers, repeats) - base;
+    const double theirs =
+        push_ns("audioconvert dithering=none noise-shaping=none", "F32LE", "S16LE", samples, buffers, repeats) - base;
+    printf("| %zu | %.3f | %.3f | %.3f | %.1fx |\n", samples, base / 1e3, ours / 1e3, theirs / 1e3, theirs / ours);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  gst_init(&argc, &argv);
+  const int repeats = argc > 1 ? atoi(argv[1]) : 31;
+  kernels(repeats);
+  elements(std::max(5, repeats / 3));
+  return 0;
+}
