@@ -23,13 +23,22 @@ const char *sample_format_name(SampleFormat f) {
 }
 
 Isa best_isa() {
-  static const Isa isa = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-                             ? Isa::Avx2
-                             : Isa::Scalar;
+#if defined(__x86_64__) || defined(__i386__)
+  static const Isa isa = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? Isa::Avx2 : Isa::Orc;
   return isa;
+#else
+  return Isa::Orc;
+#endif
 }
 
-const char *isa_name(Isa isa) { return isa == Isa::Avx2 ? "avx2" : "scalar"; }
+const char *isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::Scalar: return "scalar";
+    case Isa::Orc: return "orc";
+    case Isa::Avx2: return "avx2";
+  }
+  return "?";
+}
 
 bool channels_convertible(unsigned in_channels, unsigned out_channels) {
   return in_channels > 0 && out_channels > 0 &&
@@ -118,9 +127,14 @@ bool needs_dither(const ConvertSpec &s) {
 
 ConvertKernel find_kernel(const ConvertSpec &spec, Isa isa) {
   if (!channels_convertible(spec.in_channels, spec.out_channels)) return nullptr;
-  if (isa == Isa::Avx2) {
+  if (isa >= Isa::Avx2) {
     if (ConvertKernel k = simd::find_avx2_kernel(spec.in_format, spec.out_format,
                                                  spec.in_channels, spec.out_channels))
+      return k;
+  }
+  if (isa >= Isa::Orc) {
+    if (ConvertKernel k = simd::find_orc_kernel(spec.in_format, spec.out_format,
+                                                spec.in_channels, spec.out_channels))
       return k;
   }
   return kScalarKernels[table_index(spec.in_format, spec.out_format)];

@@ -18,8 +18,9 @@ struct ConvertSpec {
   Dither dither = Dither::None;
 };
 
-// Which instruction set a kernel was built for; picked once at run time.
-enum class Isa : uint8_t { Scalar, Avx2 };
+// Which kernels to use, best last; picked once at run time. Orc runs ORC's
+// generated code (SSE, NEON, ...); Avx2 adds hand-written AVX2 kernels.
+enum class Isa : uint8_t { Scalar, Orc, Avx2 };
 Isa best_isa();
 const char *isa_name(Isa isa);
 

@@ -111,14 +111,17 @@ void kernels(int repeats) {
   const bool have_avx2 = best_isa() == Isa::Avx2;
 
   printf("\n## Conversion kernels, 1M = 2^20 samples in, median of %d runs (ms)\n\n", repeats);
-  printf("| conversion | fastaudio | plain AVX2 loop | GstAudioConverter | numpy (seed) | numpy (clip) | vs AVX2 loop | GstAudioConverter / ours | numpy clip / ours |\n");
-  printf("|---|---|---|---|---|---|---|---|---|\n");
+  printf("| conversion | fastaudio | fastaudio ORC path | plain AVX2 loop | GstAudioConverter | numpy (seed) | numpy (clip) | vs AVX2 loop | GstAudioConverter / ours | numpy clip / ours |\n");
+  printf("|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Case &c : cases) {
     const void *in = c.in == SampleFormat::F32 ? (const void *)f32.data() : (const void *)s16.data();
     const size_t frames = kSamples / c.in_channels;
     Converter conv;
     conv.configure({c.in, c.out, c.in_channels, c.out_channels, Dither::None});
     const double ours = bench::median_ns(repeats, [&] { conv.process(in, out.data(), frames); });
+    Converter orc;
+    orc.configure({c.in, c.out, c.in_channels, c.out_channels, Dither::None}, Isa::Orc);
+    const double orc_ns = bench::median_ns(repeats, [&] { orc.process(in, out.data(), frames); });
     const double plain = have_avx2 ? bench::median_ns(repeats, [&] { c.plain(in, out.data(), frames); }) : NAN;
 
     GstAudioInfo in_info = info_for(c.in, c.in_channels), out_info = info_for(c.out, c.out_channels);
@@ -137,10 +140,11 @@ void kernels(int repeats) {
     const double np_seed = numpy.count(name + " seed") ? numpy[name + " seed"] * 1e6
                            : numpy.count(name) ? numpy[name] * 1e6 : NAN;
     const double np_clip = numpy.count(name + " clip") ? numpy[name + " clip"] * 1e6 : NAN;
-    printf("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2fx | %.1fx | %.1fx |\n", c.name, ours / 1e6, plain / 1e6,
+    printf("| %s | %.3f | %.3f%s | %.3f | %.3f | %.3f | %.3f | %.2fx | %.1fx | %.1fx |\n", c.name, ours / 1e6, orc_ns / 1e6,
+           orc.uses_simd() ? "" : " (scalar)", plain / 1e6,
            gst / 1e6, np_seed / 1e6, np_clip / 1e6, ours / plain, gst / ours, np_clip / ours);
     if (c.in_channels == 2)
-      printf("|   per frame (ns) | %.3f | %.3f | %.3f | %.3f | | | | |\n", ours / frames, plain / frames, gst / frames,
+      printf("|   per frame (ns) | %.3f | %.3f | %.3f | %.3f | %.3f | | | | |\n", ours / frames, orc_ns / frames, plain / frames, gst / frames,
              np_seed / frames);
   }
   printf("\nfastaudio kernels: %s. Ratios < 1.5x vs the AVX2 loop meet the target.\n", isa_name(best_isa()));

@@ -1,0 +1,59 @@
+// ORC kernels behind the ConvertKernel signature: the portable SIMD path.
+#include <climits>
+
+#include "convert-orc.h"
+#include "convert_simd.h"
+
+namespace fastaudio::simd {
+namespace {
+
+// ORC counts in int: split huge spans.
+template <typename In, typename Out, void (*Fn)(Out *, const In *, int)>
+void run_orc(const uint8_t *in, uint8_t *out, size_t n) {
+  auto src = reinterpret_cast<const In *>(in);
+  auto dst = reinterpret_cast<Out *>(out);
+  while (n > 0) {
+    const int chunk = n > size_t(INT_MAX / 2) ? INT_MAX / 2 : int(n);
+    Fn(dst, src, chunk);
+    src += chunk, dst += chunk, n -= size_t(chunk);
+  }
+}
+
+template <typename In, typename Out, void (*Fn)(Out *, const In *, int)>
+void per_sample(const uint8_t *in, uint8_t *out, size_t frames, unsigned ic, unsigned) {
+  run_orc<In, Out, Fn>(in, out, frames * ic);
+}
+
+template <typename In, typename Out, void (*Fn)(Out *, const In *, int)>
+void per_frame(const uint8_t *in, uint8_t *out, size_t frames, unsigned, unsigned) {
+  run_orc<In, Out, Fn>(in, out, frames);
+}
+
+using F = SampleFormat;
+
+struct Entry {
+  F in, out;
+  bool stereo_to_mono;
+  ConvertKernel kernel;
+};
+
+const Entry kKernels[] = {
+    {F::F32, F::S16, false, per_sample<float, int16_t, fastaudio_orc_f32_to_s16>},
+    {F::S16, F::F32, false, per_sample<int16_t, float, fastaudio_orc_s16_to_f32>},
+    {F::S32, F::F32, false, per_sample<int32_t, float, fastaudio_orc_s32_to_f32>},
+    {F::S16, F::S32, false, per_sample<int16_t, int32_t, fastaudio_orc_s16_to_s32>},
+    {F::S32, F::S16, false, per_sample<int32_t, int16_t, fastaudio_orc_s32_to_s16>},
+    {F::S16, F::F32, true, per_frame<int32_t, float, fastaudio_orc_stereo_s16_to_mono_f32>},
+};
+
+}  // namespace
+
+ConvertKernel find_orc_kernel(SampleFormat in, SampleFormat out, unsigned in_channels, unsigned out_channels) {
+  const bool stereo_to_mono = in_channels == 2 && out_channels == 1;
+  if (in_channels != out_channels && !stereo_to_mono) return nullptr;
+  for (const Entry &e : kKernels)
+    if (e.in == in && e.out == out && e.stereo_to_mono == stereo_to_mono) return e.kernel;
+  return nullptr;
+}
+
+}  // namespace fastaudio::simd
