@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "rig.h"
 #include "convert.h"
 
 using namespace fastaudio;
@@ -154,63 +155,15 @@ std::string caps_for(const char *format, int channels) {
   return std::string("audio/x-raw,layout=interleaved,rate=48000,format=") + format + ",channels=" + std::to_string(channels);
 }
 
-GstFlowReturn drop_buffer(GstPad *, GstObject *, GstBuffer *buf) {
-  gst_buffer_unref(buf);
-  return GST_FLOW_OK;
-}
-
-// Time per buffer of gst_pad_push() from a bare source pad through `element`
-// (or straight to the sink pad when element is null) into a sink pad that
-// drops it: no queues, no threads, so the difference is the element's own cost.
+// Time per buffer of pushing `samples`-sample buffers through `element`.
 double push_ns(const char *element, const char *in_format, const char *out_format, size_t samples, int buffers,
                int repeats) {
-  GstCaps *in_caps = gst_caps_from_string(caps_for(in_format, 1).c_str());
-  GstCaps *out_caps = gst_caps_from_string(caps_for(out_format, 1).c_str());
-  GstPadTemplate *src_t = gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, in_caps);
-  GstPadTemplate *sink_t = gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, element ? out_caps : in_caps);
-  GstPad *src = gst_pad_new_from_template(src_t, "src");
-  GstPad *sink = gst_pad_new_from_template(sink_t, "sink");
-  gst_pad_set_chain_function(sink, drop_buffer);
-  GstElement *e = element ? gst_parse_launch(element, nullptr) : nullptr;  // one element, no bin
-  gst_pad_set_active(src, TRUE);
-  gst_pad_set_active(sink, TRUE);
-  if (e) {
-    GstPad *esink = gst_element_get_static_pad(e, "sink"), *esrc = gst_element_get_static_pad(e, "src");
-    gst_pad_link(src, esink);
-    gst_pad_link(esrc, sink);
-    gst_object_unref(esink);
-    gst_object_unref(esrc);
-    gst_element_set_state(e, GST_STATE_PLAYING);
-  } else {
-    gst_pad_link(src, sink);
-  }
-  gst_pad_push_event(src, gst_event_new_stream_start("bench"));
-  gst_pad_push_event(src, gst_event_new_caps(in_caps));
-  GstSegment segment;
-  gst_segment_init(&segment, GST_FORMAT_TIME);
-  gst_pad_push_event(src, gst_event_new_segment(&segment));
-
-  const size_t bytes = samples * 4;
-  GstBuffer *input = gst_buffer_new_allocate(nullptr, bytes, nullptr);
-  gst_buffer_memset(input, 0, 0, bytes);
-  std::vector<double> runs;
-  for (int r = 0; r <= repeats; r++) {
-    const double start = bench::now_ns();
-    for (int i = 0; i < buffers; i++) gst_pad_push(src, gst_buffer_ref(input));
-    if (r > 0) runs.push_back((bench::now_ns() - start) / buffers);
-  }
-  gst_buffer_unref(input);
-  if (e) {
-    gst_element_set_state(e, GST_STATE_NULL);
-    gst_object_unref(e);
-  }
-  gst_object_unref(src);
-  gst_object_unref(sink);
-  gst_object_unref(src_t);
-  gst_object_unref(sink_t);
-  gst_caps_unref(in_caps);
-  gst_caps_unref(out_caps);
-  return bench::median(runs);
+  bench::Rig rig(element, caps_for(in_format, 1), caps_for(out_format, 1));
+  std::vector<uint8_t> zeros(samples * 4 * buffers, 0);
+  auto prepared = bench::make_buffers(zeros, 4, 48000, samples);
+  const double ns = rig.median_push_ns(prepared, repeats) / prepared.size();
+  bench::free_buffers(prepared);
+  return ns;
 }
 
 void elements(int repeats) {
@@ -219,7 +172,7 @@ void elements(int repeats) {
   printf("| samples per buffer | bare push | fastconvert own | audioconvert dithering=none own | audioconvert / fastconvert |\n");
   printf("|---|---|---|---|---|\n");
   for (size_t samples : {size_t(480), size_t(960), size_t(1) << 20}) {
-    const int buffers = samples > 100000 ? 20 : 4000;
+    const int buffers = samples > 100000 ? 8 : 2000;
     const double base = push_ns(nullptr, "F32LE", "F32LE", samples, buffers, repeats);
     const double ours = push_ns("fastconvert", "F32LE", "S16LE", samples, buffers, repeats) - base;
     const double theirs =
