@@ -1,0 +1,192 @@
+// The whole speech front end: 48 kHz (and 44.1 kHz) stereo S16 in, 16 kHz
+// mono F32 analysed for speech out. fastaudio's chain against the stock
+// GStreamer chains and the Python path, per second of audio, at live (10 ms,
+// 20 ms) and batch (1 s) buffer sizes; then many streams on many threads.
+#include <gst/audio/audio.h>
+#include <gst/gst.h>
+
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_util.h"
+#include "rig.h"
+#include "wav.h"
+
+namespace {
+
+struct Chain {
+  const char *name;
+  const char *description;
+};
+
+const Chain kChains[] = {
+    {"fastaudio: fastconvert ! fastresample ! rmsvad",
+     "fastconvert ! capsfilter caps=audio/x-raw,format=F32LE,channels=1 ! fastresample ! "
+     "capsfilter caps=audio/x-raw,rate=16000 ! rmsvad"},
+    {"stock: audioconvert ! audioresample ! level",
+     "audioconvert ! capsfilter caps=audio/x-raw,format=F32LE,channels=1 ! audioresample ! "
+     "capsfilter caps=audio/x-raw,rate=16000 ! level"},
+    {"stock + VAD: audioconvert ! audioresample ! webrtcdsp",
+     "audioconvert ! capsfilter caps=audio/x-raw,format=S16LE,channels=1 ! audioresample ! "
+     "capsfilter caps=audio/x-raw,rate=16000 ! webrtcdsp echo-cancel=false noise-suppression=false "
+     "gain-control=false high-pass-filter=false voice-detection=true"},
+};
+
+const int kChunkMs[] = {10, 20, 1000};
+
+std::string caps_for(int rate) {
+  return "audio/x-raw,format=S16LE,layout=interleaved,channels=2,channel-mask=(bitmask)0x3,rate=" + std::to_string(rate);
+}
+
+// The clip at another rate (setup only; quality does not matter here).
+std::vector<uint8_t> resample_s16_stereo(const std::vector<uint8_t> &in, int from, int to) {
+  GstAudioResampler *r = gst_audio_resampler_new(GST_AUDIO_RESAMPLER_METHOD_KAISER, GST_AUDIO_RESAMPLER_FLAG_NONE,
+                                                 GST_AUDIO_FORMAT_S16, 2, from, to, nullptr);
+  const gsize in_frames = in.size() / 4;
+  const gsize out_frames = gst_audio_resampler_get_out_frames(r, in_frames);
+  std::vector<uint8_t> out(out_frames * 4);
+  gpointer ip[1] = {(gpointer)in.data()}, op[1] = {out.data()};
+  gst_audio_resampler_resample(r, ip, in_frames, op, out_frames);
+  gst_audio_resampler_free(r);
+  return out;
+}
+
+std::map<int, double> run_python(const std::string &wav_path) {
+  std::map<int, double> result;
+  gchar *cmd = g_strdup_printf("/usr/bin/python3 %s/pipeline_python.py %s 16000 %d %d %d 2>/dev/null",
+                               FASTAUDIO_BENCH_DIR, wav_path.c_str(), kChunkMs[0], kChunkMs[1], kChunkMs[2]);
+  FILE *p = popen(cmd, "r");
+  g_free(cmd);
+  if (!p) return result;
+  int ms;
+  double v;
+  while (fscanf(p, "%d %lf", &ms, &v) == 2) result[ms] = v;
+  pclose(p);
+  return result;
+}
+
+// ms of processing per second of audio, or -1 when the chain cannot be built.
+double cost_per_second(const char *description, int rate, const std::vector<uint8_t> &pcm, int chunk_ms, int repeats) {
+  bench::Rig rig(description, caps_for(rate));
+  if (!rig.ok()) return -1;
+  auto buffers = bench::make_buffers(pcm, 4, rate, size_t(rate) * chunk_ms / 1000);
+  const double seconds = double(buffers.size()) * chunk_ms / 1000;
+  const double ns = rig.median_push_ns(buffers, repeats);
+  bench::free_buffers(buffers);
+  return ns / 1e6 / seconds;
+}
+
+void single_stream(const char *label, int rate, const std::vector<uint8_t> &pcm, const std::string &wav_path,
+                   int repeats) {
+  printf("\n## Full chain, %s stereo S16 -> 16 kHz mono, ms of CPU per second of audio (median of %d runs; x realtime in brackets)\n\n",
+         label, repeats);
+  printf("| chain | 10 ms buffers | 20 ms buffers | 1 s buffers |\n|---|---|---|---|\n");
+  std::map<int, double> fast;
+  for (const Chain &c : kChains) {
+    printf("| %s |", c.name);
+    for (int ms : kChunkMs) {
+      const double v = cost_per_second(c.description, rate, pcm, ms, repeats);
+      if (c.description == kChains[0].description) fast[ms] = v;
+      if (v < 0) printf(" n/a (element missing) |");
+      else printf(" %.3f (%.0fx) |", v, 1000 / v);
+    }
+    printf("\n");
+  }
+  auto python = run_python(wav_path);
+  printf("| Python: numpy + scipy resample_poly + numpy RMS |");
+  for (int ms : kChunkMs) {
+    if (python.count(ms)) printf(" %.3f (%.0fx) |", python[ms], 1000 / python[ms]);
+    else printf(" n/a (python3-scipy missing) |");
+  }
+  printf("\n\nRatios, other chain / fastaudio (higher is better for fastaudio):\n\n");
+  printf("| against | 10 ms | 20 ms | 1 s |\n|---|---|---|---|\n");
+  for (size_t i = 1; i < std::size(kChains); i++) {
+    printf("| %s |", kChains[i].name);
+    for (int ms : kChunkMs) {
+      const double v = cost_per_second(kChains[i].description, rate, pcm, ms, repeats);
+      if (v < 0 || fast[ms] <= 0) printf(" n/a |");
+      else printf(" %.1fx |", v / fast[ms]);
+    }
+    printf("\n");
+  }
+  printf("| Python path |");
+  for (int ms : kChunkMs) {
+    if (!python.count(ms) || fast[ms] <= 0) printf(" n/a |");
+    else printf(" %.1fx |", python[ms] / fast[ms]);
+  }
+  printf("\n");
+}
+
+// N independent chains on N threads, each pushing the whole input `passes` times.
+void many_streams(const std::vector<uint8_t> &pcm, int passes) {
+  printf("\n## Many streams: N fastaudio chains on N threads, 48 kHz input, 20 ms buffers (%u cores here)\n\n",
+         std::thread::hardware_concurrency());
+  printf("| streams | wall time (s) | audio processed (s) | aggregate x realtime | per stream x realtime | scaling vs 1 stream |\n");
+  printf("|---|---|---|---|---|---|\n");
+  double single = 0;
+  for (int n : {1, 2, 4, 8}) {
+    std::vector<std::unique_ptr<bench::Rig>> rigs;
+    std::vector<std::vector<GstBuffer *>> inputs;
+    for (int i = 0; i < n; i++) {
+      rigs.push_back(std::make_unique<bench::Rig>(kChains[0].description, caps_for(48000)));
+      inputs.push_back(bench::make_buffers(pcm, 4, 48000, 960));
+    }
+    if (!rigs[0]->ok()) {
+      printf("| %d | n/a (element missing) | | | | |\n", n);
+      for (auto &b : inputs) bench::free_buffers(b);
+      continue;
+    }
+    const double start = bench::now_ns();
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; i++)
+      threads.emplace_back([&, i] {
+        for (int p = 0; p < passes; p++) rigs[i]->median_push_ns(inputs[i], 0);
+      });
+    for (auto &t : threads) t.join();
+    const double wall = (bench::now_ns() - start) / 1e9;
+    const double audio = double(n) * passes * inputs[0].size() * 0.02;
+    const double xrt = audio / wall;
+    if (n == 1) single = xrt;
+    printf("| %d | %.3f | %.1f | %.0f | %.0f | %.2fx |\n", n, wall, audio, xrt, xrt / n, xrt / single);
+    for (auto &b : inputs) bench::free_buffers(b);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  gst_init(&argc, &argv);
+  const int repeats = argc > 1 ? atoi(argv[1]) : 5;
+  const std::string wav_path = FASTAUDIO_FILES_DIR "/speech-48k-stereo.wav";
+  bench::Wav wav;
+  if (!bench::read_wav(wav_path, &wav) || wav.rate != 48000 || wav.channels != 2 || wav.bits != 16) {
+    fprintf(stderr, "cannot read %s as 48 kHz stereo S16\n", wav_path.c_str());
+    return 1;
+  }
+  // Twice the clip: about 17 s of audio per run.
+  std::vector<uint8_t> pcm48 = wav.data;
+  pcm48.insert(pcm48.end(), wav.data.begin(), wav.data.end());
+  single_stream("48 kHz", 48000, pcm48, wav_path, repeats);
+
+  const std::vector<uint8_t> pcm44 = resample_s16_stereo(pcm48, 48000, 44100);
+  const std::string wav44 = std::string(g_get_tmp_dir()) + "/fastaudio-bench-44k.wav";
+  {
+    // The Python path reads a file: write the 44.1 kHz clip next to it.
+    FILE *f = fopen(wav44.c_str(), "wb");
+    const uint32_t data_size = uint32_t(pcm44.size()), riff = 36 + data_size, fmt_size = 16, rate = 44100,
+                   byte_rate = 44100 * 4;
+    const uint16_t pcm = 1, ch = 2, align = 4, bits = 16;
+    fwrite("RIFF", 1, 4, f), fwrite(&riff, 4, 1, f), fwrite("WAVEfmt ", 1, 8, f), fwrite(&fmt_size, 4, 1, f);
+    fwrite(&pcm, 2, 1, f), fwrite(&ch, 2, 1, f), fwrite(&rate, 4, 1, f), fwrite(&byte_rate, 4, 1, f);
+    fwrite(&align, 2, 1, f), fwrite(&bits, 2, 1, f), fwrite("data", 1, 4, f), fwrite(&data_size, 4, 1, f);
+    fwrite(pcm44.data(), 1, pcm44.size(), f);
+    fclose(f);
+  }
+  single_stream("44.1 kHz", 44100, pcm44, wav44, repeats);
+  remove(wav44.c_str());
+
+  many_streams(pcm48, 3);
+  return 0;
+}
