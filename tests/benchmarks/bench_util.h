@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -32,6 +34,17 @@ inline double median_ns(int repeats, const std::function<void()> &fn) {
     t.push_back(now_ns() - start);
   }
   return median(t);
+}
+
+// Appends one figure as a JSON line to $FASTAUDIO_BENCH_RECORD, if set: what
+// tools/perf-report.py builds docs/performance.md and its plots from.
+inline void record(const std::string &name, double value, const char *unit) {
+  const char *path = std::getenv("FASTAUDIO_BENCH_RECORD");
+  if (!path || !*path || !std::isfinite(value)) return;
+  if (FILE *f = std::fopen(path, "a")) {
+    std::fprintf(f, "{\"name\": \"%s\", \"value\": %.9g, \"unit\": \"%s\"}\n", name.c_str(), value, unit);
+    std::fclose(f);
+  }
 }
 
 // Keeps the optimiser from dropping work whose result is unused.

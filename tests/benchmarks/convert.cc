@@ -144,6 +144,13 @@ void kernels(int repeats) {
     printf("| %s | %.3f | %.3f%s | %.3f | %.3f | %.3f | %.3f | %.2fx | %.1fx | %.1fx |\n", c.name, ours / 1e6, orc_ns / 1e6,
            orc.uses_simd() ? "" : " (scalar)", plain / 1e6,
            gst / 1e6, np_seed / 1e6, np_clip / 1e6, ours / plain, gst / ours, np_clip / ours);
+    const std::string key = std::string("convert/") + c.name;
+    bench::record(key + "/fastaudio", ours / 1e6, "ms");
+    bench::record(key + "/orc", orc_ns / 1e6, "ms");
+    bench::record(key + "/avx2-loop", plain / 1e6, "ms");
+    bench::record(key + "/GstAudioConverter", gst / 1e6, "ms");
+    bench::record(key + "/numpy-seed", np_seed / 1e6, "ms");
+    bench::record(key + "/numpy-clip", np_clip / 1e6, "ms");
     if (c.in_channels == 2)
       printf("|   per frame (ns) | %.3f | %.3f | %.3f | %.3f | %.3f | | | | |\n", ours / frames, orc_ns / frames, plain / frames, gst / frames,
              np_seed / frames);
@@ -178,6 +185,8 @@ void elements(int repeats) {
     const double theirs =
         push_ns("audioconvert dithering=none noise-shaping=none", "F32LE", "S16LE", samples, buffers, repeats) - base;
     printf("| %zu | %.3f | %.3f | %.3f | %.1fx |\n", samples, base / 1e3, ours / 1e3, theirs / 1e3, theirs / ours);
+    bench::record("convert-element/" + std::to_string(samples) + "/fastconvert", ours / 1e3, "us");
+    bench::record("convert-element/" + std::to_string(samples) + "/audioconvert", theirs / 1e3, "us");
   }
 }
 

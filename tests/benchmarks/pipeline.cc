@@ -89,6 +89,7 @@ void single_stream(const char *label, int rate, const std::vector<uint8_t> &pcm,
     for (int ms : kChunkMs) {
       const double v = cost_per_second(c.description, rate, pcm, ms, repeats);
       if (c.description == kChains[0].description) fast[ms] = v;
+      if (v >= 0) bench::record(std::string("pipeline/") + label + "/" + std::to_string(ms) + "ms/" + c.name, v, "ms/s");
       if (v < 0) printf(" n/a (element missing) |");
       else printf(" %.3f (%.0fx) |", v, 1000 / v);
     }
@@ -97,6 +98,7 @@ void single_stream(const char *label, int rate, const std::vector<uint8_t> &pcm,
   auto python = run_python(wav_path);
   printf("| Python: numpy + scipy resample_poly + numpy RMS |");
   for (int ms : kChunkMs) {
+    if (python.count(ms)) bench::record(std::string("pipeline/") + label + "/" + std::to_string(ms) + "ms/python", python[ms], "ms/s");
     if (python.count(ms)) printf(" %.3f (%.0fx) |", python[ms], 1000 / python[ms]);
     else printf(" n/a (python3-scipy missing) |");
   }
@@ -150,6 +152,7 @@ void many_streams(const std::vector<uint8_t> &pcm, int passes) {
     const double xrt = audio / wall;
     if (n == 1) single = xrt;
     printf("| %d | %.3f | %.1f | %.0f | %.0f | %.2fx |\n", n, wall, audio, xrt, xrt / n, xrt / single);
+    bench::record("streams/" + std::to_string(n), xrt, "x realtime");
     for (auto &b : inputs) bench::free_buffers(b);
   }
 }

@@ -1,0 +1,248 @@
+#!/usr/bin/python3
+"""Runs every benchmark and writes docs/performance.md with its plots.
+
+usage: tools/perf-report.py [BUILD_DIR]
+
+Every figure in the report comes from this run: the benchmarks append their
+figures to a record file ($FASTAUDIO_BENCH_RECORD) and print their tables;
+this script lays the seed's tables out with our rows beside the anchors
+measured in the same run, draws the plots and appends each benchmark's own
+output. Nothing is typed by hand.
+"""
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build"))
+DOCS = os.path.join(ROOT, "docs")
+IMG = os.path.join(DOCS, "img")
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return ""
+
+
+def machine_line():
+    cpu = sh("lscpu | sed -n 's/^Model name: *//p'") or platform.processor()
+    flags = sh("grep -o -w -E 'avx2|avx512f|fma' /proc/cpuinfo | sort -u | tr '\\n' ' '")
+    gst = sh("pkg-config --modversion gstreamer-1.0")
+    orc = sh("pkg-config --modversion orc-0.4")
+    cxx = sh("c++ --version | head -1")
+    numpy = sh("/usr/bin/python3 -c 'import numpy; print(numpy.__version__)'")
+    return (f"{cpu}, {os.cpu_count()} cores ({flags.strip()}), Linux {platform.release()}, "
+            f"GStreamer {gst}, ORC {orc}, {cxx}, numpy {numpy}")
+
+
+def run_benchmarks(record):
+    env = dict(os.environ, FASTAUDIO_BENCH_RECORD=record)
+    subprocess.run(["meson", "compile", "-C", BUILD], check=True)
+    subprocess.run(["meson", "test", "-C", BUILD, "--benchmark", "--num-processes", "1", "--logbase", "perf"],
+                   env=env, check=False)
+    outputs = {}
+    log = os.path.join(BUILD, "meson-logs", "perf.json")
+    for line in open(log):
+        entry = json.loads(line)
+        outputs[entry["name"]] = (entry.get("stdout") or "", entry.get("result"), entry.get("duration"))
+    return outputs
+
+
+def load_records(path):
+    records = {}
+    if os.path.exists(path):
+        for line in open(path):
+            r = json.loads(line)
+            records[r["name"]] = (r["value"], r["unit"])
+    return records
+
+
+class Report:
+    def __init__(self, records):
+        self.r = records
+        self.lines = []
+
+    def v(self, key):
+        return self.r[key][0] if key in self.r else None
+
+    def fmt(self, key, digits=3):
+        x = self.v(key)
+        return "n/a" if x is None else f"{x:.{digits}f}"
+
+    def ratio(self, num, den):
+        a, b = self.v(num), self.v(den)
+        return "n/a" if a is None or b is None or b == 0 else f"{a / b:.1f}x"
+
+    def add(self, text=""):
+        self.lines.append(text)
+
+    def table(self, header, rows):
+        self.add("| " + " | ".join(header) + " |")
+        self.add("|" + "---|" * len(header))
+        for row in rows:
+            self.add("| " + " | ".join(row) + " |")
+        self.add()
+
+
+def seed_tables(rep):
+    add = rep.add
+    add("## The seed's tables, reproduced")
+    add()
+    add("Each table follows `shared/seed-results.md`; every anchor was measured again in this run, "
+        "on this machine, and the ratios compare figures from the same run.")
+    add()
+
+    add("### Format conversion, 1M = 2^20 samples (ms)")
+    add()
+    rows = []
+    for name in ["F32->S16", "S16->F32", "F32->S32", "S16->S32", "stereo S16->mono F32"]:
+        k = f"convert/{name}"
+        rows.append([name, rep.fmt(k + "/fastaudio"), rep.fmt(k + "/avx2-loop"), rep.fmt(k + "/GstAudioConverter"),
+                     rep.fmt(k + "/numpy-seed"), rep.fmt(k + "/numpy-clip"),
+                     rep.ratio(k + "/numpy-seed", k + "/fastaudio"), rep.ratio(k + "/GstAudioConverter", k + "/fastaudio")])
+    rep.table(["conversion", "fastaudio", "plain AVX2 loop", "GstAudioConverter", "numpy (seed's code)",
+               "numpy with clip", "numpy (seed) / fastaudio", "GstAudioConverter / fastaudio"], rows)
+
+    add("### JSON path vs fast path, 1M samples F32 -> S16")
+    add()
+    rows = [
+        ["JSON path (jsonbridge ! fastconvert)", rep.fmt("json/headline/1M/json-path"), "1.0x"],
+        ["Fast path (fastconvert)", rep.fmt("json/headline/1M/fast-path"),
+         rep.ratio("json/headline/1M/json-path", "json/headline/1M/fast-path")],
+        ["Pure conversion (kernel)", rep.fmt("convert/F32->S16/fastaudio"),
+         rep.ratio("json/headline/1M/json-path", "convert/F32->S16/fastaudio")],
+        ["Python numpy (seed's code)", rep.fmt("convert/F32->S16/numpy-seed"),
+         rep.ratio("json/headline/1M/json-path", "convert/F32->S16/numpy-seed")],
+    ]
+    rep.table(["implementation", "time (ms)", "speedup vs JSON path"], rows)
+
+    add("### Resampling, 48 kHz -> 16 kHz mono F32 (ms per run)")
+    add()
+    rows = []
+    for secs in ["1s", "5s", "10s"]:
+        rows.append([secs, rep.fmt(f"resample/seed/{secs}/fastaudio"), rep.fmt(f"resample/seed/{secs}/soxr-hq"),
+                     rep.fmt(f"resample/seed/{secs}/audioresample-q4"),
+                     rep.ratio(f"resample/seed/{secs}/soxr-hq", f"resample/seed/{secs}/fastaudio")])
+    rep.table(["duration", "fastresample (high)", "libsoxr HQ (librosa's backend)", "GstAudioResampler q4",
+               "libsoxr / fastresample"], rows)
+
+    add("### VAD, per 30 ms frame at 16 kHz (480 samples)")
+    add()
+    rows = [["RMS kernel (ns)", rep.fmt("vad/kernel/480/fastaudio"), rep.fmt("vad/kernel/480/numpy-loop"),
+             rep.ratio("vad/kernel/480/numpy-loop", "vad/kernel/480/fastaudio")]]
+    rep.table(["what", "rmsvad", "numpy per-frame loop (the seed's)", "numpy / rmsvad"], rows)
+
+    add("### Full pipeline, per second of audio (ms), 48 kHz stereo S16 -> 16 kHz mono + VAD")
+    add()
+    rows = []
+    for ms in ["10ms", "20ms", "1000ms"]:
+        k = f"pipeline/48 kHz/{ms}/"
+        fast = k + "fastaudio: fastconvert ! fastresample ! rmsvad"
+        stock = k + "stock: audioconvert ! audioresample ! level"
+        vad = k + "stock + VAD: audioconvert ! audioresample ! webrtcdsp"
+        rows.append([ms.replace("1000ms", "1 s"), rep.fmt(fast), rep.fmt(stock), rep.fmt(vad), rep.fmt(k + "python"),
+                     rep.ratio(stock, fast), rep.ratio(k + "python", fast)])
+    rep.table(["buffers", "fastaudio", "audioconvert ! audioresample ! level", "... ! webrtcdsp VAD",
+               "Python (numpy + scipy)", "stock / fastaudio", "Python / fastaudio"], rows)
+
+
+def plots(rep):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        rep.add("(matplotlib missing: no plots)")
+        return
+    os.makedirs(IMG, exist_ok=True)
+    rep.add("## Plots")
+    rep.add()
+
+    sizes = [480, 960, 1 << 20]
+    ours = [rep.v(f"convert-element/{n}/fastconvert") for n in sizes]
+    theirs = [rep.v(f"convert-element/{n}/audioconvert") for n in sizes]
+    if all(x is not None for x in ours + theirs):
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.loglog(sizes, [o * 1e3 / n for o, n in zip(ours, sizes)], "o-", label="fastconvert")
+        ax.loglog(sizes, [t * 1e3 / n for t, n in zip(theirs, sizes)], "s-", label="audioconvert dithering=none")
+        ax.set_xlabel("samples per buffer")
+        ax.set_ylabel("own cost per sample (ns)")
+        ax.set_title("F32 -> S16 element cost vs buffer size")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(os.path.join(IMG, "convert-buffer-size.png"), dpi=100)
+        plt.close(fig)
+        rep.add("![fastconvert vs audioconvert per buffer size](img/convert-buffer-size.png)")
+        rep.add()
+
+    chunks = ["10ms", "20ms", "1000ms"]
+    chains = {
+        "fastaudio": "fastaudio: fastconvert ! fastresample ! rmsvad",
+        "audioconvert ! audioresample ! level": "stock: audioconvert ! audioresample ! level",
+        "... ! webrtcdsp": "stock + VAD: audioconvert ! audioresample ! webrtcdsp",
+        "Python": "python",
+    }
+    fig, ax = plt.subplots(figsize=(6, 4))
+    drawn = False
+    for label, key in chains.items():
+        ys = [rep.v(f"pipeline/48 kHz/{c}/{key}") for c in chunks]
+        if all(y is not None for y in ys):
+            ax.semilogy([10, 20, 1000], [1000 / y for y in ys], "o-", label=label)
+            drawn = True
+    if drawn:
+        ax.set_xscale("log")
+        ax.set_xlabel("buffer duration (ms)")
+        ax.set_ylabel("x realtime (one core)")
+        ax.set_title("Speech front end, 48 kHz stereo -> 16 kHz mono + VAD")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(os.path.join(IMG, "pipeline-buffer-size.png"), dpi=100)
+        rep.add("![full chain throughput per buffer size](img/pipeline-buffer-size.png)")
+        rep.add()
+    plt.close(fig)
+
+    for extra in sorted(os.listdir(IMG)):
+        if extra not in ("convert-buffer-size.png", "pipeline-buffer-size.png") and extra.endswith(".png"):
+            rep.add(f"![{extra[:-4]}](img/{extra})")
+            rep.add()
+
+
+def main():
+    record = tempfile.NamedTemporaryFile(prefix="fastaudio-bench-", suffix=".jsonl", delete=False).name
+    os.environ["FASTAUDIO_IMG_DIR"] = IMG
+    outputs = run_benchmarks(record)
+    rep = Report(load_records(record))
+    os.unlink(record)
+    rep.add("# fastaudio performance")
+    rep.add()
+    rep.add(f"Generated by `tools/perf-report.py` on {datetime.date.today()} (do not edit by hand).")
+    rep.add()
+    rep.add(f"Machine: {machine_line()}.")
+    rep.add()
+    rep.add("Shared, noisy virtual machines: every figure is a median of repeated runs, and every anchor "
+            "is measured again in the same run; compare the ratios, not the absolute times.")
+    rep.add()
+    seed_tables(rep)
+    plots(rep)
+    rep.add("## Every benchmark's own output")
+    rep.add()
+    for name, (stdout, result, duration) in sorted(outputs.items()):
+        rep.add(f"### {name} ({result}, {duration:.0f} s)")
+        rep.add()
+        rep.add(stdout.strip())
+        rep.add()
+    with open(os.path.join(DOCS, "performance.md"), "w") as f:
+        f.write("\n".join(rep.lines) + "\n")
+    print(f"wrote {os.path.join(DOCS, 'performance.md')}")
+
+
+if __name__ == "__main__":
+    main()
