@@ -24,7 +24,10 @@ const char *sample_format_name(SampleFormat f) {
 
 Isa best_isa() {
 #if defined(__x86_64__) || defined(__i386__)
-  static const Isa isa = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? Isa::Avx2 : Isa::Orc;
+  // Every AVX-512 CPU also has AVX2 and FMA, whose kernels it uses too.
+  static const Isa isa = __builtin_cpu_supports("avx512f") ? Isa::Avx512
+                         : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? Isa::Avx2
+                                                                                          : Isa::Orc;
   return isa;
 #else
   return Isa::Orc;
@@ -36,6 +39,7 @@ const char *isa_name(Isa isa) {
     case Isa::Scalar: return "scalar";
     case Isa::Orc: return "orc";
     case Isa::Avx2: return "avx2";
+    case Isa::Avx512: return "avx512";
   }
   return "?";
 }
@@ -127,6 +131,11 @@ bool needs_dither(const ConvertSpec &s) {
 
 ConvertKernel find_kernel(const ConvertSpec &spec, Isa isa) {
   if (!channels_convertible(spec.in_channels, spec.out_channels)) return nullptr;
+  if (isa >= Isa::Avx512) {
+    if (ConvertKernel k = simd::find_avx512_kernel(spec.in_format, spec.out_format,
+                                                   spec.in_channels, spec.out_channels))
+      return k;
+  }
   if (isa >= Isa::Avx2) {
     if (ConvertKernel k = simd::find_avx2_kernel(spec.in_format, spec.out_format,
                                                  spec.in_channels, spec.out_channels))

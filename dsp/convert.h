@@ -19,8 +19,9 @@ struct ConvertSpec {
 };
 
 // Which kernels to use, best last; picked once at run time. Orc runs ORC's
-// generated code (SSE, NEON, ...); Avx2 adds hand-written AVX2 kernels.
-enum class Isa : uint8_t { Scalar, Orc, Avx2 };
+// generated code (SSE, NEON, ...); Avx2 adds hand-written AVX2 kernels and
+// Avx512 AVX-512 ones where they beat AVX2.
+enum class Isa : uint8_t { Scalar, Orc, Avx2, Avx512 };
 Isa best_isa();
 const char *isa_name(Isa isa);
 

@@ -109,7 +109,7 @@ void kernels(int repeats) {
       {"stereo S16->mono F32", SampleFormat::S16, SampleFormat::F32, 2, 1, [](const void *i, void *o, size_t n) { plain_stereo_s16_mono_f32((const int16_t *)i, (float *)o, n); }},
   };
   auto numpy = run_numpy(repeats);
-  const bool have_avx2 = best_isa() == Isa::Avx2;
+  const bool have_avx2 = best_isa() >= Isa::Avx2;
 
   printf("\n## Conversion kernels, 1M = 2^20 samples in, median of %d runs (ms)\n\n", repeats);
   printf("| conversion | fastaudio | fastaudio ORC path | plain AVX2 loop | GstAudioConverter | numpy (seed) | numpy (clip) | vs AVX2 loop | GstAudioConverter / ours | numpy clip / ours |\n");
