@@ -209,10 +209,122 @@ def plots(rep):
         rep.add()
     plt.close(fig)
 
+    for name, draw in (("resampler-response.png", plot_resampler_response), ("vad-example.png", plot_vad_example)):
+        caption = draw(plt, os.path.join(IMG, name))
+        if caption:
+            rep.add(f"![{caption}](img/{name})")
+            rep.add()
+            rep.add(caption)
+            rep.add()
+
     for extra in sorted(os.listdir(IMG)):
-        if extra not in ("convert-buffer-size.png", "pipeline-buffer-size.png") and extra.endswith(".png"):
+        if extra not in KNOWN_PLOTS and extra.endswith(".png"):
             rep.add(f"![{extra[:-4]}](img/{extra})")
             rep.add()
+
+
+KNOWN_PLOTS = {"convert-buffer-size.png", "pipeline-buffer-size.png", "resampler-response.png", "vad-example.png"}
+
+
+def plot_resampler_response(plt, path):
+    tool = os.path.join(BUILD, "tests", "benchmarks", "resample-response")
+    if not os.path.exists(tool):
+        return None
+    out = subprocess.run([tool], capture_output=True, text=True, env=dict(os.environ, GST_DEBUG="0"))
+    rows = [line.split(",") for line in out.stdout.strip().splitlines()]
+    if len(rows) < 3:
+        return None
+    names, data = rows[0][1:], [[float(x) for x in r] for r in rows[1:]]
+    freqs = [r[0] for r in data]
+    fig, (full, zoom) = plt.subplots(1, 2, figsize=(11, 4))
+    for i, name in enumerate(names):
+        ys = [r[i + 1] for r in data]
+        full.plot(freqs, ys, label=name)
+        zoom.plot([f for f in freqs if f <= 8000], [y for f, y in zip(freqs, ys) if f <= 8000], label=name)
+    full.axvline(8000, color="grey", linestyle=":")
+    full.set_ylim(-180, 5)
+    full.set_xlabel("input tone (Hz), 48 kHz -> 16 kHz")
+    full.set_ylabel("output power / input power (dB)")
+    full.set_title("response below 8 kHz, alias level above")
+    zoom.set_ylim(-0.1, 0.05)
+    zoom.set_xlabel("input tone (Hz)")
+    zoom.set_title("passband (zoom)")
+    for ax in (full, zoom):
+        ax.grid(True, alpha=0.3)
+    full.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return "Resampler frequency response and alias floor, 48 kHz -> 16 kHz: fastresample vs libsoxr HQ vs audioresample"
+
+
+def plot_vad_example(plt, path):
+    """rmsvad on the project's fixture with pink noise at 10 dB SNR, against its labels."""
+    import wave
+    import numpy as np
+    try:
+        import gi
+        gi.require_version("Gst", "1.0")
+        from gi.repository import Gst
+    except (ImportError, ValueError):
+        return None
+    fixture = os.path.join(ROOT, "tests", "files", "vad-speech-16k.wav")
+    labels = os.path.join(ROOT, "tests", "files", "vad-speech-16k.labels")
+    if not (os.path.exists(fixture) and os.path.exists(labels)):
+        return None
+    with wave.open(fixture) as w:
+        clean = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768
+        rate = w.getframerate()
+    truth = [tuple(map(float, l.split())) for l in open(labels) if l.strip() and not l.startswith("#")]
+    rng = np.random.default_rng(7)
+    white = rng.standard_normal(len(clean) + 1)
+    spectrum = np.fft.rfft(white)
+    spectrum /= np.sqrt(np.maximum(np.arange(len(spectrum)), 1))  # 1/f power: pink
+    pink = np.fft.irfft(spectrum)[:len(clean)]
+    speech_power = np.mean(clean[np.abs(clean) > 0] ** 2)
+    noisy = clean + pink * np.sqrt(speech_power / 10 / np.mean(pink ** 2))
+    noisy = np.clip(noisy, -1, 1).astype(np.float32)
+
+    os.environ.setdefault("GST_PLUGIN_PATH_1_0", os.path.join(BUILD, "gst"))
+    Gst.init(None)
+    try:
+        pipeline = Gst.parse_launch(f"appsrc name=src format=time caps=audio/x-raw,format=F32LE,layout=interleaved,"
+                                    f"rate={rate},channels=1 ! rmsvad ! fakesink")
+    except Exception:
+        return None
+    src = pipeline.get_by_name("src")
+    bus = pipeline.get_bus()
+    pipeline.set_state(Gst.State.PLAYING)
+    src.emit("push-buffer", Gst.Buffer.new_wrapped(noisy.tobytes()))
+    src.emit("end-of-stream")
+    detected, start = [], None
+    while True:
+        msg = bus.timed_pop_filtered(10 * Gst.SECOND, Gst.MessageType.ELEMENT | Gst.MessageType.EOS | Gst.MessageType.ERROR)
+        if msg is None or msg.type != Gst.MessageType.ELEMENT:
+            break
+        st = msg.get_structure()
+        if st.get_name() == "speech-start":
+            start = st.get_value("timestamp") / Gst.SECOND
+        elif st.get_name() == "speech-stop" and start is not None:
+            detected.append((start, st.get_value("timestamp") / Gst.SECOND))
+    pipeline.set_state(Gst.State.NULL)
+
+    t = np.arange(len(noisy)) / rate
+    fig, ax = plt.subplots(figsize=(11, 3.5))
+    ax.plot(t[::4], noisy[::4], color="0.6", linewidth=0.4, label="input (speech + pink noise, 10 dB SNR)")
+    for i, (a, b) in enumerate(truth):
+        ax.axvspan(a, b, ymin=0.9, ymax=1.0, color="tab:green", alpha=0.8, label="ground truth" if i == 0 else None)
+    for i, (a, b) in enumerate(detected):
+        ax.axvspan(a, b, ymin=0.0, ymax=0.1, color="tab:blue", alpha=0.8, label="rmsvad (defaults)" if i == 0 else None)
+    ax.set_xlabel("time (s)")
+    ax.set_ylim(-1, 1)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("rmsvad on tests/files/vad-speech-16k.wav with pink noise at 10 dB SNR")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return (f"VAD example: ground truth (top bars) and rmsvad's segments (bottom bars), "
+            f"{len(detected)} detected vs {len(truth)} labelled")
 
 
 def main():
