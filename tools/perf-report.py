@@ -318,7 +318,7 @@ def plot_vad_example(plt, path):
         ax.axvspan(a, b, ymin=0.0, ymax=0.1, color="tab:blue", alpha=0.8, label="rmsvad (defaults)" if i == 0 else None)
     ax.set_xlabel("time (s)")
     ax.set_ylim(-1, 1)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=8)
     ax.set_title("rmsvad on tests/files/vad-speech-16k.wav with pink noise at 10 dB SNR")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
