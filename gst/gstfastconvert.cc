@@ -171,7 +171,7 @@ static GstCaps *gst_fast_convert_fixate_caps(GstBaseTransform *, GstPadDirection
 
 static gboolean gst_fast_convert_get_unit_size(GstBaseTransform *, GstCaps *caps, gsize *size) {
   GstAudioInfo info;
-  if (!gst_audio_info_from_caps(&info, caps)) return FALSE;
+  if (!fastaudio::audio_info_from_caps(&info, caps)) return FALSE;
   *size = GST_AUDIO_INFO_BPF(&info);
   return TRUE;
 }
@@ -190,8 +190,9 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
   auto self = GST_FAST_CONVERT(trans);
   auto priv = self->priv;
   GstAudioInfo in, out;
-  if (!gst_audio_info_from_caps(&in, incaps) || !gst_audio_info_from_caps(&out, outcaps)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Invalid audio caps"),
+  std::string why;
+  if (!fastaudio::audio_info_from_caps(&in, incaps, &why) || !fastaudio::audio_info_from_caps(&out, outcaps, &why)) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Invalid audio caps: %s", why.c_str()),
                       ("in: %" GST_PTR_FORMAT ", out: %" GST_PTR_FORMAT, incaps, outcaps));
     return FALSE;
   }
@@ -229,6 +230,16 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
 
 static gboolean gst_fast_convert_accept_caps(GstBaseTransform *trans, GstPadDirection direction,
                                              GstCaps *caps) {
+  // The template says nothing about channel-mask: check it here, before
+  // gst_audio_info_from_caps() sees it.
+  if (gst_caps_is_fixed(caps)) {
+    std::string problem = fastaudio::channel_mask_problem(gst_caps_get_structure(caps, 0));
+    if (!problem.empty()) {
+      GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("fastconvert refused caps: %s", problem.c_str()),
+                          ("caps: %" GST_PTR_FORMAT, caps));
+      return FALSE;
+    }
+  }
   if (GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->accept_caps(trans, direction, caps))
     return TRUE;
   GstPad *pad = direction == GST_PAD_SINK ? trans->sinkpad : trans->srcpad;

@@ -420,6 +420,35 @@ GST_START_TEST(test_output_buffers_are_pooled) {
 }
 GST_END_TEST;
 
+// Found by the caps fuzzer: a channel-mask naming fewer positions than
+// channels made gst_audio_info_from_caps() emit a GLib warning ("Invalid
+// channel positions", fatal under G_DEBUG=fatal-warnings). Now refused with
+// a message naming the mask, on either side.
+GST_START_TEST(test_regression_channel_mask_popcount) {
+  GstHarness *h = harness_with_bus("fastconvert");
+  gst_harness_set_sink_caps_str(h, "audio/x-raw");
+  gst_harness_set_src_caps_str(h, "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2,"
+                                  "channel-mask=(bitmask)0x1");
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 40, nullptr)), GST_FLOW_NOT_NEGOTIATED);
+  GstMessage *msg = find_message(h, GST_MESSAGE_WARNING);
+  fail_unless(msg != nullptr);
+  GError *err = nullptr;
+  gst_message_parse_warning(msg, &err, nullptr);
+  fail_unless_equals_string(err->message, "fastconvert refused caps: channel-mask 0x1 names 1 channel positions, not 2");
+  g_error_free(err);
+  gst_message_unref(msg);
+  teardown_with_bus(h);
+
+  h = harness_with_bus("fastconvert");
+  gst_harness_set_sink_caps_str(h, "audio/x-raw,format=F32LE,layout=interleaved,rate=48000,channels=2,"
+                                   "channel-mask=(bitmask)0xc000000000000000");
+  gst_harness_set_src_caps_str(h, caps_str("S16LE", 2).c_str());
+  fail_unless(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 40, nullptr)) != GST_FLOW_OK);
+  fail_unless_equals_int(gst_harness_buffers_in_queue(h), 0);
+  teardown_with_bus(h);
+}
+GST_END_TEST;
+
 static Suite *fastconvert_suite() {
   Suite *s = suite_create("fastconvert");
   TCase *tc = tcase_create("general");
@@ -435,6 +464,7 @@ static Suite *fastconvert_suite() {
   tcase_add_test(tc, test_unsupported_caps_refused);
   tcase_add_test(tc, test_dithering_property);
   tcase_add_test(tc, test_output_buffers_are_pooled);
+  tcase_add_test(tc, test_regression_channel_mask_popcount);
   return s;
 }
 
