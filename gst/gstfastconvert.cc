@@ -80,6 +80,8 @@ static GstCaps *gst_fast_convert_transform_caps(GstBaseTransform *, GstPadDirect
     const GstStructure *s = gst_caps_get_structure(caps, i);
     GstCapsFeatures *features = gst_caps_get_features(caps, i);
     if (!gst_caps_features_is_equal(features, GST_CAPS_FEATURES_MEMORY_SYSTEM_MEMORY)) continue;
+    // Never offer the other side a channel-mask we would refuse ourselves.
+    if (!fastaudio::channel_mask_problem(s).empty()) continue;
 
     result = gst_caps_merge_structure(result, gst_structure_copy(s));
 

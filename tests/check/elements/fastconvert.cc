@@ -449,6 +449,25 @@ GST_START_TEST(test_regression_channel_mask_popcount) {
 }
 GST_END_TEST;
 
+// Found by the launch-line fuzzer: transform_caps offered a downstream
+// channel-mask it refuses upstream, and audiotestsrc fixated to it and hit
+// the same GLib warning. Now negotiation fails with an error message.
+GST_START_TEST(test_regression_channel_mask_not_proposed_upstream) {
+  GstElement *pipeline = gst_parse_launch(
+      "audiotestsrc num-buffers=2 ! fastconvert ! audio/x-raw,format=S16LE,layout=interleaved,rate=48000,"
+      "channels=2,channel-mask=(bitmask)0xc000000000000000 ! fakesink", nullptr);
+  fail_unless(pipeline != nullptr);
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  GstBus *bus = gst_element_get_bus(pipeline);
+  GstMessage *msg = gst_bus_timed_pop_filtered(bus, 10 * GST_SECOND, GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  fail_unless(msg != nullptr && GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR, "caps with a bad channel-mask negotiated");
+  gst_message_unref(msg);
+  gst_object_unref(bus);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(pipeline);
+}
+GST_END_TEST;
+
 static Suite *fastconvert_suite() {
   Suite *s = suite_create("fastconvert");
   TCase *tc = tcase_create("general");
@@ -465,6 +484,7 @@ static Suite *fastconvert_suite() {
   tcase_add_test(tc, test_dithering_property);
   tcase_add_test(tc, test_output_buffers_are_pooled);
   tcase_add_test(tc, test_regression_channel_mask_popcount);
+  tcase_add_test(tc, test_regression_channel_mask_not_proposed_upstream);
   return s;
 }
 
