@@ -171,13 +171,17 @@ const std::vector<RobustnessCase> &cases() {
          return caps_scenario("fastconvert", caps_str("F32LE", 3, 48000), caps_str("F32LE", 2, 48000).c_str(), 48,
                               caps_str("F32LE", 1, 48000), 16, 32);
        },
-       GST_FLOW_NOT_NEGOTIATED, "none", "", "", "new caps it can convert: converts again"},
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastconvert cannot convert F32LE, 48000 Hz, 3 channels to any format downstream accepts",
+       "channels=(int)2", "new caps it can convert: converts again"},
       {"fastconvert", "a rate change (downstream wants 44100 Hz, input is 48000 Hz)",
        [] {
          return caps_scenario("fastconvert", S16_STEREO, caps_str("F32LE", 1, 44100).c_str(), 40,
                               caps_str("S16LE", 2, 44100), 40, 40);
        },
-       GST_FLOW_NOT_NEGOTIATED, "none", "", "", "input at the downstream rate: converts again"},
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastconvert cannot convert S16LE, 48000 Hz, 2 channels to any format downstream accepts",
+       "never the rate: put fastresample before it", "input at the downstream rate: converts again"},
       {"fastconvert", "a buffer that is not a whole number of frames (7 bytes of S16LE stereo)",
        [] { return buffer_scenario("fastconvert", S16_STEREO, F32_MONO.c_str(), silence(7), 40, 40); },
        GST_FLOW_ERROR, "error", "Buffer is not a whole number of audio frames",
