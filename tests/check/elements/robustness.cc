@@ -56,7 +56,9 @@ void read_problem(GstElement *element, Observed &o) {
 }
 
 void push_caps(GstHarness *h, const std::string &caps) {
-  gst_pad_push_event(h->srcpad, gst_event_new_caps(gst_caps_from_string(caps.c_str())));
+  GstCaps *c = gst_caps_from_string(caps.c_str());
+  gst_pad_push_event(h->srcpad, gst_event_new_caps(c));
+  gst_caps_unref(c);
   GstSegment segment;
   gst_segment_init(&segment, GST_FORMAT_TIME);
   gst_pad_push_event(h->srcpad, gst_event_new_segment(&segment));
