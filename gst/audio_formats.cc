@@ -30,6 +30,39 @@ GstAudioFormat sample_format_to_gst(SampleFormat format) {
   return GST_AUDIO_FORMAT_UNKNOWN;
 }
 
+std::string channel_mask_problem(const GstStructure *s) {
+  guint64 mask = 0;
+  gint channels = 0;
+  if (!gst_structure_get(s, "channel-mask", GST_TYPE_BITMASK, &mask, nullptr) || mask == 0 ||
+      !gst_structure_get_int(s, "channels", &channels))
+    return "";
+  GstAudioChannelPosition position[64];
+  gchar text[128];
+  if (channels > 64 || __builtin_popcountll(mask) != channels) {
+    g_snprintf(text, sizeof text, "channel-mask 0x%" G_GINT64_MODIFIER "x names %d channel positions, not %d",
+               mask, __builtin_popcountll(mask), channels);
+    return text;
+  }
+  if (!gst_audio_channel_positions_from_mask(channels, mask, position) ||
+      !gst_audio_check_valid_channel_positions(position, channels, FALSE)) {
+    g_snprintf(text, sizeof text, "channel-mask 0x%" G_GINT64_MODIFIER "x has bits that are no channel position",
+               mask);
+    return text;
+  }
+  return "";
+}
+
+bool audio_info_from_caps(GstAudioInfo *info, GstCaps *caps, std::string *why) {
+  if (!gst_caps_is_fixed(caps)) {
+    if (why) *why = "caps are not fixed";
+    return false;
+  }
+  std::string problem = channel_mask_problem(gst_caps_get_structure(caps, 0));
+  if (problem.empty() && !gst_audio_info_from_caps(info, caps)) problem = "not valid raw audio caps";
+  if (why) *why = problem;
+  return problem.empty();
+}
+
 std::string explain_caps_mismatch(GstCaps *caps, GstCaps *template_caps) {
   if (gst_caps_is_empty(caps) || gst_caps_is_any(caps)) return "caps are empty or ANY";
   const GstStructure *have = gst_caps_get_structure(caps, 0);

@@ -20,4 +20,13 @@ GstAudioFormat sample_format_to_gst(SampleFormat format);
 // ("format S24BE is not supported (supported: ...)").
 std::string explain_caps_mismatch(GstCaps *caps, GstCaps *template_caps);
 
+// gst_audio_info_from_caps() plus the check GStreamer 1.22 leaves to a
+// g_warning(): a channel-mask must name exactly `channels` valid positions
+// (channels=2, channel-mask=0x1 otherwise warns "Invalid channel positions",
+// fatal under G_DEBUG=fatal-warnings). On failure `why` says what is wrong.
+bool audio_info_from_caps(GstAudioInfo *info, GstCaps *caps, std::string *why = nullptr);
+
+// Why the channel-mask of `s` cannot describe its channels, or "" if it can.
+std::string channel_mask_problem(const GstStructure *s);
+
 }  // namespace fastaudio

@@ -44,6 +44,7 @@ struct GstFastConvertPrivate {
   bool copies = false;  // neither passthrough nor in place (read without the object lock)
   GstBufferPool *pool = nullptr;  // output buffers, sized for the largest buffer seen
   gsize pool_buffer_size = 0;
+  bool negotiation_error_posted = false;  // by set_caps, during the current caps event
 };
 
 struct _GstFastConvert {
@@ -80,6 +81,8 @@ static GstCaps *gst_fast_convert_transform_caps(GstBaseTransform *, GstPadDirect
     const GstStructure *s = gst_caps_get_structure(caps, i);
     GstCapsFeatures *features = gst_caps_get_features(caps, i);
     if (!gst_caps_features_is_equal(features, GST_CAPS_FEATURES_MEMORY_SYSTEM_MEMORY)) continue;
+    // Never offer the other side a channel-mask we would refuse ourselves.
+    if (!fastaudio::channel_mask_problem(s).empty()) continue;
 
     result = gst_caps_merge_structure(result, gst_structure_copy(s));
 
@@ -171,7 +174,7 @@ static GstCaps *gst_fast_convert_fixate_caps(GstBaseTransform *, GstPadDirection
 
 static gboolean gst_fast_convert_get_unit_size(GstBaseTransform *, GstCaps *caps, gsize *size) {
   GstAudioInfo info;
-  if (!gst_audio_info_from_caps(&info, caps)) return FALSE;
+  if (!fastaudio::audio_info_from_caps(&info, caps)) return FALSE;
   *size = GST_AUDIO_INFO_BPF(&info);
   return TRUE;
 }
@@ -190,9 +193,11 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
   auto self = GST_FAST_CONVERT(trans);
   auto priv = self->priv;
   GstAudioInfo in, out;
-  if (!gst_audio_info_from_caps(&in, incaps) || !gst_audio_info_from_caps(&out, outcaps)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Invalid audio caps"),
+  std::string why;
+  if (!fastaudio::audio_info_from_caps(&in, incaps, &why) || !fastaudio::audio_info_from_caps(&out, outcaps, &why)) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Invalid audio caps: %s", why.c_str()),
                       ("in: %" GST_PTR_FORMAT ", out: %" GST_PTR_FORMAT, incaps, outcaps));
+    priv->negotiation_error_posted = true;
     return FALSE;
   }
   auto in_format = fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&in));
@@ -211,6 +216,7 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
                        GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_RATE(&out), GST_AUDIO_INFO_CHANNELS(&out)),
                       ("It converts formats and channel counts (equal, mono to N, N to mono), "
                        "never the rate: put fastresample before it."));
+    priv->negotiation_error_posted = true;
     return FALSE;
   }
   priv->in_info = in;
@@ -229,6 +235,16 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
 
 static gboolean gst_fast_convert_accept_caps(GstBaseTransform *trans, GstPadDirection direction,
                                              GstCaps *caps) {
+  // The template says nothing about channel-mask: check it here, before
+  // gst_audio_info_from_caps() sees it.
+  if (gst_caps_is_fixed(caps)) {
+    std::string problem = fastaudio::channel_mask_problem(gst_caps_get_structure(caps, 0));
+    if (!problem.empty()) {
+      GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("fastconvert refused caps: %s", problem.c_str()),
+                          ("caps: %" GST_PTR_FORMAT, caps));
+      return FALSE;
+    }
+  }
   if (GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->accept_caps(trans, direction, caps))
     return TRUE;
   GstPad *pad = direction == GST_PAD_SINK ? trans->sinkpad : trans->srcpad;
@@ -240,6 +256,36 @@ static gboolean gst_fast_convert_accept_caps(GstBaseTransform *trans, GstPadDire
   }
   gst_caps_unref(templ);
   return FALSE;
+}
+
+// Caps that pass accept_caps but match nothing downstream (3 channels when
+// it wants 2, another rate) fail in GstBaseTransform without a word, and the
+// source reports a bare "not-negotiated": say what could not be converted.
+static gboolean gst_fast_convert_sink_event(GstBaseTransform *trans, GstEvent *event) {
+  auto self = GST_FAST_CONVERT(trans);
+  GstCaps *caps = nullptr;
+  if (GST_EVENT_TYPE(event) == GST_EVENT_CAPS) {
+    gst_event_parse_caps(event, &caps);
+    gst_caps_ref(caps);
+    self->priv->negotiation_error_posted = false;
+  }
+  const gboolean ret = GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->sink_event(trans, event);
+  if (caps && !ret && !self->priv->negotiation_error_posted) {
+    GstAudioInfo in;
+    gchar *what = fastaudio::audio_info_from_caps(&in, caps)
+                      ? g_strdup_printf("%s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&in), GST_AUDIO_INFO_RATE(&in),
+                                        GST_AUDIO_INFO_CHANNELS(&in))
+                      : gst_caps_to_string(caps);
+    GstCaps *downstream = gst_pad_peer_query_caps(trans->srcpad, nullptr);
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastconvert cannot convert %s to any format downstream accepts", what),
+                      ("downstream accepts %" GST_PTR_FORMAT ". fastconvert converts formats and channel counts "
+                       "(equal, mono to N, N to mono), never the rate: put fastresample before it.",
+                       downstream));
+    gst_caps_unref(downstream);
+    g_free(what);
+  }
+  if (caps) gst_caps_unref(caps);
+  return ret;
 }
 
 // gst_audio_buffer_clip() copies a buffer just to fill in a missing duration;
@@ -445,6 +491,7 @@ static void gst_fast_convert_class_init(GstFastConvertClass *klass) {
   trans_class->transform_size = gst_fast_convert_transform_size;
   trans_class->set_caps = gst_fast_convert_set_caps;
   trans_class->accept_caps = gst_fast_convert_accept_caps;
+  trans_class->sink_event = gst_fast_convert_sink_event;
   trans_class->submit_input_buffer = gst_fast_convert_submit_input_buffer;
   trans_class->prepare_output_buffer = gst_fast_convert_prepare_output_buffer;
   trans_class->stop = gst_fast_convert_stop;

@@ -1,0 +1,369 @@
+// Bad input and faults, one row per case and element: what the element does
+// (flow return, error or warning message text, recovery). The test runs
+// every row and compares the outcome with the row; docs/robustness.md is
+// generated from this table (tools/gen-robustness-doc.py runs this binary
+// with FASTAUDIO_ROBUSTNESS_MARKDOWN set) and a test fails when it is stale.
+//
+// Add an element's cases by adding rows to kCases.
+#include <cstdio>
+#include <functional>
+
+#include "harness_util.h"
+
+using namespace harness_util;
+
+namespace {
+
+// What a scenario observed.
+struct Observed {
+  GstFlowReturn flow = GST_FLOW_OK;
+  std::string kind = "none";  // "error", "warning" or "none": the first such message on the bus
+  std::string message;
+  std::string debug;
+  bool recovered = false;  // the scenario's recovery step produced correct output
+};
+
+struct RobustnessCase {
+  const char *element;
+  const char *input;  // the bad input or fault, in words
+  std::function<Observed()> run;
+  GstFlowReturn flow;
+  const char *kind;
+  const char *message;         // exact text of the message
+  const char *debug_contains;  // a part of its debug text ("" for none)
+  const char *recovery;        // what brings the element back; checked by the scenario
+};
+
+void read_problem(GstElement *element, Observed &o) {
+  GstBus *bus = gst_element_get_bus(element);
+  GstMessage *msg = gst_bus_pop_filtered(bus, GstMessageType(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
+  gst_object_unref(bus);
+  if (!msg) return;
+  GError *err = nullptr;
+  gchar *debug = nullptr;
+  if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+    gst_message_parse_error(msg, &err, &debug);
+    o.kind = "error";
+  } else {
+    gst_message_parse_warning(msg, &err, &debug);
+    o.kind = "warning";
+  }
+  o.message = err->message;
+  o.debug = debug ? debug : "";
+  g_error_free(err);
+  g_free(debug);
+  gst_message_unref(msg);
+}
+
+void push_caps(GstHarness *h, const std::string &caps) {
+  GstCaps *c = gst_caps_from_string(caps.c_str());
+  gst_pad_push_event(h->srcpad, gst_event_new_caps(c));
+  gst_caps_unref(c);
+  GstSegment segment;
+  gst_segment_init(&segment, GST_FORMAT_TIME);
+  gst_pad_push_event(h->srcpad, gst_event_new_segment(&segment));
+}
+
+GstBuffer *silence(size_t bytes, GstClockTime pts = 0) {
+  GstBuffer *buf = gst_buffer_new_allocate(nullptr, bytes, nullptr);
+  gst_buffer_memset(buf, 0, 0, bytes);
+  GST_BUFFER_PTS(buf) = pts;
+  return buf;
+}
+
+// Recovery: a whole buffer of `frames` frames must come out as `out_bytes`.
+bool converts(GstHarness *h, size_t in_bytes, size_t out_bytes) {
+  if (gst_harness_push(h, silence(in_bytes)) != GST_FLOW_OK) return false;
+  GstBuffer *out = gst_harness_try_pull(h);
+  if (!out) return false;
+  const bool ok = gst_buffer_get_size(out) == out_bytes;
+  gst_buffer_unref(out);
+  return ok;
+}
+
+// Caps `bad` on the input (downstream accepts `downstream`), one buffer; then
+// recovery: caps `good` and a buffer that must convert.
+Observed caps_scenario(const char *element, const std::string &bad, const char *downstream, size_t bad_bytes,
+                       const std::string &good, size_t good_in, size_t good_out) {
+  Observed o;
+  GstHarness *h = harness_with_bus(element);
+  gst_harness_set_sink_caps_str(h, downstream);
+  push_caps(h, bad);
+  o.flow = gst_harness_push(h, silence(bad_bytes));
+  read_problem(h->element, o);
+  push_caps(h, good);
+  o.recovered = converts(h, good_in, good_out);
+  teardown_with_bus(h);
+  return o;
+}
+
+// Valid caps, then `bad` buffer; recovery: a whole buffer converts.
+Observed buffer_scenario(const char *element, const std::string &in, const char *out, GstBuffer *bad,
+                         size_t good_in, size_t good_out) {
+  Observed o;
+  GstHarness *h = harness_with_bus(element);
+  gst_harness_set_sink_caps_str(h, out);
+  gst_harness_set_src_caps_str(h, in.c_str());
+  o.flow = gst_harness_push(h, bad);
+  read_problem(h->element, o);
+  o.recovered = converts(h, good_in, good_out);
+  teardown_with_bus(h);
+  return o;
+}
+
+const std::string S16_STEREO = caps_str("S16LE", 2, 48000);
+const std::string F32_MONO = caps_str("F32LE", 1, 48000);
+const char *FORMATS = "{ (string)U8, (string)S8, (string)S16LE, (string)S24LE, (string)S24_32LE, (string)S32LE, "
+                      "(string)F32LE, (string)F64LE }";
+
+std::string refused(const char *what) {
+  return std::string("fastconvert refused caps: ") + what;
+}
+
+const std::vector<RobustnessCase> &cases() {
+  static const std::string s24be = refused("format S24BE is not supported (supported: ") + FORMATS + ")";
+  static const std::string planar = refused("layout non-interleaved is not supported (supported: interleaved)");
+  static const std::string alaw = refused("media type audio/x-alaw is not supported (expected audio/x-raw)");
+  static const std::string zero_channels = refused("channels 0 is not supported (supported: [ 1, 2147483647 ])");
+  static const std::string zero_rate = refused("rate 0 is not supported (supported: [ 1, 2147483647 ])");
+  static const std::string mask = refused("channel-mask 0x1 names 1 channel positions, not 2");
+  static const std::vector<RobustnessCase> table = {
+      {"fastconvert", "caps with an unsupported sample format (S24BE)",
+       [] {
+         return caps_scenario("fastconvert", "audio/x-raw,format=S24BE,layout=interleaved,rate=48000,channels=1",
+                              "audio/x-raw", 30, S16_STEREO, 40, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning", s24be.c_str(), "S24BE", "new supported caps: converts again"},
+      {"fastconvert", "non-interleaved (planar) caps",
+       [] {
+         return caps_scenario("fastconvert", "audio/x-raw,format=F32LE,layout=non-interleaved,rate=48000,channels=2",
+                              "audio/x-raw", 32, S16_STEREO, 40, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning", planar.c_str(), "non-interleaved", "new supported caps: converts again"},
+      {"fastconvert", "caps of another media type (audio/x-alaw)",
+       [] {
+         return caps_scenario("fastconvert", "audio/x-alaw,rate=8000,channels=1", "audio/x-raw", 30, S16_STEREO,
+                              40, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning", alaw.c_str(), "audio/x-alaw", "new supported caps: converts again"},
+      {"fastconvert", "caps with channels=0",
+       [] {
+         return caps_scenario("fastconvert", "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=0",
+                              "audio/x-raw", 30, S16_STEREO, 40, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning", zero_channels.c_str(), "channels=(int)0",
+       "new supported caps: converts again"},
+      {"fastconvert", "caps with rate=0",
+       [] {
+         return caps_scenario("fastconvert", "audio/x-raw,format=S16LE,layout=interleaved,rate=0,channels=2",
+                              "audio/x-raw", 40, S16_STEREO, 40, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning", zero_rate.c_str(), "rate=(int)0", "new supported caps: converts again"},
+      {"fastconvert", "channel-mask naming fewer positions than channels (2 channels, mask 0x1)",
+       [] {
+         return caps_scenario(
+             "fastconvert",
+             "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2,channel-mask=(bitmask)0x1",
+             "audio/x-raw", 40, S16_STEREO, 40, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning", mask.c_str(), "channel-mask=(bitmask)0x0000000000000001",
+       "new supported caps: converts again"},
+      {"fastconvert", "a channel change it cannot do (3 channels to 2)",
+       [] {
+         return caps_scenario("fastconvert", caps_str("F32LE", 3, 48000), caps_str("F32LE", 2, 48000).c_str(), 48,
+                              caps_str("F32LE", 1, 48000), 16, 32);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastconvert cannot convert F32LE, 48000 Hz, 3 channels to any format downstream accepts",
+       "channels=(int)2", "new caps it can convert: converts again"},
+      {"fastconvert", "a rate change (downstream wants 44100 Hz, input is 48000 Hz)",
+       [] {
+         return caps_scenario("fastconvert", S16_STEREO, caps_str("F32LE", 1, 44100).c_str(), 40,
+                              caps_str("S16LE", 2, 44100), 40, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastconvert cannot convert S16LE, 48000 Hz, 2 channels to any format downstream accepts",
+       "never the rate: put fastresample before it", "input at the downstream rate: converts again"},
+      {"fastconvert", "a buffer that is not a whole number of frames (7 bytes of S16LE stereo)",
+       [] { return buffer_scenario("fastconvert", S16_STEREO, F32_MONO.c_str(), silence(7), 40, 40); },
+       GST_FLOW_ERROR, "error", "Buffer is not a whole number of audio frames",
+       "7 bytes is not a multiple of the 4-byte frame of S16LE x 2", "next whole buffer converts (no state)"},
+      {"fastconvert", "a buffer before any caps",
+       [] {
+         Observed o;
+         // Straight into the sink pad: GStreamer's own pad checks would
+         // stop a harness push without caps and segment first.
+         GstHarness *h = gst_harness_new("fastconvert");
+         GstBus *bus = gst_bus_new();
+         gst_element_set_bus(h->element, bus);
+         gst_object_unref(bus);
+         gst_harness_set_sink_caps_str(h, F32_MONO.c_str());
+         GstPad *sinkpad = gst_element_get_static_pad(h->element, "sink");
+         GstSegment segment;
+         gst_segment_init(&segment, GST_FORMAT_TIME);
+         gst_pad_send_event(sinkpad, gst_event_new_stream_start("robustness"));
+         gst_pad_send_event(sinkpad, gst_event_new_segment(&segment));
+         o.flow = gst_pad_chain(sinkpad, silence(40));
+         read_problem(h->element, o);
+         gst_pad_send_event(sinkpad, gst_event_new_flush_start());
+         gst_pad_send_event(sinkpad, gst_event_new_flush_stop(TRUE));  // drops the segment
+         gst_object_unref(sinkpad);
+         gst_harness_set_src_caps_str(h, S16_STEREO.c_str());
+         o.recovered = converts(h, 40, 40);
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error", "fastconvert received a buffer before any caps", "",
+       "caps, then buffers: converts"},
+      {"fastconvert", "NaN, +Inf and -Inf samples (F32LE to S16LE)",
+       [] {
+         Observed o;
+         const float in[] = {NAN, INFINITY, -INFINITY, 1e30f};
+         GstHarness *h = harness_with_bus("fastconvert");
+         gst_harness_set_sink_caps_str(h, caps_str("S16LE", 1, 48000).c_str());
+         gst_harness_set_src_caps_str(h, caps_str("F32LE", 1, 48000).c_str());
+         o.flow = gst_harness_push(h, buffer_from(reinterpret_cast<const uint8_t *>(in), sizeof in));
+         read_problem(h->element, o);
+         GstBuffer *out = gst_harness_try_pull(h);
+         if (out) {
+           auto b = bytes_of(out);
+           gst_buffer_unref(out);
+           o.recovered = b.size() == 8 && sample_at(b, GST_AUDIO_FORMAT_S16LE, 0) == 0 &&
+                         sample_at(b, GST_AUDIO_FORMAT_S16LE, 1) == 32767 &&
+                         sample_at(b, GST_AUDIO_FORMAT_S16LE, 2) == -32768 &&
+                         sample_at(b, GST_AUDIO_FORMAT_S16LE, 3) == 32767;
+         }
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_OK, "none", "", "", "converted: NaN -> 0, +-Inf and out-of-range values saturate"},
+      {"fastconvert", "a GAP buffer with non-silent bytes",
+       [] {
+         Observed o;
+         GstHarness *h = harness_with_bus("fastconvert");
+         gst_harness_set_sink_caps_str(h, F32_MONO.c_str());
+         gst_harness_set_src_caps_str(h, S16_STEREO.c_str());
+         GstBuffer *gap = gst_buffer_new_allocate(nullptr, 40, nullptr);
+         gst_buffer_memset(gap, 0, 0x55, 40);
+         GST_BUFFER_PTS(gap) = 0;
+         GST_BUFFER_FLAG_SET(gap, GST_BUFFER_FLAG_GAP);
+         o.flow = gst_harness_push(h, gap);
+         read_problem(h->element, o);
+         if (GstBuffer *out = gst_harness_try_pull(h)) {
+           auto b = bytes_of(out);
+           o.recovered = GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_GAP) && b == std::vector<uint8_t>(40, 0);
+           gst_buffer_unref(out);
+         }
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_OK, "none", "", "", "output is silence, still flagged GAP"},
+      {"fastconvert", "an empty buffer",
+       [] {
+         Observed o;
+         GstHarness *h = harness_with_bus("fastconvert");
+         gst_harness_set_sink_caps_str(h, F32_MONO.c_str());
+         gst_harness_set_src_caps_str(h, S16_STEREO.c_str());
+         o.flow = gst_harness_push(h, gst_buffer_new());
+         read_problem(h->element, o);
+         if (GstBuffer *out = gst_harness_try_pull(h)) {
+           o.recovered = gst_buffer_get_size(out) == 0 && converts(h, 40, 40);
+           gst_buffer_unref(out);
+         }
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_OK, "none", "", "", "an empty buffer leaves; the next buffer converts"},
+      {"fastconvert", "an unknown value for the dithering property (\"bogus\", \"99\")",
+       [] {
+         Observed o;
+         GstElement *e = gst_element_factory_make("fastconvert", nullptr);
+         gst_util_set_object_arg(G_OBJECT(e), "dithering", "tpdf");
+         gst_util_set_object_arg(G_OBJECT(e), "dithering", "bogus");
+         gst_util_set_object_arg(G_OBJECT(e), "dithering", "99");
+         gint value = -1;
+         g_object_get(e, "dithering", &value, nullptr);
+         o.recovered = value == 1;
+         gst_object_unref(e);
+         return o;
+       },
+       GST_FLOW_OK, "none", "", "", "ignored: the property keeps its previous value (tpdf)"},
+      {"fastconvert", "a FLUSH_START/FLUSH_STOP and a new segment mid-stream",
+       [] {
+         Observed o;
+         GstHarness *h = harness_with_bus("fastconvert");
+         gst_harness_set_sink_caps_str(h, F32_MONO.c_str());
+         gst_harness_set_src_caps_str(h, S16_STEREO.c_str());
+         o.flow = gst_harness_push(h, silence(40));
+         if (GstBuffer *out = gst_harness_try_pull(h)) gst_buffer_unref(out);
+         gst_harness_push_event(h, gst_event_new_flush_start());
+         gst_harness_push_event(h, gst_event_new_flush_stop(TRUE));
+         push_caps(h, S16_STEREO);
+         read_problem(h->element, o);
+         o.recovered = converts(h, 40, 40);
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_OK, "none", "", "", "converts from the new segment on"},
+  };
+  return table;
+}
+
+std::string markdown_escape(const std::string &s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+GST_START_TEST(test_robustness_row) {
+  const RobustnessCase &c = cases()[__i__];
+  const Observed o = c.run();
+  fail_unless(o.flow == c.flow, "%s, %s: flow %s, table says %s", c.element, c.input, gst_flow_get_name(o.flow),
+              gst_flow_get_name(c.flow));
+  fail_unless(o.kind == c.kind, "%s, %s: %s message, table says %s", c.element, c.input, o.kind.c_str(), c.kind);
+  fail_unless(o.message == c.message, "%s, %s: message '%s', table says '%s'", c.element, c.input, o.message.c_str(),
+              c.message);
+  fail_unless(o.debug.find(c.debug_contains) != std::string::npos, "%s, %s: debug text '%s' lacks '%s'", c.element,
+              c.input, o.debug.c_str(), c.debug_contains);
+  fail_unless(o.recovered, "%s, %s: recovery failed (%s)", c.element, c.input, c.recovery);
+}
+GST_END_TEST;
+
+// With FASTAUDIO_ROBUSTNESS_MARKDOWN=path, writes the table (after the rows
+// passed) as markdown for tools/gen-robustness-doc.py.
+GST_START_TEST(test_write_markdown) {
+  const char *path = g_getenv("FASTAUDIO_ROBUSTNESS_MARKDOWN");
+  if (!path) return;
+  FILE *f = fopen(path, "w");
+  fail_unless(f != nullptr, "cannot write %s", path);
+  const char *element = nullptr;
+  for (const auto &c : cases()) {
+    if (g_strcmp0(element, c.element) != 0) {
+      fprintf(f, "%s### %s\n\n| bad input or fault | flow | message | recovery |\n|---|---|---|---|\n",
+              element ? "\n" : "", c.element);
+      element = c.element;
+    }
+    std::string message = std::string(c.kind) == "none" ? "none" : std::string(c.kind) + ": `" + c.message + "`";
+    if (*c.debug_contains) message += " (debug text names `" + std::string(c.debug_contains) + "`)";
+    fprintf(f, "| %s | %s | %s | %s |\n", markdown_escape(c.input).c_str(), gst_flow_get_name(c.flow),
+            markdown_escape(message).c_str(), markdown_escape(c.recovery).c_str());
+  }
+  fclose(f);
+}
+GST_END_TEST;
+
+static Suite *robustness_suite() {
+  Suite *s = suite_create("robustness");
+  TCase *tc = tcase_create("general");
+  suite_add_tcase(s, tc);
+  tcase_add_loop_test(tc, test_robustness_row, 0, cases().size());
+  tcase_add_test(tc, test_write_markdown);
+  return s;
+}
+
+GST_CHECK_MAIN(robustness);

@@ -1,0 +1,451 @@
+// Stress tests, table-driven over elements: random buffer sizes (1..65536
+// frames), random DISCONT and GAP, flushing seeks while streaming, caps
+// renegotiation mid-stream, PLAYING -> READY -> PLAYING between buffers and
+// property changes from other threads. Every scenario checks its output
+// against the element run unstressed on the same input (one buffer, then
+// EOS): sample counts, exact timestamps and the samples themselves.
+//
+// Add an element by adding rows to kCases. FASTAUDIO_STRESS_SECONDS sets the
+// time budget of the whole suite (default 8 s; raise it for a soak).
+#include "harness_util.h"
+
+using namespace harness_util;
+
+namespace {
+
+struct StressCase {
+  const char *element;  // gst_parse_launch description of the element under test
+  AudioFormat in;
+  AudioFormat out;  // what downstream requires; rate 0 follows the input
+  // Input caps switched to mid-stream, in turn (downstream stays `out`).
+  std::vector<AudioFormat> renegotiate;
+  // One output buffer per input buffer, same timing and flags (no internal
+  // delay): lets the test check flags and timestamps buffer by buffer and
+  // expect complete output before EOS.
+  bool one_output_per_input;
+  const char *property;  // set from two threads (values[0] / values[1]) while streaming
+  const char *values[2];
+  double property_tolerance;  // max |output - unstressed output|, output units, while it toggles
+};
+
+const StressCase kCases[] = {
+    {"fastconvert", {"S16LE", 2, 48000}, {"F32LE", 1, 0},
+     {{"F32LE", 2, 48000}, {"S32LE", 1, 44100}, {"U8", 6, 8000}, {"S16LE", 2, 16000}},
+     true, "dithering", {"none", "tpdf"}, 0},
+    {"fastconvert", {"F32LE", 2, 48000}, {"S16LE", 2, 0},
+     {{"F64LE", 2, 48000}, {"S16LE", 1, 22050}, {"F32LE", 1, 96000}},
+     true, "dithering", {"none", "tpdf"}, 1},
+    {"fastconvert", {"F32LE", 1, 16000}, {"S32LE", 1, 0},  // in place
+     {{"S24LE", 1, 16000}, {"F64LE", 1, 8000}},
+     true, "dithering", {"tpdf", "none"}, 1},
+    {"fastconvert", {"S24LE", 1, 44100}, {"F64LE", 6, 0},  // mono -> 6
+     {{"S8", 6, 44100}, {"F32LE", 1, 48000}},
+     true, "dithering", {"none", "tpdf"}, 0},
+    {"fastconvert", {"U8", 6, 8000}, {"S16LE", 1, 0},  // 6 -> mono
+     {{"S24_32LE", 2, 8000}, {"F32LE", 6, 32000}},
+     true, "dithering", {"none", "tpdf"}, 1},
+    {"fastconvert", {"F64LE", 2, 48000}, {"F64LE", 2, 0},  // passthrough
+     {{"S16LE", 2, 48000}, {"F64LE", 1, 11025}},
+     true, nullptr, {}, 0},
+};
+constexpr int kScenarios = 5;
+
+AudioFormat resolved_out(const StressCase &c, const AudioFormat &in) {
+  AudioFormat out = c.out;
+  if (out.rate == 0) out.rate = in.rate;
+  return out;
+}
+
+size_t frames_per_round() { return under_valgrind() ? 24000 : 400000; }
+
+// Each (case, scenario) gets an equal share of the budget; at least one round.
+double budget_per_test() {
+  const double total = env_double("FASTAUDIO_STRESS_SECONDS", 8.0);
+  return under_valgrind() ? 0 : total / (std::size(kCases) * kScenarios);
+}
+
+// 1..65536 frames: half uniform, half log-uniform so that tiny buffers occur.
+size_t random_chunk(std::mt19937 &rng, size_t remaining) {
+  size_t n;
+  if (rng() & 1) {
+    n = std::uniform_int_distribution<size_t>(1, 65536)(rng);
+  } else {
+    n = size_t(std::exp(std::uniform_real_distribution<double>(0, std::log(65536.0))(rng)));
+  }
+  return std::clamp<size_t>(n, 1, remaining);
+}
+
+struct Sent {
+  GstClockTime pts, duration;
+  size_t frames;
+  bool discont, gap;
+};
+
+// A stretch of stream the element sees without reset (no flush, no state or
+// caps change): its output must equal the unstressed run of its input.
+struct Run {
+  AudioFormat in, out;
+  GstClockTime start;  // PTS of its first frame
+  std::vector<uint8_t> input;  // as the element should treat it (GAP buffers as silence)
+  std::vector<uint8_t> output;
+  std::vector<Sent> sent;
+  std::vector<Sent> received;
+  bool drained = false;  // ended with EOS or a caps change (the element drains there)
+};
+
+Run make_run(const AudioFormat &in, const AudioFormat &out, GstClockTime start) {
+  Run run;
+  run.in = in;
+  run.out = out;
+  run.start = start;
+  return run;
+}
+
+void collect(GstHarness *h, Run &run) {
+  const int bpf = bytes_per_frame(run.out);
+  while (GstBuffer *o = gst_harness_try_pull(h)) {
+    auto b = bytes_of(o);
+    fail_unless(b.size() % bpf == 0, "output of %zu bytes is not whole frames of %d", b.size(), bpf);
+    run.received.push_back({GST_BUFFER_PTS(o), GST_BUFFER_DURATION(o), b.size() / bpf,
+                            GST_BUFFER_FLAG_IS_SET(o, GST_BUFFER_FLAG_DISCONT),
+                            GST_BUFFER_FLAG_IS_SET(o, GST_BUFFER_FLAG_GAP)});
+    run.output.insert(run.output.end(), b.begin(), b.end());
+    gst_buffer_unref(o);
+  }
+}
+
+// Pushes `frames` frames of `signal` from frame `from` in random chunks,
+// appending to `run` (timestamps from run.start plus the frame count).
+void push_chunks(GstHarness *h, Run &run, const std::vector<uint8_t> &signal, size_t from, size_t frames,
+                 std::mt19937 &rng, bool flags) {
+  const int bpf = bytes_per_frame(run.in);
+  const GstAudioFormatInfo *finfo = gst_audio_format_get_info(gst_audio_format_from_string(run.in.format));
+  size_t done = 0;
+  while (done < frames) {
+    const size_t n = random_chunk(rng, frames - done);
+    const size_t run_frames = run.input.size() / bpf;
+    std::vector<uint8_t> chunk(signal.begin() + (from + done) * bpf, signal.begin() + (from + done + n) * bpf);
+    Sent s{};
+    s.frames = n;
+    s.pts = run.start + frames_to_time(run_frames, run.in.rate);
+    s.duration = run.start + frames_to_time(run_frames + n, run.in.rate) - s.pts;
+    s.discont = flags && run_frames > 0 && rng() % 10 == 0;
+    s.gap = flags && rng() % 10 == 0;
+    GstBuffer *buf = buffer_from(chunk.data(), chunk.size());
+    GST_BUFFER_PTS(buf) = s.pts;
+    GST_BUFFER_DURATION(buf) = s.duration;
+    if (s.discont) GST_BUFFER_FLAG_SET(buf, GST_BUFFER_FLAG_DISCONT);
+    if (s.gap) {
+      GST_BUFFER_FLAG_SET(buf, GST_BUFFER_FLAG_GAP);
+      gst_audio_format_info_fill_silence(finfo, chunk.data(), chunk.size());  // what it means
+    }
+    fail_unless_equals_int(gst_harness_push(h, buf), GST_FLOW_OK);
+    run.input.insert(run.input.end(), chunk.begin(), chunk.end());
+    run.sent.push_back(s);
+    done += n;
+    collect(h, run);
+  }
+}
+
+void compare_samples(const std::vector<uint8_t> &got, const std::vector<uint8_t> &want, const AudioFormat &out,
+                     double tolerance, const char *what) {
+  const GstAudioFormat f = gst_audio_format_from_string(out.format);
+  if (tolerance == 0) {
+    if (got == want) return;
+    const int width = bytes_per_frame(out) / out.channels;
+    for (size_t i = 0; i * width < got.size(); i++) {
+      if (std::memcmp(&got[i * width], &want[i * width], width) != 0)
+        fail("%s: sample %zu is %g, unstressed run gives %g", what, i, sample_at(got, f, i), sample_at(want, f, i));
+    }
+    return;
+  }
+  const size_t n = got.size() / (bytes_per_frame(out) / out.channels);
+  for (size_t i = 0; i < n; i++) {
+    const double d = std::fabs(sample_at(got, f, i) - sample_at(want, f, i));
+    fail_unless(d <= tolerance, "%s: sample %zu is %g, unstressed run gives %g (allowed %g)", what, i,
+                sample_at(got, f, i), sample_at(want, f, i), tolerance);
+  }
+}
+
+void check_run(const StressCase &c, const Run &run, const char *scenario, uint32_t seed, double tolerance = 0) {
+  gchar *what = g_strdup_printf("%s %s, %s/%d@%d -> %s/%d, seed %u", scenario, c.element, run.in.format,
+                                run.in.channels, run.in.rate, run.out.format, run.out.channels, seed);
+  const auto want = reference_run(c.element, run.in, run.out, run.input);
+  const int out_bpf = bytes_per_frame(run.out);
+  const size_t in_frames = run.input.size() / bytes_per_frame(run.in);
+
+  // Sample counts: everything in comes out (or, before a reset, a prefix).
+  if (c.one_output_per_input || run.drained) {
+    fail_unless(run.output.size() == want.size(), "%s: %zu frames out, unstressed run gives %zu (%zu in)", what,
+                run.output.size() / out_bpf, want.size() / out_bpf, in_frames);
+  } else {
+    fail_unless(run.output.size() <= want.size(), "%s: more output than the unstressed run", what);
+  }
+  std::vector<uint8_t> want_prefix(want.begin(), want.begin() + std::min(want.size(), run.output.size()));
+  // A buffer still flagged GAP may carry any bytes (passthrough forwards
+  // them): its flag is checked below, its content is not.
+  std::vector<uint8_t> got = run.output;
+  if (c.one_output_per_input) {
+    size_t offset = 0;
+    for (const Sent &r : run.received) {
+      const size_t bytes = r.frames * out_bpf;
+      if (r.gap) std::copy_n(want_prefix.begin() + offset, bytes, got.begin() + offset);
+      offset += bytes;
+    }
+  }
+  compare_samples(got, want_prefix, run.out, tolerance, what);
+
+  // Timestamps from sample counts: exact, and each buffer ends where the next starts.
+  size_t frames = 0;
+  for (size_t i = 0; i < run.received.size(); i++) {
+    const Sent &r = run.received[i];
+    const GstClockTime expect = run.start + frames_to_time(frames, run.out.rate);
+    fail_unless(r.pts == expect, "%s: buffer %zu has PTS %" GST_TIME_FORMAT ", %zu frames in gives %" GST_TIME_FORMAT,
+                what, i, GST_TIME_ARGS(r.pts), frames, GST_TIME_ARGS(expect));
+    frames += r.frames;
+    fail_unless(r.pts + r.duration == run.start + frames_to_time(frames, run.out.rate),
+                "%s: buffer %zu duration %" GST_TIME_FORMAT " leaves a hole or overlap", what, i,
+                GST_TIME_ARGS(r.duration));
+  }
+  if (c.one_output_per_input) {
+    fail_unless_equals_int(run.received.size(), run.sent.size());
+    for (size_t i = 0; i < run.sent.size(); i++) {
+      fail_unless(run.received[i].frames == run.sent[i].frames, "%s: buffer %zu size changed", what, i);
+      fail_unless(run.received[i].discont == run.sent[i].discont, "%s: buffer %zu DISCONT flag lost/added", what, i);
+      fail_unless(run.received[i].gap == run.sent[i].gap, "%s: buffer %zu GAP flag lost/added", what, i);
+    }
+  }
+  g_free(what);
+}
+
+GstHarness *start(const StressCase &c, const AudioFormat &in) {
+  GstHarness *h = gst_harness_new_parse(c.element);
+  fail_unless(h != nullptr);
+  gst_harness_set_sink_caps_str(h, caps_str(c.out).c_str());
+  gst_harness_set_src_caps_str(h, caps_str(in).c_str());
+  return h;
+}
+
+void push_eos(GstHarness *h, Run &run) {
+  fail_unless(gst_harness_push_event(h, gst_event_new_eos()));
+  collect(h, run);
+  run.drained = true;
+}
+
+// gst_harness_new_parse() wraps the element in a bin: find the child that
+// has the property (a ref).
+GObject *object_with_property(GstElement *element, const char *property) {
+  if (!GST_IS_BIN(element)) {
+    return g_object_class_find_property(G_OBJECT_GET_CLASS(element), property) ? G_OBJECT(gst_object_ref(element))
+                                                                               : nullptr;
+  }
+  GObject *found = nullptr;
+  GstIterator *it = gst_bin_iterate_recurse(GST_BIN(element));
+  GValue item = G_VALUE_INIT;
+  while (!found && gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+    GObject *child = G_OBJECT(g_value_get_object(&item));
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(child), property)) found = G_OBJECT(gst_object_ref(child));
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(it);
+  return found;
+}
+
+struct PropertySetter {
+  GObject *target;
+  const char *name;
+  GValue value = G_VALUE_INIT;
+};
+
+void set_property_cb(gpointer, gpointer data) {
+  auto setter = static_cast<PropertySetter *>(data);
+  g_object_set_property(setter->target, setter->name, &setter->value);
+}
+
+template <typename Round>
+void rounds(Round round) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const double budget = budget_per_test();
+  uint32_t seed = 1;
+  do {
+    round(seed++);
+  } while (seconds_since(t0) < budget);
+}
+
+}  // namespace
+
+GST_START_TEST(test_random_chunks_discont_gap) {
+  const StressCase &c = kCases[__i__];
+  rounds([&](uint32_t seed) {
+    std::mt19937 rng(seed);
+    const size_t frames = frames_per_round();
+    const auto signal = random_signal(c.in.format, frames * c.in.channels, seed);
+    GstHarness *h = start(c, c.in);
+    Run run = make_run(c.in, resolved_out(c, c.in), 0);
+    push_chunks(h, run, signal, 0, frames, rng, true);
+    push_eos(h, run);
+    gst_harness_teardown(h);
+    check_run(c, run, "random chunks + DISCONT/GAP", seed);
+  });
+}
+GST_END_TEST;
+
+// FLUSH_START / FLUSH_STOP / new segment at a random position while buffers
+// flow; after each, output restarts at the new position, as unstressed.
+GST_START_TEST(test_flushing_seeks) {
+  const StressCase &c = kCases[__i__];
+  rounds([&](uint32_t seed) {
+    std::mt19937 rng(seed);
+    const size_t frames = frames_per_round();
+    const auto signal = random_signal(c.in.format, frames * c.in.channels, seed);
+    GstHarness *h = start(c, c.in);
+    std::vector<Run> runs;
+    const int seeks = under_valgrind() ? 3 : 8;
+    for (int s = 0; s < seeks; s++) {
+      const size_t pos = std::uniform_int_distribution<size_t>(0, frames - 1)(rng);
+      const size_t n = std::min(frames - pos, std::uniform_int_distribution<size_t>(1, frames / 2)(rng));
+      const AudioFormat out = resolved_out(c, c.in);
+      if (s > 0) {
+        fail_unless(gst_harness_push_event(h, gst_event_new_flush_start()));
+        fail_unless(gst_harness_push_event(h, gst_event_new_flush_stop(TRUE)));
+        collect(h, runs.back());
+      }
+      GstSegment segment;
+      gst_segment_init(&segment, GST_FORMAT_TIME);
+      segment.start = segment.time = segment.position = frames_to_time(pos, c.in.rate);
+      fail_unless(gst_harness_push_event(h, gst_event_new_segment(&segment)));
+      runs.push_back(make_run(c.in, out, segment.start));
+      push_chunks(h, runs.back(), signal, pos, n, rng, false);
+    }
+    push_eos(h, runs.back());
+    gst_harness_teardown(h);
+    for (const Run &run : runs) check_run(c, run, "flushing seeks", seed);
+  });
+}
+GST_END_TEST;
+
+// New input caps (format, channel count, rate) between buffers; downstream
+// caps stay fixed except the rate, which follows.
+GST_START_TEST(test_caps_renegotiation) {
+  const StressCase &c = kCases[__i__];
+  rounds([&](uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::vector<AudioFormat> sequence{c.in};
+    sequence.insert(sequence.end(), c.renegotiate.begin(), c.renegotiate.end());
+    sequence.push_back(c.in);
+    GstHarness *h = start(c, c.in);
+    std::vector<Run> runs;
+    for (size_t i = 0; i < sequence.size(); i++) {
+      const AudioFormat &in = sequence[i];
+      if (i > 0) {
+        gst_harness_set_src_caps_str(h, caps_str(in).c_str());  // also a new segment from 0
+        collect(h, runs.back());
+        runs.back().drained = true;
+      }
+      const size_t frames = frames_per_round() / 4;
+      const auto signal = random_signal(in.format, frames * in.channels, seed * 100 + i);
+      runs.push_back(make_run(in, resolved_out(c, in), 0));
+      push_chunks(h, runs.back(), signal, 0, frames, rng, true);
+      if (!runs.back().received.empty()) {
+        GstCaps *caps = gst_pad_get_current_caps(h->sinkpad);
+        GstAudioInfo info;
+        fail_unless(gst_audio_info_from_caps(&info, caps));
+        gst_caps_unref(caps);
+        fail_unless_equals_string(GST_AUDIO_INFO_NAME(&info), runs.back().out.format);
+        fail_unless_equals_int(GST_AUDIO_INFO_CHANNELS(&info), runs.back().out.channels);
+        fail_unless_equals_int(GST_AUDIO_INFO_RATE(&info), runs.back().out.rate);
+      }
+    }
+    push_eos(h, runs.back());
+    gst_harness_teardown(h);
+    for (const Run &run : runs) check_run(c, run, "caps renegotiation", seed);
+  });
+}
+GST_END_TEST;
+
+// PLAYING -> READY -> PLAYING every few buffers; caps and segment are sent
+// again after each, as a source restarting would.
+GST_START_TEST(test_state_changes_under_load) {
+  const StressCase &c = kCases[__i__];
+  rounds([&](uint32_t seed) {
+    std::mt19937 rng(seed);
+    const size_t frames = frames_per_round();
+    const auto signal = random_signal(c.in.format, frames * c.in.channels, seed);
+    GstHarness *h = start(c, c.in);
+    std::vector<Run> runs;
+    const int parts = under_valgrind() ? 3 : 8;
+    for (int part = 0; part < parts; part++) {
+      if (part > 0) {
+        fail_unless_equals_int(gst_element_set_state(h->element, GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+        collect(h, runs.back());
+        fail_unless_equals_int(gst_element_set_state(h->element, GST_STATE_PLAYING), GST_STATE_CHANGE_SUCCESS);
+        fail_unless(gst_harness_push_event(h, gst_event_new_stream_start("stress")));
+        gst_harness_set_src_caps_str(h, caps_str(c.in).c_str());
+      }
+      runs.push_back(make_run(c.in, resolved_out(c, c.in), 0));
+      const size_t from = frames * part / parts, to = frames * (part + 1) / parts;
+      push_chunks(h, runs.back(), signal, from, to - from, rng, false);
+    }
+    push_eos(h, runs.back());
+    gst_harness_teardown(h);
+    for (const Run &run : runs) check_run(c, run, "state changes", seed);
+  });
+}
+GST_END_TEST;
+
+// Two harness stress threads set the property to two different values as
+// fast as they can while buffers flow.
+GST_START_TEST(test_property_changes_from_threads) {
+  const StressCase &c = kCases[__i__];
+  if (!c.property) return;
+  rounds([&](uint32_t seed) {
+    std::mt19937 rng(seed);
+    const size_t frames = frames_per_round();
+    const auto signal = random_signal(c.in.format, frames * c.in.channels, seed);
+    GstHarness *h = start(c, c.in);
+    GObject *target = object_with_property(h->element, c.property);
+    fail_unless(target != nullptr, "%s has no property %s", c.element, c.property);
+    GParamSpec *pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(target), c.property);
+    // Static: if a check fails while the threads run, they must not be left
+    // pointing into a dead stack frame.
+    static PropertySetter setters[2];
+    GstHarnessThread *threads[2];
+    for (int i = 0; i < 2; i++) {
+      setters[i].value = G_VALUE_INIT;
+      setters[i].target = target;
+      setters[i].name = c.property;
+      g_value_init(&setters[i].value, pspec->value_type);
+      fail_unless(gst_value_deserialize_with_pspec(&setters[i].value, c.values[i], pspec), "bad value %s", c.values[i]);
+      threads[i] = gst_harness_stress_custom_start(h, nullptr, set_property_cb, &setters[i], 50);
+    }
+    Run run = make_run(c.in, resolved_out(c, c.in), 0);
+    g_usleep(2000);  // let both threads start
+    push_chunks(h, run, signal, 0, frames, rng, false);
+    guint sets = 0;
+    for (auto *t : threads) sets += gst_harness_stress_thread_stop(t);
+    fail_unless(sets > 0, "the property threads never ran");
+    for (auto &setter : setters) g_value_unset(&setter.value);
+    gst_object_unref(target);
+    push_eos(h, run);
+    gst_harness_teardown(h);
+    check_run(c, run, "property changes from threads", seed, c.property_tolerance);
+  });
+}
+GST_END_TEST;
+
+static Suite *stress_suite() {
+  Suite *s = suite_create("stress");
+  TCase *tc = tcase_create("general");
+  tcase_set_timeout(tc, 300);
+  suite_add_tcase(s, tc);
+  const int n = std::size(kCases);
+  tcase_add_loop_test(tc, test_random_chunks_discont_gap, 0, n);
+  tcase_add_loop_test(tc, test_flushing_seeks, 0, n);
+  tcase_add_loop_test(tc, test_caps_renegotiation, 0, n);
+  tcase_add_loop_test(tc, test_state_changes_under_load, 0, n);
+  tcase_add_loop_test(tc, test_property_changes_from_threads, 0, n);
+  return s;
+}
+
+GST_CHECK_MAIN(stress);
