@@ -223,7 +223,7 @@ static GstFlowReturn push_audio(GstJsonBridge *self, const json::BlockHeader &h,
 static GstFlowReturn decode_line(GstJsonBridge *self, gsize len, gsize consumed, bool at_eos) {
   auto priv = self->priv;
   char *text = priv->decoder.prepare(len);
-  gst_adapter_copy(priv->adapter, text, 0, len);
+  if (len) gst_adapter_copy(priv->adapter, text, 0, len);
   const guint64 line = priv->line, start = priv->adapter_offset;
   gst_adapter_flush(priv->adapter, consumed);
   priv->adapter_offset += consumed;
@@ -348,7 +348,7 @@ static GstFlowReturn encode_chain(GstJsonBridge *self, GstBuffer *buf) {
     gst_buffer_unmap(out, &om);
     gst_buffer_set_size(out, gssize(n));
     gst_buffer_unmap(buf, &in);
-    gst_buffer_copy_into(out, buf, GstBufferCopyFlags(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS), 0, 0);
+    gst_buffer_copy_into(out, buf, GstBufferCopyFlags(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS), 0, gsize(-1));
     GST_BUFFER_FLAG_UNSET(out, GST_BUFFER_FLAG_GAP);  // the bytes are not silence
     GST_BUFFER_OFFSET(out) = priv->out_bytes;
     GST_BUFFER_OFFSET_END(out) = priv->out_bytes + n;
@@ -376,7 +376,7 @@ static GstFlowReturn encode_chain(GstJsonBridge *self, GstBuffer *buf) {
   }
   GstBuffer *out = target.release();
   if (!out) out = gst_buffer_new();
-  gst_buffer_copy_into(out, buf, GstBufferCopyFlags(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS), 0, 0);
+  gst_buffer_copy_into(out, buf, GstBufferCopyFlags(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS), 0, gsize(-1));
   gst_buffer_unref(buf);
   ret = gst_pad_push(self->srcpad, out);
   return ret;
