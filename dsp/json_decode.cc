@@ -17,6 +17,7 @@ using simdjson::SUCCESS;
 
 struct Decoder::Impl {
   od::parser parser;
+  std::vector<uint8_t> samples;  // grows to the largest block seen, then stays
   std::unique_ptr<char[]> scratch;
   size_t capacity = 0;  // usable bytes, padding excluded
 
@@ -111,8 +112,9 @@ bool is_float_midpoint(double d) {
 
 class Walker {
  public:
-  Walker(const char *buf, size_t len, Decoder::SampleSink sink, void *ctx, DecodeError &error)
-      : buf_(buf), len_(len), sink_(sink), ctx_(ctx), error_(error) {}
+  Walker(const char *buf, size_t len, std::vector<uint8_t> &samples, Decoder::SampleSink sink, void *ctx,
+         DecodeError &error)
+      : buf_(buf), len_(len), out_(samples), sink_(sink), ctx_(ctx), error_(error) {}
 
   bool run(od::parser &parser, size_t capacity, BlockHeader &header, size_t &samples_count);
 
@@ -142,11 +144,12 @@ class Walker {
   bool get_optional_uint(od::value &v, std::string_view name, uint64_t &out);
   bool samples(od::document &doc, od::value &v, const BlockHeader &h, size_t &count);
   template <SampleFormat F>
-  bool convert(od::document &doc, od::array &arr, uint8_t *dst, size_t count);
+  bool convert(od::document &doc, od::array &arr, size_t &count);
   bool bad_sample(od::value &v, size_t i, SampleFormat f, float *f32, double *f64);
 
   const char *buf_;
   size_t len_;
+  std::vector<uint8_t> &out_;
   Decoder::SampleSink sink_;
   void *ctx_;
   DecodeError &error_;
@@ -240,7 +243,7 @@ bool Walker::bad_sample(od::value &v, size_t i, SampleFormat f, float *f32, doub
   std::string_view raw;
   raw = v.raw_json_token();
   od::json_type t;
-  if (v.type().get(t) != SUCCESS) return fail_at(v, where + "malformed value " + quoted(raw));
+  if (v.type().get(t) != SUCCESS) return fail_at(v, where + "malformed JSON: expected a value, got " + quoted(raw));
   if (t == od::json_type::string && is_float(f)) {
     std::string_view s;
     if (v.get_string().get(s) == SUCCESS) {
@@ -273,13 +276,22 @@ bool Walker::bad_sample(od::value &v, size_t i, SampleFormat f, float *f32, doub
   return fail_at(v, where + quoted(raw) + " is out of range" + range);
 }
 
+// Converts into out_, growing it as needed: counting the elements first
+// would cost a second pass over the text.
 template <SampleFormat F>
-bool Walker::convert(od::document &doc, od::array &arr, uint8_t *dst, size_t count) {
+bool Walker::convert(od::document &doc, od::array &arr, size_t &count) {
+  constexpr size_t kWidth = sample_bytes(F);
+  uint8_t *dst = out_.data();
+  size_t capacity = out_.size() / kWidth;
   size_t i = 0;
   for (auto element : arr) {
     od::value v;
     if (error_code e = element.get(v)) return malformed(doc, e, "in \"samples\"");
-    if (i >= count) return fail_at(v, "more samples than counted");
+    if (simdjson_unlikely(i == capacity)) {
+      out_.resize(std::max<size_t>(4096, 2 * capacity) * kWidth);
+      dst = out_.data();
+      capacity = out_.size() / kWidth;
+    }
     if constexpr (F == SampleFormat::F64) {
       double d;
       if (v.get_double().get(d) != SUCCESS && !bad_sample(v, i, F, nullptr, &d)) return false;
@@ -327,7 +339,7 @@ bool Walker::convert(od::document &doc, od::array &arr, uint8_t *dst, size_t cou
     }
     i++;
   }
-  if (i != count) return fail(nullptr, "fewer samples than counted");
+  count = i;
   return true;
 }
 
@@ -342,25 +354,27 @@ bool Walker::samples(od::document &doc, od::value &v, const BlockHeader &h, size
     return fail_at(v, std::string("field \"samples\" must be an array, got ") + type_name(t) + " " + quoted(raw));
   }
   size_t n = 0;
-  if (error_code e = arr.count_elements().get(n)) return malformed(doc, e, "in \"samples\"");
+  bool ok = false;
+  switch (h.format) {
+    case SampleFormat::U8: ok = convert<SampleFormat::U8>(doc, arr, n); break;
+    case SampleFormat::S8: ok = convert<SampleFormat::S8>(doc, arr, n); break;
+    case SampleFormat::S16: ok = convert<SampleFormat::S16>(doc, arr, n); break;
+    case SampleFormat::S24: ok = convert<SampleFormat::S24>(doc, arr, n); break;
+    case SampleFormat::S24_32: ok = convert<SampleFormat::S24_32>(doc, arr, n); break;
+    case SampleFormat::S32: ok = convert<SampleFormat::S32>(doc, arr, n); break;
+    case SampleFormat::F32: ok = convert<SampleFormat::F32>(doc, arr, n); break;
+    case SampleFormat::F64: ok = convert<SampleFormat::F64>(doc, arr, n); break;
+  }
+  if (!ok) return false;
   if (n % h.channels != 0)
     return fail(start, "samples has " + std::to_string(n) + " values, not a multiple of channels (" +
                            std::to_string(h.channels) + ")");
   const size_t bytes = n * sample_bytes(h.format);
-  auto *dst = static_cast<uint8_t *>(sink_(ctx_, h, bytes));
+  void *dst = sink_(ctx_, h, bytes);
   if (!dst && bytes) return fail(start, "no memory for " + std::to_string(bytes) + " bytes of samples");
+  if (bytes) std::memcpy(dst, out_.data(), bytes);
   count = n;
-  switch (h.format) {
-    case SampleFormat::U8: return convert<SampleFormat::U8>(doc, arr, dst, n);
-    case SampleFormat::S8: return convert<SampleFormat::S8>(doc, arr, dst, n);
-    case SampleFormat::S16: return convert<SampleFormat::S16>(doc, arr, dst, n);
-    case SampleFormat::S24: return convert<SampleFormat::S24>(doc, arr, dst, n);
-    case SampleFormat::S24_32: return convert<SampleFormat::S24_32>(doc, arr, dst, n);
-    case SampleFormat::S32: return convert<SampleFormat::S32>(doc, arr, dst, n);
-    case SampleFormat::F32: return convert<SampleFormat::F32>(doc, arr, dst, n);
-    case SampleFormat::F64: return convert<SampleFormat::F64>(doc, arr, dst, n);
-  }
-  return false;
+  return true;
 }
 
 bool Walker::run(od::parser &parser, size_t capacity, BlockHeader &h, size_t &samples_count) {
@@ -434,7 +448,7 @@ bool Decoder::decode_prepared(size_t bytes, BlockHeader &header, size_t &samples
   char *buf = impl_->reserve(bytes);
   // simdjson reads up to SIMDJSON_PADDING bytes past the end; keep them defined.
   std::memset(buf + bytes, 0, simdjson::SIMDJSON_PADDING);
-  Walker w(buf, bytes, sink, ctx, error);
+  Walker w(buf, bytes, impl_->samples, sink, ctx, error);
   return w.run(impl_->parser, bytes + simdjson::SIMDJSON_PADDING, header, samples_count);
 }
 
@@ -449,10 +463,9 @@ bool Decoder::decode(std::string_view line, BlockHeader &header, std::vector<uin
   size_t count = 0;
   auto sink = [](void *ctx, const BlockHeader &, size_t bytes) -> void * {
     auto *v = static_cast<std::vector<uint8_t> *>(ctx);
-    v->resize(bytes);
+    v->resize(bytes);  // no zero-filling when the size repeats
     return v->data();
   };
-  samples.clear();
   return decode(line, header, count, sink, &samples, error);
 }
 

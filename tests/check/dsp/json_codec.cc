@@ -349,7 +349,7 @@ GST_START_TEST(test_errors_name_problem_and_offset) {
       {head + "[\"1\",0]}", "samples[0]: expected a number, got a string \"1\"", s + 1},
       {head + "[null,0]}", "samples[0]: expected a number, got null", s + 1},
       {head + "[[1],0]}", "samples[0]: expected a number, got an array", s + 1},
-      {head + "[1,2,,3]}", "malformed JSON in \"samples\"", -1},
+      {head + "[1,2,,3]}", "samples[2]: malformed JSON: expected a value, got ,", s + 5},
       {head + "[1,2]", "the object is not closed: the line must end with '}'", s + 5},
       {head + "[1,2", "the object is not closed", s + 4},
       {head + "[1,2]} {}", "unexpected text after the object", s + 7},

@@ -287,7 +287,7 @@ static std::vector<Bad> bad_lines() {
       {head + "[1,2.5]}", "samples[1]: 2.5 is not an integer", head.size() + 3},
       {head + "[1,99999]}", "samples[1]: 99999 is out of range", head.size() + 3},
       {head + "[1,\"a\"]}", "samples[1]: expected a number, got a string", head.size() + 3},
-      {head + "[1,,2]}", "malformed JSON in \"samples\"", size_t(-1)},
+      {head + "[1,,2]}", "samples[1]: malformed JSON: expected a value, got ,", head.size() + 3},
       {"{\"version\":1,\"format\":\"S16BE\",\"rate\":8000,\"channels\":2,\"samples\":[]}", "unknown format \"S16BE\"",
        22},
       {"{\"version\":1,\"format\":\"S16LE\",\"channels\":2,\"samples\":[]}", "missing field \"rate\"", 0},
