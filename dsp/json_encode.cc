@@ -32,6 +32,7 @@ constexpr size_t max_sample_chars(SampleFormat f) {
     default: return 12;
   }
 }
+// Also covers the 8-byte stores of write_i17() past the last sample.
 constexpr size_t kMaxHeaderChars = 384;
 
 constexpr char kDigitPairs[] =
@@ -72,6 +73,23 @@ inline char *write_u32(char *p, uint32_t v) {
   return end;
 }
 
+// Values below 100000 (every U8, S8 and S16 sample) without a branch on the
+// digit count or sign: audio makes both unpredictable. Stores 8 bytes at p;
+// max_encoded_size() leaves the slack for that.
+inline char *write_i17(char *p, int32_t v) {
+  *p = '-';
+  p += v < 0;
+  const uint32_t u = uint32_t(v < 0 ? -v : v);
+  char tmp[16] = {};
+  const uint32_t hi = u / 100, lo = u % 100;
+  tmp[0] = char('0' + hi / 100);
+  std::memcpy(tmp + 1, kDigitPairs + 2 * (hi % 100), 2);
+  std::memcpy(tmp + 3, kDigitPairs + 2 * lo, 2);
+  const int nd = 1 + (u >= 10) + (u >= 100) + (u >= 1000) + (u >= 10000);
+  std::memcpy(p, tmp + 5 - nd, 8);
+  return p + nd;
+}
+
 inline char *write_i32(char *p, int32_t v) {
   uint32_t u = uint32_t(v);
   if (v < 0) {
@@ -98,6 +116,13 @@ inline char *write_non_finite(char *p, bool nan, bool negative) {
 
 template <typename Load>
 char *write_ints(char *p, const uint8_t *s, size_t n, size_t width, Load load) {
+  if (width <= 2) {
+    for (size_t i = 0; i < n; i++, s += width) {
+      p = write_i17(p, load(s));
+      *p++ = ',';
+    }
+    return p;
+  }
   for (size_t i = 0; i < n; i++, s += width) {
     p = write_i32(p, load(s));
     *p++ = ',';

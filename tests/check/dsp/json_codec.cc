@@ -227,6 +227,24 @@ GST_START_TEST(test_f32_decimal_rounding) {
 }
 GST_END_TEST;
 
+// The branch-free writer for 8- and 16-bit samples against std::to_chars,
+// for every value.
+GST_START_TEST(test_small_integers_text_exact) {
+  std::vector<int16_t> all;
+  for (int v = -32768; v <= 32767; v++) all.push_back(int16_t(v));
+  BlockHeader h = header_for(SampleFormat::S16, 1);
+  std::string line(max_encoded_size(h.format, all.size()), '\0');
+  line.resize(encode(h, all.data(), all.size(), line.data()));
+  std::string want = "[";
+  for (int v = -32768; v <= 32767; v++) {
+    char buf[16];
+    want.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+    want += v == 32767 ? "]" : ",";
+  }
+  fail_unless(line.find(want) != std::string::npos, "S16 text differs from std::to_chars");
+}
+GST_END_TEST;
+
 GST_START_TEST(test_header_fields_round_trip) {
   BlockHeader h = header_for(SampleFormat::S16, 6);
   h.pts = kNone;
@@ -448,6 +466,7 @@ static Suite *json_codec_suite() {
   tcase_add_test(tc, test_f32_random_bits_exact);
   tcase_add_test(tc, test_f64_random_bits_exact);
   tcase_add_test(tc, test_f32_decimal_rounding);
+  tcase_add_test(tc, test_small_integers_text_exact);
   tcase_add_test(tc, test_header_fields_round_trip);
   tcase_add_test(tc, test_exact_text);
   tcase_add_test(tc, test_non_finite_rule);
