@@ -6,6 +6,8 @@ PACKAGES="meson ninja-build pkg-config g++ \
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev liborc-0.4-dev liborc-0.4-dev-bin \
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
   libsoxr-dev libsimdjson-dev python3 python3-numpy python3-gi gir1.2-gstreamer-1.0"
+# jsonbridge: schema test (python3-jsonschema)
+PACKAGES="$PACKAGES python3-jsonschema"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
