@@ -8,6 +8,8 @@ PACKAGES="meson ninja-build pkg-config g++ \
   libsoxr-dev libsimdjson-dev python3 python3-numpy python3-gi gir1.2-gstreamer-1.0"
 # jsonbridge: schema test (python3-jsonschema)
 PACKAGES="$PACKAGES python3-jsonschema"
+# jsonbridge: fuzz target (clang libFuzzer); the test skips itself without it
+PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
