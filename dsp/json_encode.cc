@@ -80,13 +80,16 @@ inline char *write_i17(char *p, int32_t v) {
   *p = '-';
   p += v < 0;
   const uint32_t u = uint32_t(v < 0 ? -v : v);
-  char tmp[16] = {};
   const uint32_t hi = u / 100, lo = u % 100;
-  tmp[0] = char('0' + hi / 100);
-  std::memcpy(tmp + 1, kDigitPairs + 2 * (hi % 100), 2);
-  std::memcpy(tmp + 3, kDigitPairs + 2 * lo, 2);
+  uint16_t mid, low;
+  std::memcpy(&mid, kDigitPairs + 2 * (hi % 100), 2);
+  std::memcpy(&low, kDigitPairs + 2 * lo, 2);
+  // Five digits in one register, first digit in the lowest byte (stores are
+  // little-endian); shifting drops the leading zeros.
+  uint64_t word = uint64_t('0' + hi / 100) | uint64_t(mid) << 8 | uint64_t(low) << 24;
   const int nd = 1 + (u >= 10) + (u >= 100) + (u >= 1000) + (u >= 10000);
-  std::memcpy(p, tmp + 5 - nd, 8);
+  word >>= 8 * (5 - nd);
+  std::memcpy(p, &word, 8);
   return p + nd;
 }
 

@@ -40,6 +40,27 @@ double median_ms(const std::function<void()> &f, int repeats = kRepeats) {
   return t[t.size() / 2];
 }
 
+// Ours and the anchor alternate run by run, so that both see the same
+// machine load; each gets its own median.
+std::pair<double, double> compare_ms(const std::function<void()> &ours, const std::function<void()> &anchor,
+                                     int repeats = kRepeats) {
+  ours();
+  anchor();
+  std::vector<double> a, b;
+  for (int i = 0; i < repeats; i++) {
+    auto t0 = std::chrono::steady_clock::now();
+    ours();
+    auto t1 = std::chrono::steady_clock::now();
+    anchor();
+    auto t2 = std::chrono::steady_clock::now();
+    a.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    b.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+  }
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return {a[a.size() / 2], b[b.size() / 2]};
+}
+
 void row(const char *what, double ours, const char *anchor_name, double anchor, const char *target = "") {
   std::printf("%-44s %9.2f ms   %-34s %9.2f ms   ratio %5.2fx  %s\n", what, ours, anchor_name, anchor,
               ours / anchor, target);
@@ -95,39 +116,41 @@ int main(int argc, char **argv) {
   s16.format = SampleFormat::S16;
 
   std::vector<char> out(json::max_encoded_size(SampleFormat::F32, kSamples));
+  std::vector<char> scratch(out.size());
   size_t encoded = 0;
-  const double encode_ms = median_ms([&] { encoded = json::encode(f32, signal.data(), kSamples, out.data()); });
+  const auto [encode_ms, to_chars_ms] = compare_ms(
+      [&] { encoded = json::encode(f32, signal.data(), kSamples, out.data()); },
+      [&] {
+        char *p = scratch.data();
+        char *end = p + scratch.size();
+        for (float x : signal) {
+          p = std::to_chars(p, end, x).ptr;
+          *p++ = ',';
+        }
+      });
   const std::string text(out.data(), encoded);
-  const double to_chars_ms = median_ms([&] {
-    char *p = out.data();
-    char *end = p + out.size();
-    for (float x : signal) {
-      p = std::to_chars(p, end, x).ptr;
-      *p++ = ',';
-    }
-  });
 
   json::Decoder decoder;
   std::vector<uint8_t> decoded;
-  decoded.reserve(kSamples * 4);
   json::BlockHeader back;
   json::DecodeError err;
   bool ok = true;
-  const double decode_ms = median_ms([&] { ok &= decoder.decode(text, back, decoded, err); });
-  if (!ok || std::memcmp(decoded.data(), signal.data(), kSamples * 4) != 0) {
-    std::fprintf(stderr, "decode failed or differs: %s\n", err.message.c_str());
-    return 1;
-  }
-
   // The anchor: simdjson On-Demand reading the same text into floats, no checks.
   simdjson::padded_string padded(text);
   simdjson::ondemand::parser parser;
   std::vector<float> parsed(kSamples);
-  const double simdjson_ms = median_ms([&] {
-    auto doc = parser.iterate(padded);
-    size_t i = 0;
-    for (auto v : doc["samples"].get_array()) parsed[i++] = float(double(v.get_double()));
-  });
+  const auto [decode_ms, simdjson_ms] = compare_ms([&] { ok &= decoder.decode(text, back, decoded, err); },
+                                                   [&] {
+                                                     auto doc = parser.iterate(padded);
+                                                     size_t i = 0;
+                                                     for (auto v : doc["samples"].get_array())
+                                                       parsed[i++] = float(double(v.get_double()));
+                                                   });
+  if (!ok || std::memcmp(decoded.data(), signal.data(), kSamples * 4) != 0 ||
+      std::memcmp(parsed.data(), signal.data(), kSamples * 4) != 0) {
+    std::fprintf(stderr, "decode failed or differs: %s\n", err.message.c_str());
+    return 1;
+  }
 
   // The seed's JSON node: parse F32 JSON, convert to S16, write S16 JSON.
   fastaudio::Converter conv;
@@ -135,29 +158,46 @@ int main(int argc, char **argv) {
   std::vector<int16_t> converted(kSamples);
   std::vector<char> s16_out(json::max_encoded_size(SampleFormat::S16, kSamples));
   size_t s16_len = 0;
-  const double node_ms = median_ms([&] {
-    ok &= decoder.decode(text, back, decoded, err);
-    conv.process(decoded.data(), converted.data(), kSamples);
-    s16_len = json::encode(s16, converted.data(), kSamples, s16_out.data());
-  });
+  const auto [node_ms, node_parse_ms] = compare_ms(
+      [&] {
+        ok &= decoder.decode(text, back, decoded, err);
+        conv.process(decoded.data(), converted.data(), kSamples);
+        s16_len = json::encode(s16, converted.data(), kSamples, s16_out.data());
+      },
+      [&] { ok &= decoder.decode(text, back, decoded, err); });
+  const auto [s16_ms, s16_to_chars_ms] = compare_ms(
+      [&] { s16_len = json::encode(s16, converted.data(), kSamples, s16_out.data()); },
+      [&] {
+        char *p = scratch.data();
+        char *end = p + scratch.size();
+        for (int16_t x : converted) {
+          p = std::to_chars(p, end, x).ptr;
+          *p++ = ',';
+        }
+      });
   const double convert_ms = median_ms([&] { conv.process(signal.data(), converted.data(), kSamples); });
 
-  std::printf("jsonbridge benchmark: 1M = %zu F32 samples, medians of %d runs; F32 text %.1f MB, S16 text %.1f MB\n\n",
+  std::printf("jsonbridge benchmark: 1M = %zu F32 samples (uniform in [-1, 1)), medians of %d runs, ours and the "
+              "anchor alternating;\nF32 text %.1f MB, S16 text %.1f MB\n\n",
               kSamples, kRepeats, encoded / 1e6, s16_len / 1e6);
+  std::printf("%-44s %12s   %-34s %12s   %s\n", "ours", "median", "anchor (same run)", "median", "ours/anchor");
   row("encode F32 -> JSON (json::encode)", encode_ms, "std::to_chars loop, same floats", to_chars_ms,
       encode_ms <= 40 ? "target <= 40 ms: met" : "target <= 40 ms: NOT met");
-  row("decode JSON -> F32 (json::Decoder, validated)", decode_ms, "simdjson On-Demand, unchecked", simdjson_ms,
+  row("decode JSON -> F32 (json::Decoder, checked)", decode_ms, "simdjson On-Demand loop, unchecked", simdjson_ms,
       decode_ms <= 25 ? "target <= 25 ms: met" : "target <= 25 ms: NOT met");
-  row("JSON node: parse F32, convert, write S16", node_ms, "seed serde_json node (other machine)", 22.04,
+  row("JSON node: parse F32, convert, write S16", node_ms, "seed's serde_json node (Windows)", 22.04,
       node_ms <= 22 ? "target <= 22 ms: met" : "target <= 22 ms: NOT met");
-  row("  of which F32 -> S16 conversion", convert_ms, "JSON node above", node_ms);
+  row("  node part 1: decode F32 JSON", node_parse_ms, "JSON node", node_ms);
+  row("  node part 2: F32 -> S16 (dsp/convert.h)", convert_ms, "JSON node", node_ms);
+  row("  node part 3: encode S16 -> JSON", s16_ms, "std::to_chars loop, same ints", s16_to_chars_ms);
 
   size_t n1 = 0, n20 = 0;
   const double json_1m = gst_path_ms("jsonbridge ! fastconvert", signal, kSamples, &n1);
   const double fast_1m = gst_path_ms("fastconvert", signal, kSamples, &n1);
   const double json_20 = gst_path_ms("jsonbridge ! fastconvert", signal, 960, &n20);
   const double fast_20 = gst_path_ms("fastconvert", signal, 960, &n20);
-  std::printf("\nJSON path (jsonbridge ! fastconvert) vs fast path (fastconvert), 1M F32 -> S16 (seed: 16.3x)\n");
+  std::printf("\nJSON path (jsonbridge ! fastconvert) vs fast path (fastconvert), 1M F32 -> S16 through GstHarness\n"
+              "(seed: JSON path 22.04 ms vs fast path 1.35 ms = 16.3x)\n");
   std::printf("%-28s %14s %14s %10s\n", "buffering", "JSON path", "fast path", "ratio");
   std::printf("%-28s %11.2f ms %11.3f ms %9.1fx\n", "one 1M-sample buffer", json_1m, fast_1m, json_1m / fast_1m);
   std::printf("%-28s %11.2f ms %11.3f ms %9.1fx\n", "20 ms buffers (960), total", json_20, fast_20,
