@@ -531,7 +531,9 @@ static GstStateChangeReturn gst_json_bridge_change_state(GstElement *element, Gs
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     reset_stream(self);
     priv->active = current_settings(self);
-    priv->decoder.set_max_line_length(priv->active.max_line_length);
+    // roundtrip decodes its own text: no limit applies to that.
+    priv->decoder.set_max_line_length(priv->active.mode == GST_JSON_BRIDGE_ROUNDTRIP ? SIZE_MAX
+                                                                                    : priv->active.max_line_length);
   }
   GstStateChangeReturn ret = GST_ELEMENT_CLASS(gst_json_bridge_parent_class)->change_state(element, transition);
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) reset_stream(self);

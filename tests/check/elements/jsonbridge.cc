@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <gst/audio/audio.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -405,6 +407,45 @@ GST_START_TEST(test_line_too_long_is_bounded) {
 }
 GST_END_TEST;
 
+// A decoder that connects mid-stream starts inside a line: with
+// on-error=skip it drops that partial object and joins at the next one.
+GST_START_TEST(test_decode_joins_mid_stream) {
+  std::vector<Block> blocks;
+  std::string stream;
+  for (int i = 0; i < 5; i++) {
+    blocks.push_back(make_block(SampleFormat::S32, 8000, 2, 50, i * GST_SECOND, 70 + i));
+    stream += line_of(blocks.back());
+  }
+  const size_t cut = stream.size() / 2;  // inside the third object
+  const size_t next = stream.find('\n', cut) + 1;
+  Decode d("jsonbridge mode=decode on-error=skip");
+  fail_unless_equals_int(gst_harness_push(d.h, text_buffer(stream.substr(cut))), GST_FLOW_OK);
+  const size_t joined = blocks.size() - std::count(stream.begin() + next, stream.end(), '\n');
+  fail_unless_equals_int(gst_harness_buffers_received(d.h), blocks.size() - joined);
+  for (size_t i = joined; i < blocks.size(); i++) {
+    GstBuffer *out = gst_harness_pull(d.h);
+    check_buffer_matches(out, blocks[i], "after joining");
+    fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT) == (i == joined));
+    gst_buffer_unref(out);
+  }
+  const std::string w = d.message(GST_MESSAGE_WARNING);
+  fail_unless(w.find("line 1, byte 0: expected a JSON object") != std::string::npos, "%s", w.c_str());
+}
+GST_END_TEST;
+
+// roundtrip is not bound by max-line-length: it decodes its own text.
+GST_START_TEST(test_roundtrip_large_buffer) {
+  GstHarness *h = gst_harness_new_parse("jsonbridge max-line-length=1000");
+  gst_harness_set_src_caps_str(h, audio_caps(SampleFormat::F64, 48000, 1).c_str());
+  Block b = make_block(SampleFormat::F64, 48000, 1, 4800, 0, 5);
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_memdup(b.samples.data(), b.samples.size())), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull(h);
+  fail_unless(bytes_of(out) == b.samples);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_encode_then_decode_is_lossless) {
   GstHarness *enc = gst_harness_new_parse("jsonbridge mode=encode");
   gst_harness_set_src_caps_str(enc, audio_caps(SampleFormat::F64, 22050, 3).c_str());
@@ -580,6 +621,34 @@ GST_START_TEST(test_pipeline_encode_decode_with_fastconvert) {
 }
 GST_END_TEST;
 
+// The example of docs/jsonbridge.md decodes to the buffers the text states.
+GST_START_TEST(test_docs_worked_example) {
+  const gchar *dir = g_getenv("FASTAUDIO_TEST_FILES");
+  fail_unless(dir != nullptr, "FASTAUDIO_TEST_FILES is not set");
+  gchar *path = g_build_filename(dir, "json", "worked-example.ndjson", nullptr);
+  Collected c;
+  GstElement *p = start_pipeline(std::string("filesrc location=") + path + " ! jsonbridge mode=decode ! fakesink name=out", c);
+  finish_pipeline(p, c);
+  g_free(path);
+  fail_unless(c.error.empty(), "%s", c.error.c_str());
+  fail_unless_equals_int(c.data.size(), 2);
+  const float f[6] = {-1.0f, 32767 / 32768.0f, 0.0f, -1 / 32768.0f, 1200 / 32768.0f, 0.0f};
+  fail_unless(std::memcmp(c.data[0].data(), f, 20) == 0);
+  float nan_sample;
+  std::memcpy(&nan_sample, &c.data[0][20], 4);
+  fail_unless(std::isnan(nan_sample));
+  const int16_t s[6] = {-32768, 32767, 0, -1, 1200, -1200};
+  fail_unless(c.data[1].size() == 12 && std::memcmp(c.data[1].data(), s, 12) == 0);
+  fail_unless_equals_uint64(c.pts[1], GST_SECOND);
+  GstCaps *want = gst_caps_from_string(
+      "audio/x-raw, format=S16LE, rate=16000, channels=2, layout=interleaved, channel-mask=(bitmask)0x3");
+  GstCaps *got = gst_caps_from_string(c.caps[1].c_str());
+  fail_unless(gst_caps_is_equal(want, got), "%s", c.caps[1].c_str());
+  gst_caps_unref(want);
+  gst_caps_unref(got);
+}
+GST_END_TEST;
+
 static Suite *jsonbridge_suite() {
   Suite *s = suite_create("jsonbridge");
   TCase *tc = tcase_create("general");
@@ -593,6 +662,9 @@ static Suite *jsonbridge_suite() {
   tcase_add_test(tc, test_bad_input_skipped_good_objects_survive);
   tcase_add_test(tc, test_truncated_stream_at_eos);
   tcase_add_test(tc, test_line_too_long_is_bounded);
+  tcase_add_test(tc, test_decode_joins_mid_stream);
+  tcase_add_test(tc, test_docs_worked_example);
+  tcase_add_test(tc, test_roundtrip_large_buffer);
   tcase_add_test(tc, test_encode_then_decode_is_lossless);
   tcase_add_test(tc, test_encode_refuses_partial_frames);
   tcase_add_test(tc, test_decode_after_filesrc);
