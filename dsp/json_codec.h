@@ -76,6 +76,10 @@ class Decoder {
   Decoder &operator=(const Decoder &) = delete;
 
   void set_max_line_length(size_t bytes) { max_line_length_ = bytes; }
+  // Samples arrays in the encoder's layout take a fast path
+  // (json_fast_array.h) that leaves anything unusual to simdjson's general
+  // one; tests and the fuzzer switch it off to compare the two.
+  void set_fast_path(bool on) { fast_path_ = on; }
   size_t max_line_length() const { return max_line_length_; }
 
   // Scratch of `bytes` bytes (plus the parser's padding) that the caller may
@@ -95,6 +99,7 @@ class Decoder {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   size_t max_line_length_ = size_t(64) << 20;
+  bool fast_path_ = true;
 };
 
 }  // namespace fastaudio::json

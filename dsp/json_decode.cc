@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "json_codec.h"
+#include "json_fast_array.h"
 
 namespace fastaudio::json {
 
@@ -98,23 +99,13 @@ const char *type_name(od::json_type t) {
   return "?";
 }
 
-// True when d lies exactly halfway between two floats: only then can rounding
-// the decimal to double and the double to float differ from rounding the
-// decimal to float directly.
-bool is_float_midpoint(double d) {
-  uint64_t bits;
-  std::memcpy(&bits, &d, 8);
-  const unsigned exp = unsigned(bits >> 52) & 0x7ff;
-  if (exp >= 1023 - 126) return (bits & ((uint64_t(1) << 29) - 1)) == (uint64_t(1) << 28);
-  const double t = d * 0x1p150;  // exact: float subnormal spacing is 2^-149
-  return t == std::trunc(t) && std::fmod(t, 2.0) != 0.0;
-}
+using detail::is_float_midpoint;
 
 class Walker {
  public:
   Walker(const char *buf, size_t len, std::vector<uint8_t> &samples, Decoder::SampleSink sink, void *ctx,
-         DecodeError &error)
-      : buf_(buf), len_(len), out_(samples), sink_(sink), ctx_(ctx), error_(error) {}
+         DecodeError &error, bool fast)
+      : buf_(buf), len_(len), out_(samples), sink_(sink), ctx_(ctx), error_(error), fast_(fast) {}
 
   bool run(od::parser &parser, size_t capacity, BlockHeader &header, size_t &samples_count);
 
@@ -143,6 +134,21 @@ class Walker {
   bool get_uint(od::value &v, std::string_view name, uint64_t min, uint64_t max, uint64_t &out);
   bool get_optional_uint(od::value &v, std::string_view name, uint64_t &out);
   bool samples(od::document &doc, od::value &v, const BlockHeader &h, size_t &count);
+  bool try_fast(const char *start, SampleFormat f, size_t &n) {
+    detail::FastArray a(start, buf_ + len_);
+    bool ok = false;
+    switch (f) {
+      case SampleFormat::U8: ok = a.parse<SampleFormat::U8>(out_, n); break;
+      case SampleFormat::S8: ok = a.parse<SampleFormat::S8>(out_, n); break;
+      case SampleFormat::S16: ok = a.parse<SampleFormat::S16>(out_, n); break;
+      case SampleFormat::S24: ok = a.parse<SampleFormat::S24>(out_, n); break;
+      case SampleFormat::S24_32: ok = a.parse<SampleFormat::S24_32>(out_, n); break;
+      case SampleFormat::S32: ok = a.parse<SampleFormat::S32>(out_, n); break;
+      case SampleFormat::F32: ok = a.parse<SampleFormat::F32>(out_, n); break;
+      case SampleFormat::F64: ok = a.parse<SampleFormat::F64>(out_, n); break;
+    }
+    return ok && a.at_object_end();
+  }
   template <SampleFormat F>
   bool convert(od::document &doc, od::array &arr, size_t &count);
   bool bad_sample(od::value &v, size_t i, SampleFormat f, float *f32, double *f64);
@@ -155,6 +161,8 @@ class Walker {
   DecodeError &error_;
   bool seen_[kFieldCount] = {};
   size_t count_ = 0;
+  bool fast_ = true;
+  bool finished_ = false;  // the fast path read the samples and the object's end
 };
 
 bool Walker::get_uint(od::value &v, std::string_view name, uint64_t min, uint64_t max, uint64_t &out) {
@@ -355,7 +363,10 @@ bool Walker::samples(od::document &doc, od::value &v, const BlockHeader &h, size
   }
   size_t n = 0;
   bool ok = false;
-  switch (h.format) {
+  if (fast_ && try_fast(start, h.format, n)) {
+    finished_ = true;
+    ok = true;
+  } else switch (h.format) {
     case SampleFormat::U8: ok = convert<SampleFormat::U8>(doc, arr, n); break;
     case SampleFormat::S8: ok = convert<SampleFormat::S8>(doc, arr, n); break;
     case SampleFormat::S16: ok = convert<SampleFormat::S16>(doc, arr, n); break;
@@ -404,8 +415,9 @@ bool Walker::run(od::parser &parser, size_t capacity, BlockHeader &h, size_t &sa
     std::string_view key;
     if (error_code e = fld.unescaped_key().get(key)) return malformed(doc, e, "in a field name");
     if (!field(doc, key, fld.value(), h, deferred)) return false;
+    if (finished_) break;
   }
-  if (const char *at = nullptr; doc.current_location().get(at) == SUCCESS)
+  if (const char *at = nullptr; !finished_ && doc.current_location().get(at) == SUCCESS)
     return fail(at, "unexpected text after the object (one object per line)");
   for (unsigned id : kRequired)
     if (!seen_[id]) return fail(buf_, "missing field \"" + std::string(kFieldNames[id]) + "\"");
@@ -448,7 +460,7 @@ bool Decoder::decode_prepared(size_t bytes, BlockHeader &header, size_t &samples
   char *buf = impl_->reserve(bytes);
   // simdjson reads up to SIMDJSON_PADDING bytes past the end; keep them defined.
   std::memset(buf + bytes, 0, simdjson::SIMDJSON_PADDING);
-  Walker w(buf, bytes, impl_->samples, sink, ctx, error);
+  Walker w(buf, bytes, impl_->samples, sink, ctx, error, fast_path_);
   return w.run(impl_->parser, bytes + simdjson::SIMDJSON_PADDING, header, samples_count);
 }
 

@@ -1,7 +1,8 @@
 // libFuzzer target for json::Decoder: any bytes as one line. It must never
 // crash, hang or read out of bounds; errors must carry a message and an
 // offset inside the line; accepted objects must survive encode -> decode
-// unchanged (bit-exact).
+// unchanged (bit-exact); the decoder's fast path must agree with its general
+// path on every input.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -22,13 +23,21 @@ static void check(bool ok, const char *what) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static Decoder decoder;
+  static Decoder general;  // without the fast path: both must agree
   static Decoder again;
   decoder.set_max_line_length(1 << 16);
+  general.set_max_line_length(1 << 16);
+  general.set_fast_path(false);
   const std::string_view line(reinterpret_cast<const char *>(data), size);
-  BlockHeader h;
-  std::vector<uint8_t> samples;
-  DecodeError err;
-  if (!decoder.decode(line, h, samples, err)) {
+  BlockHeader h, hg;
+  std::vector<uint8_t> samples, samples_general;
+  DecodeError err, err_general;
+  const bool ok = decoder.decode(line, h, samples, err);
+  const bool ok_general = general.decode(line, hg, samples_general, err_general);
+  check(ok == ok_general, "fast and general paths disagree on accepting");
+  if (ok) check(samples == samples_general, "fast and general paths decode different samples");
+  else check(err.message == err_general.message && err.offset == err_general.offset, "different errors");
+  if (!ok) {
     check(!err.message.empty(), "an error without a message");
     check(err.offset <= size, "an error offset past the line");
     return 0;

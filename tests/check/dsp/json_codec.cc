@@ -458,6 +458,66 @@ GST_START_TEST(test_decoder_reuse_after_error) {
 }
 GST_END_TEST;
 
+// The decoder's fast path for samples arrays must give exactly what the
+// general (simdjson) path gives, or leave the array to it.
+GST_START_TEST(test_fast_path_matches_general_path) {
+  std::mt19937_64 rng(99);
+  std::vector<std::string> tokens = {
+      "0",  "-0", "0.0", "-0.0", "1", "-1", "1e5", "1E5", "1e+5", "1e-5", "-1.5e-3", "00", "01", "-", "1.", ".5",
+      "1e", "1e+", "+1", "0x10", "1.0", "2.5", "32767", "32768", "-32768", "-32769", "255", "256", "-128", "-129",
+      "8388607", "8388608", "2147483647", "2147483648", "-2147483648", "-2147483649", "4294967296", "18446744073709551616",
+      "123456789012345678901234567890", "0.0000000000000000000000001", "1e-45", "1e-46", "7e-46", "3.4028235e38",
+      "3.4028236e38", "1e39", "1e308", "1e309", "5e-324", "2e-324", "4.9406564584124654e-324", "9007199254740993",
+      "0.1", "0.30000000000000004", "123456789012345678", "1234567890123456789", "12345678901234567890",
+      "\"NaN\"", "\"Infinity\"", "\"-Infinity\"", "\"nan\"", "\"\\u004eaN\"", "true", "null", "[]", "{}", "1 ", " 1",
+      "\t1\r", "1\n", "99999999", "999999999", "0.99999999", "-0.000000001234"};
+  for (int i = 0; i < 3000; i++) {  // random floats in several spellings
+    const double x = std::ldexp(double(int64_t(rng())) / 9.2e18, int(rng() % 200) - 100);
+    char buf[64];
+    const char *fmt[] = {"%.17g", "%.9g", "%.3e", "%g", "%.20f", "%.1f", "%.0f", "%E"};
+    std::snprintf(buf, sizeof buf, fmt[i % 8], x);
+    tokens.push_back(buf);
+    std::snprintf(buf, sizeof buf, "%lld", (long long)(int64_t(rng()) >> (rng() % 64)));
+    tokens.push_back(buf);
+  }
+  Decoder fast, general;
+  general.set_fast_path(false);
+  const char *formats[] = {"U8", "S8", "S16LE", "S24LE", "S24_32LE", "S32LE", "F32LE", "F64LE"};
+  int agreed_ok = 0;
+  for (const char *format : formats) {
+    for (size_t i = 0; i < tokens.size(); i++) {
+      // One token alone, and in a run of three with varied spacing.
+      const std::string arrays[] = {
+          "[" + tokens[i] + "]",
+          "[" + tokens[i] + "," + tokens[(i + 1) % tokens.size()] + " , " + tokens[(i + 7) % tokens.size()] + "]",
+          "[ " + tokens[i] + "\t]",
+      };
+      for (const std::string &a : arrays) {
+        for (const char *tail : {"}", " } ", "}x", ",\"x\":1}", "]}"}) {
+          const std::string line = std::string("{\"version\":1,\"format\":\"") + format +
+                                   "\",\"rate\":8000,\"channels\":1,\"samples\":" + a + tail;
+          BlockHeader h1, h2;
+          std::vector<uint8_t> s1, s2;
+          DecodeError e1, e2;
+          const bool ok1 = fast.decode(line, h1, s1, e1);
+          const bool ok2 = general.decode(line, h2, s2, e2);
+          fail_unless(ok1 == ok2, "%s: fast %d, general %d (%s%s)", line.c_str(), ok1, ok2, e1.message.c_str(),
+                      e2.message.c_str());
+          if (ok1) {
+            fail_unless(s1 == s2, "%s: fast and general paths decode different samples", line.c_str());
+            agreed_ok++;
+          } else {
+            fail_unless(e1.message == e2.message && e1.offset == e2.offset, "%s: %s / %s", line.c_str(),
+                        e1.message.c_str(), e2.message.c_str());
+          }
+        }
+      }
+    }
+  }
+  fail_unless(agreed_ok > 10000, "only %d lines accepted: the cases miss the fast path", agreed_ok);
+}
+GST_END_TEST;
+
 static Suite *json_codec_suite() {
   Suite *s = suite_create("dsp-json-codec");
   TCase *tc = tcase_create("general");
@@ -474,6 +534,7 @@ static Suite *json_codec_suite() {
   tcase_add_test(tc, test_errors_name_problem_and_offset);
   tcase_add_test(tc, test_line_length_limit);
   tcase_add_test(tc, test_decoder_reuse_after_error);
+  tcase_add_test(tc, test_fast_path_matches_general_path);
   return s;
 }
 
