@@ -184,10 +184,12 @@ class FastArray {
         const bool eneg = *p_ == '-';
         if (eneg || *p_ == '+') p_++;
         if (!is_digit(*p_)) return false;
-        int e = 0;
+        // Long exponents (1e0000000000000000001) are left to simdjson, which
+        // has its own rule for them.
+        int e = 0, e_digits = 0;
         while (is_digit(*p_)) {
           e = e * 10 + (*p_++ - '0');
-          if (e > 9999) return false;
+          if (++e_digits > 4) return false;
         }
         exp10 += eneg ? -e : e;
       }
