@@ -8,20 +8,6 @@
 
 namespace fastaudio {
 
-const char *sample_format_name(SampleFormat f) {
-  switch (f) {
-    case SampleFormat::U8: return "U8";
-    case SampleFormat::S8: return "S8";
-    case SampleFormat::S16: return "S16LE";
-    case SampleFormat::S24: return "S24LE";
-    case SampleFormat::S24_32: return "S24_32LE";
-    case SampleFormat::S32: return "S32LE";
-    case SampleFormat::F32: return "F32LE";
-    case SampleFormat::F64: return "F64LE";
-  }
-  return "?";
-}
-
 Isa best_isa() {
 #if defined(__x86_64__) || defined(__i386__)
   // Every AVX-512 CPU also has AVX2 and FMA, whose kernels it uses too.

@@ -1,0 +1,632 @@
+// jsonbridge: raw audio <-> newline-delimited JSON (schema in docs/jsonbridge.md).
+//
+// encode: one JSON line per audio buffer. decode: a byte stream in any
+// chunking (file, TCP) split into lines with a GstAdapter, one audio buffer
+// per line, caps and timestamps taken from the objects. roundtrip: both in
+// one element, the work of a JSON node. The codec lives in dsp/json_codec.h;
+// this file only frames lines, maps caps and reports errors.
+#include "gstjsonbridge.h"
+
+#include <gst/audio/audio.h>
+#include <gst/base/gstadapter.h>
+
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "audio_formats.h"
+#include "json_codec.h"
+
+GST_DEBUG_CATEGORY_STATIC(gst_json_bridge_debug);
+#define GST_CAT_DEFAULT gst_json_bridge_debug
+
+namespace json = fastaudio::json;
+
+enum GstJsonBridgeMode { GST_JSON_BRIDGE_ENCODE, GST_JSON_BRIDGE_DECODE, GST_JSON_BRIDGE_ROUNDTRIP };
+enum GstJsonBridgeOnError { GST_JSON_BRIDGE_FAIL, GST_JSON_BRIDGE_SKIP };
+
+#define GST_TYPE_JSON_BRIDGE_MODE (gst_json_bridge_mode_get_type())
+static GType gst_json_bridge_mode_get_type() {
+  static const GEnumValue values[] = {
+      {GST_JSON_BRIDGE_ENCODE, "Raw audio in, one JSON object per line out", "encode"},
+      {GST_JSON_BRIDGE_DECODE, "Newline-delimited JSON in (any chunking), raw audio out", "decode"},
+      {GST_JSON_BRIDGE_ROUNDTRIP, "Raw audio in, encoded to JSON and decoded again, raw audio out", "roundtrip"},
+      {0, nullptr, nullptr},
+  };
+  static GType type = 0;
+  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstJsonBridgeMode", values));
+  return type;
+}
+
+#define GST_TYPE_JSON_BRIDGE_ON_ERROR (gst_json_bridge_on_error_get_type())
+static GType gst_json_bridge_on_error_get_type() {
+  static const GEnumValue values[] = {
+      {GST_JSON_BRIDGE_FAIL, "Post an error and stop", "fail"},
+      {GST_JSON_BRIDGE_SKIP, "Post a warning, drop the object and go on", "skip"},
+      {0, nullptr, nullptr},
+  };
+  static GType type = 0;
+  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstJsonBridgeOnError", values));
+  return type;
+}
+
+enum { PROP_0, PROP_MODE, PROP_ON_ERROR, PROP_MAX_LINE_LENGTH };
+
+constexpr guint64 kDefaultMaxLineLength = guint64(32) << 20;
+
+struct Settings {
+  GstJsonBridgeMode mode = GST_JSON_BRIDGE_ROUNDTRIP;
+  GstJsonBridgeOnError on_error = GST_JSON_BRIDGE_FAIL;
+  guint64 max_line_length = kDefaultMaxLineLength;
+};
+
+struct GstJsonBridgePrivate {
+  std::mutex lock;  // guards settings
+  Settings settings;
+
+  // Streaming state, touched by the streaming thread only.
+  Settings active;  // settings snapshot taken when the stream starts
+  GstAudioInfo in_info;
+  bool have_in_info = false;
+  json::Decoder decoder;
+  GstAdapter *adapter = nullptr;
+  guint64 adapter_offset = 0;  // stream byte offset of the adapter's first byte
+  guint64 line = 1;            // number of the line the adapter starts in
+  bool discarding = false;     // dropping the rest of an over-long line
+  bool next_discont = false;   // a dropped object leaves a hole
+  guint64 out_bytes = 0;       // bytes produced by encode
+  json::BlockHeader out_format{};
+  bool have_out_format = false;
+  GstEvent *pending_segment = nullptr;
+};
+
+struct _GstJsonBridge {
+  GstElement parent;
+  GstPad *sinkpad;
+  GstPad *srcpad;
+  GstJsonBridgePrivate *priv;
+};
+
+G_DEFINE_TYPE(GstJsonBridge, gst_json_bridge, GST_TYPE_ELEMENT);
+GST_ELEMENT_REGISTER_DEFINE(jsonbridge, "jsonbridge", GST_RANK_NONE, GST_TYPE_JSON_BRIDGE);
+
+#define AUDIO_CAPS                                    \
+  "audio/x-raw, format = (string) " FASTAUDIO_FORMATS \
+  ", rate = (int) [ 1, MAX ], channels = (int) [ 1, 65535 ], layout = (string) interleaved"
+#define JSON_CAPS "application/x-json"
+
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(AUDIO_CAPS "; " JSON_CAPS));
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(AUDIO_CAPS "; " JSON_CAPS));
+static GstStaticCaps audio_caps = GST_STATIC_CAPS(AUDIO_CAPS);
+static GstStaticCaps json_caps = GST_STATIC_CAPS(JSON_CAPS);
+
+static const char *mode_name(GstJsonBridgeMode m) {
+  return m == GST_JSON_BRIDGE_ENCODE ? "encode" : m == GST_JSON_BRIDGE_DECODE ? "decode" : "roundtrip";
+}
+
+static Settings current_settings(GstJsonBridge *self) {
+  std::lock_guard<std::mutex> guard(self->priv->lock);
+  return self->priv->settings;
+}
+
+static void reset_stream(GstJsonBridge *self) {
+  auto priv = self->priv;
+  gst_adapter_clear(priv->adapter);
+  priv->adapter_offset = 0;
+  priv->line = 1;
+  priv->discarding = false;
+  priv->next_discont = false;
+  priv->out_bytes = 0;
+  priv->have_in_info = false;
+  priv->have_out_format = false;
+  gst_event_replace(&priv->pending_segment, nullptr);
+}
+
+// Reports a bad object. Returns true when the stream goes on (on-error=skip).
+static bool report_bad_object(GstJsonBridge *self, guint64 line, guint64 byte, const std::string &problem,
+                              bool at_eos) {
+  auto priv = self->priv;
+  const char *where = at_eos ? "stream ended inside line" : "line";
+  if (priv->active.on_error == GST_JSON_BRIDGE_SKIP) {
+    GST_ELEMENT_WARNING(self, STREAM, DECODE,
+                        ("jsonbridge skipped a bad JSON object: %s %" G_GUINT64_FORMAT ", byte %" G_GUINT64_FORMAT
+                         ": %s",
+                         where, line, byte, problem.c_str()),
+                        ("on-error=skip: the object is dropped and the next buffer is marked DISCONT"));
+    priv->next_discont = true;
+    return true;
+  }
+  GST_ELEMENT_ERROR(self, STREAM, DECODE,
+                    ("jsonbridge cannot decode the JSON stream: %s %" G_GUINT64_FORMAT ", byte %" G_GUINT64_FORMAT
+                     ": %s",
+                     where, line, byte, problem.c_str()),
+                    ("Fix the producer, or set on-error=skip to drop bad objects and go on."));
+  return false;
+}
+
+static GstCaps *caps_for(const json::BlockHeader &h) {
+  GstAudioInfo info;
+  gst_audio_info_set_format(&info, fastaudio::sample_format_to_gst(h.format), gint(h.rate), gint(h.channels),
+                            nullptr);
+  return gst_audio_info_to_caps(&info);
+}
+
+static bool same_format(const json::BlockHeader &a, const json::BlockHeader &b) {
+  return a.format == b.format && a.rate == b.rate && a.channels == b.channels;
+}
+
+static void stamp(GstBuffer *buf, const json::BlockHeader &h, size_t frames, bool discont) {
+  GST_BUFFER_PTS(buf) = h.pts;
+  GST_BUFFER_DURATION(buf) = h.duration;
+  GST_BUFFER_OFFSET(buf) = h.offset;
+  GST_BUFFER_OFFSET_END(buf) = h.offset == json::kNone ? GST_BUFFER_OFFSET_NONE : h.offset + frames;
+  if (discont || h.discont) GST_BUFFER_FLAG_SET(buf, GST_BUFFER_FLAG_DISCONT);
+  if (h.gap) GST_BUFFER_FLAG_SET(buf, GST_BUFFER_FLAG_GAP);
+}
+
+struct SinkTarget {
+  GstBuffer *buffer = nullptr;
+  GstMapInfo map{};
+  bool mapped = false;
+
+  static void *allocate(void *ctx, const json::BlockHeader &, size_t bytes) {
+    auto t = static_cast<SinkTarget *>(ctx);
+    t->buffer = gst_buffer_new_allocate(nullptr, bytes, nullptr);
+    if (!t->buffer) return nullptr;
+    if (!gst_buffer_map(t->buffer, &t->map, GST_MAP_WRITE)) return nullptr;
+    t->mapped = true;
+    return t->map.data;
+  }
+  GstBuffer *release() {
+    if (mapped) gst_buffer_unmap(buffer, &map);
+    mapped = false;
+    GstBuffer *b = buffer;
+    buffer = nullptr;
+    return b;
+  }
+  ~SinkTarget() {
+    if (GstBuffer *b = release()) gst_buffer_unref(b);
+  }
+};
+
+// Sends caps (when the described format changes) and the pending segment,
+// then the buffer.
+static GstFlowReturn push_audio(GstJsonBridge *self, const json::BlockHeader &h, GstBuffer *buf) {
+  auto priv = self->priv;
+  if (!priv->have_out_format || !same_format(h, priv->out_format)) {
+    GstCaps *caps = caps_for(h);
+    GST_INFO_OBJECT(self, "objects now describe %" GST_PTR_FORMAT, caps);
+    const bool ok = gst_pad_push_event(self->srcpad, gst_event_new_caps(caps));
+    gst_caps_unref(caps);
+    if (!ok) {
+      gst_buffer_unref(buf);
+      GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+                        ("jsonbridge: downstream refused %s, %u Hz, %u channels",
+                         fastaudio::sample_format_name(h.format), h.rate, h.channels),
+                        ("The JSON objects describe this format; put fastconvert/fastresample after jsonbridge."));
+      return GST_FLOW_NOT_NEGOTIATED;
+    }
+    priv->out_format = h;
+    priv->have_out_format = true;
+  }
+  if (priv->pending_segment) {
+    gst_pad_push_event(self->srcpad, priv->pending_segment);
+    priv->pending_segment = nullptr;
+  }
+  return gst_pad_push(self->srcpad, buf);
+}
+
+// Decodes the `len` bytes at the adapter's start (one line without its
+// newline) and pushes the audio. `consumed` bytes are then flushed.
+static GstFlowReturn decode_line(GstJsonBridge *self, gsize len, gsize consumed, bool at_eos) {
+  auto priv = self->priv;
+  char *text = priv->decoder.prepare(len);
+  if (len) gst_adapter_copy(priv->adapter, text, 0, len);
+  const guint64 line = priv->line, start = priv->adapter_offset;
+  gst_adapter_flush(priv->adapter, consumed);
+  priv->adapter_offset += consumed;
+  priv->line++;
+
+  bool blank = true;
+  for (gsize i = 0; i < len && blank; i++) blank = text[i] == ' ' || text[i] == '\t' || text[i] == '\r';
+  if (blank) return GST_FLOW_OK;
+
+  json::BlockHeader h;
+  json::DecodeError err;
+  size_t count = 0;
+  SinkTarget target;
+  if (!priv->decoder.decode_prepared(len, h, count, &SinkTarget::allocate, &target, err)) {
+    return report_bad_object(self, line, start + err.offset, err.message, at_eos) ? GST_FLOW_OK : GST_FLOW_ERROR;
+  }
+  GstBuffer *buf = target.release();
+  if (!buf) buf = gst_buffer_new();
+  stamp(buf, h, count / h.channels, priv->next_discont);
+  priv->next_discont = false;
+  return push_audio(self, h, buf);
+}
+
+// Drops `drop` bytes of an over-long line; without its newline in sight the
+// rest of the line is dropped as it arrives.
+static GstFlowReturn line_too_long(GstJsonBridge *self, gsize drop, bool newline_seen) {
+  auto priv = self->priv;
+  const std::string problem = "the line is longer than max-line-length (" +
+                              std::to_string(priv->active.max_line_length) +
+                              " bytes); raise max-line-length if the objects are that big";
+  const guint64 line = priv->line, start = priv->adapter_offset + priv->active.max_line_length;
+  gst_adapter_flush(priv->adapter, drop);
+  priv->adapter_offset += drop;
+  if (newline_seen) priv->line++;
+  priv->discarding = !newline_seen;
+  return report_bad_object(self, line, start, problem, false) ? GST_FLOW_OK : GST_FLOW_ERROR;
+}
+
+// Splits the byte stream into lines. Only the new buffer is scanned for
+// newlines, so any chunking costs linear time; the adapter never holds more
+// than max-line-length bytes plus one input buffer.
+static GstFlowReturn decode_chain(GstJsonBridge *self, GstBuffer *buf) {
+  auto priv = self->priv;
+  if (GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DISCONT) && gst_adapter_available(priv->adapter) > 0)
+    GST_DEBUG_OBJECT(self, "DISCONT inside a line: the line is kept, the decoder will judge it");
+  GstMapInfo map;
+  if (!gst_buffer_map(buf, &map, GST_MAP_READ)) {
+    gst_buffer_unref(buf);
+    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  const guint8 *data = map.data;
+  const gsize size = map.size;
+  gst_adapter_push(priv->adapter, gst_buffer_ref(buf));
+  GstFlowReturn ret = GST_FLOW_OK;
+  gsize pos = 0;
+  while (ret == GST_FLOW_OK) {
+    const auto *nl = static_cast<const guint8 *>(pos < size ? std::memchr(data + pos, '\n', size - pos) : nullptr);
+    if (!nl) {
+      const gsize pending = gst_adapter_available(priv->adapter);
+      if (priv->discarding) {
+        gst_adapter_flush(priv->adapter, pending);
+        priv->adapter_offset += pending;
+      } else if (pending > priv->active.max_line_length) {
+        ret = line_too_long(self, pending, false);
+      }
+      break;
+    }
+    const gsize nl_pos = gsize(nl - data);
+    const gsize len = gst_adapter_available(priv->adapter) - (size - nl_pos);
+    pos = nl_pos + 1;
+    if (priv->discarding) {
+      gst_adapter_flush(priv->adapter, len + 1);
+      priv->adapter_offset += len + 1;
+      priv->line++;
+      priv->discarding = false;
+    } else if (len > priv->active.max_line_length) {
+      ret = line_too_long(self, len + 1, true);
+    } else {
+      ret = decode_line(self, len, len + 1, false);
+    }
+  }
+  gst_buffer_unmap(buf, &map);
+  gst_buffer_unref(buf);
+  return ret;
+}
+
+static GstFlowReturn drain_at_eos(GstJsonBridge *self) {
+  auto priv = self->priv;
+  const gsize left = gst_adapter_available(priv->adapter);
+  if (priv->discarding || left == 0) return GST_FLOW_OK;
+  // A last line without its newline is fine if it holds a whole object.
+  return decode_line(self, left, left, true);
+}
+
+static GstFlowReturn encode_chain(GstJsonBridge *self, GstBuffer *buf) {
+  auto priv = self->priv;
+  const GstAudioInfo *info = &priv->in_info;
+  GstMapInfo in;
+  if (!gst_buffer_map(buf, &in, GST_MAP_READ)) {
+    gst_buffer_unref(buf);
+    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  json::BlockHeader h;
+  h.format = *fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(info));
+  h.rate = GST_AUDIO_INFO_RATE(info);
+  h.channels = GST_AUDIO_INFO_CHANNELS(info);
+  h.pts = GST_BUFFER_PTS(buf);
+  h.duration = GST_BUFFER_DURATION(buf);
+  h.offset = GST_BUFFER_OFFSET(buf);
+  h.discont = GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DISCONT);
+  h.gap = GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_GAP);
+  const size_t samples = in.size / fastaudio::sample_bytes(h.format);
+
+  GstFlowReturn ret;
+  if (priv->active.mode == GST_JSON_BRIDGE_ENCODE) {
+    GstBuffer *out = gst_buffer_new_allocate(nullptr, json::max_encoded_size(h.format, samples), nullptr);
+    GstMapInfo om;
+    gst_buffer_map(out, &om, GST_MAP_WRITE);
+    const size_t n = json::encode(h, in.data, samples, reinterpret_cast<char *>(om.data));
+    gst_buffer_unmap(out, &om);
+    gst_buffer_set_size(out, gssize(n));
+    gst_buffer_unmap(buf, &in);
+    gst_buffer_copy_into(out, buf, GstBufferCopyFlags(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS), 0, gsize(-1));
+    GST_BUFFER_FLAG_UNSET(out, GST_BUFFER_FLAG_GAP);  // the bytes are not silence
+    GST_BUFFER_OFFSET(out) = priv->out_bytes;
+    GST_BUFFER_OFFSET_END(out) = priv->out_bytes + n;
+    priv->out_bytes += n;
+    gst_buffer_unref(buf);
+    return gst_pad_push(self->srcpad, out);
+  }
+
+  // roundtrip: the text goes straight into the decoder's padded scratch.
+  char *text = priv->decoder.prepare(json::max_encoded_size(h.format, samples));
+  const size_t n = json::encode(h, in.data, samples, text);
+  gst_buffer_unmap(buf, &in);
+  json::BlockHeader back;
+  json::DecodeError err;
+  size_t count = 0;
+  SinkTarget target;
+  const guint64 line = priv->line++;
+  if (!priv->decoder.decode_prepared(n - 1, back, count, &SinkTarget::allocate, &target, err) ||
+      !same_format(back, h) || count != samples) {
+    gst_buffer_unref(buf);
+    GST_ELEMENT_ERROR(self, STREAM, DECODE, ("jsonbridge could not decode its own JSON (object %" G_GUINT64_FORMAT
+                                             ", byte %zu): %s", line, err.offset, err.message.c_str()),
+                      ("This is a bug in jsonbridge; please report it with the input."));
+    return GST_FLOW_ERROR;
+  }
+  GstBuffer *out = target.release();
+  if (!out) out = gst_buffer_new();
+  gst_buffer_copy_into(out, buf, GstBufferCopyFlags(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS), 0, gsize(-1));
+  gst_buffer_unref(buf);
+  ret = gst_pad_push(self->srcpad, out);
+  return ret;
+}
+
+static GstFlowReturn gst_json_bridge_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
+  auto self = GST_JSON_BRIDGE(parent);
+  auto priv = self->priv;
+  if (priv->active.mode == GST_JSON_BRIDGE_DECODE) return decode_chain(self, buf);
+  if (!priv->have_in_info) {
+    gst_buffer_unref(buf);
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) received audio before any caps",
+                                                mode_name(priv->active.mode)),
+                      (nullptr));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  const gsize size = gst_buffer_get_size(buf);
+  if (size % GST_AUDIO_INFO_BPF(&priv->in_info) != 0) {
+    GST_ELEMENT_ERROR(self, STREAM, FORMAT, ("Buffer is not a whole number of audio frames"),
+                      ("%" G_GSIZE_FORMAT " bytes is not a multiple of the %d-byte frame of %s x %d", size,
+                       GST_AUDIO_INFO_BPF(&priv->in_info), GST_AUDIO_INFO_NAME(&priv->in_info),
+                       GST_AUDIO_INFO_CHANNELS(&priv->in_info)));
+    gst_buffer_unref(buf);
+    return GST_FLOW_ERROR;
+  }
+  return encode_chain(self, buf);
+}
+
+static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
+  auto priv = self->priv;
+  GstCaps *caps;
+  gst_event_parse_caps(event, &caps);
+  if (priv->active.mode == GST_JSON_BRIDGE_DECODE) {
+    gst_event_unref(event);  // output caps come from the objects
+    return TRUE;
+  }
+  GstAudioInfo info;
+  GstCaps *templ = gst_static_caps_get(&audio_caps);
+  const bool ok = gst_caps_can_intersect(caps, templ) && gst_audio_info_from_caps(&info, caps) &&
+                  fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&info));
+  if (!ok) {
+    std::string why = fastaudio::explain_caps_mismatch(caps, templ);
+    gst_caps_unref(templ);
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) cannot take these caps: %s",
+                                                mode_name(priv->active.mode), why.c_str()),
+                      ("caps: %" GST_PTR_FORMAT, caps));
+    gst_event_unref(event);
+    return FALSE;
+  }
+  gst_caps_unref(templ);
+  priv->in_info = info;
+  priv->have_in_info = true;
+  if (priv->active.mode == GST_JSON_BRIDGE_ROUNDTRIP) return gst_pad_push_event(self->srcpad, event);
+  gst_event_unref(event);
+  GstCaps *out = gst_static_caps_get(&json_caps);
+  const gboolean res = gst_pad_push_event(self->srcpad, gst_event_new_caps(out));
+  gst_caps_unref(out);
+  return res;
+}
+
+static gboolean gst_json_bridge_sink_event(GstPad *pad, GstObject *parent, GstEvent *event) {
+  auto self = GST_JSON_BRIDGE(parent);
+  auto priv = self->priv;
+  const bool decode = priv->active.mode == GST_JSON_BRIDGE_DECODE;
+  switch (GST_EVENT_TYPE(event)) {
+    case GST_EVENT_CAPS: return sink_caps(self, event);
+    case GST_EVENT_SEGMENT: {
+      if (!decode) break;
+      // Upstream counts bytes; our output is timed by the objects' pts.
+      const GstSegment *in;
+      gst_event_parse_segment(event, &in);
+      GstSegment seg;
+      if (in->format == GST_FORMAT_TIME) {
+        seg = *in;
+      } else {
+        gst_segment_init(&seg, GST_FORMAT_TIME);
+        if (in->format == GST_FORMAT_BYTES && in->start != guint64(-1)) priv->adapter_offset = in->start;
+      }
+      GstEvent *out = gst_event_new_segment(&seg);
+      gst_event_set_seqnum(out, gst_event_get_seqnum(event));
+      gst_event_unref(event);
+      if (priv->have_out_format) return gst_pad_push_event(self->srcpad, out);
+      gst_event_replace(&priv->pending_segment, out);
+      gst_event_unref(out);
+      return TRUE;
+    }
+    case GST_EVENT_EOS:
+      if (decode && drain_at_eos(self) == GST_FLOW_ERROR) {
+        // The error is posted; EOS still goes on so that sinks finish.
+      }
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      gst_adapter_clear(priv->adapter);
+      priv->discarding = false;
+      priv->next_discont = true;
+      break;
+    default: break;
+  }
+  return gst_pad_event_default(pad, parent, event);
+}
+
+static GstCaps *filtered(GstCaps *caps, GstCaps *filter) {
+  if (!filter) return caps;
+  GstCaps *r = gst_caps_intersect_full(filter, caps, GST_CAPS_INTERSECT_FIRST);
+  gst_caps_unref(caps);
+  return r;
+}
+
+// What a pad can carry in the current mode; in roundtrip the other side's
+// peer decides, as both sides carry the same caps.
+static GstCaps *pad_caps(GstJsonBridge *self, GstPad *pad, GstCaps *filter) {
+  const GstJsonBridgeMode mode = current_settings(self).mode;
+  const bool sink = pad == self->sinkpad;
+  if (mode == GST_JSON_BRIDGE_ROUNDTRIP) {
+    GstCaps *peer = gst_pad_peer_query_caps(sink ? self->srcpad : self->sinkpad, filter);
+    GstCaps *templ = gst_static_caps_get(&audio_caps);
+    GstCaps *r = gst_caps_intersect_full(peer, templ, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref(peer);
+    gst_caps_unref(templ);
+    return r;
+  }
+  const bool audio = sink ? mode == GST_JSON_BRIDGE_ENCODE : mode == GST_JSON_BRIDGE_DECODE;
+  if (!sink && audio) {
+    if (GstCaps *current = gst_pad_get_current_caps(pad)) return filtered(current, filter);
+  }
+  return filtered(gst_static_caps_get(audio ? &audio_caps : &json_caps), filter);
+}
+
+static gboolean gst_json_bridge_query(GstPad *pad, GstObject *parent, GstQuery *query) {
+  auto self = GST_JSON_BRIDGE(parent);
+  switch (GST_QUERY_TYPE(query)) {
+    case GST_QUERY_CAPS: {
+      GstCaps *filter;
+      gst_query_parse_caps(query, &filter);
+      GstCaps *caps = pad_caps(self, pad, filter);
+      gst_query_set_caps_result(query, caps);
+      gst_caps_unref(caps);
+      return TRUE;
+    }
+    case GST_QUERY_ALLOCATION:
+      // Only roundtrip has the same buffers on both sides.
+      if (current_settings(self).mode != GST_JSON_BRIDGE_ROUNDTRIP) return FALSE;
+      break;
+    default: break;
+  }
+  return gst_pad_query_default(pad, parent, query);
+}
+
+static GstStateChangeReturn gst_json_bridge_change_state(GstElement *element, GstStateChange transition) {
+  auto self = GST_JSON_BRIDGE(element);
+  auto priv = self->priv;
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    reset_stream(self);
+    priv->active = current_settings(self);
+    // roundtrip decodes its own text: no limit applies to that.
+    priv->decoder.set_max_line_length(priv->active.mode == GST_JSON_BRIDGE_ROUNDTRIP ? SIZE_MAX
+                                                                                    : priv->active.max_line_length);
+  }
+  GstStateChangeReturn ret = GST_ELEMENT_CLASS(gst_json_bridge_parent_class)->change_state(element, transition);
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) reset_stream(self);
+  return ret;
+}
+
+static void gst_json_bridge_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec) {
+  auto self = GST_JSON_BRIDGE(object);
+  std::lock_guard<std::mutex> guard(self->priv->lock);
+  Settings &s = self->priv->settings;
+  switch (prop_id) {
+    case PROP_MODE: s.mode = GstJsonBridgeMode(g_value_get_enum(value)); break;
+    case PROP_ON_ERROR: s.on_error = GstJsonBridgeOnError(g_value_get_enum(value)); break;
+    case PROP_MAX_LINE_LENGTH: s.max_line_length = g_value_get_uint64(value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+  }
+}
+
+static void gst_json_bridge_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec) {
+  auto self = GST_JSON_BRIDGE(object);
+  std::lock_guard<std::mutex> guard(self->priv->lock);
+  const Settings &s = self->priv->settings;
+  switch (prop_id) {
+    case PROP_MODE: g_value_set_enum(value, s.mode); break;
+    case PROP_ON_ERROR: g_value_set_enum(value, s.on_error); break;
+    case PROP_MAX_LINE_LENGTH: g_value_set_uint64(value, s.max_line_length); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+  }
+}
+
+static void gst_json_bridge_finalize(GObject *object) {
+  auto self = GST_JSON_BRIDGE(object);
+  gst_event_replace(&self->priv->pending_segment, nullptr);
+  g_object_unref(self->priv->adapter);
+  delete self->priv;
+  G_OBJECT_CLASS(gst_json_bridge_parent_class)->finalize(object);
+}
+
+static void gst_json_bridge_class_init(GstJsonBridgeClass *klass) {
+  auto gobject_class = G_OBJECT_CLASS(klass);
+  auto element_class = GST_ELEMENT_CLASS(klass);
+
+  gobject_class->set_property = gst_json_bridge_set_property;
+  gobject_class->get_property = gst_json_bridge_get_property;
+  gobject_class->finalize = gst_json_bridge_finalize;
+
+  const auto ready_only = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  g_object_class_install_property(
+      gobject_class, PROP_MODE,
+      g_param_spec_enum("mode", "Mode",
+                        "encode: raw audio to newline-delimited JSON (application/x-json); decode: the reverse, "
+                        "for any chunking of the byte stream; roundtrip: audio to JSON and back in one element "
+                        "(the cost of a JSON node)",
+                        GST_TYPE_JSON_BRIDGE_MODE, GST_JSON_BRIDGE_ROUNDTRIP, ready_only));
+  g_object_class_install_property(
+      gobject_class, PROP_ON_ERROR,
+      g_param_spec_enum("on-error", "On error",
+                        "What a bad JSON object does when decoding: fail posts an error naming the line and byte "
+                        "offset; skip posts a warning, drops the object and marks the next buffer DISCONT",
+                        GST_TYPE_JSON_BRIDGE_ON_ERROR, GST_JSON_BRIDGE_FAIL, ready_only));
+  g_object_class_install_property(
+      gobject_class, PROP_MAX_LINE_LENGTH,
+      g_param_spec_uint64("max-line-length", "Maximum line length",
+                          "Longest JSON line (bytes) decode accepts; bounds the memory held for one line. "
+                          "1M F32 samples take about 12 MB",
+                          1, G_MAXUINT32, kDefaultMaxLineLength, ready_only));
+
+  gst_element_class_add_static_pad_template(element_class, &sink_template);
+  gst_element_class_add_static_pad_template(element_class, &src_template);
+  gst_element_class_set_static_metadata(
+      element_class, "Audio/JSON bridge", "Codec/Encoder/Decoder/Audio",
+      "Converts raw audio to newline-delimited JSON objects (format, rate, channels, timestamps, samples) and "
+      "back, losslessly: the serialised path of JSON-based nodes and services",
+      "fastaudio developers");
+  element_class->change_state = gst_json_bridge_change_state;
+
+  gst_type_mark_as_plugin_api(GST_TYPE_JSON_BRIDGE_MODE, GstPluginAPIFlags(0));
+  gst_type_mark_as_plugin_api(GST_TYPE_JSON_BRIDGE_ON_ERROR, GstPluginAPIFlags(0));
+  GST_DEBUG_CATEGORY_INIT(gst_json_bridge_debug, "jsonbridge", 0, "fastaudio audio <-> JSON bridge");
+}
+
+static void gst_json_bridge_init(GstJsonBridge *self) {
+  self->priv = new GstJsonBridgePrivate();
+  self->priv->adapter = gst_adapter_new();
+  gst_audio_info_init(&self->priv->in_info);
+
+  self->sinkpad = gst_pad_new_from_static_template(&sink_template, "sink");
+  gst_pad_set_chain_function(self->sinkpad, gst_json_bridge_chain);
+  gst_pad_set_event_function(self->sinkpad, gst_json_bridge_sink_event);
+  gst_pad_set_query_function(self->sinkpad, gst_json_bridge_query);
+  gst_element_add_pad(GST_ELEMENT(self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_static_template(&src_template, "src");
+  gst_pad_set_query_function(self->srcpad, gst_json_bridge_query);
+  gst_element_add_pad(GST_ELEMENT(self), self->srcpad);
+}

@@ -1,0 +1,208 @@
+// jsonbridge benchmark: the codec against its anchors (std::to_chars writing,
+// simdjson parsing the same text) and the seed's headline, the JSON path
+// (jsonbridge ! fastconvert) against the fast path (fastconvert), all in the
+// same run. Prints medians and ratios; 1M = 2^20 samples.
+#include <gst/audio/audio.h>
+#include <gst/check/gstharness.h>
+#include <gst/gst.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "convert.h"
+#include "json_codec.h"
+
+using fastaudio::SampleFormat;
+namespace json = fastaudio::json;
+
+namespace {
+
+constexpr size_t kSamples = size_t(1) << 20;
+constexpr int kRepeats = 15;
+
+double median_ms(const std::function<void()> &f, int repeats = kRepeats) {
+  f();  // warm up: page faults, caches, lazy allocation
+  std::vector<double> t;
+  for (int i = 0; i < repeats; i++) {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+// Ours and the anchor alternate run by run, so that both see the same
+// machine load; each gets its own median.
+std::pair<double, double> compare_ms(const std::function<void()> &ours, const std::function<void()> &anchor,
+                                     int repeats = kRepeats) {
+  ours();
+  anchor();
+  std::vector<double> a, b;
+  for (int i = 0; i < repeats; i++) {
+    auto t0 = std::chrono::steady_clock::now();
+    ours();
+    auto t1 = std::chrono::steady_clock::now();
+    anchor();
+    auto t2 = std::chrono::steady_clock::now();
+    a.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    b.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+  }
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return {a[a.size() / 2], b[b.size() / 2]};
+}
+
+void row(const char *what, double ours, const char *anchor_name, double anchor, const char *target = "") {
+  std::printf("%-44s %9.2f ms   %-34s %9.2f ms   ratio %5.2fx  %s\n", what, ours, anchor_name, anchor,
+              ours / anchor, target);
+}
+
+// Audio-like F32: uniform in [-1, 1), as a 16-bit or float source would give.
+std::vector<float> test_signal() {
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  std::vector<float> v(kSamples);
+  for (auto &x : v) x = uni(rng);
+  return v;
+}
+
+double gst_path_ms(const char *launch, const std::vector<float> &signal, size_t per_buffer, size_t *buffers_out) {
+  GstHarness *h = gst_harness_new_parse(launch);
+  gst_harness_set_src_caps_str(h, "audio/x-raw,format=F32LE,rate=48000,channels=1,layout=interleaved");
+  gst_harness_set_sink_caps_str(h, "audio/x-raw,format=S16LE,rate=48000,channels=1,layout=interleaved");
+  std::vector<GstBuffer *> inputs;
+  for (size_t pos = 0; pos < signal.size(); pos += per_buffer) {
+    const size_t n = std::min(per_buffer, signal.size() - pos);
+    GstBuffer *b = gst_buffer_new_memdup(signal.data() + pos, n * 4);
+    GST_BUFFER_PTS(b) = gst_util_uint64_scale_int(pos, GST_SECOND, 48000);
+    GST_BUFFER_DURATION(b) = gst_util_uint64_scale_int(n, GST_SECOND, 48000);
+    inputs.push_back(b);
+  }
+  *buffers_out = inputs.size();
+  const double ms = median_ms(
+      [&] {
+        for (GstBuffer *b : inputs) {
+          gst_harness_push(h, gst_buffer_ref(b));
+          gst_buffer_unref(gst_harness_pull(h));
+        }
+      },
+      per_buffer == kSamples ? kRepeats : 7);
+  for (GstBuffer *b : inputs) gst_buffer_unref(b);
+  gst_harness_teardown(h);
+  return ms;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  gst_init(&argc, &argv);
+  const std::vector<float> signal = test_signal();
+
+  json::BlockHeader f32;
+  f32.format = SampleFormat::F32;
+  f32.rate = 48000;
+  f32.channels = 1;
+  f32.pts = 0;
+  json::BlockHeader s16 = f32;
+  s16.format = SampleFormat::S16;
+
+  std::vector<char> out(json::max_encoded_size(SampleFormat::F32, kSamples));
+  std::vector<char> scratch(out.size());
+  size_t encoded = 0;
+  const auto [encode_ms, to_chars_ms] = compare_ms(
+      [&] { encoded = json::encode(f32, signal.data(), kSamples, out.data()); },
+      [&] {
+        char *p = scratch.data();
+        char *end = p + scratch.size();
+        for (float x : signal) {
+          p = std::to_chars(p, end, x).ptr;
+          *p++ = ',';
+        }
+      });
+  const std::string text(out.data(), encoded);
+
+  json::Decoder decoder;
+  std::vector<uint8_t> decoded;
+  json::BlockHeader back;
+  json::DecodeError err;
+  bool ok = true;
+  // The anchor: simdjson On-Demand reading the same text into floats, no checks.
+  simdjson::padded_string padded(text);
+  simdjson::ondemand::parser parser;
+  std::vector<float> parsed(kSamples);
+  const auto [decode_ms, simdjson_ms] = compare_ms([&] { ok &= decoder.decode(text, back, decoded, err); },
+                                                   [&] {
+                                                     auto doc = parser.iterate(padded);
+                                                     size_t i = 0;
+                                                     for (auto v : doc["samples"].get_array())
+                                                       parsed[i++] = float(double(v.get_double()));
+                                                   });
+  if (!ok || std::memcmp(decoded.data(), signal.data(), kSamples * 4) != 0 ||
+      std::memcmp(parsed.data(), signal.data(), kSamples * 4) != 0) {
+    std::fprintf(stderr, "decode failed or differs: %s\n", err.message.c_str());
+    return 1;
+  }
+
+  // The seed's JSON node: parse F32 JSON, convert to S16, write S16 JSON.
+  fastaudio::Converter conv;
+  conv.configure({SampleFormat::F32, SampleFormat::S16, 1, 1, fastaudio::Dither::None});
+  std::vector<int16_t> converted(kSamples);
+  std::vector<char> s16_out(json::max_encoded_size(SampleFormat::S16, kSamples));
+  size_t s16_len = 0;
+  const auto [node_ms, node_parse_ms] = compare_ms(
+      [&] {
+        ok &= decoder.decode(text, back, decoded, err);
+        conv.process(decoded.data(), converted.data(), kSamples);
+        s16_len = json::encode(s16, converted.data(), kSamples, s16_out.data());
+      },
+      [&] { ok &= decoder.decode(text, back, decoded, err); });
+  const auto [s16_ms, s16_to_chars_ms] = compare_ms(
+      [&] { s16_len = json::encode(s16, converted.data(), kSamples, s16_out.data()); },
+      [&] {
+        char *p = scratch.data();
+        char *end = p + scratch.size();
+        for (int16_t x : converted) {
+          p = std::to_chars(p, end, x).ptr;
+          *p++ = ',';
+        }
+      });
+  const double convert_ms = median_ms([&] { conv.process(signal.data(), converted.data(), kSamples); });
+
+  std::printf("jsonbridge benchmark: 1M = %zu F32 samples (uniform in [-1, 1)), medians of %d runs, ours and the "
+              "anchor alternating;\nF32 text %.1f MB, S16 text %.1f MB\n\n",
+              kSamples, kRepeats, encoded / 1e6, s16_len / 1e6);
+  std::printf("%-44s %12s   %-34s %12s   %s\n", "ours", "median", "anchor (same run)", "median", "ours/anchor");
+  row("encode F32 -> JSON (json::encode)", encode_ms, "std::to_chars loop, same floats", to_chars_ms,
+      encode_ms <= 40 ? "target <= 40 ms: met" : "target <= 40 ms: NOT met");
+  row("decode JSON -> F32 (json::Decoder, checked)", decode_ms, "simdjson On-Demand loop, unchecked", simdjson_ms,
+      decode_ms <= 25 ? "target <= 25 ms: met" : "target <= 25 ms: NOT met");
+  row("JSON node: parse F32, convert, write S16", node_ms, "seed's serde_json node (Windows)", 22.04,
+      node_ms <= 22 ? "target <= 22 ms: met" : "target <= 22 ms: NOT met");
+  row("  node part 1: decode F32 JSON", node_parse_ms, "JSON node", node_ms);
+  row("  node part 2: F32 -> S16 (dsp/convert.h)", convert_ms, "JSON node", node_ms);
+  row("  node part 3: encode S16 -> JSON", s16_ms, "std::to_chars loop, same ints", s16_to_chars_ms);
+
+  size_t n1 = 0, n20 = 0;
+  const double json_1m = gst_path_ms("jsonbridge ! fastconvert", signal, kSamples, &n1);
+  const double fast_1m = gst_path_ms("fastconvert", signal, kSamples, &n1);
+  const double json_20 = gst_path_ms("jsonbridge ! fastconvert", signal, 960, &n20);
+  const double fast_20 = gst_path_ms("fastconvert", signal, 960, &n20);
+  std::printf("\nJSON path (jsonbridge ! fastconvert) vs fast path (fastconvert), 1M F32 -> S16 through GstHarness\n"
+              "(seed: JSON path 22.04 ms vs fast path 1.35 ms = 16.3x)\n");
+  std::printf("%-28s %14s %14s %10s\n", "buffering", "JSON path", "fast path", "ratio");
+  std::printf("%-28s %11.2f ms %11.3f ms %9.1fx\n", "one 1M-sample buffer", json_1m, fast_1m, json_1m / fast_1m);
+  std::printf("%-28s %11.2f ms %11.3f ms %9.1fx\n", "20 ms buffers (960), total", json_20, fast_20,
+              json_20 / fast_20);
+  std::printf("%-28s %11.2f us %11.3f us %9.1fx\n", "  per 20 ms buffer", json_20 * 1000 / n20,
+              fast_20 * 1000 / n20, json_20 / fast_20);
+  return ok ? 0 : 1;
+}

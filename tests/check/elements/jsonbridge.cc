@@ -1,0 +1,676 @@
+// jsonbridge element: every mode, any chunking of the byte stream, caps
+// changes, timestamps, bad input with on-error=fail and skip, truncated
+// streams, line length limit, and decode after filesrc and tcpclientsrc.
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+#include <gst/audio/audio.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "json_codec.h"
+
+// Last: check.h defines a fail() macro that clashes with <ios>.
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+
+using fastaudio::SampleFormat;
+namespace json = fastaudio::json;
+
+namespace {
+
+struct Block {
+  json::BlockHeader header;
+  std::vector<uint8_t> samples;
+};
+
+Block make_block(SampleFormat f, uint32_t rate, uint32_t channels, size_t frames, uint64_t pts, uint32_t seed) {
+  Block b;
+  b.header.format = f;
+  b.header.rate = rate;
+  b.header.channels = channels;
+  b.header.pts = pts;
+  b.header.duration = gst_util_uint64_scale_int(frames, GST_SECOND, int(rate));
+  b.header.offset = gst_util_uint64_scale_int(pts, int(rate), GST_SECOND);
+  std::mt19937 rng(seed);
+  b.samples.resize(frames * channels * fastaudio::sample_bytes(f));
+  for (auto &x : b.samples) x = uint8_t(rng());
+  for (size_t i = 0; i < frames * channels; i++) {  // keep floats finite, S24_32 sign-extended
+    uint8_t *p = &b.samples[i * fastaudio::sample_bytes(f)];
+    if (f == SampleFormat::F32) p[3] &= 0xbf;
+    if (f == SampleFormat::F64) p[7] &= 0xbf;
+    if (f == SampleFormat::S24_32) p[3] = (p[2] & 0x80) ? 0xff : 0;
+  }
+  return b;
+}
+
+std::string line_of(const Block &b) {
+  const size_t n = b.samples.size() / fastaudio::sample_bytes(b.header.format);
+  std::string s(json::max_encoded_size(b.header.format, n), '\0');
+  s.resize(json::encode(b.header, b.samples.data(), n, s.data()));
+  return s;
+}
+
+const char *gst_name(SampleFormat f) {
+  return gst_audio_format_to_string(f == SampleFormat::U8       ? GST_AUDIO_FORMAT_U8
+                                    : f == SampleFormat::S8     ? GST_AUDIO_FORMAT_S8
+                                    : f == SampleFormat::S16    ? GST_AUDIO_FORMAT_S16LE
+                                    : f == SampleFormat::S24    ? GST_AUDIO_FORMAT_S24LE
+                                    : f == SampleFormat::S24_32 ? GST_AUDIO_FORMAT_S24_32LE
+                                    : f == SampleFormat::S32    ? GST_AUDIO_FORMAT_S32LE
+                                    : f == SampleFormat::F32    ? GST_AUDIO_FORMAT_F32LE
+                                                                : GST_AUDIO_FORMAT_F64LE);
+}
+
+std::string audio_caps(SampleFormat f, uint32_t rate, uint32_t channels) {
+  GstAudioInfo info;
+  gst_audio_info_set_format(&info, gst_audio_format_from_string(gst_name(f)), int(rate), int(channels), nullptr);
+  GstCaps *caps = gst_audio_info_to_caps(&info);
+  gchar *s = gst_caps_to_string(caps);
+  std::string r = s;
+  g_free(s);
+  gst_caps_unref(caps);
+  return r;
+}
+
+std::vector<uint8_t> bytes_of(GstBuffer *buf) {
+  std::vector<uint8_t> v(gst_buffer_get_size(buf));
+  gst_buffer_extract(buf, 0, v.data(), v.size());
+  return v;
+}
+
+GstBuffer *text_buffer(const std::string &s) { return gst_buffer_new_memdup(s.data(), s.size()); }
+
+// A decode harness whose element posts to a bus we can read.
+struct Decode {
+  GstHarness *h;
+  GstBus *bus;
+  explicit Decode(const char *launch = "jsonbridge mode=decode") {
+    h = gst_harness_new_parse(launch);
+    bus = gst_bus_new();
+    gst_element_set_bus(h->element, bus);
+    gst_harness_set_src_caps_str(h, "application/x-json");
+  }
+  ~Decode() {
+    gst_element_set_bus(h->element, nullptr);
+    gst_object_unref(bus);
+    gst_harness_teardown(h);
+  }
+  // The text of the next message of `type`, or "" if none.
+  std::string message(GstMessageType type) {
+    GstMessage *m = gst_bus_pop_filtered(bus, type);
+    if (!m) return "";
+    GError *err = nullptr;
+    gchar *dbg = nullptr;
+    if (type == GST_MESSAGE_ERROR) gst_message_parse_error(m, &err, &dbg);
+    else gst_message_parse_warning(m, &err, &dbg);
+    std::string s = err->message;
+    g_error_free(err);
+    g_free(dbg);
+    gst_message_unref(m);
+    return s;
+  }
+};
+
+void check_buffer_matches(GstBuffer *buf, const Block &b, const char *what) {
+  fail_unless(bytes_of(buf) == b.samples, "%s: samples differ", what);
+  fail_unless_equals_uint64(GST_BUFFER_PTS(buf), b.header.pts);
+  fail_unless_equals_uint64(GST_BUFFER_DURATION(buf), b.header.duration);
+  fail_unless_equals_uint64(GST_BUFFER_OFFSET(buf), b.header.offset);
+}
+
+}  // namespace
+
+GST_START_TEST(test_encode_writes_one_line_per_buffer) {
+  GstHarness *h = gst_harness_new_parse("jsonbridge mode=encode");
+  gst_harness_set_src_caps_str(h, audio_caps(SampleFormat::S16, 16000, 1).c_str());
+  const int16_t s[] = {-32768, 0, 32767};
+  GstBuffer *in = gst_buffer_new_memdup(s, sizeof s);
+  GST_BUFFER_PTS(in) = 40 * GST_MSECOND;
+  GST_BUFFER_DURATION(in) = 3 * GST_SECOND / 16000;
+  GST_BUFFER_OFFSET(in) = 640;
+  GST_BUFFER_FLAG_SET(in, GST_BUFFER_FLAG_DISCONT);
+  fail_unless_equals_int(gst_harness_push(h, in), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull(h);
+  auto v = bytes_of(out);
+  const std::string text(v.begin(), v.end());
+  fail_unless_equals_string(text.c_str(),
+                            "{\"version\":1,\"format\":\"S16LE\",\"rate\":16000,\"channels\":1,\"layout\":"
+                            "\"interleaved\",\"pts\":40000000,\"duration\":187500,\"offset\":640,\"discont\":true,"
+                            "\"gap\":false,\"samples\":[-32768,0,32767]}\n");
+  fail_unless_equals_uint64(GST_BUFFER_PTS(out), 40 * GST_MSECOND);
+  fail_unless_equals_uint64(GST_BUFFER_OFFSET(out), 0);
+  fail_unless_equals_uint64(GST_BUFFER_OFFSET_END(out), text.size());
+  GstCaps *caps = gst_pad_get_current_caps(h->sinkpad);
+  fail_unless(gst_structure_has_name(gst_caps_get_structure(caps, 0), "application/x-json"));
+  gst_caps_unref(caps);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+// Every format, through roundtrip: same caps out, same bytes, same timestamps.
+GST_START_TEST(test_roundtrip_every_format_exact) {
+  for (SampleFormat f : fastaudio::kAllSampleFormats) {
+    GstHarness *h = gst_harness_new("jsonbridge");
+    const std::string caps = audio_caps(f, 44100, 2);
+    gst_harness_set_src_caps_str(h, caps.c_str());
+    for (int i = 0; i < 3; i++) {
+      Block b = make_block(f, 44100, 2, 441 + i, GST_SECOND * i, 100 + i);
+      GstBuffer *in = gst_buffer_new_memdup(b.samples.data(), b.samples.size());
+      GST_BUFFER_PTS(in) = b.header.pts;
+      GST_BUFFER_DURATION(in) = b.header.duration;
+      GST_BUFFER_OFFSET(in) = b.header.offset;
+      if (i == 1) GST_BUFFER_FLAG_SET(in, GST_BUFFER_FLAG_GAP);
+      fail_unless_equals_int(gst_harness_push(h, in), GST_FLOW_OK);
+      GstBuffer *out = gst_harness_pull(h);
+      check_buffer_matches(out, b, gst_name(f));
+      fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_GAP) == (i == 1));
+      gst_buffer_unref(out);
+    }
+    GstCaps *in_caps = gst_pad_get_current_caps(h->srcpad);
+    GstCaps *out_caps = gst_pad_get_current_caps(h->sinkpad);
+    fail_unless(gst_caps_is_equal(in_caps, out_caps), "%s: caps differ across roundtrip", gst_name(f));
+    gst_caps_unref(in_caps);
+    gst_caps_unref(out_caps);
+    gst_harness_teardown(h);
+  }
+}
+GST_END_TEST;
+
+// The same stream cut at random places (1-byte pieces included) decodes to
+// the same buffers.
+GST_START_TEST(test_decode_any_chunking) {
+  std::vector<Block> blocks;
+  std::string stream;
+  for (int i = 0; i < 12; i++) {
+    blocks.push_back(make_block(SampleFormat::F32, 48000, 2, 17 + i * 13, 20 * GST_MSECOND * i, i));
+    stream += line_of(blocks.back());
+  }
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 6; trial++) {
+    Decode d;
+    size_t pos = 0;
+    while (pos < stream.size()) {
+      const size_t n = trial == 0 ? 1 : trial == 1 ? stream.size() : 1 + rng() % (trial * 300);
+      const size_t take = std::min(n, stream.size() - pos);
+      fail_unless_equals_int(gst_harness_push(d.h, text_buffer(stream.substr(pos, take))), GST_FLOW_OK);
+      pos += take;
+    }
+    fail_unless(gst_harness_push_event(d.h, gst_event_new_eos()));
+    fail_unless_equals_int(gst_harness_buffers_received(d.h), blocks.size());
+    for (const Block &b : blocks) {
+      GstBuffer *out = gst_harness_pull(d.h);
+      check_buffer_matches(out, b, "chunked decode");
+      gst_buffer_unref(out);
+    }
+    {
+      const std::string error = d.message(GST_MESSAGE_ERROR);
+      fail_unless(error.empty(), "%s", error.c_str());
+    }
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST(test_decode_caps_follow_objects) {
+  Decode d;
+  const Block blocks[] = {
+      make_block(SampleFormat::S16, 16000, 1, 160, 0, 1),
+      make_block(SampleFormat::S16, 16000, 1, 160, 10 * GST_MSECOND, 2),
+      make_block(SampleFormat::F32, 48000, 2, 480, 20 * GST_MSECOND, 3),
+      make_block(SampleFormat::S24, 8000, 6, 80, 30 * GST_MSECOND, 4),
+  };
+  int caps_events = 0;
+  for (const Block &b : blocks) {
+    fail_unless_equals_int(gst_harness_push(d.h, text_buffer(line_of(b))), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull(d.h);
+    check_buffer_matches(out, b, "caps change");
+    gst_buffer_unref(out);
+    GstCaps *caps = gst_pad_get_current_caps(d.h->sinkpad);
+    GstAudioInfo info;
+    fail_unless(gst_audio_info_from_caps(&info, caps));
+    fail_unless_equals_string(GST_AUDIO_INFO_NAME(&info), gst_name(b.header.format));
+    fail_unless_equals_int(GST_AUDIO_INFO_RATE(&info), int(b.header.rate));
+    fail_unless_equals_int(GST_AUDIO_INFO_CHANNELS(&info), int(b.header.channels));
+    gst_caps_unref(caps);
+  }
+  while (GstEvent *e = gst_harness_try_pull_event(d.h)) {
+    if (GST_EVENT_TYPE(e) == GST_EVENT_CAPS) caps_events++;
+    if (GST_EVENT_TYPE(e) == GST_EVENT_SEGMENT) {
+      const GstSegment *seg;
+      gst_event_parse_segment(e, &seg);
+      fail_unless_equals_int(seg->format, GST_FORMAT_TIME);
+    }
+    gst_event_unref(e);
+  }
+  fail_unless_equals_int(caps_events, 3);  // one per distinct format, none for the repeat
+}
+GST_END_TEST;
+
+GST_START_TEST(test_decode_flags_and_blank_lines) {
+  Decode d;
+  Block a = make_block(SampleFormat::S8, 8000, 1, 8, json::kNone, 1);
+  a.header.duration = json::kNone;
+  a.header.offset = json::kNone;
+  a.header.discont = true;
+  Block b = make_block(SampleFormat::S8, 8000, 1, 8, GST_SECOND, 2);
+  b.header.gap = true;
+  const std::string text = line_of(a) + "\n  \r\n" + line_of(b);
+  fail_unless_equals_int(gst_harness_push(d.h, text_buffer(text)), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull(d.h);
+  fail_unless(!GST_BUFFER_PTS_IS_VALID(out) && !GST_BUFFER_DURATION_IS_VALID(out));
+  fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT));
+  fail_unless_equals_uint64(GST_BUFFER_OFFSET(out), GST_BUFFER_OFFSET_NONE);
+  gst_buffer_unref(out);
+  out = gst_harness_pull(d.h);
+  fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_GAP));
+  fail_unless(!GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT));
+  fail_unless_equals_uint64(GST_BUFFER_OFFSET_END(out), GST_BUFFER_OFFSET(out) + 8);
+  gst_buffer_unref(out);
+}
+GST_END_TEST;
+
+struct Bad {
+  std::string line;
+  std::string problem;  // expected in the message after "byte N: "
+  size_t offset;        // byte of the problem within the line
+};
+
+static std::vector<Bad> bad_lines() {
+  const std::string head = "{\"version\":1,\"format\":\"S16LE\",\"rate\":8000,\"channels\":2,\"samples\":";
+  return {
+      {head + "[1,2,3]}", "samples has 3 values, not a multiple of channels (2)", head.size()},
+      {head + "[1,2.5]}", "samples[1]: 2.5 is not an integer", head.size() + 3},
+      {head + "[1,99999]}", "samples[1]: 99999 is out of range", head.size() + 3},
+      {head + "[1,\"a\"]}", "samples[1]: expected a number, got a string", head.size() + 3},
+      {head + "[1,,2]}", "samples[1]: malformed JSON: expected a value, got ,", head.size() + 3},
+      {"{\"version\":1,\"format\":\"S16BE\",\"rate\":8000,\"channels\":2,\"samples\":[]}", "unknown format \"S16BE\"",
+       22},
+      {"{\"version\":1,\"format\":\"S16LE\",\"channels\":2,\"samples\":[]}", "missing field \"rate\"", 0},
+      {"{\"version\":1,\"format\":\"S16LE\",\"rate\":true,\"channels\":2,\"samples\":[]}",
+       "field \"rate\" must be an integer", 37},
+      {"not json at all", "expected a JSON object, got not json at all", 0},
+  };
+}
+
+GST_START_TEST(test_bad_input_fails_naming_line_and_byte) {
+  const Block good = make_block(SampleFormat::S16, 8000, 2, 4, 0, 9);
+  const std::string good_line = line_of(good);
+  for (const Bad &bad : bad_lines()) {
+    Decode d;
+    fail_unless_equals_int(gst_harness_push(d.h, text_buffer(good_line)), GST_FLOW_OK);
+    fail_unless_equals_int(gst_harness_push(d.h, text_buffer(bad.line + "\n")), GST_FLOW_ERROR);
+    const std::string msg = d.message(GST_MESSAGE_ERROR);
+    std::string want = "jsonbridge cannot decode the JSON stream: line 2, byte ";
+    if (bad.offset != size_t(-1)) want += std::to_string(good_line.size() + bad.offset) + ": " + bad.problem;
+    fail_unless(msg.rfind(want.substr(0, want.find("byte ")), 0) == 0 && msg.find(bad.problem) != std::string::npos &&
+                    (bad.offset == size_t(-1) || msg == want || msg.rfind(want, 0) == 0),
+                "got: %s\nwant: %s", msg.c_str(), want.c_str());
+    fail_unless_equals_int(gst_harness_buffers_received(d.h), 1);
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST(test_bad_input_skipped_good_objects_survive) {
+  const Block before = make_block(SampleFormat::S16, 8000, 2, 4, 0, 1);
+  const Block after = make_block(SampleFormat::S16, 8000, 2, 4, GST_MSECOND, 2);
+  for (const Bad &bad : bad_lines()) {
+    Decode d("jsonbridge mode=decode on-error=skip");
+    const std::string text = line_of(before) + bad.line + "\n" + line_of(after);
+    // Odd-sized pieces: the bad object straddles buffers.
+    for (size_t pos = 0; pos < text.size(); pos += 5)
+      fail_unless_equals_int(gst_harness_push(d.h, text_buffer(text.substr(pos, 5))), GST_FLOW_OK);
+    fail_unless_equals_int(gst_harness_buffers_received(d.h), 2);
+    GstBuffer *out = gst_harness_pull(d.h);
+    check_buffer_matches(out, before, "before the bad object");
+    gst_buffer_unref(out);
+    out = gst_harness_pull(d.h);
+    check_buffer_matches(out, after, "after the bad object");
+    fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT), "the hole is marked DISCONT");
+    gst_buffer_unref(out);
+    const std::string warning = d.message(GST_MESSAGE_WARNING);
+    fail_unless(warning.find("line 2, byte ") != std::string::npos && warning.find(bad.problem) != std::string::npos,
+                "warning: %s", warning.c_str());
+    const std::string error = d.message(GST_MESSAGE_ERROR);
+    fail_unless(error.empty(), "%s: %s", bad.line.c_str(), error.c_str());
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST(test_truncated_stream_at_eos) {
+  const Block b = make_block(SampleFormat::F32, 8000, 1, 10, 0, 3);
+  const std::string whole = line_of(b);
+  {
+    Decode d;
+    const std::string text = whole + whole.substr(0, 50);
+    fail_unless_equals_int(gst_harness_push(d.h, text_buffer(text)), GST_FLOW_OK);
+    gst_harness_push_event(d.h, gst_event_new_eos());
+    const std::string msg = d.message(GST_MESSAGE_ERROR);
+    const std::string want = "jsonbridge cannot decode the JSON stream: stream ended inside line 2, byte " +
+                             std::to_string(text.size()) + ": the object is not closed";
+    fail_unless(msg.rfind(want, 0) == 0, "got: %s\nwant: %s", msg.c_str(), want.c_str());
+    fail_unless_equals_int(gst_harness_buffers_received(d.h), 1);
+  }
+  {
+    // A last object without its newline is whole: accepted.
+    Decode d;
+    const std::string text = whole + whole.substr(0, whole.size() - 1);
+    fail_unless_equals_int(gst_harness_push(d.h, text_buffer(text)), GST_FLOW_OK);
+    gst_harness_push_event(d.h, gst_event_new_eos());
+    {
+      const std::string error = d.message(GST_MESSAGE_ERROR);
+      fail_unless(error.empty(), "%s", error.c_str());
+    }
+    fail_unless_equals_int(gst_harness_buffers_received(d.h), 2);
+  }
+}
+GST_END_TEST;
+
+// An endless line is refused once it passes the limit, not buffered whole.
+GST_START_TEST(test_line_too_long_is_bounded) {
+  const std::string chunk(64, ' ');
+  {
+    Decode d("jsonbridge mode=decode max-line-length=1000");
+    GstFlowReturn ret = GST_FLOW_OK;
+    int pushed = 0;
+    while (ret == GST_FLOW_OK && pushed < 1000) ret = gst_harness_push(d.h, text_buffer(chunk)), pushed++;
+    fail_unless_equals_int(ret, GST_FLOW_ERROR);
+    fail_unless_equals_int(pushed, 16);  // 1024 bytes > 1000
+    const std::string msg = d.message(GST_MESSAGE_ERROR);
+    fail_unless(msg.find("line 1, byte 1000: the line is longer than max-line-length (1000 bytes)") !=
+                    std::string::npos,
+                "%s", msg.c_str());
+  }
+  {
+    Decode d("jsonbridge mode=decode max-line-length=1000 on-error=skip");
+    const Block b = make_block(SampleFormat::S16, 8000, 1, 4, 0, 3);
+    for (int i = 0; i < 100; i++) fail_unless_equals_int(gst_harness_push(d.h, text_buffer(chunk)), GST_FLOW_OK);
+    fail_unless_equals_int(gst_harness_push(d.h, text_buffer("x\n" + line_of(b))), GST_FLOW_OK);
+    // A whole over-long line in one buffer is refused too.
+    fail_unless_equals_int(gst_harness_push(d.h, text_buffer(std::string(2000, ' ') + "\n" + line_of(b))),
+                           GST_FLOW_OK);
+    fail_unless_equals_int(gst_harness_buffers_received(d.h), 2);
+    GstBuffer *out = gst_harness_pull(d.h);
+    check_buffer_matches(out, b, "after the long line");
+    gst_buffer_unref(out);
+    const std::string w = d.message(GST_MESSAGE_WARNING);
+    fail_unless(w.find("line 1, byte 1000:") != std::string::npos, "%s", w.c_str());
+    const std::string w2 = d.message(GST_MESSAGE_WARNING);
+    fail_unless(w2.find("line 3, byte ") != std::string::npos, "%s", w2.c_str());
+  }
+}
+GST_END_TEST;
+
+// A decoder that connects mid-stream starts inside a line: with
+// on-error=skip it drops that partial object and joins at the next one.
+GST_START_TEST(test_decode_joins_mid_stream) {
+  std::vector<Block> blocks;
+  std::string stream;
+  for (int i = 0; i < 5; i++) {
+    blocks.push_back(make_block(SampleFormat::S32, 8000, 2, 50, i * GST_SECOND, 70 + i));
+    stream += line_of(blocks.back());
+  }
+  const size_t cut = stream.size() / 2;  // inside the third object
+  const size_t next = stream.find('\n', cut) + 1;
+  Decode d("jsonbridge mode=decode on-error=skip");
+  fail_unless_equals_int(gst_harness_push(d.h, text_buffer(stream.substr(cut))), GST_FLOW_OK);
+  const size_t joined = blocks.size() - std::count(stream.begin() + next, stream.end(), '\n');
+  fail_unless_equals_int(gst_harness_buffers_received(d.h), blocks.size() - joined);
+  for (size_t i = joined; i < blocks.size(); i++) {
+    GstBuffer *out = gst_harness_pull(d.h);
+    check_buffer_matches(out, blocks[i], "after joining");
+    fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT) == (i == joined));
+    gst_buffer_unref(out);
+  }
+  const std::string w = d.message(GST_MESSAGE_WARNING);
+  fail_unless(w.find("line 1, byte 0: expected a JSON object") != std::string::npos, "%s", w.c_str());
+}
+GST_END_TEST;
+
+// roundtrip is not bound by max-line-length: it decodes its own text.
+GST_START_TEST(test_roundtrip_large_buffer) {
+  GstHarness *h = gst_harness_new_parse("jsonbridge max-line-length=1000");
+  gst_harness_set_src_caps_str(h, audio_caps(SampleFormat::F64, 48000, 1).c_str());
+  Block b = make_block(SampleFormat::F64, 48000, 1, 4800, 0, 5);
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_memdup(b.samples.data(), b.samples.size())), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull(h);
+  fail_unless(bytes_of(out) == b.samples);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_encode_then_decode_is_lossless) {
+  GstHarness *enc = gst_harness_new_parse("jsonbridge mode=encode");
+  gst_harness_set_src_caps_str(enc, audio_caps(SampleFormat::F64, 22050, 3).c_str());
+  Decode d;
+  std::vector<Block> blocks;
+  for (int i = 0; i < 4; i++) {
+    blocks.push_back(make_block(SampleFormat::F64, 22050, 3, 100, i * GST_SECOND, 40 + i));
+    GstBuffer *in = gst_buffer_new_memdup(blocks.back().samples.data(), blocks.back().samples.size());
+    GST_BUFFER_PTS(in) = blocks.back().header.pts;
+    GST_BUFFER_DURATION(in) = blocks.back().header.duration;
+    GST_BUFFER_OFFSET(in) = blocks.back().header.offset;
+    fail_unless_equals_int(gst_harness_push(enc, in), GST_FLOW_OK);
+    fail_unless_equals_int(gst_harness_push(d.h, gst_harness_pull(enc)), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull(d.h);
+    check_buffer_matches(out, blocks.back(), "encode ! decode");
+    gst_buffer_unref(out);
+  }
+  gst_harness_teardown(enc);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_encode_refuses_partial_frames) {
+  GstHarness *h = gst_harness_new_parse("jsonbridge mode=encode");
+  gst_harness_set_src_caps_str(h, audio_caps(SampleFormat::S16, 8000, 2).c_str());
+  const uint8_t three[3] = {1, 2, 3};
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_memdup(three, 3)), GST_FLOW_ERROR);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+// Runs `launch` (which ends in "fakesink name=out") to EOS and collects the
+// buffers with the caps they came with.
+struct Collected {
+  std::vector<std::vector<uint8_t>> data;
+  std::vector<GstClockTime> pts;
+  std::vector<std::string> caps;
+  std::string error;
+};
+
+static void on_handoff(GstElement *, GstBuffer *buf, GstPad *pad, gpointer user) {
+  auto c = static_cast<Collected *>(user);
+  c->data.push_back(bytes_of(buf));
+  c->pts.push_back(GST_BUFFER_PTS(buf));
+  GstCaps *caps = gst_pad_get_current_caps(pad);
+  gchar *s = gst_caps_to_string(caps);
+  c->caps.push_back(s);
+  g_free(s);
+  gst_caps_unref(caps);
+}
+
+static GstElement *start_pipeline(const std::string &launch, Collected &c) {
+  GError *err = nullptr;
+  GstElement *p = gst_parse_launch(launch.c_str(), &err);
+  fail_unless(p && !err, "%s", err ? err->message : "");
+  GstElement *sink = gst_bin_get_by_name(GST_BIN(p), "out");
+  g_object_set(sink, "signal-handoffs", TRUE, "sync", FALSE, nullptr);
+  g_signal_connect(sink, "handoff", G_CALLBACK(on_handoff), &c);
+  gst_object_unref(sink);
+  gst_element_set_state(p, GST_STATE_PLAYING);
+  return p;
+}
+
+static void finish_pipeline(GstElement *p, Collected &c) {
+  GstBus *bus = gst_element_get_bus(p);
+  GstMessage *m = gst_bus_timed_pop_filtered(bus, 20 * GST_SECOND, GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  fail_unless(m != nullptr, "pipeline did not finish");
+  if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR) {
+    GError *err;
+    gst_message_parse_error(m, &err, nullptr);
+    c.error = err->message;
+    g_error_free(err);
+  }
+  gst_message_unref(m);
+  gst_object_unref(bus);
+  gst_element_set_state(p, GST_STATE_NULL);
+  gst_object_unref(p);
+}
+
+static std::vector<Block> mixed_blocks() {
+  std::vector<Block> v;
+  for (int i = 0; i < 6; i++) v.push_back(make_block(SampleFormat::S16, 16000, 1, 320, i * 20 * GST_MSECOND, i));
+  for (int i = 6; i < 9; i++) v.push_back(make_block(SampleFormat::F32, 48000, 2, 960, i * 20 * GST_MSECOND, i));
+  return v;
+}
+
+static void check_collected(const Collected &c, const std::vector<Block> &blocks) {
+  fail_unless_equals_string(c.error.c_str(), "");
+  fail_unless_equals_int(c.data.size(), blocks.size());
+  for (size_t i = 0; i < blocks.size(); i++) {
+    fail_unless(c.data[i] == blocks[i].samples, "buffer %zu differs", i);
+    fail_unless_equals_uint64(c.pts[i], blocks[i].header.pts);
+    GstCaps *want = gst_caps_from_string(
+        audio_caps(blocks[i].header.format, blocks[i].header.rate, blocks[i].header.channels).c_str());
+    GstCaps *got = gst_caps_from_string(c.caps[i].c_str());
+    fail_unless(gst_caps_is_equal(want, got), "buffer %zu caps %s", i, c.caps[i].c_str());
+    gst_caps_unref(want);
+    gst_caps_unref(got);
+  }
+}
+
+GST_START_TEST(test_decode_after_filesrc) {
+  const std::vector<Block> blocks = mixed_blocks();
+  gchar *path = g_build_filename(g_get_tmp_dir(), "jsonbridge-test-XXXXXX.ndjson", nullptr);
+  const int fd = g_mkstemp(path);
+  fail_unless(fd >= 0);
+  std::string text;
+  for (const Block &b : blocks) text += line_of(b);
+  fail_unless(write(fd, text.data(), text.size()) == ssize_t(text.size()));
+  close(fd);
+  Collected c;
+  GstElement *p = start_pipeline(std::string("filesrc blocksize=7 location=") + path +
+                                     " ! jsonbridge mode=decode ! fakesink name=out",
+                                 c);
+  finish_pipeline(p, c);
+  g_unlink(path);
+  g_free(path);
+  check_collected(c, blocks);
+}
+GST_END_TEST;
+
+// tcpclientsrc reads whatever the server sends, in whatever pieces the
+// kernel delivers; the test is the server and sends odd-sized writes.
+GST_START_TEST(test_decode_after_tcpclientsrc) {
+  GError *err = nullptr;
+  GSocket *server = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &err);
+  fail_unless(server != nullptr);
+  GInetAddress *lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new(lo, 0);
+  fail_unless(g_socket_bind(server, addr, TRUE, &err), "%s", err ? err->message : "");
+  fail_unless(g_socket_listen(server, &err));
+  GSocketAddress *bound = g_socket_get_local_address(server, &err);
+  const guint16 port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+
+  const std::vector<Block> blocks = mixed_blocks();
+  std::string text;
+  for (const Block &b : blocks) text += line_of(b);
+  Collected c;
+  GstElement *p = start_pipeline("tcpclientsrc host=127.0.0.1 port=" + std::to_string(port) +
+                                     " ! jsonbridge mode=decode ! fakesink name=out",
+                                 c);
+  GSocket *conn = g_socket_accept(server, nullptr, &err);
+  fail_unless(conn != nullptr, "%s", err ? err->message : "");
+  std::mt19937 rng(1);
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t n = std::min<size_t>(1 + rng() % 3000, text.size() - pos);
+    const gssize sent = g_socket_send(conn, text.data() + pos, n, nullptr, &err);
+    fail_unless(sent > 0);
+    pos += size_t(sent);
+  }
+  g_socket_close(conn, nullptr);
+  finish_pipeline(p, c);
+  check_collected(c, blocks);
+  g_object_unref(conn);
+  g_object_unref(bound);
+  g_object_unref(addr);
+  g_object_unref(lo);
+  g_object_unref(server);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_pipeline_encode_decode_with_fastconvert) {
+  Collected c;
+  GstElement *p = start_pipeline(
+      "audiotestsrc num-buffers=5 samplesperbuffer=960 ! audio/x-raw,format=F32LE,rate=48000,channels=1 ! "
+      "jsonbridge mode=encode ! jsonbridge mode=decode ! fastconvert ! audio/x-raw,format=S16LE ! "
+      "fakesink name=out",
+      c);
+  finish_pipeline(p, c);
+  fail_unless_equals_string(c.error.c_str(), "");
+  fail_unless_equals_int(c.data.size(), 5);
+  fail_unless_equals_int(c.data[0].size(), 960 * 2);
+  fail_unless_equals_uint64(c.pts[1], 20 * GST_MSECOND);
+}
+GST_END_TEST;
+
+// The example of docs/jsonbridge.md decodes to the buffers the text states.
+GST_START_TEST(test_docs_worked_example) {
+  const gchar *dir = g_getenv("FASTAUDIO_TEST_FILES");
+  fail_unless(dir != nullptr, "FASTAUDIO_TEST_FILES is not set");
+  gchar *path = g_build_filename(dir, "json", "worked-example.ndjson", nullptr);
+  Collected c;
+  GstElement *p = start_pipeline(std::string("filesrc location=") + path + " ! jsonbridge mode=decode ! fakesink name=out", c);
+  finish_pipeline(p, c);
+  g_free(path);
+  fail_unless(c.error.empty(), "%s", c.error.c_str());
+  fail_unless_equals_int(c.data.size(), 2);
+  const float f[6] = {-1.0f, 32767 / 32768.0f, 0.0f, -1 / 32768.0f, 1200 / 32768.0f, 0.0f};
+  fail_unless(std::memcmp(c.data[0].data(), f, 20) == 0);
+  float nan_sample;
+  std::memcpy(&nan_sample, &c.data[0][20], 4);
+  fail_unless(std::isnan(nan_sample));
+  const int16_t s[6] = {-32768, 32767, 0, -1, 1200, -1200};
+  fail_unless(c.data[1].size() == 12 && std::memcmp(c.data[1].data(), s, 12) == 0);
+  fail_unless_equals_uint64(c.pts[1], GST_SECOND);
+  GstCaps *want = gst_caps_from_string(
+      "audio/x-raw, format=S16LE, rate=16000, channels=2, layout=interleaved, channel-mask=(bitmask)0x3");
+  GstCaps *got = gst_caps_from_string(c.caps[1].c_str());
+  fail_unless(gst_caps_is_equal(want, got), "%s", c.caps[1].c_str());
+  gst_caps_unref(want);
+  gst_caps_unref(got);
+}
+GST_END_TEST;
+
+static Suite *jsonbridge_suite() {
+  Suite *s = suite_create("jsonbridge");
+  TCase *tc = tcase_create("general");
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_encode_writes_one_line_per_buffer);
+  tcase_add_test(tc, test_roundtrip_every_format_exact);
+  tcase_add_test(tc, test_decode_any_chunking);
+  tcase_add_test(tc, test_decode_caps_follow_objects);
+  tcase_add_test(tc, test_decode_flags_and_blank_lines);
+  tcase_add_test(tc, test_bad_input_fails_naming_line_and_byte);
+  tcase_add_test(tc, test_bad_input_skipped_good_objects_survive);
+  tcase_add_test(tc, test_truncated_stream_at_eos);
+  tcase_add_test(tc, test_line_too_long_is_bounded);
+  tcase_add_test(tc, test_decode_joins_mid_stream);
+  tcase_add_test(tc, test_docs_worked_example);
+  tcase_add_test(tc, test_roundtrip_large_buffer);
+  tcase_add_test(tc, test_encode_then_decode_is_lossless);
+  tcase_add_test(tc, test_encode_refuses_partial_frames);
+  tcase_add_test(tc, test_decode_after_filesrc);
+  tcase_add_test(tc, test_decode_after_tcpclientsrc);
+  tcase_add_test(tc, test_pipeline_encode_decode_with_fastconvert);
+  return s;
+}
+
+GST_CHECK_MAIN(jsonbridge);
