@@ -1,0 +1,20 @@
+#include "vad_energy.h"
+
+#include "vad_energy_reference.h"
+
+namespace fastaudio {
+
+namespace simd {
+double sum_squares_avx2(const float *x, size_t n);
+FrameEnergy frame_energy_avx2(const float *x, size_t n, size_t block);
+}  // namespace simd
+
+SumSquaresKernel find_sum_squares_kernel(Isa isa) {
+  return isa == Isa::Avx2 ? simd::sum_squares_avx2 : ref::sum_squares;
+}
+
+FrameEnergyKernel find_frame_energy_kernel(Isa isa) {
+  return isa == Isa::Avx2 ? simd::frame_energy_avx2 : ref::frame_energy;
+}
+
+}  // namespace fastaudio
