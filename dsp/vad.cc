@@ -48,9 +48,17 @@ void VoiceDetector::set_params(const VadParams &params) {
     scratch_.assign(frame_len_, 0.f);
     fill_ = 0;
   }
-  block_len_ = std::clamp<size_t>(samples(params.block_s), 1, frame_len_);
+  decim_ = band_decimation(stream_.rate);
+  block_len_ = std::clamp<size_t>(samples(params.block_s) / decim_, 1, std::max<size_t>(1, frame_len_ / decim_));
   const double frames_per_window = params.floor_window_s / (double(frame_len_) / stream_.rate);
   sub_len_ = std::max<size_t>(1, size_t(std::lround(frames_per_window / kSubWindows)));
+  const double mod_frames = params.modulation_window_s / (double(frame_len_) / stream_.rate);
+  const size_t mod_len = std::clamp<size_t>(size_t(std::lround(mod_frames)), 1, kMaxModFrames);
+  if (mod_len != mod_len_) {
+    mod_len_ = mod_len;
+    step_index_ = step_count_ = 0;
+    step_sum_ = 0;
+  }
 }
 
 void VoiceDetector::reset(bool keep_floor) {
@@ -107,7 +115,7 @@ void VoiceDetector::process_silence(size_t frames) {
 }
 
 void VoiceDetector::analyse(const float *x, size_t n) {
-  const FrameEnergy e = energy_(x, n, block_len_);
+  const FrameEnergy e = energy_(x, n, decim_, block_len_);
   const bool valid = std::isfinite(e.total) && std::isfinite(e.band);
   const double level = valid ? power_db(e.band / double(n)) : kMinDb;
   last_level_db_ = level;
@@ -150,9 +158,22 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
     }
   }
 
+  // Modulation: mean step of the level (clamped at the floor) over the
+  // window. One talker's syllables move it by several dB per frame;
+  // stationary or slowly varying noise and many-talker babble do not.
+  const double clamped = std::max(valid ? level : kMinDb, floor_db_);
+  const double step = std::fabs(clamped - prev_level_);
+  prev_level_ = clamped;
+  if (step_count_ == mod_len_) step_sum_ -= steps_[step_index_];
+  else step_count_++;
+  steps_[step_index_] = step;
+  step_sum_ += step;
+  step_index_ = (step_index_ + 1) % mod_len_;
+  modulation_ = step_sum_ / double(step_count_);
+
   const bool loud = valid && level > params_.absolute_db && floor_valid_;
-  const bool above_start = loud && level > floor_db_ + params_.start_db;
-  const bool above_stop = loud && level > floor_db_ + params_.stop_db;
+  const bool above_start = loud && level > floor_db_ + params_.start_db && modulation_ >= params_.modulation_db;
+  const bool above_stop = loud && level > floor_db_ + params_.stop_db && modulation_ >= params_.modulation_stop_db;
   const uint64_t pre_roll = samples(params_.pre_roll_s);
   const uint64_t min_speech = samples(params_.min_speech_s);
   const uint64_t hangover = samples(params_.hangover_s);

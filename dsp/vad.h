@@ -21,14 +21,17 @@ namespace fastaudio {
 struct VadParams {
   double frame_s = 0.020;        // analysis frame
   double block_s = 0.002;        // mean-removal block (the cheap high-pass)
-  double start_db = 9.0;         // speech starts this far above the noise floor
+  double start_db = 8.0;         // speech starts this far above the noise floor
   double stop_db = 5.0;          // and continues while above this (hysteresis)
   double absolute_db = -60.0;    // below this band level (dBFS) nothing is speech
-  double hangover_s = 0.15;      // speech held this long after the level falls
+  double hangover_s = 0.08;      // speech held this long after the level falls
   double pre_roll_s = 0.04;      // onsets are dated back by this much
   double min_speech_s = 0.04;    // shorter bursts above threshold are ignored
-  double min_silence_s = 0.10;   // shorter pauses do not end a segment
-  double floor_window_s = 2.0;   // the floor follows the minimum level over this window
+  double min_silence_s = 0.20;   // shorter pauses do not end a segment
+  double modulation_db = 1.5;    // speech starts only with this mean |level step| (0: off)
+  double modulation_stop_db = 1.0;  // and continues only with this much
+  double modulation_window_s = 0.2;  // over this many seconds of frames
+  double floor_window_s = 1.0;   // the floor follows the minimum level over this window
   double floor_rise_db_s = 6.0;  // at most this fast when the background gets louder
   double floor_fall_s = 0.04;    // time constant when it gets quieter
 };
@@ -90,6 +93,7 @@ class VoiceDetector {
   double noise_floor_db() const { return floor_db_; }
   double last_level_db() const { return last_level_db_; }
   double last_rms_db() const { return last_rms_db_; }
+  double modulation_db() const { return modulation_; }
   // Samples the detector waits before it can date an onset: the longest a
   // decision about a sample can lag behind it.
   uint64_t decision_delay() const;
@@ -108,7 +112,7 @@ class VoiceDetector {
   bool in_place_ = false;  // F32 mono: no conversion
   FrameEnergyKernel energy_ = nullptr;
   std::vector<float> scratch_;
-  size_t frame_len_ = 0, block_len_ = 0, fill_ = 0;
+  size_t frame_len_ = 0, block_len_ = 0, decim_ = 1, fill_ = 0;
   uint64_t position_ = 0;  // samples consumed since reset
 
   State state_ = State::Silence;
@@ -125,6 +129,12 @@ class VoiceDetector {
   double sub_min_[kSubWindows] = {};
   size_t sub_index_ = 0, sub_filled_ = 0, sub_len_ = 1, cur_frames_ = 0;
   double cur_min_ = 0;
+  // Recent frame-to-frame level steps (dB), for the modulation cue.
+  static constexpr size_t kMaxModFrames = 64;
+  double steps_[kMaxModFrames] = {};
+  size_t step_index_ = 0, step_count_ = 0, mod_len_ = 1;
+  double step_sum_ = 0, prev_level_ = 0;
+  double modulation_ = 0;
   bool record_frames_ = false;
   std::vector<VadEvent> events_;
   std::vector<VadFrame> frames_;

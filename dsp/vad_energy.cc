@@ -6,7 +6,7 @@ namespace fastaudio {
 
 namespace simd {
 double sum_squares_avx2(const float *x, size_t n);
-FrameEnergy frame_energy_avx2(const float *x, size_t n, size_t block);
+FrameEnergy frame_energy_avx2(const float *x, size_t n, size_t decim, size_t block);
 }  // namespace simd
 
 SumSquaresKernel find_sum_squares_kernel(Isa isa) {
@@ -14,7 +14,14 @@ SumSquaresKernel find_sum_squares_kernel(Isa isa) {
 }
 
 FrameEnergyKernel find_frame_energy_kernel(Isa isa) {
-  return isa == Isa::Avx2 ? simd::frame_energy_avx2 : ref::frame_energy;
+  (void)isa;
+  return ref::frame_energy;
+}
+
+size_t band_decimation(unsigned rate) {
+  size_t d = 1;
+  while (d < 32 && rate / (2 * d) >= 4000) d *= 2;
+  return d;
 }
 
 }  // namespace fastaudio

@@ -40,7 +40,8 @@ FA_AVX2 double sum_squares_avx2(const float *x, size_t n) {
 
 // Sum and sum of squares of each block; two independent chains per
 // quantity so that blocks of 16+ samples keep both FMA ports busy.
-FA_AVX2 FrameEnergy frame_energy_avx2(const float *x, size_t n, size_t block) {
+FA_AVX2 FrameEnergy frame_energy_avx2(const float *x, size_t n, size_t decim, size_t block) {
+  (void)decim;
   FrameEnergy e;
   if (block == 0) block = n;
   for (size_t start = 0; start < n; start += block) {

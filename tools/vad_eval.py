@@ -2,7 +2,7 @@
 """Runs build/tools/vad-eval over a labelled corpus and scores it.
 
   tools/vad_eval.py CORPUS_DIR [--scorer score.py] [--bin build/tools/vad-eval]
-                    [--grid name=v1,v2,... ...] [--markdown] [-- extra vad-eval options]
+                    [--grid name=v1,v2,... ...] [--markdown] [--VADOPTION=VALUE ...]
 
 CORPUS_DIR holds *.wav and labels.json (e.g. /work/shared/vad/dev, which is a
 tool input, never a build or test input). The scorer defaults to
@@ -89,8 +89,8 @@ def main():
     ap.add_argument("--grid", action="append", default=[], help="option=v1,v2,...")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--pred", help="write the predictions JSON here")
-    ap.add_argument("opts", nargs="*", help="options passed to vad-eval (after --)")
-    a = ap.parse_args()
+    a, a.opts = ap.parse_known_args()
+    a.opts = [o for o in a.opts if o != "--"]
     scorer = load_scorer(a.scorer or os.path.join(a.corpus, "..", "score.py"))
     with open(os.path.join(a.corpus, "labels.json")) as fh:
         labels = json.load(fh)
