@@ -14,8 +14,7 @@ SumSquaresKernel find_sum_squares_kernel(Isa isa) {
 }
 
 FrameEnergyKernel find_frame_energy_kernel(Isa isa) {
-  (void)isa;
-  return ref::frame_energy;
+  return isa == Isa::Avx2 ? simd::frame_energy_avx2 : ref::frame_energy;
 }
 
 size_t band_decimation(unsigned rate) {
