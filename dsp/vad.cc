@@ -242,25 +242,28 @@ void VoiceDetector::finish() {
 }
 
 uint64_t VoiceDetector::decided_until() const {
+  const uint64_t analysed = position_ - fill_;
   const uint64_t pre_roll = samples(params_.pre_roll_s);
   switch (state_) {
     case State::Silence: {
-      const uint64_t d = position_ > pre_roll ? position_ - pre_roll : 0;
+      // The partial frame may still start a segment dated back by the pre-roll.
+      const uint64_t d = analysed > pre_roll ? analysed - pre_roll : 0;
       return std::max(d, last_stop_);
     }
     case State::Pending: {
       const uint64_t d = candidate_ > pre_roll ? candidate_ - pre_roll : 0;
       return std::max(d, last_stop_);
     }
-    case State::Speech: return position_;
+    case State::Speech: return std::min(position_, active_end_ + samples(params_.hangover_s));
     case State::Trailing: return trailing_stop_;
   }
   return 0;
 }
 
 uint64_t VoiceDetector::decision_delay() const {
-  const uint64_t onset = samples(params_.pre_roll_s) + std::max<uint64_t>(samples(params_.min_speech_s), frame_len_);
-  const uint64_t offset = samples(params_.min_silence_s) + frame_len_;
+  auto frames_of = [this](uint64_t n) { return (n + frame_len_ - 1) / frame_len_ * frame_len_; };
+  const uint64_t onset = samples(params_.pre_roll_s) + frames_of(samples(params_.min_speech_s)) + 2 * frame_len_;
+  const uint64_t offset = frames_of(samples(params_.min_silence_s)) + 2 * frame_len_;
   return std::max(onset, offset);
 }
 

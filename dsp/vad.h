@@ -34,6 +34,8 @@ struct VadParams {
   double floor_window_s = 1.0;   // the floor follows the minimum level over this window
   double floor_rise_db_s = 6.0;  // at most this fast when the background gets louder
   double floor_fall_s = 0.04;    // time constant when it gets quieter
+
+  bool operator==(const VadParams &) const = default;
 };
 
 struct VadStream {
