@@ -262,6 +262,9 @@ static void restart_timeline(GstRmsVadPrivate *priv, bool keep_floor) {
   priv->base_pts = GST_CLOCK_TIME_NONE;
   priv->segments.clear();
   priv->open_start.reset();
+  std::lock_guard<std::mutex> guard(priv->lock);
+  priv->speaking = false;
+  priv->noise_floor = priv->vad.noise_floor_db();
 }
 
 // Copies the properties for this buffer; new detector parameters keep the
