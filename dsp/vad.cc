@@ -32,7 +32,8 @@ bool VoiceDetector::configure(const VadStream &stream, const VadParams &params, 
   in_place_ = stream.format == SampleFormat::F32 && stream.channels == 1;
   if (!in_place_ && !to_mono_.configure(spec, isa)) return false;
   stream_ = stream;
-  energy_ = find_frame_energy_kernel(isa);
+  band_energy_ = find_band_energy_kernel(isa);
+  sum_squares_ = find_sum_squares_kernel(isa);
   set_params(params);
   events_.reserve(64);
   frames_.reserve(64);
@@ -49,7 +50,6 @@ void VoiceDetector::set_params(const VadParams &params) {
     fill_ = 0;
   }
   decim_ = band_decimation(stream_.rate);
-  block_len_ = std::clamp<size_t>(samples(params.block_s) / decim_, 1, std::max<size_t>(1, frame_len_ / decim_));
   const double frames_per_window = params.floor_window_s / (double(frame_len_) / stream_.rate);
   sub_len_ = std::max<size_t>(1, size_t(std::lround(frames_per_window / kSubWindows)));
   const double mod_frames = params.modulation_window_s / (double(frame_len_) / stream_.rate);
@@ -115,11 +115,11 @@ void VoiceDetector::process_silence(size_t frames) {
 }
 
 void VoiceDetector::analyse(const float *x, size_t n) {
-  const FrameEnergy e = energy_(x, n, decim_, block_len_);
-  const bool valid = std::isfinite(e.total) && std::isfinite(e.band);
-  const double level = valid ? power_db(e.band / double(n)) : kMinDb;
+  const double band = band_energy_(x, n, decim_);
+  const bool valid = std::isfinite(band);
+  const double level = valid ? power_db(band / double(n)) : kMinDb;
   last_level_db_ = level;
-  last_rms_db_ = valid ? power_db(e.total / double(n)) : kMinDb;
+  last_rms_db_ = valid && measure_rms_ ? power_db(sum_squares_(x, n) / double(n)) : kMinDb;
   decide(position_ - n, n, level, valid);
 }
 

@@ -20,7 +20,6 @@ namespace fastaudio {
 // Defaults are those tuned on the dev corpus (docs/rmsvad.md). Times in seconds.
 struct VadParams {
   double frame_s = 0.020;        // analysis frame
-  double block_s = 0.002;        // mean-removal block (the cheap high-pass)
   double start_db = 8.0;         // speech starts this far above the noise floor
   double stop_db = 5.0;          // and continues while above this (hysteresis)
   double absolute_db = -60.0;    // below this band level (dBFS) nothing is speech
@@ -49,7 +48,7 @@ struct VadFrame {
   uint64_t start = 0;      // first sample
   uint32_t length = 0;     // samples
   double level_db = 0;     // high-passed RMS, dBFS (-inf for digital silence)
-  double rms_db = 0;       // full-band RMS, dBFS
+  double rms_db = 0;       // full-band RMS, dBFS (-200 unless measure_rms)
   double floor_db = 0;     // noise floor after this frame
   bool valid = true;       // false if the frame held NaN or Inf
   bool speech = false;     // detector state after this frame
@@ -85,6 +84,9 @@ class VoiceDetector {
   std::vector<VadEvent> &events() { return events_; }
   std::vector<VadFrame> &frames() { return frames_; }
   void set_record_frames(bool on) { record_frames_ = on; }
+  // Also measure each frame's full-band RMS (last_rms_db(), VadFrame::rms_db);
+  // off by default since the decision does not need it.
+  void set_measure_rms(bool on) { measure_rms_ = on; }
 
   uint64_t position() const { return position_; }
   // Every sample before this has its final speech/silence decision.
@@ -112,9 +114,11 @@ class VoiceDetector {
   VadParams params_;
   Converter to_mono_;
   bool in_place_ = false;  // F32 mono: no conversion
-  FrameEnergyKernel energy_ = nullptr;
+  BandEnergyKernel band_energy_ = nullptr;
+  SumSquaresKernel sum_squares_ = nullptr;
+  bool measure_rms_ = false;
   std::vector<float> scratch_;
-  size_t frame_len_ = 0, block_len_ = 0, decim_ = 1, fill_ = 0;
+  size_t frame_len_ = 0, decim_ = 1, fill_ = 0;
   uint64_t position_ = 0;  // samples consumed since reset
 
   State state_ = State::Silence;

@@ -6,15 +6,15 @@ namespace fastaudio {
 
 namespace simd {
 double sum_squares_avx2(const float *x, size_t n);
-FrameEnergy frame_energy_avx2(const float *x, size_t n, size_t decim, size_t block);
+double band_energy_avx2(const float *x, size_t n, size_t decim);
 }  // namespace simd
 
 SumSquaresKernel find_sum_squares_kernel(Isa isa) {
   return isa == Isa::Avx2 ? simd::sum_squares_avx2 : ref::sum_squares;
 }
 
-FrameEnergyKernel find_frame_energy_kernel(Isa isa) {
-  return isa == Isa::Avx2 ? simd::frame_energy_avx2 : ref::frame_energy;
+BandEnergyKernel find_band_energy_kernel(Isa isa) {
+  return isa == Isa::Avx2 ? simd::band_energy_avx2 : ref::band_energy;
 }
 
 size_t band_decimation(unsigned rate) {

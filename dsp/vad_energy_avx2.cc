@@ -1,5 +1,4 @@
-// AVX2 energy kernels. Float accumulators in lanes (within a ~2 ms block
-// that loses nothing measurable), blocks combined in double.
+// AVX2 energy kernels: float accumulators in lanes, combined in double.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -43,65 +42,94 @@ FA_AVX2 double sum_squares_avx2(const float *x, size_t n) {
 
 namespace {
 
-// out[j] = in[2j] + in[2j+1] for j < n/2; out may equal in.
-FA_AVX2 void halve(const float *in, float *out, size_t n) {
-  const size_t half = n / 2;
-  size_t j = 0;
-  for (; j + 8 <= half; j += 8) {
-    __m256 a = _mm256_loadu_ps(in + 2 * j), b = _mm256_loadu_ps(in + 2 * j + 8);
-    __m256 h = _mm256_hadd_ps(a, b);  // a01 a23 b01 b23 | a45 a67 b45 b67
-    _mm256_storeu_ps(out + j, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(h), 0xD8)));
+// Lane k of the result = sum of the 8 lanes of w[k]: eight horizontal sums
+// at once (lane order is permuted; callers only sum over the lanes).
+FA_AVX2 inline __m256 hsum8(const __m256 *w) {
+  const __m256 q0 = _mm256_hadd_ps(_mm256_hadd_ps(w[0], w[1]), _mm256_hadd_ps(w[2], w[3]));
+  const __m256 q1 = _mm256_hadd_ps(_mm256_hadd_ps(w[4], w[5]), _mm256_hadd_ps(w[6], w[7]));
+  return _mm256_add_ps(_mm256_permute2f128_ps(q0, q1, 0x20), _mm256_permute2f128_ps(q0, q1, 0x31));
+}
+
+// One block: 8 sums of D consecutive samples from p (8 * D floats), in some
+// lane order (callers only sum over lanes).
+template <size_t D>
+FA_AVX2 inline __m256 decimate_block(const float *p) {
+  if constexpr (D == 1) {
+    return _mm256_loadu_ps(p);
+  } else if constexpr (D == 2) {
+    return _mm256_hadd_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8));
+  } else if constexpr (D == 4) {
+    // A 4x4 transpose inside each 128-bit half, then vertical adds: fewer
+    // shuffle uops than three hadds.
+    const __m256 v0 = _mm256_loadu_ps(p), v1 = _mm256_loadu_ps(p + 8);
+    const __m256 v2 = _mm256_loadu_ps(p + 16), v3 = _mm256_loadu_ps(p + 24);
+    const __m256 a = _mm256_add_ps(_mm256_unpacklo_ps(v0, v1), _mm256_unpackhi_ps(v0, v1));
+    const __m256 b = _mm256_add_ps(_mm256_unpacklo_ps(v2, v3), _mm256_unpackhi_ps(v2, v3));
+    return _mm256_add_ps(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(1, 0, 1, 0)),
+                         _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 2, 3, 2)));
+  } else {
+    // D / 8 vectors per sum, added vertically, then 8 horizontal sums.
+    __m256 w[8];
+    for (int k = 0; k < 8; k++) {
+      const float *pk = p + k * D;
+      w[k] = _mm256_loadu_ps(pk);
+      for (size_t i = 1; i < D / 8; i++) w[k] = _mm256_add_ps(w[k], _mm256_loadu_ps(pk + 8 * i));
+    }
+    return hsum8(w);
   }
-  for (; j < half; j++) out[j] = in[2 * j] + in[2 * j + 1];
 }
 
-FA_AVX2 inline float block_sum(const float *p, size_t len) {
-  __m256 acc = _mm256_setzero_ps();
-  size_t i = 0;
-  for (; i + 8 <= len; i += 8) acc = _mm256_add_ps(acc, _mm256_loadu_ps(p + i));
-  float s = hsum(acc);
-  for (; i < len; i++) s += p[i];
-  return s;
+template <size_t D>
+FA_AVX2 double band_energy_d(const float *x, size_t n) {
+  const size_t blocks = n / (D * kBandBlock);
+  __m256 sq0 = _mm256_setzero_ps(), sq1 = sq0, means = sq0;
+  __m256 d[8];
+  size_t b = 0;
+  for (; b + 8 <= blocks; b += 8) {
+    for (int k = 0; k < 8; k += 2) {
+      d[k] = decimate_block<D>(x + (b + k) * D * kBandBlock);
+      sq0 = _mm256_fmadd_ps(d[k], d[k], sq0);
+      d[k + 1] = decimate_block<D>(x + (b + k + 1) * D * kBandBlock);
+      sq1 = _mm256_fmadd_ps(d[k + 1], d[k + 1], sq1);
+    }
+    const __m256 s = hsum8(d);  // eight block sums
+    means = _mm256_fmadd_ps(s, s, means);
+  }
+  double tail_means = 0;  // the last < 8 blocks, one horizontal sum each
+  for (; b < blocks; b++) {
+    const __m256 v = decimate_block<D>(x + b * D * kBandBlock);
+    sq0 = _mm256_fmadd_ps(v, v, sq0);
+    const double s = hsum(v);
+    tail_means += s * s;
+  }
+  double sq = hsum(_mm256_add_ps(sq0, sq1)), mean_sq = (hsum(means) + tail_means) / double(kBandBlock);
+  // A short last block of sums.
+  const size_t m = n / D;
+  double tail_sum = 0;
+  size_t tail_len = 0;
+  for (size_t j = blocks * kBandBlock; j < m; j++, tail_len++) {
+    double s = 0;
+    for (size_t k = 0; k < D; k++) s += x[j * D + k];
+    tail_sum += s;
+    sq += s * s;
+  }
+  if (tail_len) mean_sq += tail_sum * tail_sum / double(tail_len);
+  const double band = (sq - mean_sq) / double(D);
+  return band > 0 ? band : (band == band ? 0.0 : band);
 }
-
-constexpr size_t kChunk = 1024;  // floats of stack scratch: the first halving's output
 
 }  // namespace
 
-// Decimate by repeated pairwise sums (the same boxcar sums as the reference,
-// added in a different order), then sum of squares minus the block means.
-FA_AVX2 FrameEnergy frame_energy_avx2(const float *x, size_t n, size_t decim, size_t block) {
-  FrameEnergy e;
-  e.total = sum_squares_avx2(x, n);
-  if (decim == 0) decim = 1;
-  const size_t m = n / decim;
-  if (block == 0) block = m;
-  if (m == 0) return e;
-  // A chunk is whole blocks whose first halving fits the scratch.
-  const size_t max_chunk = decim == 1 ? m : 2 * kChunk / decim;
-  if (block > max_chunk) return ref::frame_energy(x, n, decim, block);
-  const size_t per_chunk = max_chunk / block * block;
-  alignas(32) float buf[kChunk];
-  for (size_t j0 = 0; j0 < m; j0 += per_chunk) {
-    const size_t cm = std::min(per_chunk, m - j0);
-    const float *d;
-    if (decim == 1) {
-      d = x + j0;
-    } else {
-      halve(x + j0 * decim, buf, cm * decim);
-      for (size_t len = cm * decim / 2; len > cm; len /= 2) halve(buf, buf, len);
-      d = buf;
-    }
-    double sq = sum_squares_avx2(d, cm), means = 0;
-    for (size_t b = 0; b < cm; b += block) {
-      const size_t len = std::min(block, cm - b);
-      const double s = block_sum(d + b, len);
-      means += s * s / double(len);
-    }
-    const double centred = (sq - means) / double(decim);
-    e.band += centred > 0 ? centred : (centred == centred ? 0.0 : centred);
+FA_AVX2 double band_energy_avx2(const float *x, size_t n, size_t decim) {
+  switch (decim) {
+    case 1: return band_energy_d<1>(x, n);
+    case 2: return band_energy_d<2>(x, n);
+    case 4: return band_energy_d<4>(x, n);
+    case 8: return band_energy_d<8>(x, n);
+    case 16: return band_energy_d<16>(x, n);
+    case 32: return band_energy_d<32>(x, n);
+    default: return ref::band_energy(x, n, decim);
   }
-  return e;
 }
 
 }  // namespace fastaudio::simd

@@ -280,6 +280,7 @@ static void refresh_settings(GstRmsVad *self) {
   const bool vad_changed = !(s.vad == priv->active.vad);
   priv->active = s;
   priv->vad.set_record_frames(s.post_messages);
+  priv->vad.set_measure_rms(s.post_messages || s.audio_level_meta);
   if (vad_changed && priv->configured) priv->vad.set_params(s.vad);
   if (own_latency(priv) != old_latency)
     gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));

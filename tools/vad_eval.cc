@@ -74,7 +74,6 @@ struct Option {
 
 constexpr Option kOptions[] = {
     {"frame-ms", &VadParams::frame_s, 1e-3, "analysis frame"},
-    {"block-ms", &VadParams::block_s, 1e-3, "mean-removal block (high-pass)"},
     {"start-db", &VadParams::start_db, 1, "start threshold above the floor"},
     {"stop-db", &VadParams::stop_db, 1, "stop threshold above the floor"},
     {"absolute-db", &VadParams::absolute_db, 1, "absolute floor, dBFS"},
