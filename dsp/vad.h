@@ -22,9 +22,9 @@ struct VadParams {
   double frame_s = 0.020;        // analysis frame
   double start_db = 8.0;         // speech starts this far above the noise floor
   double stop_db = 5.0;          // and continues while above this (hysteresis)
-  double absolute_db = -60.0;    // below this band level (dBFS) nothing is speech
+  double absolute_db = -80.0;    // below this band level (dBFS) nothing is speech
   double hangover_s = 0.08;      // speech held this long after the level falls
-  double pre_roll_s = 0.04;      // onsets are dated back by this much
+  double pre_roll_s = 0.02;      // onsets are dated back by this much
   double min_speech_s = 0.04;    // shorter bursts above threshold are ignored
   double min_silence_s = 0.20;   // shorter pauses do not end a segment
   double modulation_db = 1.5;    // speech starts only with this mean |level step| (0: off)
