@@ -33,7 +33,7 @@ def run(binary, wavs, opts):
     return json.loads(out)
 
 
-def evaluate(scorer, labels, pred):
+def evaluate(scorer, labels, pred, detail=False):
     per = {}
     for fid, meta in labels["files"].items():
         ref = scorer.np.array([c == "1" for c in meta["frames"]], dtype=bool)
@@ -50,6 +50,8 @@ def evaluate(scorer, labels, pred):
         if m["noise"] != "babble":
             groups["snr " + snr + " (no babble)"].append(st)
         groups["rate " + str(m["sr"])].append(st)
+        if detail:
+            groups[f"{m['noise']} {snr}" + ("" if snr == "clean" else " dB")].append(st)
     return {k: scorer.summarize(v) for k, v in groups.items()}
 
 
@@ -57,7 +59,11 @@ def order(name):
     first = ["all", "no babble", "babble"]
     if name in first:
         return (0, first.index(name), "")
-    return (1, 0, name)
+    kinds = ["noise", "snr", "rate"]
+    if name.split()[0] in kinds:
+        return (1, kinds.index(name.split()[0]), name)
+    snr = {"20": 0, "10": 1, "5": 2, "0": 3}.get(name.split()[1], -1) if " " in name else 9
+    return (2, 0, name.split()[0], snr)
 
 
 def print_table(res, markdown=False, out=sys.stdout):
@@ -88,6 +94,7 @@ def main():
     ap.add_argument("--bin", default=os.path.join(here, "..", "build", "tools", "vad-eval"))
     ap.add_argument("--grid", action="append", default=[], help="option=v1,v2,...")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--detail", action="store_true", help="also every noise x SNR condition")
     ap.add_argument("--pred", help="write the predictions JSON here")
     a, a.opts = ap.parse_known_args()
     a.opts = [o for o in a.opts if o != "--"]
@@ -105,7 +112,7 @@ def main():
         t = pred["timing"]
         print(f"timing: {t['audio_s']:.1f} s of audio in {t['wall_s'] * 1e3:.1f} ms "
               f"({t['audio_s'] / t['wall_s']:.0f}x realtime)")
-        print_table(evaluate(scorer, labels, pred), a.markdown)
+        print_table(evaluate(scorer, labels, pred, detail=a.detail), a.markdown)
         return
 
     names, values = [], []
