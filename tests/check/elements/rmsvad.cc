@@ -204,12 +204,32 @@ GST_START_TEST(test_silence_action) {
     GstClockTime latency = gst_harness_query_latency(f.h);
     fail_unless(latency >= 200 * GST_MSECOND && latency <= 400 * GST_MSECOND,
                 "latency %" GST_TIME_FORMAT, GST_TIME_ARGS(latency));
-    const size_t pushed = push_signal(f.h, x, rate);
+    // Push 20 ms at a time; every buffer must leave within the latency.
+    std::vector<GstBuffer *> outs;
+    const size_t chunk = rate / 50;
+    size_t pushed = 0;
+    for (size_t pos = 0; pos + chunk <= x.size(); pos += chunk, pushed++) {
+      const GstClockTime pts = gst_util_uint64_scale_int(pos, GST_SECOND, rate);
+      const GstClockTime dur = gst_util_uint64_scale_int(chunk, GST_SECOND, rate);
+      fail_unless_equals_int(gst_harness_push(f.h, f32_buffer(&x[pos], chunk, pts, rate)), GST_FLOW_OK);
+      while (GstBuffer *b = gst_harness_try_pull(f.h)) outs.push_back(b);
+      // Everything that ended more than `latency` before the newest end is out.
+      const GstClockTime now = pts + dur;
+      for (size_t i = 0; i < pushed + 1; i++) {
+        const GstClockTime end = (i + 1) * dur;
+        if (end + latency > now) break;
+        bool released = std::string(action) == "drop";  // dropped ones cannot be seen
+        for (GstBuffer *o : outs) released |= GST_BUFFER_PTS(o) == i * dur;
+        if (std::string(action) == "gap")
+          fail_unless(released, "buffer %zu held past the reported latency", i);
+      }
+    }
     gst_harness_push_event(f.h, gst_event_new_eos());
+    while (GstBuffer *b = gst_harness_try_pull(f.h)) outs.push_back(b);
     size_t out = 0, gaps = 0, speech = 0;
     GstClockTime last = 0;
     bool first_after_drop_discont = true;
-    while (GstBuffer *b = gst_harness_try_pull(f.h)) {
+    for (GstBuffer *b : outs) {
       out++;
       fail_unless(out == 1 || GST_BUFFER_PTS(b) > last, "buffers out of order");
       const double t = secs(GST_BUFFER_PTS(b));
