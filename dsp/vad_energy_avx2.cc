@@ -95,14 +95,22 @@ FA_AVX2 double band_energy_d(const float *x, size_t n) {
     const __m256 s = hsum8(d);  // eight block sums
     means = _mm256_fmadd_ps(s, s, means);
   }
-  double tail_means = 0;  // the last < 8 blocks, one horizontal sum each
-  for (; b < blocks; b++) {
-    const __m256 v = decimate_block<D>(x + b * D * kBandBlock);
-    sq0 = _mm256_fmadd_ps(v, v, sq0);
-    const double s = hsum(v);
-    tail_means += s * s;
+  if (b < blocks) {
+    // The last 1-7 blocks, zero-padded; a constant trip count keeps d[] in
+    // registers.
+    const size_t rem = blocks - b;
+    for (size_t k = 0; k < 8; k++) {
+      if (k < rem) {
+        d[k] = decimate_block<D>(x + (b + k) * D * kBandBlock);
+        sq0 = _mm256_fmadd_ps(d[k], d[k], sq0);
+      } else {
+        d[k] = _mm256_setzero_ps();
+      }
+    }
+    const __m256 s = hsum8(d);
+    means = _mm256_fmadd_ps(s, s, means);
   }
-  double sq = hsum(_mm256_add_ps(sq0, sq1)), mean_sq = (hsum(means) + tail_means) / double(kBandBlock);
+  double sq = hsum(_mm256_add_ps(sq0, sq1)), mean_sq = hsum(means) / double(kBandBlock);
   // A short last block of sums.
   const size_t m = n / D;
   double tail_sum = 0;
