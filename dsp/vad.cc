@@ -69,6 +69,7 @@ void VoiceDetector::reset(bool keep_floor) {
   if (!keep_floor) {
     floor_valid_ = false;
     floor_db_ = -120;
+    peak_db_ = kMinDb;
     sub_index_ = cur_frames_ = sub_filled_ = 0;
   }
 }
@@ -172,8 +173,14 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
   modulation_ = step_sum_ / double(step_count_);
 
   const bool loud = valid && level > params_.absolute_db && floor_valid_;
-  const bool above_start = loud && level > floor_db_ + params_.start_db && modulation_ >= params_.modulation_db;
-  const bool above_stop = loud && level > floor_db_ + params_.stop_db && modulation_ >= params_.modulation_stop_db;
+  bool above_start = loud && level > floor_db_ + params_.start_db && modulation_ >= params_.modulation_db;
+  bool above_stop = loud && level > floor_db_ + params_.stop_db && modulation_ >= params_.modulation_stop_db;
+  // Level relative to the recent speech peak: a talker is louder than the
+  // background talkers of babble.
+  peak_db_ = std::max(kMinDb, peak_db_ - params_.peak_decay_db_s * frame_s);
+  if (above_start) peak_db_ = std::max(peak_db_, level);
+  if (params_.relative_db > 0) above_start = above_start && level > peak_db_ - params_.relative_db;
+  if (params_.relative_stop_db > 0) above_stop = above_stop && level > peak_db_ - params_.relative_stop_db;
   const uint64_t pre_roll = samples(params_.pre_roll_s);
   const uint64_t min_speech = samples(params_.min_speech_s);
   const uint64_t hangover = samples(params_.hangover_s);

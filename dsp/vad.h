@@ -30,6 +30,12 @@ struct VadParams {
   double modulation_db = 1.5;    // speech starts only with this mean |level step| (0: off)
   double modulation_stop_db = 1.0;  // and continues only with this much
   double modulation_window_s = 0.2;  // over this many seconds of frames
+  // Opt-in babble guard: onsets need a level within relative_db of the
+  // recent speech peak, continuation within relative_stop_db (0: off). Off
+  // by default: it misses a talker who gets much quieter (see docs).
+  double relative_db = 0.0;
+  double relative_stop_db = 0.0;
+  double peak_decay_db_s = 2.0;  // how fast the speech peak is forgotten
   double floor_window_s = 1.0;   // the floor follows the minimum level over this window
   double floor_rise_db_s = 6.0;  // at most this fast when the background gets louder
   double floor_fall_s = 0.04;    // time constant when it gets quieter
@@ -141,6 +147,7 @@ class VoiceDetector {
   size_t step_index_ = 0, step_count_ = 0, mod_len_ = 1;
   double step_sum_ = 0, prev_level_ = 0;
   double modulation_ = 0;
+  double peak_db_ = -200;
   bool record_frames_ = false;
   std::vector<VadEvent> events_;
   std::vector<VadFrame> frames_;

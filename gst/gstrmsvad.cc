@@ -48,6 +48,7 @@ enum {
   PROP_STOP_THRESHOLD,
   PROP_ABSOLUTE_THRESHOLD,
   PROP_MODULATION_THRESHOLD,
+  PROP_RELATIVE_THRESHOLD,
   PROP_HANGOVER,
   PROP_PRE_ROLL,
   PROP_MIN_SPEECH,
@@ -554,6 +555,10 @@ static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValu
       v.modulation_db = g_value_get_double(value);
       v.modulation_stop_db = v.modulation_db * (2.0 / 3.0);
       break;
+    case PROP_RELATIVE_THRESHOLD:
+      v.relative_db = g_value_get_double(value);
+      v.relative_stop_db = v.relative_db > 0 ? v.relative_db + 10 : 0;
+      break;
     case PROP_HANGOVER: v.hangover_s = seconds(g_value_get_uint64(value)); break;
     case PROP_PRE_ROLL: v.pre_roll_s = seconds(g_value_get_uint64(value)); break;
     case PROP_MIN_SPEECH: v.min_speech_s = seconds(g_value_get_uint64(value)); break;
@@ -578,6 +583,7 @@ static void gst_rms_vad_get_property(GObject *object, guint prop_id, GValue *val
     case PROP_STOP_THRESHOLD: g_value_set_double(value, v.stop_db); break;
     case PROP_ABSOLUTE_THRESHOLD: g_value_set_double(value, v.absolute_db); break;
     case PROP_MODULATION_THRESHOLD: g_value_set_double(value, v.modulation_db); break;
+    case PROP_RELATIVE_THRESHOLD: g_value_set_double(value, v.relative_db); break;
     case PROP_HANGOVER: g_value_set_uint64(value, clock_time(v.hangover_s)); break;
     case PROP_PRE_ROLL: g_value_set_uint64(value, clock_time(v.pre_roll_s)); break;
     case PROP_MIN_SPEECH: g_value_set_uint64(value, clock_time(v.min_speech_s)); break;
@@ -632,6 +638,10 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
           "Speech starts only when the level moves by this many dB per frame on average over 200 ms "
           "(syllables do, steady noise does not); 0 disables the check",
           0, 20, d.modulation_db);
+  db_prop(PROP_RELATIVE_THRESHOLD, "relative-threshold", "Relative threshold",
+          "Babble guard: speech starts only within this many dB of the recent speech peak and continues "
+          "within 10 dB more (the peak decays at 2 dB/s); misses a talker who gets much quieter. 0 disables",
+          0, 60, d.relative_db);
   time_prop(PROP_HANGOVER, "hangover", "Hangover",
             "Speech is held this long (ns) after the level falls below the stop threshold", 0, kMaxHangover,
             d.hangover_s);

@@ -306,6 +306,26 @@ GST_START_TEST(test_modulation_cue) {
 }
 GST_END_TEST;
 
+// The opt-in babble guard: a burst far below the recent speech peak does
+// not start speech.
+GST_START_TEST(test_relative_threshold) {
+  const unsigned rate = 16000;
+  std::vector<float> loud = bursts_in_noise(rate, 5.0, {{1.0, 2.0}}, -70, -15, 21);
+  std::vector<float> quiet = bursts_in_noise(rate, 5.0, {{3.0, 4.0}}, -90, -40, 22);
+  for (size_t i = 0; i < loud.size(); i++) loud[i] += quiet[i];
+  VadParams p;
+  fail_unless_equals_int(segments(run_f32(loud, rate, p), rate).size(), 2);
+  p.relative_db = 15;
+  p.relative_stop_db = 25;
+  auto segs = segments(run_f32(loud, rate, p), rate);
+  fail_unless_equals_int(segs.size(), 1);
+  fail_unless(segs[0].first < 1.0 && segs[0].second < 2.5);
+  // Once the peak has decayed (2 dB/s), the quiet talker is heard again.
+  p.peak_decay_db_s = 20;
+  fail_unless_equals_int(segments(run_f32(loud, rate, p), rate).size(), 2);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_nan_inf_do_not_poison) {
   const unsigned rate = 16000;
   std::vector<float> x = bursts_in_noise(rate, 6.0, {{4.0, 5.0}}, -50, -30, 11);
@@ -426,6 +446,7 @@ static Suite *vad_suite() {
   tcase_add_test(tc, test_thresholds_and_hysteresis);
   tcase_add_test(tc, test_hangover_preroll_min_durations);
   tcase_add_test(tc, test_modulation_cue);
+  tcase_add_test(tc, test_relative_threshold);
   tcase_add_test(tc, test_nan_inf_do_not_poison);
   tcase_add_test(tc, test_formats_channels_chunking);
   tcase_add_test(tc, test_silence_reset_finish);

@@ -434,6 +434,11 @@ GST_START_TEST(test_bad_properties) {
   fail_unless_equals_float(start, 8.0);
   fail_unless_equals_float(stop, 5.0);
   ASSERT_WARNING(g_object_set(e, "absolute-threshold", 10.0, nullptr));
+  ASSERT_WARNING(g_object_set(e, "relative-threshold", -1.0, nullptr));
+  ASSERT_WARNING(g_object_set(e, "modulation-threshold", 25.0, nullptr));
+  g_object_set(e, "relative-threshold", 15.0, nullptr);
+  g_object_get(e, "relative-threshold", &start, nullptr);
+  fail_unless_equals_float(start, 15.0);
   // In range: accepted, including in time units for any rate.
   g_object_set(e, "frame-duration", guint64(10 * GST_MSECOND), "hangover", guint64(0), "stop-threshold", 8.0,
                nullptr);
