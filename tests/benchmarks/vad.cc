@@ -157,7 +157,6 @@ void element_table() {
       {"removesilence", "removesilence remove=false", "S16LE", true},
       {"webrtcdsp VAD only", "webrtcdsp echo-cancel=false noise-suppression=false gain-control=false "
                              "high-pass-filter=false voice-detection=true", "S16LE", false},
-      {"webrtcdsp VAD + defaults", "webrtcdsp echo-cancel=false voice-detection=true", "S16LE", false},
   };
   const unsigned rates[] = {16000, 48000};
   for (unsigned rate : rates) {
