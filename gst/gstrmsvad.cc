@@ -82,8 +82,9 @@ struct Pending {
 };
 
 struct GstRmsVadPrivate {
-  std::mutex lock;  // guards settings and the read-only state copies
+  std::mutex lock;  // guards settings, the read-only state copies and `negotiated`
   Settings settings;
+  std::optional<fastaudio::VadStream> negotiated;  // for latency queries from other threads
   bool speaking = false;
   double noise_floor = -120;
 
@@ -151,7 +152,7 @@ static void handle_events(GstRmsVad *self) {
       s = timed_structure(self, "speech-start", ts);
     } else {
       const uint64_t from = priv->open_start.value_or(ev.sample);
-      priv->segments.emplace_back(from, ev.sample);
+      if (holds_buffers(priv->active)) priv->segments.emplace_back(from, ev.sample);  // for next_ready()
       priv->open_start.reset();
       s = timed_structure(self, "speech-stop", ts);
       gst_structure_set(s, "duration", G_TYPE_UINT64, ts - sample_time(priv, from), nullptr);
@@ -310,6 +311,10 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
   }
   priv->info = info;
   priv->configured = true;
+  {
+    std::lock_guard<std::mutex> guard(priv->lock);
+    priv->negotiated = priv->vad.stream();
+  }
   restart_timeline(priv, false);
   GST_INFO_OBJECT(self, "%s, %d Hz, %d channels: %zu-sample frames", GST_AUDIO_INFO_NAME(&info),
                   GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info), priv->vad.frame_samples());
@@ -363,13 +368,13 @@ static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuf
     while (GstBuffer *b = next_ready(self, true)) gst_pad_push(trans->srcpad, b);
   }
 
-  // DISCONT (or a timestamp that does not continue the count) starts a new
+  // DISCONT (or a timestamp more than 40 ms off the sample count) starts a new
   // timeline: speech open in the old one ends where its audio ended.
   const GstClockTime pts = GST_BUFFER_PTS(buf);
   bool discont = GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DISCONT);
   if (!discont && GST_CLOCK_TIME_IS_VALID(pts) && GST_CLOCK_TIME_IS_VALID(priv->base_pts)) {
     const GstClockTime expected = sample_time(priv, priv->vad.position());
-    const GstClockTime tolerance = GST_SECOND / 100;
+    const GstClockTime tolerance = 40 * GST_MSECOND;  // GstAudioBaseSink's alignment threshold
     discont = pts + tolerance < expected || pts > expected + tolerance;
     if (discont) GST_INFO_OBJECT(self, "timestamp jump at %" GST_TIME_FORMAT ": new timeline", GST_TIME_ARGS(pts));
   }
@@ -486,22 +491,18 @@ static gboolean gst_rms_vad_query(GstBaseTransform *trans, GstPadDirection direc
     gboolean live;
     GstClockTime min, max;
     gst_query_parse_latency(query, &live, &min, &max);
-    GstClockTime ours;
+    // Latency of the current properties, even before the next buffer.
+    Settings s;
+    std::optional<fastaudio::VadStream> stream;
     {
-      // Latency of the current configuration, even before the first buffer.
-      Settings s;
-      {
-        std::lock_guard<std::mutex> guard(self->priv->lock);
-        s = self->priv->settings;
-      }
-      ours = 0;
-      if (holds_buffers(s) && self->priv->configured) {
-        VoiceDetector probe;
-        probe.configure(self->priv->vad.stream(), s.vad);
-        ours = gst_util_uint64_scale_int(probe.decision_delay(), GST_SECOND,
-                                         GST_AUDIO_INFO_RATE(&self->priv->info));
-      }
+      std::lock_guard<std::mutex> guard(self->priv->lock);
+      s = self->priv->settings;
+      stream = self->priv->negotiated;
     }
+    GstClockTime ours = 0;
+    VoiceDetector probe;
+    if (holds_buffers(s) && stream && probe.configure(*stream, s.vad))
+      ours = gst_util_uint64_scale_int(probe.decision_delay(), GST_SECOND, stream->rate);
     GST_DEBUG_OBJECT(self, "our latency %" GST_TIME_FORMAT, GST_TIME_ARGS(ours));
     min += ours;
     if (GST_CLOCK_TIME_IS_VALID(max)) max += ours;
@@ -515,6 +516,10 @@ static gboolean gst_rms_vad_stop(GstBaseTransform *trans) {
   auto priv = GST_RMS_VAD(trans)->priv;
   clear_pending(priv);
   priv->configured = false;
+  {
+    std::lock_guard<std::mutex> guard(priv->lock);
+    priv->negotiated.reset();
+  }
   restart_timeline(priv, false);
   return TRUE;
 }

@@ -322,6 +322,12 @@ GST_START_TEST(test_flush_and_discont) {
   fail_unless_equals_int(msgs.size(), 4);
   fail_unless(secs(msgs[1].ts) <= 3.0 + 1e-9, "stop at %.3f", secs(msgs[1].ts));
   fail_unless(std::fabs(secs(msgs[2].ts) - (101.0 - pre_roll(f))) <= 0.021, "new onset at %.3f", secs(msgs[2].ts));
+  // A timestamp jump without the DISCONT flag starts a new timeline too.
+  push_signal(f.h, y, rate, 200 * GST_SECOND);
+  msgs = speech_messages(f.bus);
+  fail_unless_equals_int(msgs.size(), 2);
+  fail_unless(std::fabs(secs(msgs[0].ts) - (201.0 - pre_roll(f))) <= 0.021, "onset after jump at %.3f",
+              secs(msgs[0].ts));
   destroy(f);
 }
 GST_END_TEST;
