@@ -3,11 +3,13 @@
 
 #include "gstfastconvert.h"
 #include "gstjsonbridge.h"
+#include "gstrmsvad.h"
 
 static gboolean plugin_init(GstPlugin *plugin) {
   gboolean ok = FALSE;
   ok |= GST_ELEMENT_REGISTER(fastconvert, plugin);
   ok |= GST_ELEMENT_REGISTER(jsonbridge, plugin);
+  ok |= GST_ELEMENT_REGISTER(rmsvad, plugin);
   return ok;
 }
 

@@ -1,0 +1,277 @@
+#include "vad.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace fastaudio {
+
+namespace {
+// Levels at or below this are digital silence (zeros, GAP): they say nothing
+// about the background noise and never move the floor.
+constexpr double kSilenceDb = -150.0;
+constexpr double kMinDb = -200.0;
+}  // namespace
+
+double power_db(double mean_square) {
+  if (!(mean_square > 0)) return mean_square == mean_square ? kMinDb : mean_square;
+  return std::max(kMinDb, 10.0 * std::log10(mean_square));
+}
+
+uint64_t VoiceDetector::samples(double seconds) const {
+  return uint64_t(std::llround(std::max(0.0, seconds) * stream_.rate));
+}
+
+bool VoiceDetector::configure(const VadStream &stream, const VadParams &params, Isa isa) {
+  if (stream.rate == 0 || stream.channels == 0 || sample_bytes(stream.format) == 0) return false;
+  ConvertSpec spec;
+  spec.in_format = stream.format;
+  spec.out_format = SampleFormat::F32;
+  spec.in_channels = stream.channels;
+  spec.out_channels = 1;
+  in_place_ = stream.format == SampleFormat::F32 && stream.channels == 1;
+  if (!in_place_ && !to_mono_.configure(spec, isa)) return false;
+  stream_ = stream;
+  band_energy_ = find_band_energy_kernel(isa);
+  sum_squares_ = find_sum_squares_kernel(isa);
+  set_params(params);
+  events_.reserve(64);
+  frames_.reserve(64);
+  reset(false);
+  return true;
+}
+
+void VoiceDetector::set_params(const VadParams &params) {
+  params_ = params;
+  const size_t frame_len = std::max<uint64_t>(1, samples(params.frame_s));
+  if (frame_len != frame_len_) {
+    frame_len_ = frame_len;
+    scratch_.assign(frame_len_, 0.f);
+    fill_ = 0;
+  }
+  decim_ = band_decimation(stream_.rate);
+  const double frames_per_window = params.floor_window_s / (double(frame_len_) / stream_.rate);
+  sub_len_ = std::max<size_t>(1, size_t(std::lround(frames_per_window / kSubWindows)));
+  const double mod_frames = params.modulation_window_s / (double(frame_len_) / stream_.rate);
+  const size_t mod_len = std::clamp<size_t>(size_t(std::lround(mod_frames)), 1, kMaxModFrames);
+  if (mod_len != mod_len_) {
+    mod_len_ = mod_len;
+    step_index_ = step_count_ = 0;
+    step_sum_ = 0;
+  }
+}
+
+void VoiceDetector::reset(bool keep_floor) {
+  fill_ = 0;
+  position_ = 0;
+  state_ = State::Silence;
+  candidate_ = active_end_ = last_stop_ = trailing_stop_ = 0;
+  if (!keep_floor) {
+    floor_valid_ = false;
+    floor_db_ = -120;
+    peak_db_ = kMinDb;
+    sub_index_ = cur_frames_ = sub_filled_ = 0;
+  }
+}
+
+void VoiceDetector::process(const void *data, size_t frames) {
+  auto p = static_cast<const uint8_t *>(data);
+  const size_t bpf = sample_bytes(stream_.format) * stream_.channels;
+  while (frames > 0) {
+    const size_t take = std::min(frames, frame_len_ - fill_);
+    position_ += take;
+    if (in_place_ && fill_ == 0 && take == frame_len_) {
+      analyse(reinterpret_cast<const float *>(p), take);
+    } else {
+      if (in_place_) std::memcpy(scratch_.data() + fill_, p, take * sizeof(float));
+      else to_mono_.process(p, scratch_.data() + fill_, take);
+      fill_ += take;
+      if (fill_ == frame_len_) {
+        fill_ = 0;
+        analyse(scratch_.data(), frame_len_);
+      }
+    }
+    p += take * bpf;
+    frames -= take;
+  }
+}
+
+void VoiceDetector::process_silence(size_t frames) {
+  while (frames > 0) {
+    const size_t take = std::min(frames, frame_len_ - fill_);
+    position_ += take;
+    if (fill_ == 0 && take == frame_len_) {
+      decide(position_ - take, take, kMinDb, true);
+      last_level_db_ = last_rms_db_ = kMinDb;
+    } else {
+      std::fill_n(scratch_.data() + fill_, take, 0.f);
+      fill_ += take;
+      if (fill_ == frame_len_) {
+        fill_ = 0;
+        analyse(scratch_.data(), frame_len_);
+      }
+    }
+    frames -= take;
+  }
+}
+
+void VoiceDetector::analyse(const float *x, size_t n) {
+  const double band = band_energy_(x, n, decim_);
+  const bool valid = std::isfinite(band);
+  const double level = valid ? power_db(band / double(n)) : kMinDb;
+  last_level_db_ = level;
+  last_rms_db_ = valid && measure_rms_ ? power_db(sum_squares_(x, n) / double(n)) : kMinDb;
+  decide(position_ - n, n, level, valid);
+}
+
+void VoiceDetector::emit(VadEvent::Kind kind, uint64_t sample, double level_db) {
+  VadEvent ev;
+  ev.kind = kind;
+  ev.sample = sample;
+  ev.level_db = level_db;
+  ev.floor_db = floor_db_;
+  events_.push_back(ev);
+}
+
+void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
+  const double frame_s = double(n) / stream_.rate;
+  const uint64_t end = start + n;
+
+  if (valid && level > kSilenceDb) {
+    // Minimum statistics over the window, then a bounded rise / quick fall.
+    cur_min_ = cur_frames_ == 0 ? level : std::min(cur_min_, level);
+    double target = cur_min_;
+    for (size_t i = 0; i < sub_filled_; i++) target = std::min(target, sub_min_[i]);
+    if (++cur_frames_ >= sub_len_) {
+      sub_min_[sub_index_] = cur_min_;
+      sub_index_ = (sub_index_ + 1) % kSubWindows;
+      sub_filled_ = std::min(sub_filled_ + 1, kSubWindows);
+      cur_frames_ = 0;
+    }
+    if (!floor_valid_) {
+      floor_db_ = level;
+      floor_valid_ = true;
+    } else if (target < floor_db_) {
+      const double a = params_.floor_fall_s > 0 ? 1.0 - std::exp(-frame_s / params_.floor_fall_s) : 1.0;
+      floor_db_ += (target - floor_db_) * a;
+    } else {
+      floor_db_ = std::min(target, floor_db_ + params_.floor_rise_db_s * frame_s);
+    }
+  }
+
+  // Modulation: mean step of the level (clamped at the floor) over the
+  // window. One talker's syllables move it by several dB per frame;
+  // stationary or slowly varying noise and many-talker babble do not.
+  const double clamped = std::max(valid ? level : kMinDb, floor_db_);
+  const double step = std::fabs(clamped - prev_level_);
+  prev_level_ = clamped;
+  if (step_count_ == mod_len_) step_sum_ -= steps_[step_index_];
+  else step_count_++;
+  steps_[step_index_] = step;
+  step_sum_ += step;
+  step_index_ = (step_index_ + 1) % mod_len_;
+  modulation_ = step_sum_ / double(step_count_);
+
+  const bool loud = valid && level > params_.absolute_db && floor_valid_;
+  bool above_start = loud && level > floor_db_ + params_.start_db && modulation_ >= params_.modulation_db;
+  bool above_stop = loud && level > floor_db_ + params_.stop_db && modulation_ >= params_.modulation_stop_db;
+  // Level relative to the recent speech peak: a talker is louder than the
+  // background talkers of babble.
+  peak_db_ = std::max(kMinDb, peak_db_ - params_.peak_decay_db_s * frame_s);
+  if (above_start) peak_db_ = std::max(peak_db_, level);
+  if (params_.relative_db > 0) above_start = above_start && level > peak_db_ - params_.relative_db;
+  if (params_.relative_stop_db > 0) above_stop = above_stop && level > peak_db_ - params_.relative_stop_db;
+  const uint64_t pre_roll = samples(params_.pre_roll_s);
+  const uint64_t min_speech = samples(params_.min_speech_s);
+  const uint64_t hangover = samples(params_.hangover_s);
+  const uint64_t min_silence = samples(params_.min_silence_s);
+
+  switch (state_) {
+    case State::Silence:
+      if (!above_start) break;
+      candidate_ = start;
+      state_ = State::Pending;
+      [[fallthrough]];
+    case State::Pending:
+      if (!above_stop) {
+        state_ = State::Silence;
+        break;
+      }
+      active_end_ = end;
+      if (end - candidate_ >= min_speech) {
+        const uint64_t from = candidate_ > pre_roll ? candidate_ - pre_roll : 0;
+        emit(VadEvent::Start, std::max(from, last_stop_), level);
+        state_ = State::Speech;
+      }
+      break;
+    case State::Speech:
+      if (above_stop) {
+        active_end_ = end;
+      } else if (end >= active_end_ + hangover) {
+        trailing_stop_ = active_end_ + hangover;
+        state_ = State::Trailing;
+      }
+      break;
+    case State::Trailing:
+      if (above_start) {
+        active_end_ = end;
+        state_ = State::Speech;
+      } else if (end >= trailing_stop_ + min_silence) {
+        emit(VadEvent::Stop, trailing_stop_, level);
+        last_stop_ = trailing_stop_;
+        state_ = State::Silence;
+      }
+      break;
+  }
+
+  if (record_frames_) {
+    VadFrame f;
+    f.start = start;
+    f.length = uint32_t(n);
+    f.level_db = level;
+    f.rms_db = last_rms_db_;
+    f.floor_db = floor_db_;
+    f.valid = valid;
+    f.speech = in_speech();
+    frames_.push_back(f);
+  }
+}
+
+void VoiceDetector::finish() {
+  if (in_speech()) {
+    const uint64_t stop = state_ == State::Trailing
+                              ? trailing_stop_
+                              : std::min(position_, active_end_ + samples(params_.hangover_s));
+    emit(VadEvent::Stop, stop, last_level_db_);
+    last_stop_ = stop;
+  }
+  state_ = State::Silence;
+}
+
+uint64_t VoiceDetector::decided_until() const {
+  const uint64_t analysed = position_ - fill_;
+  const uint64_t pre_roll = samples(params_.pre_roll_s);
+  switch (state_) {
+    case State::Silence: {
+      // The partial frame may still start a segment dated back by the pre-roll.
+      const uint64_t d = analysed > pre_roll ? analysed - pre_roll : 0;
+      return std::max(d, last_stop_);
+    }
+    case State::Pending: {
+      const uint64_t d = candidate_ > pre_roll ? candidate_ - pre_roll : 0;
+      return std::max(d, last_stop_);
+    }
+    case State::Speech: return std::min(position_, active_end_ + samples(params_.hangover_s));
+    case State::Trailing: return trailing_stop_;
+  }
+  return 0;
+}
+
+uint64_t VoiceDetector::decision_delay() const {
+  auto frames_of = [this](uint64_t n) { return (n + frame_len_ - 1) / frame_len_ * frame_len_; };
+  const uint64_t onset = samples(params_.pre_roll_s) + frames_of(samples(params_.min_speech_s)) + 2 * frame_len_;
+  const uint64_t offset = frames_of(samples(params_.min_silence_s)) + 2 * frame_len_;
+  return std::max(onset, offset);
+}
+
+}  // namespace fastaudio

@@ -1,0 +1,713 @@
+// rmsvad: energy voice activity detection on raw audio (dsp/vad.h).
+//
+// Analysis only: buffers leave as they came (passthrough, same memory),
+// optionally with a GstAudioLevelMeta, and speech-start / speech-stop
+// element messages tell the application. With silence-action=gap or drop
+// the element holds buffers until their speech/silence decision is final
+// (pre-roll, min-speech and min-silence need that look-ahead) and reports
+// that as its latency; with pass (default) it holds nothing: latency 0.
+#include "gstrmsvad.h"
+
+#include <gst/audio/audio.h>
+
+#include <cmath>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "audio_formats.h"
+#include "vad.h"
+
+GST_DEBUG_CATEGORY_STATIC(gst_rms_vad_debug);
+#define GST_CAT_DEFAULT gst_rms_vad_debug
+
+using fastaudio::VadEvent;
+using fastaudio::VadParams;
+using fastaudio::VoiceDetector;
+
+enum GstRmsVadSilenceAction { SILENCE_PASS, SILENCE_GAP, SILENCE_DROP };
+
+#define GST_TYPE_RMS_VAD_SILENCE_ACTION (gst_rms_vad_silence_action_get_type())
+static GType gst_rms_vad_silence_action_get_type() {
+  static const GEnumValue values[] = {
+      {SILENCE_PASS, "Pass every buffer unchanged", "pass"},
+      {SILENCE_GAP, "Flag buffers without speech GAP (data untouched)", "gap"},
+      {SILENCE_DROP, "Drop buffers without speech", "drop"},
+      {0, nullptr, nullptr},
+  };
+  static GType type = 0;
+  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstRmsVadSilenceAction", values));
+  return type;
+}
+
+enum {
+  PROP_0,
+  PROP_FRAME_DURATION,
+  PROP_START_THRESHOLD,
+  PROP_STOP_THRESHOLD,
+  PROP_ABSOLUTE_THRESHOLD,
+  PROP_MODULATION_THRESHOLD,
+  PROP_RELATIVE_THRESHOLD,
+  PROP_HANGOVER,
+  PROP_PRE_ROLL,
+  PROP_MIN_SPEECH,
+  PROP_MIN_SILENCE,
+  PROP_POST_MESSAGES,
+  PROP_AUDIO_LEVEL_META,
+  PROP_SILENCE_ACTION,
+  PROP_RESET_FLOOR_ON_FLUSH,
+  PROP_SPEAKING,
+  PROP_NOISE_FLOOR,
+};
+
+// Property limits: data, shared by the param specs and the docs.
+constexpr GstClockTime kMinFrame = 5 * GST_MSECOND, kMaxFrame = 100 * GST_MSECOND;
+constexpr GstClockTime kMaxHangover = 5 * GST_SECOND, kMaxPreRoll = GST_SECOND;
+constexpr GstClockTime kMaxMinSpeech = 2 * GST_SECOND, kMaxMinSilence = 5 * GST_SECOND;
+
+struct Settings {
+  VadParams vad;
+  bool post_messages = false;
+  bool audio_level_meta = false;
+  GstRmsVadSilenceAction silence_action = SILENCE_PASS;
+  bool reset_floor_on_flush = false;
+};
+
+// A buffer (or a serialized event) waiting for its decision in gap/drop mode.
+struct Pending {
+  GstBuffer *buffer = nullptr;
+  GstEvent *event = nullptr;
+  uint64_t from = 0, to = 0;  // samples since the detector's last reset
+};
+
+struct GstRmsVadPrivate {
+  std::mutex lock;  // guards settings, the read-only state copies and `negotiated`
+  Settings settings;
+  std::optional<fastaudio::VadStream> negotiated;  // for latency queries from other threads
+  bool speaking = false;
+  double noise_floor = -120;
+
+  // Streaming thread only.
+  Settings active;
+  GstAudioInfo info;
+  VoiceDetector vad;
+  bool configured = false;
+  GstClockTime base_pts = GST_CLOCK_TIME_NONE;  // timestamp of sample 0
+  std::optional<uint64_t> open_start;           // current segment's start sample
+  std::vector<std::pair<uint64_t, uint64_t>> segments;  // closed, not yet consumed
+  std::deque<Pending> pending;
+  bool drop_discont = false;  // next pushed buffer follows dropped ones
+};
+
+struct _GstRmsVad {
+  GstBaseTransform parent;
+  GstRmsVadPrivate *priv;
+};
+
+G_DEFINE_TYPE(GstRmsVad, gst_rms_vad, GST_TYPE_BASE_TRANSFORM);
+GST_ELEMENT_REGISTER_DEFINE(rmsvad, "rmsvad", GST_RANK_NONE, GST_TYPE_RMS_VAD);
+
+#define CAPS_STR                                                                       \
+  "audio/x-raw, format = (string) { S16LE, S32LE, F32LE, F64LE }, rate = (int) [ 8000, " \
+  "192000 ], channels = (int) [ 1, MAX ], layout = (string) interleaved"
+
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(CAPS_STR));
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(CAPS_STR));
+
+static double seconds(GstClockTime t) { return double(t) / GST_SECOND; }
+static GstClockTime clock_time(double s) { return GstClockTime(std::llround(s * GST_SECOND)); }
+
+static GstClockTime sample_time(GstRmsVadPrivate *priv, uint64_t sample) {
+  const GstClockTime base = GST_CLOCK_TIME_IS_VALID(priv->base_pts) ? priv->base_pts : 0;
+  return base + gst_util_uint64_scale_int(sample, GST_SECOND, GST_AUDIO_INFO_RATE(&priv->info));
+}
+
+static bool holds_buffers(const Settings &s) { return s.silence_action != SILENCE_PASS; }
+
+static GstClockTime own_latency(GstRmsVadPrivate *priv) {
+  if (!holds_buffers(priv->active) || !priv->configured) return 0;
+  return gst_util_uint64_scale_int(priv->vad.decision_delay(), GST_SECOND, GST_AUDIO_INFO_RATE(&priv->info));
+}
+
+static GstStructure *timed_structure(GstRmsVad *self, const char *name, GstClockTime ts) {
+  GstSegment *segment = &GST_BASE_TRANSFORM(self)->segment;
+  const GstClockTime running = gst_segment_to_running_time(segment, GST_FORMAT_TIME, ts);
+  const GstClockTime stream = gst_segment_to_stream_time(segment, GST_FORMAT_TIME, ts);
+  return gst_structure_new(name, "timestamp", G_TYPE_UINT64, ts, "stream-time", G_TYPE_UINT64, stream,
+                           "running-time", G_TYPE_UINT64, running, nullptr);
+}
+
+// Posts the detector's new events and per-frame messages; records segments
+// for the gap/drop decision.
+static void handle_events(GstRmsVad *self) {
+  auto priv = self->priv;
+  for (const VadEvent &ev : priv->vad.events()) {
+    const GstClockTime ts = sample_time(priv, ev.sample);
+    GstStructure *s;
+    if (ev.kind == VadEvent::Start) {
+      priv->open_start = ev.sample;
+      s = timed_structure(self, "speech-start", ts);
+    } else {
+      const uint64_t from = priv->open_start.value_or(ev.sample);
+      if (holds_buffers(priv->active)) priv->segments.emplace_back(from, ev.sample);  // for next_ready()
+      priv->open_start.reset();
+      s = timed_structure(self, "speech-stop", ts);
+      gst_structure_set(s, "duration", G_TYPE_UINT64, ts - sample_time(priv, from), nullptr);
+    }
+    gst_structure_set(s, "level", G_TYPE_DOUBLE, ev.level_db, "noise-floor", G_TYPE_DOUBLE, ev.floor_db, nullptr);
+    GST_DEBUG_OBJECT(self, "%s at %" GST_TIME_FORMAT ", level %.1f dB, floor %.1f dB",
+                     gst_structure_get_name(s), GST_TIME_ARGS(ts), ev.level_db, ev.floor_db);
+    gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
+  }
+  priv->vad.events().clear();
+
+  for (const fastaudio::VadFrame &f : priv->vad.frames()) {
+    const GstClockTime ts = sample_time(priv, f.start);
+    GstStructure *s = timed_structure(self, "rmsvad", ts);
+    gst_structure_set(s, "duration", G_TYPE_UINT64, sample_time(priv, f.start + f.length) - ts, "rms",
+                      G_TYPE_DOUBLE, f.rms_db, "level", G_TYPE_DOUBLE, f.level_db, "noise-floor", G_TYPE_DOUBLE,
+                      f.floor_db, "speech", G_TYPE_BOOLEAN, gboolean(f.speech), "valid", G_TYPE_BOOLEAN,
+                      gboolean(f.valid), nullptr);
+    gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
+  }
+  priv->vad.frames().clear();
+
+  std::lock_guard<std::mutex> guard(priv->lock);
+  priv->speaking = priv->vad.in_speech();
+  priv->noise_floor = priv->vad.noise_floor_db();
+}
+
+static bool overlaps_speech(GstRmsVadPrivate *priv, uint64_t from, uint64_t to) {
+  if (priv->open_start && *priv->open_start < to) return true;
+  for (const auto &seg : priv->segments)
+    if (seg.first < to && seg.second > from) return true;
+  return false;
+}
+
+static void add_level_meta(GstBuffer *buf, double rms_db, bool voice) {
+  const guint8 level = guint8(rms_db >= 0 ? 0 : rms_db <= -127 || !(rms_db == rms_db) ? 127 : guint8(-rms_db));
+  if (GstAudioLevelMeta *meta = gst_buffer_get_audio_level_meta(buf)) {
+    meta->level = level;
+    meta->voice_activity = voice;
+  } else {
+    gst_buffer_add_audio_level_meta(buf, level, voice);
+  }
+}
+
+// Pops pending items whose decision is final (all of them when `all`), and
+// returns the next buffer to push (nullptr if none is ready). Events ahead
+// of it are pushed here.
+static GstBuffer *next_ready(GstRmsVad *self, bool all) {
+  auto priv = self->priv;
+  GstBaseTransform *trans = GST_BASE_TRANSFORM(self);
+  const uint64_t decided = priv->vad.decided_until();
+  while (!priv->pending.empty()) {
+    Pending &p = priv->pending.front();
+    if (!all && p.to > decided) return nullptr;
+    Pending item = p;
+    priv->pending.pop_front();
+    if (item.event) {
+      gst_pad_push_event(trans->srcpad, item.event);
+      continue;
+    }
+    const bool speech = overlaps_speech(priv, item.from, item.to);
+    while (!priv->segments.empty() && priv->segments.front().second <= item.to) priv->segments.erase(priv->segments.begin());
+    GstBuffer *buf = item.buffer;
+    if (!speech && priv->active.silence_action == SILENCE_DROP) {
+      GST_LOG_OBJECT(self, "dropping silent buffer %" GST_PTR_FORMAT, buf);
+      gst_buffer_unref(buf);
+      priv->drop_discont = true;
+      continue;
+    }
+    if (!speech || priv->drop_discont || priv->active.audio_level_meta) {
+      buf = gst_buffer_make_writable(buf);  // a new GstBuffer at most: memory is shared
+      if (!speech) GST_BUFFER_FLAG_SET(buf, GST_BUFFER_FLAG_GAP);
+      if (priv->drop_discont) GST_BUFFER_FLAG_SET(buf, GST_BUFFER_FLAG_DISCONT);
+      priv->drop_discont = false;
+      if (priv->active.audio_level_meta) {
+        const GstAudioLevelMeta *m = gst_buffer_get_audio_level_meta(buf);
+        add_level_meta(buf, m ? -double(m->level) : priv->vad.last_rms_db(), speech);
+      }
+    }
+    return buf;
+  }
+  return nullptr;
+}
+
+// End of the current timeline (EOS, DISCONT, new caps or segment): close
+// speech, then everything held is decided.
+static void drain(GstRmsVad *self) {
+  auto priv = self->priv;
+  if (!priv->configured) return;
+  priv->vad.finish();
+  handle_events(self);
+  while (GstBuffer *buf = next_ready(self, true)) gst_pad_push(GST_BASE_TRANSFORM(self)->srcpad, buf);
+  priv->segments.clear();
+  priv->open_start.reset();
+}
+
+static void clear_pending(GstRmsVadPrivate *priv) {
+  for (Pending &p : priv->pending) {
+    if (p.buffer) gst_buffer_unref(p.buffer);
+    if (p.event) gst_event_unref(p.event);
+  }
+  priv->pending.clear();
+}
+
+static void restart_timeline(GstRmsVadPrivate *priv, bool keep_floor) {
+  priv->vad.reset(keep_floor);
+  priv->vad.events().clear();
+  priv->vad.frames().clear();
+  priv->base_pts = GST_CLOCK_TIME_NONE;
+  priv->segments.clear();
+  priv->open_start.reset();
+  std::lock_guard<std::mutex> guard(priv->lock);
+  priv->speaking = false;
+  priv->noise_floor = priv->vad.noise_floor_db();
+}
+
+// Copies the properties for this buffer; new detector parameters keep the
+// learned floor. Posts a latency message when the latency changes.
+static void refresh_settings(GstRmsVad *self) {
+  auto priv = self->priv;
+  Settings s;
+  {
+    std::lock_guard<std::mutex> guard(priv->lock);
+    s = priv->settings;
+  }
+  const GstClockTime old_latency = own_latency(priv);
+  const bool vad_changed = !(s.vad == priv->active.vad);
+  priv->active = s;
+  priv->vad.set_record_frames(s.post_messages);
+  priv->vad.set_measure_rms(s.post_messages || s.audio_level_meta);
+  if (vad_changed && priv->configured) priv->vad.set_params(s.vad);
+  if (own_latency(priv) != old_latency)
+    gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
+}
+
+static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, GstCaps *) {
+  auto self = GST_RMS_VAD(trans);
+  auto priv = self->priv;
+  GstAudioInfo info;
+  if (!gst_audio_info_from_caps(&info, incaps)) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("rmsvad received invalid audio caps"),
+                      ("caps: %" GST_PTR_FORMAT, incaps));
+    return FALSE;
+  }
+  auto format = fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&info));
+  drain(self);
+  refresh_settings(self);
+  if (!format || !priv->vad.configure({*format, unsigned(GST_AUDIO_INFO_CHANNELS(&info)),
+                                       unsigned(GST_AUDIO_INFO_RATE(&info))},
+                                      priv->active.vad)) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+                      ("rmsvad cannot analyse %s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&info),
+                       GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info)),
+                      ("Supported: S16LE, S32LE, F32LE, F64LE at 8-192 kHz; put fastconvert before it."));
+    return FALSE;
+  }
+  priv->info = info;
+  priv->configured = true;
+  {
+    std::lock_guard<std::mutex> guard(priv->lock);
+    priv->negotiated = priv->vad.stream();
+  }
+  restart_timeline(priv, false);
+  GST_INFO_OBJECT(self, "%s, %d Hz, %d channels: %zu-sample frames", GST_AUDIO_INFO_NAME(&info),
+                  GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info), priv->vad.frame_samples());
+  gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
+  return TRUE;
+}
+
+static gboolean gst_rms_vad_accept_caps(GstBaseTransform *trans, GstPadDirection direction, GstCaps *caps) {
+  if (GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class)->accept_caps(trans, direction, caps)) return TRUE;
+  GstPad *pad = direction == GST_PAD_SINK ? trans->sinkpad : trans->srcpad;
+  GstCaps *templ = gst_pad_get_pad_template_caps(pad);
+  if (gst_caps_is_fixed(caps) && !gst_caps_can_intersect(caps, templ)) {
+    std::string why = fastaudio::explain_caps_mismatch(caps, templ);
+    GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("rmsvad refused caps: %s", why.c_str()),
+                        ("caps: %" GST_PTR_FORMAT, caps));
+  }
+  gst_caps_unref(templ);
+  return FALSE;
+}
+
+// Runs the detector over one input buffer; returns it (or the next buffer
+// whose decision is final in gap/drop mode) as the output.
+static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuffer **outbuf) {
+  auto self = GST_RMS_VAD(trans);
+  auto priv = self->priv;
+  *outbuf = nullptr;
+  GstBuffer *buf = trans->queued_buf;
+  trans->queued_buf = nullptr;
+  if (!buf) {
+    // Called again after a push: release whatever else became ready.
+    if (holds_buffers(priv->active)) *outbuf = next_ready(self, false);
+    return GST_FLOW_OK;
+  }
+  if (!priv->configured) {
+    gst_buffer_unref(buf);
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("rmsvad received a buffer before any caps"), (nullptr));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  const gsize size = gst_buffer_get_size(buf);
+  const gint bpf = GST_AUDIO_INFO_BPF(&priv->info);
+  if (size % bpf != 0) {
+    gst_buffer_unref(buf);
+    GST_ELEMENT_ERROR(self, STREAM, FORMAT, ("Buffer is not a whole number of audio frames"),
+                      ("%" G_GSIZE_FORMAT " bytes is not a multiple of the %d-byte frame of %s x %d", size, bpf,
+                       GST_AUDIO_INFO_NAME(&priv->info), GST_AUDIO_INFO_CHANNELS(&priv->info)));
+    return GST_FLOW_ERROR;
+  }
+  const bool was_holding = holds_buffers(priv->active);
+  refresh_settings(self);
+  if (was_holding && !holds_buffers(priv->active)) {
+    while (GstBuffer *b = next_ready(self, true)) gst_pad_push(trans->srcpad, b);
+  }
+
+  // DISCONT (or a timestamp more than 40 ms off the sample count) starts a new
+  // timeline: speech open in the old one ends where its audio ended.
+  const GstClockTime pts = GST_BUFFER_PTS(buf);
+  bool discont = GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DISCONT);
+  if (!discont && GST_CLOCK_TIME_IS_VALID(pts) && GST_CLOCK_TIME_IS_VALID(priv->base_pts)) {
+    const GstClockTime expected = sample_time(priv, priv->vad.position());
+    const GstClockTime tolerance = 40 * GST_MSECOND;  // GstAudioBaseSink's alignment threshold
+    discont = pts + tolerance < expected || pts > expected + tolerance;
+    if (discont) GST_INFO_OBJECT(self, "timestamp jump at %" GST_TIME_FORMAT ": new timeline", GST_TIME_ARGS(pts));
+  }
+  if (discont && priv->vad.position() > 0) {
+    drain(self);
+    restart_timeline(priv, true);
+  }
+  if (!GST_CLOCK_TIME_IS_VALID(priv->base_pts))
+    priv->base_pts = GST_CLOCK_TIME_IS_VALID(pts) ? pts : trans->segment.start;
+
+  const uint64_t from = priv->vad.position();
+  const size_t frames = size / bpf;
+  const uint64_t events_before = priv->vad.events().size();
+  if (GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_GAP)) {
+    priv->vad.process_silence(frames);
+  } else {
+    GstMapInfo map;
+    if (!gst_buffer_map(buf, &map, GST_MAP_READ)) {
+      gst_buffer_unref(buf);
+      GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("rmsvad could not map an input buffer"), (nullptr));
+      return GST_FLOW_ERROR;
+    }
+    priv->vad.process(map.data, frames);
+    gst_buffer_unmap(buf, &map);
+  }
+  bool started_here = false;
+  for (size_t i = events_before; i < priv->vad.events().size(); i++)
+    started_here |= priv->vad.events()[i].kind == VadEvent::Start;
+  const double rms_db = priv->vad.last_rms_db();
+  handle_events(self);
+
+  if (!holds_buffers(priv->active)) {
+    if (priv->active.audio_level_meta) {
+      buf = gst_buffer_make_writable(buf);  // a new GstBuffer at most: memory is shared
+      add_level_meta(buf, rms_db, priv->vad.in_speech() || started_here);
+    }
+    *outbuf = buf;
+    return GST_FLOW_OK;
+  }
+  Pending p;
+  p.buffer = buf;
+  p.from = from;
+  p.to = priv->vad.position();
+  priv->pending.push_back(p);
+  *outbuf = next_ready(self, false);
+  return GST_FLOW_OK;
+}
+
+static gboolean gst_rms_vad_sink_event(GstBaseTransform *trans, GstEvent *event) {
+  auto self = GST_RMS_VAD(trans);
+  auto priv = self->priv;
+  switch (GST_EVENT_TYPE(event)) {
+    case GST_EVENT_FLUSH_STOP: {
+      bool reset_floor;
+      {
+        std::lock_guard<std::mutex> guard(priv->lock);
+        reset_floor = priv->settings.reset_floor_on_flush;
+      }
+      if (priv->configured) {
+        // Keep start/stop paired for the application; flushed audio is gone.
+        priv->vad.finish();
+        handle_events(self);
+      }
+      clear_pending(priv);
+      restart_timeline(priv, !reset_floor);
+      break;
+    }
+    case GST_EVENT_EOS:
+    case GST_EVENT_SEGMENT:
+      drain(self);
+      if (GST_EVENT_TYPE(event) == GST_EVENT_SEGMENT) restart_timeline(priv, true);
+      break;
+    case GST_EVENT_GAP:
+      if (priv->configured) {
+        GstClockTime ts, duration;
+        gst_event_parse_gap(event, &ts, &duration);
+        if (GST_CLOCK_TIME_IS_VALID(duration)) {
+          if (!GST_CLOCK_TIME_IS_VALID(priv->base_pts)) priv->base_pts = ts;
+          const uint64_t from = priv->vad.position();
+          priv->vad.process_silence(
+              gst_util_uint64_scale_int_round(duration, GST_AUDIO_INFO_RATE(&priv->info), GST_SECOND));
+          handle_events(self);
+          if (holds_buffers(priv->active) && !priv->pending.empty()) {
+            Pending p;
+            p.event = event;
+            p.from = from;
+            p.to = priv->vad.position();
+            priv->pending.push_back(p);
+            while (GstBuffer *b = next_ready(self, false)) gst_pad_push(trans->srcpad, b);
+            return TRUE;
+          }
+        }
+      }
+      break;
+    default:
+      // Other serialized events keep their place behind held buffers.
+      const bool serialized = (guint(GST_EVENT_TYPE(event)) & guint(GST_EVENT_TYPE_SERIALIZED)) != 0;
+      if (serialized && GST_EVENT_TYPE(event) != GST_EVENT_CAPS && !priv->pending.empty()) {
+        Pending p;
+        p.event = event;
+        p.from = p.to = priv->pending.back().to;
+        priv->pending.push_back(p);
+        return TRUE;
+      }
+      break;
+  }
+  return GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class)->sink_event(trans, event);
+}
+
+static gboolean gst_rms_vad_query(GstBaseTransform *trans, GstPadDirection direction, GstQuery *query) {
+  auto self = GST_RMS_VAD(trans);
+  if (direction == GST_PAD_SRC && GST_QUERY_TYPE(query) == GST_QUERY_LATENCY) {
+    if (!gst_pad_peer_query(trans->sinkpad, query)) return FALSE;
+    gboolean live;
+    GstClockTime min, max;
+    gst_query_parse_latency(query, &live, &min, &max);
+    // Latency of the current properties, even before the next buffer.
+    Settings s;
+    std::optional<fastaudio::VadStream> stream;
+    {
+      std::lock_guard<std::mutex> guard(self->priv->lock);
+      s = self->priv->settings;
+      stream = self->priv->negotiated;
+    }
+    GstClockTime ours = 0;
+    VoiceDetector probe;
+    if (holds_buffers(s) && stream && probe.configure(*stream, s.vad))
+      ours = gst_util_uint64_scale_int(probe.decision_delay(), GST_SECOND, stream->rate);
+    GST_DEBUG_OBJECT(self, "our latency %" GST_TIME_FORMAT, GST_TIME_ARGS(ours));
+    min += ours;
+    if (GST_CLOCK_TIME_IS_VALID(max)) max += ours;
+    gst_query_set_latency(query, live, min, max);
+    return TRUE;
+  }
+  return GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class)->query(trans, direction, query);
+}
+
+static gboolean gst_rms_vad_stop(GstBaseTransform *trans) {
+  auto priv = GST_RMS_VAD(trans)->priv;
+  clear_pending(priv);
+  priv->configured = false;
+  {
+    std::lock_guard<std::mutex> guard(priv->lock);
+    priv->negotiated.reset();
+  }
+  restart_timeline(priv, false);
+  return TRUE;
+}
+
+static void warn_refused(GObject *object, const char *what) {
+  g_warning("rmsvad %s: %s; the value was refused and the previous one kept", GST_OBJECT_NAME(object), what);
+}
+
+static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec) {
+  auto self = GST_RMS_VAD(object);
+  auto priv = self->priv;
+  std::unique_lock<std::mutex> guard(priv->lock);
+  VadParams &v = priv->settings.vad;
+  switch (prop_id) {
+    case PROP_FRAME_DURATION: v.frame_s = seconds(g_value_get_uint64(value)); break;
+    case PROP_START_THRESHOLD: {
+      const double x = g_value_get_double(value);
+      if (x < v.stop_db) {
+        guard.unlock();
+        warn_refused(object, "start-threshold must not be below stop-threshold");
+        return;
+      }
+      v.start_db = x;
+      break;
+    }
+    case PROP_STOP_THRESHOLD: {
+      const double x = g_value_get_double(value);
+      if (x > v.start_db) {
+        guard.unlock();
+        warn_refused(object, "stop-threshold must not exceed start-threshold");
+        return;
+      }
+      v.stop_db = x;
+      break;
+    }
+    case PROP_ABSOLUTE_THRESHOLD: v.absolute_db = g_value_get_double(value); break;
+    case PROP_MODULATION_THRESHOLD:
+      v.modulation_db = g_value_get_double(value);
+      v.modulation_stop_db = v.modulation_db * (2.0 / 3.0);
+      break;
+    case PROP_RELATIVE_THRESHOLD:
+      v.relative_db = g_value_get_double(value);
+      v.relative_stop_db = v.relative_db > 0 ? v.relative_db + 10 : 0;
+      break;
+    case PROP_HANGOVER: v.hangover_s = seconds(g_value_get_uint64(value)); break;
+    case PROP_PRE_ROLL: v.pre_roll_s = seconds(g_value_get_uint64(value)); break;
+    case PROP_MIN_SPEECH: v.min_speech_s = seconds(g_value_get_uint64(value)); break;
+    case PROP_MIN_SILENCE: v.min_silence_s = seconds(g_value_get_uint64(value)); break;
+    case PROP_POST_MESSAGES: priv->settings.post_messages = g_value_get_boolean(value); break;
+    case PROP_AUDIO_LEVEL_META: priv->settings.audio_level_meta = g_value_get_boolean(value); break;
+    case PROP_SILENCE_ACTION:
+      priv->settings.silence_action = GstRmsVadSilenceAction(g_value_get_enum(value));
+      break;
+    case PROP_RESET_FLOOR_ON_FLUSH: priv->settings.reset_floor_on_flush = g_value_get_boolean(value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+  }
+}
+
+static void gst_rms_vad_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec) {
+  auto priv = GST_RMS_VAD(object)->priv;
+  std::lock_guard<std::mutex> guard(priv->lock);
+  const VadParams &v = priv->settings.vad;
+  switch (prop_id) {
+    case PROP_FRAME_DURATION: g_value_set_uint64(value, clock_time(v.frame_s)); break;
+    case PROP_START_THRESHOLD: g_value_set_double(value, v.start_db); break;
+    case PROP_STOP_THRESHOLD: g_value_set_double(value, v.stop_db); break;
+    case PROP_ABSOLUTE_THRESHOLD: g_value_set_double(value, v.absolute_db); break;
+    case PROP_MODULATION_THRESHOLD: g_value_set_double(value, v.modulation_db); break;
+    case PROP_RELATIVE_THRESHOLD: g_value_set_double(value, v.relative_db); break;
+    case PROP_HANGOVER: g_value_set_uint64(value, clock_time(v.hangover_s)); break;
+    case PROP_PRE_ROLL: g_value_set_uint64(value, clock_time(v.pre_roll_s)); break;
+    case PROP_MIN_SPEECH: g_value_set_uint64(value, clock_time(v.min_speech_s)); break;
+    case PROP_MIN_SILENCE: g_value_set_uint64(value, clock_time(v.min_silence_s)); break;
+    case PROP_POST_MESSAGES: g_value_set_boolean(value, priv->settings.post_messages); break;
+    case PROP_AUDIO_LEVEL_META: g_value_set_boolean(value, priv->settings.audio_level_meta); break;
+    case PROP_SILENCE_ACTION: g_value_set_enum(value, priv->settings.silence_action); break;
+    case PROP_RESET_FLOOR_ON_FLUSH: g_value_set_boolean(value, priv->settings.reset_floor_on_flush); break;
+    case PROP_SPEAKING: g_value_set_boolean(value, priv->speaking); break;
+    case PROP_NOISE_FLOOR: g_value_set_double(value, priv->noise_floor); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+  }
+}
+
+static void gst_rms_vad_finalize(GObject *object) {
+  auto priv = GST_RMS_VAD(object)->priv;
+  clear_pending(priv);
+  delete priv;
+  G_OBJECT_CLASS(gst_rms_vad_parent_class)->finalize(object);
+}
+
+static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
+  auto gobject_class = G_OBJECT_CLASS(klass);
+  auto element_class = GST_ELEMENT_CLASS(klass);
+  auto trans_class = GST_BASE_TRANSFORM_CLASS(klass);
+  gobject_class->set_property = gst_rms_vad_set_property;
+  gobject_class->get_property = gst_rms_vad_get_property;
+  gobject_class->finalize = gst_rms_vad_finalize;
+
+  const VadParams d;
+  const auto rw = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+  const auto ro = GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  auto time_prop = [&](guint id, const char *name, const char *nick, const char *blurb, GstClockTime lo,
+                       GstClockTime hi, double def_s) {
+    g_object_class_install_property(gobject_class, id,
+                                    g_param_spec_uint64(name, nick, blurb, lo, hi, clock_time(def_s), rw));
+  };
+  auto db_prop = [&](guint id, const char *name, const char *nick, const char *blurb, double lo, double hi,
+                     double def) {
+    g_object_class_install_property(gobject_class, id, g_param_spec_double(name, nick, blurb, lo, hi, def, rw));
+  };
+  time_prop(PROP_FRAME_DURATION, "frame-duration", "Frame duration",
+            "Analysis frame in nanoseconds (5-100 ms); one level per frame", kMinFrame, kMaxFrame, d.frame_s);
+  db_prop(PROP_START_THRESHOLD, "start-threshold", "Start threshold",
+          "Speech starts when a frame's level is this many dB above the noise floor", 0, 60, d.start_db);
+  db_prop(PROP_STOP_THRESHOLD, "stop-threshold", "Stop threshold",
+          "Speech continues while frames are this many dB above the noise floor (<= start-threshold)", 0, 60,
+          d.stop_db);
+  db_prop(PROP_ABSOLUTE_THRESHOLD, "absolute-threshold", "Absolute threshold",
+          "Frames below this level (dBFS, 100-3000 Hz band) are never speech", -120, 0, d.absolute_db);
+  db_prop(PROP_MODULATION_THRESHOLD, "modulation-threshold", "Modulation threshold",
+          "Speech starts only when the level moves by this many dB per frame on average over 200 ms "
+          "(syllables do, steady noise does not); 0 disables the check",
+          0, 20, d.modulation_db);
+  db_prop(PROP_RELATIVE_THRESHOLD, "relative-threshold", "Relative threshold",
+          "Babble guard: speech starts only within this many dB of the recent speech peak and continues "
+          "within 10 dB more (the peak decays at 2 dB/s); misses a talker who gets much quieter. 0 disables",
+          0, 60, d.relative_db);
+  time_prop(PROP_HANGOVER, "hangover", "Hangover",
+            "Speech is held this long (ns) after the level falls below the stop threshold", 0, kMaxHangover,
+            d.hangover_s);
+  time_prop(PROP_PRE_ROLL, "pre-roll", "Pre-roll",
+            "speech-start is dated this long (ns) before the first loud frame so that onsets are not clipped",
+            0, kMaxPreRoll, d.pre_roll_s);
+  time_prop(PROP_MIN_SPEECH, "min-speech", "Minimum speech",
+            "Loud runs shorter than this (ns) are not speech", 0, kMaxMinSpeech, d.min_speech_s);
+  time_prop(PROP_MIN_SILENCE, "min-silence", "Minimum silence",
+            "Pauses shorter than this (ns, after the hangover) do not end speech", 0, kMaxMinSilence,
+            d.min_silence_s);
+  g_object_class_install_property(
+      gobject_class, PROP_POST_MESSAGES,
+      g_param_spec_boolean("post-messages", "Post messages",
+                           "Post an \"rmsvad\" element message for every frame (level, floor, decision)", FALSE,
+                           rw));
+  g_object_class_install_property(
+      gobject_class, PROP_AUDIO_LEVEL_META,
+      g_param_spec_boolean("audio-level-meta", "Audio level meta",
+                           "Attach a GstAudioLevelMeta (level in -dBov, voice_activity) to every buffer", FALSE,
+                           rw));
+  g_object_class_install_property(
+      gobject_class, PROP_SILENCE_ACTION,
+      g_param_spec_enum("silence-action", "Silence action",
+                        "What to do with buffers without speech; gap and drop hold buffers until decided "
+                        "(reported as latency)",
+                        GST_TYPE_RMS_VAD_SILENCE_ACTION, SILENCE_PASS, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_RESET_FLOOR_ON_FLUSH,
+      g_param_spec_boolean("reset-floor-on-flush", "Reset floor on flush",
+                           "Forget the learned noise floor on flush (it is kept by default)", FALSE, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_SPEAKING,
+      g_param_spec_boolean("speaking", "Speaking", "Whether the detector is inside a speech segment", FALSE, ro));
+  g_object_class_install_property(
+      gobject_class, PROP_NOISE_FLOOR,
+      g_param_spec_double("noise-floor", "Noise floor", "Current noise floor estimate (dBFS, band level)", -200,
+                          0, -120, ro));
+
+  gst_element_class_add_static_pad_template(element_class, &sink_template);
+  gst_element_class_add_static_pad_template(element_class, &src_template);
+  gst_element_class_set_static_metadata(
+      element_class, "RMS voice activity detector", "Filter/Analyzer/Audio",
+      "Detects speech by band-limited frame energy against an adaptive noise floor; posts speech-start / "
+      "speech-stop messages and optionally marks or drops silence",
+      "fastaudio developers");
+
+  trans_class->set_caps = gst_rms_vad_set_caps;
+  trans_class->accept_caps = gst_rms_vad_accept_caps;
+  trans_class->generate_output = gst_rms_vad_generate_output;
+  trans_class->sink_event = gst_rms_vad_sink_event;
+  trans_class->query = gst_rms_vad_query;
+  trans_class->stop = gst_rms_vad_stop;
+  trans_class->passthrough_on_same_caps = TRUE;
+
+  gst_type_mark_as_plugin_api(GST_TYPE_RMS_VAD_SILENCE_ACTION, GstPluginAPIFlags(0));
+  GST_DEBUG_CATEGORY_INIT(gst_rms_vad_debug, "rmsvad", 0, "fastaudio energy voice activity detector");
+}
+
+static void gst_rms_vad_init(GstRmsVad *self) {
+  self->priv = new GstRmsVadPrivate();
+  gst_audio_info_init(&self->priv->info);
+  gst_base_transform_set_passthrough(GST_BASE_TRANSFORM(self), TRUE);
+}
