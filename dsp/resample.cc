@@ -1,0 +1,322 @@
+#include "resample.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+namespace fastaudio {
+
+namespace {
+
+// Presets as data. Frequencies are fractions of the lower Nyquist frequency;
+// half_width is in periods of the lower rate, so the latency in seconds is
+// half_width / lower_rate. Figures after kaiser_beta are the targets the
+// quality test checks against.
+constexpr ResamplePreset kPresets[] = {
+    {ResampleQuality::Fast, "fast", 0.918, 31.0, 8.45, false,
+     0.85, 0.05, 0.90, -90, -70, -100, 2.0},
+    {ResampleQuality::High, "high", 0.950, 74.0, 11.75, false,
+     0.90, 0.01, 0.94, -125, -100, -120, 5.0},
+    {ResampleQuality::VeryHigh, "very-high", 0.960, 124.0, 15.5, true,
+     0.90, 0.005, 0.95, -150, -125, -145, 8.0},
+};
+// Above this many phases the bank would not fit in cache: store a fixed
+// number of phases and interpolate linearly between the two nearest.
+constexpr uint32_t kMaxExactPhases = 2048;
+constexpr uint32_t kInterpolatedPhases = 2048;
+
+// Taps are padded to a multiple of this (one AVX2 vector).
+constexpr size_t kTapAlign = 8;
+
+double bessel_i0(double x) {
+  double sum = 1, term = 1;
+  const double q = x * x / 4;
+  for (int k = 1; k < 200; k++) {
+    term *= q / (double(k) * k);
+    sum += term;
+    if (term < sum * 1e-18) break;
+  }
+  return sum;
+}
+
+}  // namespace
+
+namespace resample_detail {
+
+double kaiser_sinc(double x, double fc, double half_width, double beta) {
+  if (std::fabs(x) >= half_width) return 0;
+  const double r = x / half_width;
+  const double w = bessel_i0(beta * std::sqrt(1 - r * r)) / bessel_i0(beta);
+  const double z = 2 * fc * x;
+  const double s = z == 0 ? 1.0 : std::sin(M_PI * z) / (M_PI * z);
+  return 2 * fc * s * w;
+}
+
+float dot_scalar(const float *x, const float *c, size_t taps) {
+  float acc = 0;
+  for (size_t i = 0; i < taps; i++) acc += x[i] * c[i];
+  return acc;
+}
+
+void dot4_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  for (int q = 0; q < 4; q++) out[q] = dot_scalar(x[q], c[q], taps);
+}
+
+float dot_wide_scalar(const float *x, const float *c, size_t taps) {
+  double acc = 0;
+  for (size_t i = 0; i < taps; i++) acc += double(x[i]) * c[i];
+  return float(acc);
+}
+
+void dot4_wide_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  for (int q = 0; q < 4; q++) out[q] = dot_wide_scalar(x[q], c[q], taps);
+}
+
+}  // namespace resample_detail
+
+using namespace resample_detail;
+
+const ResamplePreset &resample_preset(ResampleQuality q) {
+  for (const auto &p : kPresets)
+    if (p.quality == q) return p;
+  return kPresets[1];
+}
+
+const char *resample_quality_name(ResampleQuality q) { return resample_preset(q).name; }
+
+ResampleIsa best_resample_isa() {
+  static const ResampleIsa isa = [] {
+    if (__builtin_cpu_supports("avx512f")) return ResampleIsa::Avx512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return ResampleIsa::Avx2;
+    return ResampleIsa::Scalar;
+  }();
+  return isa;
+}
+
+const char *resample_isa_name(ResampleIsa isa) {
+  switch (isa) {
+    case ResampleIsa::Scalar: return "scalar";
+    case ResampleIsa::Avx2: return "avx2";
+    case ResampleIsa::Avx512: return "avx512";
+  }
+  return "?";
+}
+
+const char *resample_rates_problem(int in_rate, int out_rate) {
+  if (in_rate <= 0 || out_rate <= 0) return "sample rates must be positive";
+  if (in_rate > kMaxResampleRate || out_rate > kMaxResampleRate)
+    return "sample rates above 768000 Hz are not supported";
+  if (in_rate > int64_t(out_rate) * kMaxResampleFactor || out_rate > int64_t(in_rate) * kMaxResampleFactor)
+    return "the rate ratio is beyond 256:1 (resample in two steps)";
+  return nullptr;
+}
+
+namespace {
+
+struct Kernels {
+  DotFn dot;
+  Dot4Fn dot4;
+};
+
+Kernels kernels_for(ResampleIsa isa, bool wide) {
+  switch (isa) {
+    case ResampleIsa::Avx512:
+      return wide ? Kernels{dot_wide_avx512, dot4_wide_avx512} : Kernels{dot_avx512, dot4_avx512};
+    case ResampleIsa::Avx2:
+      return wide ? Kernels{dot_wide_avx2, dot4_wide_avx2} : Kernels{dot_avx2, dot4_avx2};
+    case ResampleIsa::Scalar: break;
+  }
+  return wide ? Kernels{dot_wide_scalar, dot4_wide_scalar} : Kernels{dot_scalar, dot4_scalar};
+}
+
+}  // namespace
+
+bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
+  if (resample_rates_problem(spec.in_rate, spec.out_rate) || spec.channels == 0) return false;
+  if (isa == ResampleIsa::Avx512 && best_resample_isa() != ResampleIsa::Avx512) isa = best_resample_isa();
+  if (isa == ResampleIsa::Avx2 && best_resample_isa() == ResampleIsa::Scalar) isa = ResampleIsa::Scalar;
+  spec_ = spec;
+  isa_ = isa;
+  const uint32_t g = std::gcd(uint32_t(spec.in_rate), uint32_t(spec.out_rate));
+  up_ = uint32_t(spec.out_rate) / g;
+  down_ = uint32_t(spec.in_rate) / g;
+
+  const ResamplePreset &p = spec.design ? *spec.design : resample_preset(spec.quality);
+  const double scale = std::min(1.0, double(up_) / down_);  // lower Nyquist / input Nyquist
+  const double fc = 0.5 * p.cutoff * scale;                  // cycles per input sample
+  const double width = p.half_width / scale;                 // input periods
+  taps_ = std::max<size_t>(2 * kTapAlign, (size_t(std::ceil(2 * width)) + kTapAlign - 1) / kTapAlign * kTapAlign);
+  const double half = double(taps_) / 2;
+  wide_ = p.wide_accumulator;
+
+  interpolate_ = up_ > kMaxExactPhases;
+  phases_ = interpolate_ ? kInterpolatedPhases : up_;
+  const size_t rows = phases_ + (interpolate_ ? 1 : 0);
+  bank_.assign(rows * taps_, 0.f);
+  std::vector<double> row(taps_);
+  for (size_t r = 0; r < rows; r++) {
+    const double frac = double(r) / double(phases_);
+    double sum = 0;
+    for (size_t m = 0; m < taps_; m++) {
+      row[m] = kaiser_sinc(frac + half - 1 - double(m), fc, half, p.kaiser_beta);
+      sum += row[m];
+    }
+    // Unity gain at DC for every phase, so no phase-dependent DC ripple.
+    for (size_t m = 0; m < taps_; m++) bank_[r * taps_ + m] = float(row[m] / sum);
+  }
+  hist_.assign(spec.channels, {});
+  reset();
+  return true;
+}
+
+void Resampler::reset() {
+  // The window of output 0 starts taps/2 - 1 frames before input 0: zeros.
+  hist_len_ = taps_ / 2 - 1;
+  for (auto &h : hist_) {
+    if (h.size() < hist_len_) h.resize(hist_len_);
+    std::fill(h.begin(), h.begin() + hist_len_, 0.f);
+  }
+  base_ = 0;
+  next_index_ = 0;
+  next_phase_ = 0;
+  in_total_ = 0;
+  out_total_ = 0;
+}
+
+// Outputs whose window [index, index + taps) ends at or before `end` (window
+// coordinates), counting from the next one.
+static size_t outputs_before(uint64_t next_index, uint32_t next_phase, uint32_t up, uint32_t down,
+                             size_t taps, uint64_t end) {
+  if (end < next_index + taps) return 0;
+  const unsigned __int128 e = end - taps - next_index;  // last allowed index offset
+  const unsigned __int128 limit = (e + 1) * up;           // next_phase + j*down < limit
+  return size_t((limit - next_phase + down - 1) / down);
+}
+
+size_t Resampler::max_output_frames(size_t in_frames) const {
+  return outputs_before(next_index_, next_phase_, up_, down_, taps_, base_ + hist_len_ + in_frames);
+}
+
+size_t Resampler::pending_output_frames() const {
+  const unsigned __int128 total = ((unsigned __int128)in_total_ * up_ + down_ - 1) / down_;
+  return total > out_total_ ? size_t(total - out_total_) : 0;
+}
+
+void Resampler::compact() {
+  const size_t drop = size_t(std::min<uint64_t>(next_index_ - base_, hist_len_));
+  if (drop == 0) return;
+  for (auto &h : hist_) std::memmove(h.data(), h.data() + drop, (hist_len_ - drop) * sizeof(float));
+  hist_len_ -= drop;
+  base_ += drop;
+}
+
+void Resampler::append(const float *in, size_t frames) {
+  const unsigned ch = spec_.channels;
+  for (unsigned c = 0; c < ch; c++) {
+    auto &h = hist_[c];
+    if (h.size() < hist_len_ + frames) h.resize(std::max(hist_len_ + frames, h.size() * 3 / 2));
+    float *dst = h.data() + hist_len_;
+    if (ch == 1) {
+      std::memcpy(dst, in, frames * sizeof(float));
+    } else {
+      for (size_t i = 0; i < frames; i++) dst[i] = in[i * ch + c];
+    }
+  }
+  hist_len_ += frames;
+  in_total_ += frames;
+}
+
+void Resampler::append_zeros(size_t frames) {
+  for (auto &h : hist_) {
+    if (h.size() < hist_len_ + frames) h.resize(hist_len_ + frames);
+    std::fill(h.begin() + hist_len_, h.begin() + hist_len_ + frames, 0.f);
+  }
+  hist_len_ += frames;
+}
+
+size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {
+  count = std::min(count, out_capacity);
+  if (count == 0) return 0;
+  const Kernels k = kernels_for(isa_, wide_);
+  const unsigned ch = spec_.channels;
+  if (step_offset_.size() < count) {
+    step_offset_.resize(count);
+    step_row_.resize(count);
+    step_weight_.resize(count);
+  }
+  size_t *offsets = step_offset_.data();
+  const float **rows = step_row_.data();
+  float *weights = step_weight_.data();
+  uint64_t index = next_index_;
+  uint32_t phase = next_phase_;
+  const uint32_t step_phase = down_ % up_, step_index = down_ / up_;
+  for (size_t j = 0; j < count; j++) {
+    offsets[j] = size_t(index - base_);
+    if (interpolate_) {
+      const uint64_t pos = uint64_t(phase) * phases_;
+      rows[j] = bank_.data() + (pos / up_) * taps_;
+      weights[j] = float(double(pos % up_) / up_);
+    } else {
+      rows[j] = bank_.data() + size_t(phase) * taps_;
+    }
+    phase += step_phase;
+    index += step_index;
+    if (phase >= up_) phase -= up_, index++;
+  }
+  for (unsigned c = 0; c < ch; c++) {
+    const float *h = hist_[c].data();
+    size_t j = 0;
+    for (; j + 4 <= count; j += 4) {
+      const float *x[4] = {h + offsets[j], h + offsets[j + 1], h + offsets[j + 2], h + offsets[j + 3]};
+      const float *r[4] = {rows[j], rows[j + 1], rows[j + 2], rows[j + 3]};
+      float y[4];
+      k.dot4(x, r, taps_, y);
+      if (interpolate_) {
+        const float *r2[4] = {r[0] + taps_, r[1] + taps_, r[2] + taps_, r[3] + taps_};
+        float y2[4];
+        k.dot4(x, r2, taps_, y2);
+        for (int q = 0; q < 4; q++) y[q] += weights[j + q] * (y2[q] - y[q]);
+      }
+      for (int q = 0; q < 4; q++) out[(j + q) * ch + c] = y[q];
+    }
+    for (; j < count; j++) {
+      const float *x = h + offsets[j];
+      float y = k.dot(x, rows[j], taps_);
+      if (interpolate_) y += weights[j] * (k.dot(x, rows[j] + taps_, taps_) - y);
+      out[j * ch + c] = y;
+    }
+  }
+  next_index_ = index;
+  next_phase_ = phase;
+  out_total_ += count;
+  return count;
+}
+
+size_t Resampler::process(const float *in, size_t in_frames, float *out, size_t out_capacity) {
+  compact();
+  append(in, in_frames);
+  return produce(out, out_capacity,
+                 outputs_before(next_index_, next_phase_, up_, down_, taps_, base_ + hist_len_));
+}
+
+size_t Resampler::drain(float *out, size_t out_capacity) {
+  const size_t pending = pending_output_frames();
+  size_t written = 0;
+  if (pending > 0) {
+    compact();
+    // Zeros until the window of the last pending output is complete.
+    uint64_t last_index = next_index_;
+    {
+      const unsigned __int128 pos = (unsigned __int128)(pending - 1) * down_ + next_phase_;
+      last_index += uint64_t(pos / up_);
+    }
+    const uint64_t end = last_index + taps_;
+    if (end > base_ + hist_len_) append_zeros(size_t(end - base_ - hist_len_));
+    written = produce(out, out_capacity, pending);
+  }
+  reset();
+  return written;
+}
+
+}  // namespace fastaudio

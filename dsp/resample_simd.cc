@@ -1,0 +1,158 @@
+// FIR inner products for the resampler with AVX2+FMA and AVX-512F. Built for
+// baseline x86-64: only the functions marked with a target attribute use the
+// wider instructions, and they are reached only after a run-time CPU check.
+// Taps are always a multiple of 8. Several independent accumulators hide the
+// FMA latency; the 4-output variants also share the loop overhead.
+#include <immintrin.h>
+
+// GCC 12's AVX-512 headers read an intentionally undefined register in some
+// intrinsics (masked loads, casts) and warn about it when they are inlined.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#include "resample.h"
+
+#define FA_AVX2 __attribute__((target("avx2,fma")))
+#define FA_AVX512 __attribute__((target("avx512f,avx2,fma")))
+
+namespace fastaudio::resample_detail {
+
+namespace {
+
+FA_AVX2 inline float hsum256(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+FA_AVX512 inline float hsum512(__m512 v) {
+  const __m256 lo = _mm512_castps512_ps256(v);
+  const __m256 hi = _mm512_castps512_ps256(_mm512_shuffle_f32x4(v, v, 0xEE));
+  return hsum256(_mm256_add_ps(lo, hi));
+}
+
+}  // namespace
+
+FA_AVX2 float dot_avx2(const float *x, const float *c, size_t taps) {
+  __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(),
+         a3 = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 32 <= taps; i += 32) {
+    a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(c + i), a0);
+    a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(c + i + 8), a1);
+    a2 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 16), _mm256_loadu_ps(c + i + 16), a2);
+    a3 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 24), _mm256_loadu_ps(c + i + 24), a3);
+  }
+  for (; i < taps; i += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(c + i), a0);
+  return hsum256(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+}
+
+FA_AVX2 void dot4_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  __m256 a[4][2];
+  for (int q = 0; q < 4; q++) a[q][0] = a[q][1] = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 16 <= taps; i += 16) {
+    for (int q = 0; q < 4; q++) {
+      a[q][0] = _mm256_fmadd_ps(_mm256_loadu_ps(x[q] + i), _mm256_loadu_ps(c[q] + i), a[q][0]);
+      a[q][1] = _mm256_fmadd_ps(_mm256_loadu_ps(x[q] + i + 8), _mm256_loadu_ps(c[q] + i + 8), a[q][1]);
+    }
+  }
+  if (i < taps) {
+    for (int q = 0; q < 4; q++)
+      a[q][0] = _mm256_fmadd_ps(_mm256_loadu_ps(x[q] + i), _mm256_loadu_ps(c[q] + i), a[q][0]);
+  }
+  for (int q = 0; q < 4; q++) out[q] = hsum256(_mm256_add_ps(a[q][0], a[q][1]));
+}
+
+FA_AVX512 float dot_avx512(const float *x, const float *c, size_t taps) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(),
+         a3 = _mm512_setzero_ps();
+  size_t i = 0;
+  for (; i + 64 <= taps; i += 64) {
+    a0 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(c + i), a0);
+    a1 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i + 16), _mm512_loadu_ps(c + i + 16), a1);
+    a2 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i + 32), _mm512_loadu_ps(c + i + 32), a2);
+    a3 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i + 48), _mm512_loadu_ps(c + i + 48), a3);
+  }
+  for (; i + 16 <= taps; i += 16) a0 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(c + i), a0);
+  if (i < taps) {
+    const __mmask16 m = __mmask16((1u << (taps - i)) - 1);
+    a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, c + i), a1);
+  }
+  return hsum512(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+}
+
+FA_AVX512 void dot4_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  __m512 a[4][2];
+  for (int q = 0; q < 4; q++) a[q][0] = a[q][1] = _mm512_setzero_ps();
+  const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
+  const float *c0 = c[0], *c1 = c[1], *c2 = c[2], *c3 = c[3];
+  size_t i = 0;
+  for (; i + 32 <= taps; i += 32) {
+    a[0][0] = _mm512_fmadd_ps(_mm512_loadu_ps(x0 + i), _mm512_loadu_ps(c0 + i), a[0][0]);
+    a[1][0] = _mm512_fmadd_ps(_mm512_loadu_ps(x1 + i), _mm512_loadu_ps(c1 + i), a[1][0]);
+    a[2][0] = _mm512_fmadd_ps(_mm512_loadu_ps(x2 + i), _mm512_loadu_ps(c2 + i), a[2][0]);
+    a[3][0] = _mm512_fmadd_ps(_mm512_loadu_ps(x3 + i), _mm512_loadu_ps(c3 + i), a[3][0]);
+    a[0][1] = _mm512_fmadd_ps(_mm512_loadu_ps(x0 + i + 16), _mm512_loadu_ps(c0 + i + 16), a[0][1]);
+    a[1][1] = _mm512_fmadd_ps(_mm512_loadu_ps(x1 + i + 16), _mm512_loadu_ps(c1 + i + 16), a[1][1]);
+    a[2][1] = _mm512_fmadd_ps(_mm512_loadu_ps(x2 + i + 16), _mm512_loadu_ps(c2 + i + 16), a[2][1]);
+    a[3][1] = _mm512_fmadd_ps(_mm512_loadu_ps(x3 + i + 16), _mm512_loadu_ps(c3 + i + 16), a[3][1]);
+  }
+  for (; i < taps; i += 16) {
+    const size_t n = taps - i < 16 ? taps - i : 16;
+    const __mmask16 m = __mmask16((1u << n) - 1);
+    a[0][0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x0 + i), _mm512_maskz_loadu_ps(m, c0 + i), a[0][0]);
+    a[1][0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x1 + i), _mm512_maskz_loadu_ps(m, c1 + i), a[1][0]);
+    a[2][0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x2 + i), _mm512_maskz_loadu_ps(m, c2 + i), a[2][0]);
+    a[3][0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x3 + i), _mm512_maskz_loadu_ps(m, c3 + i), a[3][0]);
+  }
+  for (int q = 0; q < 4; q++) out[q] = hsum512(_mm512_add_ps(a[q][0], a[q][1]));
+}
+
+FA_AVX2 float dot_wide_avx2(const float *x, const float *c, size_t taps) {
+  __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd(), a2 = _mm256_setzero_pd(),
+          a3 = _mm256_setzero_pd();
+  size_t i = 0;
+  for (; i + 16 <= taps; i += 16) {
+    a0 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + i)), _mm256_cvtps_pd(_mm_loadu_ps(c + i)), a0);
+    a1 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + i + 4)), _mm256_cvtps_pd(_mm_loadu_ps(c + i + 4)), a1);
+    a2 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + i + 8)), _mm256_cvtps_pd(_mm_loadu_ps(c + i + 8)), a2);
+    a3 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + i + 12)), _mm256_cvtps_pd(_mm_loadu_ps(c + i + 12)), a3);
+  }
+  for (; i < taps; i += 4)
+    a0 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + i)), _mm256_cvtps_pd(_mm_loadu_ps(c + i)), a0);
+  __m256d s = _mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3));
+  __m128d h = _mm_add_pd(_mm256_castpd256_pd128(s), _mm256_extractf128_pd(s, 1));
+  return float(_mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h))));
+}
+
+FA_AVX2 void dot4_wide_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  for (int q = 0; q < 4; q++) out[q] = dot_wide_avx2(x[q], c[q], taps);
+}
+
+FA_AVX512 float dot_wide_avx512(const float *x, const float *c, size_t taps) {
+  __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd(), a2 = _mm512_setzero_pd(),
+          a3 = _mm512_setzero_pd();
+  size_t i = 0;
+  for (; i + 32 <= taps; i += 32) {
+    a0 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + i)), _mm512_cvtps_pd(_mm256_loadu_ps(c + i)), a0);
+    a1 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + i + 8)), _mm512_cvtps_pd(_mm256_loadu_ps(c + i + 8)), a1);
+    a2 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + i + 16)), _mm512_cvtps_pd(_mm256_loadu_ps(c + i + 16)), a2);
+    a3 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + i + 24)), _mm512_cvtps_pd(_mm256_loadu_ps(c + i + 24)), a3);
+  }
+  for (; i < taps; i += 8)
+    a0 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + i)), _mm512_cvtps_pd(_mm256_loadu_ps(c + i)), a0);
+  const __m512d s = _mm512_add_pd(_mm512_add_pd(a0, a1), _mm512_add_pd(a2, a3));
+  const __m256d q = _mm256_add_pd(_mm512_castpd512_pd256(s),
+                                  _mm256_castps_pd(_mm512_castps512_ps256(_mm512_shuffle_f32x4(
+                                      _mm512_castpd_ps(s), _mm512_castpd_ps(s), 0xEE))));
+  __m128d h = _mm_add_pd(_mm256_castpd256_pd128(q), _mm256_extractf128_pd(q, 1));
+  return float(_mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h))));
+}
+
+FA_AVX512 void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  for (int q = 0; q < 4; q++) out[q] = dot_wide_avx512(x[q], c[q], taps);
+}
+
+}  // namespace fastaudio::resample_detail
