@@ -235,8 +235,68 @@ void Resampler::append_zeros(size_t frames) {
   hist_len_ += frames;
 }
 
+// Integer ratios on AVX-512: many outputs per pass share coefficient or input
+// loads (see decimate64_avx512 / interpolate32_avx512). Returns outputs written.
+size_t Resampler::produce_blocks(float *out, size_t count) {
+  if (isa_ != ResampleIsa::Avx512 || interpolate_ || wide_) return 0;
+  const unsigned ch = spec_.channels;
+  if (up_ == 1 && down_ >= 2) {
+    const size_t blocks = count / 64;
+    if (blocks == 0) return 0;
+    const unsigned M = down_;
+    const size_t off0 = size_t(next_index_ - base_);
+    const size_t J = blocks * 64 + (taps_ + M - 1) / M;
+    if (phase_streams_.size() < J * M) phase_streams_.resize(J * M);
+    if (block_out_.size() < 64) block_out_.resize(64);
+    std::vector<const float *> xr(M);
+    for (unsigned c = 0; c < ch; c++) {
+      const float *h = hist_[c].data();
+      for (unsigned r = 0; r < M; r++) {
+        float *dst = phase_streams_.data() + r * J;
+        for (size_t j = 0; j < J; j++) {
+          const size_t idx = off0 + j * M + r;
+          dst[j] = idx < hist_len_ ? h[idx] : 0.f;
+        }
+      }
+      for (size_t b = 0; b < blocks; b++) {
+        for (unsigned r = 0; r < M; r++) xr[r] = phase_streams_.data() + r * J + b * 64;
+        decimate64_avx512(xr.data(), M, bank_.data(), taps_, block_out_.data());
+        for (size_t q = 0; q < 64; q++) out[(b * 64 + q) * ch + c] = block_out_[q];
+      }
+    }
+    next_index_ += uint64_t(blocks) * 64 * M;
+    out_total_ += blocks * 64;
+    return blocks * 64;
+  }
+  if (down_ == 1 && up_ >= 2 && up_ <= kMaxBlockInterpolation && next_phase_ == 0) {
+    const size_t per_block = 32 * size_t(up_);
+    const size_t blocks = count / per_block;
+    if (blocks == 0) return 0;
+    const size_t off0 = size_t(next_index_ - base_);
+    if (block_out_.size() < per_block) block_out_.resize(per_block);
+    for (unsigned c = 0; c < ch; c++) {
+      const float *h = hist_[c].data();
+      for (size_t b = 0; b < blocks; b++) {
+        interpolate32_avx512(h + off0 + b * 32, bank_.data(), taps_, up_, block_out_.data());
+        for (size_t q = 0; q < per_block; q++) out[(b * per_block + q) * ch + c] = block_out_[q];
+      }
+    }
+    next_index_ += uint64_t(blocks) * 32;
+    out_total_ += blocks * per_block;
+    return blocks * per_block;
+  }
+  return 0;
+}
+
 size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {
   count = std::min(count, out_capacity);
+  if (count == 0) return 0;
+  const size_t blocked = produce_blocks(out, count);
+  return blocked + produce_generic(out + blocked * spec_.channels, count - blocked);
+}
+
+// One output at a time (four per kernel call): any ratio, any ISA.
+size_t Resampler::produce_generic(float *out, size_t count) {
   if (count == 0) return 0;
   const Kernels k = kernels_for(isa_, wide_);
   const unsigned ch = spec_.channels;

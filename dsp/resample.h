@@ -91,6 +91,8 @@ class Resampler {
 
  private:
   size_t produce(float *out, size_t out_capacity, size_t count);
+  size_t produce_blocks(float *out, size_t count);
+  size_t produce_generic(float *out, size_t count);
   void append(const float *in, size_t frames);
   void append_zeros(size_t frames);
   void compact();
@@ -113,6 +115,8 @@ class Resampler {
   std::vector<size_t> step_offset_;
   std::vector<const float *> step_row_;
   std::vector<float> step_weight_;
+  std::vector<float> phase_streams_;  // integer decimation: the input split by phase
+  std::vector<float> block_out_;
 };
 
 namespace resample_detail {
@@ -133,6 +137,12 @@ float dot_wide_avx2(const float *x, const float *c, size_t taps);
 void dot4_wide_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
 float dot_wide_avx512(const float *x, const float *c, size_t taps);
 void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+// Structured ratios (AVX-512 only; the scalar reference is dot_scalar per output).
+// Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]).
+void decimate64_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
+// Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.
+bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+constexpr unsigned kMaxBlockInterpolation = 6;
 // Windowed sinc at x input periods from the centre (for tests of the design).
 double kaiser_sinc(double x, double fc, double half_width, double beta);
 }  // namespace resample_detail

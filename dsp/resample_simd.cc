@@ -32,6 +32,17 @@ FA_AVX512 inline float hsum512(__m512 v) {
   return hsum256(_mm256_add_ps(lo, hi));
 }
 
+// Horizontal sums of four vectors at once: [sum(a), sum(b), sum(c), sum(d)].
+FA_AVX2 inline __m128 hsum4x256(__m256 a, __m256 b, __m256 c, __m256 d) {
+  const __m256 ab = _mm256_hadd_ps(a, b), cd = _mm256_hadd_ps(c, d);
+  const __m256 abcd = _mm256_hadd_ps(ab, cd);
+  return _mm_add_ps(_mm256_castps256_ps128(abcd), _mm256_extractf128_ps(abcd, 1));
+}
+
+FA_AVX512 inline __m256 fold512(__m512 v) {
+  return _mm256_add_ps(_mm512_castps512_ps256(v), _mm512_castps512_ps256(_mm512_shuffle_f32x4(v, v, 0xEE)));
+}
+
 }  // namespace
 
 FA_AVX2 float dot_avx2(const float *x, const float *c, size_t taps) {
@@ -62,7 +73,8 @@ FA_AVX2 void dot4_avx2(const float *const x[4], const float *const c[4], size_t 
     for (int q = 0; q < 4; q++)
       a[q][0] = _mm256_fmadd_ps(_mm256_loadu_ps(x[q] + i), _mm256_loadu_ps(c[q] + i), a[q][0]);
   }
-  for (int q = 0; q < 4; q++) out[q] = hsum256(_mm256_add_ps(a[q][0], a[q][1]));
+  _mm_storeu_ps(out, hsum4x256(_mm256_add_ps(a[0][0], a[0][1]), _mm256_add_ps(a[1][0], a[1][1]),
+                                _mm256_add_ps(a[2][0], a[2][1]), _mm256_add_ps(a[3][0], a[3][1])));
 }
 
 FA_AVX512 float dot_avx512(const float *x, const float *c, size_t taps) {
@@ -107,7 +119,8 @@ FA_AVX512 void dot4_avx512(const float *const x[4], const float *const c[4], siz
     a[2][0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x2 + i), _mm512_maskz_loadu_ps(m, c2 + i), a[2][0]);
     a[3][0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x3 + i), _mm512_maskz_loadu_ps(m, c3 + i), a[3][0]);
   }
-  for (int q = 0; q < 4; q++) out[q] = hsum512(_mm512_add_ps(a[q][0], a[q][1]));
+  _mm_storeu_ps(out, hsum4x256(fold512(_mm512_add_ps(a[0][0], a[0][1])), fold512(_mm512_add_ps(a[1][0], a[1][1])),
+                                fold512(_mm512_add_ps(a[2][0], a[2][1])), fold512(_mm512_add_ps(a[3][0], a[3][1]))));
 }
 
 FA_AVX2 float dot_wide_avx2(const float *x, const float *c, size_t taps) {
@@ -153,6 +166,72 @@ FA_AVX512 float dot_wide_avx512(const float *x, const float *c, size_t taps) {
 
 FA_AVX512 void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
   for (int q = 0; q < 4; q++) out[q] = dot_wide_avx512(x[q], c[q], taps);
+}
+
+}  // namespace fastaudio::resample_detail
+
+namespace fastaudio::resample_detail {
+
+// Integer decimation, 64 consecutive outputs: out[n] = sum_m c[m] * x[n*M + m],
+// with the input split into M phase streams xr[r][j] = x[j*M + r] so that the
+// 16 lanes of a vector are 16 consecutive outputs: each coefficient is
+// broadcast once for four vectors, about 1.25 loads per FMA instead of 2.
+FA_AVX512 void decimate64_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(),
+         a3 = _mm512_setzero_ps();
+  unsigned r = 0;
+  size_t j = 0;
+  for (size_t m = 0; m < taps; m++) {
+    const __m512 k = _mm512_set1_ps(c[m]);
+    const float *x = xr[r] + j;
+    a0 = _mm512_fmadd_ps(k, _mm512_loadu_ps(x), a0);
+    a1 = _mm512_fmadd_ps(k, _mm512_loadu_ps(x + 16), a1);
+    a2 = _mm512_fmadd_ps(k, _mm512_loadu_ps(x + 32), a2);
+    a3 = _mm512_fmadd_ps(k, _mm512_loadu_ps(x + 48), a3);
+    if (++r == M) r = 0, j++;
+  }
+  _mm512_storeu_ps(out, a0);
+  _mm512_storeu_ps(out + 16, a1);
+  _mm512_storeu_ps(out + 32, a2);
+  _mm512_storeu_ps(out + 48, a3);
+}
+
+namespace {
+
+// Integer interpolation by L, 32 consecutive input positions: out[q*L + p] =
+// sum_m bank[p][m] * x[q + m]. One load of x feeds L FMAs.
+template <unsigned L>
+FA_AVX512 void interpolate32(const float *x, const float *bank, size_t taps, float *out) {
+  __m512 a[L][2];
+  for (unsigned p = 0; p < L; p++) a[p][0] = a[p][1] = _mm512_setzero_ps();
+  for (size_t m = 0; m < taps; m++) {
+    const __m512 x0 = _mm512_loadu_ps(x + m), x1 = _mm512_loadu_ps(x + m + 16);
+    for (unsigned p = 0; p < L; p++) {
+      const __m512 k = _mm512_set1_ps(bank[p * taps + m]);
+      a[p][0] = _mm512_fmadd_ps(k, x0, a[p][0]);
+      a[p][1] = _mm512_fmadd_ps(k, x1, a[p][1]);
+    }
+  }
+  alignas(64) float tmp[L][32];
+  for (unsigned p = 0; p < L; p++) {
+    _mm512_store_ps(tmp[p], a[p][0]);
+    _mm512_store_ps(tmp[p] + 16, a[p][1]);
+  }
+  for (unsigned q = 0; q < 32; q++)
+    for (unsigned p = 0; p < L; p++) out[q * L + p] = tmp[p][q];
+}
+
+}  // namespace
+
+bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+  switch (L) {
+    case 2: interpolate32<2>(x, bank, taps, out); return true;
+    case 3: interpolate32<3>(x, bank, taps, out); return true;
+    case 4: interpolate32<4>(x, bank, taps, out); return true;
+    case 5: interpolate32<5>(x, bank, taps, out); return true;
+    case 6: interpolate32<6>(x, bank, taps, out); return true;
+    default: return false;
+  }
 }
 
 }  // namespace fastaudio::resample_detail
