@@ -29,6 +29,16 @@ constexpr uint32_t kInterpolatedPhases = 2048;
 // Taps are padded to a multiple of this (one AVX2 vector).
 constexpr size_t kTapAlign = 8;
 
+// Outputs whose window [index, index + taps) ends at or before `end` (window
+// coordinates), counting from the next one.
+size_t outputs_before(uint64_t next_index, uint32_t next_phase, uint32_t up, uint32_t down,
+                             size_t taps, uint64_t end) {
+  if (end < next_index + taps) return 0;
+  const unsigned __int128 e = end - taps - next_index;  // last allowed index offset
+  const unsigned __int128 limit = (e + 1) * up;           // next_phase + j*down < limit
+  return size_t((limit - next_phase + down - 1) / down);
+}
+
 double bessel_i0(double x) {
   double sum = 1, term = 1;
   const double q = x * x / 4;
@@ -142,11 +152,24 @@ bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
   up_ = uint32_t(spec.out_rate) / g;
   down_ = uint32_t(spec.in_rate) / g;
 
-  const ResamplePreset &p = spec.design ? *spec.design : resample_preset(spec.quality);
+  build_bank(spec.design ? *spec.design : resample_preset(spec.quality));
+  // Keep enough old input to switch to the longest preset without a gap.
+  const ResamplePreset &longest = resample_preset(ResampleQuality::VeryHigh);
+  keep_history_ = size_t(std::ceil(longest.half_width / std::min(1.0, double(up_) / down_))) + kTapAlign;
+  hist_.assign(spec.channels, {});
+  reset();
+  return true;
+}
+
+size_t Resampler::taps_for(const ResamplePreset &p) const {
+  const double width = p.half_width / std::min(1.0, double(up_) / down_);  // input periods
+  return std::max<size_t>(2 * kTapAlign, (size_t(std::ceil(2 * width)) + kTapAlign - 1) / kTapAlign * kTapAlign);
+}
+
+void Resampler::build_bank(const ResamplePreset &p) {
   const double scale = std::min(1.0, double(up_) / down_);  // lower Nyquist / input Nyquist
   const double fc = 0.5 * p.cutoff * scale;                  // cycles per input sample
-  const double width = p.half_width / scale;                 // input periods
-  taps_ = std::max<size_t>(2 * kTapAlign, (size_t(std::ceil(2 * width)) + kTapAlign - 1) / kTapAlign * kTapAlign);
+  taps_ = taps_for(p);
   const double half = double(taps_) / 2;
   wide_ = p.wide_accumulator;
 
@@ -165,9 +188,68 @@ bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
     // Unity gain at DC for every phase, so no phase-dependent DC ripple.
     for (size_t m = 0; m < taps_; m++) bank_[r * taps_ + m] = float(row[m] / sum);
   }
-  hist_.assign(spec.channels, {});
-  reset();
+}
+
+bool Resampler::set_quality(ResampleQuality q) {
+  if (hist_.empty()) return false;
+  if (q == spec_.quality && !spec_.design) return true;
+  // History row j holds input frame base_ + j - (taps/2 - 1); the next
+  // output's window start next_index_ does not depend on the filter length.
+  const int64_t old_start = int64_t(base_) - int64_t(taps_ / 2 - 1);
+  const int64_t end = old_start + int64_t(hist_len_);
+  spec_.quality = q;
+  spec_.design = nullptr;
+  build_bank(resample_preset(q));
+  const int64_t new_start = int64_t(next_index_) - int64_t(taps_ / 2 - 1);
+  const size_t len = size_t(std::max<int64_t>(end - new_start, 0));
+  std::vector<float> moved(len);
+  for (auto &h : hist_) {
+    for (size_t j = 0; j < len; j++) {
+      const int64_t k = new_start + int64_t(j);
+      // Frames before the stream began, or dropped long ago, are zeros.
+      moved[j] = k < old_start ? 0.f : h[size_t(k - old_start)];
+    }
+    if (h.size() < len) h.resize(len);
+    std::copy(moved.begin(), moved.end(), h.begin());
+  }
+  base_ = next_index_;
+  hist_len_ = len;
   return true;
+}
+
+size_t Resampler::process_silence(size_t frames, float *out, size_t out_capacity) {
+  size_t written = 0;
+  // Until a whole filter length of zeros is in, the old signal still rings out.
+  const size_t ringing = trailing_zeros_ < taps_ ? std::min(frames, taps_ - trailing_zeros_) : 0;
+  if (ringing > 0) {
+    compact();
+    append_zeros(ringing);
+    in_total_ += ringing;
+    written = produce(out, out_capacity, outputs_before(next_index_, next_phase_, up_, down_, taps_,
+                                                        base_ + hist_len_));
+    frames -= ringing;
+  }
+  if (frames == 0) return written;
+  // Every window from here on holds only zeros: skip the arithmetic.
+  const uint64_t end = base_ + hist_len_ + frames;
+  const size_t count = std::min(outputs_before(next_index_, next_phase_, up_, down_, taps_, end),
+                                out_capacity - written);
+  std::fill(out + written * spec_.channels, out + (written + count) * spec_.channels, 0.f);
+  const unsigned __int128 pos = (unsigned __int128)count * down_ + next_phase_;
+  next_index_ += uint64_t(pos / up_);
+  next_phase_ = uint32_t(pos % up_);
+  out_total_ += count;
+  in_total_ += frames;
+  // The history becomes zeros from the next window on.
+  const size_t len = size_t(end - std::min(end, next_index_));
+  for (auto &h : hist_) {
+    if (h.size() < len) h.resize(len);
+    std::fill(h.begin(), h.begin() + len, 0.f);
+  }
+  base_ = std::min(end, next_index_);
+  hist_len_ = len;
+  trailing_zeros_ += frames;
+  return written + count;
 }
 
 void Resampler::reset() {
@@ -177,21 +259,12 @@ void Resampler::reset() {
     if (h.size() < hist_len_) h.resize(hist_len_);
     std::fill(h.begin(), h.begin() + hist_len_, 0.f);
   }
+  trailing_zeros_ = hist_len_;
   base_ = 0;
   next_index_ = 0;
   next_phase_ = 0;
   in_total_ = 0;
   out_total_ = 0;
-}
-
-// Outputs whose window [index, index + taps) ends at or before `end` (window
-// coordinates), counting from the next one.
-static size_t outputs_before(uint64_t next_index, uint32_t next_phase, uint32_t up, uint32_t down,
-                             size_t taps, uint64_t end) {
-  if (end < next_index + taps) return 0;
-  const unsigned __int128 e = end - taps - next_index;  // last allowed index offset
-  const unsigned __int128 limit = (e + 1) * up;           // next_phase + j*down < limit
-  return size_t((limit - next_phase + down - 1) / down);
 }
 
 size_t Resampler::max_output_frames(size_t in_frames) const {
@@ -204,8 +277,9 @@ size_t Resampler::pending_output_frames() const {
 }
 
 void Resampler::compact() {
-  const size_t drop = size_t(std::min<uint64_t>(next_index_ - base_, hist_len_));
-  if (drop == 0) return;
+  const uint64_t consumed = next_index_ - base_;
+  if (consumed <= keep_history_) return;
+  const size_t drop = size_t(std::min<uint64_t>(consumed - keep_history_, hist_len_));
   for (auto &h : hist_) std::memmove(h.data(), h.data() + drop, (hist_len_ - drop) * sizeof(float));
   hist_len_ -= drop;
   base_ += drop;
@@ -225,6 +299,7 @@ void Resampler::append(const float *in, size_t frames) {
   }
   hist_len_ += frames;
   in_total_ += frames;
+  trailing_zeros_ = 0;
 }
 
 void Resampler::append_zeros(size_t frames) {
@@ -233,6 +308,7 @@ void Resampler::append_zeros(size_t frames) {
     std::fill(h.begin() + hist_len_, h.begin() + hist_len_ + frames, 0.f);
   }
   hist_len_ += frames;
+  trailing_zeros_ += frames;
 }
 
 // Integer ratios on AVX-512: many outputs per pass share coefficient or input

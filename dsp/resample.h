@@ -84,6 +84,13 @@ class Resampler {
   size_t drain(float *out, size_t out_capacity);
   // Forgets all history: the next input starts a new stream.
   void reset();
+  // Switches the filter mid-stream without losing history or position: the
+  // stream's output stays continuous and its total length unchanged; only the
+  // latency changes. False if not configured.
+  bool set_quality(ResampleQuality q);
+  // Like process() on `frames` frames of zeros, but once the filter holds only
+  // zeros it writes zeros without computing them (for GAP buffers).
+  size_t process_silence(size_t frames, float *out, size_t out_capacity);
 
   // Total input frames consumed and output frames produced since the last reset.
   uint64_t input_frames() const { return in_total_; }
@@ -96,6 +103,8 @@ class Resampler {
   void append(const float *in, size_t frames);
   void append_zeros(size_t frames);
   void compact();
+  size_t taps_for(const ResamplePreset &p) const;
+  void build_bank(const ResamplePreset &p);
 
   ResampleSpec spec_;
   ResampleIsa isa_ = ResampleIsa::Scalar;
@@ -111,6 +120,8 @@ class Resampler {
   uint64_t next_index_ = 0;  // window start (input index) of the next output
   uint32_t next_phase_ = 0;  // its phase numerator in [0, up_)
   uint64_t in_total_ = 0, out_total_ = 0;
+  size_t keep_history_ = 0;    // frames kept before the next window (for set_quality)
+  size_t trailing_zeros_ = 0;  // zero frames at the end of the history
   // Scratch per output of one produce() call, reused across calls.
   std::vector<size_t> step_offset_;
   std::vector<const float *> step_row_;

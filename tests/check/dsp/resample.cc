@@ -327,6 +327,63 @@ GST_START_TEST(test_interpolated_phases) {
 }
 GST_END_TEST;
 
+// process_silence() gives exactly what feeding zeros gives, for long gaps too.
+GST_START_TEST(test_silence_equals_zeros) {
+  for (auto &rates : {std::array<int, 2>{48000, 16000}, std::array<int, 2>{44100, 48000},
+                      std::array<int, 2>{16000, 48000}}) {
+    ResampleSpec spec{rates[0], rates[1], 2, ResampleQuality::High};
+    Resampler a, b;
+    a.configure(spec, ResampleIsa::Scalar);
+    b.configure(spec, ResampleIsa::Scalar);
+    auto sig = noise(2 * 3000, 9);
+    std::vector<float> zeros(2 * 700, 0.f);
+    std::vector<float> oa(200000), ob(200000);
+    size_t na = 0, nb = 0;
+    for (int round = 0; round < 3; round++) {
+      na += a.process(sig.data(), 3000, oa.data() + 2 * na, oa.size() / 2 - na);
+      nb += b.process(sig.data(), 3000, ob.data() + 2 * nb, ob.size() / 2 - nb);
+      for (int g = 0; g < 5 + round * 7; g++) {  // gaps shorter and longer than the filter
+        na += a.process_silence(700, oa.data() + 2 * na, oa.size() / 2 - na);
+        nb += b.process(zeros.data(), 700, ob.data() + 2 * nb, ob.size() / 2 - nb);
+      }
+    }
+    na += a.drain(oa.data() + 2 * na, oa.size() / 2 - na);
+    nb += b.drain(ob.data() + 2 * nb, ob.size() / 2 - nb);
+    fail_unless_equals_uint64(na, nb);
+    for (size_t i = 0; i < 2 * na; i++) fail_unless(oa[i] == ob[i], "%d -> %d: sample %zu", rates[0], rates[1], i);
+  }
+}
+GST_END_TEST;
+
+// Switching quality mid-stream keeps the output continuous and its length exact.
+GST_START_TEST(test_quality_switch_mid_stream) {
+  for (auto &rates : {std::array<int, 2>{48000, 16000}, std::array<int, 2>{44100, 48000}}) {
+    Resampler r;
+    r.configure({rates[0], rates[1], 1, ResampleQuality::Fast});
+    auto in = measure::tone(rates[0], 200, 0.5, size_t(rates[0]));
+    std::vector<float> out(size_t(rates[1]) + 4096);
+    size_t n = 0;
+    const ResampleQuality order[] = {ResampleQuality::VeryHigh, ResampleQuality::High, ResampleQuality::Fast,
+                                     ResampleQuality::High};
+    const size_t chunk = size_t(rates[0]) / 50;
+    for (size_t i = 0, k = 0; i < in.size(); i += chunk, k++) {
+      if (k % 10 == 5) {
+        const size_t before = r.latency_input_frames();
+        fail_unless(r.set_quality(order[(k / 10) % 4]));
+        fail_if(before == r.latency_input_frames());
+      }
+      n += r.process(in.data() + i, std::min(chunk, in.size() - i), out.data() + n, out.size() - n);
+    }
+    n += r.drain(out.data() + n, out.size() - n);
+    fail_unless_equals_uint64(n, expected_length(in.size(), rates[0], rates[1]));
+    double worst = 0;
+    for (size_t j = size_t(rates[1]) / 50; j + size_t(rates[1]) / 50 < n; j++)
+      worst = std::max(worst, std::fabs(out[j] - 0.5 * std::sin(2 * M_PI * 200.0 * double(j) / rates[1])));
+    fail_unless(worst < 1e-3, "%d -> %d: glitch of %g at a quality switch", rates[0], rates[1], worst);
+  }
+}
+GST_END_TEST;
+
 GST_START_TEST(test_bad_rates_refused) {
   Resampler r;
   fail_unless(resample_rates_problem(0, 16000) != nullptr);
@@ -355,6 +412,8 @@ static Suite *resample_suite() {
   tcase_add_test(tc, test_simd_matches_scalar);
   tcase_add_test(tc, test_channels_independent);
   tcase_add_test(tc, test_interpolated_phases);
+  tcase_add_test(tc, test_silence_equals_zeros);
+  tcase_add_test(tc, test_quality_switch_mid_stream);
   tcase_add_test(tc, test_bad_rates_refused);
   return s;
 }
