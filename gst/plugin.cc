@@ -2,10 +2,12 @@
 #include <gst/gst.h>
 
 #include "gstfastconvert.h"
+#include "gstfastresample.h"
 
 static gboolean plugin_init(GstPlugin *plugin) {
   gboolean ok = FALSE;
   ok |= GST_ELEMENT_REGISTER(fastconvert, plugin);
+  ok |= GST_ELEMENT_REGISTER(fastresample, plugin);
   return ok;
 }
 
