@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <numeric>
+#include <tuple>
 
 namespace fastaudio {
 
@@ -48,6 +52,96 @@ double bessel_i0(double x) {
     if (term < sum * 1e-18) break;
   }
   return sum;
+}
+
+}  // namespace
+
+namespace resample_detail {
+
+// kaiser_sinc(k / step, ...) for k = 0 .. n-1, fast enough for banks of
+// 10^5 points: I0 by a fixed-length Horner series over all points at once
+// (vectorisable, no division), sin by rotation re-anchored every 64 points.
+std::vector<double> prototype_on_grid(size_t n, size_t step, double fc, double half_width, double beta) {
+  constexpr int kTerms = 48;  // enough for beta <= 20 to 1e-17
+  double coef[kTerms];        // 1 / (k!)^2
+  coef[0] = 1;
+  for (int k = 1; k < kTerms; k++) coef[k] = coef[k - 1] / (double(k) * k);
+  std::vector<double> q(n), acc(n, coef[kTerms - 1]), out(n);
+  for (size_t k = 0; k < n; k++) {
+    const double r = double(k) / double(step) / half_width;
+    q[k] = r < 1 ? beta * beta * (1 - r * r) / 4 : 0;
+  }
+  for (int c = kTerms - 2; c >= 0; c--)
+    for (size_t k = 0; k < n; k++) acc[k] = acc[k] * q[k] + coef[c];
+  const double i0_beta = bessel_i0(beta);
+  const double theta = M_PI * 2 * fc / double(step);
+  const double cos_t = std::cos(theta), sin_t = std::sin(theta);
+  double sn = 0, cs = 1;
+  for (size_t k = 0; k < n; k++) {
+    if (k % 64 == 0) sn = std::sin(theta * double(k)), cs = std::cos(theta * double(k));
+    const double x = double(k) / double(step);
+    if (x >= half_width) {
+      out[k] = 0;
+    } else {
+      const double z = M_PI * 2 * fc * x;
+      out[k] = 2 * fc * (k == 0 ? 1.0 : sn / z) * acc[k] / i0_beta;
+    }
+    const double next_sn = sn * cos_t + cs * sin_t;
+    cs = cs * cos_t - sn * sin_t;
+    sn = next_sn;
+  }
+  return out;
+}
+
+}  // namespace resample_detail
+
+namespace {
+
+// Row r, tap m of a bank with P phases holds the prototype at x = r/P +
+// taps/2 - 1 - m input periods, i.e. at k/P for the integer k = r + P*(taps/2
+// - 1 - m). The prototype is even, so it is evaluated once per |k|, and rows
+// are normalised to unity gain at DC so no phase has its own DC ripple.
+std::vector<float> build_bank_rows(size_t phases, bool extra_row, size_t taps, double fc, double beta) {
+  const size_t rows = phases + (extra_row ? 1 : 0);
+  const int64_t half = int64_t(taps) / 2;
+  const int64_t kmax = int64_t(phases) * half + int64_t(phases);
+  const std::vector<double> proto = resample_detail::prototype_on_grid(size_t(kmax) + 1, phases, fc, double(half), beta);
+  // Tap-major: consecutive rows read consecutive prototype points.
+  std::vector<double> sums(rows, 0.0);
+  std::vector<float> bank(rows * taps);
+  for (size_t m = 0; m < taps; m++) {
+    const int64_t base = int64_t(phases) * (half - 1 - int64_t(m));
+    for (size_t r = 0; r < rows; r++) {
+      const int64_t k = int64_t(r) + base;
+      const double v = proto[size_t(k < 0 ? -k : k)];
+      sums[r] += v;
+      bank[r * taps + m] = float(v);
+    }
+  }
+  for (size_t r = 0; r < rows; r++) {
+    // Normalised in double from the prototype, not from the rounded floats.
+    const double inv = 1.0 / sums[r];
+    for (size_t m = 0; m < taps; m++) {
+      const int64_t k = int64_t(r) + int64_t(phases) * (half - 1 - int64_t(m));
+      bank[r * taps + m] = float(proto[size_t(k < 0 ? -k : k)] * inv);
+    }
+  }
+  return bank;
+}
+
+// Banks are shared by every resampler with the same design (elements in one
+// process at the same ratio): building one costs up to a few milliseconds.
+std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_row, size_t taps, double fc,
+                                                      double beta) {
+  using Key = std::tuple<size_t, bool, size_t, double, double>;
+  static std::mutex mutex;
+  static std::map<Key, std::weak_ptr<const std::vector<float>>> cache;
+  const Key key{phases, extra_row, taps, fc, beta};
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto found = cache[key].lock()) return found;
+  auto bank = std::make_shared<const std::vector<float>>(build_bank_rows(phases, extra_row, taps, fc, beta));
+  cache[key] = bank;
+  return bank;
 }
 
 }  // namespace
@@ -170,24 +264,11 @@ void Resampler::build_bank(const ResamplePreset &p) {
   const double scale = std::min(1.0, double(up_) / down_);  // lower Nyquist / input Nyquist
   const double fc = 0.5 * p.cutoff * scale;                  // cycles per input sample
   taps_ = taps_for(p);
-  const double half = double(taps_) / 2;
   wide_ = p.wide_accumulator;
 
   interpolate_ = up_ > kMaxExactPhases;
   phases_ = interpolate_ ? kInterpolatedPhases : up_;
-  const size_t rows = phases_ + (interpolate_ ? 1 : 0);
-  bank_.assign(rows * taps_, 0.f);
-  std::vector<double> row(taps_);
-  for (size_t r = 0; r < rows; r++) {
-    const double frac = double(r) / double(phases_);
-    double sum = 0;
-    for (size_t m = 0; m < taps_; m++) {
-      row[m] = kaiser_sinc(frac + half - 1 - double(m), fc, half, p.kaiser_beta);
-      sum += row[m];
-    }
-    // Unity gain at DC for every phase, so no phase-dependent DC ripple.
-    for (size_t m = 0; m < taps_; m++) bank_[r * taps_ + m] = float(row[m] / sum);
-  }
+  bank_ = shared_bank(phases_, interpolate_, taps_, fc, p.kaiser_beta);
 }
 
 bool Resampler::set_quality(ResampleQuality q) {
@@ -336,7 +417,7 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
       }
       for (size_t b = 0; b < blocks; b++) {
         for (unsigned r = 0; r < M; r++) xr[r] = phase_streams_.data() + r * J + b * 64;
-        decimate64_avx512(xr.data(), M, bank_.data(), taps_, block_out_.data());
+        decimate64_avx512(xr.data(), M, bank_->data(), taps_, block_out_.data());
         for (size_t q = 0; q < 64; q++) out[(b * 64 + q) * ch + c] = block_out_[q];
       }
     }
@@ -353,7 +434,7 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     for (unsigned c = 0; c < ch; c++) {
       const float *h = hist_[c].data();
       for (size_t b = 0; b < blocks; b++) {
-        interpolate32_avx512(h + off0 + b * 32, bank_.data(), taps_, up_, block_out_.data());
+        interpolate32_avx512(h + off0 + b * 32, bank_->data(), taps_, up_, block_out_.data());
         for (size_t q = 0; q < per_block; q++) out[(b * per_block + q) * ch + c] = block_out_[q];
       }
     }
@@ -391,10 +472,10 @@ size_t Resampler::produce_generic(float *out, size_t count) {
     offsets[j] = size_t(index - base_);
     if (interpolate_) {
       const uint64_t pos = uint64_t(phase) * phases_;
-      rows[j] = bank_.data() + (pos / up_) * taps_;
+      rows[j] = bank_->data() + (pos / up_) * taps_;
       weights[j] = float(double(pos % up_) / up_);
     } else {
-      rows[j] = bank_.data() + size_t(phase) * taps_;
+      rows[j] = bank_->data() + size_t(phase) * taps_;
     }
     phase += step_phase;
     index += step_index;

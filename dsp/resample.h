@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace fastaudio {
@@ -112,7 +113,8 @@ class Resampler {
   size_t taps_ = 0, phases_ = 0;
   bool interpolate_ = false;
   bool wide_ = false;
-  std::vector<float> bank_;  // phases_ (+1 when interpolating) rows of taps_
+  // phases_ (+1 when interpolating) rows of taps_; shared between instances.
+  std::shared_ptr<const std::vector<float>> bank_;
   // Planar history per channel: hist_[c][j] is input frame (base_ + j - (taps_/2 - 1)).
   std::vector<std::vector<float>> hist_;
   size_t hist_len_ = 0;      // valid frames in each hist_ row
@@ -156,6 +158,8 @@ bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsign
 constexpr unsigned kMaxBlockInterpolation = 6;
 // Windowed sinc at x input periods from the centre (for tests of the design).
 double kaiser_sinc(double x, double fc, double half_width, double beta);
+// kaiser_sinc(k / step, fc, half_width, beta) for k = 0 .. n-1, computed fast.
+std::vector<double> prototype_on_grid(size_t n, size_t step, double fc, double half_width, double beta);
 }  // namespace resample_detail
 
 }  // namespace fastaudio

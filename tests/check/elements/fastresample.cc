@@ -1,8 +1,5 @@
 // fastresample element: passthrough, sample counts and timestamps, latency,
 // gaps, flushing, discontinuities, renegotiation, quality changes, bad input.
-#include <gst/audio/audio.h>
-#include <gst/check/gstcheck.h>
-#include <gst/check/gstharness.h>
 
 #include <array>
 #include <cmath>
@@ -11,7 +8,12 @@
 #include <string>
 #include <vector>
 
+// Ours and the C++ library before gstcheck.h, whose `fail` macro clashes with std::ios::fail().
 #include "resample.h"
+
+#include <gst/audio/audio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
 
 namespace {
 
