@@ -25,6 +25,11 @@ struct ResamplePreset {
   double half_width;   // half the filter length, in periods of the lower rate
   double kaiser_beta;
   bool wide_accumulator;  // sum in F64: F32 rounding would limit THD+N to about -142 dB
+  // Equiripple design for integer ratios (eq_length 0: always Kaiser): length
+  // in periods of the lower rate, passband ripple to passband_edge, a looser
+  // band up to eq_edge (places the -3 dB point), stopband levels from 1.0 and
+  // from 1.125 x Nyquist, all in dB.
+  double eq_length, eq_passband_db, eq_edge, eq_edge_db, eq_stop_near_db, eq_stop_far_db;
   // Stated targets that tests check (dB and fractions of Nyquist).
   double passband_edge, passband_ripple_db, minus3db_at_least;
   double alias_far_db, alias_near_db, thdn_db, held_back_ms;
@@ -37,6 +42,12 @@ const char *resample_quality_name(ResampleQuality q);
 enum class ResampleIsa : uint8_t { Scalar, Avx2, Avx512 };
 ResampleIsa best_resample_isa();
 const char *resample_isa_name(ResampleIsa isa);
+
+inline constexpr unsigned kMaxEquirippleFactor = 4;
+// Odd length of a preset's equiripple prototype at `factor` x the lower rate.
+inline size_t equiripple_length(const ResamplePreset &p, unsigned factor) {
+  return size_t(p.eq_length * factor / 2) * 2 + 1;
+}
 
 // Rates accepted by configure(): 1 Hz .. 768 kHz, ratio within 1/256 .. 256.
 inline constexpr int kMaxResampleRate = 768000;
@@ -68,6 +79,8 @@ class Resampler {
   // Phases stored: `up()` for an exact bank, fewer when interpolating phases.
   size_t phases() const { return phases_; }
   bool interpolates_phases() const { return interpolate_; }
+  // True when the bank comes from an equiripple design (integer ratios <= 4).
+  bool equiripple() const { return equiripple_; }
 
   // Input frames looked ahead: the filter delay, which is the latency.
   size_t latency_input_frames() const { return taps_ / 2; }
@@ -105,6 +118,7 @@ class Resampler {
   void append_zeros(size_t frames);
   void compact();
   size_t taps_for(const ResamplePreset &p) const;
+  unsigned equiripple_factor(const ResamplePreset &p) const;
   void build_bank(const ResamplePreset &p);
 
   ResampleSpec spec_;
@@ -113,6 +127,7 @@ class Resampler {
   size_t taps_ = 0, phases_ = 0;
   bool interpolate_ = false;
   bool wide_ = false;
+  bool equiripple_ = false;
   // phases_ (+1 when interpolating) rows of taps_; shared between instances.
   std::shared_ptr<const std::vector<float>> bank_;
   // Planar history per channel: hist_[c][j] is input frame (base_ + j - (taps_/2 - 1)).

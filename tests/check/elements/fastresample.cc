@@ -175,8 +175,9 @@ GST_START_TEST(test_output_matches_kernel_and_is_aligned) {
   n += r.drain(want.data() + n, want.size() - n);
   fail_unless_equals_uint64(out.samples.size(), n);
   fail_unless(std::memcmp(out.samples.data(), want.data(), n * sizeof(float)) == 0);
+  // Within the passband ripple of `high` (+-0.01 dB of 0.5): no delay, no phase shift.
   for (size_t i = 2000; i < 14000; i++)
-    fail_unless(std::fabs(out.samples[i] - 0.5 * std::sin(2 * M_PI * 300.0 * double(i) / 16000)) < 1e-4);
+    fail_unless(std::fabs(out.samples[i] - 0.5 * std::sin(2 * M_PI * 300.0 * double(i) / 16000)) < 6e-4);
   gst_harness_teardown(h);
 }
 GST_END_TEST;
