@@ -270,12 +270,13 @@ namespace {
 struct Kernels {
   DotFn dot;
   Dot4Fn dot4;
+  Dot4x2Fn dot4x2 = nullptr;  // channel pairs, where a kernel exists
 };
 
 Kernels kernels_for(ResampleIsa isa, bool wide) {
   switch (isa) {
     case ResampleIsa::Avx512:
-      return wide ? Kernels{dot_wide_avx512, dot4_wide_avx512} : Kernels{dot_avx512, dot4_avx512};
+      return wide ? Kernels{dot_wide_avx512, dot4_wide_avx512} : Kernels{dot_avx512, dot4_avx512, dot4x2_avx512};
     case ResampleIsa::Avx2:
       return wide ? Kernels{dot_wide_avx2, dot4_wide_avx2} : Kernels{dot_avx2, dot4_avx2};
     case ResampleIsa::Scalar: break;
@@ -546,7 +547,26 @@ size_t Resampler::produce_generic(float *out, size_t count) {
     index += step_index;
     if (phase >= up_) phase -= up_, index++;
   }
-  for (unsigned c = 0; c < ch; c++) {
+  unsigned c = 0;
+  if (k.dot4x2 && !interpolate_) {
+    for (; c + 2 <= ch; c += 2) {
+      const float *h0 = hist_[c].data(), *h1 = hist_[c + 1].data();
+      size_t j = 0;
+      for (; j + 4 <= count; j += 4) {
+        const float *x[8] = {h0 + offsets[j], h0 + offsets[j + 1], h0 + offsets[j + 2], h0 + offsets[j + 3],
+                             h1 + offsets[j], h1 + offsets[j + 1], h1 + offsets[j + 2], h1 + offsets[j + 3]};
+        const float *r[4] = {rows[j], rows[j + 1], rows[j + 2], rows[j + 3]};
+        float y[8];
+        k.dot4x2(x, r, taps_, y);
+        for (int q = 0; q < 4; q++) out[(j + q) * ch + c] = y[q], out[(j + q) * ch + c + 1] = y[q + 4];
+      }
+      for (; j < count; j++) {
+        out[j * ch + c] = k.dot(h0 + offsets[j], rows[j], taps_);
+        out[j * ch + c + 1] = k.dot(h1 + offsets[j], rows[j], taps_);
+      }
+    }
+  }
+  for (; c < ch; c++) {
     const float *h = hist_[c].data();
     size_t j = 0;
     for (; j + 4 <= count; j += 4) {

@@ -158,6 +158,10 @@ float dot_avx2(const float *x, const float *c, size_t taps);
 void dot4_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
 float dot_avx512(const float *x, const float *c, size_t taps);
 void dot4_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+// Two channels: windows x[0..3] (first channel) and x[4..7] (second) share
+// coefficient rows c[0..3]; out[0..3] and out[4..7]. Bit-identical to dot4_avx512.
+using Dot4x2Fn = void (*)(const float *const x[8], const float *const c[4], size_t taps, float out[8]);
+void dot4x2_avx512(const float *const x[8], const float *const c[4], size_t taps, float out[8]);
 // The same, summing in F64 (products of two floats are exact in F64).
 float dot_wide_scalar(const float *x, const float *c, size_t taps);
 void dot4_wide_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]);

@@ -123,6 +123,57 @@ FA_AVX512 void dot4_avx512(const float *const x[4], const float *const c[4], siz
                                 fold512(_mm512_add_ps(a[2][0], a[2][1])), fold512(_mm512_add_ps(a[3][0], a[3][1]))));
 }
 
+// Two channels at once (stereo): the same four coefficient rows for both, so
+// each coefficient load feeds two FMAs. Per output the summation order is
+// exactly dot4_avx512's, so results are bit-identical to it.
+FA_AVX512 void dot4x2_avx512(const float *const x[8], const float *const c[4], size_t taps, float out[8]) {
+  const float *p0 = x[0], *p1 = x[1], *p2 = x[2], *p3 = x[3], *s0 = x[4], *s1 = x[5], *s2 = x[6], *s3 = x[7];
+  const float *c0 = c[0], *c1 = c[1], *c2 = c[2], *c3 = c[3];
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  __m512 e0 = a0, e1 = a0, e2 = a0, e3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;  // second halves
+  size_t i = 0;
+#define FA_STEP(acc_a, acc_b, o)                                                      \
+  {                                                                                   \
+    __m512 k = _mm512_loadu_ps(c0 + (o));                                             \
+    acc_a##0 = _mm512_fmadd_ps(_mm512_loadu_ps(p0 + (o)), k, acc_a##0);               \
+    acc_b##0 = _mm512_fmadd_ps(_mm512_loadu_ps(s0 + (o)), k, acc_b##0);               \
+    k = _mm512_loadu_ps(c1 + (o));                                                    \
+    acc_a##1 = _mm512_fmadd_ps(_mm512_loadu_ps(p1 + (o)), k, acc_a##1);               \
+    acc_b##1 = _mm512_fmadd_ps(_mm512_loadu_ps(s1 + (o)), k, acc_b##1);               \
+    k = _mm512_loadu_ps(c2 + (o));                                                    \
+    acc_a##2 = _mm512_fmadd_ps(_mm512_loadu_ps(p2 + (o)), k, acc_a##2);               \
+    acc_b##2 = _mm512_fmadd_ps(_mm512_loadu_ps(s2 + (o)), k, acc_b##2);               \
+    k = _mm512_loadu_ps(c3 + (o));                                                    \
+    acc_a##3 = _mm512_fmadd_ps(_mm512_loadu_ps(p3 + (o)), k, acc_a##3);               \
+    acc_b##3 = _mm512_fmadd_ps(_mm512_loadu_ps(s3 + (o)), k, acc_b##3);               \
+  }
+  for (; i + 32 <= taps; i += 32) {
+    FA_STEP(a, b, i)
+    FA_STEP(e, f, i + 16)
+  }
+#undef FA_STEP
+  for (; i < taps; i += 16) {
+    const size_t n = taps - i < 16 ? taps - i : 16;
+    const __mmask16 m = __mmask16((1u << n) - 1);
+    __m512 k = _mm512_maskz_loadu_ps(m, c0 + i);
+    a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p0 + i), k, a0);
+    b0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, s0 + i), k, b0);
+    k = _mm512_maskz_loadu_ps(m, c1 + i);
+    a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p1 + i), k, a1);
+    b1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, s1 + i), k, b1);
+    k = _mm512_maskz_loadu_ps(m, c2 + i);
+    a2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p2 + i), k, a2);
+    b2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, s2 + i), k, b2);
+    k = _mm512_maskz_loadu_ps(m, c3 + i);
+    a3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p3 + i), k, a3);
+    b3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, s3 + i), k, b3);
+  }
+  _mm_storeu_ps(out, hsum4x256(fold512(_mm512_add_ps(a0, e0)), fold512(_mm512_add_ps(a1, e1)),
+                               fold512(_mm512_add_ps(a2, e2)), fold512(_mm512_add_ps(a3, e3))));
+  _mm_storeu_ps(out + 4, hsum4x256(fold512(_mm512_add_ps(b0, f0)), fold512(_mm512_add_ps(b1, f1)),
+                                   fold512(_mm512_add_ps(b2, f2)), fold512(_mm512_add_ps(b3, f3))));
+}
+
 FA_AVX2 float dot_wide_avx2(const float *x, const float *c, size_t taps) {
   __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd(), a2 = _mm256_setzero_pd(),
           a3 = _mm256_setzero_pd();
