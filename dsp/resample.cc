@@ -434,13 +434,18 @@ void Resampler::compact() {
 
 void Resampler::append(const float *in, size_t frames) {
   const unsigned ch = spec_.channels;
-  for (unsigned c = 0; c < ch; c++) {
-    auto &h = hist_[c];
+  for (auto &h : hist_)
     if (h.size() < hist_len_ + frames) h.resize(std::max(hist_len_ + frames, h.size() * 3 / 2));
-    float *dst = h.data() + hist_len_;
-    if (ch == 1) {
-      std::memcpy(dst, in, frames * sizeof(float));
-    } else {
+  if (ch == 1) {
+    std::memcpy(hist_[0].data() + hist_len_, in, frames * sizeof(float));
+  } else if (ch == 2) {
+    // Both channels in one pass (the compiler vectorises this one).
+    float *__restrict d0 = hist_[0].data() + hist_len_;
+    float *__restrict d1 = hist_[1].data() + hist_len_;
+    for (size_t i = 0; i < frames; i++) d0[i] = in[2 * i], d1[i] = in[2 * i + 1];
+  } else {
+    for (unsigned c = 0; c < ch; c++) {
+      float *dst = hist_[c].data() + hist_len_;
       for (size_t i = 0; i < frames; i++) dst[i] = in[i * ch + c];
     }
   }
@@ -471,19 +476,22 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     const size_t J = blocks * 64 + (taps_ + M - 1) / M;
     if (phase_streams_.size() < J * M) phase_streams_.resize(J * M);
     if (block_out_.size() < 64) block_out_.resize(64);
-    std::vector<const float *> xr(M);
+    if (phase_ptrs_.size() < M) phase_ptrs_.resize(M);
+    const float **xr = phase_ptrs_.data();
     for (unsigned c = 0; c < ch; c++) {
       const float *h = hist_[c].data();
       for (unsigned r = 0; r < M; r++) {
         float *dst = phase_streams_.data() + r * J;
-        for (size_t j = 0; j < J; j++) {
-          const size_t idx = off0 + j * M + r;
-          dst[j] = idx < hist_len_ ? h[idx] : 0.f;
-        }
+        // Frames past the history only meet zero coefficients: pad with zeros.
+        const size_t first = off0 + r;
+        const size_t valid = hist_len_ > first ? std::min(J, (hist_len_ - first + M - 1) / M) : 0;
+        const float *src = h + first;
+        for (size_t j = 0; j < valid; j++) dst[j] = src[j * M];
+        std::fill(dst + valid, dst + J, 0.f);
       }
       for (size_t b = 0; b < blocks; b++) {
         for (unsigned r = 0; r < M; r++) xr[r] = phase_streams_.data() + r * J + b * 64;
-        decimate64_avx512(xr.data(), M, bank_->data(), taps_, block_out_.data());
+        decimate64_avx512(xr, M, bank_->data(), taps_, block_out_.data());
         for (size_t q = 0; q < 64; q++) out[(b * 64 + q) * ch + c] = block_out_[q];
       }
     }

@@ -144,6 +144,7 @@ class Resampler {
   std::vector<const float *> step_row_;
   std::vector<float> step_weight_;
   std::vector<float> phase_streams_;  // integer decimation: the input split by phase
+  std::vector<const float *> phase_ptrs_;
   std::vector<float> block_out_;
 };
 
