@@ -55,41 +55,42 @@ double cpu_now() {
   return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
 }
 
-// Median CPU seconds of `fn` over the repeats, after one warm-up call.
-double time_median(const std::function<void()> &fn) {
-  fn();
-  std::vector<double> t;
+// Median CPU seconds of each function over the repeats, after one warm-up
+// call each. The functions take turns within every repeat, so a burst of
+// load from other processes hits all of them alike.
+std::vector<double> time_medians(const std::vector<std::function<void()>> &fns) {
+  for (auto &fn : fns) fn();
+  std::vector<std::vector<double>> t(fns.size());
   for (int i = 0; i < g_repeats; i++) {
-    const double a = cpu_now();
-    fn();
-    t.push_back(cpu_now() - a);
+    for (size_t k = 0; k < fns.size(); k++) {
+      const double a = cpu_now();
+      fns[k]();
+      t[k].push_back(cpu_now() - a);
+    }
   }
-  return median(t);
+  std::vector<double> m;
+  for (auto &v : t) m.push_back(median(v));
+  return m;
 }
 
 // An engine resamples the whole input in chunks of `chunk` frames, streaming.
 using Engine = std::function<void(const std::vector<float> &in, size_t chunk, std::vector<float> &out)>;
 
+// Each engine owns its configured resampler; a run resets it and streams.
 Engine ours(Ratio r, ResampleQuality q, unsigned channels = 1) {
+  auto rs = std::make_shared<Resampler>();
+  rs->configure({r.in, r.out, channels, q});
   return [=](const std::vector<float> &in, size_t chunk, std::vector<float> &out) {
-    static Resampler rs;
-    static ResampleSpec last{};
-    ResampleSpec spec{r.in, r.out, channels, q};
-    if (last.in_rate != spec.in_rate || last.out_rate != spec.out_rate || last.channels != channels ||
-        last.quality != q) {
-      rs.configure(spec);
-      last = spec;
-    }
-    rs.reset();
+    rs->reset();
     const size_t frames = in.size() / channels;
-    out.resize((rs.max_output_frames(frames) + rs.latency_input_frames() + 64) * channels * 2 +
+    out.resize((rs->max_output_frames(frames) + rs->latency_input_frames() + 64) * channels * 2 +
                frames * size_t(r.out) / size_t(r.in) * channels);
     size_t n = 0;
     for (size_t i = 0; i < frames; i += chunk) {
       const size_t k = std::min(chunk, frames - i);
-      n += rs.process(in.data() + i * channels, k, out.data() + n * channels, out.size() / channels - n);
+      n += rs->process(in.data() + i * channels, k, out.data() + n * channels, out.size() / channels - n);
     }
-    n += rs.drain(out.data() + n * channels, out.size() / channels - n);
+    n += rs->drain(out.data() + n * channels, out.size() / channels - n);
   };
 }
 
@@ -138,13 +139,17 @@ Engine soxr_engine(Ratio r, unsigned long recipe) {
 }
 #endif
 
-double x_realtime(const Engine &e, Ratio r, double seconds, unsigned channels = 1) {
+// x realtime of each engine on the same 10 s input, interleaved.
+std::vector<double> x_realtime(const std::vector<Engine> &engines, Ratio r, double seconds, unsigned channels = 1) {
   const size_t frames = size_t(r.in * seconds);
   auto in = noise(frames * channels);
-  std::vector<float> out;
+  std::vector<std::vector<float>> outs(engines.size());
   const size_t chunk = size_t(r.in / 50);  // 20 ms
-  const double t = time_median([&] { e(in, chunk, out); });
-  return seconds / t;
+  std::vector<std::function<void()>> fns;
+  for (size_t k = 0; k < engines.size(); k++) fns.push_back([&, k] { engines[k](in, chunk, outs[k]); });
+  std::vector<double> x;
+  for (double t : time_medians(fns)) x.push_back(seconds / t);
+  return x;
 }
 
 void streaming_table() {
@@ -167,13 +172,15 @@ void streaming_table() {
       {"GstAudioResampler q10", [](Ratio r) { return gst_resampler(r, 10); }},
   };
   std::vector<std::vector<double>> xs(rows.size());
+  for (Ratio r : kRatios) {
+    std::vector<Engine> engines;
+    for (auto &row : rows) engines.push_back(row.make(r));
+    const auto x = x_realtime(engines, r, 10.0);
+    for (size_t i = 0; i < rows.size(); i++) xs[i].push_back(x[i]);
+  }
   for (size_t i = 0; i < rows.size(); i++) {
     std::printf("| %s |", rows[i].name);
-    for (Ratio r : kRatios) {
-      xs[i].push_back(x_realtime(rows[i].make(r), r, 10.0));
-      std::printf(" %.0f |", xs[i].back());
-      std::fflush(stdout);
-    }
+    for (double v : xs[i]) std::printf(" %.0f |", v);
     std::printf("\n");
   }
   auto ratio_row = [&](const char *name, size_t a, size_t b) {
@@ -199,18 +206,22 @@ void stereo_table() {
   std::printf("\n## Stereo vs mono, fastresample high, 10 s, 20 ms chunks (target: stereo costs <= 2x mono)\n\n");
   std::printf("| ratio | mono x realtime | stereo x realtime | stereo cost / mono cost |\n|---|---|---|---|\n");
   for (Ratio r : kRatios) {
-    const double mono = x_realtime(ours(r, ResampleQuality::High, 1), r, 10.0, 1);
-    const double stereo = x_realtime(ours(r, ResampleQuality::High, 2), r, 10.0, 2);
+    const size_t frames = size_t(r.in) * 10, chunk = size_t(r.in / 50);
+    auto in1 = noise(frames), in2 = noise(2 * frames);
+    std::vector<float> o1, o2;
+    Engine e1 = ours(r, ResampleQuality::High, 1), e2 = ours(r, ResampleQuality::High, 2);
+    const auto t = time_medians({[&] { e1(in1, chunk, o1); }, [&] { e2(in2, chunk, o2); }});
+    const double mono = 10.0 / t[0], stereo = 10.0 / t[1];
     std::printf("| %d->%d | %.0f | %.0f | %.2fx |\n", r.in, r.out, mono, stereo, mono / stereo);
   }
 }
 
-// Pushes 10 s of 20 ms F32 mono buffers through one element; x realtime.
-double element_x_realtime(const char *desc, Ratio r) {
+// Pushes 10 s of 20 ms F32 mono buffers through one element.
+std::function<void()> element_run(const char *desc, Ratio r) {
   const size_t chunk = size_t(r.in / 50);
   const int buffers = 500;
   auto in = noise(chunk);
-  auto run = [&] {
+  return [=] {
     GstHarness *h = gst_harness_new_parse(desc);
     gchar *in_caps = g_strdup_printf("audio/x-raw,format=F32LE,rate=%d,channels=1,layout=interleaved", r.in);
     gchar *out_caps = g_strdup_printf("audio/x-raw,format=F32LE,rate=%d,channels=1,layout=interleaved", r.out);
@@ -227,8 +238,6 @@ double element_x_realtime(const char *desc, Ratio r) {
     gst_buffer_unref(buf);
     gst_harness_teardown(h);
   };
-  const double t = time_median(run);
-  return buffers * 0.02 / t;
 }
 
 void element_table() {
@@ -241,8 +250,8 @@ void element_table() {
   std::printf("\n## Elements, 10 s of 20 ms F32 mono buffers through GstHarness, median x realtime\n\n");
   std::printf("| ratio | fastresample (high) | audioresample quality=4 | ratio (target >= 2 at 48k->16k) |\n|---|---|---|---|\n");
   for (Ratio r : kRatios) {
-    const double ours_x = element_x_realtime("fastresample", r);
-    const double theirs = element_x_realtime("audioresample quality=4", r);
+    const auto t = time_medians({element_run("fastresample", r), element_run("audioresample quality=4", r)});
+    const double ours_x = 10.0 / t[0], theirs = 10.0 / t[1];
     std::printf("| %d->%d | %.0f | %.0f | %.2fx |\n", r.in, r.out, ours_x, theirs, ours_x / theirs);
   }
 }
@@ -259,22 +268,27 @@ void seed_table() {
   for (double seconds : {1.0, 5.0, 10.0}) {
     const size_t frames = size_t(r.in * seconds);
     auto in = noise(frames);
-    std::vector<float> out;
-    const double t_ours = time_median([&] {
+    std::vector<float> out, out2;
+    std::vector<std::function<void()>> fns = {[&] {
       Resampler rs;
       rs.configure({r.in, r.out, 1, ResampleQuality::High});
       out.resize(rs.max_output_frames(frames) + rs.pending_output_frames() + frames / 3 + 64);
       size_t n = rs.process(in.data(), frames, out.data(), out.size());
       rs.drain(out.data() + n, out.size() - n);
-    });
+    }};
 #ifdef HAVE_SOXR
-    const double t_soxr = time_median([&] {
+    fns.push_back([&] {
       soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
       soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-      out.resize(frames / 3 + 64);
+      out2.resize(frames / 3 + 64);
       size_t odone = 0;
-      soxr_oneshot(r.in, r.out, 1, in.data(), frames, nullptr, out.data(), out.size(), &odone, &io, &q, nullptr);
+      soxr_oneshot(r.in, r.out, 1, in.data(), frames, nullptr, out2.data(), out2.size(), &odone, &io, &q, nullptr);
     });
+#endif
+    const auto t = time_medians(fns);
+    const double t_ours = t[0];
+#ifdef HAVE_SOXR
+    const double t_soxr = t[1];
     std::printf("| %.0f s | %.3f ms | %.3f ms | %.2fx |\n", seconds, t_ours * 1e3, t_soxr * 1e3, t_soxr / t_ours);
 #else
     std::printf("| %.0f s | %.3f ms |\n", seconds, t_ours * 1e3);
