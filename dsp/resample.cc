@@ -473,15 +473,19 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     if (blocks == 0) return 0;
     const unsigned M = down_;
     const size_t off0 = size_t(next_index_ - base_);
-    const size_t J = blocks * 64 + (taps_ + M - 1) / M;
-    if (phase_streams_.size() < J * M) phase_streams_.resize(J * M);
+    // Rows of J floats, J a multiple of 16 and the first row 64-byte aligned,
+    // with room for the aligned kernel's reads 16 floats past a window.
+    const size_t J = (blocks * 64 + (taps_ + M - 1) / M + 16 + 15) / 16 * 16;
+    if (phase_streams_.size() < J * M + 16) phase_streams_.resize(J * M + 16);
+    float *streams = phase_streams_.data();
+    streams += (16 - (reinterpret_cast<uintptr_t>(streams) / sizeof(float)) % 16) % 16;
     if (block_out_.size() < 64) block_out_.resize(64);
     if (phase_ptrs_.size() < M) phase_ptrs_.resize(M);
     const float **xr = phase_ptrs_.data();
     for (unsigned c = 0; c < ch; c++) {
       const float *h = hist_[c].data();
       for (unsigned r = 0; r < M; r++) {
-        float *dst = phase_streams_.data() + r * J;
+        float *dst = streams + r * J;
         // Frames past the history only meet zero coefficients: pad with zeros.
         const size_t first = off0 + r;
         const size_t valid = hist_len_ > first ? std::min(J, (hist_len_ - first + M - 1) / M) : 0;
@@ -490,8 +494,8 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
         std::fill(dst + valid, dst + J, 0.f);
       }
       for (size_t b = 0; b < blocks; b++) {
-        for (unsigned r = 0; r < M; r++) xr[r] = phase_streams_.data() + r * J + b * 64;
-        decimate64_avx512(xr, M, bank_->data(), taps_, block_out_.data());
+        for (unsigned r = 0; r < M; r++) xr[r] = streams + r * J + b * 64;
+        decimate64_aligned_avx512(xr, M, bank_->data(), taps_, block_out_.data());
         for (size_t q = 0; q < 64; q++) out[(b * 64 + q) * ch + c] = block_out_[q];
       }
     }

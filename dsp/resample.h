@@ -173,6 +173,9 @@ void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t t
 // Structured ratios (AVX-512 only; the scalar reference is dot_scalar per output).
 // Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]).
 void decimate64_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
+// The same with aligned loads and register shifts; xr[r] 64-byte aligned and
+// readable for 16 floats past the last window.
+void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
 // Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.
 bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 constexpr unsigned kMaxBlockInterpolation = 6;
