@@ -484,14 +484,20 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     const float **xr = phase_ptrs_.data();
     for (unsigned c = 0; c < ch; c++) {
       const float *h = hist_[c].data();
+      size_t done = 0;  // leading j already split (vectorised for M = 3)
+      if (M == 3 && hist_len_ > off0) {
+        const size_t vecs = std::min(J / 16, (hist_len_ - off0) / 48);
+        split3_avx512(h + off0, vecs, streams, streams + J, streams + 2 * J);
+        done = vecs * 16;
+      }
       for (unsigned r = 0; r < M; r++) {
         float *dst = streams + r * J;
         // Frames past the history only meet zero coefficients: pad with zeros.
         const size_t first = off0 + r;
         const size_t valid = hist_len_ > first ? std::min(J, (hist_len_ - first + M - 1) / M) : 0;
         const float *src = h + first;
-        for (size_t j = 0; j < valid; j++) dst[j] = src[j * M];
-        std::fill(dst + valid, dst + J, 0.f);
+        for (size_t j = done; j < valid; j++) dst[j] = src[j * M];
+        std::fill(dst + std::max(valid, done), dst + J, 0.f);
       }
       for (size_t b = 0; b < blocks; b++) {
         for (unsigned r = 0; r < M; r++) xr[r] = streams + r * J + b * 64;

@@ -176,6 +176,8 @@ void decimate64_avx512(const float *const *xr, unsigned M, const float *c, size_
 // The same with aligned loads and register shifts; xr[r] 64-byte aligned and
 // readable for 16 floats past the last window.
 void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
+// x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
+void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);
 // Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.
 bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 constexpr unsigned kMaxBlockInterpolation = 6;

@@ -284,6 +284,31 @@ FA_AVX512 void decimate64_aligned_avx512(const float *const *xr, unsigned M, con
   _mm512_storeu_ps(out + 48, a3);
 }
 
+// Splits 48 * vecs interleaved floats into 3 phase streams (x[3j + r]):
+// two permutes per output vector instead of 48 scalar copies.
+FA_AVX512 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2) {
+  float *dst[3] = {d0, d1, d2};
+  __m512i from_ab[3], from_tc[3];
+  for (int r = 0; r < 3; r++) {
+    alignas(64) int32_t ab[16], tc[16];
+    for (int q = 0; q < 16; q++) {
+      const int i = 3 * q + r;
+      ab[q] = i < 32 ? i : 0;
+      tc[q] = i < 32 ? q : 16 + (i - 32);
+    }
+    from_ab[r] = _mm512_load_si512(ab);
+    from_tc[r] = _mm512_load_si512(tc);
+  }
+  for (size_t v = 0; v < vecs; v++) {
+    const __m512 a = _mm512_loadu_ps(src + 48 * v), b = _mm512_loadu_ps(src + 48 * v + 16),
+                 c = _mm512_loadu_ps(src + 48 * v + 32);
+    for (int r = 0; r < 3; r++) {
+      const __m512 t = _mm512_permutex2var_ps(a, from_ab[r], b);
+      _mm512_storeu_ps(dst[r] + 16 * v, _mm512_permutex2var_ps(t, from_tc[r], c));
+    }
+  }
+}
+
 namespace {
 
 // Integer interpolation by L, 32 consecutive input positions: out[q*L + p] =
