@@ -271,12 +271,13 @@ struct Kernels {
   DotFn dot;
   Dot4Fn dot4;
   Dot4x2Fn dot4x2 = nullptr;  // channel pairs, where a kernel exists
+  Dot4RowsFn dot4_rows = nullptr;  // outputs a period apart sharing rows
 };
 
 Kernels kernels_for(ResampleIsa isa, bool wide) {
   switch (isa) {
     case ResampleIsa::Avx512:
-      return wide ? Kernels{dot_wide_avx512, dot4_wide_avx512} : Kernels{dot_avx512, dot4_avx512, dot4x2_avx512};
+      return wide ? Kernels{dot_wide_avx512, dot4_wide_avx512} : Kernels{dot_avx512, dot4_avx512, dot4x2_avx512, dot4_rows_avx512};
     case ResampleIsa::Avx2:
       return wide ? Kernels{dot_wide_avx2, dot4_wide_avx2} : Kernels{dot_avx2, dot4_avx2};
     case ResampleIsa::Scalar: break;
@@ -566,7 +567,10 @@ size_t Resampler::produce_generic(float *out, size_t count) {
     if (phase >= up_) phase -= up_, index++;
   }
   unsigned c = 0;
-  if (k.dot4x2 && !interpolate_) {
+  // Grouping by period (below) shares coefficient loads at least as well as
+  // pairing channels; pair channels only when it does not apply.
+  const bool by_period = k.dot4_rows && !interpolate_ && up_ > 1 && count >= 2 * size_t(up_);
+  if (k.dot4x2 && !interpolate_ && !by_period) {
     for (; c + 2 <= ch; c += 2) {
       const float *h0 = hist_[c].data(), *h1 = hist_[c + 1].data();
       size_t j = 0;
@@ -578,15 +582,49 @@ size_t Resampler::produce_generic(float *out, size_t count) {
         k.dot4x2(x, r, taps_, y);
         for (int q = 0; q < 4; q++) out[(j + q) * ch + c] = y[q], out[(j + q) * ch + c + 1] = y[q + 4];
       }
-      for (; j < count; j++) {
-        out[j * ch + c] = k.dot(h0 + offsets[j], rows[j], taps_);
-        out[j * ch + c + 1] = k.dot(h1 + offsets[j], rows[j], taps_);
+      // The last 1-3 outputs through the same kernel (padded), so every
+      // output is summed in the same order whatever its position.
+      if (j < count) {
+        const size_t last = count - 1;
+        size_t o[4];
+        for (size_t q = 0; q < 4; q++) o[q] = std::min(j + q, last);
+        const float *x[8] = {h0 + offsets[o[0]], h0 + offsets[o[1]], h0 + offsets[o[2]], h0 + offsets[o[3]],
+                             h1 + offsets[o[0]], h1 + offsets[o[1]], h1 + offsets[o[2]], h1 + offsets[o[3]]};
+        const float *r[4] = {rows[o[0]], rows[o[1]], rows[o[2]], rows[o[3]]};
+        float y[8];
+        k.dot4x2(x, r, taps_, y);
+        for (size_t q = 0; j + q < count; q++) out[(j + q) * ch + c] = y[q], out[(j + q) * ch + c + 1] = y[q + 4];
       }
     }
   }
   for (; c < ch; c++) {
     const float *h = hist_[c].data();
     size_t j = 0;
+    // Outputs one period (up_ outputs) apart share a phase: where two or
+    // four periods are at hand, group them so coefficient loads are shared.
+    if (by_period) {
+      for (size_t periods = 4; periods >= 2; periods /= 2) {
+        const size_t span = periods * up_;
+        for (; j + span <= count; j += span) {
+          for (size_t p = 0; p < up_; p += (periods == 4 ? 1 : 2)) {
+            // Four periods: outputs p, p+up, p+2up, p+3up with one row.
+            // Two periods: phases p and p+1, each at p and p+up.
+            size_t o[4];
+            if (periods == 4) {
+              for (int q = 0; q < 4; q++) o[q] = j + p + size_t(q) * up_;
+            } else {
+              const size_t p1 = p + 1 < up_ ? p + 1 : p;
+              o[0] = j + p, o[1] = j + p + up_, o[2] = j + p1, o[3] = j + p1 + up_;
+            }
+            const float *x[4] = {h + offsets[o[0]], h + offsets[o[1]], h + offsets[o[2]], h + offsets[o[3]]};
+            float y[4];
+            k.dot4_rows(x, rows[o[0]], rows[o[2]], taps_, y);
+            // With an odd up_, the last pair repeats phase p: same outputs twice.
+            for (int q = 0; q < 4; q++) out[o[q] * ch + c] = y[q];
+          }
+        }
+      }
+    }
     for (; j + 4 <= count; j += 4) {
       const float *x[4] = {h + offsets[j], h + offsets[j + 1], h + offsets[j + 2], h + offsets[j + 3]};
       const float *r[4] = {rows[j], rows[j + 1], rows[j + 2], rows[j + 3]};
@@ -600,11 +638,21 @@ size_t Resampler::produce_generic(float *out, size_t count) {
       }
       for (int q = 0; q < 4; q++) out[(j + q) * ch + c] = y[q];
     }
-    for (; j < count; j++) {
-      const float *x = h + offsets[j];
-      float y = k.dot(x, rows[j], taps_);
-      if (interpolate_) y += weights[j] * (k.dot(x, rows[j] + taps_, taps_) - y);
-      out[j * ch + c] = y;
+    if (j < count) {  // the last 1-3 outputs, padded (same summation order as above)
+      const size_t last = count - 1;
+      size_t o[4];
+      for (size_t q = 0; q < 4; q++) o[q] = std::min(j + q, last);
+      const float *x[4] = {h + offsets[o[0]], h + offsets[o[1]], h + offsets[o[2]], h + offsets[o[3]]};
+      const float *r[4] = {rows[o[0]], rows[o[1]], rows[o[2]], rows[o[3]]};
+      float y[4];
+      k.dot4(x, r, taps_, y);
+      if (interpolate_) {
+        const float *r2[4] = {r[0] + taps_, r[1] + taps_, r[2] + taps_, r[3] + taps_};
+        float y2[4];
+        k.dot4(x, r2, taps_, y2);
+        for (size_t q = 0; q < 4; q++) y[q] += weights[o[q]] * (y2[q] - y[q]);
+      }
+      for (size_t q = 0; j + q < count; q++) out[(j + q) * ch + c] = y[q];
     }
   }
   next_index_ = index;

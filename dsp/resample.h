@@ -163,6 +163,10 @@ void dot4_avx512(const float *const x[4], const float *const c[4], size_t taps, 
 // coefficient rows c[0..3]; out[0..3] and out[4..7]. Bit-identical to dot4_avx512.
 using Dot4x2Fn = void (*)(const float *const x[8], const float *const c[4], size_t taps, float out[8]);
 void dot4x2_avx512(const float *const x[8], const float *const c[4], size_t taps, float out[8]);
+// Four windows, two rows: outputs 0-1 use c0, 2-3 use c1 (c1 may equal c0).
+// Bit-identical to dot4_avx512 with rows {c0, c0, c1, c1}.
+using Dot4RowsFn = void (*)(const float *const x[4], const float *c0, const float *c1, size_t taps, float out[4]);
+void dot4_rows_avx512(const float *const x[4], const float *c0, const float *c1, size_t taps, float out[4]);
 // The same, summing in F64 (products of two floats are exact in F64).
 float dot_wide_scalar(const float *x, const float *c, size_t taps);
 void dot4_wide_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]);

@@ -174,6 +174,47 @@ FA_AVX512 void dot4x2_avx512(const float *const x[8], const float *const c[4], s
                                    fold512(_mm512_add_ps(b2, f2)), fold512(_mm512_add_ps(b3, f3))));
 }
 
+// Four windows with two coefficient rows: outputs 0 and 1 use c0, 2 and 3
+// use c1 (or all four c0 when c1 == c0: one coefficient load per four FMAs).
+// For outputs one period (up outputs) apart, which share a phase. Per output
+// the summation order is exactly dot4_avx512's.
+template <bool kSame>
+FA_AVX512 inline void dot4_rows(const float *const x[4], const float *c0, const float *c1, size_t taps,
+                                float out[4]) {
+  const float *p0 = x[0], *p1 = x[1], *p2 = x[2], *p3 = x[3];
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+  size_t i = 0;
+  for (; i + 32 <= taps; i += 32) {
+    const __m512 k0 = _mm512_loadu_ps(c0 + i), h0 = _mm512_loadu_ps(c0 + i + 16);
+    const __m512 k1 = kSame ? k0 : _mm512_loadu_ps(c1 + i), h1 = kSame ? h0 : _mm512_loadu_ps(c1 + i + 16);
+    a0 = _mm512_fmadd_ps(_mm512_loadu_ps(p0 + i), k0, a0);
+    a1 = _mm512_fmadd_ps(_mm512_loadu_ps(p1 + i), k0, a1);
+    a2 = _mm512_fmadd_ps(_mm512_loadu_ps(p2 + i), k1, a2);
+    a3 = _mm512_fmadd_ps(_mm512_loadu_ps(p3 + i), k1, a3);
+    e0 = _mm512_fmadd_ps(_mm512_loadu_ps(p0 + i + 16), h0, e0);
+    e1 = _mm512_fmadd_ps(_mm512_loadu_ps(p1 + i + 16), h0, e1);
+    e2 = _mm512_fmadd_ps(_mm512_loadu_ps(p2 + i + 16), h1, e2);
+    e3 = _mm512_fmadd_ps(_mm512_loadu_ps(p3 + i + 16), h1, e3);
+  }
+  for (; i < taps; i += 16) {
+    const size_t n = taps - i < 16 ? taps - i : 16;
+    const __mmask16 m = __mmask16((1u << n) - 1);
+    const __m512 k0 = _mm512_maskz_loadu_ps(m, c0 + i), k1 = kSame ? k0 : _mm512_maskz_loadu_ps(m, c1 + i);
+    a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p0 + i), k0, a0);
+    a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p1 + i), k0, a1);
+    a2 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p2 + i), k1, a2);
+    a3 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p3 + i), k1, a3);
+  }
+  _mm_storeu_ps(out, hsum4x256(fold512(_mm512_add_ps(a0, e0)), fold512(_mm512_add_ps(a1, e1)),
+                               fold512(_mm512_add_ps(a2, e2)), fold512(_mm512_add_ps(a3, e3))));
+}
+
+FA_AVX512 void dot4_rows_avx512(const float *const x[4], const float *c0, const float *c1, size_t taps,
+                                float out[4]) {
+  if (c0 == c1) dot4_rows<true>(x, c0, c0, taps, out);
+  else dot4_rows<false>(x, c0, c1, taps, out);
+}
+
 FA_AVX2 float dot_wide_avx2(const float *x, const float *c, size_t taps) {
   __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd(), a2 = _mm256_setzero_pd(),
           a3 = _mm256_setzero_pd();
