@@ -268,7 +268,6 @@ const char *resample_rates_problem(int in_rate, int out_rate) {
 namespace {
 
 struct Kernels {
-  DotFn dot;
   Dot4Fn dot4;
   Dot4x2Fn dot4x2 = nullptr;  // channel pairs, where a kernel exists
   Dot4RowsFn dot4_rows = nullptr;  // outputs a period apart sharing rows
@@ -277,12 +276,12 @@ struct Kernels {
 Kernels kernels_for(ResampleIsa isa, bool wide) {
   switch (isa) {
     case ResampleIsa::Avx512:
-      return wide ? Kernels{dot_wide_avx512, dot4_wide_avx512} : Kernels{dot_avx512, dot4_avx512, dot4x2_avx512, dot4_rows_avx512};
+      return wide ? Kernels{dot4_wide_avx512} : Kernels{dot4_avx512, dot4x2_avx512, dot4_rows_avx512};
     case ResampleIsa::Avx2:
-      return wide ? Kernels{dot_wide_avx2, dot4_wide_avx2} : Kernels{dot_avx2, dot4_avx2};
+      return wide ? Kernels{dot4_wide_avx2} : Kernels{dot4_avx2};
     case ResampleIsa::Scalar: break;
   }
-  return wide ? Kernels{dot_wide_scalar, dot4_wide_scalar} : Kernels{dot_scalar, dot4_scalar};
+  return wide ? Kernels{dot4_wide_scalar} : Kernels{dot4_scalar};
 }
 
 }  // namespace
@@ -465,7 +464,7 @@ void Resampler::append_zeros(size_t frames) {
 }
 
 // Integer ratios on AVX-512: many outputs per pass share coefficient or input
-// loads (see decimate64_avx512 / interpolate32_avx512). Returns outputs written.
+// loads (see decimate64_aligned_avx512 / interpolate32_avx512). Returns outputs written.
 size_t Resampler::produce_blocks(float *out, size_t count) {
   if (isa_ != ResampleIsa::Avx512 || interpolate_ || wide_) return 0;
   const unsigned ch = spec_.channels;

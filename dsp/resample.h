@@ -149,15 +149,12 @@ class Resampler {
 };
 
 namespace resample_detail {
-// One output sample: dot product of `taps` coefficients with `x`.
-using DotFn = float (*)(const float *x, const float *coeffs, size_t taps);
+// The scalar reference: one output, `taps` coefficients against `x`, summed in order.
+float dot_scalar(const float *x, const float *c, size_t taps);
 // Four outputs of one channel at once: windows x[0..3], coefficient rows c[0..3].
 using Dot4Fn = void (*)(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
-float dot_scalar(const float *x, const float *c, size_t taps);
 void dot4_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
-float dot_avx2(const float *x, const float *c, size_t taps);
 void dot4_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
-float dot_avx512(const float *x, const float *c, size_t taps);
 void dot4_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
 // Two channels: windows x[0..3] (first channel) and x[4..7] (second) share
 // coefficient rows c[0..3]; out[0..3] and out[4..7]. Bit-identical to dot4_avx512.
@@ -175,10 +172,8 @@ void dot4_wide_avx2(const float *const x[4], const float *const c[4], size_t tap
 float dot_wide_avx512(const float *x, const float *c, size_t taps);
 void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
 // Structured ratios (AVX-512 only; the scalar reference is dot_scalar per output).
-// Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]).
-void decimate64_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
-// The same with aligned loads and register shifts; xr[r] 64-byte aligned and
-// readable for 16 floats past the last window.
+// Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]),
+// xr[r] 64-byte aligned and readable for 16 floats past the last window.
 void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
 // x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);

@@ -45,20 +45,6 @@ FA_AVX512 inline __m256 fold512(__m512 v) {
 
 }  // namespace
 
-FA_AVX2 float dot_avx2(const float *x, const float *c, size_t taps) {
-  __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(),
-         a3 = _mm256_setzero_ps();
-  size_t i = 0;
-  for (; i + 32 <= taps; i += 32) {
-    a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(c + i), a0);
-    a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(c + i + 8), a1);
-    a2 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 16), _mm256_loadu_ps(c + i + 16), a2);
-    a3 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 24), _mm256_loadu_ps(c + i + 24), a3);
-  }
-  for (; i < taps; i += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(c + i), a0);
-  return hsum256(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
-}
-
 FA_AVX2 void dot4_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
   __m256 a[4][2];
   for (int q = 0; q < 4; q++) a[q][0] = a[q][1] = _mm256_setzero_ps();
@@ -75,24 +61,6 @@ FA_AVX2 void dot4_avx2(const float *const x[4], const float *const c[4], size_t 
   }
   _mm_storeu_ps(out, hsum4x256(_mm256_add_ps(a[0][0], a[0][1]), _mm256_add_ps(a[1][0], a[1][1]),
                                 _mm256_add_ps(a[2][0], a[2][1]), _mm256_add_ps(a[3][0], a[3][1])));
-}
-
-FA_AVX512 float dot_avx512(const float *x, const float *c, size_t taps) {
-  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(),
-         a3 = _mm512_setzero_ps();
-  size_t i = 0;
-  for (; i + 64 <= taps; i += 64) {
-    a0 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(c + i), a0);
-    a1 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i + 16), _mm512_loadu_ps(c + i + 16), a1);
-    a2 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i + 32), _mm512_loadu_ps(c + i + 32), a2);
-    a3 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i + 48), _mm512_loadu_ps(c + i + 48), a3);
-  }
-  for (; i + 16 <= taps; i += 16) a0 = _mm512_fmadd_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(c + i), a0);
-  if (i < taps) {
-    const __mmask16 m = __mmask16((1u << (taps - i)) - 1);
-    a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, c + i), a1);
-  }
-  return hsum512(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
 }
 
 FA_AVX512 void dot4_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
@@ -266,33 +234,11 @@ namespace fastaudio::resample_detail {
 
 // Integer decimation, 64 consecutive outputs: out[n] = sum_m c[m] * x[n*M + m],
 // with the input split into M phase streams xr[r][j] = x[j*M + r] so that the
-// 16 lanes of a vector are 16 consecutive outputs: each coefficient is
-// broadcast once for four vectors, about 1.25 loads per FMA instead of 2.
-FA_AVX512 void decimate64_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out) {
-  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(),
-         a3 = _mm512_setzero_ps();
-  unsigned r = 0;
-  size_t j = 0;
-  for (size_t m = 0; m < taps; m++) {
-    const __m512 k = _mm512_set1_ps(c[m]);
-    const float *x = xr[r] + j;
-    a0 = _mm512_fmadd_ps(k, _mm512_loadu_ps(x), a0);
-    a1 = _mm512_fmadd_ps(k, _mm512_loadu_ps(x + 16), a1);
-    a2 = _mm512_fmadd_ps(k, _mm512_loadu_ps(x + 32), a2);
-    a3 = _mm512_fmadd_ps(k, _mm512_loadu_ps(x + 48), a3);
-    if (++r == M) r = 0, j++;
-  }
-  _mm512_storeu_ps(out, a0);
-  _mm512_storeu_ps(out + 16, a1);
-  _mm512_storeu_ps(out + 32, a2);
-  _mm512_storeu_ps(out + 48, a3);
-}
-
-// The same sums with only aligned loads: for each phase stream, two aligned
-// vectors per output block give the 16 shifted windows of the next 16 taps by
-// valignd, instead of 16 unaligned loads that each straddle cache lines.
-// xr[r] must be 64-byte aligned. Summation order differs from
-// decimate64_avx512 (phase by phase), so results agree within rounding.
+// 16 lanes of a vector are 16 consecutive outputs and each coefficient is
+// broadcast once for four vectors. The 16 shifted windows of 16 consecutive
+// taps come from two aligned loads per vector by valignd, instead of
+// unaligned loads that each straddle cache lines. xr[r] must be 64-byte
+// aligned. Summed phase by phase: agrees with dot_scalar within rounding.
 FA_AVX512 void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps,
                                          float *out) {
   __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
