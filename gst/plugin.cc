@@ -4,12 +4,14 @@
 #include "gstfastconvert.h"
 #include "gstjsonbridge.h"
 #include "gstrmsvad.h"
+#include "gstfastresample.h"
 
 static gboolean plugin_init(GstPlugin *plugin) {
   gboolean ok = FALSE;
   ok |= GST_ELEMENT_REGISTER(fastconvert, plugin);
   ok |= GST_ELEMENT_REGISTER(jsonbridge, plugin);
   ok |= GST_ELEMENT_REGISTER(rmsvad, plugin);
+  ok |= GST_ELEMENT_REGISTER(fastresample, plugin);
   return ok;
 }
 

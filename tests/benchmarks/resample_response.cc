@@ -49,7 +49,7 @@ std::vector<float> gst(const std::vector<float> &x, int quality) {
 }
 
 #ifdef HAVE_SOXR
-std::vector<float> soxr(const std::vector<float> &x, unsigned long recipe) {
+std::vector<float> soxr_resample(const std::vector<float> &x, unsigned long recipe) {
   soxr_quality_spec_t q = soxr_quality_spec(recipe, 0);
   soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
   std::vector<float> y(x.size() * kOut / kIn + 16);
@@ -78,7 +78,7 @@ int main() {
       {"audioresample q10", [](auto &x) { return gst(x, 10); }},
   };
 #ifdef HAVE_SOXR
-  engines.push_back({"libsoxr HQ", [](auto &x) { return soxr(x, SOXR_HQ); }});
+  engines.push_back({"libsoxr HQ", [](auto &x) { return soxr_resample(x, SOXR_HQ); }});
 #endif
   printf("freq_hz");
   for (auto &e : engines) printf(",%s", e.first.c_str());

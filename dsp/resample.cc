@@ -1,0 +1,689 @@
+#include "resample.h"
+
+#include "filter_design.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <tuple>
+
+namespace fastaudio {
+
+namespace {
+
+// Presets as data. Frequencies are fractions of the lower Nyquist frequency;
+// half_width is in periods of the lower rate, so the latency in seconds is
+// half_width / lower_rate. Figures after kaiser_beta are the targets the
+// quality test checks against.
+constexpr ResamplePreset kPresets[] = {
+    {ResampleQuality::Fast, "fast", 0.918, 31.0, 8.45, false,
+     50.33, 0.045, 0.902, 2.0, -72, -92,
+     0.85, 0.05, 0.90, -90, -70, -100, 2.0},
+    {ResampleQuality::High, "high", 0.950, 74.0, 11.75, false,
+     120.33, 0.007, 0.935, 0.5, -106, -130,
+     0.90, 0.01, 0.94, -125, -100, -120, 5.0},
+    // Kaiser only: its equiripple design would take ~0.1 s to compute.
+    {ResampleQuality::VeryHigh, "very-high", 0.960, 124.0, 15.5, true,
+     0, 0, 0, 0, 0, 0,
+     0.90, 0.005, 0.95, -150, -125, -145, 8.0},
+};// Above this many phases the bank would not fit in cache: store a fixed
+// number of phases and interpolate linearly between the two nearest.
+constexpr uint32_t kMaxExactPhases = 2048;
+constexpr uint32_t kInterpolatedPhases = 2048;
+
+// Taps are padded to a multiple of this (one AVX2 vector).
+constexpr size_t kTapAlign = 8;
+
+// Outputs whose window [index, index + taps) ends at or before `end` (window
+// coordinates), counting from the next one.
+size_t outputs_before(uint64_t next_index, uint32_t next_phase, uint32_t up, uint32_t down,
+                             size_t taps, uint64_t end) {
+  if (end < next_index + taps) return 0;
+  const unsigned __int128 e = end - taps - next_index;  // last allowed index offset
+  const unsigned __int128 limit = (e + 1) * up;           // next_phase + j*down < limit
+  return size_t((limit - next_phase + down - 1) / down);
+}
+
+double bessel_i0(double x) {
+  double sum = 1, term = 1;
+  const double q = x * x / 4;
+  for (int k = 1; k < 200; k++) {
+    term *= q / (double(k) * k);
+    sum += term;
+    if (term < sum * 1e-18) break;
+  }
+  return sum;
+}
+
+}  // namespace
+
+namespace resample_detail {
+
+// kaiser_sinc(k / step, ...) for k = 0 .. n-1, fast enough for banks of
+// 10^5 points: I0 by a fixed-length Horner series over all points at once
+// (vectorisable, no division), sin by rotation re-anchored every 64 points.
+std::vector<double> prototype_on_grid(size_t n, size_t step, double fc, double half_width, double beta) {
+  constexpr int kTerms = 48;  // enough for beta <= 20 to 1e-17
+  double coef[kTerms];        // 1 / (k!)^2
+  coef[0] = 1;
+  for (int k = 1; k < kTerms; k++) coef[k] = coef[k - 1] / (double(k) * k);
+  std::vector<double> q(n), acc(n, coef[kTerms - 1]), out(n);
+  for (size_t k = 0; k < n; k++) {
+    const double r = double(k) / double(step) / half_width;
+    q[k] = r < 1 ? beta * beta * (1 - r * r) / 4 : 0;
+  }
+  for (int c = kTerms - 2; c >= 0; c--)
+    for (size_t k = 0; k < n; k++) acc[k] = acc[k] * q[k] + coef[c];
+  const double i0_beta = bessel_i0(beta);
+  const double theta = M_PI * 2 * fc / double(step);
+  const double cos_t = std::cos(theta), sin_t = std::sin(theta);
+  double sn = 0, cs = 1;
+  for (size_t k = 0; k < n; k++) {
+    if (k % 64 == 0) sn = std::sin(theta * double(k)), cs = std::cos(theta * double(k));
+    const double x = double(k) / double(step);
+    if (x >= half_width) {
+      out[k] = 0;
+    } else {
+      const double z = M_PI * 2 * fc * x;
+      out[k] = 2 * fc * (k == 0 ? 1.0 : sn / z) * acc[k] / i0_beta;
+    }
+    const double next_sn = sn * cos_t + cs * sin_t;
+    cs = cs * cos_t - sn * sin_t;
+    sn = next_sn;
+  }
+  return out;
+}
+
+}  // namespace resample_detail
+
+namespace {
+
+// Row r, tap m of a bank with P phases holds the prototype at x = r/P +
+// taps/2 - 1 - m input periods, i.e. at k/P for the integer k = r + P*(taps/2
+// - 1 - m). The prototype is even, so it is evaluated once per |k|, and rows
+// are normalised to unity gain at DC so no phase has its own DC ripple.
+// Kaiser rows are normalised one by one (their passband is flat to 1e-6, so
+// exact DC per phase only removes phase-dependent DC ripple); an equiripple
+// prototype is only scaled by the number of phases, which keeps its
+// designed passband (normalising DC would shift the whole ripple band).
+std::vector<float> build_bank_rows(size_t phases, bool extra_row, size_t taps, const std::vector<double> &proto,
+                                   bool normalise_rows) {
+  const size_t rows = phases + (extra_row ? 1 : 0);
+  const int64_t half = int64_t(taps) / 2;
+  auto at = [&proto](int64_t k) {
+    const size_t i = size_t(k < 0 ? -k : k);
+    return i < proto.size() ? proto[i] : 0.0;
+  };
+  // Tap-major: consecutive rows read consecutive prototype points.
+  std::vector<double> sums(rows, 0.0);
+  std::vector<float> bank(rows * taps);
+  for (size_t m = 0; m < taps; m++) {
+    const int64_t base = int64_t(phases) * (half - 1 - int64_t(m));
+    for (size_t r = 0; r < rows; r++) {
+      const double v = at(int64_t(r) + base);
+      sums[r] += v;
+      bank[r * taps + m] = float(v);
+    }
+  }
+  for (size_t r = 0; r < rows; r++) {
+    // Normalised in double from the prototype, not from the rounded floats.
+    const double inv = normalise_rows ? 1.0 / sums[r] : double(phases);
+    for (size_t m = 0; m < taps; m++) {
+      bank[r * taps + m] = float(at(int64_t(r) + int64_t(phases) * (half - 1 - int64_t(m))) * inv);
+    }
+  }
+  return bank;
+}
+
+// Equiripple prototypes, one per (preset, integer factor), designed once
+// per process (tens of milliseconds for the longer ones). Element k is the
+// prototype k samples from its centre, at the rate of the polyphase bank.
+const std::vector<double> &equiripple_prototype(const ResamplePreset &p, unsigned factor) {
+  static std::mutex mutex;
+  using Key = std::tuple<double, double, double, double, double, double, double, unsigned>;
+  static std::map<Key, std::vector<double>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &proto = cache[Key{p.eq_length, p.eq_passband_db, p.eq_edge, p.eq_edge_db, p.eq_stop_near_db,
+                          p.eq_stop_far_db, p.passband_edge, factor}];
+  if (!proto.empty()) return proto;
+  const double nyq = 0.5 / factor;  // the lower rate's Nyquist in cycles per prototype sample
+  auto amp = [](double db) { return std::pow(10.0, db / 20); };
+  const std::vector<FilterBand> bands = {
+      {0, p.passband_edge * nyq, 1, amp(p.eq_passband_db) - 1},
+      {p.passband_edge * nyq, p.eq_edge * nyq, 1, amp(p.eq_edge_db) - 1},
+      {nyq, 1.125 * nyq, 0, amp(p.eq_stop_near_db)},
+      {1.125 * nyq, 0.5, 0, amp(p.eq_stop_far_db)},
+  };
+  const EquirippleResult r = design_equiripple(equiripple_length(p, factor), bands);
+  const size_t centre = r.taps.size() / 2;
+  proto.assign(r.taps.begin() + long(centre), r.taps.end());
+  return proto;
+}
+
+// Banks are shared by every resampler with the same design (elements in one
+// process at the same ratio): building one costs up to a few milliseconds.
+std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_row, size_t taps, double fc,
+                                                      double beta, const ResamplePreset *equiripple,
+                                                      unsigned factor) {
+  // Equiripple banks are keyed by their prototype's address (cached forever).
+  using Key = std::tuple<size_t, bool, size_t, double, double, const void *>;
+  static std::mutex mutex;
+  static std::map<Key, std::weak_ptr<const std::vector<float>>> cache;
+  const std::vector<double> *proto = equiripple ? &equiripple_prototype(*equiripple, factor) : nullptr;
+  const Key key{phases, extra_row, taps, fc, beta, proto};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto found = cache[key].lock()) return found;
+  }
+  std::shared_ptr<const std::vector<float>> bank;
+  if (equiripple) {
+    bank = std::make_shared<const std::vector<float>>(
+        build_bank_rows(phases, extra_row, taps, *proto, false));
+  } else {
+    const size_t n = phases * (taps / 2) + phases + 1;
+    bank = std::make_shared<const std::vector<float>>(build_bank_rows(
+        phases, extra_row, taps, resample_detail::prototype_on_grid(n, phases, fc, double(taps / 2), beta), true));
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  cache[key] = bank;
+  return bank;
+}
+
+}  // namespace
+
+namespace resample_detail {
+
+double kaiser_sinc(double x, double fc, double half_width, double beta) {
+  if (std::fabs(x) >= half_width) return 0;
+  const double r = x / half_width;
+  const double w = bessel_i0(beta * std::sqrt(1 - r * r)) / bessel_i0(beta);
+  const double z = 2 * fc * x;
+  const double s = z == 0 ? 1.0 : std::sin(M_PI * z) / (M_PI * z);
+  return 2 * fc * s * w;
+}
+
+float dot_scalar(const float *x, const float *c, size_t taps) {
+  float acc = 0;
+  for (size_t i = 0; i < taps; i++) acc += x[i] * c[i];
+  return acc;
+}
+
+void dot4_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  for (int q = 0; q < 4; q++) out[q] = dot_scalar(x[q], c[q], taps);
+}
+
+float dot_wide_scalar(const float *x, const float *c, size_t taps) {
+  double acc = 0;
+  for (size_t i = 0; i < taps; i++) acc += double(x[i]) * c[i];
+  return float(acc);
+}
+
+void dot4_wide_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  for (int q = 0; q < 4; q++) out[q] = dot_wide_scalar(x[q], c[q], taps);
+}
+
+}  // namespace resample_detail
+
+using namespace resample_detail;
+
+const ResamplePreset &resample_preset(ResampleQuality q) {
+  for (const auto &p : kPresets)
+    if (p.quality == q) return p;
+  return kPresets[1];
+}
+
+const char *resample_quality_name(ResampleQuality q) { return resample_preset(q).name; }
+
+ResampleIsa best_resample_isa() {
+  static const ResampleIsa isa = [] {
+    if (__builtin_cpu_supports("avx512f")) return ResampleIsa::Avx512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return ResampleIsa::Avx2;
+    return ResampleIsa::Scalar;
+  }();
+  return isa;
+}
+
+const char *resample_isa_name(ResampleIsa isa) {
+  switch (isa) {
+    case ResampleIsa::Scalar: return "scalar";
+    case ResampleIsa::Avx2: return "avx2";
+    case ResampleIsa::Avx512: return "avx512";
+  }
+  return "?";
+}
+
+const char *resample_rates_problem(int in_rate, int out_rate) {
+  if (in_rate <= 0 || out_rate <= 0) return "sample rates must be positive";
+  if (in_rate > kMaxResampleRate || out_rate > kMaxResampleRate)
+    return "sample rates above 768000 Hz are not supported";
+  if (in_rate > int64_t(out_rate) * kMaxResampleFactor || out_rate > int64_t(in_rate) * kMaxResampleFactor)
+    return "the rate ratio is beyond 256:1 (resample in two steps)";
+  return nullptr;
+}
+
+namespace {
+
+struct Kernels {
+  Dot4Fn dot4;
+  Dot4x2Fn dot4x2 = nullptr;  // channel pairs, where a kernel exists
+  Dot4RowsFn dot4_rows = nullptr;  // outputs a period apart sharing rows
+};
+
+Kernels kernels_for(ResampleIsa isa, bool wide) {
+  switch (isa) {
+    case ResampleIsa::Avx512:
+      return wide ? Kernels{dot4_wide_avx512} : Kernels{dot4_avx512, dot4x2_avx512, dot4_rows_avx512};
+    case ResampleIsa::Avx2:
+      return wide ? Kernels{dot4_wide_avx2} : Kernels{dot4_avx2};
+    case ResampleIsa::Scalar: break;
+  }
+  return wide ? Kernels{dot4_wide_scalar} : Kernels{dot4_scalar};
+}
+
+}  // namespace
+
+bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
+  if (resample_rates_problem(spec.in_rate, spec.out_rate) || spec.channels == 0) return false;
+  if (isa == ResampleIsa::Avx512 && best_resample_isa() != ResampleIsa::Avx512) isa = best_resample_isa();
+  if (isa == ResampleIsa::Avx2 && best_resample_isa() == ResampleIsa::Scalar) isa = ResampleIsa::Scalar;
+  spec_ = spec;
+  isa_ = isa;
+  const uint32_t g = std::gcd(uint32_t(spec.in_rate), uint32_t(spec.out_rate));
+  up_ = uint32_t(spec.out_rate) / g;
+  down_ = uint32_t(spec.in_rate) / g;
+
+  build_bank(spec.design ? *spec.design : resample_preset(spec.quality));
+  // Keep enough old input to switch to the longest preset without a gap.
+  keep_history_ = 0;
+  for (const auto &preset : kPresets) keep_history_ = std::max(keep_history_, taps_for(preset) / 2 + kTapAlign);
+  hist_.assign(spec.channels, {});
+  reset();
+  return true;
+}
+
+// Integer ratios up to 4 (48k <-> 16k, 32k <-> 16k...) use an equiripple
+// design, which needs about a fifth fewer taps than a Kaiser window for the
+// same figures; other ratios need a prototype at up * in_rate, too long for
+// the Remez exchange, and use the Kaiser-windowed sinc.
+unsigned Resampler::equiripple_factor(const ResamplePreset &p) const {
+  if (p.eq_length <= 0 || std::min(up_, down_) != 1) return 0;
+  const unsigned factor = std::max(up_, down_);
+  return factor >= 2 && factor <= kMaxEquirippleFactor ? factor : 0;
+}
+
+size_t Resampler::taps_for(const ResamplePreset &p) const {
+  if (const unsigned factor = equiripple_factor(p)) {
+    // Taps reaching `centre` prototype samples either side, for every phase.
+    const size_t centre = equiripple_length(p, factor) / 2;
+    return (2 * ((centre + up_ - 1) / up_ + 1) + kTapAlign - 1) / kTapAlign * kTapAlign;
+  }
+  const double width = p.half_width / std::min(1.0, double(up_) / down_);  // input periods
+  return std::max<size_t>(2 * kTapAlign, (size_t(std::ceil(2 * width)) + kTapAlign - 1) / kTapAlign * kTapAlign);
+}
+
+void Resampler::build_bank(const ResamplePreset &p) {
+  const double scale = std::min(1.0, double(up_) / down_);  // lower Nyquist / input Nyquist
+  const double fc = 0.5 * p.cutoff * scale;                  // cycles per input sample
+  taps_ = taps_for(p);
+  wide_ = p.wide_accumulator;
+  interpolate_ = up_ > kMaxExactPhases;
+  phases_ = interpolate_ ? kInterpolatedPhases : up_;
+  const unsigned factor = equiripple_factor(p);
+  equiripple_ = factor != 0;
+  bank_ = shared_bank(phases_, interpolate_, taps_, fc, p.kaiser_beta, factor ? &p : nullptr, factor);
+}
+
+bool Resampler::set_quality(ResampleQuality q) {
+  if (hist_.empty()) return false;
+  if (q == spec_.quality && !spec_.design) return true;
+  // History row j holds input frame base_ + j - (taps/2 - 1); the next
+  // output's window start next_index_ does not depend on the filter length.
+  const int64_t old_start = int64_t(base_) - int64_t(taps_ / 2 - 1);
+  const int64_t end = old_start + int64_t(hist_len_);
+  spec_.quality = q;
+  spec_.design = nullptr;
+  build_bank(resample_preset(q));
+  const int64_t new_start = int64_t(next_index_) - int64_t(taps_ / 2 - 1);
+  const size_t len = size_t(std::max<int64_t>(end - new_start, 0));
+  std::vector<float> moved(len);
+  for (auto &h : hist_) {
+    for (size_t j = 0; j < len; j++) {
+      const int64_t k = new_start + int64_t(j);
+      // Frames before the stream began, or dropped long ago, are zeros.
+      moved[j] = k < old_start ? 0.f : h[size_t(k - old_start)];
+    }
+    if (h.size() < len) h.resize(len);
+    std::copy(moved.begin(), moved.end(), h.begin());
+  }
+  base_ = next_index_;
+  hist_len_ = len;
+  return true;
+}
+
+size_t Resampler::process_silence(size_t frames, float *out, size_t out_capacity) {
+  size_t written = 0;
+  // Until a whole filter length of zeros is in, the old signal still rings out.
+  const size_t ringing = trailing_zeros_ < taps_ ? std::min(frames, taps_ - trailing_zeros_) : 0;
+  if (ringing > 0) {
+    compact();
+    append_zeros(ringing);
+    in_total_ += ringing;
+    written = produce(out, out_capacity, outputs_before(next_index_, next_phase_, up_, down_, taps_,
+                                                        base_ + hist_len_));
+    frames -= ringing;
+  }
+  if (frames == 0) return written;
+  // Every window from here on holds only zeros: skip the arithmetic.
+  const uint64_t end = base_ + hist_len_ + frames;
+  const size_t count = std::min(outputs_before(next_index_, next_phase_, up_, down_, taps_, end),
+                                out_capacity - written);
+  std::fill(out + written * spec_.channels, out + (written + count) * spec_.channels, 0.f);
+  const unsigned __int128 pos = (unsigned __int128)count * down_ + next_phase_;
+  next_index_ += uint64_t(pos / up_);
+  next_phase_ = uint32_t(pos % up_);
+  out_total_ += count;
+  in_total_ += frames;
+  // The history becomes zeros from the next window on.
+  const size_t len = size_t(end - std::min(end, next_index_));
+  for (auto &h : hist_) {
+    if (h.size() < len) h.resize(len);
+    std::fill(h.begin(), h.begin() + len, 0.f);
+  }
+  base_ = std::min(end, next_index_);
+  hist_len_ = len;
+  trailing_zeros_ += frames;
+  return written + count;
+}
+
+void Resampler::reset() {
+  // The window of output 0 starts taps/2 - 1 frames before input 0: zeros.
+  hist_len_ = taps_ / 2 - 1;
+  for (auto &h : hist_) {
+    if (h.size() < hist_len_) h.resize(hist_len_);
+    std::fill(h.begin(), h.begin() + hist_len_, 0.f);
+  }
+  trailing_zeros_ = hist_len_;
+  base_ = 0;
+  next_index_ = 0;
+  next_phase_ = 0;
+  in_total_ = 0;
+  out_total_ = 0;
+}
+
+size_t Resampler::max_output_frames(size_t in_frames) const {
+  return outputs_before(next_index_, next_phase_, up_, down_, taps_, base_ + hist_len_ + in_frames);
+}
+
+size_t Resampler::pending_output_frames() const {
+  const unsigned __int128 total = ((unsigned __int128)in_total_ * up_ + down_ - 1) / down_;
+  return total > out_total_ ? size_t(total - out_total_) : 0;
+}
+
+void Resampler::compact() {
+  const uint64_t consumed = next_index_ - base_;
+  if (consumed <= keep_history_) return;
+  const size_t drop = size_t(std::min<uint64_t>(consumed - keep_history_, hist_len_));
+  for (auto &h : hist_) std::memmove(h.data(), h.data() + drop, (hist_len_ - drop) * sizeof(float));
+  hist_len_ -= drop;
+  base_ += drop;
+}
+
+void Resampler::append(const float *in, size_t frames) {
+  const unsigned ch = spec_.channels;
+  for (auto &h : hist_)
+    if (h.size() < hist_len_ + frames) h.resize(std::max(hist_len_ + frames, h.size() * 3 / 2));
+  if (ch == 1) {
+    std::memcpy(hist_[0].data() + hist_len_, in, frames * sizeof(float));
+  } else if (ch == 2) {
+    // Both channels in one pass (the compiler vectorises this one).
+    float *__restrict d0 = hist_[0].data() + hist_len_;
+    float *__restrict d1 = hist_[1].data() + hist_len_;
+    for (size_t i = 0; i < frames; i++) d0[i] = in[2 * i], d1[i] = in[2 * i + 1];
+  } else {
+    for (unsigned c = 0; c < ch; c++) {
+      float *dst = hist_[c].data() + hist_len_;
+      for (size_t i = 0; i < frames; i++) dst[i] = in[i * ch + c];
+    }
+  }
+  hist_len_ += frames;
+  in_total_ += frames;
+  trailing_zeros_ = 0;
+}
+
+void Resampler::append_zeros(size_t frames) {
+  for (auto &h : hist_) {
+    if (h.size() < hist_len_ + frames) h.resize(hist_len_ + frames);
+    std::fill(h.begin() + hist_len_, h.begin() + hist_len_ + frames, 0.f);
+  }
+  hist_len_ += frames;
+  trailing_zeros_ += frames;
+}
+
+// Integer ratios on AVX-512: many outputs per pass share coefficient or input
+// loads (see decimate64_aligned_avx512 / interpolate32_avx512). Returns outputs written.
+size_t Resampler::produce_blocks(float *out, size_t count) {
+  if (isa_ != ResampleIsa::Avx512 || interpolate_ || wide_) return 0;
+  const unsigned ch = spec_.channels;
+  if (up_ == 1 && down_ >= 2) {
+    const size_t blocks = count / 64;
+    if (blocks == 0) return 0;
+    const unsigned M = down_;
+    const size_t off0 = size_t(next_index_ - base_);
+    // Rows of J floats, J a multiple of 16 and the first row 64-byte aligned,
+    // with room for the aligned kernel's reads 16 floats past a window.
+    const size_t J = (blocks * 64 + (taps_ + M - 1) / M + 16 + 15) / 16 * 16;
+    if (phase_streams_.size() < J * M + 16) phase_streams_.resize(J * M + 16);
+    float *streams = phase_streams_.data();
+    streams += (16 - (reinterpret_cast<uintptr_t>(streams) / sizeof(float)) % 16) % 16;
+    if (block_out_.size() < 64) block_out_.resize(64);
+    if (phase_ptrs_.size() < M) phase_ptrs_.resize(M);
+    const float **xr = phase_ptrs_.data();
+    for (unsigned c = 0; c < ch; c++) {
+      const float *h = hist_[c].data();
+      size_t done = 0;  // leading j already split (vectorised for M = 3)
+      if (M == 3 && hist_len_ > off0) {
+        const size_t vecs = std::min(J / 16, (hist_len_ - off0) / 48);
+        split3_avx512(h + off0, vecs, streams, streams + J, streams + 2 * J);
+        done = vecs * 16;
+      }
+      for (unsigned r = 0; r < M; r++) {
+        float *dst = streams + r * J;
+        // Frames past the history only meet zero coefficients: pad with zeros.
+        const size_t first = off0 + r;
+        const size_t valid = hist_len_ > first ? std::min(J, (hist_len_ - first + M - 1) / M) : 0;
+        const float *src = h + first;
+        for (size_t j = done; j < valid; j++) dst[j] = src[j * M];
+        std::fill(dst + std::max(valid, done), dst + J, 0.f);
+      }
+      for (size_t b = 0; b < blocks; b++) {
+        for (unsigned r = 0; r < M; r++) xr[r] = streams + r * J + b * 64;
+        decimate64_aligned_avx512(xr, M, bank_->data(), taps_, block_out_.data());
+        for (size_t q = 0; q < 64; q++) out[(b * 64 + q) * ch + c] = block_out_[q];
+      }
+    }
+    next_index_ += uint64_t(blocks) * 64 * M;
+    out_total_ += blocks * 64;
+    return blocks * 64;
+  }
+  if (down_ == 1 && up_ >= 2 && up_ <= kMaxBlockInterpolation && next_phase_ == 0) {
+    const size_t per_block = 32 * size_t(up_);
+    const size_t blocks = count / per_block;
+    if (blocks == 0) return 0;
+    const size_t off0 = size_t(next_index_ - base_);
+    if (block_out_.size() < per_block) block_out_.resize(per_block);
+    for (unsigned c = 0; c < ch; c++) {
+      const float *h = hist_[c].data();
+      for (size_t b = 0; b < blocks; b++) {
+        interpolate32_avx512(h + off0 + b * 32, bank_->data(), taps_, up_, block_out_.data());
+        for (size_t q = 0; q < per_block; q++) out[(b * per_block + q) * ch + c] = block_out_[q];
+      }
+    }
+    next_index_ += uint64_t(blocks) * 32;
+    out_total_ += blocks * per_block;
+    return blocks * per_block;
+  }
+  return 0;
+}
+
+size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {
+  count = std::min(count, out_capacity);
+  if (count == 0) return 0;
+  const size_t blocked = produce_blocks(out, count);
+  return blocked + produce_generic(out + blocked * spec_.channels, count - blocked);
+}
+
+// One output at a time (four per kernel call): any ratio, any ISA.
+size_t Resampler::produce_generic(float *out, size_t count) {
+  if (count == 0) return 0;
+  const Kernels k = kernels_for(isa_, wide_);
+  const unsigned ch = spec_.channels;
+  if (step_offset_.size() < count) {
+    step_offset_.resize(count);
+    step_row_.resize(count);
+    step_weight_.resize(count);
+  }
+  size_t *offsets = step_offset_.data();
+  const float **rows = step_row_.data();
+  float *weights = step_weight_.data();
+  uint64_t index = next_index_;
+  uint32_t phase = next_phase_;
+  const uint32_t step_phase = down_ % up_, step_index = down_ / up_;
+  for (size_t j = 0; j < count; j++) {
+    offsets[j] = size_t(index - base_);
+    if (interpolate_) {
+      const uint64_t pos = uint64_t(phase) * phases_;
+      rows[j] = bank_->data() + (pos / up_) * taps_;
+      weights[j] = float(double(pos % up_) / up_);
+    } else {
+      rows[j] = bank_->data() + size_t(phase) * taps_;
+    }
+    phase += step_phase;
+    index += step_index;
+    if (phase >= up_) phase -= up_, index++;
+  }
+  unsigned c = 0;
+  // Grouping by period (below) shares coefficient loads at least as well as
+  // pairing channels; pair channels only when it does not apply.
+  const bool by_period = k.dot4_rows && !interpolate_ && up_ > 1 && count >= 2 * size_t(up_);
+  if (k.dot4x2 && !interpolate_ && !by_period) {
+    for (; c + 2 <= ch; c += 2) {
+      const float *h0 = hist_[c].data(), *h1 = hist_[c + 1].data();
+      size_t j = 0;
+      for (; j + 4 <= count; j += 4) {
+        const float *x[8] = {h0 + offsets[j], h0 + offsets[j + 1], h0 + offsets[j + 2], h0 + offsets[j + 3],
+                             h1 + offsets[j], h1 + offsets[j + 1], h1 + offsets[j + 2], h1 + offsets[j + 3]};
+        const float *r[4] = {rows[j], rows[j + 1], rows[j + 2], rows[j + 3]};
+        float y[8];
+        k.dot4x2(x, r, taps_, y);
+        for (int q = 0; q < 4; q++) out[(j + q) * ch + c] = y[q], out[(j + q) * ch + c + 1] = y[q + 4];
+      }
+      // The last 1-3 outputs through the same kernel (padded), so every
+      // output is summed in the same order whatever its position.
+      if (j < count) {
+        const size_t last = count - 1;
+        size_t o[4];
+        for (size_t q = 0; q < 4; q++) o[q] = std::min(j + q, last);
+        const float *x[8] = {h0 + offsets[o[0]], h0 + offsets[o[1]], h0 + offsets[o[2]], h0 + offsets[o[3]],
+                             h1 + offsets[o[0]], h1 + offsets[o[1]], h1 + offsets[o[2]], h1 + offsets[o[3]]};
+        const float *r[4] = {rows[o[0]], rows[o[1]], rows[o[2]], rows[o[3]]};
+        float y[8];
+        k.dot4x2(x, r, taps_, y);
+        for (size_t q = 0; j + q < count; q++) out[(j + q) * ch + c] = y[q], out[(j + q) * ch + c + 1] = y[q + 4];
+      }
+    }
+  }
+  for (; c < ch; c++) {
+    const float *h = hist_[c].data();
+    size_t j = 0;
+    // Outputs one period (up_ outputs) apart share a phase: where two or
+    // four periods are at hand, group them so coefficient loads are shared.
+    if (by_period) {
+      for (size_t periods = 4; periods >= 2; periods /= 2) {
+        const size_t span = periods * up_;
+        for (; j + span <= count; j += span) {
+          for (size_t p = 0; p < up_; p += (periods == 4 ? 1 : 2)) {
+            // Four periods: outputs p, p+up, p+2up, p+3up with one row.
+            // Two periods: phases p and p+1, each at p and p+up.
+            size_t o[4];
+            if (periods == 4) {
+              for (int q = 0; q < 4; q++) o[q] = j + p + size_t(q) * up_;
+            } else {
+              const size_t p1 = p + 1 < up_ ? p + 1 : p;
+              o[0] = j + p, o[1] = j + p + up_, o[2] = j + p1, o[3] = j + p1 + up_;
+            }
+            const float *x[4] = {h + offsets[o[0]], h + offsets[o[1]], h + offsets[o[2]], h + offsets[o[3]]};
+            float y[4];
+            k.dot4_rows(x, rows[o[0]], rows[o[2]], taps_, y);
+            // With an odd up_, the last pair repeats phase p: same outputs twice.
+            for (int q = 0; q < 4; q++) out[o[q] * ch + c] = y[q];
+          }
+        }
+      }
+    }
+    for (; j + 4 <= count; j += 4) {
+      const float *x[4] = {h + offsets[j], h + offsets[j + 1], h + offsets[j + 2], h + offsets[j + 3]};
+      const float *r[4] = {rows[j], rows[j + 1], rows[j + 2], rows[j + 3]};
+      float y[4];
+      k.dot4(x, r, taps_, y);
+      if (interpolate_) {
+        const float *r2[4] = {r[0] + taps_, r[1] + taps_, r[2] + taps_, r[3] + taps_};
+        float y2[4];
+        k.dot4(x, r2, taps_, y2);
+        for (int q = 0; q < 4; q++) y[q] += weights[j + q] * (y2[q] - y[q]);
+      }
+      for (int q = 0; q < 4; q++) out[(j + q) * ch + c] = y[q];
+    }
+    if (j < count) {  // the last 1-3 outputs, padded (same summation order as above)
+      const size_t last = count - 1;
+      size_t o[4];
+      for (size_t q = 0; q < 4; q++) o[q] = std::min(j + q, last);
+      const float *x[4] = {h + offsets[o[0]], h + offsets[o[1]], h + offsets[o[2]], h + offsets[o[3]]};
+      const float *r[4] = {rows[o[0]], rows[o[1]], rows[o[2]], rows[o[3]]};
+      float y[4];
+      k.dot4(x, r, taps_, y);
+      if (interpolate_) {
+        const float *r2[4] = {r[0] + taps_, r[1] + taps_, r[2] + taps_, r[3] + taps_};
+        float y2[4];
+        k.dot4(x, r2, taps_, y2);
+        for (size_t q = 0; q < 4; q++) y[q] += weights[o[q]] * (y2[q] - y[q]);
+      }
+      for (size_t q = 0; j + q < count; q++) out[(j + q) * ch + c] = y[q];
+    }
+  }
+  next_index_ = index;
+  next_phase_ = phase;
+  out_total_ += count;
+  return count;
+}
+
+size_t Resampler::process(const float *in, size_t in_frames, float *out, size_t out_capacity) {
+  compact();
+  append(in, in_frames);
+  return produce(out, out_capacity,
+                 outputs_before(next_index_, next_phase_, up_, down_, taps_, base_ + hist_len_));
+}
+
+size_t Resampler::drain(float *out, size_t out_capacity) {
+  const size_t pending = pending_output_frames();
+  size_t written = 0;
+  if (pending > 0) {
+    compact();
+    // Zeros until the window of the last pending output is complete.
+    uint64_t last_index = next_index_;
+    {
+      const unsigned __int128 pos = (unsigned __int128)(pending - 1) * down_ + next_phase_;
+      last_index += uint64_t(pos / up_);
+    }
+    const uint64_t end = last_index + taps_;
+    if (end > base_ + hist_len_) append_zeros(size_t(end - base_ - hist_len_));
+    written = produce(out, out_capacity, pending);
+  }
+  reset();
+  return written;
+}
+
+}  // namespace fastaudio

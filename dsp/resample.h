@@ -1,0 +1,189 @@
+// Streaming sample-rate conversion of interleaved F32 audio by an exact
+// rational ratio with a Kaiser-windowed sinc polyphase FIR.
+//
+// Output sample n sits at input time n * in_rate / out_rate: the first output
+// is aligned with the first input (the filter's delay is compensated by
+// looking ahead), so the resampler holds back latency_input_frames() input
+// frames until more input or drain() arrives.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace fastaudio {
+
+enum class ResampleQuality : uint8_t { Fast, High, VeryHigh };
+
+// Filter parameters of a preset, relative to the lower of the two Nyquist
+// frequencies (the output's when downsampling).
+struct ResamplePreset {
+  ResampleQuality quality;
+  const char *name;
+  double cutoff;       // -6 dB point of the windowed sinc
+  double half_width;   // half the filter length, in periods of the lower rate
+  double kaiser_beta;
+  bool wide_accumulator;  // sum in F64: F32 rounding would limit THD+N to about -142 dB
+  // Equiripple design for integer ratios (eq_length 0: always Kaiser): length
+  // in periods of the lower rate, passband ripple to passband_edge, a looser
+  // band up to eq_edge (places the -3 dB point), stopband levels from 1.0 and
+  // from 1.125 x Nyquist, all in dB.
+  double eq_length, eq_passband_db, eq_edge, eq_edge_db, eq_stop_near_db, eq_stop_far_db;
+  // Stated targets that tests check (dB and fractions of Nyquist).
+  double passband_edge, passband_ripple_db, minus3db_at_least;
+  double alias_far_db, alias_near_db, thdn_db, held_back_ms;
+};
+
+const ResamplePreset &resample_preset(ResampleQuality q);
+const char *resample_quality_name(ResampleQuality q);
+
+// Which kernel computes the inner products; picked once at run time.
+enum class ResampleIsa : uint8_t { Scalar, Avx2, Avx512 };
+ResampleIsa best_resample_isa();
+const char *resample_isa_name(ResampleIsa isa);
+
+inline constexpr unsigned kMaxEquirippleFactor = 4;
+// Odd length of a preset's equiripple prototype at `factor` x the lower rate.
+inline size_t equiripple_length(const ResamplePreset &p, unsigned factor) {
+  return size_t(p.eq_length * factor / 2) * 2 + 1;
+}
+
+// Rates accepted by configure(): 1 Hz .. 768 kHz, ratio within 1/256 .. 256.
+inline constexpr int kMaxResampleRate = 768000;
+inline constexpr int kMaxResampleFactor = 256;
+// Why a rate pair is refused, or nullptr when it is fine.
+const char *resample_rates_problem(int in_rate, int out_rate);
+
+struct ResampleSpec {
+  int in_rate = 48000;
+  int out_rate = 16000;
+  unsigned channels = 1;
+  ResampleQuality quality = ResampleQuality::High;
+  // Filter design to use instead of the preset's (experiments and tests).
+  const ResamplePreset *design = nullptr;
+};
+
+class Resampler {
+ public:
+  // Builds the filter bank. Returns false for rates resample_rates_problem() refuses.
+  bool configure(const ResampleSpec &spec, ResampleIsa isa = best_resample_isa());
+  const ResampleSpec &spec() const { return spec_; }
+  ResampleIsa isa() const { return isa_; }
+
+  // Reduced ratio: out/in = up/down.
+  uint32_t up() const { return up_; }
+  uint32_t down() const { return down_; }
+  // Taps per output sample (a multiple of the SIMD width).
+  size_t taps() const { return taps_; }
+  // Phases stored: `up()` for an exact bank, fewer when interpolating phases.
+  size_t phases() const { return phases_; }
+  bool interpolates_phases() const { return interpolate_; }
+  // True when the bank comes from an equiripple design (integer ratios <= 4).
+  bool equiripple() const { return equiripple_; }
+
+  // Input frames looked ahead: the filter delay, which is the latency.
+  size_t latency_input_frames() const { return taps_ / 2; }
+
+  // Most output frames process() can produce from `in_frames` more input.
+  size_t max_output_frames(size_t in_frames) const;
+  // Output frames that drain() will produce.
+  size_t pending_output_frames() const;
+
+  // Consumes all `in_frames` interleaved frames and writes up to `out_capacity`
+  // frames (max_output_frames() always suffices). Returns frames written.
+  size_t process(const float *in, size_t in_frames, float *out, size_t out_capacity);
+  // Emits the tail (zeros after the last input) so that the stream's output
+  // totals ceil(in_frames_total * up / down), then resets. Returns frames written.
+  size_t drain(float *out, size_t out_capacity);
+  // Forgets all history: the next input starts a new stream.
+  void reset();
+  // Switches the filter mid-stream without losing history or position: the
+  // stream's output stays continuous and its total length unchanged; only the
+  // latency changes. False if not configured.
+  bool set_quality(ResampleQuality q);
+  // Like process() on `frames` frames of zeros, but once the filter holds only
+  // zeros it writes zeros without computing them (for GAP buffers).
+  size_t process_silence(size_t frames, float *out, size_t out_capacity);
+
+  // Total input frames consumed and output frames produced since the last reset.
+  uint64_t input_frames() const { return in_total_; }
+  uint64_t output_frames() const { return out_total_; }
+
+ private:
+  size_t produce(float *out, size_t out_capacity, size_t count);
+  size_t produce_blocks(float *out, size_t count);
+  size_t produce_generic(float *out, size_t count);
+  void append(const float *in, size_t frames);
+  void append_zeros(size_t frames);
+  void compact();
+  size_t taps_for(const ResamplePreset &p) const;
+  unsigned equiripple_factor(const ResamplePreset &p) const;
+  void build_bank(const ResamplePreset &p);
+
+  ResampleSpec spec_;
+  ResampleIsa isa_ = ResampleIsa::Scalar;
+  uint32_t up_ = 1, down_ = 1;
+  size_t taps_ = 0, phases_ = 0;
+  bool interpolate_ = false;
+  bool wide_ = false;
+  bool equiripple_ = false;
+  // phases_ (+1 when interpolating) rows of taps_; shared between instances.
+  std::shared_ptr<const std::vector<float>> bank_;
+  // Planar history per channel: hist_[c][j] is input frame (base_ + j - (taps_/2 - 1)).
+  std::vector<std::vector<float>> hist_;
+  size_t hist_len_ = 0;      // valid frames in each hist_ row
+  uint64_t base_ = 0;        // input index of window start for hist_[.][0]
+  uint64_t next_index_ = 0;  // window start (input index) of the next output
+  uint32_t next_phase_ = 0;  // its phase numerator in [0, up_)
+  uint64_t in_total_ = 0, out_total_ = 0;
+  size_t keep_history_ = 0;    // frames kept before the next window (for set_quality)
+  size_t trailing_zeros_ = 0;  // zero frames at the end of the history
+  // Scratch per output of one produce() call, reused across calls.
+  std::vector<size_t> step_offset_;
+  std::vector<const float *> step_row_;
+  std::vector<float> step_weight_;
+  std::vector<float> phase_streams_;  // integer decimation: the input split by phase
+  std::vector<const float *> phase_ptrs_;
+  std::vector<float> block_out_;
+};
+
+namespace resample_detail {
+// The scalar reference: one output, `taps` coefficients against `x`, summed in order.
+float dot_scalar(const float *x, const float *c, size_t taps);
+// Four outputs of one channel at once: windows x[0..3], coefficient rows c[0..3].
+using Dot4Fn = void (*)(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+void dot4_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+void dot4_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+void dot4_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+// Two channels: windows x[0..3] (first channel) and x[4..7] (second) share
+// coefficient rows c[0..3]; out[0..3] and out[4..7]. Bit-identical to dot4_avx512.
+using Dot4x2Fn = void (*)(const float *const x[8], const float *const c[4], size_t taps, float out[8]);
+void dot4x2_avx512(const float *const x[8], const float *const c[4], size_t taps, float out[8]);
+// Four windows, two rows: outputs 0-1 use c0, 2-3 use c1 (c1 may equal c0).
+// Bit-identical to dot4_avx512 with rows {c0, c0, c1, c1}.
+using Dot4RowsFn = void (*)(const float *const x[4], const float *c0, const float *c1, size_t taps, float out[4]);
+void dot4_rows_avx512(const float *const x[4], const float *c0, const float *c1, size_t taps, float out[4]);
+// The same, summing in F64 (products of two floats are exact in F64).
+float dot_wide_scalar(const float *x, const float *c, size_t taps);
+void dot4_wide_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+float dot_wide_avx2(const float *x, const float *c, size_t taps);
+void dot4_wide_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+float dot_wide_avx512(const float *x, const float *c, size_t taps);
+void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+// Structured ratios (AVX-512 only; the scalar reference is dot_scalar per output).
+// Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]),
+// xr[r] 64-byte aligned and readable for 16 floats past the last window.
+void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
+// x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
+void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);
+// Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.
+bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+constexpr unsigned kMaxBlockInterpolation = 6;
+// Windowed sinc at x input periods from the centre (for tests of the design).
+double kaiser_sinc(double x, double fc, double half_width, double beta);
+// kaiser_sinc(k / step, fc, half_width, beta) for k = 0 .. n-1, computed fast.
+std::vector<double> prototype_on_grid(size_t n, size_t step, double fc, double half_width, double beta);
+}  // namespace resample_detail
+
+}  // namespace fastaudio

@@ -1,0 +1,313 @@
+// Resampling speed: dsp/resample against libsoxr (librosa's backend, when
+// built with it) and GStreamer's own GstAudioResampler, all streaming 20 ms
+// chunks of 10 s of mono F32 noise on one thread, in the same run. Prints the
+// median "x realtime" (seconds of input per second of CPU) of repeated runs
+// and the ratio to each anchor; then stereo vs mono, the element against
+// `audioresample`, and the seed's one-shot rows (1 s / 5 s / 10 s).
+#include <gst/audio/audio.h>
+#include <gst/check/gstharness.h>
+#include <gst/gst.h>
+
+#include <algorithm>
+#include <ctime>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <vector>
+
+#include "resample.h"
+
+#ifdef HAVE_SOXR
+#include <soxr.h>
+#endif
+
+using namespace fastaudio;
+
+namespace {
+
+int g_repeats = 9;
+
+struct Ratio {
+  int in, out;
+};
+constexpr Ratio kRatios[] = {{48000, 16000}, {44100, 16000}, {16000, 48000}, {44100, 48000}};
+
+std::vector<float> noise(size_t n, uint32_t seed = 1) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(-0.5f, 0.5f);
+  std::vector<float> v(n);
+  for (auto &x : v) x = d(rng);
+  return v;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// CPU time of the process: on a shared machine, time spent descheduled
+// would otherwise be charged to whichever engine happened to be running.
+double cpu_now() {
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
+}
+
+// Median CPU seconds of each function over the repeats, after one warm-up
+// call each. The functions take turns within every repeat, so a burst of
+// load from other processes hits all of them alike.
+std::vector<double> time_medians(const std::vector<std::function<void()>> &fns) {
+  for (auto &fn : fns) fn();
+  std::vector<std::vector<double>> t(fns.size());
+  for (int i = 0; i < g_repeats; i++) {
+    for (size_t k = 0; k < fns.size(); k++) {
+      const double a = cpu_now();
+      fns[k]();
+      t[k].push_back(cpu_now() - a);
+    }
+  }
+  std::vector<double> m;
+  for (auto &v : t) m.push_back(median(v));
+  return m;
+}
+
+// An engine resamples the whole input in chunks of `chunk` frames, streaming.
+using Engine = std::function<void(const std::vector<float> &in, size_t chunk, std::vector<float> &out)>;
+
+// Each engine owns its configured resampler; a run resets it and streams.
+Engine ours(Ratio r, ResampleQuality q, unsigned channels = 1) {
+  auto rs = std::make_shared<Resampler>();
+  rs->configure({r.in, r.out, channels, q});
+  return [=](const std::vector<float> &in, size_t chunk, std::vector<float> &out) {
+    rs->reset();
+    const size_t frames = in.size() / channels;
+    out.resize((rs->max_output_frames(frames) + rs->latency_input_frames() + 64) * channels * 2 +
+               frames * size_t(r.out) / size_t(r.in) * channels);
+    size_t n = 0;
+    for (size_t i = 0; i < frames; i += chunk) {
+      const size_t k = std::min(chunk, frames - i);
+      n += rs->process(in.data() + i * channels, k, out.data() + n * channels, out.size() / channels - n);
+    }
+    n += rs->drain(out.data() + n * channels, out.size() / channels - n);
+  };
+}
+
+Engine gst_resampler(Ratio r, guint quality) {
+  return [=](const std::vector<float> &in, size_t chunk, std::vector<float> &out) {
+    GstStructure *opts = gst_structure_new_empty("opts");
+    gst_audio_resampler_options_set_quality(GST_AUDIO_RESAMPLER_METHOD_KAISER, quality, r.in, r.out, opts);
+    GstAudioResampler *rs = gst_audio_resampler_new(GST_AUDIO_RESAMPLER_METHOD_KAISER,
+                                                    GST_AUDIO_RESAMPLER_FLAG_NONE, GST_AUDIO_FORMAT_F32LE,
+                                                    1, r.in, r.out, opts);
+    gst_structure_free(opts);
+    out.resize(in.size() * size_t(r.out) / size_t(r.in) + 4096);
+    size_t n = 0;
+    for (size_t i = 0; i < in.size(); i += chunk) {
+      const size_t k = std::min(chunk, in.size() - i);
+      gsize o = gst_audio_resampler_get_out_frames(rs, k);
+      gpointer ip[1] = {const_cast<float *>(in.data() + i)};
+      gpointer op[1] = {out.data() + n};
+      if (n + o > out.size()) out.resize(n + o + 4096), op[0] = out.data() + n;
+      gst_audio_resampler_resample(rs, ip, k, op, o);
+      n += o;
+    }
+    gst_audio_resampler_free(rs);
+  };
+}
+
+#ifdef HAVE_SOXR
+Engine soxr_engine(Ratio r, unsigned long recipe) {
+  return [=](const std::vector<float> &in, size_t chunk, std::vector<float> &out) {
+    soxr_quality_spec_t q = soxr_quality_spec(recipe, 0);
+    soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+    soxr_error_t err = nullptr;
+    soxr_t s = soxr_create(r.in, r.out, 1, &err, &io, &q, nullptr);
+    out.resize(in.size() * size_t(r.out) / size_t(r.in) + 4096);
+    size_t n = 0;
+    for (size_t i = 0; i < in.size(); i += chunk) {
+      const size_t k = std::min(chunk, in.size() - i);
+      size_t idone = 0, odone = 0;
+      soxr_process(s, in.data() + i, k, &idone, out.data() + n, out.size() - n, &odone);
+      n += odone;
+    }
+    size_t odone = 0;
+    soxr_process(s, nullptr, 0, nullptr, out.data() + n, out.size() - n, &odone);
+    soxr_delete(s);
+  };
+}
+#endif
+
+// x realtime of each engine on the same 10 s input, interleaved.
+std::vector<double> x_realtime(const std::vector<Engine> &engines, Ratio r, double seconds, unsigned channels = 1) {
+  const size_t frames = size_t(r.in * seconds);
+  auto in = noise(frames * channels);
+  std::vector<std::vector<float>> outs(engines.size());
+  const size_t chunk = size_t(r.in / 50);  // 20 ms
+  std::vector<std::function<void()>> fns;
+  for (size_t k = 0; k < engines.size(); k++) fns.push_back([&, k] { engines[k](in, chunk, outs[k]); });
+  std::vector<double> x;
+  for (double t : time_medians(fns)) x.push_back(seconds / t);
+  return x;
+}
+
+void streaming_table() {
+  std::printf("\n## Streaming, mono F32, 10 s, 20 ms chunks: median x realtime (CPU time, %d runs), isa %s\n\n",
+              g_repeats, resample_isa_name(best_resample_isa()));
+  std::printf("| engine | 48k->16k | 44.1k->16k | 16k->48k | 44.1k->48k |\n|---|---|---|---|---|\n");
+  struct Row {
+    const char *name;
+    std::function<Engine(Ratio)> make;
+  };
+  std::vector<Row> rows = {
+      {"fastresample fast", [](Ratio r) { return ours(r, ResampleQuality::Fast); }},
+      {"fastresample high", [](Ratio r) { return ours(r, ResampleQuality::High); }},
+      {"fastresample very-high", [](Ratio r) { return ours(r, ResampleQuality::VeryHigh); }},
+#ifdef HAVE_SOXR
+      {"libsoxr HQ", [](Ratio r) { return soxr_engine(r, SOXR_HQ); }},
+      {"libsoxr VHQ", [](Ratio r) { return soxr_engine(r, SOXR_VHQ); }},
+#endif
+      {"GstAudioResampler q4", [](Ratio r) { return gst_resampler(r, 4); }},
+      {"GstAudioResampler q10", [](Ratio r) { return gst_resampler(r, 10); }},
+  };
+  std::vector<std::vector<double>> xs(rows.size());
+  for (Ratio r : kRatios) {
+    std::vector<Engine> engines;
+    for (auto &row : rows) engines.push_back(row.make(r));
+    const auto x = x_realtime(engines, r, 10.0);
+    for (size_t i = 0; i < rows.size(); i++) xs[i].push_back(x[i]);
+  }
+  for (size_t i = 0; i < rows.size(); i++) {
+    std::printf("| %s |", rows[i].name);
+    for (double v : xs[i]) std::printf(" %.0f |", v);
+    std::printf("\n");
+  }
+  auto ratio_row = [&](const char *name, size_t a, size_t b) {
+    std::printf("| %s |", name);
+    for (size_t j = 0; j < std::size(kRatios); j++) std::printf(" %.2fx |", xs[a][j] / xs[b][j]);
+    std::printf("\n");
+  };
+#ifdef HAVE_SOXR
+  ratio_row("ratio high / libsoxr HQ (target >= 1.0, goal 1.5)", 1, 3);
+  ratio_row("ratio very-high / libsoxr VHQ", 2, 4);
+  ratio_row("ratio fast / GstAudioResampler q4 (target >= 3)", 0, 5);
+  ratio_row("ratio high / GstAudioResampler q4", 1, 5);
+  ratio_row("ratio very-high / GstAudioResampler q10", 2, 6);
+#else
+  std::printf("(libsoxr rows missing: built without the soxr option)\n");
+  ratio_row("ratio fast / GstAudioResampler q4 (target >= 3)", 0, 3);
+  ratio_row("ratio high / GstAudioResampler q4", 1, 3);
+  ratio_row("ratio very-high / GstAudioResampler q10", 2, 4);
+#endif
+}
+
+void stereo_table() {
+  std::printf("\n## Stereo vs mono, fastresample high, 10 s, 20 ms chunks (target: stereo costs <= 2x mono)\n\n");
+  std::printf("| ratio | mono x realtime | stereo x realtime | stereo cost / mono cost |\n|---|---|---|---|\n");
+  for (Ratio r : kRatios) {
+    const size_t frames = size_t(r.in) * 10, chunk = size_t(r.in / 50);
+    auto in1 = noise(frames), in2 = noise(2 * frames);
+    std::vector<float> o1, o2;
+    Engine e1 = ours(r, ResampleQuality::High, 1), e2 = ours(r, ResampleQuality::High, 2);
+    const auto t = time_medians({[&] { e1(in1, chunk, o1); }, [&] { e2(in2, chunk, o2); }});
+    const double mono = 10.0 / t[0], stereo = 10.0 / t[1];
+    std::printf("| %d->%d | %.0f | %.0f | %.2fx |\n", r.in, r.out, mono, stereo, mono / stereo);
+  }
+}
+
+// Pushes 10 s of 20 ms F32 mono buffers through one element.
+std::function<void()> element_run(const char *desc, Ratio r) {
+  const size_t chunk = size_t(r.in / 50);
+  const int buffers = 500;
+  auto in = noise(chunk);
+  return [=] {
+    GstHarness *h = gst_harness_new_parse(desc);
+    gchar *in_caps = g_strdup_printf("audio/x-raw,format=F32LE,rate=%d,channels=1,layout=interleaved", r.in);
+    gchar *out_caps = g_strdup_printf("audio/x-raw,format=F32LE,rate=%d,channels=1,layout=interleaved", r.out);
+    gst_harness_set_caps_str(h, in_caps, out_caps);
+    g_free(in_caps);
+    g_free(out_caps);
+    GstBuffer *buf = gst_buffer_new_memdup(in.data(), in.size() * sizeof(float));
+    for (int i = 0; i < buffers; i++) {
+      GstBuffer *b = gst_buffer_copy(buf);  // shares the memory: no copy of samples
+      GST_BUFFER_PTS(b) = gst_util_uint64_scale_int(GST_SECOND, i * int(chunk), r.in);
+      gst_harness_push(h, b);
+      gst_buffer_unref(gst_harness_pull(h));
+    }
+    gst_buffer_unref(buf);
+    gst_harness_teardown(h);
+  };
+}
+
+void element_table() {
+  if (GstElementFactory *f = gst_element_factory_find("fastresample")) {
+    gst_object_unref(f);
+  } else {
+    std::printf("\n(fastresample element not found: element rows skipped)\n");
+    return;
+  }
+  std::printf("\n## Elements, 10 s of 20 ms F32 mono buffers through GstHarness, median x realtime\n\n");
+  std::printf("| ratio | fastresample (high) | audioresample quality=4 | ratio (target >= 2 at 48k->16k) |\n|---|---|---|---|\n");
+  for (Ratio r : kRatios) {
+    const auto t = time_medians({element_run("fastresample", r), element_run("audioresample quality=4", r)});
+    const double ours_x = 10.0 / t[0], theirs = 10.0 / t[1];
+    std::printf("| %d->%d | %.0f | %.0f | %.2fx |\n", r.in, r.out, ours_x, theirs, ours_x / theirs);
+  }
+}
+
+// The seed compared one-shot calls (librosa.resample) on 1 s, 5 s and 10 s.
+void seed_table() {
+  const Ratio r{48000, 16000};
+  std::printf("\n## Seed's rows: one-shot 48k->16k mono F32 (whole signal in one call), median ms\n\n");
+#ifdef HAVE_SOXR
+  std::printf("| duration | fastresample high | libsoxr HQ one-shot (librosa's path) | ratio |\n|---|---|---|---|\n");
+#else
+  std::printf("| duration | fastresample high |\n|---|---|\n");
+#endif
+  for (double seconds : {1.0, 5.0, 10.0}) {
+    const size_t frames = size_t(r.in * seconds);
+    auto in = noise(frames);
+    std::vector<float> out, out2;
+    std::vector<std::function<void()>> fns = {[&] {
+      Resampler rs;
+      rs.configure({r.in, r.out, 1, ResampleQuality::High});
+      out.resize(rs.max_output_frames(frames) + rs.pending_output_frames() + frames / 3 + 64);
+      size_t n = rs.process(in.data(), frames, out.data(), out.size());
+      rs.drain(out.data() + n, out.size() - n);
+    }};
+#ifdef HAVE_SOXR
+    fns.push_back([&] {
+      soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
+      soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+      out2.resize(frames / 3 + 64);
+      size_t odone = 0;
+      soxr_oneshot(r.in, r.out, 1, in.data(), frames, nullptr, out2.data(), out2.size(), &odone, &io, &q, nullptr);
+    });
+#endif
+    const auto t = time_medians(fns);
+    const double t_ours = t[0];
+#ifdef HAVE_SOXR
+    const double t_soxr = t[1];
+    std::printf("| %.0f s | %.3f ms | %.3f ms | %.2fx |\n", seconds, t_ours * 1e3, t_soxr * 1e3, t_soxr / t_ours);
+#else
+    std::printf("| %.0f s | %.3f ms |\n", seconds, t_ours * 1e3);
+#endif
+  }
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  gst_init(&argc, &argv);
+  if (const char *r = std::getenv("FASTAUDIO_BENCH_REPEATS")) g_repeats = std::max(1, std::atoi(r));
+  // FASTAUDIO_BENCH_ONLY=streaming,stereo,element,seed picks tables.
+  const char *only = std::getenv("FASTAUDIO_BENCH_ONLY");
+  auto want = [only](const char *name) { return !only || std::strstr(only, name); };
+  std::printf("# fastresample benchmark\n");
+  if (want("streaming")) streaming_table();
+  if (want("stereo")) stereo_table();
+  if (want("element")) element_table();
+  if (want("seed")) seed_table();
+  return 0;
+}

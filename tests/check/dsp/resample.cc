@@ -1,0 +1,490 @@
+// dsp/resample: quality of each preset measured against its stated targets,
+// stream bookkeeping (lengths, alignment, no drift, reset), SIMD against the
+// scalar reference, channel independence and bad input.
+
+#include <cmath>
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <vector>
+
+// Ours and the C++ library before gstcheck.h, whose `fail` macro clashes with std::ios::fail().
+#include "filter_design.h"
+#include "resample.h"
+#include "resample_measure.h"
+
+#include <gst/check/gstcheck.h>
+
+using namespace fastaudio;
+
+namespace {
+
+constexpr ResampleQuality kQualities[] = {ResampleQuality::Fast, ResampleQuality::High,
+                                          ResampleQuality::VeryHigh};
+
+std::vector<float> noise(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(-1.f, 1.f);
+  std::vector<float> v(n);
+  for (auto &x : v) x = d(rng);
+  return v;
+}
+
+// Resamples interleaved `in` in chunks of the given sizes (cycled), then drains.
+std::vector<float> run_chunked(Resampler &r, const std::vector<float> &in, const std::vector<size_t> &chunks) {
+  const unsigned ch = r.spec().channels;
+  const size_t frames = in.size() / ch;
+  std::vector<float> out((r.max_output_frames(frames) + r.pending_output_frames() + frames * r.up() / r.down() +
+                          r.taps() + 16) * ch);
+  size_t n = 0, i = 0, k = 0;
+  while (i < frames) {
+    const size_t len = std::min(chunks[k++ % chunks.size()], frames - i);
+    n += r.process(in.data() + i * ch, len, out.data() + n * ch, out.size() / ch - n);
+    i += len;
+  }
+  n += r.drain(out.data() + n * ch, out.size() / ch - n);
+  out.resize(n * ch);
+  return out;
+}
+
+uint64_t expected_length(uint64_t in_frames, int in_rate, int out_rate) {
+  return (in_frames * uint64_t(out_rate) + uint64_t(in_rate) - 1) / uint64_t(in_rate);
+}
+
+const int kRatePairs[][2] = {{48000, 16000}, {44100, 16000}, {16000, 48000}, {44100, 48000},
+                             {48000, 44100}, {8000, 11025},  {96000, 8000},  {22050, 22051},
+                             {1, 2},         {768000, 3000}, {7, 1}};
+
+}  // namespace
+
+// Every preset meets its stated figures at 48k->16k and 44.1k->16k. Set
+// FASTAUDIO_RESAMPLE_REPORT=1 to print them (docs/fastresample.md quotes these).
+GST_START_TEST(test_quality_targets) {
+  const bool report = g_getenv("FASTAUDIO_RESAMPLE_REPORT") != nullptr;
+  const int in_rates[] = {48000, 44100};
+  for (ResampleQuality q : kQualities) {
+    const ResamplePreset &p = resample_preset(q);
+    for (int in_rate : in_rates) {
+      ResampleSpec spec{in_rate, 16000, 1, q};
+      Resampler r;
+      fail_unless(r.configure(spec));
+      const measure::Quality m = measure::measure(spec);
+      if (report) {
+        std::printf("| %s | %d->16000 | %zu | +-%.4f dB | %.4f | %.1f / %.1f dB | %.1f dB | %.2f ms |\n", p.name,
+                    in_rate, r.taps(), m.passband_db, m.minus3db, m.alias_far_db, m.alias_near_db, m.thdn_db,
+                    m.held_back_ms);
+      }
+      fail_unless(m.passband_db <= p.passband_ripple_db, "%s %d: passband +-%.4f dB > %.4f", p.name, in_rate,
+                  m.passband_db, p.passband_ripple_db);
+      fail_unless(m.minus3db >= p.minus3db_at_least, "%s %d: -3 dB at %.4f < %.3f", p.name, in_rate, m.minus3db,
+                  p.minus3db_at_least);
+      fail_unless(m.alias_far_db <= p.alias_far_db, "%s %d: alias >= 1.125 Nyquist %.1f dB > %.0f", p.name,
+                  in_rate, m.alias_far_db, p.alias_far_db);
+      fail_unless(m.alias_near_db <= p.alias_near_db, "%s %d: alias 1.0-1.125 Nyquist %.1f dB > %.0f", p.name,
+                  in_rate, m.alias_near_db, p.alias_near_db);
+      fail_unless(m.thdn_db <= p.thdn_db, "%s %d: THD+N %.1f dB > %.0f", p.name, in_rate, m.thdn_db, p.thdn_db);
+      fail_unless(m.held_back_ms <= p.held_back_ms + 1e-9, "%s %d: holds back %.2f ms > %.1f", p.name, in_rate,
+                  m.held_back_ms, p.held_back_ms);
+    }
+  }
+}
+GST_END_TEST;
+
+// Upsampling: images of the input spectrum above the input Nyquist are
+// rejected as deeply as aliases are when downsampling.
+GST_START_TEST(test_upsampling_images) {
+  for (ResampleQuality q : kQualities) {
+    const ResamplePreset &p = resample_preset(q);
+    ResampleSpec spec{16000, 48000, 1, q};
+    // A 7 kHz tone images at 9 kHz (1.125 x input Nyquist).
+    auto y = measure::resample_tone(spec, 7000, 0.5);
+    const double image = measure::db(measure::bin_amplitude(y.data() + 12000, 48000, 9000) / 0.5);
+    fail_unless(image <= p.alias_far_db, "%s: image of 7 kHz at %.1f dB", p.name, image);
+    const double pass = measure::gain_db(spec, 4000);
+    fail_unless(std::fabs(pass) <= p.passband_ripple_db, "%s: 4 kHz gain %.4f dB", p.name, pass);
+  }
+}
+GST_END_TEST;
+
+// Output totals ceil(in * out / in) (so round() +-1) for any chunking, and
+// chunking never changes a sample: bit for bit with the scalar kernels, within
+// rounding with SIMD (large chunks take the block kernels, small ones do not).
+GST_START_TEST(test_output_length_and_chunking) {
+  for (ResampleIsa isa : {ResampleIsa::Scalar, best_resample_isa()}) {
+    for (auto &rates : kRatePairs) {
+      for (size_t frames : {size_t(0), size_t(1), size_t(7), size_t(1000), size_t(12345)}) {
+        ResampleSpec spec{rates[0], rates[1], 1, ResampleQuality::Fast};
+        Resampler a, b;
+        fail_unless(a.configure(spec, isa) && b.configure(spec, isa), "%d -> %d", rates[0], rates[1]);
+        auto in = noise(frames, 7);
+        auto whole = run_chunked(a, in, {frames ? frames : 1});
+        auto pieces = run_chunked(b, in, {1, 3, 160, 17, 441});
+        const uint64_t want = expected_length(frames, rates[0], rates[1]);
+        fail_unless_equals_uint64(whole.size(), want);
+        fail_unless_equals_uint64(pieces.size(), want);
+        const double exact = double(frames) * rates[1] / rates[0];
+        fail_unless(std::fabs(double(whole.size()) - std::round(exact)) <= 1.0);
+        double worst = 0;
+        for (size_t i = 0; i < whole.size(); i++) worst = std::max(worst, double(std::fabs(whole[i] - pieces[i])));
+        fail_unless(worst <= (isa == ResampleIsa::Scalar ? 0.0 : 2e-6),
+                    "%d -> %d, %zu frames, %s: chunking changed the output by %g", rates[0], rates[1], frames,
+                    resample_isa_name(isa), worst);
+      }
+    }
+  }
+}
+GST_END_TEST;
+
+// The first output is aligned with the first input: a low tone comes out
+// with the phase it had going in, and an impulse lands where its time says.
+GST_START_TEST(test_alignment) {
+  for (auto &rates : kRatePairs) {
+    if (rates[0] < 8000 || rates[1] < 8000) continue;
+    for (ResampleQuality q : kQualities) {
+      ResampleSpec spec{rates[0], rates[1], 1, q};
+      Resampler r;
+      r.configure(spec);
+      auto in = measure::tone(rates[0], 200, 0.5, size_t(rates[0]) / 5);
+      auto out = run_chunked(r, in, {480});
+      double worst = 0;
+      // Skip both ends, where the tone starts and stops abruptly.
+      for (size_t n = out.size() / 4; n < out.size() * 3 / 4; n++) {
+        const double want = 0.5 * std::sin(2 * M_PI * 200.0 * double(n) / rates[1]);
+        worst = std::max(worst, std::fabs(out[n] - want));
+      }
+      // A delay or phase shift would show at once; the gain may be off by the passband ripple.
+      const double tol = 0.5 * (std::pow(10.0, resample_preset(q).passband_ripple_db / 20) - 1) + 1e-4;
+      fail_unless(worst < tol, "%d -> %d %s: off by %g", rates[0], rates[1], resample_quality_name(q), worst);
+    }
+  }
+  // Impulse at input frame 300 (48 kHz) must peak at output frame 100 (16 kHz).
+  Resampler r;
+  r.configure({48000, 16000, 1, ResampleQuality::High});
+  std::vector<float> in(1000, 0.f);
+  in[300] = 1.f;
+  auto out = run_chunked(r, in, {64});
+  size_t peak = 0;
+  for (size_t n = 0; n < out.size(); n++)
+    if (std::fabs(out[n]) > std::fabs(out[peak])) peak = n;
+  fail_unless_equals_int(peak, 100);
+}
+GST_END_TEST;
+
+// Long streams: the integer phase accumulator does not drift. After 10
+// minutes at 44.1k -> 48k the output has exactly the expected length and a
+// tone still has the expected phase.
+GST_START_TEST(test_no_drift) {
+  ResampleSpec spec{44100, 48000, 1, ResampleQuality::Fast};
+  Resampler r;
+  r.configure(spec);
+  const size_t chunk = 44100 / 50 + 3;  // odd chunks: phases never line up with them
+  const size_t total = size_t(44100) * 600;
+  std::vector<float> in(chunk), out(r.max_output_frames(chunk) + 64);
+  uint64_t fed = 0, produced = 0;
+  double worst = 0;
+  while (fed < total) {
+    const size_t len = std::min<uint64_t>(chunk, total - fed);
+    for (size_t i = 0; i < len; i++)
+      in[i] = float(0.5 * std::sin(2 * M_PI * 1000.0 * double((fed + i) % 44100) / 44100));
+    const size_t n = r.process(in.data(), len, out.data(), out.size());
+    // Check the last 50 outputs of the final minute.
+    if (fed > total - 44100 * 60) {
+      for (size_t k = n > 50 ? n - 50 : 0; k < n; k++) {
+        const uint64_t idx = produced + k;
+        const double want = 0.5 * std::sin(2 * M_PI * 1000.0 * double(idx % 48000) / 48000);
+        worst = std::max(worst, std::fabs(out[k] - want));
+      }
+    }
+    produced += n;
+    fed += len;
+    // Never more behind than the filter's lookahead.
+    const double due = double(fed) * 48000 / 44100;
+    fail_unless(due - double(produced) <= double(r.latency_input_frames()) * 48000 / 44100 + 2);
+  }
+  out.resize(r.pending_output_frames() + 16);
+  produced += r.drain(out.data(), out.size());
+  fail_unless_equals_uint64(produced, expected_length(total, 44100, 48000));
+  fail_unless(worst < 1e-3, "phase error after 10 minutes: %g", worst);
+}
+GST_END_TEST;
+
+// reset() forgets everything: the output after a reset equals a fresh one's,
+// even after NaN and huge values went in.
+GST_START_TEST(test_reset_and_nan) {
+  ResampleSpec spec{44100, 16000, 2, ResampleQuality::High};
+  Resampler used, fresh;
+  used.configure(spec);
+  fresh.configure(spec);
+  std::vector<float> junk = noise(2 * 5000, 3);
+  junk[10] = std::nanf("");
+  junk[11] = INFINITY;
+  std::vector<float> out(20000);
+  used.process(junk.data(), 5000, out.data(), out.size() / 2);
+  used.reset();
+  auto in = noise(2 * 20000, 4);
+  auto a = run_chunked(used, in, {441});
+  auto b = run_chunked(fresh, in, {441});
+  fail_unless_equals_uint64(a.size(), b.size());
+  fail_unless(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+  for (float v : a) fail_unless(std::isfinite(v));
+
+  // Without a reset a NaN only reaches the outputs whose window covers it.
+  Resampler r;
+  r.configure({48000, 16000, 1, ResampleQuality::Fast});
+  std::vector<float> x = noise(48000, 5);
+  x[1000] = std::nanf("");
+  auto y = run_chunked(r, x, {480});
+  size_t bad = 0;
+  for (size_t n = 0; n < y.size(); n++) {
+    if (!std::isfinite(y[n])) {
+      bad++;
+      fail_unless(std::fabs(double(n) * 3 - 1000) <= double(r.taps()) / 2 + 3, "NaN leaked to output %zu", n);
+    }
+  }
+  fail_unless(bad > 0 && bad <= r.taps() / 3 + 2);
+}
+GST_END_TEST;
+
+// Every SIMD path (generic, integer decimation and interpolation blocks,
+// interpolated phases, F64 accumulation) against the scalar reference.
+GST_START_TEST(test_simd_matches_scalar) {
+  std::vector<ResampleIsa> isas;
+  if (best_resample_isa() != ResampleIsa::Scalar) isas.push_back(ResampleIsa::Avx2);
+  if (best_resample_isa() == ResampleIsa::Avx512) isas.push_back(ResampleIsa::Avx512);
+  if (isas.empty()) {
+    GST_INFO("no AVX2 here: only the scalar kernels run");
+    return;
+  }
+  const int pairs[][2] = {{48000, 16000}, {16000, 48000}, {44100, 16000}, {44100, 48000},
+                          {32000, 8000},  {8000, 40000},  {48000, 44101}, {96000, 48000}};
+  int compared = 0;
+  for (auto &rates : pairs) {
+    for (ResampleQuality q : kQualities) {
+      for (unsigned ch : {1u, 2u, 3u}) {
+        ResampleSpec spec{rates[0], rates[1], ch, q};
+        Resampler ref;
+        ref.configure(spec, ResampleIsa::Scalar);
+        auto in = noise(size_t(rates[0]) / 10 * ch, 11);
+        in[37] = 1.f, in[38] = -1.f, in[39] = 1.0000001f;  // full scale and just past it
+        auto want = run_chunked(ref, in, {size_t(rates[0]) / 50});
+        for (ResampleIsa isa : isas) {
+          Resampler r;
+          r.configure(spec, isa);
+          fail_unless(r.isa() == isa);
+          auto got = run_chunked(r, in, {size_t(rates[0]) / 50});
+          fail_unless_equals_uint64(got.size(), want.size());
+          double worst = 0;
+          for (size_t i = 0; i < got.size(); i++) worst = std::max(worst, double(std::fabs(got[i] - want[i])));
+          // Different summation orders of a few hundred products of |x| <= 1.
+          fail_unless(worst < 2e-6, "%d -> %d %s %u ch %s: differs by %g", rates[0], rates[1],
+                      resample_quality_name(q), ch, resample_isa_name(isa), worst);
+          compared++;
+        }
+      }
+    }
+  }
+  fail_unless(compared > 0);
+}
+GST_END_TEST;
+
+// Channels never mix: each channel of an N-channel stream is bit-identical to
+// the same signal resampled alone.
+GST_START_TEST(test_channels_independent) {
+  for (unsigned ch : {2u, 3u, 6u, 8u}) {
+    for (auto &rates : {std::array<int, 2>{48000, 16000}, std::array<int, 2>{44100, 48000},
+                        std::array<int, 2>{16000, 48000}}) {
+      ResampleSpec spec{rates[0], rates[1], ch, ResampleQuality::High};
+      Resampler multi;
+      multi.configure(spec);
+      const size_t frames = 7000;
+      auto in = noise(frames * ch, 21);
+      auto out = run_chunked(multi, in, {480, 33});
+      for (unsigned c = 0; c < ch; c++) {
+        std::vector<float> mono_in(frames);
+        for (size_t i = 0; i < frames; i++) mono_in[i] = in[i * ch + c];
+        Resampler mono;
+        mono.configure({rates[0], rates[1], 1, ResampleQuality::High});
+        auto want = run_chunked(mono, mono_in, {480, 33});
+        fail_unless_equals_uint64(out.size(), want.size() * ch);
+        for (size_t i = 0; i < want.size(); i++)
+          fail_unless(out[i * ch + c] == want[i], "%u ch, channel %u, frame %zu", ch, c, i);
+      }
+    }
+  }
+}
+GST_END_TEST;
+
+// Interpolated phases (ratios with more than 2048 output phases) stay clean.
+GST_START_TEST(test_interpolated_phases) {
+  ResampleSpec spec{48000, 44101, 1, ResampleQuality::High};
+  Resampler r;
+  fail_unless(r.configure(spec));
+  fail_unless(r.interpolates_phases());
+  auto in = measure::tone(48000, 1000, 0.5, 48000);
+  auto out = run_chunked(r, in, {960});
+  fail_unless_equals_uint64(out.size(), expected_length(48000, 48000, 44101));
+  double worst = 0;
+  for (size_t n = out.size() / 4; n < out.size() * 3 / 4; n++)
+    worst = std::max(worst, std::fabs(out[n] - 0.5 * std::sin(2 * M_PI * 1000.0 * double(n) / 44101)));
+  // -120 dB relative to the tone.
+  fail_unless(worst < 0.5e-6, "interpolated phases: error %g", worst);
+}
+GST_END_TEST;
+
+// process_silence() gives exactly what feeding zeros gives, for long gaps too.
+GST_START_TEST(test_silence_equals_zeros) {
+  for (auto &rates : {std::array<int, 2>{48000, 16000}, std::array<int, 2>{44100, 48000},
+                      std::array<int, 2>{16000, 48000}}) {
+    ResampleSpec spec{rates[0], rates[1], 2, ResampleQuality::High};
+    Resampler a, b;
+    a.configure(spec, ResampleIsa::Scalar);
+    b.configure(spec, ResampleIsa::Scalar);
+    auto sig = noise(2 * 3000, 9);
+    std::vector<float> zeros(2 * 700, 0.f);
+    std::vector<float> oa(200000), ob(200000);
+    size_t na = 0, nb = 0;
+    for (int round = 0; round < 3; round++) {
+      na += a.process(sig.data(), 3000, oa.data() + 2 * na, oa.size() / 2 - na);
+      nb += b.process(sig.data(), 3000, ob.data() + 2 * nb, ob.size() / 2 - nb);
+      for (int g = 0; g < 5 + round * 7; g++) {  // gaps shorter and longer than the filter
+        na += a.process_silence(700, oa.data() + 2 * na, oa.size() / 2 - na);
+        nb += b.process(zeros.data(), 700, ob.data() + 2 * nb, ob.size() / 2 - nb);
+      }
+    }
+    na += a.drain(oa.data() + 2 * na, oa.size() / 2 - na);
+    nb += b.drain(ob.data() + 2 * nb, ob.size() / 2 - nb);
+    fail_unless_equals_uint64(na, nb);
+    for (size_t i = 0; i < 2 * na; i++) fail_unless(oa[i] == ob[i], "%d -> %d: sample %zu", rates[0], rates[1], i);
+  }
+}
+GST_END_TEST;
+
+// Switching quality mid-stream loses no history: every output equals what a
+// resampler running the new preset from the start gives, right from the
+// switch on; and the total length stays exact.
+GST_START_TEST(test_quality_switch_mid_stream) {
+  for (auto &rates : {std::array<int, 2>{48000, 16000}, std::array<int, 2>{44100, 48000}}) {
+    // A tone near the passband edge: a low one would hide a hole in the
+    // history, since a sinc's tails sum to almost nothing against it.
+    const int hz = std::min(rates[0], rates[1]) * 2 / 5;
+    auto in = measure::tone(rates[0], hz, 0.5, size_t(rates[0]));
+    const size_t chunk = 37;  // shorter than any filter: the switch needs the kept history
+    std::vector<std::vector<float>> ref;
+    for (ResampleQuality q : kQualities) {
+      Resampler r;
+      r.configure({rates[0], rates[1], 1, q});
+      ref.push_back(run_chunked(r, in, {chunk}));
+    }
+    Resampler r;
+    r.configure({rates[0], rates[1], 1, ResampleQuality::Fast});
+    std::vector<float> out(size_t(rates[1]) + 4096);
+    std::vector<int> used(out.size(), 0);
+    int current = 0;
+    size_t n = 0;
+    const int order[] = {2, 1, 0, 1};
+    for (size_t i = 0, k = 0; i < in.size(); i += chunk, k++) {
+      if (k % 200 == 100) {
+        const size_t before = r.latency_input_frames();
+        current = order[(k / 200) % 4];
+        fail_unless(r.set_quality(kQualities[current]));
+        fail_if(before == r.latency_input_frames());
+      }
+      const size_t got = r.process(in.data() + i, std::min(chunk, in.size() - i), out.data() + n, out.size() - n);
+      for (size_t j = n; j < n + got; j++) used[j] = current;
+      n += got;
+    }
+    const size_t tail = r.drain(out.data() + n, out.size() - n);
+    for (size_t j = n; j < n + tail; j++) used[j] = current;
+    n += tail;
+    fail_unless_equals_uint64(n, expected_length(in.size(), rates[0], rates[1]));
+    double worst = 0;
+    for (size_t j = 0; j < n; j++) worst = std::max(worst, double(std::fabs(out[j] - ref[size_t(used[j])][j])));
+    fail_unless(worst < 1e-5, "%d -> %d: output differs by %g after a quality switch", rates[0], rates[1], worst);
+  }
+}
+GST_END_TEST;
+
+// The fast prototype evaluation used to build banks agrees with the direct formula.
+GST_START_TEST(test_fast_prototype_matches_formula) {
+  for (double beta : {8.45, 11.75, 15.5}) {
+    const size_t step = 160, n = 160 * 210;
+    const double fc = 0.5 * 0.95 * 160 / 441, half = 200;
+    auto fast = resample_detail::prototype_on_grid(n, step, fc, half, beta);
+    double worst = 0;
+    for (size_t k = 0; k < n; k++)
+      worst = std::max(worst, std::fabs(fast[k] - resample_detail::kaiser_sinc(double(k) / step, fc, half, beta)));
+    // Relative to the peak 2 fc: far below float precision of the bank.
+    fail_unless(worst < 1e-13 * 2 * fc, "beta %g: off by %g", beta, worst);
+  }
+}
+GST_END_TEST;
+
+// The Remez exchange meets the bands it is given (checked on a grid 8 times
+// finer than its own), and the integer-ratio presets use it.
+GST_START_TEST(test_equiripple_design) {
+  const double nyq = 0.5 / 3;
+  const std::vector<FilterBand> bands = {{0, 0.9 * nyq, 1, 8e-4}, {nyq, 0.5, 0, 5e-6}};
+  const EquirippleResult r = design_equiripple(301, bands);
+  fail_unless(r.converged);
+  fail_unless_equals_uint64(r.taps.size(), 301);
+  for (size_t i = 0; i < r.taps.size(); i++) fail_unless(r.taps[i] == r.taps[r.taps.size() - 1 - i]);
+  double pass = 0, stop = 0;
+  for (int i = 0; i <= 20000; i++) {
+    const double f = 0.5 * i / 20000;
+    const double a = amplitude_response(r.taps, f);
+    if (f <= 0.9 * nyq) pass = std::max(pass, std::fabs(a - 1));
+    if (f >= nyq) stop = std::max(stop, std::fabs(a));
+  }
+  // Equiripple: both bands at the same weighted error, below 1 when feasible.
+  fail_unless(r.weighted_error < 1.0, "weighted error %g", r.weighted_error);
+  fail_unless(pass <= 8e-4 * r.weighted_error * 1.02 && stop <= 5e-6 * r.weighted_error * 1.02,
+              "pass %g stop %g (weighted %g)", pass, stop, r.weighted_error);
+  fail_unless(pass > 8e-4 * r.weighted_error * 0.9 && stop > 5e-6 * r.weighted_error * 0.9);
+
+  Resampler a, b;
+  a.configure({48000, 16000, 1, ResampleQuality::High});
+  b.configure({44100, 16000, 1, ResampleQuality::High});
+  fail_unless(a.equiripple());
+  fail_if(b.equiripple());
+  fail_unless(a.taps() < b.taps());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_bad_rates_refused) {
+  Resampler r;
+  fail_unless(resample_rates_problem(0, 16000) != nullptr);
+  fail_unless(resample_rates_problem(16000, -1) != nullptr);
+  fail_unless(resample_rates_problem(800000, 48000) != nullptr);
+  fail_unless(resample_rates_problem(768000, 1000) != nullptr);  // 768:1
+  fail_unless(resample_rates_problem(1, 257) != nullptr);
+  fail_unless(resample_rates_problem(1, 256) == nullptr);
+  fail_unless(resample_rates_problem(768000, 3000) == nullptr);
+  fail_if(r.configure({0, 16000, 1, ResampleQuality::High}));
+  fail_if(r.configure({48000, 16000, 0, ResampleQuality::High}));
+  fail_unless(r.configure({48000, 16000, 1, ResampleQuality::High}));
+}
+GST_END_TEST;
+
+static Suite *resample_suite() {
+  Suite *s = suite_create("dsp-resample");
+  TCase *tc = tcase_create("general");
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_quality_targets);
+  tcase_add_test(tc, test_upsampling_images);
+  tcase_add_test(tc, test_output_length_and_chunking);
+  tcase_add_test(tc, test_alignment);
+  tcase_add_test(tc, test_no_drift);
+  tcase_add_test(tc, test_reset_and_nan);
+  tcase_add_test(tc, test_simd_matches_scalar);
+  tcase_add_test(tc, test_channels_independent);
+  tcase_add_test(tc, test_interpolated_phases);
+  tcase_add_test(tc, test_silence_equals_zeros);
+  tcase_add_test(tc, test_quality_switch_mid_stream);
+  tcase_add_test(tc, test_fast_prototype_matches_formula);
+  tcase_add_test(tc, test_equiripple_design);
+  tcase_add_test(tc, test_bad_rates_refused);
+  return s;
+}
+
+GST_CHECK_MAIN(resample);
