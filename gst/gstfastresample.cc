@@ -246,6 +246,12 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
     return FALSE;
   }
 
+  // The same caps again (a reconfiguration that changed nothing): keep the
+  // stream and its history.
+  if (GST_AUDIO_INFO_IS_VALID(&priv->in_info) && gst_audio_info_is_equal(&in, &priv->in_info) &&
+      gst_audio_info_is_equal(&out, &priv->out_info))
+    return TRUE;
+
   // A format change ends the stream in the old format: push its tail first.
   if (priv->configured && (!gst_audio_info_is_equal(&in, &priv->in_info) ||
                            !gst_audio_info_is_equal(&out, &priv->out_info)))

@@ -343,6 +343,24 @@ GST_START_TEST(test_renegotiation) {
 }
 GST_END_TEST;
 
+// The same caps set again mid-stream change nothing: no reset, no drain.
+GST_START_TEST(test_same_caps_again) {
+  GstHarness *h = make_harness(48000, 16000);
+  push_stream(h, 48000, 9000, {960});
+  GstStructure *s = gst_structure_from_string(caps_str(48000).c_str(), nullptr);
+  GstCaps *same = gst_caps_new_full(s, nullptr);
+  gst_pad_push_event(h->srcpad, gst_event_new_caps(same));
+  gst_caps_unref(same);
+  push_stream(h, 48000, 9000, {960}, frames_to_time(9000, 48000), 1, 2);
+  gst_harness_push_event(h, gst_event_new_eos());
+  Output out;
+  pull_all(h, out);
+  fail_unless_equals_uint64(out.samples.size(), expected_frames(18000, 48000, 16000));
+  check_timestamps(out, 0, 16000);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
 // Changing quality while playing posts a latency message, keeps the stream
 // continuous and the total exact.
 GST_START_TEST(test_quality_change_mid_stream) {
@@ -487,6 +505,7 @@ static Suite *fastresample_suite() {
   tcase_add_test(tc, test_flush_resets_without_drain);
   tcase_add_test(tc, test_discont_drains);
   tcase_add_test(tc, test_renegotiation);
+  tcase_add_test(tc, test_same_caps_again);
   tcase_add_test(tc, test_quality_change_mid_stream);
   tcase_add_test(tc, test_s16_matches_f32);
   tcase_add_test(tc, test_bad_input);
