@@ -48,7 +48,7 @@ const StressCase kCases[] = {
      {{"S16LE", 2, 48000}, {"F64LE", 1, 11025}},
      true, nullptr, {}, 0},
 };
-constexpr int kScenarios = 5;
+constexpr int kScenarios = 6;
 
 AudioFormat resolved_out(const StressCase &c, const AudioFormat &in) {
   AudioFormat out = c.out;
@@ -434,6 +434,50 @@ GST_START_TEST(test_property_changes_from_threads) {
 }
 GST_END_TEST;
 
+void query_caps_cb(gpointer, gpointer data) {
+  auto pad = static_cast<GstPad *>(data);
+  if (GstCaps *caps = gst_pad_query_caps(pad, nullptr)) gst_caps_unref(caps);
+  if (GstCaps *current = gst_pad_get_current_caps(pad)) {
+    gst_pad_query_accept_caps(pad, current);
+    gst_caps_unref(current);
+  }
+}
+
+// While buffers flow, other threads send RECONFIGURE upstream (the element
+// renegotiates on its streaming thread), out-of-band custom events
+// downstream, and caps and accept-caps queries to both pads; the output
+// must stay exactly the unstressed one.
+GST_START_TEST(test_event_and_query_storms) {
+  const StressCase &c = kCases[__i__];
+  rounds([&](uint32_t seed) {
+    std::mt19937 rng(seed);
+    const size_t frames = frames_per_round();
+    const auto signal = random_signal(c.in.format, frames * c.in.channels, seed);
+    GstHarness *h = start(c, c.in);
+    GstEvent *reconfigure = gst_event_new_reconfigure();
+    GstEvent *oob = gst_event_new_custom(GST_EVENT_CUSTOM_DOWNSTREAM_OOB, gst_structure_new_empty("stress"));
+    GstPad *element_pads[2] = {GST_PAD_PEER(h->srcpad), GST_PAD_PEER(h->sinkpad)};
+    GstHarnessThread *threads[] = {
+        gst_harness_stress_push_upstream_event_start_full(h, reconfigure, 200),
+        gst_harness_stress_push_event_start_full(h, oob, 200),
+        gst_harness_stress_custom_start(h, nullptr, query_caps_cb, element_pads[0], 200),
+        gst_harness_stress_custom_start(h, nullptr, query_caps_cb, element_pads[1], 200),
+    };
+    gst_event_unref(reconfigure);
+    gst_event_unref(oob);
+    g_usleep(2000);
+    Run run = make_run(c.in, resolved_out(c, c.in), 0);
+    push_chunks(h, run, signal, 0, frames, rng, false);
+    guint events = 0;
+    for (auto *t : threads) events += gst_harness_stress_thread_stop(t);
+    fail_unless(events > 0, "the storm threads never ran");
+    push_eos(h, run);
+    gst_harness_teardown(h);
+    check_run(c, run, "event and query storms", seed);
+  });
+}
+GST_END_TEST;
+
 static Suite *stress_suite() {
   Suite *s = suite_create("stress");
   TCase *tc = tcase_create("general");
@@ -445,6 +489,7 @@ static Suite *stress_suite() {
   tcase_add_loop_test(tc, test_caps_renegotiation, 0, n);
   tcase_add_loop_test(tc, test_state_changes_under_load, 0, n);
   tcase_add_loop_test(tc, test_property_changes_from_threads, 0, n);
+  tcase_add_loop_test(tc, test_event_and_query_storms, 0, n);
   return s;
 }
 
