@@ -168,6 +168,42 @@ const std::vector<RobustnessCase> &cases() {
        },
        GST_FLOW_NOT_NEGOTIATED, "warning", mask.c_str(), "channel-mask=(bitmask)0x0000000000000001",
        "new supported caps: converts again"},
+      {"fastconvert", "6 channels without a channel-mask",
+       [] {
+         return caps_scenario("fastconvert", "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=6",
+                              "audio/x-raw", 24, S16_STEREO, 40, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning",
+       "fastconvert refused caps: channels=6 needs a channel-mask (channel-mask=(bitmask)0x0 for unpositioned channels)", "channels=(int)6",
+       "new supported caps: converts again"},
+      {"fastconvert", "65 unpositioned channels (channel-mask 0) to mono",
+       [] {
+         return caps_scenario("fastconvert",
+                              "audio/x-raw,format=F32LE,layout=interleaved,rate=48000,channels=65,"
+                              "channel-mask=(bitmask)0x0",
+                              F32_MONO.c_str(), 65 * 4 * 10, caps_str("F32LE", 2, 48000), 80, 40);
+       },
+       GST_FLOW_OK, "none", "", "", "converted (mean of the 65 channels); new caps: converts again"},
+      {"fastconvert", "a frame size that overflows (F64LE, channels=2147483647, channel-mask 0)",
+       [] {
+         return caps_scenario("fastconvert",
+                              "audio/x-raw,format=F64LE,layout=interleaved,rate=48000,channels=2147483647,"
+                              "channel-mask=(bitmask)0x0",
+                              F32_MONO.c_str(), 64, caps_str("F32LE", 2, 48000), 80, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning",
+       "fastconvert refused caps: channels=2147483647 makes a frame of 17179869176 bytes (at most 2147483647)", "channels=(int)2147483647",
+       "new supported caps: converts again"},
+      {"fastconvert", "a frame size that wraps to 0 (F64LE, channels=536870912, channel-mask 0)",
+       [] {
+         return caps_scenario("fastconvert",
+                              "audio/x-raw,format=F64LE,layout=interleaved,rate=48000,channels=536870912,"
+                              "channel-mask=(bitmask)0x0",
+                              F32_MONO.c_str(), 64, caps_str("F32LE", 2, 48000), 80, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning",
+       "fastconvert refused caps: channels=536870912 makes a frame of 4294967296 bytes (at most 2147483647)", "channels=(int)536870912",
+       "new supported caps: converts again"},
       {"fastconvert", "a channel change it cannot do (3 channels to 2)",
        [] {
          return caps_scenario("fastconvert", caps_str("F32LE", 3, 48000), caps_str("F32LE", 2, 48000).c_str(), 48,
