@@ -111,6 +111,36 @@ Observed buffer_scenario(const char *element, const std::string &in, const char 
   return o;
 }
 
+// Downstream answers every buffer with `flow` (a probe on the harness sink
+// pad); the element must hand that flow back upstream and post nothing, and
+// convert again once downstream accepts buffers.
+GstPadProbeReturn answer_flow(GstPad *, GstPadProbeInfo *info, gpointer flow) {
+  gst_buffer_unref(GST_PAD_PROBE_INFO_BUFFER(info));
+  GST_PAD_PROBE_INFO_FLOW_RETURN(info) = GstFlowReturn(GPOINTER_TO_INT(flow));
+  return GST_PAD_PROBE_HANDLED;
+}
+
+Observed downstream_flow_scenario(const char *element, GstFlowReturn flow) {
+  Observed o;
+  GstHarness *h = harness_with_bus(element);
+  gst_harness_set_sink_caps_str(h, caps_str("F32LE", 1, 48000).c_str());
+  gst_harness_set_src_caps_str(h, caps_str("S16LE", 2, 48000).c_str());
+  const gulong probe =
+      gst_pad_add_probe(h->sinkpad, GST_PAD_PROBE_TYPE_BUFFER, answer_flow, GINT_TO_POINTER(flow), nullptr);
+  o.flow = gst_harness_push(h, silence(40));
+  read_problem(h->element, o);
+  gst_pad_remove_probe(h->sinkpad, probe);
+  if (flow == GST_FLOW_FLUSHING || flow == GST_FLOW_EOS) {
+    // What a real pipeline does next: a flush, then data again.
+    gst_harness_push_event(h, gst_event_new_flush_start());
+    gst_harness_push_event(h, gst_event_new_flush_stop(TRUE));
+    push_caps(h, caps_str("S16LE", 2, 48000));
+  }
+  o.recovered = converts(h, 40, 40);
+  teardown_with_bus(h);
+  return o;
+}
+
 const std::string S16_STEREO = caps_str("S16LE", 2, 48000);
 const std::string F32_MONO = caps_str("F32LE", 1, 48000);
 const char *FORMATS = "{ (string)U8, (string)S8, (string)S16LE, (string)S24LE, (string)S24_32LE, (string)S32LE, "
@@ -251,6 +281,18 @@ const std::vector<RobustnessCase> &cases() {
        },
        GST_FLOW_NOT_NEGOTIATED, "error", "fastconvert received a buffer before any caps", "",
        "caps, then buffers: converts"},
+      {"fastconvert", "downstream returns flushing",
+       [] { return downstream_flow_scenario("fastconvert", GST_FLOW_FLUSHING); }, GST_FLOW_FLUSHING, "none", "", "",
+       "after a flush: converts again"},
+      {"fastconvert", "downstream returns eos",
+       [] { return downstream_flow_scenario("fastconvert", GST_FLOW_EOS); }, GST_FLOW_EOS, "none", "", "",
+       "after a flush: converts again"},
+      {"fastconvert", "downstream returns not-linked",
+       [] { return downstream_flow_scenario("fastconvert", GST_FLOW_NOT_LINKED); }, GST_FLOW_NOT_LINKED, "none", "",
+       "", "once downstream takes buffers: converts again"},
+      {"fastconvert", "downstream returns error",
+       [] { return downstream_flow_scenario("fastconvert", GST_FLOW_ERROR); }, GST_FLOW_ERROR, "none", "", "",
+       "once downstream takes buffers: converts again"},
       {"fastconvert", "NaN, +Inf and -Inf samples (F32LE to S16LE)",
        [] {
          Observed o;
