@@ -82,7 +82,11 @@ bool audio_info_from_caps(GstAudioInfo *info, GstCaps *caps, std::string *why) {
     if (why) *why = "caps are not fixed";
     return false;
   }
-  std::string problem = raw_caps_problem(gst_caps_get_structure(caps, 0));
+  const GstStructure *s = gst_caps_get_structure(caps, 0);
+  std::string problem = raw_caps_problem(s);
+  for (const char *field : {"format", "layout", "rate", "channels"}) {
+    if (problem.empty() && !gst_structure_has_field(s, field)) problem = std::string("caps lack the ") + field + " field";
+  }
   if (problem.empty() && !gst_audio_info_from_caps(info, caps)) problem = "not valid raw audio caps";
   if (why) *why = problem;
   return problem.empty();

@@ -153,7 +153,7 @@ static GstCaps *gst_fast_convert_fixate_caps(GstBaseTransform *, GstPadDirection
       gst_structure_set(out, "format", G_TYPE_STRING, chosen, nullptr);
   }
 
-  gint in_rate, in_channels, out_channels;
+  gint in_rate = 0, in_channels = 0, out_channels = 0;  // caps may lack any of these fields
   if (gst_structure_get_int(in, "rate", &in_rate))
     gst_structure_fixate_field_nearest_int(out, "rate", in_rate);
   if (gst_structure_get_int(in, "channels", &in_channels))

@@ -234,6 +234,14 @@ const std::vector<RobustnessCase> &cases() {
        GST_FLOW_NOT_NEGOTIATED, "warning",
        "fastconvert refused caps: channels=536870912 makes a frame of 4294967296 bytes (at most 2147483647)", "channels=(int)536870912",
        "new supported caps: converts again"},
+      {"fastconvert", "input caps without a channels field, downstream wants stereo (fixation read an uninitialised "
+                      "channel count; valgrind checks this row)",
+       [] {
+         return caps_scenario("fastconvert", "audio/x-raw,format=F32LE,layout=interleaved,rate=48000",
+                              caps_str("S16LE", 2, 48000).c_str(), 32, caps_str("F32LE", 2, 48000), 80, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error", "Invalid audio caps: caps lack the channels field",
+       "in: audio/x-raw", "new supported caps: converts again"},
       {"fastconvert", "a channel change it cannot do (3 channels to 2)",
        [] {
          return caps_scenario("fastconvert", caps_str("F32LE", 3, 48000), caps_str("F32LE", 2, 48000).c_str(), 48,
