@@ -33,7 +33,7 @@ const FuzzElement kElements[] = {
 
 guint iterations(guint normal) {
   const double scale = env_double("FASTAUDIO_FUZZ_ITERATIONS", 1.0);
-  return under_valgrind() ? std::max(1u, normal / 10) : guint(normal * scale);
+  return std::max(1u, guint(normal * scale / (under_valgrind() ? 10 : 1)));
 }
 
 uint32_t base_seed() { return uint32_t(env_double("FASTAUDIO_FUZZ_SEED", 20261127)); }
