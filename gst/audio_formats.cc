@@ -52,12 +52,41 @@ std::string channel_mask_problem(const GstStructure *s) {
   return "";
 }
 
+std::string raw_caps_problem(const GstStructure *s) {
+  std::string problem = channel_mask_problem(s);
+  if (!problem.empty()) return problem;
+  gint channels = 0;
+  if (!gst_structure_get_int(s, "channels", &channels)) return "";
+  gchar text[160];
+  if (channels > 2 && !gst_structure_has_field(s, "channel-mask")) {
+    g_snprintf(text, sizeof text,
+               "channels=%d needs a channel-mask (channel-mask=(bitmask)0x0 for unpositioned channels)", channels);
+    return text;
+  }
+  const gchar *format = gst_structure_get_string(s, "format");
+  const GstAudioFormatInfo *finfo =
+      format ? gst_audio_format_get_info(gst_audio_format_from_string(format)) : nullptr;
+  if (finfo && GST_AUDIO_FORMAT_INFO_FORMAT(finfo) != GST_AUDIO_FORMAT_UNKNOWN && channels > 0) {
+    const gint64 frame = gint64(GST_AUDIO_FORMAT_INFO_WIDTH(finfo) / 8) * channels;
+    if (frame > G_MAXINT) {
+      g_snprintf(text, sizeof text, "channels=%d makes a frame of %" G_GINT64_FORMAT " bytes (at most %d)", channels,
+                 frame, G_MAXINT);
+      return text;
+    }
+  }
+  return "";
+}
+
 bool audio_info_from_caps(GstAudioInfo *info, GstCaps *caps, std::string *why) {
   if (!gst_caps_is_fixed(caps)) {
     if (why) *why = "caps are not fixed";
     return false;
   }
-  std::string problem = channel_mask_problem(gst_caps_get_structure(caps, 0));
+  const GstStructure *s = gst_caps_get_structure(caps, 0);
+  std::string problem = raw_caps_problem(s);
+  for (const char *field : {"format", "layout", "rate", "channels"}) {
+    if (problem.empty() && !gst_structure_has_field(s, field)) problem = std::string("caps lack the ") + field + " field";
+  }
   if (problem.empty() && !gst_audio_info_from_caps(info, caps)) problem = "not valid raw audio caps";
   if (why) *why = problem;
   return problem.empty();

@@ -29,4 +29,11 @@ bool audio_info_from_caps(GstAudioInfo *info, GstCaps *caps, std::string *why = 
 // Why the channel-mask of `s` cannot describe its channels, or "" if it can.
 std::string channel_mask_problem(const GstStructure *s);
 
+// Why fixed raw audio caps `s` cannot be used although the pad template
+// allows them, or "": a bad channel-mask, more than 2 channels without one
+// (gst_audio_info_from_caps() refuses that without saying why), or a frame
+// size that overflows (gst_audio_info_from_caps() accepts F64LE with
+// 2^29 channels and computes a frame of 0 bytes).
+std::string raw_caps_problem(const GstStructure *s);
+
 }  // namespace fastaudio

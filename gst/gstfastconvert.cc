@@ -153,7 +153,7 @@ static GstCaps *gst_fast_convert_fixate_caps(GstBaseTransform *, GstPadDirection
       gst_structure_set(out, "format", G_TYPE_STRING, chosen, nullptr);
   }
 
-  gint in_rate, in_channels, out_channels;
+  gint in_rate = 0, in_channels = 0, out_channels = 0;  // caps may lack any of these fields
   if (gst_structure_get_int(in, "rate", &in_rate))
     gst_structure_fixate_field_nearest_int(out, "rate", in_rate);
   if (gst_structure_get_int(in, "channels", &in_channels))
@@ -235,10 +235,10 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
 
 static gboolean gst_fast_convert_accept_caps(GstBaseTransform *trans, GstPadDirection direction,
                                              GstCaps *caps) {
-  // The template says nothing about channel-mask: check it here, before
-  // gst_audio_info_from_caps() sees it.
+  // The template says nothing about channel-mask or frame size: check them
+  // here, before gst_audio_info_from_caps() sees the caps.
   if (gst_caps_is_fixed(caps)) {
-    std::string problem = fastaudio::channel_mask_problem(gst_caps_get_structure(caps, 0));
+    std::string problem = fastaudio::raw_caps_problem(gst_caps_get_structure(caps, 0));
     if (!problem.empty()) {
       GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("fastconvert refused caps: %s", problem.c_str()),
                           ("caps: %" GST_PTR_FORMAT, caps));

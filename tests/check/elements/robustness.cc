@@ -111,6 +111,36 @@ Observed buffer_scenario(const char *element, const std::string &in, const char 
   return o;
 }
 
+// Downstream answers every buffer with `flow` (a probe on the harness sink
+// pad); the element must hand that flow back upstream and post nothing, and
+// convert again once downstream accepts buffers.
+GstPadProbeReturn answer_flow(GstPad *, GstPadProbeInfo *info, gpointer flow) {
+  gst_buffer_unref(GST_PAD_PROBE_INFO_BUFFER(info));
+  GST_PAD_PROBE_INFO_FLOW_RETURN(info) = GstFlowReturn(GPOINTER_TO_INT(flow));
+  return GST_PAD_PROBE_HANDLED;
+}
+
+Observed downstream_flow_scenario(const char *element, GstFlowReturn flow) {
+  Observed o;
+  GstHarness *h = harness_with_bus(element);
+  gst_harness_set_sink_caps_str(h, caps_str("F32LE", 1, 48000).c_str());
+  gst_harness_set_src_caps_str(h, caps_str("S16LE", 2, 48000).c_str());
+  const gulong probe =
+      gst_pad_add_probe(h->sinkpad, GST_PAD_PROBE_TYPE_BUFFER, answer_flow, GINT_TO_POINTER(flow), nullptr);
+  o.flow = gst_harness_push(h, silence(40));
+  read_problem(h->element, o);
+  gst_pad_remove_probe(h->sinkpad, probe);
+  if (flow == GST_FLOW_FLUSHING || flow == GST_FLOW_EOS) {
+    // What a real pipeline does next: a flush, then data again.
+    gst_harness_push_event(h, gst_event_new_flush_start());
+    gst_harness_push_event(h, gst_event_new_flush_stop(TRUE));
+    push_caps(h, caps_str("S16LE", 2, 48000));
+  }
+  o.recovered = converts(h, 40, 40);
+  teardown_with_bus(h);
+  return o;
+}
+
 const std::string S16_STEREO = caps_str("S16LE", 2, 48000);
 const std::string F32_MONO = caps_str("F32LE", 1, 48000);
 const char *FORMATS = "{ (string)U8, (string)S8, (string)S16LE, (string)S24LE, (string)S24_32LE, (string)S32LE, "
@@ -168,6 +198,50 @@ const std::vector<RobustnessCase> &cases() {
        },
        GST_FLOW_NOT_NEGOTIATED, "warning", mask.c_str(), "channel-mask=(bitmask)0x0000000000000001",
        "new supported caps: converts again"},
+      {"fastconvert", "6 channels without a channel-mask",
+       [] {
+         return caps_scenario("fastconvert", "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=6",
+                              "audio/x-raw", 24, S16_STEREO, 40, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning",
+       "fastconvert refused caps: channels=6 needs a channel-mask (channel-mask=(bitmask)0x0 for unpositioned channels)", "channels=(int)6",
+       "new supported caps: converts again"},
+      {"fastconvert", "65 unpositioned channels (channel-mask 0) to mono",
+       [] {
+         return caps_scenario("fastconvert",
+                              "audio/x-raw,format=F32LE,layout=interleaved,rate=48000,channels=65,"
+                              "channel-mask=(bitmask)0x0",
+                              F32_MONO.c_str(), 65 * 4 * 10, caps_str("F32LE", 2, 48000), 80, 40);
+       },
+       GST_FLOW_OK, "none", "", "", "converted (mean of the 65 channels); new caps: converts again"},
+      {"fastconvert", "a frame size that overflows (F64LE, channels=2147483647, channel-mask 0)",
+       [] {
+         return caps_scenario("fastconvert",
+                              "audio/x-raw,format=F64LE,layout=interleaved,rate=48000,channels=2147483647,"
+                              "channel-mask=(bitmask)0x0",
+                              F32_MONO.c_str(), 64, caps_str("F32LE", 2, 48000), 80, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning",
+       "fastconvert refused caps: channels=2147483647 makes a frame of 17179869176 bytes (at most 2147483647)", "channels=(int)2147483647",
+       "new supported caps: converts again"},
+      {"fastconvert", "a frame size that wraps to 0 (F64LE, channels=536870912, channel-mask 0)",
+       [] {
+         return caps_scenario("fastconvert",
+                              "audio/x-raw,format=F64LE,layout=interleaved,rate=48000,channels=536870912,"
+                              "channel-mask=(bitmask)0x0",
+                              F32_MONO.c_str(), 64, caps_str("F32LE", 2, 48000), 80, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning",
+       "fastconvert refused caps: channels=536870912 makes a frame of 4294967296 bytes (at most 2147483647)", "channels=(int)536870912",
+       "new supported caps: converts again"},
+      {"fastconvert", "input caps without a channels field, downstream wants stereo (fixation read an uninitialised "
+                      "channel count; valgrind checks this row)",
+       [] {
+         return caps_scenario("fastconvert", "audio/x-raw,format=F32LE,layout=interleaved,rate=48000",
+                              caps_str("S16LE", 2, 48000).c_str(), 32, caps_str("F32LE", 2, 48000), 80, 40);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error", "Invalid audio caps: caps lack the channels field",
+       "in: audio/x-raw", "new supported caps: converts again"},
       {"fastconvert", "a channel change it cannot do (3 channels to 2)",
        [] {
          return caps_scenario("fastconvert", caps_str("F32LE", 3, 48000), caps_str("F32LE", 2, 48000).c_str(), 48,
@@ -215,6 +289,18 @@ const std::vector<RobustnessCase> &cases() {
        },
        GST_FLOW_NOT_NEGOTIATED, "error", "fastconvert received a buffer before any caps", "",
        "caps, then buffers: converts"},
+      {"fastconvert", "downstream returns flushing",
+       [] { return downstream_flow_scenario("fastconvert", GST_FLOW_FLUSHING); }, GST_FLOW_FLUSHING, "none", "", "",
+       "after a flush: converts again"},
+      {"fastconvert", "downstream returns eos",
+       [] { return downstream_flow_scenario("fastconvert", GST_FLOW_EOS); }, GST_FLOW_EOS, "none", "", "",
+       "after a flush: converts again"},
+      {"fastconvert", "downstream returns not-linked",
+       [] { return downstream_flow_scenario("fastconvert", GST_FLOW_NOT_LINKED); }, GST_FLOW_NOT_LINKED, "none", "",
+       "", "once downstream takes buffers: converts again"},
+      {"fastconvert", "downstream returns error",
+       [] { return downstream_flow_scenario("fastconvert", GST_FLOW_ERROR); }, GST_FLOW_ERROR, "none", "", "",
+       "once downstream takes buffers: converts again"},
       {"fastconvert", "NaN, +Inf and -Inf samples (F32LE to S16LE)",
        [] {
          Observed o;

@@ -23,6 +23,9 @@ struct StressCase {
   // delay): lets the test check flags and timestamps buffer by buffer and
   // expect complete output before EOS.
   bool one_output_per_input;
+  // DISCONT drains and resets the element (a resampler): the stream is
+  // checked as separate runs split at each DISCONT.
+  bool discont_resets;
   const char *property;  // set from two threads (values[0] / values[1]) while streaming
   const char *values[2];
   double property_tolerance;  // max |output - unstressed output|, output units, while it toggles
@@ -31,24 +34,24 @@ struct StressCase {
 const StressCase kCases[] = {
     {"fastconvert", {"S16LE", 2, 48000}, {"F32LE", 1, 0},
      {{"F32LE", 2, 48000}, {"S32LE", 1, 44100}, {"U8", 6, 8000}, {"S16LE", 2, 16000}},
-     true, "dithering", {"none", "tpdf"}, 0},
+     true, false, "dithering", {"none", "tpdf"}, 0},
     {"fastconvert", {"F32LE", 2, 48000}, {"S16LE", 2, 0},
      {{"F64LE", 2, 48000}, {"S16LE", 1, 22050}, {"F32LE", 1, 96000}},
-     true, "dithering", {"none", "tpdf"}, 1},
+     true, false, "dithering", {"none", "tpdf"}, 1},
     {"fastconvert", {"F32LE", 1, 16000}, {"S32LE", 1, 0},  // in place
      {{"S24LE", 1, 16000}, {"F64LE", 1, 8000}},
-     true, "dithering", {"tpdf", "none"}, 1},
+     true, false, "dithering", {"tpdf", "none"}, 1},
     {"fastconvert", {"S24LE", 1, 44100}, {"F64LE", 6, 0},  // mono -> 6
      {{"S8", 6, 44100}, {"F32LE", 1, 48000}},
-     true, "dithering", {"none", "tpdf"}, 0},
+     true, false, "dithering", {"none", "tpdf"}, 0},
     {"fastconvert", {"U8", 6, 8000}, {"S16LE", 1, 0},  // 6 -> mono
      {{"S24_32LE", 2, 8000}, {"F32LE", 6, 32000}},
-     true, "dithering", {"none", "tpdf"}, 1},
+     true, false, "dithering", {"none", "tpdf"}, 1},
     {"fastconvert", {"F64LE", 2, 48000}, {"F64LE", 2, 0},  // passthrough
      {{"S16LE", 2, 48000}, {"F64LE", 1, 11025}},
-     true, nullptr, {}, 0},
+     true, false, nullptr, {}, 0},
 };
-constexpr int kScenarios = 5;
+constexpr int kScenarios = 6;
 
 AudioFormat resolved_out(const StressCase &c, const AudioFormat &in) {
   AudioFormat out = c.out;
@@ -101,36 +104,52 @@ Run make_run(const AudioFormat &in, const AudioFormat &out, GstClockTime start) 
   return run;
 }
 
-void collect(GstHarness *h, Run &run) {
-  const int bpf = bytes_per_frame(run.out);
+// Output goes to the latest run that starts at or before its PTS: the
+// current run, or the one before a DISCONT for what the element drains there.
+void collect(GstHarness *h, std::vector<Run> &runs) {
   while (GstBuffer *o = gst_harness_try_pull(h)) {
+    Run *run = &runs.back();
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+      if (!GST_BUFFER_PTS_IS_VALID(o) || it->start <= GST_BUFFER_PTS(o)) {
+        run = &*it;
+        break;
+      }
+    }
+    const int bpf = bytes_per_frame(run->out);
     auto b = bytes_of(o);
     fail_unless(b.size() % bpf == 0, "output of %zu bytes is not whole frames of %d", b.size(), bpf);
-    run.received.push_back({GST_BUFFER_PTS(o), GST_BUFFER_DURATION(o), b.size() / bpf,
-                            GST_BUFFER_FLAG_IS_SET(o, GST_BUFFER_FLAG_DISCONT),
-                            GST_BUFFER_FLAG_IS_SET(o, GST_BUFFER_FLAG_GAP)});
-    run.output.insert(run.output.end(), b.begin(), b.end());
+    run->received.push_back({GST_BUFFER_PTS(o), GST_BUFFER_DURATION(o), b.size() / bpf,
+                             GST_BUFFER_FLAG_IS_SET(o, GST_BUFFER_FLAG_DISCONT),
+                             GST_BUFFER_FLAG_IS_SET(o, GST_BUFFER_FLAG_GAP)});
+    run->output.insert(run->output.end(), b.begin(), b.end());
     gst_buffer_unref(o);
   }
 }
 
 // Pushes `frames` frames of `signal` from frame `from` in random chunks,
-// appending to `run` (timestamps from run.start plus the frame count).
-void push_chunks(GstHarness *h, Run &run, const std::vector<uint8_t> &signal, size_t from, size_t frames,
-                 std::mt19937 &rng, bool flags) {
-  const int bpf = bytes_per_frame(run.in);
-  const GstAudioFormatInfo *finfo = gst_audio_format_get_info(gst_audio_format_from_string(run.in.format));
+// appending to runs.back() (timestamps from its start plus the frame count);
+// with `split_at_discont`, a DISCONT buffer starts a new run.
+void push_chunks(GstHarness *h, std::vector<Run> &runs, const std::vector<uint8_t> &signal, size_t from,
+                 size_t frames, std::mt19937 &rng, bool flags, bool split_at_discont = false) {
+  const int bpf = bytes_per_frame(runs.back().in);
+  const GstAudioFormatInfo *finfo = gst_audio_format_get_info(gst_audio_format_from_string(runs.back().in.format));
   size_t done = 0;
   while (done < frames) {
     const size_t n = random_chunk(rng, frames - done);
-    const size_t run_frames = run.input.size() / bpf;
     std::vector<uint8_t> chunk(signal.begin() + (from + done) * bpf, signal.begin() + (from + done + n) * bpf);
     Sent s{};
     s.frames = n;
-    s.pts = run.start + frames_to_time(run_frames, run.in.rate);
-    s.duration = run.start + frames_to_time(run_frames + n, run.in.rate) - s.pts;
+    size_t run_frames = runs.back().input.size() / bpf;
+    s.pts = runs.back().start + frames_to_time(run_frames, runs.back().in.rate);
     s.discont = flags && run_frames > 0 && rng() % 10 == 0;
     s.gap = flags && rng() % 10 == 0;
+    if (s.discont && split_at_discont) {
+      runs.back().drained = true;
+      runs.push_back(make_run(runs.back().in, runs.back().out, s.pts));
+      run_frames = 0;
+    }
+    Run &run = runs.back();
+    s.duration = run.start + frames_to_time(run_frames + n, run.in.rate) - s.pts;
     GstBuffer *buf = buffer_from(chunk.data(), chunk.size());
     GST_BUFFER_PTS(buf) = s.pts;
     GST_BUFFER_DURATION(buf) = s.duration;
@@ -143,7 +162,7 @@ void push_chunks(GstHarness *h, Run &run, const std::vector<uint8_t> &signal, si
     run.input.insert(run.input.end(), chunk.begin(), chunk.end());
     run.sent.push_back(s);
     done += n;
-    collect(h, run);
+    collect(h, runs);
   }
 }
 
@@ -226,10 +245,10 @@ GstHarness *start(const StressCase &c, const AudioFormat &in) {
   return h;
 }
 
-void push_eos(GstHarness *h, Run &run) {
+void push_eos(GstHarness *h, std::vector<Run> &runs) {
   fail_unless(gst_harness_push_event(h, gst_event_new_eos()));
-  collect(h, run);
-  run.drained = true;
+  collect(h, runs);
+  runs.back().drained = true;
 }
 
 // gst_harness_new_parse() wraps the element in a bin: find the child that
@@ -282,11 +301,11 @@ GST_START_TEST(test_random_chunks_discont_gap) {
     const size_t frames = frames_per_round();
     const auto signal = random_signal(c.in.format, frames * c.in.channels, seed);
     GstHarness *h = start(c, c.in);
-    Run run = make_run(c.in, resolved_out(c, c.in), 0);
-    push_chunks(h, run, signal, 0, frames, rng, true);
-    push_eos(h, run);
+    std::vector<Run> runs{make_run(c.in, resolved_out(c, c.in), 0)};
+    push_chunks(h, runs, signal, 0, frames, rng, true, c.discont_resets);
+    push_eos(h, runs);
     gst_harness_teardown(h);
-    check_run(c, run, "random chunks + DISCONT/GAP", seed);
+    for (const Run &run : runs) check_run(c, run, "random chunks + DISCONT/GAP", seed);
   });
 }
 GST_END_TEST;
@@ -309,16 +328,16 @@ GST_START_TEST(test_flushing_seeks) {
       if (s > 0) {
         fail_unless(gst_harness_push_event(h, gst_event_new_flush_start()));
         fail_unless(gst_harness_push_event(h, gst_event_new_flush_stop(TRUE)));
-        collect(h, runs.back());
+        collect(h, runs);
       }
       GstSegment segment;
       gst_segment_init(&segment, GST_FORMAT_TIME);
       segment.start = segment.time = segment.position = frames_to_time(pos, c.in.rate);
       fail_unless(gst_harness_push_event(h, gst_event_new_segment(&segment)));
       runs.push_back(make_run(c.in, out, segment.start));
-      push_chunks(h, runs.back(), signal, pos, n, rng, false);
+      push_chunks(h, runs, signal, pos, n, rng, false);
     }
-    push_eos(h, runs.back());
+    push_eos(h, runs);
     gst_harness_teardown(h);
     for (const Run &run : runs) check_run(c, run, "flushing seeks", seed);
   });
@@ -340,13 +359,13 @@ GST_START_TEST(test_caps_renegotiation) {
       const AudioFormat &in = sequence[i];
       if (i > 0) {
         gst_harness_set_src_caps_str(h, caps_str(in).c_str());  // also a new segment from 0
-        collect(h, runs.back());
+        collect(h, runs);
         runs.back().drained = true;
       }
       const size_t frames = frames_per_round() / 4;
       const auto signal = random_signal(in.format, frames * in.channels, seed * 100 + i);
       runs.push_back(make_run(in, resolved_out(c, in), 0));
-      push_chunks(h, runs.back(), signal, 0, frames, rng, true);
+      push_chunks(h, runs, signal, 0, frames, rng, true, c.discont_resets);
       if (!runs.back().received.empty()) {
         GstCaps *caps = gst_pad_get_current_caps(h->sinkpad);
         GstAudioInfo info;
@@ -357,7 +376,7 @@ GST_START_TEST(test_caps_renegotiation) {
         fail_unless_equals_int(GST_AUDIO_INFO_RATE(&info), runs.back().out.rate);
       }
     }
-    push_eos(h, runs.back());
+    push_eos(h, runs);
     gst_harness_teardown(h);
     for (const Run &run : runs) check_run(c, run, "caps renegotiation", seed);
   });
@@ -378,16 +397,16 @@ GST_START_TEST(test_state_changes_under_load) {
     for (int part = 0; part < parts; part++) {
       if (part > 0) {
         fail_unless_equals_int(gst_element_set_state(h->element, GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
-        collect(h, runs.back());
+        collect(h, runs);
         fail_unless_equals_int(gst_element_set_state(h->element, GST_STATE_PLAYING), GST_STATE_CHANGE_SUCCESS);
         fail_unless(gst_harness_push_event(h, gst_event_new_stream_start("stress")));
         gst_harness_set_src_caps_str(h, caps_str(c.in).c_str());
       }
       runs.push_back(make_run(c.in, resolved_out(c, c.in), 0));
       const size_t from = frames * part / parts, to = frames * (part + 1) / parts;
-      push_chunks(h, runs.back(), signal, from, to - from, rng, false);
+      push_chunks(h, runs, signal, from, to - from, rng, false);
     }
-    push_eos(h, runs.back());
+    push_eos(h, runs);
     gst_harness_teardown(h);
     for (const Run &run : runs) check_run(c, run, "state changes", seed);
   });
@@ -419,17 +438,61 @@ GST_START_TEST(test_property_changes_from_threads) {
       fail_unless(gst_value_deserialize_with_pspec(&setters[i].value, c.values[i], pspec), "bad value %s", c.values[i]);
       threads[i] = gst_harness_stress_custom_start(h, nullptr, set_property_cb, &setters[i], 50);
     }
-    Run run = make_run(c.in, resolved_out(c, c.in), 0);
+    std::vector<Run> runs{make_run(c.in, resolved_out(c, c.in), 0)};
     g_usleep(2000);  // let both threads start
-    push_chunks(h, run, signal, 0, frames, rng, false);
+    push_chunks(h, runs, signal, 0, frames, rng, false);
     guint sets = 0;
     for (auto *t : threads) sets += gst_harness_stress_thread_stop(t);
     fail_unless(sets > 0, "the property threads never ran");
     for (auto &setter : setters) g_value_unset(&setter.value);
     gst_object_unref(target);
-    push_eos(h, run);
+    push_eos(h, runs);
     gst_harness_teardown(h);
-    check_run(c, run, "property changes from threads", seed, c.property_tolerance);
+    check_run(c, runs[0], "property changes from threads", seed, c.property_tolerance);
+  });
+}
+GST_END_TEST;
+
+void query_caps_cb(gpointer, gpointer data) {
+  auto pad = static_cast<GstPad *>(data);
+  if (GstCaps *caps = gst_pad_query_caps(pad, nullptr)) gst_caps_unref(caps);
+  if (GstCaps *current = gst_pad_get_current_caps(pad)) {
+    gst_pad_query_accept_caps(pad, current);
+    gst_caps_unref(current);
+  }
+}
+
+// While buffers flow, other threads send RECONFIGURE upstream (the element
+// renegotiates on its streaming thread), out-of-band custom events
+// downstream, and caps and accept-caps queries to both pads; the output
+// must stay exactly the unstressed one.
+GST_START_TEST(test_event_and_query_storms) {
+  const StressCase &c = kCases[__i__];
+  rounds([&](uint32_t seed) {
+    std::mt19937 rng(seed);
+    const size_t frames = frames_per_round();
+    const auto signal = random_signal(c.in.format, frames * c.in.channels, seed);
+    GstHarness *h = start(c, c.in);
+    GstEvent *reconfigure = gst_event_new_reconfigure();
+    GstEvent *oob = gst_event_new_custom(GST_EVENT_CUSTOM_DOWNSTREAM_OOB, gst_structure_new_empty("stress"));
+    GstPad *element_pads[2] = {GST_PAD_PEER(h->srcpad), GST_PAD_PEER(h->sinkpad)};
+    GstHarnessThread *threads[] = {
+        gst_harness_stress_push_upstream_event_start_full(h, reconfigure, 200),
+        gst_harness_stress_push_event_start_full(h, oob, 200),
+        gst_harness_stress_custom_start(h, nullptr, query_caps_cb, element_pads[0], 200),
+        gst_harness_stress_custom_start(h, nullptr, query_caps_cb, element_pads[1], 200),
+    };
+    gst_event_unref(reconfigure);
+    gst_event_unref(oob);
+    g_usleep(2000);
+    std::vector<Run> runs{make_run(c.in, resolved_out(c, c.in), 0)};
+    push_chunks(h, runs, signal, 0, frames, rng, false);
+    guint events = 0;
+    for (auto *t : threads) events += gst_harness_stress_thread_stop(t);
+    fail_unless(events > 0, "the storm threads never ran");
+    push_eos(h, runs);
+    gst_harness_teardown(h);
+    check_run(c, runs[0], "event and query storms", seed);
   });
 }
 GST_END_TEST;
@@ -445,6 +508,7 @@ static Suite *stress_suite() {
   tcase_add_loop_test(tc, test_caps_renegotiation, 0, n);
   tcase_add_loop_test(tc, test_state_changes_under_load, 0, n);
   tcase_add_loop_test(tc, test_property_changes_from_threads, 0, n);
+  tcase_add_loop_test(tc, test_event_and_query_storms, 0, n);
   return s;
 }
 
