@@ -7,4 +7,6 @@ tools/install-deps.sh
 [ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
   -Dbuildtype=debugoptimized -Dbenchmarks=disabled
 meson compile -C build-asan
-meson test -C build-asan --print-errorlogs --num-processes 2
+# gst-launch-1.0 and gst-inspect-1.0 are not built with the sanitizer runtime and
+# cannot load the instrumented plugin: the plugin and recipes suites run in build/ only.
+meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite plugin --no-suite recipes
