@@ -73,9 +73,9 @@ inline char *write_u32(char *p, uint32_t v) {
   return end;
 }
 
-// Values below 100000 (every U8, S8 and S16 sample) without a branch on the
-// digit count or sign: audio makes both unpredictable. Stores 8 bytes at p;
-// max_encoded_size() leaves the slack for that.
+// Values below 100000 (every U8, S8 and S16 sample) and their comma, without
+// a branch on the digit count or sign: audio makes both unpredictable.
+// Stores 8 bytes at p; max_encoded_size() leaves the slack for that.
 inline char *write_i17(char *p, int32_t v) {
   *p = '-';
   p += v < 0;
@@ -89,8 +89,9 @@ inline char *write_i17(char *p, int32_t v) {
   uint64_t word = uint64_t('0' + hi / 100) | uint64_t(mid) << 8 | uint64_t(low) << 24;
   const int nd = 1 + (u >= 10) + (u >= 100) + (u >= 1000) + (u >= 10000);
   word >>= 8 * (5 - nd);
+  word |= uint64_t(',') << (8 * nd);
   std::memcpy(p, &word, 8);
-  return p + nd;
+  return p + nd + 1;
 }
 
 inline char *write_i32(char *p, int32_t v) {
@@ -120,10 +121,7 @@ inline char *write_non_finite(char *p, bool nan, bool negative) {
 template <typename Load>
 char *write_ints(char *p, const uint8_t *s, size_t n, size_t width, Load load) {
   if (width <= 2) {
-    for (size_t i = 0; i < n; i++, s += width) {
-      p = write_i17(p, load(s));
-      *p++ = ',';
-    }
+    for (size_t i = 0; i < n; i++, s += width) p = write_i17(p, load(s));
     return p;
   }
   for (size_t i = 0; i < n; i++, s += width) {

@@ -474,7 +474,7 @@ GST_START_TEST(test_fast_path_matches_general_path) {
       // found by the fuzzer: simdjson 3.0 refuses exponents of 19 or more digits, leading zeros included
       "1e000000000000000000000000000000000000000000000000000001", "1e0001", "1e00001", "1e-000000000000000000001",
       "0e999999999999999999999"};
-  for (int i = 0; i < 3000; i++) {  // random floats in several spellings
+  for (int i = 0; i < 1000; i++) {  // random floats in several spellings
     const double x = std::ldexp(double(int64_t(rng())) / 9.2e18, int(rng() % 200) - 100);
     char buf[64];
     const char *fmt[] = {"%.17g", "%.9g", "%.3e", "%g", "%.20f", "%.1f", "%.0f", "%E"};
