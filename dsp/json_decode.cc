@@ -18,6 +18,7 @@ using simdjson::SUCCESS;
 
 struct Decoder::Impl {
   od::parser parser;
+  std::string head;  // the header alone, for the fast path
   std::vector<uint8_t> samples;  // grows to the largest block seen, then stays
   std::unique_ptr<char[]> scratch;
   size_t capacity = 0;  // usable bytes, padding excluded
@@ -108,6 +109,15 @@ class Walker {
       : buf_(buf), len_(len), out_(samples), sink_(sink), ctx_(ctx), error_(error), fast_(fast) {}
 
   bool run(od::parser &parser, size_t capacity, BlockHeader &header, size_t &samples_count);
+  // The header-only walk of the fast path: the samples array is read from
+  // [text, end) instead of this (empty) one.
+  void read_samples_from(const char *placeholder, const char *text, const char *end) {
+    placeholder_ = placeholder;
+    samples_text_ = text;
+    samples_end_ = end;
+  }
+  bool used_fast_path() const { return finished_; }
+
 
  private:
   bool fail(const char *at, std::string message) {
@@ -135,7 +145,7 @@ class Walker {
   bool get_optional_uint(od::value &v, std::string_view name, uint64_t &out);
   bool samples(od::document &doc, od::value &v, const BlockHeader &h, size_t &count);
   bool try_fast(const char *start, SampleFormat f, size_t &n) {
-    detail::FastArray a(start, buf_ + len_);
+    detail::FastArray a(samples_text_ ? samples_text_ : start, samples_text_ ? samples_end_ : buf_ + len_);
     bool ok = false;
     switch (f) {
       case SampleFormat::U8: ok = a.parse<SampleFormat::U8>(out_, n); break;
@@ -163,6 +173,9 @@ class Walker {
   size_t count_ = 0;
   bool fast_ = true;
   bool finished_ = false;  // the fast path read the samples and the object's end
+  const char *placeholder_ = nullptr;  // the empty array standing in for the samples
+  const char *samples_text_ = nullptr;
+  const char *samples_end_ = nullptr;
 };
 
 bool Walker::get_uint(od::value &v, std::string_view name, uint64_t min, uint64_t max, uint64_t &out) {
@@ -363,9 +376,12 @@ bool Walker::samples(od::document &doc, od::value &v, const BlockHeader &h, size
   }
   size_t n = 0;
   bool ok = false;
+  if (samples_text_ && start != placeholder_) return fail(start, "not the samples field the fast path cut at");
   if (fast_ && try_fast(start, h.format, n)) {
     finished_ = true;
     ok = true;
+  } else if (samples_text_) {
+    return fail(start, "fast path not applicable");  // the caller walks the whole line instead
   } else switch (h.format) {
     case SampleFormat::U8: ok = convert<SampleFormat::U8>(doc, arr, n); break;
     case SampleFormat::S8: ok = convert<SampleFormat::S8>(doc, arr, n); break;
@@ -460,6 +476,29 @@ bool Decoder::decode_prepared(size_t bytes, BlockHeader &header, size_t &samples
   char *buf = impl_->reserve(bytes);
   // simdjson reads up to SIMDJSON_PADDING bytes past the end; keep them defined.
   std::memset(buf + bytes, 0, simdjson::SIMDJSON_PADDING);
+  // The encoder's layout ends with "samples":[...]}: simdjson then only
+  // needs to see the header (with an empty array in place of the samples),
+  // not index a million commas. If the first "samples":[ in the text is not
+  // that field (inside a string or a nested value), the header alone is
+  // malformed or lacks it, and the whole line takes the general path.
+  static constexpr std::string_view kSamplesKey = "\"samples\":[";
+  if (fast_path_) {
+    if (const void *hit = memmem(buf, bytes, kSamplesKey.data(), kSamplesKey.size())) {
+      const size_t head_len = size_t(static_cast<const char *>(hit) - buf);
+      std::string &head = impl_->head;
+      head.assign(buf, head_len);
+      head += "\"samples\":[]}";
+      const size_t len = head.size();
+      head.append(simdjson::SIMDJSON_PADDING, '\0');
+      DecodeError ignored;
+      Walker w(head.data(), len, impl_->samples, sink, ctx, ignored, true);
+      w.read_samples_from(head.data() + head_len + kSamplesKey.size() - 1, buf + head_len + kSamplesKey.size() - 1,
+                          buf + bytes);
+      if (w.run(impl_->parser, head.size(), header, samples_count) && w.used_fast_path()) return true;
+      header = BlockHeader{};
+      samples_count = 0;
+    }
+  }
   Walker w(buf, bytes, impl_->samples, sink, ctx, error, fast_path_);
   return w.run(impl_->parser, bytes + simdjson::SIMDJSON_PADDING, header, samples_count);
 }

@@ -2,6 +2,7 @@
 // sized once by max_encoded_size(); no allocation per sample or per line.
 #include <charconv>
 #include <cstring>
+#include <memory>
 
 #include "json_codec.h"
 
@@ -32,7 +33,7 @@ constexpr size_t max_sample_chars(SampleFormat f) {
     default: return 12;
   }
 }
-// Also covers the 8-byte stores of write_i17() past the last sample.
+// Also covers the 8-byte stores of write_i16_comma() past the last sample.
 constexpr size_t kMaxHeaderChars = 384;
 
 constexpr char kDigitPairs[] =
@@ -73,24 +74,33 @@ inline char *write_u32(char *p, uint32_t v) {
   return end;
 }
 
-// Values below 100000 (every U8, S8 and S16 sample) without a branch on the
-// digit count or sign: audio makes both unpredictable. Stores 8 bytes at p;
-// max_encoded_size() leaves the slack for that.
-inline char *write_i17(char *p, int32_t v) {
+// The text of |v| <= 32768 and its comma, precomputed: digits in the low
+// bytes (stores are little-endian), the length in the top byte. 256 KiB,
+// built on first use; one load replaces the digit arithmetic, whose branches
+// on length and sign audio makes unpredictable.
+const uint64_t *small_int_table() {
+  static const std::unique_ptr<uint64_t[]> table = [] {
+    std::unique_ptr<uint64_t[]> t(new uint64_t[32769]);
+    for (uint32_t u = 0; u <= 32768; u++) {
+      char digits[8] = {};
+      char *end = std::to_chars(digits, digits + sizeof digits, u).ptr;
+      *end++ = ',';
+      uint64_t word = 0;
+      std::memcpy(&word, digits, 7);
+      t[u] = word | uint64_t(end - digits) << 56;
+    }
+    return t;
+  }();
+  return table.get();
+}
+
+// Stores 8 bytes at p; max_encoded_size() leaves the slack for that.
+inline char *write_i16_comma(char *p, const uint64_t *table, int32_t v) {
   *p = '-';
   p += v < 0;
-  const uint32_t u = uint32_t(v < 0 ? -v : v);
-  const uint32_t hi = u / 100, lo = u % 100;
-  uint16_t mid, low;
-  std::memcpy(&mid, kDigitPairs + 2 * (hi % 100), 2);
-  std::memcpy(&low, kDigitPairs + 2 * lo, 2);
-  // Five digits in one register, first digit in the lowest byte (stores are
-  // little-endian); shifting drops the leading zeros.
-  uint64_t word = uint64_t('0' + hi / 100) | uint64_t(mid) << 8 | uint64_t(low) << 24;
-  const int nd = 1 + (u >= 10) + (u >= 100) + (u >= 1000) + (u >= 10000);
-  word >>= 8 * (5 - nd);
+  const uint64_t word = table[uint32_t(v < 0 ? -v : v)];
   std::memcpy(p, &word, 8);
-  return p + nd;
+  return p + (word >> 56);
 }
 
 inline char *write_i32(char *p, int32_t v) {
@@ -120,10 +130,8 @@ inline char *write_non_finite(char *p, bool nan, bool negative) {
 template <typename Load>
 char *write_ints(char *p, const uint8_t *s, size_t n, size_t width, Load load) {
   if (width <= 2) {
-    for (size_t i = 0; i < n; i++, s += width) {
-      p = write_i17(p, load(s));
-      *p++ = ',';
-    }
+    const uint64_t *table = small_int_table();
+    for (size_t i = 0; i < n; i++, s += width) p = write_i16_comma(p, table, load(s));
     return p;
   }
   for (size_t i = 0; i < n; i++, s += width) {

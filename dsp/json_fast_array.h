@@ -36,6 +36,13 @@ inline bool is_float_midpoint(double d) {
   return t == std::trunc(t) && std::fmod(t, 2.0) != 0.0;
 }
 
+// A cheap filter for is_float_midpoint(): false for nearly every double.
+inline bool may_be_float_midpoint(double d) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, 8);
+  return (bits & ((uint64_t(1) << 29) - 1)) == (uint64_t(1) << 28) || ((bits >> 52) & 0x7ff) < 1023 - 126;
+}
+
 struct IntLimits {
   int64_t min, max;
 };
@@ -179,7 +186,7 @@ class FastArray {
         if (!is_digit(*p_) || !digits(m, n)) return false;
         exp10 = before - n;
       }
-      if (*p_ == 'e' || *p_ == 'E') {
+      if ((*p_ | 0x20) == 'e') {
         p_++;
         const bool eneg = *p_ == '-';
         if (eneg || *p_ == '+') p_++;
@@ -196,14 +203,14 @@ class FastArray {
       if (p_ > end_) return false;
       static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                           1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-      if (m >= (uint64_t(1) << 53) || exp10 < -22 || exp10 > 22) return exact<F>(start, dst);
+      if ((m >> 53) != 0 || unsigned(exp10 + 22) > 44) return exact<F>(start, dst);
       double d = exp10 < 0 ? double(m) / kPow10[-exp10] : double(m) * kPow10[exp10];
       if (negative) d = -d;
       if constexpr (F == SampleFormat::F64) {
         std::memcpy(dst, &d, 8);
       } else {
         const float x = float(d);
-        if (double(x) != d && is_float_midpoint(d)) return exact<F>(start, dst);
+        if (may_be_float_midpoint(d) && double(x) != d && is_float_midpoint(d)) return exact<F>(start, dst);
         if (std::isinf(x)) return false;
         std::memcpy(dst, &x, 4);
       }

@@ -319,15 +319,7 @@ static GstFlowReturn drain_at_eos(GstJsonBridge *self) {
   return decode_line(self, left, left, true);
 }
 
-static GstFlowReturn encode_chain(GstJsonBridge *self, GstBuffer *buf) {
-  auto priv = self->priv;
-  const GstAudioInfo *info = &priv->in_info;
-  GstMapInfo in;
-  if (!gst_buffer_map(buf, &in, GST_MAP_READ)) {
-    gst_buffer_unref(buf);
-    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
-    return GST_FLOW_ERROR;
-  }
+static json::BlockHeader header_of(const GstAudioInfo *info, GstBuffer *buf) {
   json::BlockHeader h;
   h.format = *fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(info));
   h.rate = GST_AUDIO_INFO_RATE(info);
@@ -337,49 +329,73 @@ static GstFlowReturn encode_chain(GstJsonBridge *self, GstBuffer *buf) {
   h.offset = GST_BUFFER_OFFSET(buf);
   h.discont = GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DISCONT);
   h.gap = GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_GAP);
+  return h;
+}
+
+static GstFlowReturn map_failed(GstJsonBridge *self, GstBuffer *buf) {
+  gst_buffer_unref(buf);
+  GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
+  return GST_FLOW_ERROR;
+}
+
+static GstFlowReturn encode_chain(GstJsonBridge *self, GstBuffer *buf) {
+  auto priv = self->priv;
+  GstMapInfo in;
+  if (!gst_buffer_map(buf, &in, GST_MAP_READ)) return map_failed(self, buf);
+  const json::BlockHeader h = header_of(&priv->in_info, buf);
   const size_t samples = in.size / fastaudio::sample_bytes(h.format);
-
-  GstFlowReturn ret;
-  if (priv->active.mode == GST_JSON_BRIDGE_ENCODE) {
-    GstBuffer *out = gst_buffer_new_allocate(nullptr, json::max_encoded_size(h.format, samples), nullptr);
-    GstMapInfo om;
-    gst_buffer_map(out, &om, GST_MAP_WRITE);
-    const size_t n = json::encode(h, in.data, samples, reinterpret_cast<char *>(om.data));
-    gst_buffer_unmap(out, &om);
-    gst_buffer_set_size(out, gssize(n));
+  GstBuffer *out = gst_buffer_new_allocate(nullptr, json::max_encoded_size(h.format, samples), nullptr);
+  GstMapInfo om;
+  if (!out || !gst_buffer_map(out, &om, GST_MAP_WRITE)) {
     gst_buffer_unmap(buf, &in);
-    gst_buffer_copy_into(out, buf, GstBufferCopyFlags(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS), 0, gsize(-1));
-    GST_BUFFER_FLAG_UNSET(out, GST_BUFFER_FLAG_GAP);  // the bytes are not silence
-    GST_BUFFER_OFFSET(out) = priv->out_bytes;
-    GST_BUFFER_OFFSET_END(out) = priv->out_bytes + n;
-    priv->out_bytes += n;
-    gst_buffer_unref(buf);
-    return gst_pad_push(self->srcpad, out);
+    if (out) gst_buffer_unref(out);
+    return map_failed(self, buf);
   }
-
-  // roundtrip: the text goes straight into the decoder's padded scratch.
-  char *text = priv->decoder.prepare(json::max_encoded_size(h.format, samples));
-  const size_t n = json::encode(h, in.data, samples, text);
+  const size_t n = json::encode(h, in.data, samples, reinterpret_cast<char *>(om.data));
+  gst_buffer_unmap(out, &om);
+  gst_buffer_set_size(out, gssize(n));
   gst_buffer_unmap(buf, &in);
+  gst_buffer_copy_into(out, buf, GstBufferCopyFlags(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS), 0, gsize(-1));
+  GST_BUFFER_FLAG_UNSET(out, GST_BUFFER_FLAG_GAP);  // the bytes are not silence
+  GST_BUFFER_OFFSET(out) = priv->out_bytes;
+  GST_BUFFER_OFFSET_END(out) = priv->out_bytes + n;
+  priv->out_bytes += n;
+  gst_buffer_unref(buf);
+  return gst_pad_push(self->srcpad, out);
+}
+
+// Audio -> JSON text -> audio, the decoded samples written over the input
+// buffer (the text holds everything by then): no allocation per buffer.
+static GstFlowReturn roundtrip_chain(GstJsonBridge *self, GstBuffer *buf) {
+  auto priv = self->priv;
+  buf = gst_buffer_make_writable(buf);
+  GstMapInfo map;
+  if (!gst_buffer_map(buf, &map, GST_MAP_READWRITE)) return map_failed(self, buf);
+  const json::BlockHeader h = header_of(&priv->in_info, buf);
+  const size_t samples = map.size / fastaudio::sample_bytes(h.format);
+  // The text goes straight into the decoder's padded scratch.
+  char *text = priv->decoder.prepare(json::max_encoded_size(h.format, samples));
+  const size_t n = json::encode(h, map.data, samples, text);
+  auto into_input = [](void *ctx, const json::BlockHeader &, size_t bytes) -> void * {
+    auto m = static_cast<GstMapInfo *>(ctx);
+    return bytes == m->size ? m->data : nullptr;
+  };
   json::BlockHeader back;
   json::DecodeError err;
   size_t count = 0;
-  SinkTarget target;
-  const guint64 line = priv->line++;
-  if (!priv->decoder.decode_prepared(n - 1, back, count, &SinkTarget::allocate, &target, err) ||
-      !same_format(back, h) || count != samples) {
+  const guint64 object = priv->line++;
+  const bool ok = priv->decoder.decode_prepared(n - 1, back, count, into_input, &map, err) &&
+                  same_format(back, h) && count == samples;
+  gst_buffer_unmap(buf, &map);
+  if (!ok) {
     gst_buffer_unref(buf);
-    GST_ELEMENT_ERROR(self, STREAM, DECODE, ("jsonbridge could not decode its own JSON (object %" G_GUINT64_FORMAT
-                                             ", byte %zu): %s", line, err.offset, err.message.c_str()),
+    GST_ELEMENT_ERROR(self, STREAM, DECODE,
+                      ("jsonbridge could not decode its own JSON (object %" G_GUINT64_FORMAT ", byte %zu): %s",
+                       object, err.offset, err.message.c_str()),
                       ("This is a bug in jsonbridge; please report it with the input."));
     return GST_FLOW_ERROR;
   }
-  GstBuffer *out = target.release();
-  if (!out) out = gst_buffer_new();
-  gst_buffer_copy_into(out, buf, GstBufferCopyFlags(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS), 0, gsize(-1));
-  gst_buffer_unref(buf);
-  ret = gst_pad_push(self->srcpad, out);
-  return ret;
+  return gst_pad_push(self->srcpad, buf);
 }
 
 static GstFlowReturn gst_json_bridge_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
@@ -402,7 +418,7 @@ static GstFlowReturn gst_json_bridge_chain(GstPad *, GstObject *parent, GstBuffe
     gst_buffer_unref(buf);
     return GST_FLOW_ERROR;
   }
-  return encode_chain(self, buf);
+  return priv->active.mode == GST_JSON_BRIDGE_ENCODE ? encode_chain(self, buf) : roundtrip_chain(self, buf);
 }
 
 static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {

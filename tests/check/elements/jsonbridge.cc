@@ -433,6 +433,32 @@ GST_START_TEST(test_decode_joins_mid_stream) {
 }
 GST_END_TEST;
 
+// roundtrip writes the decoded samples over its input only when it owns
+// it: a buffer someone else still holds stays as it was (NaN payloads are
+// the visible difference: they come back as the plain quiet NaN).
+GST_START_TEST(test_roundtrip_leaves_shared_input_alone) {
+  GstHarness *h = gst_harness_new("jsonbridge");
+  gst_harness_set_src_caps_str(h, audio_caps(SampleFormat::F32, 48000, 1).c_str());
+  const uint32_t nan_with_payload = 0xffc01234u;
+  const float values[] = {0.5f, -0.25f};
+  std::vector<uint8_t> in(12);
+  std::memcpy(in.data(), values, 8);
+  std::memcpy(in.data() + 8, &nan_with_payload, 4);
+  GstBuffer *held = gst_buffer_new_memdup(in.data(), in.size());
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_ref(held)), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull(h);
+  fail_unless(bytes_of(held) == in, "the held input buffer was modified");
+  auto o = bytes_of(out);
+  uint32_t bits;
+  std::memcpy(&bits, o.data() + 8, 4);
+  fail_unless_equals_int(bits, 0x7fc00000);
+  fail_unless(std::memcmp(o.data(), values, 8) == 0);
+  gst_buffer_unref(out);
+  gst_buffer_unref(held);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
 // roundtrip is not bound by max-line-length: it decodes its own text.
 GST_START_TEST(test_roundtrip_large_buffer) {
   GstHarness *h = gst_harness_new_parse("jsonbridge max-line-length=1000");
@@ -665,6 +691,7 @@ static Suite *jsonbridge_suite() {
   tcase_add_test(tc, test_decode_joins_mid_stream);
   tcase_add_test(tc, test_docs_worked_example);
   tcase_add_test(tc, test_roundtrip_large_buffer);
+  tcase_add_test(tc, test_roundtrip_leaves_shared_input_alone);
   tcase_add_test(tc, test_encode_then_decode_is_lossless);
   tcase_add_test(tc, test_encode_refuses_partial_frames);
   tcase_add_test(tc, test_decode_after_filesrc);
