@@ -113,6 +113,9 @@ def seed_tables(rep):
     add()
     rows = [
         ["JSON path (jsonbridge ! fastconvert)", rep.fmt("json/headline/1M/json-path"), "1.0x"],
+        ["JSON path, 20 ms buffers (per 1M samples)", rep.fmt("json/headline/20ms/json-path"), ""],
+        ["Fast path, 20 ms buffers (per 1M samples)", rep.fmt("json/headline/20ms/fast-path"),
+         rep.ratio("json/headline/20ms/json-path", "json/headline/20ms/fast-path")],
         ["Fast path (fastconvert)", rep.fmt("json/headline/1M/fast-path"),
          rep.ratio("json/headline/1M/json-path", "json/headline/1M/fast-path")],
         ["Pure conversion (kernel)", rep.fmt("convert/F32->S16/fastaudio"),
@@ -122,21 +125,45 @@ def seed_tables(rep):
     ]
     rep.table(["implementation", "time (ms)", "speedup vs JSON path"], rows)
 
-    add("### Resampling, 48 kHz -> 16 kHz mono F32 (ms per run)")
+    add("### Resampling: the seed's one-shot rows, 48 kHz -> 16 kHz mono F32 (ms per call)")
     add()
     rows = []
     for secs in ["1s", "5s", "10s"]:
         rows.append([secs, rep.fmt(f"resample/seed/{secs}/fastaudio"), rep.fmt(f"resample/seed/{secs}/soxr-hq"),
-                     rep.fmt(f"resample/seed/{secs}/audioresample-q4"),
                      rep.ratio(f"resample/seed/{secs}/soxr-hq", f"resample/seed/{secs}/fastaudio")])
-    rep.table(["duration", "fastresample (high)", "libsoxr HQ (librosa's backend)", "GstAudioResampler q4",
-               "libsoxr / fastresample"], rows)
+    rep.table(["duration", "fastresample (high)", "libsoxr HQ one-shot (librosa's backend)", "libsoxr / fastresample"],
+              rows)
 
-    add("### VAD, per 30 ms frame at 16 kHz (480 samples)")
+    add("### Resampling, streaming: 10 s mono F32 in 20 ms chunks (x realtime, higher is better)")
     add()
-    rows = [["RMS kernel (ns)", rep.fmt("vad/kernel/480/fastaudio"), rep.fmt("vad/kernel/480/numpy-loop"),
-             rep.ratio("vad/kernel/480/numpy-loop", "vad/kernel/480/fastaudio")]]
-    rep.table(["what", "rmsvad", "numpy per-frame loop (the seed's)", "numpy / rmsvad"], rows)
+    rows = []
+    for ratio in ["48000->16000", "44100->16000", "16000->48000", "44100->48000"]:
+        k = f"resample/stream/{ratio}/"
+        rows.append([ratio, rep.fmt(k + "fastresample fast", 0), rep.fmt(k + "fastresample high", 0),
+                     rep.fmt(k + "libsoxr HQ", 0), rep.fmt(k + "GstAudioResampler q4", 0),
+                     rep.ratio(k + "fastresample high", k + "libsoxr HQ"),
+                     rep.ratio(k + "fastresample fast", k + "GstAudioResampler q4")])
+    rep.table(["ratio", "fastresample fast", "fastresample high", "libsoxr HQ", "GstAudioResampler q4",
+               "high / libsoxr HQ", "fast / GstAudioResampler q4"], rows)
+
+    add("### VAD, per frame (ns)")
+    add()
+    rows = []
+    for frame in ["480@16000", "960@48000"]:
+        k = f"vad/kernel/{frame}/"
+        rows.append([frame.replace("@", " samples at ") + " Hz", rep.fmt(k + "fastaudio", 1), rep.fmt(k + "avx2-sumsq", 1),
+                     rep.fmt(k + "numpy-loop", 0), rep.fmt(k + "numpy-vectorised", 1),
+                     rep.ratio(k + "numpy-loop", k + "fastaudio")])
+    rep.table(["frame", "rmsvad band-energy kernel", "plain AVX2 sum of squares", "numpy per-frame loop (seed's)",
+               "numpy vectorised", "numpy loop / rmsvad"], rows)
+    rows = []
+    for rate in ["16000", "48000"]:
+        k = f"vad/element/{rate}/"
+        rows.append([rate, rep.fmt(k + "rmsvad", 0), rep.fmt(k + "level interval=20ms", 0),
+                     rep.fmt(k + "webrtcdsp VAD only", 0), rep.fmt(k + "removesilence", 0),
+                     rep.ratio(k + "webrtcdsp VAD only", k + "rmsvad")])
+    rep.table(["rate (Hz)", "rmsvad (ns per 20 ms buffer)", "level", "webrtcdsp voice detection", "removesilence",
+               "webrtcdsp / rmsvad"], rows)
 
     add("### Full pipeline, per second of audio (ms), 48 kHz stereo S16 -> 16 kHz mono + VAD")
     add()

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "convert.h"
 #include "json_codec.h"
 
@@ -62,6 +63,8 @@ std::pair<double, double> compare_ms(const std::function<void()> &ours, const st
 }
 
 void row(const char *what, double ours, const char *anchor_name, double anchor, const char *target = "") {
+  bench::record(std::string("json/") + what, ours, "ms");
+  bench::record(std::string("json/") + what + "/anchor: " + anchor_name, anchor, "ms");
   std::printf("%-44s %9.2f ms   %-34s %9.2f ms   ratio %5.2fx  %s\n", what, ours, anchor_name, anchor,
               ours / anchor, target);
 }
@@ -200,6 +203,10 @@ int main(int argc, char **argv) {
               "(seed: JSON path 22.04 ms vs fast path 1.35 ms = 16.3x)\n");
   std::printf("%-28s %14s %14s %10s\n", "buffering", "JSON path", "fast path", "ratio");
   std::printf("%-28s %11.2f ms %11.3f ms %9.1fx\n", "one 1M-sample buffer", json_1m, fast_1m, json_1m / fast_1m);
+  bench::record("json/headline/1M/json-path", json_1m, "ms");
+  bench::record("json/headline/1M/fast-path", fast_1m, "ms");
+  bench::record("json/headline/20ms/json-path", json_20, "ms");
+  bench::record("json/headline/20ms/fast-path", fast_20, "ms");
   std::printf("%-28s %11.2f ms %11.3f ms %9.1fx\n", "20 ms buffers (960), total", json_20, fast_20,
               json_20 / fast_20);
   std::printf("%-28s %11.2f us %11.3f us %9.1fx\n", "  per 20 ms buffer", json_20 * 1000 / n20,

@@ -17,6 +17,7 @@
 #include <random>
 #include <vector>
 
+#include "bench_util.h"
 #include "resample.h"
 
 #ifdef HAVE_SOXR
@@ -180,6 +181,9 @@ void streaming_table() {
   }
   for (size_t i = 0; i < rows.size(); i++) {
     std::printf("| %s |", rows[i].name);
+    for (size_t j = 0; j < xs[i].size(); j++)
+      bench::record(std::string("resample/stream/") + std::to_string(kRatios[j].in) + "->" +
+                        std::to_string(kRatios[j].out) + "/" + rows[i].name, xs[i][j], "x realtime");
     for (double v : xs[i]) std::printf(" %.0f |", v);
     std::printf("\n");
   }
@@ -253,6 +257,9 @@ void element_table() {
     const auto t = time_medians({element_run("fastresample", r), element_run("audioresample quality=4", r)});
     const double ours_x = 10.0 / t[0], theirs = 10.0 / t[1];
     std::printf("| %d->%d | %.0f | %.0f | %.2fx |\n", r.in, r.out, ours_x, theirs, ours_x / theirs);
+    const std::string key = "resample/element/" + std::to_string(r.in) + "->" + std::to_string(r.out);
+    bench::record(key + "/fastresample", ours_x, "x realtime");
+    bench::record(key + "/audioresample-q4", theirs, "x realtime");
   }
 }
 
@@ -287,8 +294,11 @@ void seed_table() {
 #endif
     const auto t = time_medians(fns);
     const double t_ours = t[0];
+    const std::string key = "resample/seed/" + std::to_string(int(seconds)) + "s";
+    bench::record(key + "/fastaudio", t_ours * 1e3, "ms");
 #ifdef HAVE_SOXR
     const double t_soxr = t[1];
+    bench::record(key + "/soxr-hq", t_soxr * 1e3, "ms");
     std::printf("| %.0f s | %.3f ms | %.3f ms | %.2fx |\n", seconds, t_ours * 1e3, t_soxr * 1e3, t_soxr / t_ours);
 #else
     std::printf("| %.0f s | %.3f ms |\n", seconds, t_ours * 1e3);

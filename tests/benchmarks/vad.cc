@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "vad.h"
 #include "vad_energy.h"
 #include "vad_energy_reference.h"
@@ -104,6 +105,11 @@ void kernel_table() {
     const double t_band =
         ns_per_call([&](size_t i) { g_sink = ref::band_energy(at(i), r.n, decim); }, calls / 10, 15);
     auto [np_loop, np_vec] = numpy_ns(r.n);
+    const std::string key = "vad/kernel/" + std::to_string(r.n) + "@" + std::to_string(r.rate);
+    bench::record(key + "/fastaudio", t_ours, "ns");
+    bench::record(key + "/avx2-sumsq", t_avx2, "ns");
+    bench::record(key + "/numpy-loop", np_loop, "ns");
+    bench::record(key + "/numpy-vectorised", np_vec, "ns");
     std::printf("%-22s %9.1f %11.1f %9.1f %11.1f %10.0f %10.1f | %9.2f %9.0f\n", r.name, t_ours, t_avx2, t_scalar,
                 t_band, np_loop, np_vec, t_ours / t_avx2, np_loop / t_ours);
   }
@@ -206,6 +212,7 @@ void element_table() {
       const double m = median(own);
       if (std::string(c.label) == "rmsvad") ours = m;
       std::printf("%-26s %10.0f %12.0f %14.1f\n", c.label, m, m / 2, m / ours);
+      bench::record(std::string("vad/element/") + std::to_string(rate) + "/" + c.label, m, "ns per 20 ms");
     }
   }
   std::printf("(target: rmsvad <= 1000 ns per 20 ms buffer including the decision and meta)\n");
