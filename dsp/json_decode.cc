@@ -1,5 +1,7 @@
-// json_codec.h, decoding side: simdjson On-Demand walks the object once and
-// converts the samples straight into the sink's memory.
+// json_codec.h, decoding side: simdjson On-Demand walks the object; the
+// samples array goes through the fast path (json_fast_array.h) or, for
+// anything unusual and for every error, simdjson's general path, into a
+// reused buffer and then to the sink.
 #include <simdjson.h>
 
 #include <charconv>
