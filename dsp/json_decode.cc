@@ -1,5 +1,7 @@
-// json_codec.h, decoding side: simdjson On-Demand walks the object once and
-// converts the samples straight into the sink's memory.
+// json_codec.h, decoding side: simdjson On-Demand walks the object; the
+// samples array goes through the fast path (json_fast_array.h) or, for
+// anything unusual and for every error, simdjson's general path, into a
+// reused buffer and then to the sink.
 #include <simdjson.h>
 
 #include <charconv>
@@ -41,21 +43,6 @@ constexpr std::string_view kFieldNames[kFieldCount] = {"version", "format", "rat
                                                        "duration", "offset", "discont", "gap",  "samples"};
 constexpr unsigned kRequired[] = {kVersion, kFormat, kRate, kChannels, kSamples};
 constexpr const char *kFormatList = "U8, S8, S16LE, S24LE, S24_32LE, S32LE, F32LE, F64LE";
-
-struct IntRange {
-  int64_t min, max;
-};
-
-IntRange int_range(SampleFormat f) {
-  switch (f) {
-    case SampleFormat::U8: return {0, 255};
-    case SampleFormat::S8: return {-128, 127};
-    case SampleFormat::S16: return {-32768, 32767};
-    case SampleFormat::S24:
-    case SampleFormat::S24_32: return {-8388608, 8388607};
-    default: return {INT32_MIN, INT32_MAX};
-  }
-}
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -285,7 +272,7 @@ bool Walker::bad_sample(od::value &v, size_t i, SampleFormat f, float *f32, doub
   if (!is_json_number(raw)) return fail_at(v, where + quoted(raw) + " is not a valid JSON number");
   if (is_float(f))
     return fail_at(v, where + quoted(raw) + " is out of range for " + name);
-  const IntRange r = int_range(f);
+  const detail::IntLimits r = detail::int_limits(f);
   const std::string range = " (" + name + " samples are integers from " + std::to_string(r.min) + " to " +
                             std::to_string(r.max) + ")";
   double d = 0;
@@ -337,11 +324,7 @@ bool Walker::convert(od::document &doc, od::array &arr, size_t &count) {
       std::memcpy(dst + 4 * i, &x, 4);
     } else {
       int64_t n;
-      constexpr IntRange r = F == SampleFormat::U8    ? IntRange{0, 255}
-                             : F == SampleFormat::S8  ? IntRange{-128, 127}
-                             : F == SampleFormat::S16 ? IntRange{-32768, 32767}
-                             : F == SampleFormat::S32 ? IntRange{INT32_MIN, INT32_MAX}
-                                                      : IntRange{-8388608, 8388607};
+      constexpr detail::IntLimits r = detail::int_limits(F);
       if (v.get_int64().get(n) != SUCCESS || n < r.min || n > r.max) return bad_sample(v, i, F, nullptr, nullptr);
       if constexpr (F == SampleFormat::U8 || F == SampleFormat::S8) {
         dst[i] = uint8_t(n);
