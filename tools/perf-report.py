@@ -354,6 +354,45 @@ def plot_vad_example(plt, path):
             f"{len(detected)} detected vs {len(truth)} labelled")
 
 
+def headline(rep):
+    """The README's few lines: each ours vs its anchor from this run, as a ratio."""
+    rows = [
+        ("fastconvert, F32 -> S16 kernel, 1M samples", "convert/F32->S16/numpy-clip", "convert/F32->S16/fastaudio",
+         "numpy with clip"),
+        ("fastconvert, F32 -> S16 kernel, 1M samples", "convert/F32->S16/GstAudioConverter",
+         "convert/F32->S16/fastaudio", "GstAudioConverter"),
+        ("fastconvert element, 480-sample buffers", "convert-element/480/audioconvert",
+         "convert-element/480/fastconvert", "audioconvert dithering=none"),
+        ("fastresample high, 48 kHz -> 16 kHz streaming", "resample/stream/48000->16000/fastresample high",
+         "resample/stream/48000->16000/libsoxr HQ", "libsoxr HQ"),
+        ("fastresample element, 48 kHz -> 16 kHz, 20 ms buffers", "resample/element/48000->16000/fastresample",
+         "resample/element/48000->16000/audioresample-q4", "audioresample quality=4"),
+        ("rmsvad element, 20 ms buffers at 16 kHz", "vad/element/16000/webrtcdsp VAD only", "vad/element/16000/rmsvad",
+         "webrtcdsp voice detection"),
+        ("JSON path vs fast path (jsonbridge ! fastconvert vs fastconvert), 20 ms buffers",
+         "json/headline/20ms/json-path", "json/headline/20ms/fast-path", "the serialised path"),
+        ("full chain at 20 ms buffers, 48 kHz stereo -> 16 kHz mono + VAD",
+         "pipeline/48 kHz/20ms/stock: audioconvert ! audioresample ! level",
+         "pipeline/48 kHz/20ms/fastaudio: fastconvert ! fastresample ! rmsvad", "audioconvert ! audioresample ! level"),
+    ]
+    lines = ["| what | faster than | by |", "|---|---|---|"]
+    for what, num, den, anchor in rows:
+        lines.append(f"| {what} | {anchor} | {rep.ratio(num, den)} |")
+    return lines
+
+
+def update_readme(lines):
+    path = os.path.join(ROOT, "README.md")
+    text = open(path).read()
+    start, end = "<!-- perf:start -->", "<!-- perf:end -->"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        block = "\n".join([start, f"Measured by `tools/perf-report.py` on {datetime.date.today()}; "
+                            "ratios of figures from one run (details in docs/performance.md):", ""] + lines + [end])
+        open(path, "w").write(head + block + tail)
+
+
 def main():
     record = tempfile.NamedTemporaryFile(prefix="fastaudio-bench-", suffix=".jsonl", delete=False).name
     os.environ["FASTAUDIO_IMG_DIR"] = IMG
@@ -369,6 +408,12 @@ def main():
     rep.add("Shared, noisy virtual machines: every figure is a median of repeated runs, and every anchor "
             "is measured again in the same run; compare the ratios, not the absolute times.")
     rep.add()
+    rep.add("## Headline")
+    rep.add()
+    top = headline(rep)
+    for line in top:
+        rep.add(line)
+    rep.add()
     seed_tables(rep)
     plots(rep)
     rep.add("## Every benchmark's own output")
@@ -380,7 +425,8 @@ def main():
         rep.add()
     with open(os.path.join(DOCS, "performance.md"), "w") as f:
         f.write("\n".join(rep.lines) + "\n")
-    print(f"wrote {os.path.join(DOCS, 'performance.md')}")
+    update_readme(top)
+    print(f"wrote {os.path.join(DOCS, 'performance.md')} and README.md's headline")
 
 
 if __name__ == "__main__":
