@@ -82,19 +82,26 @@ class Rig {
   GstFlowReturn push(GstBuffer *buf) { return gst_pad_push(src_, buf); }
   void eos() { gst_pad_push_event(src_, gst_event_new_eos()); }
 
+  // Restarts the stream (flush, new segment) so that timestamps start over.
+  void restart() {
+    gst_pad_push_event(src_, gst_event_new_flush_start());
+    gst_pad_push_event(src_, gst_event_new_flush_stop(TRUE));
+    GstSegment segment;
+    gst_segment_init(&segment, GST_FORMAT_TIME);
+    gst_pad_push_event(src_, gst_event_new_segment(&segment));
+  }
+
+  void push_all(const std::vector<GstBuffer *> &buffers) {
+    for (GstBuffer *b : buffers) push(gst_buffer_ref(b));
+  }
+
   // Median time of pushing all `buffers` once (each keeps its own timestamps).
   double median_push_ns(const std::vector<GstBuffer *> &buffers, int repeats) {
     std::vector<double> runs;
     for (int r = 0; r <= repeats; r++) {
-      if (r > 0) {  // restart the stream so timestamps start over
-        gst_pad_push_event(src_, gst_event_new_flush_start());
-        gst_pad_push_event(src_, gst_event_new_flush_stop(TRUE));
-        GstSegment segment;
-        gst_segment_init(&segment, GST_FORMAT_TIME);
-        gst_pad_push_event(src_, gst_event_new_segment(&segment));
-      }
+      if (r > 0) restart();
       const double start = now_ns();
-      for (GstBuffer *b : buffers) push(gst_buffer_ref(b));
+      push_all(buffers);
       if (r > 0) runs.push_back(now_ns() - start);
     }
     return median(runs);
