@@ -132,7 +132,10 @@ static void stamp_output(GstFastResamplePrivate *priv, GstBuffer *buf, guint64 f
 static void push_drain(GstFastResample *self) {
   auto priv = self->priv;
   auto trans = GST_BASE_TRANSFORM(self);
-  if (!priv->configured || gst_base_transform_is_passthrough(trans) || !priv->have_data) {
+  // Not the passthrough flag: GstBaseTransform sets it before set_caps when
+  // the new caps are the same on both sides, and the old stream's tail must
+  // still leave then. `configured` is false while passing through.
+  if (!priv->configured || !priv->have_data) {
     reset_stream(priv);
     return;
   }
