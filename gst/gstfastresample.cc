@@ -289,6 +289,15 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
 }
 
 static gboolean gst_fast_resample_accept_caps(GstBaseTransform *trans, GstPadDirection direction, GstCaps *caps) {
+  // The template says nothing about channel-mask or frame size (as in fastconvert).
+  if (gst_caps_is_fixed(caps)) {
+    std::string problem = fastaudio::raw_caps_problem(gst_caps_get_structure(caps, 0));
+    if (!problem.empty()) {
+      GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("fastresample refused caps: %s", problem.c_str()),
+                          ("caps: %" GST_PTR_FORMAT, caps));
+      return FALSE;
+    }
+  }
   if (GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class)->accept_caps(trans, direction, caps)) return TRUE;
   GstPad *pad = direction == GST_PAD_SINK ? trans->sinkpad : trans->srcpad;
   GstCaps *templ = gst_pad_get_pad_template_caps(pad);
