@@ -527,6 +527,97 @@ GST_START_TEST(test_event_and_query_storms) {
 }
 GST_END_TEST;
 
+namespace {
+
+// White noise at -50 dBFS plus 300 Hz bursts modulated at 4 Hz (syllables),
+// F32LE mono: something rmsvad detects speech in.
+std::vector<uint8_t> speechlike(unsigned rate, double seconds, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> noise(0.0, std::pow(10.0, -50.0 / 20));
+  std::uniform_real_distribution<double> gap(0.15, 1.5), length(0.1, 2.0);
+  std::vector<std::pair<double, double>> bursts;
+  for (double t = gap(rng); t < seconds; t += gap(rng)) {
+    const double end = t + length(rng);
+    bursts.emplace_back(t, end);
+    t = end;
+  }
+  std::vector<float> v(size_t(seconds * rate));
+  for (size_t i = 0; i < v.size(); i++) {
+    const double t = double(i) / rate;
+    double x = noise(rng);
+    for (const auto &[start, end] : bursts)
+      if (t >= start && t < end)
+        x += 0.1 * (0.15 + 0.85 * std::fabs(std::sin(M_PI * 4 * (t - start)))) * std::sin(2 * M_PI * 300 * t);
+    v[i] = float(x);
+  }
+  std::vector<uint8_t> bytes(v.size() * 4);
+  std::memcpy(bytes.data(), v.data(), bytes.size());
+  return bytes;
+}
+
+// "speech-start@<timestamp>" for every speech message on the element's bus.
+std::vector<std::string> speech_events(GstHarness *h) {
+  std::vector<std::string> events;
+  GstBus *bus = gst_element_get_bus(h->element);
+  while (GstMessage *m = gst_bus_pop_filtered(bus, GST_MESSAGE_ELEMENT)) {
+    const GstStructure *st = gst_message_get_structure(m);
+    guint64 ts = 0;
+    if (gst_structure_has_name(st, "speech-start") || gst_structure_has_name(st, "speech-stop")) {
+      fail_unless(gst_structure_get_uint64(st, "timestamp", &ts));
+      events.push_back(std::string(gst_structure_get_name(st)) + "@" + std::to_string(ts));
+    }
+    gst_message_unref(m);
+  }
+  gst_object_unref(bus);
+  return events;
+}
+
+}  // namespace
+
+// rmsvad's decisions must not depend on how the stream is cut into
+// buffers: the speech-start/stop sequence (names and timestamps) from random
+// chunks of 1..65536 frames equals the one-buffer run's, and the audio
+// leaves untouched.
+GST_START_TEST(test_rmsvad_events_independent_of_chunking) {
+  const AudioFormat f{"F32LE", 1, 16000};
+  rounds([&](uint32_t seed) {
+    std::mt19937 rng(seed);
+    const auto signal = speechlike(f.rate, under_valgrind() ? 4 : 30, seed);
+    const size_t frames = signal.size() / 4;
+    std::vector<std::string> want, got;
+    std::vector<uint8_t> out;
+    for (int stressed = 0; stressed < 2; stressed++) {
+      GstHarness *h = harness_with_bus("rmsvad");
+      gst_harness_set_sink_caps_str(h, caps_str(f).c_str());
+      gst_harness_set_src_caps_str(h, caps_str(f).c_str());
+      size_t done = 0;
+      while (done < frames) {
+        const size_t n = stressed ? random_chunk(rng, frames - done) : frames;
+        GstBuffer *buf = buffer_from(&signal[done * 4], n * 4);
+        GST_BUFFER_PTS(buf) = frames_to_time(done, f.rate);
+        GST_BUFFER_DURATION(buf) = frames_to_time(done + n, f.rate) - GST_BUFFER_PTS(buf);
+        fail_unless_equals_int(gst_harness_push(h, buf), GST_FLOW_OK);
+        while (GstBuffer *o = gst_harness_try_pull(h)) {
+          if (stressed) {
+            auto b = bytes_of(o);
+            out.insert(out.end(), b.begin(), b.end());
+          }
+          gst_buffer_unref(o);
+        }
+        done += n;
+      }
+      fail_unless(gst_harness_push_event(h, gst_event_new_eos()));
+      (stressed ? got : want) = speech_events(h);
+      teardown_with_bus(h);
+    }
+    fail_unless(want.size() >= 4, "seed %u: the signal gave only %zu speech events", seed, want.size());
+    fail_unless(got == want, "seed %u: %zu speech events in random chunks, %zu in one buffer; first: %s vs %s", seed,
+                got.size(), want.size(), got.empty() ? "-" : got[0].c_str(), want.empty() ? "-" : want[0].c_str());
+    fail_unless(out == signal, "seed %u: rmsvad changed the audio", seed);
+  });
+}
+GST_END_TEST;
+
 static Suite *stress_suite() {
   Suite *s = suite_create("stress");
   TCase *tc = tcase_create("general");
@@ -539,6 +630,7 @@ static Suite *stress_suite() {
   tcase_add_loop_test(tc, test_state_changes_under_load, 0, n);
   tcase_add_loop_test(tc, test_property_changes_from_threads, 0, n);
   tcase_add_loop_test(tc, test_event_and_query_storms, 0, n);
+  tcase_add_test(tc, test_rmsvad_events_independent_of_chunking);
   return s;
 }
 
