@@ -484,6 +484,119 @@ GST_START_TEST(test_fuzz_parse_launch) {
 }
 GST_END_TEST;
 
+namespace {
+
+struct DecodeOutcome {
+  std::vector<uint8_t> bytes;  // every decoded sample, in order
+  std::vector<std::string> caps;  // the caps events sent downstream, in order (repeats folded)
+  std::vector<std::string> problems;  // error and warning texts, in order
+  GstFlowReturn flow = GST_FLOW_OK;  // the first non-OK flow
+};
+
+// Feeds `stream` to jsonbridge mode=decode in chunks (sizes from `rng`, or
+// one buffer without it), then EOS.
+DecodeOutcome decode_stream(const std::string &stream, const char *on_error, std::mt19937 *rng) {
+  DecodeOutcome r;
+  const std::string desc = std::string("jsonbridge mode=decode on-error=") + on_error;
+  GstHarness *h = harness_with_bus(desc.c_str());
+  gst_harness_set_src_caps_str(h, "application/x-json");
+  gst_harness_set_sink_caps_str(h, "audio/x-raw");
+  auto drain = [&] {
+    while (GstBuffer *o = gst_harness_try_pull(h)) {
+      auto b = bytes_of(o);
+      r.bytes.insert(r.bytes.end(), b.begin(), b.end());
+      gst_buffer_unref(o);
+    }
+    while (GstEvent *e = gst_harness_try_pull_event(h)) {
+      if (GST_EVENT_TYPE(e) == GST_EVENT_CAPS) {
+        GstCaps *caps;
+        gst_event_parse_caps(e, &caps);
+        gchar *text = gst_caps_to_string(caps);
+        if (r.caps.empty() || r.caps.back() != text) r.caps.emplace_back(text);
+        g_free(text);
+      }
+      gst_event_unref(e);
+    }
+  };
+  size_t at = 0;
+  while (at < stream.size() && r.flow == GST_FLOW_OK) {
+    const size_t n = rng ? std::min<size_t>(stream.size() - at, 1 + (*rng)() % ((*rng)() % 4 == 0 ? 400 : 24))
+                         : stream.size();
+    GstBuffer *buf = gst_buffer_new_memdup(stream.data() + at, n);
+    r.flow = gst_harness_push(h, buf);
+    drain();
+    at += n;
+  }
+  if (r.flow == GST_FLOW_OK) gst_harness_push_event(h, gst_event_new_eos());
+  drain();
+  while (GstMessage *msg = pop_problem(h->element)) {
+    r.problems.push_back(message_text(msg));
+    gst_message_unref(msg);
+  }
+  teardown_with_bus(h);
+  return r;
+}
+
+}  // namespace
+
+// The jsonbridge decoder through the element: mutated NDJSON (the committed
+// example plus random edits, newlines included) fed in random chunks must
+// give exactly what the same bytes give in one buffer: the same samples,
+// caps, error and warning texts (line and byte offsets) and flow; every
+// refusal comes with a message. Both on-error modes.
+GST_START_TEST(test_fuzz_jsonbridge_decode_chunking) {
+  const char *dir = g_getenv("FASTAUDIO_TEST_FILES");
+  fail_unless(dir != nullptr);
+  gchar *path = g_build_filename(dir, "json", "worked-example.ndjson", nullptr);
+  gchar *contents = nullptr;
+  gsize length = 0;
+  fail_unless(g_file_get_contents(path, &contents, &length, nullptr), "cannot read %s", path);
+  const std::string example(contents, length);
+  g_free(contents);
+  g_free(path);
+  std::mt19937 rng(base_seed() + 3);
+  const std::vector<std::string> pieces = {"\n", "}", "{", "\"samples\":", "1e999", "-0", "\"NaN\"", ",", "]",
+                                           "\"channels\":0", "\"rate\":-1", "\"format\":\"S8\"", "\\u0000"};
+  const guint rounds = iterations(300);
+  guint refused = 0;
+  for (guint round = 0; round < rounds; round++) {
+    std::string stream;
+    const int objects = 1 + rng() % 4;
+    for (int k = 0; k < objects; k++) stream += example;
+    const int edits = rng() % 6;
+    for (int e = 0; e < edits; e++) {
+      const size_t pos = rng() % (stream.size() + 1);
+      switch (rng() % 4) {
+        case 0: stream.insert(pos, pieces[rng() % pieces.size()]); break;
+        case 1: if (pos < stream.size()) stream.erase(pos, 1 + rng() % 8); break;
+        case 2: if (pos < stream.size()) stream[pos] = char(rng()); break;
+        default: stream.resize(pos); break;  // truncated
+      }
+    }
+    for (const char *on_error : {"skip", "fail"}) {
+      const DecodeOutcome whole = decode_stream(stream, on_error, nullptr);
+      const DecodeOutcome chunked = decode_stream(stream, on_error, &rng);
+      const std::string what = std::string("round ") + std::to_string(round) + ", on-error=" + on_error;
+      fail_unless(chunked.problems == whole.problems, "%s: chunked run reports %zu problems (%s), one buffer %zu (%s)",
+                  what.c_str(), chunked.problems.size(),
+                  chunked.problems.empty() ? "-" : chunked.problems[0].c_str(), whole.problems.size(),
+                  whole.problems.empty() ? "-" : whole.problems[0].c_str());
+      fail_unless(chunked.bytes == whole.bytes, "%s: chunked run decodes %zu bytes, one buffer %zu", what.c_str(),
+                  chunked.bytes.size(), whole.bytes.size());
+      fail_unless(chunked.caps == whole.caps, "%s: %zu caps events chunked, %zu in one buffer", what.c_str(),
+                  chunked.caps.size(), whole.caps.size());
+      fail_unless(chunked.flow == whole.flow, "%s: flow %s chunked, %s in one buffer", what.c_str(),
+                  gst_flow_get_name(chunked.flow), gst_flow_get_name(whole.flow));
+      fail_unless(whole.flow == GST_FLOW_OK || !whole.problems.empty(), "%s: flow %s without a message",
+                  what.c_str(), gst_flow_get_name(whole.flow));
+      if (!whole.problems.empty()) refused++;
+    }
+  }
+  fail_unless(refused > 0, "no mutation was refused: the fuzzer is not mutating");
+  GST_INFO("jsonbridge decode: %u streams, %u with problems", rounds, refused);
+}
+GST_END_TEST;
+
 static Suite *fuzz_properties_suite() {
   Suite *s = suite_create("fuzz_properties");
   TCase *tc = tcase_create("general");
@@ -501,6 +614,7 @@ static Suite *fuzz_properties_suite() {
   const int caps_fuzzed = 1;
   tcase_add_loop_test(tc, test_fuzz_caps_strings, 0, caps_fuzzed);
   tcase_add_loop_test(tc, test_fuzz_parse_launch, 0, caps_fuzzed);
+  tcase_add_test(tc, test_fuzz_jsonbridge_decode_chunking);
   return s;
 }
 
