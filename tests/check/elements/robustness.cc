@@ -613,7 +613,9 @@ const std::vector<RobustnessCase> &cases() {
            o.recovered = bytes_of(out) == std::vector<uint8_t>(bytes, bytes + bad.size() * 4);
            gst_buffer_unref(out);
            double floor = 0;
-           g_object_get(gst_harness_find_element(h, "rmsvad"), "noise-floor", &floor, nullptr);
+           GstElement *vad = gst_harness_find_element(h, "rmsvad");  // a ref
+           g_object_get(vad, "noise-floor", &floor, nullptr);
+           gst_object_unref(vad);
            o.recovered = o.recovered && std::isfinite(floor);
          }
          teardown_with_bus(h);
