@@ -132,7 +132,10 @@ static void stamp_output(GstFastResamplePrivate *priv, GstBuffer *buf, guint64 f
 static void push_drain(GstFastResample *self) {
   auto priv = self->priv;
   auto trans = GST_BASE_TRANSFORM(self);
-  if (!priv->configured || gst_base_transform_is_passthrough(trans) || !priv->have_data) {
+  // Not the passthrough flag: GstBaseTransform sets it before set_caps when
+  // the new caps are the same on both sides, and the old stream's tail must
+  // still leave then. `configured` is false while passing through.
+  if (!priv->configured || !priv->have_data) {
     reset_stream(priv);
     return;
   }
@@ -286,6 +289,15 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
 }
 
 static gboolean gst_fast_resample_accept_caps(GstBaseTransform *trans, GstPadDirection direction, GstCaps *caps) {
+  // The template says nothing about channel-mask or frame size (as in fastconvert).
+  if (gst_caps_is_fixed(caps)) {
+    std::string problem = fastaudio::raw_caps_problem(gst_caps_get_structure(caps, 0));
+    if (!problem.empty()) {
+      GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("fastresample refused caps: %s", problem.c_str()),
+                          ("caps: %" GST_PTR_FORMAT, caps));
+      return FALSE;
+    }
+  }
   if (GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class)->accept_caps(trans, direction, caps)) return TRUE;
   GstPad *pad = direction == GST_PAD_SINK ? trans->sinkpad : trans->srcpad;
   GstCaps *templ = gst_pad_get_pad_template_caps(pad);

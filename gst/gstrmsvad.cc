@@ -10,6 +10,7 @@
 
 #include <gst/audio/audio.h>
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <mutex>
@@ -323,6 +324,15 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
 }
 
 static gboolean gst_rms_vad_accept_caps(GstBaseTransform *trans, GstPadDirection direction, GstCaps *caps) {
+  // The template says nothing about channel-mask or frame size (as in fastconvert).
+  if (gst_caps_is_fixed(caps)) {
+    std::string problem = fastaudio::raw_caps_problem(gst_caps_get_structure(caps, 0));
+    if (!problem.empty()) {
+      GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("rmsvad refused caps: %s", problem.c_str()),
+                          ("caps: %" GST_PTR_FORMAT, caps));
+      return FALSE;
+    }
+  }
   if (GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class)->accept_caps(trans, direction, caps)) return TRUE;
   GstPad *pad = direction == GST_PAD_SINK ? trans->sinkpad : trans->srcpad;
   GstCaps *templ = gst_pad_get_pad_template_caps(pad);
@@ -528,6 +538,13 @@ static void warn_refused(GObject *object, const char *what) {
   g_warning("rmsvad %s: %s; the value was refused and the previous one kept", GST_OBJECT_NAME(object), what);
 }
 
+// GLib's g_object_set_property() lets through doubles a hair outside the
+// range (-2.5e-64 for a [0, 60] property): hold the nearest valid value.
+static double in_range(const GValue *value, GParamSpec *pspec) {
+  const GParamSpecDouble *d = G_PARAM_SPEC_DOUBLE(pspec);
+  return std::clamp(g_value_get_double(value), d->minimum, d->maximum);
+}
+
 static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec) {
   auto self = GST_RMS_VAD(object);
   auto priv = self->priv;
@@ -536,7 +553,7 @@ static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValu
   switch (prop_id) {
     case PROP_FRAME_DURATION: v.frame_s = seconds(g_value_get_uint64(value)); break;
     case PROP_START_THRESHOLD: {
-      const double x = g_value_get_double(value);
+      const double x = in_range(value, pspec);
       if (x < v.stop_db) {
         guard.unlock();
         warn_refused(object, "start-threshold must not be below stop-threshold");
@@ -546,7 +563,7 @@ static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValu
       break;
     }
     case PROP_STOP_THRESHOLD: {
-      const double x = g_value_get_double(value);
+      const double x = in_range(value, pspec);
       if (x > v.start_db) {
         guard.unlock();
         warn_refused(object, "stop-threshold must not exceed start-threshold");
@@ -555,13 +572,13 @@ static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValu
       v.stop_db = x;
       break;
     }
-    case PROP_ABSOLUTE_THRESHOLD: v.absolute_db = g_value_get_double(value); break;
+    case PROP_ABSOLUTE_THRESHOLD: v.absolute_db = in_range(value, pspec); break;
     case PROP_MODULATION_THRESHOLD:
-      v.modulation_db = g_value_get_double(value);
+      v.modulation_db = in_range(value, pspec);
       v.modulation_stop_db = v.modulation_db * (2.0 / 3.0);
       break;
     case PROP_RELATIVE_THRESHOLD:
-      v.relative_db = g_value_get_double(value);
+      v.relative_db = in_range(value, pspec);
       v.relative_stop_db = v.relative_db > 0 ? v.relative_db + 10 : 0;
       break;
     case PROP_HANGOVER: v.hangover_s = seconds(g_value_get_uint64(value)); break;

@@ -343,6 +343,22 @@ GST_START_TEST(test_renegotiation) {
 }
 GST_END_TEST;
 
+// Regression: a rate change to the output rate (96000 -> 16000, then
+// 16000 -> 16000, passthrough) lost the old stream's tail (the filter
+// delay, 74 frames here): GstBaseTransform sets the passthrough flag before
+// set_caps, and the drain looked at that flag. Found by elements/stress.
+GST_START_TEST(test_regression_drain_into_passthrough) {
+  GstHarness *h = make_harness(96000, 16000);
+  push_stream(h, 96000, 9600, {960});
+  gst_harness_set_src_caps_str(h, caps_str(16000).c_str());
+  Output out;
+  pull_all(h, out);
+  fail_unless_equals_uint64(out.samples.size(), expected_frames(9600, 96000, 16000));
+  check_timestamps(out, 0, 16000);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
 // The same caps set again mid-stream change nothing: no reset, no drain.
 GST_START_TEST(test_same_caps_again) {
   GstHarness *h = make_harness(48000, 16000);
@@ -506,6 +522,7 @@ static Suite *fastresample_suite() {
   tcase_add_test(tc, test_discont_drains);
   tcase_add_test(tc, test_renegotiation);
   tcase_add_test(tc, test_same_caps_again);
+  tcase_add_test(tc, test_regression_drain_into_passthrough);
   tcase_add_test(tc, test_quality_change_mid_stream);
   tcase_add_test(tc, test_s16_matches_f32);
   tcase_add_test(tc, test_bad_input);

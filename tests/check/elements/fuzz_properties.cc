@@ -25,10 +25,22 @@ struct FuzzElement {
   int bytes_per_frame;   // of in_caps: valid buffers for the pipeline runs
   // Properties whose value type allows NaN but the element must refuse it.
   bool rejects_nan = true;
+  // Frames pushed to check that streaming still works: more than the
+  // element holds back (a resampler's filter delay).
+  int push_frames = 64;
+  // Whether output may be held or dropped under some property values
+  // (rmsvad silence-action=gap/drop holds silent buffers until decided):
+  // then only the flow is checked until the property is back to its default.
+  bool may_hold_output = false;
 };
 
 const FuzzElement kElements[] = {
     {"fastconvert", "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2", "audio/x-raw", 4},
+    {"fastresample", "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2",
+     "audio/x-raw,format=S16LE,rate=16000,channels=2", 4, true, 4800},
+    {"rmsvad", "audio/x-raw,format=S16LE,layout=interleaved,rate=16000,channels=1", "audio/x-raw", 2, true, 64,
+     true},
+    {"jsonbridge", "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2", "audio/x-raw", 4},
 };
 
 guint iterations(guint normal) {
@@ -107,13 +119,31 @@ gboolean count_refusal(const gchar *, GLogLevelFlags, const gchar *, gpointer) {
   return TRUE;
 }
 
+// An element that refuses a value its param spec allows (rmsvad: a start
+// threshold below the stop threshold) warns as GLib does for a value out of
+// range, and keeps the previous value.
+gint g_element_refused = 0;
+
+gboolean count_element_refusal(const gchar *, GLogLevelFlags, const gchar *, gpointer) {
+  g_atomic_int_inc(&g_element_refused);
+  return TRUE;
+}
+
+GstCheckLogFilter *element_refusal_filter() {
+  return gst_check_add_log_filter(nullptr, G_LOG_LEVEL_WARNING,
+                                  g_regex_new("the value was refused and the previous one kept$", G_REGEX_RAW,
+                                              GRegexMatchFlags(0), nullptr),
+                                  count_element_refusal, nullptr, nullptr);
+}
+
 // GStreamer's caps and launch-line parsers themselves warn or assert on some
 // garbage (media type or caps feature names, links out of a bin) before they
 // return NULL: that is the parser, not the element under test, so those
 // messages are let through while parsing.
 struct ParserFilters {
-  GstCheckLogFilter *filters[2];
+  GstCheckLogFilter *filters[3];
   ParserFilters() {
+    filters[2] = element_refusal_filter();
     filters[0] = gst_check_add_log_filter(
         "GStreamer", G_LOG_LEVEL_CRITICAL,
         g_regex_new("^gst_structure_new_empty: assertion|^gst_element_link_pads_filtered: assertion 'GST_IS_BIN", G_REGEX_RAW, GRegexMatchFlags(0), nullptr),
@@ -152,6 +182,7 @@ void try_value(GstElement *element, GParamSpec *pspec, const std::string &text, 
   g_value_init(&parsed, pspec->value_type);
   const bool parses = gst_value_deserialize_with_pspec(&parsed, text.c_str(), pspec);
   const bool in_range = parses && !g_param_value_validate(pspec, &parsed);
+  const gint element_refusals = g_atomic_int_get(&g_element_refused);
 
   gst_util_set_object_arg(G_OBJECT(element), pspec->name, text.c_str());
 
@@ -166,7 +197,8 @@ void try_value(GstElement *element, GParamSpec *pspec, const std::string &text, 
             fe.factory, pspec->name, text.c_str());
     fail_if(fe.rejects_nan && holds_nan(&now), "%s::%s accepted NaN from '%s'", fe.factory, pspec->name,
             text.c_str());
-    if (in_range && !holds_nan(&parsed) && g_strcmp0(pspec->name, "name") != 0) {
+    const bool refused_by_element = g_atomic_int_get(&g_element_refused) != element_refusals;
+    if (in_range && !refused_by_element && !holds_nan(&parsed) && g_strcmp0(pspec->name, "name") != 0) {
       fail_unless(gst_value_compare(&now, &parsed) == GST_VALUE_EQUAL,
                   "%s::%s: valid value '%s' did not stick", fe.factory, pspec->name, text.c_str());
     }
@@ -179,14 +211,19 @@ void try_value(GstElement *element, GParamSpec *pspec, const std::string &text, 
 // One short buffer through the element: a property change must never
 // break streaming.
 void push_one(GstHarness *h, const FuzzElement &fe, const char *context) {
-  GstBuffer *buf = gst_buffer_new_allocate(nullptr, 64 * fe.bytes_per_frame, nullptr);
-  gst_buffer_memset(buf, 0, 0, 64 * fe.bytes_per_frame);
+  const gsize size = gsize(fe.push_frames) * fe.bytes_per_frame;
+  GstBuffer *buf = gst_buffer_new_allocate(nullptr, size, nullptr);
+  gst_buffer_memset(buf, 0, 0, size);
   GST_BUFFER_PTS(buf) = 0;
   const GstFlowReturn ret = gst_harness_push(h, buf);
   fail_unless_equals_int(ret, GST_FLOW_OK);
-  GstBuffer *out = gst_harness_pull(h);
-  fail_unless(out != nullptr, "%s: no output after %s", fe.factory, context);
-  gst_buffer_unref(out);
+  GstBuffer *out = gst_harness_try_pull(h);  // the element outputs from its chain function
+  const bool defaults = g_str_equal(context, "restoring the default");
+  fail_unless(out != nullptr || (fe.may_hold_output && !defaults), "%s: no output after %s", fe.factory, context);
+  while (out) {
+    gst_buffer_unref(out);
+    out = gst_harness_try_pull(h);
+  }
 }
 
 GstMessage *pop_problem(GstElement *element) {
@@ -214,6 +251,7 @@ GST_START_TEST(test_fuzz_property_values) {
                                 GRegexMatchFlags(0), nullptr);
   GstCheckLogFilter *filter =  // takes the regex
       gst_check_add_log_filter("GLib-GObject", G_LOG_LEVEL_WARNING, refusal, count_refusal, nullptr, nullptr);
+  GstCheckLogFilter *element_filter = element_refusal_filter();
 
   GstHarness *h = gst_harness_new(fe.factory);
   gst_harness_set_sink_caps_str(h, fe.out_caps);
@@ -250,6 +288,7 @@ GST_START_TEST(test_fuzz_property_values) {
   g_free(props);
   gst_harness_teardown(h);
   gst_check_remove_log_filter(filter);
+  gst_check_remove_log_filter(element_filter);
   GST_INFO("%s: %u property values tried, %d refused by GObject", fe.factory, tried, g_refused);
   fail_unless(tried > 0);
 }
@@ -303,8 +342,18 @@ GST_START_TEST(test_fuzz_caps_strings) {
     if (ret == GST_FLOW_OK) {
       flowed++;
       GstBuffer *out = gst_harness_try_pull(h);
-      fail_unless(out != nullptr, "caps '%s' -> '%s': flow OK but no output", text.c_str(), out_caps.c_str());
-      gst_buffer_unref(out);
+      // An element that holds back frames (fastresample's filter delay) may
+      // keep a short buffer: EOS drains it, and a buffer below a few
+      // output frames may still give none.
+      if (!out && fe.push_frames > 64) {
+        gst_harness_push_event(h, gst_event_new_eos());
+        out = gst_harness_try_pull(h);
+        fail_unless(out != nullptr || size < 4096, "caps '%s' -> '%s': flow OK, drained at EOS, but no output",
+                    text.c_str(), out_caps.c_str());
+      } else {
+        fail_unless(out != nullptr, "caps '%s' -> '%s': flow OK but no output", text.c_str(), out_caps.c_str());
+      }
+      if (out) gst_buffer_unref(out);
     } else {
       refused++;
       GstMessage *msg = pop_problem(h->element);
@@ -435,6 +484,119 @@ GST_START_TEST(test_fuzz_parse_launch) {
 }
 GST_END_TEST;
 
+namespace {
+
+struct DecodeOutcome {
+  std::vector<uint8_t> bytes;  // every decoded sample, in order
+  std::vector<std::string> caps;  // the caps events sent downstream, in order (repeats folded)
+  std::vector<std::string> problems;  // error and warning texts, in order
+  GstFlowReturn flow = GST_FLOW_OK;  // the first non-OK flow
+};
+
+// Feeds `stream` to jsonbridge mode=decode in chunks (sizes from `rng`, or
+// one buffer without it), then EOS.
+DecodeOutcome decode_stream(const std::string &stream, const char *on_error, std::mt19937 *rng) {
+  DecodeOutcome r;
+  const std::string desc = std::string("jsonbridge mode=decode on-error=") + on_error;
+  GstHarness *h = harness_with_bus(desc.c_str());
+  gst_harness_set_src_caps_str(h, "application/x-json");
+  gst_harness_set_sink_caps_str(h, "audio/x-raw");
+  auto drain = [&] {
+    while (GstBuffer *o = gst_harness_try_pull(h)) {
+      auto b = bytes_of(o);
+      r.bytes.insert(r.bytes.end(), b.begin(), b.end());
+      gst_buffer_unref(o);
+    }
+    while (GstEvent *e = gst_harness_try_pull_event(h)) {
+      if (GST_EVENT_TYPE(e) == GST_EVENT_CAPS) {
+        GstCaps *caps;
+        gst_event_parse_caps(e, &caps);
+        gchar *text = gst_caps_to_string(caps);
+        if (r.caps.empty() || r.caps.back() != text) r.caps.emplace_back(text);
+        g_free(text);
+      }
+      gst_event_unref(e);
+    }
+  };
+  size_t at = 0;
+  while (at < stream.size() && r.flow == GST_FLOW_OK) {
+    const size_t n = rng ? std::min<size_t>(stream.size() - at, 1 + (*rng)() % ((*rng)() % 4 == 0 ? 400 : 24))
+                         : stream.size();
+    GstBuffer *buf = gst_buffer_new_memdup(stream.data() + at, n);
+    r.flow = gst_harness_push(h, buf);
+    drain();
+    at += n;
+  }
+  if (r.flow == GST_FLOW_OK) gst_harness_push_event(h, gst_event_new_eos());
+  drain();
+  while (GstMessage *msg = pop_problem(h->element)) {
+    r.problems.push_back(message_text(msg));
+    gst_message_unref(msg);
+  }
+  teardown_with_bus(h);
+  return r;
+}
+
+}  // namespace
+
+// The jsonbridge decoder through the element: mutated NDJSON (the committed
+// example plus random edits, newlines included) fed in random chunks must
+// give exactly what the same bytes give in one buffer: the same samples,
+// caps, error and warning texts (line and byte offsets) and flow; every
+// refusal comes with a message. Both on-error modes.
+GST_START_TEST(test_fuzz_jsonbridge_decode_chunking) {
+  const char *dir = g_getenv("FASTAUDIO_TEST_FILES");
+  fail_unless(dir != nullptr);
+  gchar *path = g_build_filename(dir, "json", "worked-example.ndjson", nullptr);
+  gchar *contents = nullptr;
+  gsize length = 0;
+  fail_unless(g_file_get_contents(path, &contents, &length, nullptr), "cannot read %s", path);
+  const std::string example(contents, length);
+  g_free(contents);
+  g_free(path);
+  std::mt19937 rng(base_seed() + 3);
+  const std::vector<std::string> pieces = {"\n", "}", "{", "\"samples\":", "1e999", "-0", "\"NaN\"", ",", "]",
+                                           "\"channels\":0", "\"rate\":-1", "\"format\":\"S8\"", "\\u0000"};
+  const guint rounds = iterations(300);
+  guint refused = 0;
+  for (guint round = 0; round < rounds; round++) {
+    std::string stream;
+    const int objects = 1 + rng() % 4;
+    for (int k = 0; k < objects; k++) stream += example;
+    const int edits = rng() % 6;
+    for (int e = 0; e < edits; e++) {
+      const size_t pos = rng() % (stream.size() + 1);
+      switch (rng() % 4) {
+        case 0: stream.insert(pos, pieces[rng() % pieces.size()]); break;
+        case 1: if (pos < stream.size()) stream.erase(pos, 1 + rng() % 8); break;
+        case 2: if (pos < stream.size()) stream[pos] = char(rng()); break;
+        default: stream.resize(pos); break;  // truncated
+      }
+    }
+    for (const char *on_error : {"skip", "fail"}) {
+      const DecodeOutcome whole = decode_stream(stream, on_error, nullptr);
+      const DecodeOutcome chunked = decode_stream(stream, on_error, &rng);
+      const std::string what = std::string("round ") + std::to_string(round) + ", on-error=" + on_error;
+      fail_unless(chunked.problems == whole.problems, "%s: chunked run reports %zu problems (%s), one buffer %zu (%s)",
+                  what.c_str(), chunked.problems.size(),
+                  chunked.problems.empty() ? "-" : chunked.problems[0].c_str(), whole.problems.size(),
+                  whole.problems.empty() ? "-" : whole.problems[0].c_str());
+      fail_unless(chunked.bytes == whole.bytes, "%s: chunked run decodes %zu bytes, one buffer %zu", what.c_str(),
+                  chunked.bytes.size(), whole.bytes.size());
+      fail_unless(chunked.caps == whole.caps, "%s: %zu caps events chunked, %zu in one buffer", what.c_str(),
+                  chunked.caps.size(), whole.caps.size());
+      fail_unless(chunked.flow == whole.flow, "%s: flow %s chunked, %s in one buffer", what.c_str(),
+                  gst_flow_get_name(chunked.flow), gst_flow_get_name(whole.flow));
+      fail_unless(whole.flow == GST_FLOW_OK || !whole.problems.empty(), "%s: flow %s without a message",
+                  what.c_str(), gst_flow_get_name(whole.flow));
+      if (!whole.problems.empty()) refused++;
+    }
+  }
+  fail_unless(refused > 0, "no mutation was refused: the fuzzer is not mutating");
+  GST_INFO("jsonbridge decode: %u streams, %u with problems", rounds, refused);
+}
+GST_END_TEST;
+
 static Suite *fuzz_properties_suite() {
   Suite *s = suite_create("fuzz_properties");
   TCase *tc = tcase_create("general");
@@ -442,8 +604,17 @@ static Suite *fuzz_properties_suite() {
   suite_add_tcase(s, tc);
   const int n = std::size(kElements);
   tcase_add_loop_test(tc, test_fuzz_property_values, 0, n);
-  tcase_add_loop_test(tc, test_fuzz_caps_strings, 0, n);
-  tcase_add_loop_test(tc, test_fuzz_parse_launch, 0, n);
+  // Caps strings and launch lines: fastconvert only so far. For the other
+  // three the fuzzer finds refusals without a message (fastresample asked to
+  // change the sample format, rmsvad given caps without format/channels
+  // fields, jsonbridge with channels=0 facing non-audio downstream) and
+  // channel-masks proposed upstream that GStreamer warns about ("Invalid
+  // channel positions"); see docs/robustness.md, "Open". Raise the bound
+  // once they are fixed.
+  const int caps_fuzzed = 1;
+  tcase_add_loop_test(tc, test_fuzz_caps_strings, 0, caps_fuzzed);
+  tcase_add_loop_test(tc, test_fuzz_parse_launch, 0, caps_fuzzed);
+  tcase_add_test(tc, test_fuzz_jsonbridge_decode_chunking);
   return s;
 }
 

@@ -141,6 +141,88 @@ Observed downstream_flow_scenario(const char *element, GstFlowReturn flow) {
   return o;
 }
 
+
+// Recovery for an element with delay (fastresample): `in_bytes` of silence,
+// then EOS; the frames out must be `want_frames` +-1.
+bool drains_to(GstHarness *h, size_t in_bytes, int out_bpf, size_t want_frames) {
+  if (gst_harness_push(h, silence(in_bytes)) != GST_FLOW_OK) return false;
+  if (!gst_harness_push_event(h, gst_event_new_eos())) return false;
+  size_t frames = 0;
+  while (GstBuffer *out = gst_harness_try_pull(h)) {
+    frames += gst_buffer_get_size(out) / out_bpf;
+    gst_buffer_unref(out);
+  }
+  return frames + 1 >= want_frames && frames <= want_frames + 1;
+}
+
+// caps_scenario with any recovery check (run after `good` caps are set).
+Observed caps_scenario_with(const char *element, const std::string &bad, const char *downstream, size_t bad_bytes,
+                            const std::string &good, const std::function<bool(GstHarness *)> &recover) {
+  Observed o;
+  GstHarness *h = harness_with_bus(element);
+  gst_harness_set_sink_caps_str(h, downstream);
+  push_caps(h, bad);
+  o.flow = gst_harness_push(h, silence(bad_bytes));
+  read_problem(h->element, o);
+  push_caps(h, good);
+  o.recovered = recover(h);
+  teardown_with_bus(h);
+  return o;
+}
+
+// Lets a g_warning() whose text matches `pattern` through while `body` runs
+// (an element refusing a property value warns as GLib does).
+void with_warning_allowed(const char *domain, const char *pattern, const std::function<void()> &body) {
+  GstCheckLogFilter *f = gst_check_add_log_filter(
+      domain, G_LOG_LEVEL_WARNING, g_regex_new(pattern, G_REGEX_RAW, GRegexMatchFlags(0), nullptr),
+      [](const gchar *, GLogLevelFlags, const gchar *, gpointer) -> gboolean { return TRUE; }, nullptr, nullptr);
+  body();
+  gst_check_remove_log_filter(f);
+}
+
+// A jsonbridge mode=decode harness fed `lines` (any bytes) in one buffer.
+const char *kJsonLine =
+    "{\"version\":1,\"format\":\"S16LE\",\"rate\":16000,\"channels\":2,\"layout\":\"interleaved\",\"pts\":0,"
+    "\"duration\":125000,\"offset\":0,\"discont\":false,\"gap\":false,\"samples\":[1,-1,2,-2]}\n";
+
+GstHarness *json_decoder(const char *extra_properties = "") {
+  std::string desc = std::string("jsonbridge mode=decode ") + extra_properties;
+  GstHarness *h = harness_with_bus(desc.c_str());
+  gst_harness_set_src_caps_str(h, "application/x-json");
+  gst_harness_set_sink_caps_str(h, "audio/x-raw");
+  return h;
+}
+
+GstBuffer *text_buffer(const std::string &text) {
+  return buffer_from(reinterpret_cast<const uint8_t *>(text.data()), text.size());
+}
+
+// Recovery for the decoder after an error: a flush, then a valid line must
+// decode to its 4 samples (8 bytes).
+bool json_decodes_after_flush(GstHarness *h) {
+  gst_harness_push_event(h, gst_event_new_flush_start());
+  gst_harness_push_event(h, gst_event_new_flush_stop(TRUE));
+  push_caps(h, "application/x-json");
+  while (GstBuffer *out = gst_harness_try_pull(h)) gst_buffer_unref(out);
+  if (gst_harness_push(h, text_buffer(kJsonLine)) != GST_FLOW_OK) return false;
+  GstBuffer *out = gst_harness_try_pull(h);
+  if (!out) return false;
+  const bool ok = gst_buffer_get_size(out) == 8;
+  gst_buffer_unref(out);
+  return ok;
+}
+
+Observed json_scenario(const char *properties, const std::string &bad, bool then_eos) {
+  Observed o;
+  GstHarness *h = json_decoder(properties);
+  o.flow = gst_harness_push(h, text_buffer(bad));
+  if (then_eos && o.flow == GST_FLOW_OK) gst_harness_push_event(h, gst_event_new_eos());
+  read_problem(h->element, o);
+  o.recovered = json_decodes_after_flush(h);
+  teardown_with_bus(h);
+  return o;
+}
+
 const std::string S16_STEREO = caps_str("S16LE", 2, 48000);
 const std::string F32_MONO = caps_str("F32LE", 1, 48000);
 const char *FORMATS = "{ (string)U8, (string)S8, (string)S16LE, (string)S24LE, (string)S24_32LE, (string)S32LE, "
@@ -391,6 +473,219 @@ const std::vector<RobustnessCase> &cases() {
          return o;
        },
        GST_FLOW_OK, "none", "", "", "converts from the new segment on"},
+
+      // fastresample
+      {"fastresample", "caps with an unsupported sample format (U8)",
+       [] {
+         return caps_scenario_with("fastresample", caps_str("U8", 1, 48000), "audio/x-raw,rate=16000", 48,
+                                   caps_str("S16LE", 1, 48000), [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning",
+       "fastresample refused caps: format U8 is not supported (supported: { (string)F32LE, (string)S16LE, "
+       "(string)S32LE, (string)F64LE })",
+       "U8", "new supported caps: resamples again (4800 -> 1600 frames)"},
+      {"fastresample", "caps with rate=0",
+       [] {
+         return caps_scenario_with("fastresample", caps_str("S16LE", 1, 0) + ",rate=0", "audio/x-raw,rate=16000", 48,
+                                   caps_str("S16LE", 1, 48000), [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning", "fastresample refused caps: rate 0 is not supported (supported: [ 1, 768000 ])",
+       "rate=(int)0", "new supported caps: resamples again"},
+      {"fastresample", "an absurd ratio (1 Hz to 768000 Hz)",
+       [] {
+         return caps_scenario_with("fastresample", caps_str("F32LE", 1, 1), "audio/x-raw,rate=768000", 4,
+                                   caps_str("F32LE", 1, 48000), [](GstHarness *h) { return drains_to(h, 19200, 4, 76800); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastresample cannot resample 1 Hz to 768000 Hz: the rate ratio is beyond 256:1 (resample in two steps)",
+       "supported: 1 to", "new caps with a sane ratio: resamples again"},
+      {"fastresample", "a frame size that overflows (F64LE, channels=2147483647, channel-mask 0)",
+       [] {
+         return caps_scenario_with("fastresample",
+                                   "audio/x-raw,format=F64LE,layout=interleaved,rate=48000,channels=2147483647,"
+                                   "channel-mask=(bitmask)0x0",
+                                   "audio/x-raw,rate=16000", 64, caps_str("S16LE", 1, 48000),
+                                   [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning",
+       "fastresample refused caps: channels=2147483647 makes a frame of 17179869176 bytes (at most 2147483647)",
+       "channels=(int)2147483647", "new supported caps: resamples again"},
+      {"fastresample", "channel-mask naming fewer positions than channels (2 channels, mask 0x1)",
+       [] {
+         return caps_scenario_with(
+             "fastresample",
+             "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2,channel-mask=(bitmask)0x1",
+             "audio/x-raw,rate=16000", 40, caps_str("S16LE", 1, 48000),
+             [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning", "fastresample refused caps: channel-mask 0x1 names 1 channel positions, not 2",
+       "channel-mask=(bitmask)0x0000000000000001", "new supported caps: resamples again"},
+      {"fastresample", "a buffer that is not a whole number of frames (7 bytes of S16LE stereo)",
+       [] {
+         Observed o;
+         GstHarness *h = harness_with_bus("fastresample");
+         gst_harness_set_sink_caps_str(h, caps_str("S16LE", 2, 16000).c_str());
+         gst_harness_set_src_caps_str(h, caps_str("S16LE", 2, 48000).c_str());
+         o.flow = gst_harness_push(h, silence(7));
+         read_problem(h->element, o);
+         o.recovered = drains_to(h, 4800 * 4, 4, 1600);
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_ERROR, "error", "Buffer is not a whole number of audio frames", "7 bytes",
+       "next whole buffers resample (no state lost)"},
+      {"fastresample", "NaN and Inf samples (F32LE 48 kHz to 16 kHz)",
+       [] {
+         Observed o;
+         GstHarness *h = harness_with_bus("fastresample");
+         gst_harness_set_sink_caps_str(h, caps_str("F32LE", 1, 16000).c_str());
+         gst_harness_set_src_caps_str(h, caps_str("F32LE", 1, 48000).c_str());
+         std::vector<float> bad(480, NAN);
+         bad[7] = INFINITY;
+         GstBuffer *nan = buffer_from(reinterpret_cast<const uint8_t *>(bad.data()), bad.size() * 4);
+         GST_BUFFER_PTS(nan) = 0;
+         o.flow = gst_harness_push(h, nan);
+         read_problem(h->element, o);
+         while (GstBuffer *out = gst_harness_try_pull(h)) gst_buffer_unref(out);
+         // After a DISCONT (the filter history is reset) output is finite again.
+         GstBuffer *good = silence(48000 * 4, GST_SECOND);
+         GST_BUFFER_FLAG_SET(good, GST_BUFFER_FLAG_DISCONT);
+         bool finite = gst_harness_push(h, good) == GST_FLOW_OK;
+         size_t frames = 0;
+         while (GstBuffer *out = gst_harness_try_pull(h)) {
+           auto b = bytes_of(out);
+           if (GST_BUFFER_PTS(out) >= GST_SECOND) {
+             frames += b.size() / 4;
+             for (size_t i = 0; i < b.size() / 4; i++)
+               finite = finite && std::isfinite(sample_at(b, GST_AUDIO_FORMAT_F32LE, i));
+           }
+           gst_buffer_unref(out);
+         }
+         o.recovered = finite && frames > 15000;
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_OK, "none", "", "",
+       "no error; NaN propagates through the filter (the tail drained at the next DISCONT is NaN); after the "
+       "DISCONT the output is finite again"},
+      // rmsvad
+      {"rmsvad", "caps with an unsupported sample format (U8)",
+       [] {
+         return caps_scenario("rmsvad", caps_str("U8", 1, 16000), "audio/x-raw", 32, caps_str("S16LE", 1, 16000), 64, 64);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning",
+       "rmsvad refused caps: format U8 is not supported (supported: { (string)S16LE, (string)S32LE, (string)F32LE, "
+       "(string)F64LE })",
+       "U8", "new supported caps: passes audio again"},
+      {"rmsvad", "caps with a rate below 8 kHz (4000 Hz)",
+       [] {
+         return caps_scenario("rmsvad", caps_str("S16LE", 1, 4000), "audio/x-raw", 32, caps_str("S16LE", 1, 16000), 64, 64);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning", "rmsvad refused caps: rate 4000 is not supported (supported: [ 8000, 192000 ])",
+       "rate=(int)4000", "new supported caps: passes audio again"},
+      {"rmsvad", "a frame size that overflows (F64LE, channels=2147483647, channel-mask 0)",
+       [] {
+         return caps_scenario("rmsvad",
+                              "audio/x-raw,format=F64LE,layout=interleaved,rate=48000,channels=2147483647,"
+                              "channel-mask=(bitmask)0x0",
+                              "audio/x-raw", 64, caps_str("S16LE", 1, 16000), 64, 64);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning",
+       "rmsvad refused caps: channels=2147483647 makes a frame of 17179869176 bytes (at most 2147483647)",
+       "channels=(int)2147483647", "new supported caps: passes audio again"},
+      {"rmsvad", "a buffer that is not a whole number of frames (7 bytes of S16LE stereo)",
+       [] { return buffer_scenario("rmsvad", caps_str("S16LE", 2, 16000), "audio/x-raw", silence(7), 64, 64); },
+       GST_FLOW_ERROR, "error", "Buffer is not a whole number of audio frames", "7 bytes",
+       "next whole buffer passes (no state)"},
+      {"rmsvad", "NaN, +Inf and -Inf samples (F32LE)",
+       [] {
+         Observed o;
+         GstHarness *h = harness_with_bus("rmsvad");
+         gst_harness_set_sink_caps_str(h, "audio/x-raw");
+         gst_harness_set_src_caps_str(h, caps_str("F32LE", 1, 16000).c_str());
+         std::vector<float> bad(1600, NAN);
+         bad[1] = INFINITY;
+         bad[2] = -INFINITY;
+         const auto *bytes = reinterpret_cast<const uint8_t *>(bad.data());
+         o.flow = gst_harness_push(h, buffer_from(bytes, bad.size() * 4));
+         read_problem(h->element, o);
+         if (GstBuffer *out = gst_harness_try_pull(h)) {
+           o.recovered = bytes_of(out) == std::vector<uint8_t>(bytes, bytes + bad.size() * 4);
+           gst_buffer_unref(out);
+           double floor = 0;
+           GstElement *vad = gst_harness_find_element(h, "rmsvad");  // a ref
+           g_object_get(vad, "noise-floor", &floor, nullptr);
+           gst_object_unref(vad);
+           o.recovered = o.recovered && std::isfinite(floor);
+         }
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_OK, "none", "", "", "audio passes untouched; the noise floor stays finite"},
+      {"rmsvad", "stop-threshold above start-threshold (start 8, stop 20)",
+       [] {
+         Observed o;
+         GstElement *e = gst_element_factory_make("rmsvad", nullptr);
+         with_warning_allowed(nullptr, "stop-threshold must not exceed start-threshold",
+                              [&] { gst_util_set_object_arg(G_OBJECT(e), "stop-threshold", "20"); });
+         double stop = 0;
+         g_object_get(e, "stop-threshold", &stop, nullptr);
+         o.recovered = stop == 5;
+         gst_object_unref(e);
+         return o;
+       },
+       GST_FLOW_OK, "none", "", "", "refused with a GLib warning naming the rule; keeps the previous value (5)"},
+      {"rmsvad", "a frame-duration out of range (1 ms) and a NaN threshold",
+       [] {
+         Observed o;
+         GstElement *e = gst_element_factory_make("rmsvad", nullptr);
+         with_warning_allowed("GLib-GObject", "out of range for property", [&] {
+           gst_util_set_object_arg(G_OBJECT(e), "frame-duration", "1000000");
+           gst_util_set_object_arg(G_OBJECT(e), "start-threshold", "nan");
+         });
+         guint64 frame = 0;
+         double start = 0;
+         g_object_get(e, "frame-duration", &frame, "start-threshold", &start, nullptr);
+         o.recovered = frame == 20 * GST_MSECOND && start == 8;
+         gst_object_unref(e);
+         return o;
+       },
+       GST_FLOW_OK, "none", "", "", "refused by GLib (\"out of range\"); the defaults stay (20 ms, 8 dB)"},
+      // jsonbridge
+      {"jsonbridge", "an object cut short by a newline (mode=decode)",
+       [] { return json_scenario("", std::string(kJsonLine) + "{\"version\":1,\"format\":\n", false); },
+       GST_FLOW_ERROR, "error",
+       "jsonbridge cannot decode the JSON stream: line 2, byte 189: the object is not closed: the line must end with "
+       "'}' (truncated object, or text after it)",
+       "on-error=skip", "after a flush: decodes again"},
+      {"jsonbridge", "a stream truncated in the middle of an object, then EOS (mode=decode)",
+       [] { return json_scenario("", std::string(kJsonLine).substr(0, 60), true); },
+       GST_FLOW_OK, "error",
+       "jsonbridge cannot decode the JSON stream: stream ended inside line 1, byte 60: the object is not closed: the "
+       "line must end with '}' (truncated object, or text after it)",
+       "", "after a flush: decodes again"},
+      {"jsonbridge", "a line longer than max-line-length (256 bytes, mode=decode)",
+       [] { return json_scenario("max-line-length=256", std::string(1000, ' '), false); },
+       GST_FLOW_ERROR, "error",
+       "jsonbridge cannot decode the JSON stream: line 1, byte 256: the line is longer than max-line-length (256 "
+       "bytes); raise max-line-length if the objects are that big",
+       "", "after a flush: decodes again"},
+      {"jsonbridge", "a sample count that is not a multiple of channels (5 samples, 2 channels)",
+       [] {
+         std::string line = kJsonLine;
+         line.replace(line.find("[1,-1,2,-2]"), 11, "[1,-1,2,-2,3]");
+         return json_scenario("", line, false);
+       },
+       GST_FLOW_ERROR, "error",
+       "jsonbridge cannot decode the JSON stream: line 1, byte 154: samples has 5 values, not a multiple of channels "
+       "(2)",
+       "", "after a flush: decodes again"},
+      {"jsonbridge", "malformed JSON with on-error=skip",
+       [] { return json_scenario("on-error=skip", "{\"version\":1,]\n", false); },
+       GST_FLOW_OK, "warning",
+       "jsonbridge skipped a bad JSON object: line 1, byte 14: the object is not closed: the line must end with '}' "
+       "(truncated object, or text after it)",
+       "on-error=skip", "the next object decodes"},
   };
   return table;
 }
