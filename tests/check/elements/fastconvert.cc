@@ -1,25 +1,13 @@
 // fastconvert element: zero-copy paths, numbers against audioconvert,
 // negotiation, stream behaviour and bad input.
-#include <gst/audio/audio.h>
-#include <gst/check/gstcheck.h>
-#include <gst/check/gstharness.h>
+#include "harness_util.h"
 
-#include <cmath>
-#include <cstring>
-#include <random>
-#include <string>
-#include <vector>
+using harness_util::bytes_of;
+using harness_util::caps_str;
+using harness_util::harness_with_bus;
+using harness_util::sample_at;
+using harness_util::teardown_with_bus;
 
-static std::string caps_str(const char *format, int channels, int rate = 48000) {
-  std::string s = std::string("audio/x-raw,layout=interleaved,format=") + format +
-                  ",rate=" + std::to_string(rate) + ",channels=" + std::to_string(channels);
-  if (channels > 2) {
-    char mask[32];
-    g_snprintf(mask, sizeof mask, "0x%" G_GINT64_MODIFIER "x", gst_audio_channel_get_fallback_mask(channels));
-    s += std::string(",channel-mask=(bitmask)") + mask;
-  }
-  return s;
-}
 
 static GstHarness *make_harness(const char *element, const std::string &in_caps, const std::string &out_caps) {
   GstHarness *h = gst_harness_new_parse(element);
@@ -34,11 +22,6 @@ static GstBuffer *buffer_from(const std::vector<uint8_t> &bytes, GstClockTime pt
   return buf;
 }
 
-static std::vector<uint8_t> bytes_of(GstBuffer *buf) {
-  std::vector<uint8_t> v(gst_buffer_get_size(buf));
-  gst_buffer_extract(buf, 0, v.data(), v.size());
-  return v;
-}
 
 // Random samples plus full-scale and just-past-full-scale values.
 static std::vector<uint8_t> test_signal(GstAudioFormat format, size_t samples) {
@@ -66,19 +49,6 @@ static std::vector<uint8_t> test_signal(GstAudioFormat format, size_t samples) {
   return v;
 }
 
-static double sample_at(const std::vector<uint8_t> &v, GstAudioFormat format, size_t i) {
-  switch (format) {
-    case GST_AUDIO_FORMAT_U8: return double(v[i]) - 128;
-    case GST_AUDIO_FORMAT_S8: return double(int8_t(v[i]));
-    case GST_AUDIO_FORMAT_S16LE: { int16_t x; std::memcpy(&x, &v[i * 2], 2); return x; }
-    case GST_AUDIO_FORMAT_S24LE: return double(int32_t(uint32_t(v[i * 3]) << 8 | uint32_t(v[i * 3 + 1]) << 16 | uint32_t(v[i * 3 + 2]) << 24) >> 8);
-    case GST_AUDIO_FORMAT_S24_32LE:
-    case GST_AUDIO_FORMAT_S32LE: { int32_t x; std::memcpy(&x, &v[i * 4], 4); return x; }
-    case GST_AUDIO_FORMAT_F32LE: { float x; std::memcpy(&x, &v[i * 4], 4); return x; }
-    case GST_AUDIO_FORMAT_F64LE: { double x; std::memcpy(&x, &v[i * 8], 8); return x; }
-    default: fail("unexpected format"); return 0;
-  }
-}
 
 static std::vector<uint8_t> run_once(const char *element, const std::string &in_caps, const std::string &out_caps,
                                      const std::vector<uint8_t> &input) {
@@ -295,22 +265,7 @@ static GstMessage *find_message(GstHarness *h, GstMessageType type) {
   return msg;
 }
 
-static GstHarness *harness_with_bus(const char *desc) {
-  GstHarness *h = gst_harness_new_parse(desc);
-  GstBus *bus = gst_bus_new();
-  gst_element_set_bus(h->element, bus);
-  gst_object_unref(bus);
-  return h;
-}
 
-// Messages left on an element's own bus hold a ref to the element, which
-// holds the bus: flush it so teardown frees all three (valgrind saw the leak).
-static void teardown_with_bus(GstHarness *h) {
-  GstBus *bus = gst_element_get_bus(h->element);
-  gst_bus_set_flushing(bus, TRUE);
-  gst_object_unref(bus);
-  gst_harness_teardown(h);
-}
 
 GST_START_TEST(test_partial_frame_is_an_error) {
   GstHarness *h = harness_with_bus("fastconvert");

@@ -26,7 +26,7 @@ struct AudioFormat {
   int rate;
 };
 
-inline std::string caps_str(const char *format, int channels, int rate) {
+inline std::string caps_str(const char *format, int channels, int rate = 48000) {
   std::string s = std::string("audio/x-raw,layout=interleaved,format=") + format + ",channels=" +
                   std::to_string(channels);
   if (rate > 0) s += ",rate=" + std::to_string(rate);
