@@ -83,7 +83,10 @@ class Resampler {
   bool equiripple() const { return equiripple_; }
 
   // Input frames looked ahead: the filter delay, which is the latency.
-  size_t latency_input_frames() const { return taps_ / 2; }
+  size_t latency_input_frames() const;
+  // True when a half-band decimator runs before a shorter rational stage
+  // (`high` at 3:1 decimation, e.g. 48k -> 16k, where it measures faster).
+  bool cascaded() const { return bool(cascade_); }
 
   // Most output frames process() can produce from `in_frames` more input.
   size_t max_output_frames(size_t in_frames) const;
@@ -120,6 +123,10 @@ class Resampler {
   size_t taps_for(const ResamplePreset &p) const;
   unsigned equiripple_factor(const ResamplePreset &p) const;
   void build_bank(const ResamplePreset &p);
+  bool cascade_wanted(ResampleQuality q) const;
+  void start_cascade();
+  size_t cascade_process(const float *in, size_t frames, float *out, size_t out_capacity);
+  size_t cascade_take(float *out, size_t out_capacity);
 
   ResampleSpec spec_;
   ResampleIsa isa_ = ResampleIsa::Scalar;
@@ -146,6 +153,11 @@ class Resampler {
   std::vector<float> phase_streams_;  // integer decimation: the input split by phase
   std::vector<const float *> phase_ptrs_;
   std::vector<float> block_out_;
+  // Two-stage path (see cascaded()). The history above is kept in the
+  // single-stage layout meanwhile, so set_quality() can switch either way.
+  struct Cascade;
+  std::shared_ptr<Cascade> cascade_;
+  bool fractional_equiripple_ = false;  // the cascade's 2/3 stage: equiripple bank
 };
 
 namespace resample_detail {
