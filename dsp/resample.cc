@@ -335,6 +335,12 @@ void halfband_block(const float *e, const float *o, const float *h, size_t K, si
   }
 }
 
+// e[m] = x[2m], o[m] = x[2m + 1] for m < pairs.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void deinterleave2(const float *x, size_t pairs, float *e, float *o) {
+  for (size_t m = 0; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
+}
+
 }  // namespace resample_detail
 
 struct Resampler::Cascade {
@@ -384,19 +390,17 @@ struct Resampler::Cascade {
     const size_t count = size_t(last + 1 - next_k);
     const size_t nodd = count + 2 * K - 1;
     if (odds.size() < nodd) odds.resize(nodd);
-    if (evens.size() < count) evens.resize(count);
+    if (evens.size() < nodd) evens.resize(nodd);
     if (acc.size() < count) acc.resize(count);
     if (mid.size() < count * ch) mid.resize(count * ch);
     const float *h = halfband_taps().data();
     for (unsigned c = 0; c < ch; c++) {
       const float *x = raw[c].data();
       // Frame f sits at x[f - dropped + pad]; odd stream o[m] = frame 2(next_k - K + m) + 1.
-      const int64_t f0 = int64_t(2 * next_k) - int64_t(2 * K) + 1;
-      const float *src = x + (f0 - int64_t(dropped) + int64_t(pad));
-      for (size_t m = 0; m < nodd; m++) odds[m] = src[2 * m];
-      const float *esrc = x + (int64_t(2 * next_k) - int64_t(dropped) + int64_t(pad));
-      for (size_t q = 0; q < count; q++) evens[q] = esrc[2 * q];
-      halfband_block(evens.data(), odds.data(), h, K, count, acc.data());
+      // Pairs from frame 2(next_k - K): evens[K + q] is output q's centre.
+      const int64_t f0 = int64_t(2 * next_k) - int64_t(2 * K);
+      deinterleave2(x + (f0 - int64_t(dropped) + int64_t(pad)), nodd, evens.data(), odds.data());
+      halfband_block(evens.data() + K, odds.data(), h, K, count, acc.data());
       if (ch == 1) std::memcpy(mid.data(), acc.data(), count * sizeof(float));
       else for (size_t q = 0; q < count; q++) mid[q * ch + c] = acc[q];
     }
@@ -755,7 +759,10 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     // decimation with row 0, odd ones a 3:1 decimation with row 1 one frame
     // later; both through the 64-output kernel on four phase streams
     // (x[3j], x[3j+1], x[3j+2], x[3j+3]).
-    const size_t blocks = count / 128;
+    // A last partial block (at least 32 outputs) is computed whole and only
+    // its first outputs kept: cheaper than the generic kernel for them.
+    const size_t emit = count % 128 >= 32 ? count : count / 128 * 128;
+    const size_t blocks = (emit + 127) / 128;
     if (blocks == 0) return 0;
     const size_t off0 = size_t(next_index_ - base_);
     const size_t J = (blocks * 64 + (taps_ + 2) / 3 + 1 + 16 + 15) / 16 * 16;
@@ -786,12 +793,14 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
         decimate64_aligned_avx512(x0, 3, row0, taps_, block_out_.data());
         decimate64_aligned_avx512(x1, 3, row1, taps_, block_out_.data() + 64);
         float *o = out + b * 128 * ch + c;
-        for (size_t q = 0; q < 64; q++) o[2 * q * ch] = block_out_[q], o[(2 * q + 1) * ch] = block_out_[64 + q];
+        const size_t n = std::min<size_t>(128, emit - b * 128);
+        for (size_t q = 0; q < n; q++) o[q * ch] = block_out_[(q & 1) * 64 + q / 2];
       }
     }
-    next_index_ += uint64_t(blocks) * 64 * 3;
-    out_total_ += blocks * 128;
-    return blocks * 128;
+    next_index_ += uint64_t(emit) * 3 / 2;
+    next_phase_ = uint32_t(emit % 2);
+    out_total_ += emit;
+    return emit;
   }
   if (down_ == 1 && up_ >= 2 && up_ <= kMaxBlockInterpolation && next_phase_ == 0) {
     const size_t per_block = 32 * size_t(up_);
