@@ -323,8 +323,7 @@ namespace resample_detail {
 
 // y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), summed in that
 // order; o is the odd-sample stream starting K pairs before the first output.
-// Vectorised across outputs by the compiler (no FMA, so every clone gives
-// the same bits as the plain one).
+// Vectorised across outputs by the compiler (clones per ISA, see resample.h).
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y) {
   for (size_t q = 0; q < count; q++) y[q] = 0.5f * e[q];

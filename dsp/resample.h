@@ -192,6 +192,12 @@ void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d
 // Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.
 bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 constexpr unsigned kMaxBlockInterpolation = 6;
+// The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
+// AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,
+// so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];
+// y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), in that order.
+void deinterleave2(const float *x, size_t pairs, float *e, float *o);
+void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 // Windowed sinc at x input periods from the centre (for tests of the design).
 double kaiser_sinc(double x, double fc, double half_width, double beta);
 // kaiser_sinc(k / step, fc, half_width, beta) for k = 0 .. n-1, computed fast.
