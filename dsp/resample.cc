@@ -787,10 +787,9 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
         std::fill(dst + std::max(valid, r < 3 ? done : 0), dst + J, 0.f);
       }
       for (size_t b = 0; b < blocks; b++) {
-        const float *x0[3] = {streams + b * 64, streams + J + b * 64, streams + 2 * J + b * 64};
-        const float *x1[3] = {x0[1], x0[2], streams + 3 * J + b * 64};
-        decimate64_aligned_avx512(x0, 3, row0, taps_, block_out_.data());
-        decimate64_aligned_avx512(x1, 3, row1, taps_, block_out_.data() + 64);
+        const float *xs[4] = {streams + b * 64, streams + J + b * 64, streams + 2 * J + b * 64,
+                              streams + 3 * J + b * 64};
+        decimate64x2_aligned_avx512(xs, row0, row1, taps_, block_out_.data(), block_out_.data() + 64);
         float *o = out + b * 128 * ch + c;
         const size_t n = std::min<size_t>(128, emit - b * 128);
         for (size_t q = 0; q < n; q++) o[q * ch] = block_out_[(q & 1) * 64 + q / 2];

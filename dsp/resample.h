@@ -187,6 +187,10 @@ void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t t
 // Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]),
 // xr[r] 64-byte aligned and readable for 16 floats past the last window.
 void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
+// Ratio 2/3: 64 even outputs (row c0, streams 0-2) and 64 odd ones (row c1,
+// streams 1-3) of xr[s][j] = x[3j + s]; bit-identical to two calls of the above.
+void decimate64x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+                                 float *out0, float *out1);
 // x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);
 // Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.
