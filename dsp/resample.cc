@@ -351,7 +351,7 @@ struct Resampler::Cascade {
   size_t pad = 2 * kHalfbandTaps - 1, raw_len = 0;
   uint64_t dropped = 0, raw_total = 0, next_k = 0;
   Resampler inner;
-  std::vector<float> evens, odds, acc, mid, tmp;
+  std::vector<float> evens, odds, tmp;
   uint64_t skip = 0;          // inner outputs to discard (already emitted before a switch)
   std::vector<float> stash;   // outputs computed during a switch, not yet emitted
   size_t stash_frames = 0;
@@ -368,18 +368,25 @@ struct Resampler::Cascade {
     inner.reset();
   }
   void append(const float *in, size_t frames, bool zeros) {
-    for (unsigned c = 0; c < ch; c++) {
-      auto &r = raw[c];
+    for (auto &r : raw)
       if (r.size() < raw_len + frames) r.resize(std::max(raw_len + frames, r.size() * 3 / 2));
-      float *d = r.data() + raw_len;
-      if (zeros) std::fill(d, d + frames, 0.f);
-      else if (ch == 1) std::memcpy(d, in, frames * sizeof(float));
-      else for (size_t i = 0; i < frames; i++) d[i] = in[i * ch + c];
+    if (ch == 2 && !zeros) {
+      // Both channels in one pass (the compiler vectorises this one).
+      float *__restrict d0 = raw[0].data() + raw_len;
+      float *__restrict d1 = raw[1].data() + raw_len;
+      for (size_t i = 0; i < frames; i++) d0[i] = in[2 * i], d1[i] = in[2 * i + 1];
+    } else {
+      for (unsigned c = 0; c < ch; c++) {
+        float *d = raw[c].data() + raw_len;
+        if (zeros) std::fill(d, d + frames, 0.f);
+        else if (ch == 1) std::memcpy(d, in, frames * sizeof(float));
+        else for (size_t i = 0; i < frames; i++) d[i] = in[i * ch + c];
+      }
     }
     raw_len += frames;
     raw_total += frames;
   }
-  // Half-band outputs whose window is complete, interleaved into `mid`.
+  // Half-band outputs whose window is complete, appended to the 2/3 stage's history.
   size_t halfband() {
     // Output k needs input frames up to 2k + 2K - 1.
     const uint64_t avail = raw_total + 0;  // frames 0 .. raw_total-1 exist
@@ -390,8 +397,10 @@ struct Resampler::Cascade {
     const size_t nodd = count + 2 * K - 1;
     if (odds.size() < nodd) odds.resize(nodd);
     if (evens.size() < nodd) evens.resize(nodd);
-    if (acc.size() < count) acc.resize(count);
-    if (mid.size() < count * ch) mid.resize(count * ch);
+    // Straight into the 2/3 stage's planar history (what its process() would copy there).
+    inner.compact();
+    for (auto &r : inner.hist_)
+      if (r.size() < inner.hist_len_ + count) r.resize(std::max(inner.hist_len_ + count, r.size() * 3 / 2));
     const float *h = halfband_taps().data();
     for (unsigned c = 0; c < ch; c++) {
       const float *x = raw[c].data();
@@ -399,10 +408,11 @@ struct Resampler::Cascade {
       // Pairs from frame 2(next_k - K): evens[K + q] is output q's centre.
       const int64_t f0 = int64_t(2 * next_k) - int64_t(2 * K);
       deinterleave2(x + (f0 - int64_t(dropped) + int64_t(pad)), nodd, evens.data(), odds.data());
-      halfband_block(evens.data() + K, odds.data(), h, K, count, acc.data());
-      if (ch == 1) std::memcpy(mid.data(), acc.data(), count * sizeof(float));
-      else for (size_t q = 0; q < count; q++) mid[q * ch + c] = acc[q];
+      halfband_block(evens.data() + K, odds.data(), h, K, count, inner.hist_[c].data() + inner.hist_len_);
     }
+    inner.hist_len_ += count;
+    inner.in_total_ += count;
+    inner.trailing_zeros_ = 0;
     next_k += count;
     // Keep frames from 2 next_k - (2K - 1) on.
     const int64_t keep_from = int64_t(2 * next_k) - int64_t(2 * K - 1);
@@ -432,11 +442,12 @@ struct Resampler::Cascade {
   }
   size_t run(const float *in, size_t frames, bool zeros, float *out, size_t cap) {
     append(in, frames, zeros);
-    const size_t m = halfband();
-    if (m == 0) return 0;
-    const size_t need = inner.max_output_frames(m);
+    if (halfband() == 0) return 0;
+    const size_t need = outputs_before(inner.next_index_, inner.next_phase_, inner.up_, inner.down_, inner.taps_,
+                                       inner.base_ + inner.hist_len_);
+    if (skip == 0 && need <= cap) return inner.produce(out, need, need);
     if (tmp.size() < need * ch) tmp.resize(need * ch);
-    const size_t n = inner.process(mid.data(), m, tmp.data(), need);
+    const size_t n = inner.produce(tmp.data(), need, need);
     return emit(tmp.data(), n, out, cap);
   }
   size_t latency() const { return pad + 2 * inner.latency_input_frames(); }
