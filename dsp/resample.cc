@@ -35,6 +35,9 @@ constexpr ResamplePreset kPresets[] = {
 constexpr uint32_t kMaxExactPhases = 2048;
 constexpr uint32_t kInterpolatedPhases = 2048;
 
+// History frames consumed beyond what must be kept before it is moved down.
+constexpr size_t kCompactSlack = 2048;
+
 // Taps are padded to a multiple of this (one AVX2 vector).
 constexpr size_t kTapAlign = 8;
 
@@ -417,7 +420,7 @@ struct Resampler::Cascade {
     // Keep frames from 2 next_k - (2K - 1) on.
     const int64_t keep_from = int64_t(2 * next_k) - int64_t(2 * K - 1);
     const int64_t first = int64_t(dropped) - int64_t(pad);
-    if (keep_from > first) {
+    if (keep_from > first + int64_t(kCompactSlack)) {
       const size_t drop = size_t(keep_from - first);
       for (auto &r : raw) std::memmove(r.data(), r.data() + drop, (raw_len - drop) * sizeof(float));
       raw_len -= drop;
@@ -680,7 +683,8 @@ size_t Resampler::pending_output_frames() const {
 
 void Resampler::compact() {
   const uint64_t consumed = next_index_ - base_;
-  if (consumed <= keep_history_) return;
+  // Dropped in batches: moving the kept history costs as much as a buffer's input.
+  if (consumed <= keep_history_ + kCompactSlack) return;
   const size_t drop = size_t(std::min<uint64_t>(consumed - keep_history_, hist_len_));
   for (auto &h : hist_) std::memmove(h.data(), h.data() + drop, (hist_len_ - drop) * sizeof(float));
   hist_len_ -= drop;
