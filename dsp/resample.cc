@@ -35,6 +35,9 @@ constexpr ResamplePreset kPresets[] = {
 constexpr uint32_t kMaxExactPhases = 2048;
 constexpr uint32_t kInterpolatedPhases = 2048;
 
+// History frames consumed beyond what must be kept before it is moved down.
+constexpr size_t kCompactSlack = 2048;
+
 // Taps are padded to a multiple of this (one AVX2 vector).
 constexpr size_t kTapAlign = 8;
 
@@ -286,6 +289,236 @@ Kernels kernels_for(ResampleIsa isa, bool wide) {
 
 }  // namespace
 
+
+// ---- Two-stage path: half-band 2:1 decimation, then the rational rest ----
+//
+// At 3:1 decimation (48k -> 16k) a half-band filter first halves the rate:
+// only what folds into the output band (below out_rate / 2) must be
+// rejected, so its transition band is wide (out/2 .. in/2 - out/2) and every
+// other tap is zero. The 2/3 stage after it runs at half the input rate
+// with the 3:1 equiripple prototype split into two phases: about half the
+// multiplies per output of the single 3:1 stage.
+
+namespace {
+
+// Half-band Kaiser design: h[i] is the tap at +-(2i + 1), the centre is 1/2.
+constexpr size_t kHalfbandTaps = 14;  // odd taps per side
+constexpr double kHalfbandBeta = 14.5;
+
+const std::vector<float> &halfband_taps() {
+  static const std::vector<float> h = [] {
+    std::vector<double> d(kHalfbandTaps);
+    double sum = 0;
+    for (size_t i = 0; i < kHalfbandTaps; i++) {
+      d[i] = kaiser_sinc(double(2 * i + 1), 0.25, double(2 * kHalfbandTaps), kHalfbandBeta);
+      sum += 2 * d[i];
+    }
+    std::vector<float> f(kHalfbandTaps);
+    for (size_t i = 0; i < kHalfbandTaps; i++) f[i] = float(d[i] * 0.5 / sum);  // unity DC gain
+    return f;
+  }();
+  return h;
+}
+
+}  // namespace
+
+namespace resample_detail {
+
+// y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), summed in that
+// order; o is the odd-sample stream starting K pairs before the first output.
+// Vectorised across outputs by the compiler (clones per ISA, see resample.h).
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y) {
+  for (size_t q = 0; q < count; q++) y[q] = 0.5f * e[q];
+  for (size_t i = 0; i < K; i++) {
+    const float hi = h[i];
+    const float *a = o + K + i, *b = o + K - 1 - i;
+    for (size_t q = 0; q < count; q++) y[q] += hi * (a[q] + b[q]);
+  }
+}
+
+// e[m] = x[2m], o[m] = x[2m + 1] for m < pairs.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void deinterleave2(const float *x, size_t pairs, float *e, float *o) {
+  for (size_t m = 0; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
+}
+
+}  // namespace resample_detail
+
+struct Resampler::Cascade {
+  unsigned ch = 1;
+  size_t K = kHalfbandTaps;
+  // Planar input: raw[c][j] is input frame (dropped + j - pad), frames
+  // before the stream are zeros.
+  std::vector<std::vector<float>> raw;
+  size_t pad = 2 * kHalfbandTaps - 1, raw_len = 0;
+  uint64_t dropped = 0, raw_total = 0, next_k = 0;
+  Resampler inner;
+  std::vector<float> evens, odds, tmp;
+  uint64_t skip = 0;          // inner outputs to discard (already emitted before a switch)
+  std::vector<float> stash;   // outputs computed during a switch, not yet emitted
+  size_t stash_frames = 0;
+
+  void reset() {
+    raw_len = pad;
+    for (auto &r : raw) {
+      if (r.size() < pad) r.resize(pad);
+      std::fill(r.begin(), r.begin() + long(pad), 0.f);
+    }
+    dropped = raw_total = next_k = 0;
+    skip = 0;
+    stash_frames = 0;
+    inner.reset();
+  }
+  void append(const float *in, size_t frames, bool zeros) {
+    for (auto &r : raw)
+      if (r.size() < raw_len + frames) r.resize(std::max(raw_len + frames, r.size() * 3 / 2));
+    if (ch == 2 && !zeros) {
+      // Both channels in one pass (the compiler vectorises this one).
+      float *__restrict d0 = raw[0].data() + raw_len;
+      float *__restrict d1 = raw[1].data() + raw_len;
+      for (size_t i = 0; i < frames; i++) d0[i] = in[2 * i], d1[i] = in[2 * i + 1];
+    } else {
+      for (unsigned c = 0; c < ch; c++) {
+        float *d = raw[c].data() + raw_len;
+        if (zeros) std::fill(d, d + frames, 0.f);
+        else if (ch == 1) std::memcpy(d, in, frames * sizeof(float));
+        else for (size_t i = 0; i < frames; i++) d[i] = in[i * ch + c];
+      }
+    }
+    raw_len += frames;
+    raw_total += frames;
+  }
+  // Half-band outputs whose window is complete, appended to the 2/3 stage's history.
+  size_t halfband() {
+    // Output k needs input frames up to 2k + 2K - 1.
+    const uint64_t avail = raw_total + 0;  // frames 0 .. raw_total-1 exist
+    if (avail < 2 * K) return 0;
+    const uint64_t last = (avail - 2 * K) / 2;  // largest k with 2k + 2K - 1 < avail
+    if (last + 1 <= next_k) return 0;
+    const size_t count = size_t(last + 1 - next_k);
+    const size_t nodd = count + 2 * K - 1;
+    if (odds.size() < nodd) odds.resize(nodd);
+    if (evens.size() < nodd) evens.resize(nodd);
+    // Straight into the 2/3 stage's planar history (what its process() would copy there).
+    inner.compact();
+    for (auto &r : inner.hist_)
+      if (r.size() < inner.hist_len_ + count) r.resize(std::max(inner.hist_len_ + count, r.size() * 3 / 2));
+    const float *h = halfband_taps().data();
+    for (unsigned c = 0; c < ch; c++) {
+      const float *x = raw[c].data();
+      // Frame f sits at x[f - dropped + pad]; odd stream o[m] = frame 2(next_k - K + m) + 1.
+      // Pairs from frame 2(next_k - K): evens[K + q] is output q's centre.
+      const int64_t f0 = int64_t(2 * next_k) - int64_t(2 * K);
+      deinterleave2(x + (f0 - int64_t(dropped) + int64_t(pad)), nodd, evens.data(), odds.data());
+      halfband_block(evens.data() + K, odds.data(), h, K, count, inner.hist_[c].data() + inner.hist_len_);
+    }
+    inner.hist_len_ += count;
+    inner.in_total_ += count;
+    inner.trailing_zeros_ = 0;
+    next_k += count;
+    // Keep frames from 2 next_k - (2K - 1) on.
+    const int64_t keep_from = int64_t(2 * next_k) - int64_t(2 * K - 1);
+    const int64_t first = int64_t(dropped) - int64_t(pad);
+    if (keep_from > first + int64_t(kCompactSlack)) {
+      const size_t drop = size_t(keep_from - first);
+      for (auto &r : raw) std::memmove(r.data(), r.data() + drop, (raw_len - drop) * sizeof(float));
+      raw_len -= drop;
+      dropped += drop;
+    }
+    return count;
+  }
+  // Writes inner outputs past `skip` to out; extra ones go to the stash.
+  size_t emit(const float *y, size_t n, float *out, size_t cap) {
+    const size_t skipped = size_t(std::min<uint64_t>(skip, n));
+    skip -= skipped;
+    y += skipped * ch;
+    n -= skipped;
+    const size_t direct = std::min(n, cap);
+    std::memcpy(out, y, direct * ch * sizeof(float));
+    if (n > direct) {
+      if (stash.size() < (stash_frames + n - direct) * ch) stash.resize((stash_frames + n - direct) * ch);
+      std::memcpy(stash.data() + stash_frames * ch, y + direct * ch, (n - direct) * ch * sizeof(float));
+      stash_frames += n - direct;
+    }
+    return direct;
+  }
+  size_t run(const float *in, size_t frames, bool zeros, float *out, size_t cap) {
+    append(in, frames, zeros);
+    if (halfband() == 0) return 0;
+    const size_t need = outputs_before(inner.next_index_, inner.next_phase_, inner.up_, inner.down_, inner.taps_,
+                                       inner.base_ + inner.hist_len_);
+    if (skip == 0 && need <= cap) return inner.produce(out, need, need);
+    if (tmp.size() < need * ch) tmp.resize(need * ch);
+    const size_t n = inner.produce(tmp.data(), need, need);
+    return emit(tmp.data(), n, out, cap);
+  }
+  size_t latency() const { return pad + 2 * inner.latency_input_frames(); }
+};
+
+bool Resampler::cascade_wanted(ResampleQuality q) const {
+  return !spec_.design && !fractional_equiripple_ && q == ResampleQuality::High && up_ == 1 && down_ == 3 &&
+         spec_.in_rate % 2 == 0;
+}
+
+size_t Resampler::latency_input_frames() const { return cascade_ ? cascade_->latency() : taps_ / 2; }
+
+// Stash first (outputs computed while switching quality), then new ones.
+size_t Resampler::cascade_take(float *out, size_t out_capacity) {
+  Cascade &k = *cascade_;
+  const unsigned ch = spec_.channels;
+  const size_t n = std::min(k.stash_frames, out_capacity);
+  if (n == 0) return 0;
+  std::memcpy(out, k.stash.data(), n * ch * sizeof(float));
+  std::memmove(k.stash.data(), k.stash.data() + n * ch, (k.stash_frames - n) * ch * sizeof(float));
+  k.stash_frames -= n;
+  return n;
+}
+
+size_t Resampler::cascade_process(const float *in, size_t frames, float *out, size_t out_capacity) {
+  size_t n = cascade_take(out, out_capacity);
+  n += cascade_->run(in, frames, in == nullptr, out + n * spec_.channels, out_capacity - n);
+  // Keep the single-stage bookkeeping in step (used by set_quality and compact).
+  const unsigned __int128 pos = (unsigned __int128)n * down_ + next_phase_;
+  next_index_ += uint64_t(pos / up_);
+  next_phase_ = uint32_t(pos % up_);
+  out_total_ += n;
+  return n;
+}
+
+// Builds the cascade and brings it to the stream's current position: it
+// reruns the kept input from far enough back that every output from
+// out_total_ on is exact, and drops what was already emitted.
+void Resampler::start_cascade() {
+  auto k = std::make_shared<Cascade>();
+  k->ch = spec_.channels;
+  k->raw.assign(spec_.channels, {});
+  k->inner.fractional_equiripple_ = true;
+  if (!k->inner.configure({spec_.in_rate / 2, spec_.out_rate, spec_.channels, ResampleQuality::High}, isa_)) return;
+  k->reset();
+  // Restart at input frame S, a multiple of 2 x the inner down factor so the
+  // phases line up, early enough for the first output still due.
+  const uint64_t step = 2 * uint64_t(k->inner.down());
+  const uint64_t due = uint64_t(((unsigned __int128)out_total_ * down_) / up_);
+  const uint64_t back = k->latency() + step;
+  const uint64_t S = due > back ? (due - back) / step * step : 0;
+  const int64_t hist_start = int64_t(base_) - int64_t(taps_ / 2 - 1);  // input frame of hist_[.][0]
+  const uint64_t end = uint64_t(hist_start + int64_t(hist_len_));
+  k->skip = out_total_ - uint64_t(((unsigned __int128)S * up_) / down_);
+  cascade_ = k;
+  if (end > S) {
+    const size_t len = size_t(end - S);
+    std::vector<float> frames(len * spec_.channels);
+    for (unsigned c = 0; c < spec_.channels; c++)
+      for (size_t j = 0; j < len; j++) {
+        const int64_t f = int64_t(S + j) - hist_start;
+        frames[j * spec_.channels + c] = f < 0 ? 0.f : hist_[c][size_t(f)];
+      }
+    // Nothing is emitted here: every output goes to the stash.
+    k->run(frames.data(), len, false, nullptr, 0);
+  }
+}
+
 bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
   if (resample_rates_problem(spec.in_rate, spec.out_rate) || spec.channels == 0) return false;
   if (isa == ResampleIsa::Avx512 && best_resample_isa() != ResampleIsa::Avx512) isa = best_resample_isa();
@@ -300,8 +533,13 @@ bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
   // Keep enough old input to switch to the longest preset without a gap.
   keep_history_ = 0;
   for (const auto &preset : kPresets) keep_history_ = std::max(keep_history_, taps_for(preset) / 2 + kTapAlign);
+  // ... and to rerun the cascade from far enough back when switching to it.
+  if (cascade_wanted(ResampleQuality::High))
+    keep_history_ = std::max(keep_history_, taps_for(resample_preset(ResampleQuality::High)) + 64);
   hist_.assign(spec.channels, {});
+  cascade_.reset();
   reset();
+  if (cascade_wanted(spec_.quality)) start_cascade();
   return true;
 }
 
@@ -310,7 +548,11 @@ bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
 // same figures; other ratios need a prototype at up * in_rate, too long for
 // the Remez exchange, and use the Kaiser-windowed sinc.
 unsigned Resampler::equiripple_factor(const ResamplePreset &p) const {
-  if (p.eq_length <= 0 || std::min(up_, down_) != 1) return 0;
+  if (p.eq_length <= 0) return 0;
+  // The cascade's second stage (2/3 at half the input rate): its prototype
+  // runs at 2 x its input rate = 3 x the output rate, the 3:1 design's rate.
+  if (fractional_equiripple_ && up_ == 2 && down_ == 3) return 3;
+  if (std::min(up_, down_) != 1) return 0;
   const unsigned factor = std::max(up_, down_);
   return factor >= 2 && factor <= kMaxEquirippleFactor ? factor : 0;
 }
@@ -342,6 +584,10 @@ bool Resampler::set_quality(ResampleQuality q) {
   if (q == spec_.quality && !spec_.design) return true;
   // History row j holds input frame base_ + j - (taps/2 - 1); the next
   // output's window start next_index_ does not depend on the filter length.
+  // The cascade restarts from the kept history in its current layout (its
+  // unemitted outputs are recomputed by whichever path takes over).
+  cascade_.reset();
+  if (cascade_wanted(q)) start_cascade();
   const int64_t old_start = int64_t(base_) - int64_t(taps_ / 2 - 1);
   const int64_t end = old_start + int64_t(hist_len_);
   spec_.quality = q;
@@ -365,6 +611,12 @@ bool Resampler::set_quality(ResampleQuality q) {
 }
 
 size_t Resampler::process_silence(size_t frames, float *out, size_t out_capacity) {
+  if (cascade_) {
+    compact();
+    append_zeros(frames);
+    in_total_ += frames;
+    return cascade_process(nullptr, frames, out, out_capacity);
+  }
   size_t written = 0;
   // Until a whole filter length of zeros is in, the old signal still rings out.
   const size_t ringing = trailing_zeros_ < taps_ ? std::min(frames, taps_ - trailing_zeros_) : 0;
@@ -412,9 +664,15 @@ void Resampler::reset() {
   next_phase_ = 0;
   in_total_ = 0;
   out_total_ = 0;
+  if (cascade_) cascade_->reset();
 }
 
 size_t Resampler::max_output_frames(size_t in_frames) const {
+  if (cascade_) {
+    // Never more than the stream's exact total so far.
+    const unsigned __int128 total = ((unsigned __int128)(in_total_ + in_frames) * up_ + down_ - 1) / down_;
+    return total > out_total_ ? size_t(total - out_total_) : 0;
+  }
   return outputs_before(next_index_, next_phase_, up_, down_, taps_, base_ + hist_len_ + in_frames);
 }
 
@@ -425,7 +683,8 @@ size_t Resampler::pending_output_frames() const {
 
 void Resampler::compact() {
   const uint64_t consumed = next_index_ - base_;
-  if (consumed <= keep_history_) return;
+  // Dropped in batches: moving the kept history costs as much as a buffer's input.
+  if (consumed <= keep_history_ + kCompactSlack) return;
   const size_t drop = size_t(std::min<uint64_t>(consumed - keep_history_, hist_len_));
   for (auto &h : hist_) std::memmove(h.data(), h.data() + drop, (hist_len_ - drop) * sizeof(float));
   hist_len_ -= drop;
@@ -509,6 +768,53 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     out_total_ += blocks * 64;
     return blocks * 64;
   }
+  if (up_ == 2 && down_ == 3 && next_phase_ == 0) {
+    // Ratio 2/3 (the cascade's second stage): even outputs are a 3:1
+    // decimation with row 0, odd ones a 3:1 decimation with row 1 one frame
+    // later; both through the 64-output kernel on four phase streams
+    // (x[3j], x[3j+1], x[3j+2], x[3j+3]).
+    // A last partial block (at least 32 outputs) is computed whole and only
+    // its first outputs kept: cheaper than the generic kernel for them.
+    const size_t emit = count % 128 >= 32 ? count : count / 128 * 128;
+    const size_t blocks = (emit + 127) / 128;
+    if (blocks == 0) return 0;
+    const size_t off0 = size_t(next_index_ - base_);
+    const size_t J = (blocks * 64 + (taps_ + 2) / 3 + 1 + 16 + 15) / 16 * 16;
+    if (phase_streams_.size() < J * 4 + 16) phase_streams_.resize(J * 4 + 16);
+    float *streams = phase_streams_.data();
+    streams += (16 - (reinterpret_cast<uintptr_t>(streams) / sizeof(float)) % 16) % 16;
+    if (block_out_.size() < 128) block_out_.resize(128);
+    const float *row0 = bank_->data(), *row1 = bank_->data() + taps_;
+    for (unsigned c = 0; c < ch; c++) {
+      const float *h = hist_[c].data();
+      size_t done = 0;
+      if (hist_len_ > off0) {
+        const size_t vecs = std::min(J / 16, (hist_len_ - off0) / 48);
+        split3_avx512(h + off0, vecs, streams, streams + J, streams + 2 * J);
+        done = vecs * 16;
+      }
+      for (unsigned r = 0; r < 4; r++) {
+        float *dst = streams + r * J;
+        const size_t first = off0 + r;
+        const size_t valid = hist_len_ > first ? std::min(J, (hist_len_ - first + 2) / 3) : 0;
+        const float *src = h + first;
+        for (size_t j = (r < 3 ? done : 0); j < valid; j++) dst[j] = src[j * 3];
+        std::fill(dst + std::max(valid, r < 3 ? done : 0), dst + J, 0.f);
+      }
+      for (size_t b = 0; b < blocks; b++) {
+        const float *xs[4] = {streams + b * 64, streams + J + b * 64, streams + 2 * J + b * 64,
+                              streams + 3 * J + b * 64};
+        decimate64x2_aligned_avx512(xs, row0, row1, taps_, block_out_.data(), block_out_.data() + 64);
+        float *o = out + b * 128 * ch + c;
+        const size_t n = std::min<size_t>(128, emit - b * 128);
+        for (size_t q = 0; q < n; q++) o[q * ch] = block_out_[(q & 1) * 64 + q / 2];
+      }
+    }
+    next_index_ += uint64_t(emit) * 3 / 2;
+    next_phase_ = uint32_t(emit % 2);
+    out_total_ += emit;
+    return emit;
+  }
   if (down_ == 1 && up_ >= 2 && up_ <= kMaxBlockInterpolation && next_phase_ == 0) {
     const size_t per_block = 32 * size_t(up_);
     const size_t blocks = count / per_block;
@@ -532,8 +838,13 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
 size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {
   count = std::min(count, out_capacity);
   if (count == 0) return 0;
+  // Block kernels start on phase 0: at 2/3 one generic output gets there.
+  size_t lead = 0;
+  if (up_ == 2 && down_ == 3 && next_phase_ != 0 && count > 128) lead = produce_generic(out, 1);
+  out += lead * spec_.channels;
+  count -= lead;
   const size_t blocked = produce_blocks(out, count);
-  return blocked + produce_generic(out + blocked * spec_.channels, count - blocked);
+  return lead + blocked + produce_generic(out + blocked * spec_.channels, count - blocked);
 }
 
 // One output at a time (four per kernel call): any ratio, any ISA.
@@ -663,6 +974,7 @@ size_t Resampler::produce_generic(float *out, size_t count) {
 size_t Resampler::process(const float *in, size_t in_frames, float *out, size_t out_capacity) {
   compact();
   append(in, in_frames);
+  if (cascade_) return cascade_process(in, in_frames, out, out_capacity);
   return produce(out, out_capacity,
                  outputs_before(next_index_, next_phase_, up_, down_, taps_, base_ + hist_len_));
 }
@@ -670,6 +982,24 @@ size_t Resampler::process(const float *in, size_t in_frames, float *out, size_t 
 size_t Resampler::drain(float *out, size_t out_capacity) {
   const size_t pending = pending_output_frames();
   size_t written = 0;
+  if (cascade_ && pending > 0) {
+    Cascade &k = *cascade_;
+    const unsigned ch = spec_.channels;
+    const size_t cap = std::min(pending, out_capacity);
+    written = cascade_take(out, cap);
+    // Zeros until every half-band output of the input is out, then the 2/3
+    // stage's own drain; its total can exceed the exact one by a frame.
+    const uint64_t halves = (k.raw_total + 1) / 2;
+    const uint64_t need = halves ? 2 * (halves - 1) + 2 * k.K : 0;
+    if (need > k.raw_total) written += k.run(nullptr, size_t(need - k.raw_total), true, out + written * ch, cap - written);
+    const size_t tail = k.inner.pending_output_frames();
+    if (k.tmp.size() < tail * ch) k.tmp.resize(tail * ch);
+    const size_t got = k.inner.drain(k.tmp.data(), tail);
+    written += k.emit(k.tmp.data(), got, out + written * ch, cap - written);
+    out_total_ += written;
+    reset();
+    return written;
+  }
   if (pending > 0) {
     compact();
     // Zeros until the window of the last pending output is complete.

@@ -83,7 +83,10 @@ class Resampler {
   bool equiripple() const { return equiripple_; }
 
   // Input frames looked ahead: the filter delay, which is the latency.
-  size_t latency_input_frames() const { return taps_ / 2; }
+  size_t latency_input_frames() const;
+  // True when a half-band decimator runs before a shorter rational stage
+  // (`high` at 3:1 decimation, e.g. 48k -> 16k, where it measures faster).
+  bool cascaded() const { return bool(cascade_); }
 
   // Most output frames process() can produce from `in_frames` more input.
   size_t max_output_frames(size_t in_frames) const;
@@ -120,6 +123,10 @@ class Resampler {
   size_t taps_for(const ResamplePreset &p) const;
   unsigned equiripple_factor(const ResamplePreset &p) const;
   void build_bank(const ResamplePreset &p);
+  bool cascade_wanted(ResampleQuality q) const;
+  void start_cascade();
+  size_t cascade_process(const float *in, size_t frames, float *out, size_t out_capacity);
+  size_t cascade_take(float *out, size_t out_capacity);
 
   ResampleSpec spec_;
   ResampleIsa isa_ = ResampleIsa::Scalar;
@@ -146,6 +153,11 @@ class Resampler {
   std::vector<float> phase_streams_;  // integer decimation: the input split by phase
   std::vector<const float *> phase_ptrs_;
   std::vector<float> block_out_;
+  // Two-stage path (see cascaded()). The history above is kept in the
+  // single-stage layout meanwhile, so set_quality() can switch either way.
+  struct Cascade;
+  std::shared_ptr<Cascade> cascade_;
+  bool fractional_equiripple_ = false;  // the cascade's 2/3 stage: equiripple bank
 };
 
 namespace resample_detail {
@@ -175,11 +187,21 @@ void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t t
 // Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]),
 // xr[r] 64-byte aligned and readable for 16 floats past the last window.
 void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
+// Ratio 2/3: 64 even outputs (row c0, streams 0-2) and 64 odd ones (row c1,
+// streams 1-3) of xr[s][j] = x[3j + s]; bit-identical to two calls of the above.
+void decimate64x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+                                 float *out0, float *out1);
 // x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);
 // Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.
 bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 constexpr unsigned kMaxBlockInterpolation = 6;
+// The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
+// AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,
+// so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];
+// y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), in that order.
+void deinterleave2(const float *x, size_t pairs, float *e, float *o);
+void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 // Windowed sinc at x input periods from the centre (for tests of the design).
 double kaiser_sinc(double x, double fc, double half_width, double beta);
 // kaiser_sinc(k / step, fc, half_width, beta) for k = 0 .. n-1, computed fast.

@@ -1,3 +1,4 @@
+#include <algorithm>
 // FIR inner products for the resampler with AVX2+FMA and AVX-512F. Built for
 // baseline x86-64: only the functions marked with a target attribute use the
 // wider instructions, and they are reached only after a run-time CPU check.
@@ -269,6 +270,63 @@ FA_AVX512 void decimate64_aligned_avx512(const float *const *xr, unsigned M, con
   _mm512_storeu_ps(out + 16, a1);
   _mm512_storeu_ps(out + 32, a2);
   _mm512_storeu_ps(out + 48, a3);
+}
+
+// Ratio 2/3 as two 3:1 decimations: 64 even outputs (row c0 on streams
+// 0, 1, 2) and 64 odd ones (row c1 on streams 1, 2, 3), where xr[s][j] = x[3j + s].
+// Streams 1 and 2 serve both, so each shifted window is made once for two
+// FMAs. Every accumulator sums in the order decimate64_aligned_avx512 does,
+// so out0 / out1 are bit-identical to two calls of it.
+FA_AVX512 void decimate64x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+                                           float *out0, float *out1) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  for (unsigned st = 0; st < 4; st++) {
+    const float *x = xr[st];
+    const bool use0 = st < 3, use1 = st >= 1;
+    const unsigned r0 = st, r1 = st - 1;
+    const size_t n0 = use0 && taps > r0 ? (taps - r0 + 2) / 3 : 0;
+    const size_t n1 = use1 && taps > r1 ? (taps - r1 + 2) / 3 : 0;
+    const size_t n = std::max(n0, n1);
+    for (size_t jb = 0; jb < n; jb += 16) {
+      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
+      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
+      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
+      const __m512i v3 = _mm512_castps_si512(_mm512_load_ps(x + jb + 48));
+      const __m512i v4 = _mm512_castps_si512(_mm512_load_ps(x + jb + 64));
+#define FA_TAP2(s)                                                                             \
+  {                                                                                            \
+    const size_t j = jb + (s);                                                                 \
+    const bool t0 = j < n0, t1 = j < n1;                                                       \
+    if (t0 || t1) {                                                                            \
+      const __m512 w0 = _mm512_castsi512_ps(_mm512_alignr_epi32(v1, v0, (s)));                 \
+      const __m512 w1 = _mm512_castsi512_ps(_mm512_alignr_epi32(v2, v1, (s)));                 \
+      const __m512 w2 = _mm512_castsi512_ps(_mm512_alignr_epi32(v3, v2, (s)));                 \
+      const __m512 w3 = _mm512_castsi512_ps(_mm512_alignr_epi32(v4, v3, (s)));                 \
+      if (t0) {                                                                                \
+        const __m512 k = _mm512_set1_ps(c0[j * 3 + r0]);                                       \
+        a0 = _mm512_fmadd_ps(k, w0, a0), a1 = _mm512_fmadd_ps(k, w1, a1);                     \
+        a2 = _mm512_fmadd_ps(k, w2, a2), a3 = _mm512_fmadd_ps(k, w3, a3);                     \
+      }                                                                                        \
+      if (t1) {                                                                                \
+        const __m512 k = _mm512_set1_ps(c1[j * 3 + r1]);                                       \
+        b0 = _mm512_fmadd_ps(k, w0, b0), b1 = _mm512_fmadd_ps(k, w1, b1);                     \
+        b2 = _mm512_fmadd_ps(k, w2, b2), b3 = _mm512_fmadd_ps(k, w3, b3);                     \
+      }                                                                                        \
+    }                                                                                          \
+  }
+      FA_TAP2(0) FA_TAP2(1) FA_TAP2(2) FA_TAP2(3) FA_TAP2(4) FA_TAP2(5) FA_TAP2(6) FA_TAP2(7)
+      FA_TAP2(8) FA_TAP2(9) FA_TAP2(10) FA_TAP2(11) FA_TAP2(12) FA_TAP2(13) FA_TAP2(14) FA_TAP2(15)
+#undef FA_TAP2
+    }
+  }
+  _mm512_storeu_ps(out0, a0);
+  _mm512_storeu_ps(out0 + 16, a1);
+  _mm512_storeu_ps(out0 + 32, a2);
+  _mm512_storeu_ps(out0 + 48, a3);
+  _mm512_storeu_ps(out1, b0);
+  _mm512_storeu_ps(out1 + 16, b1);
+  _mm512_storeu_ps(out1 + 32, b2);
+  _mm512_storeu_ps(out1 + 48, b3);
 }
 
 // Splits 48 * vecs interleaved floats into 3 phase streams (x[3j + r]):
