@@ -351,7 +351,9 @@ struct Resampler::Cascade {
   // Planar input: raw[c][j] is input frame (dropped + j - pad), frames
   // before the stream are zeros.
   std::vector<std::vector<float>> raw;
-  size_t pad = 2 * kHalfbandTaps - 1, raw_len = 0;
+  // The deinterleave of output k's window starts at frame 2(k - K) (its first
+  // even sample is unused but read): keep 2K frames of zeros before the stream.
+  size_t pad = 2 * kHalfbandTaps, raw_len = 0;
   uint64_t dropped = 0, raw_total = 0, next_k = 0;
   Resampler inner;
   std::vector<float> evens, odds, tmp;
@@ -382,7 +384,7 @@ struct Resampler::Cascade {
       for (unsigned c = 0; c < ch; c++) {
         float *d = raw[c].data() + raw_len;
         if (zeros) std::fill(d, d + frames, 0.f);
-        else if (ch == 1) std::memcpy(d, in, frames * sizeof(float));
+        else if (ch == 1) { if (frames) std::memcpy(d, in, frames * sizeof(float)); }
         else for (size_t i = 0; i < frames; i++) d[i] = in[i * ch + c];
       }
     }
@@ -417,8 +419,8 @@ struct Resampler::Cascade {
     inner.in_total_ += count;
     inner.trailing_zeros_ = 0;
     next_k += count;
-    // Keep frames from 2 next_k - (2K - 1) on.
-    const int64_t keep_from = int64_t(2 * next_k) - int64_t(2 * K - 1);
+    // Keep frames from 2 next_k - 2K on: the next deinterleave starts there.
+    const int64_t keep_from = int64_t(2 * next_k) - int64_t(2 * K);
     const int64_t first = int64_t(dropped) - int64_t(pad);
     if (keep_from > first + int64_t(kCompactSlack)) {
       const size_t drop = size_t(keep_from - first);
@@ -435,7 +437,7 @@ struct Resampler::Cascade {
     y += skipped * ch;
     n -= skipped;
     const size_t direct = std::min(n, cap);
-    std::memcpy(out, y, direct * ch * sizeof(float));
+    if (direct) std::memcpy(out, y, direct * ch * sizeof(float));  // out may be null when cap is 0
     if (n > direct) {
       if (stash.size() < (stash_frames + n - direct) * ch) stash.resize((stash_frames + n - direct) * ch);
       std::memcpy(stash.data() + stash_frames * ch, y + direct * ch, (n - direct) * ch * sizeof(float));
