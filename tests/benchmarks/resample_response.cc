@@ -90,7 +90,7 @@ int main() {
     printf("%.0f", f);
     for (auto &e : engines) {
       const double p = power(e.second(x));
-      printf(",%.2f", 10 * std::log10(std::max(p / in_power, 1e-30)));
+      printf(",%.4f", 10 * std::log10(std::max(p / in_power, 1e-30)));
     }
     printf("\n");
   }
