@@ -345,6 +345,34 @@ void deinterleave2(const float *x, size_t pairs, float *e, float *o) {
 
 }  // namespace resample_detail
 
+namespace {
+
+// Appends `frames` interleaved frames (zeros when `in` is null) to planar rows
+// (one per channel) that hold `len` frames, growing them geometrically.
+void append_planar(std::vector<std::vector<float>> &rows, size_t len, const float *in, size_t frames) {
+  const size_t ch = rows.size();
+  for (auto &r : rows)
+    if (r.size() < len + frames) r.resize(std::max(len + frames, r.size() * 3 / 2));
+  if (frames == 0) return;
+  if (!in) {
+    for (auto &r : rows) std::fill(r.data() + len, r.data() + len + frames, 0.f);
+  } else if (ch == 1) {
+    std::memcpy(rows[0].data() + len, in, frames * sizeof(float));
+  } else if (ch == 2) {
+    // Both channels in one pass (the compiler vectorises this one).
+    float *__restrict d0 = rows[0].data() + len;
+    float *__restrict d1 = rows[1].data() + len;
+    for (size_t i = 0; i < frames; i++) d0[i] = in[2 * i], d1[i] = in[2 * i + 1];
+  } else {
+    for (size_t c = 0; c < ch; c++) {
+      float *d = rows[c].data() + len;
+      for (size_t i = 0; i < frames; i++) d[i] = in[i * ch + c];
+    }
+  }
+}
+
+}  // namespace
+
 struct Resampler::Cascade {
   unsigned ch = 1;
   size_t K = kHalfbandTaps;
@@ -373,21 +401,7 @@ struct Resampler::Cascade {
     inner.reset();
   }
   void append(const float *in, size_t frames, bool zeros) {
-    for (auto &r : raw)
-      if (r.size() < raw_len + frames) r.resize(std::max(raw_len + frames, r.size() * 3 / 2));
-    if (ch == 2 && !zeros) {
-      // Both channels in one pass (the compiler vectorises this one).
-      float *__restrict d0 = raw[0].data() + raw_len;
-      float *__restrict d1 = raw[1].data() + raw_len;
-      for (size_t i = 0; i < frames; i++) d0[i] = in[2 * i], d1[i] = in[2 * i + 1];
-    } else {
-      for (unsigned c = 0; c < ch; c++) {
-        float *d = raw[c].data() + raw_len;
-        if (zeros) std::fill(d, d + frames, 0.f);
-        else if (ch == 1) { if (frames) std::memcpy(d, in, frames * sizeof(float)); }
-        else for (size_t i = 0; i < frames; i++) d[i] = in[i * ch + c];
-      }
-    }
+    append_planar(raw, raw_len, zeros ? nullptr : in, frames);
     raw_len += frames;
     raw_total += frames;
   }
@@ -437,7 +451,7 @@ struct Resampler::Cascade {
     y += skipped * ch;
     n -= skipped;
     const size_t direct = std::min(n, cap);
-    if (direct) std::memcpy(out, y, direct * ch * sizeof(float));  // out may be null when cap is 0
+    if (direct > 0 && out) std::memcpy(out, y, direct * ch * sizeof(float));  // out is null when cap is 0
     if (n > direct) {
       if (stash.size() < (stash_frames + n - direct) * ch) stash.resize((stash_frames + n - direct) * ch);
       std::memcpy(stash.data() + stash_frames * ch, y + direct * ch, (n - direct) * ch * sizeof(float));
@@ -694,32 +708,14 @@ void Resampler::compact() {
 }
 
 void Resampler::append(const float *in, size_t frames) {
-  const unsigned ch = spec_.channels;
-  for (auto &h : hist_)
-    if (h.size() < hist_len_ + frames) h.resize(std::max(hist_len_ + frames, h.size() * 3 / 2));
-  if (ch == 1) {
-    std::memcpy(hist_[0].data() + hist_len_, in, frames * sizeof(float));
-  } else if (ch == 2) {
-    // Both channels in one pass (the compiler vectorises this one).
-    float *__restrict d0 = hist_[0].data() + hist_len_;
-    float *__restrict d1 = hist_[1].data() + hist_len_;
-    for (size_t i = 0; i < frames; i++) d0[i] = in[2 * i], d1[i] = in[2 * i + 1];
-  } else {
-    for (unsigned c = 0; c < ch; c++) {
-      float *dst = hist_[c].data() + hist_len_;
-      for (size_t i = 0; i < frames; i++) dst[i] = in[i * ch + c];
-    }
-  }
+  append_planar(hist_, hist_len_, in, frames);
   hist_len_ += frames;
   in_total_ += frames;
   trailing_zeros_ = 0;
 }
 
 void Resampler::append_zeros(size_t frames) {
-  for (auto &h : hist_) {
-    if (h.size() < hist_len_ + frames) h.resize(hist_len_ + frames);
-    std::fill(h.begin() + hist_len_, h.begin() + hist_len_ + frames, 0.f);
-  }
+  append_planar(hist_, hist_len_, nullptr, frames);
   hist_len_ += frames;
   trailing_zeros_ += frames;
 }

@@ -13,6 +13,8 @@
 
 #include "resample.h"
 
+#include "simd_avx2.h"
+
 #define FA_AVX2 __attribute__((target("avx2,fma")))
 #define FA_AVX512 __attribute__((target("avx512f,avx2,fma")))
 
@@ -20,17 +22,11 @@ namespace fastaudio::resample_detail {
 
 namespace {
 
-FA_AVX2 inline float hsum256(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
 
 FA_AVX512 inline float hsum512(__m512 v) {
   const __m256 lo = _mm512_castps512_ps256(v);
   const __m256 hi = _mm512_castps512_ps256(_mm512_shuffle_f32x4(v, v, 0xEE));
-  return hsum256(_mm256_add_ps(lo, hi));
+  return simd_avx2::hsum(_mm256_add_ps(lo, hi));
 }
 
 // Horizontal sums of four vectors at once: [sum(a), sum(b), sum(c), sum(d)].

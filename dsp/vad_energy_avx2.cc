@@ -6,17 +6,13 @@
 #include "vad_energy.h"
 #include "vad_energy_reference.h"
 
+#include "simd_avx2.h"
+
 #define FA_AVX2 __attribute__((target("avx2,fma")))
 
 namespace fastaudio::simd {
 namespace {
 
-FA_AVX2 inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
 
 }  // namespace
 
@@ -35,7 +31,7 @@ FA_AVX2 double sum_squares_avx2(const float *x, size_t n) {
     __m256 v = _mm256_loadu_ps(x + i);
     a0 = _mm256_fmadd_ps(v, v, a0);
   }
-  double acc = hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+  double acc = simd_avx2::hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
   for (; i < n; i++) acc += double(x[i]) * double(x[i]);
   return acc;
 }
@@ -110,7 +106,7 @@ FA_AVX2 double band_energy_d(const float *x, size_t n) {
     const __m256 s = hsum8(d);
     means = _mm256_fmadd_ps(s, s, means);
   }
-  double sq = hsum(_mm256_add_ps(sq0, sq1)), mean_sq = hsum(means) / double(kBandBlock);
+  double sq = simd_avx2::hsum(_mm256_add_ps(sq0, sq1)), mean_sq = simd_avx2::hsum(means) / double(kBandBlock);
   // A short last block of sums.
   const size_t m = n / D;
   double tail_sum = 0;
