@@ -207,6 +207,7 @@ def scaling(rep):
         "(16 pipelines, below) checks that concurrent outputs equal single-threaded ones.")
     add()
 
+
 def plots(rep):
     try:
         import matplotlib
