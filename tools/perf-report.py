@@ -197,7 +197,7 @@ def scaling(rep):
     eff = two / (2 * one) if two else 1.0
     add(f"This machine has {cores} cores. Up to {cores} streams, each added stream adds "
         f"{eff:.0%} of a single stream's throughput; past {cores} the threads share the cores and the "
-        "aggregate stays flat. Each chain runs on its own streaming thread and the streams share nothing "
+        "aggregate grows little. Each chain runs on its own streaming thread and the streams share nothing "
         "mutable: every element keeps its filter bank, history and detector state per instance, nothing "
         "takes a process-wide lock per buffer, and one stream's working set (filter bank, history, "
         "buffers from its own pool) is tens of kB, inside a core's L2. So on a host with 16 physical "
