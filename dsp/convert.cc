@@ -115,6 +115,15 @@ bool needs_dither(const ConvertSpec &s) {
 
 }  // namespace
 
+ConvertKernel simd::find_in_table(std::span<const KernelEntry> table, SampleFormat in, SampleFormat out,
+                                  unsigned in_channels, unsigned out_channels) {
+  const bool stereo_to_mono = in_channels == 2 && out_channels == 1;
+  if (in_channels != out_channels && !stereo_to_mono) return nullptr;
+  for (const KernelEntry &e : table)
+    if (e.in == in && e.out == out && e.stereo_to_mono == stereo_to_mono) return e.kernel;
+  return nullptr;
+}
+
 ConvertKernel find_kernel(const ConvertSpec &spec, Isa isa) {
   if (!channels_convertible(spec.in_channels, spec.out_channels)) return nullptr;
   if (isa >= Isa::Avx512) {

@@ -187,13 +187,7 @@ FA_AVX2 void stereo_f32_to_mono_f32(const uint8_t *in, uint8_t *out, size_t fram
   ref::downmix<F::F32, F::F32>(in + 8 * i, out + 4 * i, frames - i, 2);
 }
 
-struct Entry {
-  F in, out;
-  bool stereo_to_mono;
-  ConvertKernel kernel;
-};
-
-constexpr Entry kKernels[] = {
+constexpr KernelEntry kKernels[] = {
     {F::F32, F::S16, false, f32_to_s16},
     {F::S16, F::F32, false, s16_to_f32},
     {F::F32, F::S32, false, f32_to_s32},
@@ -210,11 +204,7 @@ constexpr Entry kKernels[] = {
 
 ConvertKernel find_avx2_kernel(SampleFormat in, SampleFormat out, unsigned in_channels,
                                unsigned out_channels) {
-  const bool stereo_to_mono = in_channels == 2 && out_channels == 1;
-  if (in_channels != out_channels && !stereo_to_mono) return nullptr;
-  for (const Entry &e : kKernels)
-    if (e.in == in && e.out == out && e.stereo_to_mono == stereo_to_mono) return e.kernel;
-  return nullptr;
+  return find_in_table(kKernels, in, out, in_channels, out_channels);
 }
 
 }  // namespace fastaudio::simd

@@ -61,23 +61,15 @@ FA_AVX512 void f32_to_s32(const uint8_t *in, uint8_t *out, size_t frames, unsign
   }
 }
 
-struct Entry {
-  F in, out;
-  ConvertKernel kernel;
-};
-
-constexpr Entry kKernels[] = {
-    {F::F32, F::S16, f32_to_s16},
-    {F::F32, F::S32, f32_to_s32},
+constexpr KernelEntry kKernels[] = {
+    {F::F32, F::S16, false, f32_to_s16},
+    {F::F32, F::S32, false, f32_to_s32},
 };
 
 }  // namespace
 
 ConvertKernel find_avx512_kernel(SampleFormat in, SampleFormat out, unsigned in_channels, unsigned out_channels) {
-  if (in_channels != out_channels) return nullptr;
-  for (const Entry &e : kKernels)
-    if (e.in == in && e.out == out) return e.kernel;
-  return nullptr;
+  return find_in_table(kKernels, in, out, in_channels, out_channels);
 }
 
 }  // namespace fastaudio::simd

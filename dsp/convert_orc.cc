@@ -31,13 +31,7 @@ void per_frame(const uint8_t *in, uint8_t *out, size_t frames, unsigned, unsigne
 
 using F = SampleFormat;
 
-struct Entry {
-  F in, out;
-  bool stereo_to_mono;
-  ConvertKernel kernel;
-};
-
-const Entry kKernels[] = {
+const KernelEntry kKernels[] = {
     {F::F32, F::S16, false, per_sample<float, int16_t, fastaudio_orc_f32_to_s16>},
     {F::S16, F::F32, false, per_sample<int16_t, float, fastaudio_orc_s16_to_f32>},
     {F::S32, F::F32, false, per_sample<int32_t, float, fastaudio_orc_s32_to_f32>},
@@ -49,11 +43,7 @@ const Entry kKernels[] = {
 }  // namespace
 
 ConvertKernel find_orc_kernel(SampleFormat in, SampleFormat out, unsigned in_channels, unsigned out_channels) {
-  const bool stereo_to_mono = in_channels == 2 && out_channels == 1;
-  if (in_channels != out_channels && !stereo_to_mono) return nullptr;
-  for (const Entry &e : kKernels)
-    if (e.in == in && e.out == out && e.stereo_to_mono == stereo_to_mono) return e.kernel;
-  return nullptr;
+  return find_in_table(kKernels, in, out, in_channels, out_channels);
 }
 
 }  // namespace fastaudio::simd

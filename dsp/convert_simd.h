@@ -5,7 +5,21 @@
 
 #include "convert.h"
 
+#include <span>
+
 namespace fastaudio::simd {
+
+// One row of a kernel table: the format pair, and whether the kernel also
+// mixes stereo down to mono (otherwise channels in = channels out).
+struct KernelEntry {
+  SampleFormat in, out;
+  bool stereo_to_mono;
+  ConvertKernel kernel;
+};
+
+// The table's kernel for this pair and channel change, or nullptr.
+ConvertKernel find_in_table(std::span<const KernelEntry> table, SampleFormat in, SampleFormat out,
+                            unsigned in_channels, unsigned out_channels);
 
 // nullptr if there is no AVX2 kernel for this pair and channel change.
 ConvertKernel find_avx2_kernel(SampleFormat in, SampleFormat out, unsigned in_channels,

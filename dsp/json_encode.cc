@@ -1,6 +1,7 @@
 // json_codec.h, encoding side: digits go straight into the caller's buffer,
 // sized once by max_encoded_size(); no allocation per sample or per line.
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <memory>
 
@@ -141,31 +142,17 @@ char *write_ints(char *p, const uint8_t *s, size_t n, size_t width, Load load) {
   return p;
 }
 
-char *write_f32(char *p, const uint8_t *s, size_t n) {
-  for (size_t i = 0; i < n; i++, s += 4) {
-    uint32_t bits;
-    float x;
-    std::memcpy(&bits, s, 4);
-    std::memcpy(&x, s, 4);
-    if ((bits & 0x7f800000u) == 0x7f800000u)
-      p = write_non_finite(p, (bits & 0x007fffffu) != 0, bits >> 31);
-    else
+// Shortest round-trip text of each F32 or F64 sample; non-finite values as
+// the strings the decoder reads back.
+template <typename Float>
+char *write_floats(char *p, const uint8_t *s, size_t n) {
+  for (size_t i = 0; i < n; i++, s += sizeof(Float)) {
+    Float x;
+    std::memcpy(&x, s, sizeof x);
+    if (std::isfinite(x))
       p = std::to_chars(p, p + 32, x).ptr;
-    *p++ = ',';
-  }
-  return p;
-}
-
-char *write_f64(char *p, const uint8_t *s, size_t n) {
-  for (size_t i = 0; i < n; i++, s += 8) {
-    uint64_t bits;
-    double x;
-    std::memcpy(&bits, s, 8);
-    std::memcpy(&x, s, 8);
-    if ((bits & 0x7ff0000000000000ull) == 0x7ff0000000000000ull)
-      p = write_non_finite(p, (bits & 0x000fffffffffffffull) != 0, bits >> 63);
     else
-      p = std::to_chars(p, p + 32, x).ptr;
+      p = write_non_finite(p, std::isnan(x), std::signbit(x));
     *p++ = ',';
   }
   return p;
@@ -198,8 +185,8 @@ char *write_samples(char *p, SampleFormat f, const uint8_t *s, size_t n) {
         std::memcpy(&v, b, 4);
         return v;
       });
-    case SampleFormat::F32: return write_f32(p, s, n);
-    case SampleFormat::F64: return write_f64(p, s, n);
+    case SampleFormat::F32: return write_floats<float>(p, s, n);
+    case SampleFormat::F64: return write_floats<double>(p, s, n);
   }
   return p;
 }

@@ -179,6 +179,35 @@ def seed_tables(rep):
                "Python (numpy + scipy)", "stock / fastaudio", "Python / fastaudio"], rows)
 
 
+def scaling(rep):
+    """Many streams on this machine's cores, and what that means for a bigger host."""
+    add = rep.add
+    one, two = rep.v("streams/1"), rep.v("streams/2")
+    if not one:
+        return
+    add("### Many streams: throughput against cores")
+    add()
+    rows = []
+    for n in [1, 2, 4, 8]:
+        x = rep.v(f"streams/{n}")
+        rows.append([str(n), rep.fmt(f"streams/{n}", 0), "n/a" if x is None else f"{x / n:.0f}",
+                     "n/a" if x is None else f"{x / one:.2f}x"])
+    rep.table(["streams (one thread each)", "aggregate x realtime", "per stream", "vs 1 stream"], rows)
+    cores = os.cpu_count() or 1
+    eff = two / (2 * one) if two else 1.0
+    add(f"This machine has {cores} cores. Up to {cores} streams, each added stream adds "
+        f"{eff:.0%} of a single stream's throughput; past {cores} the threads share the cores and the "
+        "aggregate grows little. Each chain runs on its own streaming thread and the streams share nothing "
+        "mutable: every element keeps its filter bank, history and detector state per instance, nothing "
+        "takes a process-wide lock per buffer, and one stream's working set (filter bank, history, "
+        "buffers from its own pool) is tens of kB, inside a core's L2. So on a host with 16 physical "
+        f"cores the aggregate should be about 16 x {one:.0f} x {eff:.2f} = {16 * one * eff:.0f}x realtime: "
+        f"that many live 48 kHz streams in 20 ms buffers, less what the application's own threads take. "
+        "SMT siblings share a core's FMA units and do not count as cores here. The concurrency soak "
+        "(16 pipelines, below) checks that concurrent outputs equal single-threaded ones.")
+    add()
+
+
 def plots(rep):
     try:
         import matplotlib
@@ -415,6 +444,7 @@ def main():
         rep.add(line)
     rep.add()
     seed_tables(rep)
+    scaling(rep)
     plots(rep)
     rep.add("## Every benchmark's own output")
     rep.add()

@@ -25,28 +25,8 @@ static GstBuffer *buffer_from(const std::vector<uint8_t> &bytes, GstClockTime pt
 
 // Random samples plus full-scale and just-past-full-scale values.
 static std::vector<uint8_t> test_signal(GstAudioFormat format, size_t samples) {
-  const GstAudioFormatInfo *info = gst_audio_format_get_info(format);
-  const int width = GST_AUDIO_FORMAT_INFO_WIDTH(info) / 8;
-  std::vector<uint8_t> v(samples * width);
-  std::mt19937 rng(42);
-  if (GST_AUDIO_FORMAT_INFO_IS_FLOAT(info)) {
-    std::uniform_real_distribution<double> uni(-1.0, 1.0);
-    const double edges[] = {1.0, -1.0, 0.0, 1.1, -1.1, 0.99999, -0.99999, 0.5 / 32768, 1.5 / 32768};
-    for (size_t i = 0; i < samples; i++) {
-      double x = i < std::size(edges) ? edges[i] : uni(rng);
-      if (width == 4) {
-        float f = float(x);
-        std::memcpy(&v[i * 4], &f, 4);
-      } else {
-        std::memcpy(&v[i * 8], &x, 8);
-      }
-    }
-  } else {
-    for (auto &b : v) b = uint8_t(rng());
-    if (format == GST_AUDIO_FORMAT_S24_32LE)
-      for (size_t i = 0; i < v.size(); i += 4) v[i + 3] = (v[i + 2] & 0x80) ? 0xff : 0;
-  }
-  return v;
+  return harness_util::random_samples(format, samples, 42, 1.0,
+                                      {1.0, -1.0, 0.0, 1.1, -1.1, 0.99999, -0.99999, 0.5 / 32768, 1.5 / 32768});
 }
 
 

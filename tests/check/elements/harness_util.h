@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <vector>
@@ -54,16 +55,19 @@ inline std::vector<uint8_t> bytes_of(GstBuffer *buf) {
   return v;
 }
 
-// Random samples in the format's range (floats a little past full scale).
-inline std::vector<uint8_t> random_signal(const char *format_name, size_t samples, uint32_t seed) {
-  const GstAudioFormatInfo *info = gst_audio_format_get_info(gst_audio_format_from_string(format_name));
+// Random samples in the format's range: floats uniform in
+// [-float_range, float_range) after the values in `first` (edge cases);
+// integers any bit pattern the format allows.
+inline std::vector<uint8_t> random_samples(GstAudioFormat format, size_t samples, uint32_t seed, double float_range,
+                                           std::initializer_list<double> first = {}) {
+  const GstAudioFormatInfo *info = gst_audio_format_get_info(format);
   const int width = GST_AUDIO_FORMAT_INFO_WIDTH(info) / 8;
   std::vector<uint8_t> v(samples * width);
   std::mt19937 rng(seed);
   if (GST_AUDIO_FORMAT_INFO_IS_FLOAT(info)) {
-    std::uniform_real_distribution<double> uni(-1.05, 1.05);
+    std::uniform_real_distribution<double> uni(-float_range, float_range);
     for (size_t i = 0; i < samples; i++) {
-      double x = uni(rng);
+      double x = i < first.size() ? first.begin()[i] : uni(rng);
       if (width == 4) {
         float f = float(x);
         std::memcpy(&v[i * 4], &f, 4);
@@ -73,10 +77,15 @@ inline std::vector<uint8_t> random_signal(const char *format_name, size_t sample
     }
   } else {
     for (auto &b : v) b = uint8_t(rng());
-    if (GST_AUDIO_FORMAT_INFO_FORMAT(info) == GST_AUDIO_FORMAT_S24_32LE)
+    if (format == GST_AUDIO_FORMAT_S24_32LE)
       for (size_t i = 0; i < v.size(); i += 4) v[i + 3] = (v[i + 2] & 0x80) ? 0xff : 0;
   }
   return v;
+}
+
+// Random samples in the format's range (floats a little past full scale).
+inline std::vector<uint8_t> random_signal(const char *format_name, size_t samples, uint32_t seed) {
+  return random_samples(gst_audio_format_from_string(format_name), samples, seed, 1.05);
 }
 
 // Sample i as a number in the format's own units (LSBs for integers).

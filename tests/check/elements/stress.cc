@@ -312,8 +312,9 @@ void set_property_cb(gpointer, gpointer data) {
   g_object_set_property(setter->target, setter->name, &setter->value);
 }
 
-template <typename Round>
-void rounds(Round round) {
+// Calls round(seed) with seeds 1, 2, ... until the test's time budget is spent.
+template <typename Body>
+void rounds(Body round) {
   const auto t0 = std::chrono::steady_clock::now();
   const double budget = budget_per_test();
   uint32_t seed = 1;
@@ -322,20 +323,44 @@ void rounds(Round round) {
   } while (seconds_since(t0) < budget);
 }
 
+// What a stress round of case `c` starts with: the seed's generator, a random
+// input of frames_per_round() frames in the case's input format, the element
+// in a harness. finish() sends EOS and checks every run against an
+// unstressed one.
+struct Round {
+  Round(const StressCase &c, uint32_t seed) : c(c), seed(seed), rng(seed) {}
+  const StressCase &c;
+  const uint32_t seed;
+  std::mt19937 rng;
+  const size_t frames = frames_per_round();
+  const std::vector<uint8_t> signal = random_signal(c.in.format, frames * c.in.channels, seed);
+  GstHarness *const h = start(c, c.in);
+  std::vector<Run> runs;
+
+  void finish(const char *scenario, double tolerance = 0) {
+    push_eos(h, runs);
+    gst_harness_teardown(h);
+    for (const Run &run : runs) check_run(c, run, scenario, seed, tolerance);
+  }
+};
+
+// Rounds of body(Round &) for case `c`.
+template <typename Body>
+void stress_rounds(const StressCase &c, Body body) {
+  rounds([&](uint32_t seed) {
+    Round r(c, seed);
+    body(r);
+  });
+}
+
 }  // namespace
 
 GST_START_TEST(test_random_chunks_discont_gap) {
   const StressCase &c = kCases[__i__];
-  rounds([&](uint32_t seed) {
-    std::mt19937 rng(seed);
-    const size_t frames = frames_per_round();
-    const auto signal = random_signal(c.in.format, frames * c.in.channels, seed);
-    GstHarness *h = start(c, c.in);
-    std::vector<Run> runs{make_run(c.in, resolved_out(c, c.in), 0)};
-    push_chunks(h, runs, signal, 0, frames, rng, true, c.discont_resets);
-    push_eos(h, runs);
-    gst_harness_teardown(h);
-    for (const Run &run : runs) check_run(c, run, "random chunks + DISCONT/GAP", seed);
+  stress_rounds(c, [&](Round &r) {
+    r.runs.push_back(make_run(c.in, resolved_out(c, c.in), 0));
+    push_chunks(r.h, r.runs, r.signal, 0, r.frames, r.rng, true, c.discont_resets);
+    r.finish("random chunks + DISCONT/GAP");
   });
 }
 GST_END_TEST;
@@ -344,32 +369,25 @@ GST_END_TEST;
 // flow; after each, output restarts at the new position, as unstressed.
 GST_START_TEST(test_flushing_seeks) {
   const StressCase &c = kCases[__i__];
-  rounds([&](uint32_t seed) {
-    std::mt19937 rng(seed);
-    const size_t frames = frames_per_round();
-    const auto signal = random_signal(c.in.format, frames * c.in.channels, seed);
-    GstHarness *h = start(c, c.in);
-    std::vector<Run> runs;
+  stress_rounds(c, [&](Round &r) {
     const int seeks = under_valgrind() ? 3 : 8;
     for (int s = 0; s < seeks; s++) {
-      const size_t pos = std::uniform_int_distribution<size_t>(0, frames - 1)(rng);
-      const size_t n = std::min(frames - pos, std::uniform_int_distribution<size_t>(1, frames / 2)(rng));
+      const size_t pos = std::uniform_int_distribution<size_t>(0, r.frames - 1)(r.rng);
+      const size_t n = std::min(r.frames - pos, std::uniform_int_distribution<size_t>(1, r.frames / 2)(r.rng));
       const AudioFormat out = resolved_out(c, c.in);
       if (s > 0) {
-        fail_unless(gst_harness_push_event(h, gst_event_new_flush_start()));
-        fail_unless(gst_harness_push_event(h, gst_event_new_flush_stop(TRUE)));
-        collect(h, runs);
+        fail_unless(gst_harness_push_event(r.h, gst_event_new_flush_start()));
+        fail_unless(gst_harness_push_event(r.h, gst_event_new_flush_stop(TRUE)));
+        collect(r.h, r.runs);
       }
       GstSegment segment;
       gst_segment_init(&segment, GST_FORMAT_TIME);
       segment.start = segment.time = segment.position = frames_to_time(pos, c.in.rate);
-      fail_unless(gst_harness_push_event(h, gst_event_new_segment(&segment)));
-      runs.push_back(make_run(c.in, out, segment.start));
-      push_chunks(h, runs, signal, pos, n, rng, false);
+      fail_unless(gst_harness_push_event(r.h, gst_event_new_segment(&segment)));
+      r.runs.push_back(make_run(c.in, out, segment.start));
+      push_chunks(r.h, r.runs, r.signal, pos, n, r.rng, false);
     }
-    push_eos(h, runs);
-    gst_harness_teardown(h);
-    for (const Run &run : runs) check_run(c, run, "flushing seeks", seed);
+    r.finish("flushing seeks");
   });
 }
 GST_END_TEST;
@@ -378,37 +396,32 @@ GST_END_TEST;
 // caps stay fixed except the rate, which follows.
 GST_START_TEST(test_caps_renegotiation) {
   const StressCase &c = kCases[__i__];
-  rounds([&](uint32_t seed) {
-    std::mt19937 rng(seed);
+  stress_rounds(c, [&](Round &r) {
     std::vector<AudioFormat> sequence{c.in};
     sequence.insert(sequence.end(), c.renegotiate.begin(), c.renegotiate.end());
     sequence.push_back(c.in);
-    GstHarness *h = start(c, c.in);
-    std::vector<Run> runs;
     for (size_t i = 0; i < sequence.size(); i++) {
       const AudioFormat &in = sequence[i];
       if (i > 0) {
-        gst_harness_set_src_caps_str(h, caps_str(in).c_str());  // also a new segment from 0
-        collect(h, runs);
-        runs.back().drained = true;
+        gst_harness_set_src_caps_str(r.h, caps_str(in).c_str());  // also a new segment from 0
+        collect(r.h, r.runs);
+        r.runs.back().drained = true;
       }
       const size_t frames = frames_per_round() / 4;
-      const auto signal = random_signal(in.format, frames * in.channels, seed * 100 + i);
-      runs.push_back(make_run(in, resolved_out(c, in), 0));
-      push_chunks(h, runs, signal, 0, frames, rng, true, c.discont_resets);
-      if (!runs.back().received.empty()) {
-        GstCaps *caps = gst_pad_get_current_caps(h->sinkpad);
+      const auto signal = random_signal(in.format, frames * in.channels, r.seed * 100 + i);
+      r.runs.push_back(make_run(in, resolved_out(c, in), 0));
+      push_chunks(r.h, r.runs, signal, 0, frames, r.rng, true, c.discont_resets);
+      if (!r.runs.back().received.empty()) {
+        GstCaps *caps = gst_pad_get_current_caps(r.h->sinkpad);
         GstAudioInfo info;
         fail_unless(gst_audio_info_from_caps(&info, caps));
         gst_caps_unref(caps);
-        fail_unless_equals_string(GST_AUDIO_INFO_NAME(&info), runs.back().out.format);
-        fail_unless_equals_int(GST_AUDIO_INFO_CHANNELS(&info), runs.back().out.channels);
-        fail_unless_equals_int(GST_AUDIO_INFO_RATE(&info), runs.back().out.rate);
+        fail_unless_equals_string(GST_AUDIO_INFO_NAME(&info), r.runs.back().out.format);
+        fail_unless_equals_int(GST_AUDIO_INFO_CHANNELS(&info), r.runs.back().out.channels);
+        fail_unless_equals_int(GST_AUDIO_INFO_RATE(&info), r.runs.back().out.rate);
       }
     }
-    push_eos(h, runs);
-    gst_harness_teardown(h);
-    for (const Run &run : runs) check_run(c, run, "caps renegotiation", seed);
+    r.finish("caps renegotiation");
   });
 }
 GST_END_TEST;
@@ -417,28 +430,21 @@ GST_END_TEST;
 // again after each, as a source restarting would.
 GST_START_TEST(test_state_changes_under_load) {
   const StressCase &c = kCases[__i__];
-  rounds([&](uint32_t seed) {
-    std::mt19937 rng(seed);
-    const size_t frames = frames_per_round();
-    const auto signal = random_signal(c.in.format, frames * c.in.channels, seed);
-    GstHarness *h = start(c, c.in);
-    std::vector<Run> runs;
+  stress_rounds(c, [&](Round &r) {
     const int parts = under_valgrind() ? 3 : 8;
     for (int part = 0; part < parts; part++) {
       if (part > 0) {
-        fail_unless_equals_int(gst_element_set_state(h->element, GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
-        collect(h, runs);
-        fail_unless_equals_int(gst_element_set_state(h->element, GST_STATE_PLAYING), GST_STATE_CHANGE_SUCCESS);
-        fail_unless(gst_harness_push_event(h, gst_event_new_stream_start("stress")));
-        gst_harness_set_src_caps_str(h, caps_str(c.in).c_str());
+        fail_unless_equals_int(gst_element_set_state(r.h->element, GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+        collect(r.h, r.runs);
+        fail_unless_equals_int(gst_element_set_state(r.h->element, GST_STATE_PLAYING), GST_STATE_CHANGE_SUCCESS);
+        fail_unless(gst_harness_push_event(r.h, gst_event_new_stream_start("stress")));
+        gst_harness_set_src_caps_str(r.h, caps_str(c.in).c_str());
       }
-      runs.push_back(make_run(c.in, resolved_out(c, c.in), 0));
-      const size_t from = frames * part / parts, to = frames * (part + 1) / parts;
-      push_chunks(h, runs, signal, from, to - from, rng, false);
+      r.runs.push_back(make_run(c.in, resolved_out(c, c.in), 0));
+      const size_t from = r.frames * part / parts, to = r.frames * (part + 1) / parts;
+      push_chunks(r.h, r.runs, r.signal, from, to - from, r.rng, false);
     }
-    push_eos(h, runs);
-    gst_harness_teardown(h);
-    for (const Run &run : runs) check_run(c, run, "state changes", seed);
+    r.finish("state changes");
   });
 }
 GST_END_TEST;
@@ -448,12 +454,8 @@ GST_END_TEST;
 GST_START_TEST(test_property_changes_from_threads) {
   const StressCase &c = kCases[__i__];
   if (!c.property) return;
-  rounds([&](uint32_t seed) {
-    std::mt19937 rng(seed);
-    const size_t frames = frames_per_round();
-    const auto signal = random_signal(c.in.format, frames * c.in.channels, seed);
-    GstHarness *h = start(c, c.in);
-    GObject *target = object_with_property(h->element, c.property);
+  stress_rounds(c, [&](Round &r) {
+    GObject *target = object_with_property(r.h->element, c.property);
     fail_unless(target != nullptr, "%s has no property %s", c.element, c.property);
     GParamSpec *pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(target), c.property);
     // Static: if a check fails while the threads run, they must not be left
@@ -466,19 +468,17 @@ GST_START_TEST(test_property_changes_from_threads) {
       setters[i].name = c.property;
       g_value_init(&setters[i].value, pspec->value_type);
       fail_unless(gst_value_deserialize_with_pspec(&setters[i].value, c.values[i], pspec), "bad value %s", c.values[i]);
-      threads[i] = gst_harness_stress_custom_start(h, nullptr, set_property_cb, &setters[i], 50);
+      threads[i] = gst_harness_stress_custom_start(r.h, nullptr, set_property_cb, &setters[i], 50);
     }
-    std::vector<Run> runs{make_run(c.in, resolved_out(c, c.in), 0)};
+    r.runs.push_back(make_run(c.in, resolved_out(c, c.in), 0));
     g_usleep(2000);  // let both threads start
-    push_chunks(h, runs, signal, 0, frames, rng, false);
+    push_chunks(r.h, r.runs, r.signal, 0, r.frames, r.rng, false);
     guint sets = 0;
     for (auto *t : threads) sets += gst_harness_stress_thread_stop(t);
     fail_unless(sets > 0, "the property threads never ran");
     for (auto &setter : setters) g_value_unset(&setter.value);
     gst_object_unref(target);
-    push_eos(h, runs);
-    gst_harness_teardown(h);
-    check_run(c, runs[0], "property changes from threads", seed, c.property_tolerance);
+    r.finish("property changes from threads", c.property_tolerance);
   });
 }
 GST_END_TEST;
@@ -498,31 +498,25 @@ void query_caps_cb(gpointer, gpointer data) {
 // must stay exactly the unstressed one.
 GST_START_TEST(test_event_and_query_storms) {
   const StressCase &c = kCases[__i__];
-  rounds([&](uint32_t seed) {
-    std::mt19937 rng(seed);
-    const size_t frames = frames_per_round();
-    const auto signal = random_signal(c.in.format, frames * c.in.channels, seed);
-    GstHarness *h = start(c, c.in);
+  stress_rounds(c, [&](Round &r) {
     GstEvent *reconfigure = gst_event_new_reconfigure();
     GstEvent *oob = gst_event_new_custom(GST_EVENT_CUSTOM_DOWNSTREAM_OOB, gst_structure_new_empty("stress"));
-    GstPad *element_pads[2] = {GST_PAD_PEER(h->srcpad), GST_PAD_PEER(h->sinkpad)};
+    GstPad *element_pads[2] = {GST_PAD_PEER(r.h->srcpad), GST_PAD_PEER(r.h->sinkpad)};
     GstHarnessThread *threads[] = {
-        gst_harness_stress_push_upstream_event_start_full(h, reconfigure, 200),
-        gst_harness_stress_push_event_start_full(h, oob, 200),
-        gst_harness_stress_custom_start(h, nullptr, query_caps_cb, element_pads[0], 200),
-        gst_harness_stress_custom_start(h, nullptr, query_caps_cb, element_pads[1], 200),
+        gst_harness_stress_push_upstream_event_start_full(r.h, reconfigure, 200),
+        gst_harness_stress_push_event_start_full(r.h, oob, 200),
+        gst_harness_stress_custom_start(r.h, nullptr, query_caps_cb, element_pads[0], 200),
+        gst_harness_stress_custom_start(r.h, nullptr, query_caps_cb, element_pads[1], 200),
     };
     gst_event_unref(reconfigure);
     gst_event_unref(oob);
     g_usleep(2000);
-    std::vector<Run> runs{make_run(c.in, resolved_out(c, c.in), 0)};
-    push_chunks(h, runs, signal, 0, frames, rng, false);
+    r.runs.push_back(make_run(c.in, resolved_out(c, c.in), 0));
+    push_chunks(r.h, r.runs, r.signal, 0, r.frames, r.rng, false);
     guint events = 0;
     for (auto *t : threads) events += gst_harness_stress_thread_stop(t);
     fail_unless(events > 0, "the storm threads never ran");
-    push_eos(h, runs);
-    gst_harness_teardown(h);
-    check_run(c, runs[0], "event and query storms", seed);
+    r.finish("event and query storms");
   });
 }
 GST_END_TEST;
