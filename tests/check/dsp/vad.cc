@@ -223,6 +223,7 @@ GST_START_TEST(test_thresholds_and_hysteresis) {
   const unsigned rate = 16000;
   VadParams p;
   p.modulation_db = p.modulation_stop_db = 0;  // energy only
+  p.background_db = p.background_stop_db = 0;  // (a steady tone becomes background)
   p.floor_window_s = 10;                        // the floor stays on the noise
   p.pre_roll_s = 0;
   std::vector<float> noise = bursts_in_noise(rate, 3.0, {}, -50, 0);

@@ -445,6 +445,13 @@ GST_START_TEST(test_bad_properties) {
   ASSERT_WARNING(g_object_set(e, "absolute-threshold", 10.0, nullptr));
   ASSERT_WARNING(g_object_set(e, "relative-threshold", -1.0, nullptr));
   ASSERT_WARNING(g_object_set(e, "modulation-threshold", 25.0, nullptr));
+  ASSERT_WARNING(g_object_set(e, "background-threshold", 31.0, nullptr));
+  ASSERT_WARNING(g_object_set(e, "background-threshold", -0.5, nullptr));
+  g_object_get(e, "background-threshold", &start, nullptr);
+  fail_unless_equals_float(start, 5.0);
+  g_object_set(e, "background-threshold", 0.0, nullptr);  // off
+  g_object_get(e, "background-threshold", &start, nullptr);
+  fail_unless_equals_float(start, 0.0);
   g_object_set(e, "relative-threshold", 15.0, nullptr);
   g_object_get(e, "relative-threshold", &start, nullptr);
   fail_unless_equals_float(start, 15.0);
