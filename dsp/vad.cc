@@ -267,6 +267,7 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
     f.level_db = level;
     f.rms_db = last_rms_db_;
     f.floor_db = floor_db_;
+    f.background_db = background_;
     f.valid = valid;
     f.speech = in_speech();
     frames_.push_back(f);

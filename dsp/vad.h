@@ -67,6 +67,7 @@ struct VadFrame {
   double level_db = 0;     // high-passed RMS, dBFS (-inf for digital silence)
   double rms_db = 0;       // full-band RMS, dBFS (-200 unless measure_rms)
   double floor_db = 0;     // noise floor after this frame
+  double background_db = 0;  // background quantile after this frame
   bool valid = true;       // false if the frame held NaN or Inf
   bool speech = false;     // detector state after this frame
 };
