@@ -63,8 +63,13 @@ void VoiceDetector::set_params(const VadParams &params) {
   }
   const double frame_s = double(frame_len_) / stream_.rate;
   const size_t bg_len = std::clamp<size_t>(size_t(std::lround(params.background_window_s / frame_s)), 1, kMaxBgFrames);
-  if (bg_len != bg_len_) {
+  // The background is only tracked while the cue is on; it restarts when the
+  // cue or its window changes.
+  const bool bg_on = params.background_db > 0 || params.background_stop_db > 0;
+  if (bg_len != bg_len_ || bg_on != bg_on_) {
     bg_len_ = bg_len;
+    bg_on_ = bg_on;
+    background_ = kMinDb;
     std::fill_n(bg_hist_, kBgBins, 0);
     bg_index_ = bg_count_ = bg_cursor_ = bg_below_ = 0;
   }
@@ -204,7 +209,7 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
   step_sum_ += step;
   step_index_ = (step_index_ + 1) % mod_len_;
   modulation_ = step_sum_ / double(step_count_);
-  update_background(clamped);
+  if (bg_on_) update_background(clamped);
 
   const bool loud = valid && level > params_.absolute_db && floor_valid_;
   bool above_start = loud && level > floor_db_ + params_.start_db && modulation_ >= params_.modulation_db;

@@ -169,6 +169,7 @@ class VoiceDetector {
   uint16_t bg_hist_[kBgBins] = {};
   size_t bg_index_ = 0, bg_count_ = 0, bg_len_ = 1;
   size_t bg_cursor_ = 0, bg_below_ = 0;  // quantile bin, frames in bins below it
+  bool bg_on_ = false;
   double background_ = -200;
   void update_background(double clamped);
   bool record_frames_ = false;
