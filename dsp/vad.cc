@@ -90,7 +90,8 @@ void VoiceDetector::update_background(double clamped) {
   bg_hist_[bin]++;
   if (bin < bg_cursor_) bg_below_++;
   // Move the cursor to the bin holding the k-th smallest level.
-  const size_t k = std::min(bg_count_ - 1, size_t(params_.background_quantile * double(bg_count_)));
+  const double q = params_.background_quantile >= 0 ? std::min(params_.background_quantile, 1.0) : 0.0;
+  const size_t k = std::min(bg_count_ - 1, size_t(q * double(bg_count_)));
   while (bg_below_ > k) bg_below_ -= bg_hist_[--bg_cursor_];
   while (bg_below_ + bg_hist_[bg_cursor_] <= k) bg_below_ += bg_hist_[bg_cursor_++];
   background_ = kBgLowDb + (double(bg_cursor_) + 0.5) * kBgBinDb;
