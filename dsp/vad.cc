@@ -11,6 +11,8 @@ namespace {
 // about the background noise and never move the floor.
 constexpr double kSilenceDb = -150.0;
 constexpr double kMinDb = -200.0;
+constexpr double kBgLowDb = -150.0;
+constexpr double kBgBinDb = 0.5;
 }  // namespace
 
 double power_db(double mean_square) {
@@ -59,6 +61,40 @@ void VoiceDetector::set_params(const VadParams &params) {
     step_index_ = step_count_ = 0;
     step_sum_ = 0;
   }
+  const double frame_s = double(frame_len_) / stream_.rate;
+  const size_t bg_len = std::clamp<size_t>(size_t(std::lround(params.background_window_s / frame_s)), 1, kMaxBgFrames);
+  // The background is only tracked while the cue is on; it restarts when the
+  // cue or its window changes.
+  const bool bg_on = params.background_db > 0 || params.background_stop_db > 0;
+  if (bg_len != bg_len_ || bg_on != bg_on_) {
+    bg_len_ = bg_len;
+    bg_on_ = bg_on;
+    background_ = kMinDb;
+    std::fill_n(bg_hist_, kBgBins, 0);
+    bg_index_ = bg_count_ = bg_cursor_ = bg_below_ = 0;
+  }
+}
+
+void VoiceDetector::update_background(double clamped) {
+  const double b = std::floor((clamped - kBgLowDb) / kBgBinDb);
+  const uint16_t bin = uint16_t(std::clamp(b, 0.0, double(kBgBins - 1)));
+  if (bg_count_ == bg_len_) {
+    const uint16_t old = bg_ring_[bg_index_];
+    bg_hist_[old]--;
+    if (old < bg_cursor_) bg_below_--;
+  } else {
+    bg_count_++;
+  }
+  bg_ring_[bg_index_] = bin;
+  bg_index_ = (bg_index_ + 1) % bg_len_;
+  bg_hist_[bin]++;
+  if (bin < bg_cursor_) bg_below_++;
+  // Move the cursor to the bin holding the k-th smallest level.
+  const double q = params_.background_quantile >= 0 ? std::min(params_.background_quantile, 1.0) : 0.0;
+  const size_t k = std::min(bg_count_ - 1, size_t(q * double(bg_count_)));
+  while (bg_below_ > k) bg_below_ -= bg_hist_[--bg_cursor_];
+  while (bg_below_ + bg_hist_[bg_cursor_] <= k) bg_below_ += bg_hist_[bg_cursor_++];
+  background_ = kBgLowDb + (double(bg_cursor_) + 0.5) * kBgBinDb;
 }
 
 void VoiceDetector::reset(bool keep_floor) {
@@ -71,6 +107,9 @@ void VoiceDetector::reset(bool keep_floor) {
     floor_db_ = -120;
     peak_db_ = kMinDb;
     sub_index_ = cur_frames_ = sub_filled_ = 0;
+    std::fill_n(bg_hist_, kBgBins, 0);
+    bg_index_ = bg_count_ = bg_cursor_ = bg_below_ = 0;
+    background_ = kMinDb;
   }
 }
 
@@ -171,6 +210,7 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
   step_sum_ += step;
   step_index_ = (step_index_ + 1) % mod_len_;
   modulation_ = step_sum_ / double(step_count_);
+  if (bg_on_) update_background(clamped);
 
   const bool loud = valid && level > params_.absolute_db && floor_valid_;
   bool above_start = loud && level > floor_db_ + params_.start_db && modulation_ >= params_.modulation_db;
@@ -181,6 +221,8 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
   if (above_start) peak_db_ = std::max(peak_db_, level);
   if (params_.relative_db > 0) above_start = above_start && level > peak_db_ - params_.relative_db;
   if (params_.relative_stop_db > 0) above_stop = above_stop && level > peak_db_ - params_.relative_stop_db;
+  if (params_.background_db > 0) above_start = above_start && level > background_ + params_.background_db;
+  if (params_.background_stop_db > 0) above_stop = above_stop && level > background_ + params_.background_stop_db;
   const uint64_t pre_roll = samples(params_.pre_roll_s);
   const uint64_t min_speech = samples(params_.min_speech_s);
   const uint64_t hangover = samples(params_.hangover_s);
@@ -231,6 +273,7 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
     f.level_db = level;
     f.rms_db = last_rms_db_;
     f.floor_db = floor_db_;
+    f.background_db = background_;
     f.valid = valid;
     f.speech = in_speech();
     frames_.push_back(f);

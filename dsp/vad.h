@@ -36,6 +36,17 @@ struct VadParams {
   double relative_db = 0.0;
   double relative_stop_db = 0.0;
   double peak_decay_db_s = 2.0;  // how fast the speech peak is forgotten
+  // Background cue: onsets need a level background_db above the
+  // background_quantile of the levels (clamped at the floor) of the last
+  // background_window_s, continuation background_stop_db above it (0: off).
+  // A sound present most of the time (babble, steady or swelling noise) sets
+  // that quantile; one talker pauses often enough to leave it at the noise.
+  // Minimum statistics alone sit far below babble, whose brief gaps between
+  // words are nearly silent.
+  double background_db = 5.0;
+  double background_stop_db = 3.0;
+  double background_window_s = 2.0;
+  double background_quantile = 0.25;
   double floor_window_s = 1.0;   // the floor follows the minimum level over this window
   double floor_rise_db_s = 6.0;  // at most this fast when the background gets louder
   double floor_fall_s = 0.04;    // time constant when it gets quieter
@@ -56,6 +67,7 @@ struct VadFrame {
   double level_db = 0;     // high-passed RMS, dBFS (-inf for digital silence)
   double rms_db = 0;       // full-band RMS, dBFS (-200 unless measure_rms)
   double floor_db = 0;     // noise floor after this frame
+  double background_db = 0;  // background quantile after this frame
   bool valid = true;       // false if the frame held NaN or Inf
   bool speech = false;     // detector state after this frame
 };
@@ -104,6 +116,7 @@ class VoiceDetector {
   double last_level_db() const { return last_level_db_; }
   double last_rms_db() const { return last_rms_db_; }
   double modulation_db() const { return modulation_; }
+  double background_db() const { return background_; }
   // Samples the detector waits before it can date an onset: the longest a
   // decision about a sample can lag behind it.
   uint64_t decision_delay() const;
@@ -148,6 +161,17 @@ class VoiceDetector {
   double step_sum_ = 0, prev_level_ = 0;
   double modulation_ = 0;
   double peak_db_ = -200;
+  // Background: a histogram of recent clamped levels (0.5 dB bins from -150
+  // dBFS) and the ring of their bins, with a cursor on the quantile bin.
+  static constexpr size_t kMaxBgFrames = 1024;
+  static constexpr size_t kBgBins = 320;
+  uint16_t bg_ring_[kMaxBgFrames] = {};
+  uint16_t bg_hist_[kBgBins] = {};
+  size_t bg_index_ = 0, bg_count_ = 0, bg_len_ = 1;
+  size_t bg_cursor_ = 0, bg_below_ = 0;  // quantile bin, frames in bins below it
+  bool bg_on_ = false;
+  double background_ = -200;
+  void update_background(double clamped);
   bool record_frames_ = false;
   std::vector<VadEvent> events_;
   std::vector<VadFrame> frames_;

@@ -50,6 +50,7 @@ enum {
   PROP_ABSOLUTE_THRESHOLD,
   PROP_MODULATION_THRESHOLD,
   PROP_RELATIVE_THRESHOLD,
+  PROP_BACKGROUND_THRESHOLD,
   PROP_HANGOVER,
   PROP_PRE_ROLL,
   PROP_MIN_SPEECH,
@@ -581,6 +582,10 @@ static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValu
       v.relative_db = in_range(value, pspec);
       v.relative_stop_db = v.relative_db > 0 ? v.relative_db + 10 : 0;
       break;
+    case PROP_BACKGROUND_THRESHOLD:
+      v.background_db = in_range(value, pspec);
+      v.background_stop_db = v.background_db * 0.6;
+      break;
     case PROP_HANGOVER: v.hangover_s = seconds(g_value_get_uint64(value)); break;
     case PROP_PRE_ROLL: v.pre_roll_s = seconds(g_value_get_uint64(value)); break;
     case PROP_MIN_SPEECH: v.min_speech_s = seconds(g_value_get_uint64(value)); break;
@@ -606,6 +611,7 @@ static void gst_rms_vad_get_property(GObject *object, guint prop_id, GValue *val
     case PROP_ABSOLUTE_THRESHOLD: g_value_set_double(value, v.absolute_db); break;
     case PROP_MODULATION_THRESHOLD: g_value_set_double(value, v.modulation_db); break;
     case PROP_RELATIVE_THRESHOLD: g_value_set_double(value, v.relative_db); break;
+    case PROP_BACKGROUND_THRESHOLD: g_value_set_double(value, v.background_db); break;
     case PROP_HANGOVER: g_value_set_uint64(value, clock_time(v.hangover_s)); break;
     case PROP_PRE_ROLL: g_value_set_uint64(value, clock_time(v.pre_roll_s)); break;
     case PROP_MIN_SPEECH: g_value_set_uint64(value, clock_time(v.min_speech_s)); break;
@@ -664,6 +670,11 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
           "Babble guard: speech starts only within this many dB of the recent speech peak and continues "
           "within 10 dB more (the peak decays at 2 dB/s); misses a talker who gets much quieter. 0 disables",
           0, 60, d.relative_db);
+  db_prop(PROP_BACKGROUND_THRESHOLD, "background-threshold", "Background threshold",
+          "Speech starts only this many dB above the level exceeded 75 % of the time over the last 2 s, "
+          "and continues while 0.6 times as far above it: a sound present most of the time (babble, "
+          "steady or swelling noise) is background, one talker pauses. 0 disables the check",
+          0, 30, d.background_db);
   time_prop(PROP_HANGOVER, "hangover", "Hangover",
             "Speech is held this long (ns) after the level falls below the stop threshold", 0, kMaxHangover,
             d.hangover_s);

@@ -223,6 +223,7 @@ GST_START_TEST(test_thresholds_and_hysteresis) {
   const unsigned rate = 16000;
   VadParams p;
   p.modulation_db = p.modulation_stop_db = 0;  // energy only
+  p.background_db = p.background_stop_db = 0;  // (a steady tone becomes background)
   p.floor_window_s = 10;                        // the floor stays on the noise
   p.pre_roll_s = 0;
   std::vector<float> noise = bursts_in_noise(rate, 3.0, {}, -50, 0);
@@ -304,6 +305,45 @@ GST_START_TEST(test_modulation_cue) {
   p.modulation_db = p.modulation_stop_db = 0;
   auto s3 = segments(run_f32(steady, rate, p), rate);
   fail_unless_equals_int(s3.size(), 1);
+}
+GST_END_TEST;
+
+// The background cue's running quantile equals a sorted copy of the last
+// window of levels (clamped at the floor), to its 0.5 dB bins, on a signal
+// whose level wanders over 60 dB, at two frame lengths and quantiles.
+GST_START_TEST(test_background_quantile) {
+  const unsigned rate = 16000;
+  std::vector<float> x(size_t(12.0 * rate));
+  std::mt19937 rng(31);
+  std::normal_distribution<double> gauss(0.0, 1.0);
+  for (size_t i = 0; i < x.size(); i++) {
+    const double t = double(i) / rate;
+    const double db = -70 + 30 * (1 + std::sin(2 * kPi * t / 5)) + 8 * std::sin(2 * kPi * 3.3 * t);
+    x[i] = float(gauss(rng) * std::pow(10.0, db / 20));
+  }
+  const double frames_s[] = {0.02, 0.01};
+  const double quantiles[] = {0.25, 0.5};
+  for (double frame_s : frames_s) {
+    for (double q : quantiles) {
+      VadParams p;
+      p.frame_s = frame_s;
+      p.background_quantile = q;
+      VoiceDetector vad;
+      fail_unless(vad.configure({SampleFormat::F32, 1, rate}, p));
+      vad.set_record_frames(true);
+      vad.process(x.data(), x.size());
+      const auto &f = vad.frames();
+      const size_t window = size_t(std::lround(p.background_window_s / frame_s));
+      for (size_t i = 0; i < f.size(); i++) {
+        std::vector<double> w;
+        for (size_t j = i + 1 > window ? i + 1 - window : 0; j <= i; j++) w.push_back(std::max(f[j].level_db, f[j].floor_db));
+        std::sort(w.begin(), w.end());
+        const double expect = w[std::min(w.size() - 1, size_t(q * double(w.size())))];
+        fail_unless(std::fabs(f[i].background_db - expect) <= 0.5, "frame %zu: background %.2f, quantile %.2f", i,
+                    f[i].background_db, expect);
+      }
+    }
+  }
 }
 GST_END_TEST;
 
@@ -447,6 +487,7 @@ static Suite *vad_suite() {
   tcase_add_test(tc, test_thresholds_and_hysteresis);
   tcase_add_test(tc, test_hangover_preroll_min_durations);
   tcase_add_test(tc, test_modulation_cue);
+  tcase_add_test(tc, test_background_quantile);
   tcase_add_test(tc, test_relative_threshold);
   tcase_add_test(tc, test_nan_inf_do_not_poison);
   tcase_add_test(tc, test_formats_channels_chunking);

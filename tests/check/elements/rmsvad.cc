@@ -6,6 +6,7 @@
 #include <gst/check/gstharness.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
@@ -425,6 +426,35 @@ GST_START_TEST(test_nan_inf_input) {
 }
 GST_END_TEST;
 
+// background-threshold reaches the detector: a steady tone (modulation cue
+// off) that lasts 3 s becomes background once it fills 75 % of the last 2 s
+// and speech stops early; with the cue off (also when switched off while
+// running) speech lasts until the tone ends.
+GST_START_TEST(test_background_threshold) {
+  const unsigned rate = 16000;
+  std::vector<float> x = speechlike(rate, 6.0, {});
+  for (size_t i = size_t(1.0 * rate); i < size_t(4.0 * rate); i++)
+    x[i] += float(0.03 * std::sin(2 * kPi * 300 * double(i) / rate));
+  auto segment = [&](const char *launch, bool switch_off) {
+    Fixture f = make(launch, caps_str("F32LE", rate));
+    if (switch_off) g_object_set(f.vad, "background-threshold", 0.0, nullptr);
+    push_signal(f.h, x, rate);
+    auto msgs = speech_messages(f.bus);
+    destroy(f);
+    fail_unless_equals_int(msgs.size(), 2);
+    fail_unless(std::fabs(secs(msgs[0].ts) - (1.0 - 0.02)) <= 0.021, "onset at %.3f", secs(msgs[0].ts));
+    return secs(msgs[1].ts);
+  };
+  const double with_cue = segment("rmsvad modulation-threshold=0", false);
+  const double without = segment("rmsvad modulation-threshold=0 background-threshold=0", false);
+  const double switched = segment("rmsvad modulation-threshold=0", true);
+  std::printf("steady tone 1-4 s: speech stops at %.2f s with the background cue, %.2f s without\n", with_cue, without);
+  fail_unless(with_cue > 2.0 && with_cue < 3.3, "with the cue speech stopped at %.2f s", with_cue);
+  fail_unless(without > 3.95 && without < 4.2, "without the cue speech stopped at %.2f s", without);
+  fail_unless(std::fabs(switched - without) < 1e-9, "switched off: %.2f s", switched);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_bad_properties) {
   GstElement *e = gst_element_factory_make("rmsvad", nullptr);
   fail_unless(e != nullptr);
@@ -445,6 +475,13 @@ GST_START_TEST(test_bad_properties) {
   ASSERT_WARNING(g_object_set(e, "absolute-threshold", 10.0, nullptr));
   ASSERT_WARNING(g_object_set(e, "relative-threshold", -1.0, nullptr));
   ASSERT_WARNING(g_object_set(e, "modulation-threshold", 25.0, nullptr));
+  ASSERT_WARNING(g_object_set(e, "background-threshold", 31.0, nullptr));
+  ASSERT_WARNING(g_object_set(e, "background-threshold", -0.5, nullptr));
+  g_object_get(e, "background-threshold", &start, nullptr);
+  fail_unless_equals_float(start, 5.0);
+  g_object_set(e, "background-threshold", 0.0, nullptr);  // off
+  g_object_get(e, "background-threshold", &start, nullptr);
+  fail_unless_equals_float(start, 0.0);
   g_object_set(e, "relative-threshold", 15.0, nullptr);
   g_object_get(e, "relative-threshold", &start, nullptr);
   fail_unless_equals_float(start, 15.0);
@@ -491,6 +528,7 @@ static Suite *rmsvad_suite() {
   tcase_add_test(tc, test_gap_is_silence);
   tcase_add_test(tc, test_formats_and_channels);
   tcase_add_test(tc, test_nan_inf_input);
+  tcase_add_test(tc, test_background_threshold);
   tcase_add_test(tc, test_bad_properties);
   tcase_add_test(tc, test_bad_input);
   return s;
