@@ -326,9 +326,9 @@ GST_START_TEST(test_fuzz_caps_strings) {
     }
     caps = gst_caps_fixate(caps);
     parsed++;
-    if (g_getenv("FUZZ_TRACE")) g_printerr("caps: %s\n", text.c_str());
     GstHarness *h = harness_with_bus(fe.factory);
     const std::string &out_caps = rng() % 4 == 0 ? downstream[rng() % downstream.size()] : downstream[0];
+    if (g_getenv("FUZZ_TRACE")) g_printerr("caps: %s -> %s\n", text.c_str(), out_caps.c_str());
     gst_harness_set_sink_caps_str(h, out_caps.c_str());
     gst_pad_push_event(h->srcpad, gst_event_new_stream_start("fuzz"));
     const bool caps_ok = gst_pad_push_event(h->srcpad, gst_event_new_caps(caps));
@@ -463,6 +463,7 @@ GST_START_TEST(test_fuzz_parse_launch) {
     g_clear_error(&err);
   }
   for (const auto &desc : runnable) {
+    if (g_getenv("FUZZ_TRACE")) g_printerr("run: %s\n", desc.c_str());
     GError *err = nullptr;
     GstElement *pipeline;
     {
@@ -611,7 +612,7 @@ static Suite *fuzz_properties_suite() {
   // channel-masks proposed upstream that GStreamer warns about ("Invalid
   // channel positions"); see docs/robustness.md, "Open". Raise the bound
   // once they are fixed.
-  const int caps_fuzzed = 1;
+  const int caps_fuzzed = 4;
   tcase_add_loop_test(tc, test_fuzz_caps_strings, 0, caps_fuzzed);
   tcase_add_loop_test(tc, test_fuzz_parse_launch, 0, caps_fuzzed);
   tcase_add_test(tc, test_fuzz_jsonbridge_decode_chunking);

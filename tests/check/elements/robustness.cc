@@ -330,7 +330,8 @@ const std::vector<RobustnessCase> &cases() {
                               caps_str("F32LE", 1, 48000), 16, 32);
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
-       "fastconvert cannot convert F32LE, 48000 Hz, 3 channels to any format downstream accepts",
+       "fastconvert cannot convert F32LE, 48000 Hz, 3 channels to any format downstream accepts: downstream wants "
+       "channels 2, fastconvert can output channels 3 or 1",
        "channels=(int)2", "new caps it can convert: converts again"},
       {"fastconvert", "a rate change (downstream wants 44100 Hz, input is 48000 Hz)",
        [] {
@@ -338,7 +339,8 @@ const std::vector<RobustnessCase> &cases() {
                               caps_str("S16LE", 2, 44100), 40, 40);
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
-       "fastconvert cannot convert S16LE, 48000 Hz, 2 channels to any format downstream accepts",
+       "fastconvert cannot convert S16LE, 48000 Hz, 2 channels to any format downstream accepts: downstream wants "
+       "rate 44100, fastconvert can output rate 48000",
        "never the rate: put fastresample before it", "input at the downstream rate: converts again"},
       {"fastconvert", "a buffer that is not a whole number of frames (7 bytes of S16LE stereo)",
        [] { return buffer_scenario("fastconvert", S16_STEREO, F32_MONO.c_str(), silence(7), 40, 40); },
