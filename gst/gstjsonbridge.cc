@@ -199,16 +199,20 @@ static GstFlowReturn push_audio(GstJsonBridge *self, const json::BlockHeader &h,
   if (!priv->have_out_format || !same_format(h, priv->out_format)) {
     GstCaps *caps = caps_for(h);
     GST_INFO_OBJECT(self, "objects now describe %" GST_PTR_FORMAT, caps);
-    const bool ok = gst_pad_push_event(self->srcpad, gst_event_new_caps(caps));
-    gst_caps_unref(caps);
+    // Asked first: a refused sticky caps event still counts as pushed.
+    const bool ok = gst_pad_peer_query_accept_caps(self->srcpad, caps) &&
+                    gst_pad_push_event(self->srcpad, gst_event_new_caps(gst_caps_ref(caps)));
     if (!ok) {
       gst_buffer_unref(buf);
-      GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                        ("jsonbridge: downstream refused %s, %u Hz, %u channels",
-                         fastaudio::sample_format_name(h.format), h.rate, h.channels),
-                        ("The JSON objects describe this format; put fastconvert/fastresample after jsonbridge."));
+      GstCaps *downstream = gst_pad_peer_query_caps(self->srcpad, nullptr);
+      fastaudio::post_downstream_refusal(
+          GST_ELEMENT(self), "jsonbridge", "output decoded", caps, caps, downstream,
+          "The JSON objects describe this format; put fastconvert/fastresample after jsonbridge.");
+      gst_caps_unref(downstream);
+      gst_caps_unref(caps);
       return GST_FLOW_NOT_NEGOTIATED;
     }
+    gst_caps_unref(caps);
     priv->out_format = h;
     priv->have_out_format = true;
   }
@@ -464,7 +468,10 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
   priv->have_in_info = true;
   const bool roundtrip = priv->active.mode == GST_JSON_BRIDGE_ROUNDTRIP;
   GstCaps *out = roundtrip ? gst_caps_ref(caps) : gst_static_caps_get(&json_caps);
-  const gboolean res = gst_pad_push_event(self->srcpad, gst_event_new_caps(gst_caps_ref(out)));
+  // Asked first: a sticky caps event downstream refuses is still "pushed"
+  // (stored), and the next buffer would fail with a bare not-negotiated.
+  const gboolean res = gst_pad_peer_query_accept_caps(self->srcpad, out) &&
+                       gst_pad_push_event(self->srcpad, gst_event_new_caps(gst_caps_ref(out)));
   if (!res) explain_downstream_refusal(self, caps, out);
   gst_caps_unref(out);
   gst_event_unref(event);
