@@ -289,7 +289,8 @@ static GstFlowReturn gst_fast_convert_submit_input_buffer(GstBaseTransform *tran
     input = gst_audio_buffer_clip(input, &trans->segment, GST_AUDIO_INFO_RATE(info), GST_AUDIO_INFO_BPF(info));
     if (!input) return GST_FLOW_OK;  // entirely outside the segment
   }
-  return GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->submit_input_buffer(trans, is_discont, input);
+  return self->priv->refusals.submit_input_buffer(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class),
+                                                  is_discont, input);
 }
 
 static void drop_pool(GstFastConvertPrivate *priv) {

@@ -365,7 +365,8 @@ static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *tra
     }
     if (priv->have_data && stream_breaks(priv, input)) push_drain(self);
   }
-  return GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class)->submit_input_buffer(trans, is_discont, input);
+  return self->priv->refusals.submit_input_buffer(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class),
+                                                  is_discont, input);
 }
 
 static GstFlowReturn gst_fast_resample_transform(GstBaseTransform *trans, GstBuffer *inbuf, GstBuffer *outbuf) {

@@ -348,6 +348,12 @@ static GstCaps *gst_rms_vad_transform_caps(GstBaseTransform *, GstPadDirection, 
   return res;
 }
 
+// Downstream may ask for new caps mid-stream; a refusal is explained there.
+static GstFlowReturn gst_rms_vad_submit_input_buffer(GstBaseTransform *trans, gboolean is_discont, GstBuffer *input) {
+  return GST_RMS_VAD(trans)->priv->refusals.submit_input_buffer(
+      trans, GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class), is_discont, input);
+}
+
 // Runs the detector over one input buffer; returns it (or the next buffer
 // whose decision is final in gap/drop mode) as the output.
 static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuffer **outbuf) {
@@ -718,6 +724,7 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
   trans_class->transform_caps = gst_rms_vad_transform_caps;
   trans_class->set_caps = gst_rms_vad_set_caps;
   trans_class->accept_caps = gst_rms_vad_accept_caps;
+  trans_class->submit_input_buffer = gst_rms_vad_submit_input_buffer;
   trans_class->generate_output = gst_rms_vad_generate_output;
   trans_class->sink_event = gst_rms_vad_sink_event;
   trans_class->query = gst_rms_vad_query;

@@ -183,21 +183,38 @@ gboolean CapsRefusalReporter::sink_event(GstBaseTransform *trans, GstBaseTransfo
     explained_ = false;
   }
   const gboolean ret = parent_class->sink_event(trans, event);
-  if (caps && !ret && !explained_) {
-    // What this element could make of the caps (as GstBaseTransform asked)
-    // against what downstream takes.
-    GstBaseTransformClass *klass = GST_BASE_TRANSFORM_GET_CLASS(trans);
-    GstCaps *templ = gst_pad_get_pad_template_caps(trans->srcpad);
-    GstCaps *offered =
-        klass->transform_caps ? klass->transform_caps(trans, GST_PAD_SINK, caps, templ) : gst_caps_intersect(caps, templ);
-    GstCaps *downstream = gst_pad_peer_query_caps(trans->srcpad, nullptr);
-    post_downstream_refusal(GST_ELEMENT(trans), name_, verb_, caps, offered, downstream, hint_);
-    gst_caps_unref(downstream);
-    gst_caps_unref(offered);
-    gst_caps_unref(templ);
-  }
+  if (caps && !ret && !explained_) explain(trans, caps);
   if (caps) gst_caps_unref(caps);
   return ret;
+}
+
+GstFlowReturn CapsRefusalReporter::submit_input_buffer(GstBaseTransform *trans, GstBaseTransformClass *parent_class,
+                                                       gboolean is_discont, GstBuffer *input) {
+  explained_ = false;
+  const GstFlowReturn ret = parent_class->submit_input_buffer(trans, is_discont, input);
+  // GstBaseTransform's submit_input_buffer returns not-negotiated only when
+  // renegotiating for downstream failed.
+  if (ret == GST_FLOW_NOT_NEGOTIATED && !explained_) {
+    if (GstCaps *caps = gst_pad_get_current_caps(trans->sinkpad)) {
+      explain(trans, caps);
+      gst_caps_unref(caps);
+    }
+  }
+  return ret;
+}
+
+// What this element could make of `caps` (as GstBaseTransform asked)
+// against what downstream takes.
+void CapsRefusalReporter::explain(GstBaseTransform *trans, GstCaps *caps) {
+  GstBaseTransformClass *klass = GST_BASE_TRANSFORM_GET_CLASS(trans);
+  GstCaps *templ = gst_pad_get_pad_template_caps(trans->srcpad);
+  GstCaps *offered =
+      klass->transform_caps ? klass->transform_caps(trans, GST_PAD_SINK, caps, templ) : gst_caps_intersect(caps, templ);
+  GstCaps *downstream = gst_pad_peer_query_caps(trans->srcpad, nullptr);
+  post_downstream_refusal(GST_ELEMENT(trans), name_, verb_, caps, offered, downstream, hint_);
+  gst_caps_unref(downstream);
+  gst_caps_unref(offered);
+  gst_caps_unref(templ);
 }
 
 }  // namespace fastaudio

@@ -39,21 +39,27 @@ void post_downstream_refusal(GstElement *element, const char *name, const char *
 gboolean accept_caps_explained(GstBaseTransform *trans, GstBaseTransformClass *parent_class, const char *name,
                                GstPadDirection direction, GstCaps *caps);
 
-// Caps events that GstBaseTransform refuses without a word (input caps that
-// pass accept_caps but transform into nothing downstream accepts) get an
-// error from here. One per element instance, in its private struct:
-// sink_event() replaces the chain-up to the parent's sink_event, and the
-// element calls explained() where it posts its own negotiation error
-// (set_caps), so that a refusal is reported once.
+// Caps GstBaseTransform refuses without a word get an error from here:
+// input caps that pass accept_caps but transform into nothing downstream
+// accepts (a caps event), and downstream asking mid-stream for caps the
+// element cannot produce from its input (a RECONFIGURE, which GStreamer
+// follows with no more than a "not negotiated" warning). One per element
+// instance, in its private struct: sink_event() and submit_input_buffer()
+// replace the chain-ups to the parent's, and the element calls explained()
+// where it posts its own negotiation error (set_caps), so that a refusal is
+// reported once.
 class CapsRefusalReporter {
  public:
   CapsRefusalReporter(const char *name, const char *verb, const char *hint) : name_(name), verb_(verb), hint_(hint) {}
   gboolean sink_event(GstBaseTransform *trans, GstBaseTransformClass *parent_class, GstEvent *event);
+  GstFlowReturn submit_input_buffer(GstBaseTransform *trans, GstBaseTransformClass *parent_class, gboolean is_discont,
+                                    GstBuffer *input);
   void explained() { explained_ = true; }
 
  private:
+  void explain(GstBaseTransform *trans, GstCaps *caps);
   const char *name_, *verb_, *hint_;
-  bool explained_ = false;  // during the current caps event (streaming thread only)
+  bool explained_ = false;  // during the current caps event or buffer (streaming thread only)
 };
 
 }  // namespace fastaudio

@@ -34,9 +34,10 @@ struct RobustnessCase {
   const char *recovery;        // what brings the element back; checked by the scenario
 };
 
-void read_problem(GstElement *element, Observed &o) {
+void read_problem(GstElement *element, Observed &o,
+                  GstMessageType types = GstMessageType(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING)) {
   GstBus *bus = gst_element_get_bus(element);
-  GstMessage *msg = gst_bus_pop_filtered(bus, GstMessageType(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
+  GstMessage *msg = gst_bus_pop_filtered(bus, types);
   gst_object_unref(bus);
   if (!msg) return;
   GError *err = nullptr;
@@ -219,6 +220,30 @@ Observed downstream_scenario(const char *element, const std::string &in, const c
   read_problem(h->element, o);
   gst_harness_set_sink_caps_str(h, good_downstream);
   push_caps(h, good);
+  o.recovered = recover(h);
+  teardown_with_bus(h);
+  return o;
+}
+
+// Streaming `in` with downstream taking `first`; then downstream takes only
+// `second` and asks for new caps (a RECONFIGURE event), and one buffer is
+// pushed. GStreamer itself posts a bare "not negotiated" warning there: the
+// row reads the error that follows it. Recovery: downstream takes `first`
+// again, then `recover`.
+Observed renegotiation_scenario(const char *element, const std::string &in, const char *first, const char *second,
+                                size_t bytes, const std::function<bool(GstHarness *)> &recover) {
+  Observed o;
+  GstHarness *h = harness_with_bus(element);
+  gst_harness_set_sink_caps_str(h, first);
+  gst_harness_set_src_caps_str(h, in.c_str());
+  if (gst_harness_push(h, silence(bytes)) != GST_FLOW_OK) o.flow = GST_FLOW_CUSTOM_ERROR;  // fails the row
+  while (GstBuffer *out = gst_harness_try_pull(h)) gst_buffer_unref(out);
+  gst_harness_set_sink_caps_str(h, second);
+  gst_pad_push_event(h->sinkpad, gst_event_new_reconfigure());
+  if (o.flow == GST_FLOW_OK) o.flow = gst_harness_push(h, silence(bytes));
+  read_problem(h->element, o, GST_MESSAGE_ERROR);
+  gst_harness_set_sink_caps_str(h, first);
+  gst_pad_push_event(h->sinkpad, gst_event_new_reconfigure());
   o.recovered = recover(h);
   teardown_with_bus(h);
   return o;
@@ -549,6 +574,16 @@ const std::vector<RobustnessCase> &cases() {
        "Invalid audio caps: channel-mask 0x1 names 1 channel positions, not 2", "channel-mask=(bitmask)0x0000000000000001",
        "not offered upstream; downstream takes valid caps: converts again"},
 
+      {"fastconvert", "downstream renegotiates mid-stream to a rate it cannot convert to (48000 -> 16000 Hz; "
+                      "GStreamer's own \"not negotiated\" warning comes first)",
+       [] {
+         return renegotiation_scenario("fastconvert", S16_STEREO, "audio/x-raw", "audio/x-raw,rate=16000", 40,
+                                       [](GstHarness *h) { return converts(h, 40, 40); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastconvert cannot convert S16LE, 48000 Hz, 2 channels to any format downstream accepts: "
+       "downstream wants rate 16000, fastconvert can output rate 48000", "never the rate",
+       "downstream takes the input rate again: converts again"},
       // fastresample
       {"fastresample", "caps with an unsupported sample format (U8)",
        [] {
@@ -661,6 +696,26 @@ const std::vector<RobustnessCase> &cases() {
        GST_FLOW_NOT_NEGOTIATED, "error",
        "fastresample got invalid audio caps: channel-mask 0x1 names 1 channel positions, not 2", "channel-mask=(bitmask)0x0000000000000001",
        "not offered upstream; downstream takes valid caps: resamples again"},
+      {"fastresample", "downstream renegotiates mid-stream to another format (S16LE -> F32LE; GStreamer's own "
+                       "\"not negotiated\" warning comes first)",
+       [] {
+         return renegotiation_scenario("fastresample", caps_str("S16LE", 1, 48000), "audio/x-raw,rate=16000",
+                                       "audio/x-raw,format=F32LE,rate=16000", 9600, [](GstHarness *h) {
+                                         // The first stream's held-back tail (< 5 ms) comes out first.
+                                         if (gst_harness_push(h, silence(9600)) != GST_FLOW_OK) return false;
+                                         gst_harness_push_event(h, gst_event_new_eos());
+                                         size_t frames = 0;
+                                         while (GstBuffer *out = gst_harness_try_pull(h)) {
+                                           frames += gst_buffer_get_size(out) / 2;
+                                           gst_buffer_unref(out);
+                                         }
+                                         return frames >= 1600 && frames <= 1600 + 80;
+                                       });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastresample cannot resample S16LE, 48000 Hz, 1 channels to any format downstream accepts: "
+       "downstream wants format F32LE, fastresample can output format S16LE", "format=(string)F32LE",
+       "downstream takes S16LE again: resamples again (the first stream's held-back tail, then 1600 frames)"},
       // rmsvad
       {"rmsvad", "caps with an unsupported sample format (U8)",
        [] {
@@ -782,6 +837,16 @@ const std::vector<RobustnessCase> &cases() {
        "accepts only caps with an invalid channel-mask (channel-mask 0x1 names 1 channel positions, not "
        "2)", "channel-mask=(bitmask)0x0000000000000001",
        "not offered upstream; downstream takes valid caps: passes audio again"},
+      {"rmsvad", "downstream renegotiates mid-stream to another rate (16000 -> 8000 Hz; GStreamer's own "
+                 "\"not negotiated\" warning comes first)",
+       [] {
+         return renegotiation_scenario("rmsvad", caps_str("S16LE", 1, 16000), "audio/x-raw", "audio/x-raw,rate=8000", 64,
+                                       [](GstHarness *h) { return converts(h, 64, 64); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "rmsvad cannot pass S16LE, 16000 Hz, 1 channels to any format downstream accepts: downstream "
+       "wants rate 8000, rmsvad can output rate 16000", "rate=(int)8000",
+       "downstream takes the input rate again: passes audio again"},
       // jsonbridge
       {"jsonbridge", "an object cut short by a newline (mode=decode)",
        [] { return json_scenario("", std::string(kJsonLine) + "{\"version\":1,\"format\":\n", false); },
