@@ -201,7 +201,7 @@ static GstFlowReturn push_audio(GstJsonBridge *self, const json::BlockHeader &h,
     GST_INFO_OBJECT(self, "objects now describe %" GST_PTR_FORMAT, caps);
     // Asked first: a refused sticky caps event still counts as pushed.
     const bool ok = gst_pad_peer_query_accept_caps(self->srcpad, caps) &&
-                    gst_pad_push_event(self->srcpad, gst_event_new_caps(gst_caps_ref(caps)));
+                    gst_pad_push_event(self->srcpad, gst_event_new_caps(caps));
     if (!ok) {
       gst_buffer_unref(buf);
       GstCaps *downstream = gst_pad_peer_query_caps(self->srcpad, nullptr);
@@ -471,7 +471,7 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
   // Asked first: a sticky caps event downstream refuses is still "pushed"
   // (stored), and the next buffer would fail with a bare not-negotiated.
   const gboolean res = gst_pad_peer_query_accept_caps(self->srcpad, out) &&
-                       gst_pad_push_event(self->srcpad, gst_event_new_caps(gst_caps_ref(out)));
+                       gst_pad_push_event(self->srcpad, gst_event_new_caps(out));
   if (!res) explain_downstream_refusal(self, caps, out);
   gst_caps_unref(out);
   gst_event_unref(event);
