@@ -18,7 +18,8 @@ GstCaps *without_bad_channel_masks(GstCaps *caps);
 
 // Why none of `offered` (what an element could output) fits `accepted`
 // (what downstream takes), naming the first field no pair of structures
-// agrees on: "downstream wants format S16LE, fastresample can output F32LE".
+// agrees on: "downstream wants format S16LE, fastresample can output format
+// F32LE"; the media type or memory when no structures share those.
 // "" when they do intersect.
 std::string explain_no_common_caps(const char *element, GstCaps *offered, GstCaps *accepted);
 
