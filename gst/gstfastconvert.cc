@@ -12,6 +12,7 @@
 
 #include "audio_formats.h"
 #include "convert.h"
+#include "negotiation.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_fast_convert_debug);
 #define GST_CAT_DEFAULT gst_fast_convert_debug
@@ -44,7 +45,10 @@ struct GstFastConvertPrivate {
   bool copies = false;  // neither passthrough nor in place (read without the object lock)
   GstBufferPool *pool = nullptr;  // output buffers, sized for the largest buffer seen
   gsize pool_buffer_size = 0;
-  bool negotiation_error_posted = false;  // by set_caps, during the current caps event
+  fastaudio::CapsRefusalReporter refusals{
+      "fastconvert", "convert",
+      "fastconvert converts formats and channel counts (equal, mono to N, N to mono), never the rate: put "
+      "fastresample before it."};
 };
 
 struct _GstFastConvert {
@@ -71,7 +75,9 @@ static Dither to_dither(GstFastConvertDithering d) {
 // For each structure: itself first (passthrough), then any format at the same
 // channel layout, then the channel counts we can mix to (N <-> mono).
 static GstCaps *gst_fast_convert_transform_caps(GstBaseTransform *, GstPadDirection,
-                                                GstCaps *caps, GstCaps *filter) {
+                                                GstCaps *in_caps, GstCaps *filter) {
+  // Never offer the other side a channel-mask we would refuse ourselves.
+  GstCaps *caps = fastaudio::without_bad_channel_masks(in_caps);
   GstCaps *result = gst_caps_new_empty();
   GValue formats = G_VALUE_INIT;
   gst_value_deserialize(&(g_value_init(&formats, GST_TYPE_LIST), formats), FASTAUDIO_FORMATS);
@@ -81,8 +87,6 @@ static GstCaps *gst_fast_convert_transform_caps(GstBaseTransform *, GstPadDirect
     const GstStructure *s = gst_caps_get_structure(caps, i);
     GstCapsFeatures *features = gst_caps_get_features(caps, i);
     if (!gst_caps_features_is_equal(features, GST_CAPS_FEATURES_MEMORY_SYSTEM_MEMORY)) continue;
-    // Never offer the other side a channel-mask we would refuse ourselves.
-    if (!fastaudio::channel_mask_problem(s).empty()) continue;
 
     result = gst_caps_merge_structure(result, gst_structure_copy(s));
 
@@ -100,6 +104,7 @@ static GstCaps *gst_fast_convert_transform_caps(GstBaseTransform *, GstPadDirect
   }
   g_value_unset(&formats);
   if (gst_caps_is_any(caps)) gst_caps_replace(&result, caps);
+  gst_caps_unref(caps);
 
   if (filter) {
     GstCaps *filtered = gst_caps_intersect_full(filter, result, GST_CAPS_INTERSECT_FIRST);
@@ -197,7 +202,7 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
   if (!fastaudio::audio_info_from_caps(&in, incaps, &why) || !fastaudio::audio_info_from_caps(&out, outcaps, &why)) {
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Invalid audio caps: %s", why.c_str()),
                       ("in: %" GST_PTR_FORMAT ", out: %" GST_PTR_FORMAT, incaps, outcaps));
-    priv->negotiation_error_posted = true;
+    priv->refusals.explained();
     return FALSE;
   }
   auto in_format = fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&in));
@@ -216,7 +221,7 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
                        GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_RATE(&out), GST_AUDIO_INFO_CHANNELS(&out)),
                       ("It converts formats and channel counts (equal, mono to N, N to mono), "
                        "never the rate: put fastresample before it."));
-    priv->negotiation_error_posted = true;
+    priv->refusals.explained();
     return FALSE;
   }
   priv->in_info = in;
@@ -235,57 +240,16 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
 
 static gboolean gst_fast_convert_accept_caps(GstBaseTransform *trans, GstPadDirection direction,
                                              GstCaps *caps) {
-  // The template says nothing about channel-mask or frame size: check them
-  // here, before gst_audio_info_from_caps() sees the caps.
-  if (gst_caps_is_fixed(caps)) {
-    std::string problem = fastaudio::raw_caps_problem(gst_caps_get_structure(caps, 0));
-    if (!problem.empty()) {
-      GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("fastconvert refused caps: %s", problem.c_str()),
-                          ("caps: %" GST_PTR_FORMAT, caps));
-      return FALSE;
-    }
-  }
-  if (GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->accept_caps(trans, direction, caps))
-    return TRUE;
-  GstPad *pad = direction == GST_PAD_SINK ? trans->sinkpad : trans->srcpad;
-  GstCaps *templ = gst_pad_get_pad_template_caps(pad);
-  if (gst_caps_is_fixed(caps) && !gst_caps_can_intersect(caps, templ)) {
-    std::string why = fastaudio::explain_caps_mismatch(caps, templ);
-    GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("fastconvert refused caps: %s", why.c_str()),
-                        ("caps: %" GST_PTR_FORMAT, caps));
-  }
-  gst_caps_unref(templ);
-  return FALSE;
+  return fastaudio::accept_caps_explained(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class),
+                                          "fastconvert", direction, caps);
 }
 
 // Caps that pass accept_caps but match nothing downstream (3 channels when
 // it wants 2, another rate) fail in GstBaseTransform without a word, and the
 // source reports a bare "not-negotiated": say what could not be converted.
 static gboolean gst_fast_convert_sink_event(GstBaseTransform *trans, GstEvent *event) {
-  auto self = GST_FAST_CONVERT(trans);
-  GstCaps *caps = nullptr;
-  if (GST_EVENT_TYPE(event) == GST_EVENT_CAPS) {
-    gst_event_parse_caps(event, &caps);
-    gst_caps_ref(caps);
-    self->priv->negotiation_error_posted = false;
-  }
-  const gboolean ret = GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->sink_event(trans, event);
-  if (caps && !ret && !self->priv->negotiation_error_posted) {
-    GstAudioInfo in;
-    gchar *what = fastaudio::audio_info_from_caps(&in, caps)
-                      ? g_strdup_printf("%s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&in), GST_AUDIO_INFO_RATE(&in),
-                                        GST_AUDIO_INFO_CHANNELS(&in))
-                      : gst_caps_to_string(caps);
-    GstCaps *downstream = gst_pad_peer_query_caps(trans->srcpad, nullptr);
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastconvert cannot convert %s to any format downstream accepts", what),
-                      ("downstream accepts %" GST_PTR_FORMAT ". fastconvert converts formats and channel counts "
-                       "(equal, mono to N, N to mono), never the rate: put fastresample before it.",
-                       downstream));
-    gst_caps_unref(downstream);
-    g_free(what);
-  }
-  if (caps) gst_caps_unref(caps);
-  return ret;
+  return GST_FAST_CONVERT(trans)->priv->refusals.sink_event(
+      trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class), event);
 }
 
 // gst_audio_buffer_clip() copies a buffer just to fill in a missing duration;
@@ -325,7 +289,8 @@ static GstFlowReturn gst_fast_convert_submit_input_buffer(GstBaseTransform *tran
     input = gst_audio_buffer_clip(input, &trans->segment, GST_AUDIO_INFO_RATE(info), GST_AUDIO_INFO_BPF(info));
     if (!input) return GST_FLOW_OK;  // entirely outside the segment
   }
-  return GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->submit_input_buffer(trans, is_discont, input);
+  return self->priv->refusals.submit_input_buffer(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class),
+                                                  is_discont, input);
 }
 
 static void drop_pool(GstFastConvertPrivate *priv) {

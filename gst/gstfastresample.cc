@@ -15,6 +15,7 @@
 
 #include "audio_formats.h"
 #include "convert.h"
+#include "negotiation.h"
 #include "resample.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_fast_resample_debug);
@@ -69,6 +70,10 @@ struct GstFastResamplePrivate {
   GstClockTime t0 = GST_CLOCK_TIME_NONE;
   guint64 in_offset0 = GST_BUFFER_OFFSET_NONE, out_offset0 = GST_BUFFER_OFFSET_NONE;
   guint64 samples_in = 0, samples_out = 0;
+  fastaudio::CapsRefusalReporter refusals{
+      "fastresample", "resample",
+      "fastresample changes only the rate (F32LE, S16LE, S32LE, F64LE, 1 to 768000 Hz): put fastconvert before "
+      "or after it for another format or channel count."};
 };
 
 struct _GstFastResample {
@@ -167,8 +172,9 @@ static void push_drain(GstFastResample *self) {
 }
 
 // Each structure as it is (passthrough first), then with any rate.
-static GstCaps *gst_fast_resample_transform_caps(GstBaseTransform *, GstPadDirection, GstCaps *caps,
+static GstCaps *gst_fast_resample_transform_caps(GstBaseTransform *, GstPadDirection, GstCaps *in_caps,
                                                  GstCaps *filter) {
+  GstCaps *caps = fastaudio::without_bad_channel_masks(in_caps);
   GstCaps *res = gst_caps_new_empty();
   for (guint i = 0; i < gst_caps_get_size(caps); i++) {
     const GstStructure *in = gst_caps_get_structure(caps, i);
@@ -179,6 +185,7 @@ static GstCaps *gst_fast_resample_transform_caps(GstBaseTransform *, GstPadDirec
     gst_structure_set(s, "rate", GST_TYPE_INT_RANGE, 1, fastaudio::kMaxResampleRate, nullptr);
     gst_caps_append_structure(res, s);
   }
+  gst_caps_unref(caps);
   if (filter) {
     GstCaps *filtered = gst_caps_intersect_full(filter, res, GST_CAPS_INTERSECT_FIRST);
     gst_caps_unref(res);
@@ -227,9 +234,11 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   auto self = GST_FAST_RESAMPLE(trans);
   auto priv = self->priv;
   GstAudioInfo in, out;
-  if (!gst_audio_info_from_caps(&in, incaps) || !gst_audio_info_from_caps(&out, outcaps)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample got invalid audio caps"),
+  std::string why;  // a channel-mask downstream asks for may be one GStreamer would only warn about
+  if (!fastaudio::audio_info_from_caps(&in, incaps, &why) || !fastaudio::audio_info_from_caps(&out, outcaps, &why)) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample got invalid audio caps: %s", why.c_str()),
                       ("in: %" GST_PTR_FORMAT ", out: %" GST_PTR_FORMAT, incaps, outcaps));
+    priv->refusals.explained();
     return FALSE;
   }
   if (GST_AUDIO_INFO_FORMAT(&in) != GST_AUDIO_INFO_FORMAT(&out) ||
@@ -238,6 +247,7 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
                       ("fastresample changes only the rate, not %s x %d to %s x %d", GST_AUDIO_INFO_NAME(&in),
                        GST_AUDIO_INFO_CHANNELS(&in), GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_CHANNELS(&out)),
                       ("put fastconvert before or after it"));
+    priv->refusals.explained();
     return FALSE;
   }
   const int in_rate = GST_AUDIO_INFO_RATE(&in), out_rate = GST_AUDIO_INFO_RATE(&out);
@@ -246,6 +256,7 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
                       ("fastresample cannot resample %d Hz to %d Hz: %s", in_rate, out_rate, why),
                       ("supported: 1 to %d Hz, ratios up to %d:1 either way", fastaudio::kMaxResampleRate,
                        fastaudio::kMaxResampleFactor));
+    priv->refusals.explained();
     return FALSE;
   }
 
@@ -268,6 +279,7 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   if (!format || (!passthrough && !priv->resampler.configure(spec))) {
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample cannot handle %" GST_PTR_FORMAT, incaps), (nullptr));
     priv->configured = false;
+    priv->refusals.explained();
     return FALSE;
   }
   priv->convert = *format != SampleFormat::F32;
@@ -289,25 +301,8 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
 }
 
 static gboolean gst_fast_resample_accept_caps(GstBaseTransform *trans, GstPadDirection direction, GstCaps *caps) {
-  // The template says nothing about channel-mask or frame size (as in fastconvert).
-  if (gst_caps_is_fixed(caps)) {
-    std::string problem = fastaudio::raw_caps_problem(gst_caps_get_structure(caps, 0));
-    if (!problem.empty()) {
-      GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("fastresample refused caps: %s", problem.c_str()),
-                          ("caps: %" GST_PTR_FORMAT, caps));
-      return FALSE;
-    }
-  }
-  if (GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class)->accept_caps(trans, direction, caps)) return TRUE;
-  GstPad *pad = direction == GST_PAD_SINK ? trans->sinkpad : trans->srcpad;
-  GstCaps *templ = gst_pad_get_pad_template_caps(pad);
-  if (gst_caps_is_fixed(caps) && !gst_caps_can_intersect(caps, templ)) {
-    std::string why = fastaudio::explain_caps_mismatch(caps, templ);
-    GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("fastresample refused caps: %s", why.c_str()),
-                        ("caps: %" GST_PTR_FORMAT, caps));
-  }
-  gst_caps_unref(templ);
-  return FALSE;
+  return fastaudio::accept_caps_explained(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class),
+                                          "fastresample", direction, caps);
 }
 
 // A DISCONT flag, or a timestamp more than 1/32 s away from where the sample
@@ -370,7 +365,8 @@ static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *tra
     }
     if (priv->have_data && stream_breaks(priv, input)) push_drain(self);
   }
-  return GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class)->submit_input_buffer(trans, is_discont, input);
+  return self->priv->refusals.submit_input_buffer(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class),
+                                                  is_discont, input);
 }
 
 static GstFlowReturn gst_fast_resample_transform(GstBaseTransform *trans, GstBuffer *inbuf, GstBuffer *outbuf) {
@@ -446,7 +442,8 @@ static gboolean gst_fast_resample_sink_event(GstBaseTransform *trans, GstEvent *
       break;
     default: break;
   }
-  return GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class)->sink_event(trans, event);
+  // Caps refused without a word by GstBaseTransform get an error there.
+  return self->priv->refusals.sink_event(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class), event);
 }
 
 static gboolean gst_fast_resample_src_query(GstBaseTransform *trans, GstPadDirection direction, GstQuery *query) {

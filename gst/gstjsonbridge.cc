@@ -16,6 +16,7 @@
 
 #include "audio_formats.h"
 #include "json_codec.h"
+#include "negotiation.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_json_bridge_debug);
 #define GST_CAT_DEFAULT gst_json_bridge_debug
@@ -198,16 +199,20 @@ static GstFlowReturn push_audio(GstJsonBridge *self, const json::BlockHeader &h,
   if (!priv->have_out_format || !same_format(h, priv->out_format)) {
     GstCaps *caps = caps_for(h);
     GST_INFO_OBJECT(self, "objects now describe %" GST_PTR_FORMAT, caps);
-    const bool ok = gst_pad_push_event(self->srcpad, gst_event_new_caps(caps));
-    gst_caps_unref(caps);
+    // Asked first: a refused sticky caps event still counts as pushed.
+    const bool ok = gst_pad_peer_query_accept_caps(self->srcpad, caps) &&
+                    gst_pad_push_event(self->srcpad, gst_event_new_caps(caps));
     if (!ok) {
       gst_buffer_unref(buf);
-      GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                        ("jsonbridge: downstream refused %s, %u Hz, %u channels",
-                         fastaudio::sample_format_name(h.format), h.rate, h.channels),
-                        ("The JSON objects describe this format; put fastconvert/fastresample after jsonbridge."));
+      GstCaps *downstream = gst_pad_peer_query_caps(self->srcpad, nullptr);
+      fastaudio::post_downstream_refusal(
+          GST_ELEMENT(self), "jsonbridge", "output decoded", caps, caps, downstream,
+          "The JSON objects describe this format; put fastconvert/fastresample after jsonbridge.");
+      gst_caps_unref(downstream);
+      gst_caps_unref(caps);
       return GST_FLOW_NOT_NEGOTIATED;
     }
+    gst_caps_unref(caps);
     priv->out_format = h;
     priv->have_out_format = true;
   }
@@ -421,6 +426,20 @@ static GstFlowReturn gst_json_bridge_chain(GstPad *, GstObject *parent, GstBuffe
   return priv->active.mode == GST_JSON_BRIDGE_ENCODE ? encode_chain(self, buf) : roundtrip_chain(self, buf);
 }
 
+// Downstream takes nothing this mode makes of input `caps` (`out`): say which
+// field, what we offered and what downstream accepts.
+static void explain_downstream_refusal(GstJsonBridge *self, GstCaps *caps, GstCaps *out) {
+  const bool roundtrip = current_settings(self).mode == GST_JSON_BRIDGE_ROUNDTRIP;
+  GstCaps *downstream = gst_pad_peer_query_caps(self->srcpad, nullptr);
+  fastaudio::post_downstream_refusal(
+      GST_ELEMENT(self), "jsonbridge", roundtrip ? "pass" : "encode", caps, out, downstream,
+      roundtrip ? "In mode=roundtrip jsonbridge outputs the raw audio caps it receives: put fastconvert and "
+                  "fastresample after it, or send it what downstream accepts."
+                : "mode=encode outputs application/x-json (one JSON object per line): link it to something that "
+                  "takes JSON text, or use mode=roundtrip for raw audio.");
+  gst_caps_unref(downstream);
+}
+
 static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
   auto priv = self->priv;
   GstCaps *caps;
@@ -431,10 +450,12 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
   }
   GstAudioInfo info;
   GstCaps *templ = gst_static_caps_get(&audio_caps);
-  const bool ok = gst_caps_can_intersect(caps, templ) && gst_audio_info_from_caps(&info, caps) &&
+  std::string why;
+  const bool fits = gst_caps_can_intersect(caps, templ);
+  const bool ok = fits && fastaudio::audio_info_from_caps(&info, caps, &why) &&
                   fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&info));
   if (!ok) {
-    std::string why = fastaudio::explain_caps_mismatch(caps, templ);
+    if (!fits || why.empty()) why = fastaudio::explain_caps_mismatch(caps, templ);
     gst_caps_unref(templ);
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) cannot take these caps: %s",
                                                 mode_name(priv->active.mode), why.c_str()),
@@ -445,11 +466,15 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
   gst_caps_unref(templ);
   priv->in_info = info;
   priv->have_in_info = true;
-  if (priv->active.mode == GST_JSON_BRIDGE_ROUNDTRIP) return gst_pad_push_event(self->srcpad, event);
-  gst_event_unref(event);
-  GstCaps *out = gst_static_caps_get(&json_caps);
-  const gboolean res = gst_pad_push_event(self->srcpad, gst_event_new_caps(out));
+  const bool roundtrip = priv->active.mode == GST_JSON_BRIDGE_ROUNDTRIP;
+  GstCaps *out = roundtrip ? gst_caps_ref(caps) : gst_static_caps_get(&json_caps);
+  // Asked first: a sticky caps event downstream refuses is still "pushed"
+  // (stored), and the next buffer would fail with a bare not-negotiated.
+  const gboolean res = gst_pad_peer_query_accept_caps(self->srcpad, out) &&
+                       gst_pad_push_event(self->srcpad, gst_event_new_caps(out));
+  if (!res) explain_downstream_refusal(self, caps, out);
   gst_caps_unref(out);
+  gst_event_unref(event);
   return res;
 }
 
@@ -508,9 +533,12 @@ static GstCaps *pad_caps(GstJsonBridge *self, GstPad *pad, GstCaps *filter) {
   const bool sink = pad == self->sinkpad;
   if (mode == GST_JSON_BRIDGE_ROUNDTRIP) {
     GstCaps *peer = gst_pad_peer_query_caps(sink ? self->srcpad : self->sinkpad, filter);
-    GstCaps *templ = gst_static_caps_get(&audio_caps);
-    GstCaps *r = gst_caps_intersect_full(peer, templ, GST_CAPS_INTERSECT_FIRST);
+    // Never offer one side a channel-mask we would refuse from the other.
+    GstCaps *proposable = fastaudio::without_bad_channel_masks(peer);
     gst_caps_unref(peer);
+    GstCaps *templ = gst_static_caps_get(&audio_caps);
+    GstCaps *r = gst_caps_intersect_full(proposable, templ, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref(proposable);
     gst_caps_unref(templ);
     return r;
   }
@@ -521,9 +549,41 @@ static GstCaps *pad_caps(GstJsonBridge *self, GstPad *pad, GstCaps *filter) {
   return filtered(gst_static_caps_get(audio ? &audio_caps : &json_caps), filter);
 }
 
+// GstPad's default accept-caps (a subset of what the pad carries now), but
+// a refusal says why: a field outside this mode's caps, a channel-mask or
+// frame size we cannot use, or (roundtrip) nothing downstream accepts.
+// GstPad refuses a caps event without a word otherwise.
+static gboolean sink_accept_caps(GstJsonBridge *self, GstCaps *caps) {
+  GstCaps *allowed = pad_caps(self, self->sinkpad, caps);
+  const gboolean ok = gst_caps_is_subset(caps, allowed);
+  gst_caps_unref(allowed);
+  if (ok || !gst_caps_is_fixed(caps)) return ok;
+  const GstJsonBridgeMode mode = current_settings(self).mode;
+  GstCaps *templ = gst_static_caps_get(mode == GST_JSON_BRIDGE_DECODE ? &json_caps : &audio_caps);
+  std::string why;  // stays empty when only downstream refuses
+  if (!gst_caps_can_intersect(caps, templ)) why = fastaudio::explain_caps_mismatch(caps, templ);
+  GstAudioInfo info;
+  if (why.empty() && mode != GST_JSON_BRIDGE_DECODE) fastaudio::audio_info_from_caps(&info, caps, &why);
+  gst_caps_unref(templ);
+  if (!why.empty()) {
+    GST_ELEMENT_WARNING(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) refused caps: %s", mode_name(mode), why.c_str()),
+                        ("caps: %" GST_PTR_FORMAT, caps));
+  } else {
+    explain_downstream_refusal(self, caps, caps);  // only roundtrip depends on downstream
+  }
+  return FALSE;
+}
+
 static gboolean gst_json_bridge_query(GstPad *pad, GstObject *parent, GstQuery *query) {
   auto self = GST_JSON_BRIDGE(parent);
   switch (GST_QUERY_TYPE(query)) {
+    case GST_QUERY_ACCEPT_CAPS: {
+      if (pad != self->sinkpad) break;
+      GstCaps *caps;
+      gst_query_parse_accept_caps(query, &caps);
+      gst_query_set_accept_caps_result(query, sink_accept_caps(self, caps));
+      return TRUE;
+    }
     case GST_QUERY_CAPS: {
       GstCaps *filter;
       gst_query_parse_caps(query, &filter);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "audio_formats.h"
+#include "negotiation.h"
 #include "vad.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_rms_vad_debug);
@@ -100,6 +101,10 @@ struct GstRmsVadPrivate {
   std::vector<std::pair<uint64_t, uint64_t>> segments;  // closed, not yet consumed
   std::deque<Pending> pending;
   bool drop_discont = false;  // next pushed buffer follows dropped ones
+  fastaudio::CapsRefusalReporter refusals{
+      "rmsvad", "pass",
+      "rmsvad passes audio through unchanged (S16LE, S32LE, F32LE, F64LE at 8-192 kHz): put fastconvert and "
+      "fastresample before it to change the format or rate."};
 };
 
 struct _GstRmsVad {
@@ -290,13 +295,15 @@ static void refresh_settings(GstRmsVad *self) {
     gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
 }
 
-static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, GstCaps *) {
+static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, GstCaps *outcaps) {
   auto self = GST_RMS_VAD(trans);
   auto priv = self->priv;
-  GstAudioInfo info;
-  if (!gst_audio_info_from_caps(&info, incaps)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("rmsvad received invalid audio caps"),
-                      ("caps: %" GST_PTR_FORMAT, incaps));
+  GstAudioInfo info, out;
+  std::string why;  // a channel-mask downstream asks for may be one GStreamer would only warn about
+  if (!fastaudio::audio_info_from_caps(&info, incaps, &why) || !fastaudio::audio_info_from_caps(&out, outcaps, &why)) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("rmsvad received invalid audio caps: %s", why.c_str()),
+                      ("in: %" GST_PTR_FORMAT ", out: %" GST_PTR_FORMAT, incaps, outcaps));
+    priv->refusals.explained();
     return FALSE;
   }
   auto format = fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&info));
@@ -309,6 +316,7 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
                       ("rmsvad cannot analyse %s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&info),
                        GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info)),
                       ("Supported: S16LE, S32LE, F32LE, F64LE at 8-192 kHz; put fastconvert before it."));
+    priv->refusals.explained();
     return FALSE;
   }
   priv->info = info;
@@ -325,25 +333,26 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
 }
 
 static gboolean gst_rms_vad_accept_caps(GstBaseTransform *trans, GstPadDirection direction, GstCaps *caps) {
-  // The template says nothing about channel-mask or frame size (as in fastconvert).
-  if (gst_caps_is_fixed(caps)) {
-    std::string problem = fastaudio::raw_caps_problem(gst_caps_get_structure(caps, 0));
-    if (!problem.empty()) {
-      GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("rmsvad refused caps: %s", problem.c_str()),
-                          ("caps: %" GST_PTR_FORMAT, caps));
-      return FALSE;
-    }
+  return fastaudio::accept_caps_explained(trans, GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class), "rmsvad",
+                                          direction, caps);
+}
+
+// Passthrough: the same caps on both sides, less any channel-mask we would
+// refuse (GStreamer's default would propose it upstream as it is).
+static GstCaps *gst_rms_vad_transform_caps(GstBaseTransform *, GstPadDirection, GstCaps *caps, GstCaps *filter) {
+  GstCaps *res = fastaudio::without_bad_channel_masks(caps);
+  if (filter) {
+    GstCaps *filtered = gst_caps_intersect_full(filter, res, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref(res);
+    res = filtered;
   }
-  if (GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class)->accept_caps(trans, direction, caps)) return TRUE;
-  GstPad *pad = direction == GST_PAD_SINK ? trans->sinkpad : trans->srcpad;
-  GstCaps *templ = gst_pad_get_pad_template_caps(pad);
-  if (gst_caps_is_fixed(caps) && !gst_caps_can_intersect(caps, templ)) {
-    std::string why = fastaudio::explain_caps_mismatch(caps, templ);
-    GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("rmsvad refused caps: %s", why.c_str()),
-                        ("caps: %" GST_PTR_FORMAT, caps));
-  }
-  gst_caps_unref(templ);
-  return FALSE;
+  return res;
+}
+
+// Downstream may ask for new caps mid-stream; a refusal is explained there.
+static GstFlowReturn gst_rms_vad_submit_input_buffer(GstBaseTransform *trans, gboolean is_discont, GstBuffer *input) {
+  return GST_RMS_VAD(trans)->priv->refusals.submit_input_buffer(
+      trans, GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class), is_discont, input);
 }
 
 // Runs the detector over one input buffer; returns it (or the next buffer
@@ -492,7 +501,8 @@ static gboolean gst_rms_vad_sink_event(GstBaseTransform *trans, GstEvent *event)
       }
       break;
   }
-  return GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class)->sink_event(trans, event);
+  // Caps refused without a word by GstBaseTransform get an error there.
+  return priv->refusals.sink_event(trans, GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class), event);
 }
 
 static gboolean gst_rms_vad_query(GstBaseTransform *trans, GstPadDirection direction, GstQuery *query) {
@@ -722,8 +732,10 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
       "speech-stop messages and optionally marks or drops silence",
       "fastaudio developers");
 
+  trans_class->transform_caps = gst_rms_vad_transform_caps;
   trans_class->set_caps = gst_rms_vad_set_caps;
   trans_class->accept_caps = gst_rms_vad_accept_caps;
+  trans_class->submit_input_buffer = gst_rms_vad_submit_input_buffer;
   trans_class->generate_output = gst_rms_vad_generate_output;
   trans_class->sink_event = gst_rms_vad_sink_event;
   trans_class->query = gst_rms_vad_query;

@@ -34,9 +34,10 @@ struct RobustnessCase {
   const char *recovery;        // what brings the element back; checked by the scenario
 };
 
-void read_problem(GstElement *element, Observed &o) {
+void read_problem(GstElement *element, Observed &o,
+                  GstMessageType types = GstMessageType(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING)) {
   GstBus *bus = gst_element_get_bus(element);
-  GstMessage *msg = gst_bus_pop_filtered(bus, GstMessageType(GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
+  GstMessage *msg = gst_bus_pop_filtered(bus, types);
   gst_object_unref(bus);
   if (!msg) return;
   GError *err = nullptr;
@@ -168,6 +169,94 @@ Observed caps_scenario_with(const char *element, const std::string &bad, const c
   o.recovered = recover(h);
   teardown_with_bus(h);
   return o;
+}
+
+// Downstream takes only caps whose channel-mask cannot describe their
+// channels (2 channels, mask 0x1). Upstream must not be offered that mask
+// (GStreamer would warn "Invalid channel positions" when fixating it), and
+// caps `in` then fail with a message. Recovery: downstream takes
+// `good_downstream`, caps `in` again, then `recover`.
+const char *kBadMaskDownstream =
+    "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2,channel-mask=(bitmask)0x1";
+
+bool offers_mask_0x1(GstCaps *caps) {
+  for (guint i = 0; i < gst_caps_get_size(caps); i++) {
+    guint64 mask = 0;
+    if (gst_structure_get(gst_caps_get_structure(caps, i), "channel-mask", GST_TYPE_BITMASK, &mask, nullptr) &&
+        mask == 1)
+      return true;
+  }
+  return false;
+}
+
+Observed bad_mask_downstream_scenario(const char *element, const std::string &in, size_t bytes,
+                                      const char *good_downstream, const std::function<bool(GstHarness *)> &recover) {
+  Observed o;
+  GstHarness *h = harness_with_bus(element);
+  gst_harness_set_sink_caps_str(h, kBadMaskDownstream);
+  GstCaps *offered = gst_pad_peer_query_caps(h->srcpad, nullptr);
+  const bool clean = !offers_mask_0x1(offered);
+  gst_caps_unref(offered);
+  push_caps(h, in);
+  o.flow = gst_harness_push(h, silence(bytes));
+  read_problem(h->element, o);
+  gst_harness_set_sink_caps_str(h, good_downstream);
+  push_caps(h, in);
+  o.recovered = clean && recover(h);
+  teardown_with_bus(h);
+  return o;
+}
+
+// Caps `in` facing a downstream that takes only `downstream`; recovery:
+// downstream takes `good_downstream`, caps `good`, then `recover`.
+Observed downstream_scenario(const char *element, const std::string &in, const char *downstream, size_t bytes,
+                             const char *good_downstream, const std::string &good,
+                             const std::function<bool(GstHarness *)> &recover) {
+  Observed o;
+  GstHarness *h = harness_with_bus(element);
+  gst_harness_set_sink_caps_str(h, downstream);
+  push_caps(h, in);
+  o.flow = gst_harness_push(h, silence(bytes));
+  read_problem(h->element, o);
+  gst_harness_set_sink_caps_str(h, good_downstream);
+  push_caps(h, good);
+  o.recovered = recover(h);
+  teardown_with_bus(h);
+  return o;
+}
+
+// Streaming `in` with downstream taking `first`; then downstream takes only
+// `second` and asks for new caps (a RECONFIGURE event), and one buffer is
+// pushed. GStreamer itself posts a bare "not negotiated" warning there: the
+// row reads the error that follows it. Recovery: downstream takes `first`
+// again, then `recover`.
+Observed renegotiation_scenario(const char *element, const std::string &in, const char *first, const char *second,
+                                size_t bytes, const std::function<bool(GstHarness *)> &recover) {
+  Observed o;
+  GstHarness *h = harness_with_bus(element);
+  gst_harness_set_sink_caps_str(h, first);
+  gst_harness_set_src_caps_str(h, in.c_str());
+  if (gst_harness_push(h, silence(bytes)) != GST_FLOW_OK) o.flow = GST_FLOW_CUSTOM_ERROR;  // fails the row
+  while (GstBuffer *out = gst_harness_try_pull(h)) gst_buffer_unref(out);
+  gst_harness_set_sink_caps_str(h, second);
+  gst_pad_push_event(h->sinkpad, gst_event_new_reconfigure());
+  if (o.flow == GST_FLOW_OK) o.flow = gst_harness_push(h, silence(bytes));
+  read_problem(h->element, o, GST_MESSAGE_ERROR);
+  gst_harness_set_sink_caps_str(h, first);
+  gst_pad_push_event(h->sinkpad, gst_event_new_reconfigure());
+  o.recovered = recover(h);
+  teardown_with_bus(h);
+  return o;
+}
+
+// Recovery for jsonbridge mode=encode: a buffer comes out as one JSON line.
+bool encodes_json(GstHarness *h) {
+  if (gst_harness_push(h, silence(40)) != GST_FLOW_OK) return false;
+  GstBuffer *out = gst_harness_try_pull(h);
+  if (!out) return false;
+  auto b = bytes_of(out);
+  gst_buffer_unref(out);
+  return !b.empty() && b.front() == '{' && b.back() == '\n';
 }
 
 // Lets a g_warning() whose text matches `pattern` through while `body` runs
@@ -330,7 +419,8 @@ const std::vector<RobustnessCase> &cases() {
                               caps_str("F32LE", 1, 48000), 16, 32);
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
-       "fastconvert cannot convert F32LE, 48000 Hz, 3 channels to any format downstream accepts",
+       "fastconvert cannot convert F32LE, 48000 Hz, 3 channels to any format downstream accepts: downstream wants "
+       "channels 2, fastconvert can output channels 3 or 1",
        "channels=(int)2", "new caps it can convert: converts again"},
       {"fastconvert", "a rate change (downstream wants 44100 Hz, input is 48000 Hz)",
        [] {
@@ -338,7 +428,8 @@ const std::vector<RobustnessCase> &cases() {
                               caps_str("S16LE", 2, 44100), 40, 40);
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
-       "fastconvert cannot convert S16LE, 48000 Hz, 2 channels to any format downstream accepts",
+       "fastconvert cannot convert S16LE, 48000 Hz, 2 channels to any format downstream accepts: downstream wants "
+       "rate 44100, fastconvert can output rate 48000",
        "never the rate: put fastresample before it", "input at the downstream rate: converts again"},
       {"fastconvert", "a buffer that is not a whole number of frames (7 bytes of S16LE stereo)",
        [] { return buffer_scenario("fastconvert", S16_STEREO, F32_MONO.c_str(), silence(7), 40, 40); },
@@ -474,6 +565,25 @@ const std::vector<RobustnessCase> &cases() {
        },
        GST_FLOW_OK, "none", "", "", "converts from the new segment on"},
 
+      {"fastconvert", "downstream asks for a channel-mask that cannot describe its channels (2 channels, mask 0x1)",
+       [] {
+         return bad_mask_downstream_scenario("fastconvert", S16_STEREO, 40, "audio/x-raw",
+                                             [](GstHarness *h) { return converts(h, 40, 40); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "Invalid audio caps: channel-mask 0x1 names 1 channel positions, not 2", "channel-mask=(bitmask)0x0000000000000001",
+       "not offered upstream; downstream takes valid caps: converts again"},
+
+      {"fastconvert", "downstream renegotiates mid-stream to a rate it cannot convert to (48000 -> 16000 Hz; "
+                      "GStreamer's own \"not negotiated\" warning comes first)",
+       [] {
+         return renegotiation_scenario("fastconvert", S16_STEREO, "audio/x-raw", "audio/x-raw,rate=16000", 40,
+                                       [](GstHarness *h) { return converts(h, 40, 40); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastconvert cannot convert S16LE, 48000 Hz, 2 channels to any format downstream accepts: "
+       "downstream wants rate 16000, fastconvert can output rate 48000", "never the rate",
+       "downstream takes the input rate again: converts again"},
       // fastresample
       {"fastresample", "caps with an unsupported sample format (U8)",
        [] {
@@ -568,6 +678,44 @@ const std::vector<RobustnessCase> &cases() {
        GST_FLOW_OK, "none", "", "",
        "no error; NaN propagates through the filter (the tail drained at the next DISCONT is NaN); after the "
        "DISCONT the output is finite again"},
+      {"fastresample", "a sample-format change (F32LE in, downstream wants S16LE)",
+       [] {
+         return caps_scenario_with("fastresample", caps_str("F32LE", 1, 48000), "audio/x-raw,format=S16LE,rate=16000",
+                                   64, caps_str("S16LE", 1, 48000),
+                                   [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastresample cannot resample F32LE, 48000 Hz, 1 channels to any format downstream accepts: "
+       "downstream wants format S16LE, fastresample can output format F32LE", "put fastconvert before or after it",
+       "input in the format downstream wants: resamples again"},
+      {"fastresample", "downstream asks for a channel-mask that cannot describe its channels (2 channels, mask 0x1)",
+       [] {
+         return bad_mask_downstream_scenario("fastresample", S16_STEREO, 40, "audio/x-raw,rate=16000",
+                                             [](GstHarness *h) { return drains_to(h, 19200, 4, 1600); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastresample got invalid audio caps: channel-mask 0x1 names 1 channel positions, not 2", "channel-mask=(bitmask)0x0000000000000001",
+       "not offered upstream; downstream takes valid caps: resamples again"},
+      {"fastresample", "downstream renegotiates mid-stream to another format (S16LE -> F32LE; GStreamer's own "
+                       "\"not negotiated\" warning comes first)",
+       [] {
+         return renegotiation_scenario("fastresample", caps_str("S16LE", 1, 48000), "audio/x-raw,rate=16000",
+                                       "audio/x-raw,format=F32LE,rate=16000", 9600, [](GstHarness *h) {
+                                         // The first stream's held-back tail (< 5 ms) comes out first.
+                                         if (gst_harness_push(h, silence(9600)) != GST_FLOW_OK) return false;
+                                         gst_harness_push_event(h, gst_event_new_eos());
+                                         size_t frames = 0;
+                                         while (GstBuffer *out = gst_harness_try_pull(h)) {
+                                           frames += gst_buffer_get_size(out) / 2;
+                                           gst_buffer_unref(out);
+                                         }
+                                         return frames >= 1600 && frames <= 1600 + 80;
+                                       });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastresample cannot resample S16LE, 48000 Hz, 1 channels to any format downstream accepts: "
+       "downstream wants format F32LE, fastresample can output format S16LE", "format=(string)F32LE",
+       "downstream takes S16LE again: resamples again (the first stream's held-back tail, then 1600 frames)"},
       // rmsvad
       {"rmsvad", "caps with an unsupported sample format (U8)",
        [] {
@@ -651,6 +799,54 @@ const std::vector<RobustnessCase> &cases() {
          return o;
        },
        GST_FLOW_OK, "none", "", "", "refused by GLib (\"out of range\"); the defaults stay (20 ms, 8 dB)"},
+      {"rmsvad", "caps without a format field, downstream refuses passthrough (wants 8000 Hz)",
+       [] {
+         return caps_scenario("rmsvad", "audio/x-raw,layout=interleaved,rate=16000,channels=1", "audio/x-raw,rate=8000",
+                              32, caps_str("S16LE", 1, 8000), 64, 64);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "rmsvad cannot pass audio/x-raw, layout=(string)interleaved, rate=(int)16000, channels=(int)1 "
+       "(caps lack the format field) to any format downstream accepts: downstream wants rate 8000, "
+       "rmsvad can output rate 16000", "put fastconvert and fastresample before it",
+       "complete caps downstream accepts: passes audio again"},
+      {"rmsvad", "caps without a channels field, downstream refuses passthrough (wants S32LE)",
+       [] {
+         return caps_scenario("rmsvad", "audio/x-raw,format=S16LE,layout=interleaved,rate=16000",
+                              "audio/x-raw,format=S32LE", 32, caps_str("S32LE", 1, 16000), 64, 64);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "rmsvad cannot pass audio/x-raw, format=(string)S16LE, layout=(string)interleaved, "
+       "rate=(int)16000 (caps lack the channels field) to any format downstream accepts: downstream "
+       "wants format S32LE, rmsvad can output format S16LE", "format=(string)S32LE",
+       "complete caps downstream accepts: passes audio again"},
+      {"rmsvad", "caps without a format field, downstream takes any audio",
+       [] {
+         return caps_scenario("rmsvad", "audio/x-raw,layout=interleaved,rate=16000,channels=1", "audio/x-raw", 32,
+                              caps_str("S16LE", 1, 16000), 64, 64);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "rmsvad received invalid audio caps: caps lack the format field", "in: audio/x-raw",
+       "complete caps: passes audio again"},
+      {"rmsvad", "downstream asks for a channel-mask that cannot describe its channels (2 channels, mask 0x1)",
+       [] {
+         return bad_mask_downstream_scenario("rmsvad", S16_STEREO, 40, "audio/x-raw",
+                                             [](GstHarness *h) { return converts(h, 40, 40); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "rmsvad cannot pass S16LE, 48000 Hz, 2 channels to any format downstream accepts: downstream "
+       "accepts only caps with an invalid channel-mask (channel-mask 0x1 names 1 channel positions, not "
+       "2)", "channel-mask=(bitmask)0x0000000000000001",
+       "not offered upstream; downstream takes valid caps: passes audio again"},
+      {"rmsvad", "downstream renegotiates mid-stream to another rate (16000 -> 8000 Hz; GStreamer's own "
+                 "\"not negotiated\" warning comes first)",
+       [] {
+         return renegotiation_scenario("rmsvad", caps_str("S16LE", 1, 16000), "audio/x-raw", "audio/x-raw,rate=8000", 64,
+                                       [](GstHarness *h) { return converts(h, 64, 64); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "rmsvad cannot pass S16LE, 16000 Hz, 1 channels to any format downstream accepts: downstream "
+       "wants rate 8000, rmsvad can output rate 16000", "rate=(int)8000",
+       "downstream takes the input rate again: passes audio again"},
       // jsonbridge
       {"jsonbridge", "an object cut short by a newline (mode=decode)",
        [] { return json_scenario("", std::string(kJsonLine) + "{\"version\":1,\"format\":\n", false); },
@@ -686,6 +882,59 @@ const std::vector<RobustnessCase> &cases() {
        "jsonbridge skipped a bad JSON object: line 1, byte 14: the object is not closed: the line must end with '}' "
        "(truncated object, or text after it)",
        "on-error=skip", "the next object decodes"},
+      {"jsonbridge", "caps with channels=0, downstream takes no audio (video/x-raw, mode=roundtrip)",
+       [] {
+         return downstream_scenario("jsonbridge", caps_str("S16LE", 0, 48000), "video/x-raw", 40, "audio/x-raw",
+                                    S16_STEREO, [](GstHarness *h) { return converts(h, 40, 40); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning",
+       "jsonbridge (mode=roundtrip) refused caps: channels 0 is not supported (supported: [ 1, 65535 ])", "channels=(int)0",
+       "valid caps, downstream takes audio: passes audio again"},
+      {"jsonbridge", "valid audio, downstream takes no audio (video/x-raw, mode=roundtrip)",
+       [] {
+         return downstream_scenario("jsonbridge", S16_STEREO, "video/x-raw", 40, "audio/x-raw", S16_STEREO,
+                                    [](GstHarness *h) { return converts(h, 40, 40); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "jsonbridge cannot pass S16LE, 48000 Hz, 2 channels to any format downstream accepts: downstream "
+       "wants video/x-raw, jsonbridge can output audio/x-raw", "downstream accepts video/x-raw",
+       "downstream takes audio: passes audio again"},
+      {"jsonbridge", "mode=encode, downstream wants raw audio",
+       [] {
+         return downstream_scenario("jsonbridge mode=encode", S16_STEREO, "audio/x-raw", 40, "application/x-json",
+                                    S16_STEREO, encodes_json);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "jsonbridge cannot encode S16LE, 48000 Hz, 2 channels to any format downstream accepts: "
+       "downstream wants audio/x-raw, jsonbridge can output application/x-json", "mode=encode outputs application/x-json",
+       "downstream takes JSON: one JSON line per buffer"},
+      {"jsonbridge", "mode=decode, downstream takes no audio (video/x-raw)",
+       [] {
+         Observed o;
+         GstHarness *h = json_decoder();
+         gst_harness_set_sink_caps_str(h, "video/x-raw");
+         o.flow = gst_harness_push(h, text_buffer(kJsonLine));
+         read_problem(h->element, o);
+         gst_harness_set_sink_caps_str(h, "audio/x-raw");
+         o.recovered = json_decodes_after_flush(h);
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "jsonbridge cannot output decoded S16LE, 16000 Hz, 2 channels to any format downstream accepts: "
+       "downstream wants video/x-raw, jsonbridge can output audio/x-raw", "put fastconvert/fastresample after jsonbridge",
+       "downstream takes audio, after a flush: decodes again"},
+      {"jsonbridge", "downstream asks for a channel-mask that cannot describe its channels (2 channels, mask 0x1, "
+                     "mode=roundtrip)",
+       [] {
+         return bad_mask_downstream_scenario("jsonbridge", S16_STEREO, 40, "audio/x-raw",
+                                             [](GstHarness *h) { return converts(h, 40, 40); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "jsonbridge cannot pass S16LE, 48000 Hz, 2 channels to any format downstream accepts: downstream "
+       "accepts only caps with an invalid channel-mask (channel-mask 0x1 names 1 channel positions, not "
+       "2)", "channel-mask=(bitmask)0x0000000000000001",
+       "not offered upstream; downstream takes valid caps: passes audio again"},
   };
   return table;
 }
