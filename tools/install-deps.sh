@@ -7,6 +7,8 @@ PACKAGES="meson ninja-build pkg-config g++ \
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
   libsoxr-dev libsimdjson-dev python3 python3-numpy python3-scipy python3-matplotlib \
   python3-gi gir1.2-gstreamer-1.0 valgrind"
+# jsonbridge: float text ({fmt}, header-only)
+PACKAGES="$PACKAGES libfmt-dev"
 # jsonbridge: schema test (python3-jsonschema)
 PACKAGES="$PACKAGES python3-jsonschema"
 # jsonbridge: fuzz target (clang libFuzzer); the test skips itself without it

@@ -245,6 +245,49 @@ GST_START_TEST(test_small_integers_text_exact) {
 }
 GST_END_TEST;
 
+// F32 and F64 text is std::to_chars' shortest form whichever writer made
+// it (below 1 the encoder uses {fmt}): random values at every magnitude,
+// both sides of 1 and of the fixed/exponent switch near 1e-4 and 1e-5.
+template <typename Float>
+void check_float_text(SampleFormat format, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> mantissa(1.0, 10.0);
+  std::uniform_int_distribution<int> exponent(format == SampleFormat::F32 ? -45 : -320, 20);
+  std::vector<Float> values = {Float(1), Float(-1), std::nextafter(Float(1), Float(0)), Float(1e-4), Float(1e-5),
+                               std::nextafter(Float(1e-4), Float(1)), std::nextafter(Float(1e-4), Float(0)),
+                               Float(0), -Float(0), std::numeric_limits<Float>::denorm_min(),
+                               std::numeric_limits<Float>::max(), std::numeric_limits<Float>::lowest()};
+  for (int i = 0; i < 200000; i++) {
+    const Float x = Float(mantissa(rng) * std::pow(10.0, exponent(rng)) * (i % 2 ? -1 : 1));
+    values.push_back(x);
+    values.push_back(Float(std::ldexp(std::uniform_real_distribution<double>(-1, 1)(rng), -(i % 20))));
+  }
+  BlockHeader h = header_for(format, 1);
+  std::string line(max_encoded_size(h.format, values.size()), '\0');
+  line.resize(encode(h, values.data(), values.size(), line.data()));
+  std::string want = "[";
+  for (size_t i = 0; i < values.size(); i++) {
+    char buf[40];
+    want.append(buf, std::to_chars(buf, buf + sizeof buf, values[i]).ptr);
+    want += i + 1 == values.size() ? "]" : ",";
+  }
+  const size_t at = line.find('[');
+  fail_unless(at != std::string::npos);
+  const std::string got = line.substr(at, want.size());
+  if (got != want) {
+    size_t d = 0;
+    while (d < got.size() && got[d] == want[d]) d++;
+    fail("%s text differs from std::to_chars at byte %zu: ...%s vs ...%s", sample_format_name(format), d,
+         got.substr(d > 20 ? d - 20 : 0, 40).c_str(), want.substr(d > 20 ? d - 20 : 0, 40).c_str());
+  }
+}
+
+GST_START_TEST(test_float_text_is_shortest_to_chars) {
+  check_float_text<float>(SampleFormat::F32, 7);
+  check_float_text<double>(SampleFormat::F64, 8);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_header_fields_round_trip) {
   BlockHeader h = header_for(SampleFormat::S16, 6);
   h.pts = kNone;
@@ -562,6 +605,7 @@ static Suite *json_codec_suite() {
   tcase_add_test(tc, test_f64_random_bits_exact);
   tcase_add_test(tc, test_f32_decimal_rounding);
   tcase_add_test(tc, test_small_integers_text_exact);
+  tcase_add_test(tc, test_float_text_is_shortest_to_chars);
   tcase_add_test(tc, test_header_fields_round_trip);
   tcase_add_test(tc, test_exact_text);
   tcase_add_test(tc, test_non_finite_rule);
