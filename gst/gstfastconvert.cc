@@ -2,16 +2,20 @@
 //
 // Identical caps pass the buffer through; equal-width formats at equal
 // channel counts (F32 <-> S32) convert in place; everything else converts in
-// one pass with a kernel from dsp/convert.h picked at run time.
+// one pass with a kernel from dsp/convert.h picked at run time. Planar
+// (non-interleaved) audio converts plane by plane when both sides are planar
+// with the same channels, and through an interleaved copy otherwise.
 #include "gstfastconvert.h"
 
 #include <gst/audio/audio.h>
 
 #include <atomic>
 #include <cstdlib>
+#include <vector>
 
 #include "audio_formats.h"
 #include "convert.h"
+#include "layout.h"
 #include "negotiation.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_fast_convert_debug);
@@ -43,6 +47,12 @@ struct GstFastConvertPrivate {
   GstAudioInfo out_info;
   Converter converter;
   bool copies = false;  // neither passthrough nor in place (read without the object lock)
+  // Non-interleaved on either side: buffers carry a GstAudioMeta and go
+  // through convert_planar().
+  bool in_planar = false, out_planar = false;
+  bool per_plane = false;      // both planar, same channels: plane_converter on each plane
+  Converter plane_converter;   // the same conversion for one channel
+  std::vector<uint8_t> interleaved_in, interleaved_out;  // scratch for layout changes
   GstBufferPool *pool = nullptr;  // output buffers, sized for the largest buffer seen
   gsize pool_buffer_size = 0;
   fastaudio::CapsRefusalReporter refusals{
@@ -61,7 +71,7 @@ GST_ELEMENT_REGISTER_DEFINE(fastconvert, "fastconvert", GST_RANK_NONE, GST_TYPE_
 
 #define CAPS_STR                                      \
   "audio/x-raw, format = (string) " FASTAUDIO_FORMATS \
-  ", rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], layout = (string) interleaved"
+  ", rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], layout = (string) { interleaved, non-interleaved }"
 
 static GstStaticPadTemplate sink_template =
     GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(CAPS_STR));
@@ -72,15 +82,17 @@ static Dither to_dither(GstFastConvertDithering d) {
   return d == GST_FAST_CONVERT_DITHER_TPDF ? Dither::Tpdf : Dither::None;
 }
 
-// For each structure: itself first (passthrough), then any format at the same
-// channel layout, then the channel counts we can mix to (N <-> mono).
+// For each structure: itself first (passthrough), then any format and sample
+// layout at the same channel layout, then the channel counts we can mix to
+// (N <-> mono).
 static GstCaps *gst_fast_convert_transform_caps(GstBaseTransform *, GstPadDirection,
                                                 GstCaps *in_caps, GstCaps *filter) {
   // Never offer the other side a channel-mask we would refuse ourselves.
   GstCaps *caps = fastaudio::without_bad_channel_masks(in_caps);
   GstCaps *result = gst_caps_new_empty();
-  GValue formats = G_VALUE_INIT;
+  GValue formats = G_VALUE_INIT, layouts = G_VALUE_INIT;
   gst_value_deserialize(&(g_value_init(&formats, GST_TYPE_LIST), formats), FASTAUDIO_FORMATS);
+  gst_value_deserialize(&(g_value_init(&layouts, GST_TYPE_LIST), layouts), "{ interleaved, non-interleaved }");
 
   for (guint i = 0; i < gst_caps_get_size(caps); i++) {
     if (gst_caps_is_any(caps)) break;
@@ -92,6 +104,7 @@ static GstCaps *gst_fast_convert_transform_caps(GstBaseTransform *, GstPadDirect
 
     GstStructure *any_format = gst_structure_copy(s);
     gst_structure_set_value(any_format, "format", &formats);
+    gst_structure_set_value(any_format, "layout", &layouts);
     result = gst_caps_merge_structure(result, gst_structure_copy(any_format));
 
     gint channels;
@@ -103,6 +116,7 @@ static GstCaps *gst_fast_convert_transform_caps(GstBaseTransform *, GstPadDirect
     result = gst_caps_merge_structure(result, any_format);
   }
   g_value_unset(&formats);
+  g_value_unset(&layouts);
   if (gst_caps_is_any(caps)) gst_caps_replace(&result, caps);
   gst_caps_unref(caps);
 
@@ -157,6 +171,9 @@ static GstCaps *gst_fast_convert_fixate_caps(GstBaseTransform *, GstPadDirection
     if (const gchar *chosen = pick_format(gst_audio_format_get_info(in_format), formats))
       gst_structure_set(out, "format", G_TYPE_STRING, chosen, nullptr);
   }
+
+  if (const gchar *layout = gst_structure_get_string(in, "layout"))
+    gst_structure_fixate_field_string(out, "layout", layout);
 
   gint in_rate = 0, in_channels = 0, out_channels = 0;  // caps may lack any of these fields
   if (gst_structure_get_int(in, "rate", &in_rate))
@@ -226,14 +243,25 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
   }
   priv->in_info = in;
   priv->out_info = out;
+  priv->in_planar = GST_AUDIO_INFO_LAYOUT(&in) == GST_AUDIO_LAYOUT_NON_INTERLEAVED;
+  priv->out_planar = GST_AUDIO_INFO_LAYOUT(&out) == GST_AUDIO_LAYOUT_NON_INTERLEAVED;
+  priv->per_plane = priv->in_planar && priv->out_planar && spec.in_channels == spec.out_channels;
+  if (priv->per_plane) {
+    ConvertSpec one = spec;
+    one.in_channels = one.out_channels = 1;
+    priv->plane_converter.configure(one);
+  }
 
   const bool passthrough = gst_caps_is_equal(incaps, outcaps);
+  // In place keeps interleaved buffers only: a planar buffer's GstAudioMeta
+  // names its format, which would then be stale.
+  const bool in_place = !passthrough && !priv->in_planar && !priv->out_planar && priv->converter.can_run_in_place();
   gst_base_transform_set_passthrough(trans, passthrough);
-  gst_base_transform_set_in_place(trans, !passthrough && priv->converter.can_run_in_place());
-  priv->copies = !passthrough && !priv->converter.can_run_in_place();
+  gst_base_transform_set_in_place(trans, in_place);
+  priv->copies = !passthrough && !in_place;
   GST_INFO_OBJECT(self, "%s -> %s, %u -> %u channels, %s%s", GST_AUDIO_INFO_NAME(&in),
                   GST_AUDIO_INFO_NAME(&out), spec.in_channels, spec.out_channels,
-                  passthrough ? "passthrough" : priv->converter.can_run_in_place() ? "in place" : "copy",
+                  passthrough ? "passthrough" : in_place ? "in place" : priv->per_plane ? "copy, per plane" : "copy",
                   priv->converter.uses_simd() ? " (simd)" : "");
   return TRUE;
 }
@@ -252,6 +280,13 @@ static gboolean gst_fast_convert_sink_event(GstBaseTransform *trans, GstEvent *e
       trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class), event);
 }
 
+// Frames in a buffer: its GstAudioMeta says for planar audio, whose planes
+// may have gaps between them; otherwise size / frame size.
+static gsize buffer_frames(GstBuffer *buf, const GstAudioInfo *info) {
+  if (GstAudioMeta *meta = gst_buffer_get_audio_meta(buf)) return meta->samples;
+  return gst_buffer_get_size(buf) / GST_AUDIO_INFO_BPF(info);
+}
+
 // gst_audio_buffer_clip() copies a buffer just to fill in a missing duration;
 // only call it when samples really fall outside the segment, so that
 // passthrough and in-place keep the very same buffer.
@@ -259,8 +294,8 @@ static bool needs_clipping(const GstSegment *segment, GstBuffer *buf, const GstA
   if (segment->format == GST_FORMAT_DEFAULT) return true;
   if (segment->format != GST_FORMAT_TIME || !GST_BUFFER_PTS_IS_VALID(buf)) return false;
   const guint64 start = GST_BUFFER_PTS(buf);
-  const guint64 stop = start + gst_util_uint64_scale_int(gst_buffer_get_size(buf) / GST_AUDIO_INFO_BPF(info),
-                                                         GST_SECOND, GST_AUDIO_INFO_RATE(info));
+  const guint64 stop =
+      start + gst_util_uint64_scale_int(buffer_frames(buf, info), GST_SECOND, GST_AUDIO_INFO_RATE(info));
   guint64 clipped_start, clipped_stop;
   if (!gst_segment_clip(segment, GST_FORMAT_TIME, start, stop, &clipped_start, &clipped_stop)) return true;
   return clipped_start != start || clipped_stop != stop;
@@ -277,7 +312,7 @@ static GstFlowReturn gst_fast_convert_submit_input_buffer(GstBaseTransform *tran
     return GST_FLOW_NOT_NEGOTIATED;
   }
   const gsize size = gst_buffer_get_size(input);
-  if (size % GST_AUDIO_INFO_BPF(info) != 0) {
+  if (!gst_buffer_get_audio_meta(input) && size % GST_AUDIO_INFO_BPF(info) != 0) {
     gst_buffer_unref(input);
     GST_ELEMENT_ERROR(self, STREAM, FORMAT, ("Buffer is not a whole number of audio frames"),
                       ("%" G_GSIZE_FORMAT " bytes is not a multiple of the %d-byte frame of %s x %d",
@@ -334,8 +369,7 @@ static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *tr
   if (!priv->copies)
     return GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->prepare_output_buffer(trans, input, outbuf);
 
-  const gsize out_size = gst_buffer_get_size(input) / GST_AUDIO_INFO_BPF(&priv->in_info) *
-                         GST_AUDIO_INFO_BPF(&priv->out_info);
+  const gsize out_size = buffer_frames(input, &priv->in_info) * GST_AUDIO_INFO_BPF(&priv->out_info);
   if (!ensure_pool(self, MAX(out_size, 1)) ||
       gst_buffer_pool_acquire_buffer(priv->pool, outbuf, nullptr) != GST_FLOW_OK) {
     GST_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT, ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
@@ -351,6 +385,18 @@ static gboolean gst_fast_convert_stop(GstBaseTransform *trans) {
   return TRUE;
 }
 
+// The dithering property may change while streaming.
+static void follow_dithering(GstFastConvertPrivate *priv) {
+  const Dither dither = to_dither(priv->dithering.load(std::memory_order_relaxed));
+  for (Converter *c : {&priv->converter, &priv->plane_converter}) {
+    if (c == &priv->plane_converter && !priv->per_plane) continue;
+    if (c->spec().dither == dither) continue;
+    ConvertSpec spec = c->spec();
+    spec.dither = dither;
+    c->configure(spec);
+  }
+}
+
 static GstFlowReturn convert_mapped(GstFastConvert *self, GstBuffer *inbuf, GstBuffer *outbuf, const guint8 *in,
                                     guint8 *out, gsize in_size, gsize out_size) {
   auto priv = self->priv;
@@ -359,18 +405,84 @@ static GstFlowReturn convert_mapped(GstFastConvert *self, GstBuffer *inbuf, GstB
     GST_BUFFER_FLAG_SET(outbuf, GST_BUFFER_FLAG_GAP);
     return GST_FLOW_OK;
   }
-  const Dither dither = to_dither(priv->dithering.load(std::memory_order_relaxed));
-  if (dither != priv->converter.spec().dither) {
-    ConvertSpec spec = priv->converter.spec();
-    spec.dither = dither;
-    priv->converter.configure(spec);
-  }
+  follow_dithering(priv);
   priv->converter.process(in, out, in_size / GST_AUDIO_INFO_BPF(&priv->in_info));
+  return GST_FLOW_OK;
+}
+
+// Planar audio on either side. The kernels read and write interleaved
+// frames: both sides planar with the same channels convert plane by plane;
+// otherwise planar input is interleaved into scratch first and planar output
+// split from scratch after.
+static void convert_planar(GstFastConvertPrivate *priv, GstAudioBuffer *in, GstAudioBuffer *out) {
+  const gsize frames = in->n_samples;
+  follow_dithering(priv);
+  if (priv->per_plane) {
+    for (gint c = 0; c < in->n_planes; c++)
+      priv->plane_converter.process(static_cast<const uint8_t *>(in->planes[c]), static_cast<uint8_t *>(out->planes[c]),
+                                    frames);
+    return;
+  }
+  const uint8_t *src = static_cast<const uint8_t *>(in->planes[0]);
+  if (in->n_planes > 1) {
+    priv->interleaved_in.resize(frames * GST_AUDIO_INFO_BPF(&priv->in_info));
+    fastaudio::interleave(reinterpret_cast<const uint8_t *const *>(in->planes), in->n_planes, frames,
+                          GST_AUDIO_INFO_BPS(&priv->in_info), priv->interleaved_in.data());
+    src = priv->interleaved_in.data();
+  }
+  uint8_t *dst = static_cast<uint8_t *>(out->planes[0]);
+  if (out->n_planes > 1) {
+    priv->interleaved_out.resize(frames * GST_AUDIO_INFO_BPF(&priv->out_info));
+    dst = priv->interleaved_out.data();
+  }
+  priv->converter.process(src, dst, frames);
+  if (out->n_planes > 1)
+    fastaudio::deinterleave(dst, out->n_planes, frames, GST_AUDIO_INFO_BPS(&priv->out_info),
+                            reinterpret_cast<uint8_t *const *>(out->planes));
+}
+
+static GstFlowReturn transform_planar(GstFastConvert *self, GstBuffer *inbuf, GstBuffer *outbuf) {
+  auto priv = self->priv;
+  // GStreamer wants a GstAudioMeta on planar buffers; one without is read as
+  // contiguous planes, through a shallow copy (shared memory) that has one.
+  GstBuffer *described = gst_buffer_ref(inbuf);
+  if (priv->in_planar && !gst_buffer_get_audio_meta(inbuf)) {
+    gst_buffer_unref(described);
+    described = gst_buffer_copy(inbuf);
+    gst_buffer_add_audio_meta(described, &priv->in_info, buffer_frames(inbuf, &priv->in_info), nullptr);
+  }
+  GstAudioBuffer in, out;
+  if (!gst_audio_buffer_map(&in, &priv->in_info, described, GST_MAP_READ)) {
+    gst_buffer_unref(described);
+    GST_ELEMENT_ERROR(self, STREAM, FORMAT, ("Could not map the planar input buffer"),
+                      ("its GstAudioMeta does not fit %s x %d channels or the buffer's size",
+                       GST_AUDIO_INFO_NAME(&priv->in_info), GST_AUDIO_INFO_CHANNELS(&priv->in_info)));
+    return GST_FLOW_ERROR;
+  }
+  if (priv->out_planar) gst_buffer_add_audio_meta(outbuf, &priv->out_info, in.n_samples, nullptr);
+  if (!gst_audio_buffer_map(&out, &priv->out_info, outbuf, GST_MAP_WRITE)) {
+    gst_audio_buffer_unmap(&in);
+    gst_buffer_unref(described);
+    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map the output buffer"), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  if (GST_BUFFER_FLAG_IS_SET(inbuf, GST_BUFFER_FLAG_GAP)) {
+    const gsize plane_bytes = gsize(out.n_samples) * GST_AUDIO_INFO_BPF(&priv->out_info) / out.n_planes;
+    for (gint c = 0; c < out.n_planes; c++)
+      gst_audio_format_info_fill_silence(priv->out_info.finfo, out.planes[c], plane_bytes);
+    GST_BUFFER_FLAG_SET(outbuf, GST_BUFFER_FLAG_GAP);
+  } else {
+    convert_planar(priv, &in, &out);
+  }
+  gst_audio_buffer_unmap(&out);
+  gst_audio_buffer_unmap(&in);
+  gst_buffer_unref(described);
   return GST_FLOW_OK;
 }
 
 static GstFlowReturn gst_fast_convert_transform(GstBaseTransform *trans, GstBuffer *inbuf, GstBuffer *outbuf) {
   auto self = GST_FAST_CONVERT(trans);
+  if (self->priv->in_planar || self->priv->out_planar) return transform_planar(self, inbuf, outbuf);
   GstMapInfo in, out;
   if (!gst_buffer_map(inbuf, &in, GST_MAP_READ)) goto map_failed;
   if (!gst_buffer_map(outbuf, &out, GST_MAP_WRITE)) {

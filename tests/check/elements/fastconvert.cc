@@ -287,18 +287,163 @@ GST_START_TEST(test_unsupported_caps_refused) {
   fail_unless(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 12 * 4, nullptr)) == GST_FLOW_NOT_NEGOTIATED);
   fail_unless_equals_int(gst_harness_buffers_in_queue(h), 0);
   teardown_with_bus(h);
+}
+GST_END_TEST;
 
-  h = harness_with_bus("fastconvert");
-  gst_harness_set_sink_caps_str(h, "audio/x-raw");
-  gst_harness_set_src_caps_str(h, "audio/x-raw,format=F32LE,layout=non-interleaved,rate=48000,channels=2");
-  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 32, nullptr)), GST_FLOW_NOT_NEGOTIATED);
-  msg = find_message(h, GST_MESSAGE_WARNING);
-  fail_unless(msg != nullptr);
-  gst_message_parse_warning(msg, &err, nullptr);
-  fail_unless(g_strrstr(err->message, "layout non-interleaved is not supported") != nullptr, "%s", err->message);
-  g_error_free(err);
-  gst_message_unref(msg);
-  teardown_with_bus(h);
+// Planar (non-interleaved) audio: "S16LE/2p" is S16LE, 2 channels, planar.
+struct PlanarCase {
+  const char *in_format;
+  int in_channels;
+  bool in_planar;
+  const char *out_format;
+  int out_channels;
+  bool out_planar;
+};
+
+static std::string layout_caps(const char *format, int channels, bool planar) {
+  std::string caps = caps_str(format, channels);
+  if (planar) caps.replace(caps.find("layout=interleaved"), strlen("layout=interleaved"), "layout=non-interleaved");
+  return caps;
+}
+
+static size_t format_width(const char *format) {
+  return GST_AUDIO_FORMAT_INFO_WIDTH(gst_audio_format_get_info(gst_audio_format_from_string(format))) / 8;
+}
+
+// Interleaved bytes as a planar buffer whose planes start `gap` bytes apart
+// beyond their size (0: contiguous), described by a GstAudioMeta unless
+// `with_meta` is false.
+static GstBuffer *planar_buffer(const std::vector<uint8_t> &interleaved, const char *format, int channels,
+                                size_t gap, bool with_meta = true) {
+  const size_t width = format_width(format), frames = interleaved.size() / (width * channels);
+  const size_t stride = frames * width + gap;
+  GstBuffer *buf = gst_buffer_new_allocate(nullptr, stride * channels, nullptr);
+  GstMapInfo map;
+  gst_buffer_map(buf, &map, GST_MAP_WRITE);
+  std::memset(map.data, 0xa5, map.size);
+  for (int c = 0; c < channels; c++)
+    for (size_t f = 0; f < frames; f++)
+      std::memcpy(map.data + c * stride + f * width, &interleaved[(f * channels + c) * width], width);
+  gst_buffer_unmap(buf, &map);
+  if (with_meta) {
+    GstAudioInfo info;
+    gst_audio_info_init(&info);
+    GstCaps *caps = gst_caps_from_string(layout_caps(format, channels, true).c_str());
+    fail_unless(gst_audio_info_from_caps(&info, caps));
+    gst_caps_unref(caps);
+    std::vector<gsize> offsets(channels);
+    for (int c = 0; c < channels; c++) offsets[c] = c * stride;
+    gst_buffer_add_audio_meta(buf, &info, frames, offsets.data());
+  }
+  GST_BUFFER_PTS(buf) = 0;
+  return buf;
+}
+
+// A planar output buffer's samples, interleaved; checks its GstAudioMeta.
+static std::vector<uint8_t> interleaved_from(GstBuffer *buf, const char *format, int channels) {
+  GstAudioMeta *meta = gst_buffer_get_audio_meta(buf);
+  fail_unless(meta != nullptr, "planar output without a GstAudioMeta");
+  fail_unless_equals_int(GST_AUDIO_INFO_LAYOUT(&meta->info), GST_AUDIO_LAYOUT_NON_INTERLEAVED);
+  fail_unless_equals_string(GST_AUDIO_INFO_NAME(&meta->info), format);
+  fail_unless_equals_int(GST_AUDIO_INFO_CHANNELS(&meta->info), channels);
+  GstAudioBuffer abuf;
+  fail_unless(gst_audio_buffer_map(&abuf, &meta->info, buf, GST_MAP_READ));
+  const size_t width = format_width(format);
+  std::vector<uint8_t> out(abuf.n_samples * width * channels);
+  for (int c = 0; c < channels; c++)
+    for (gsize f = 0; f < abuf.n_samples; f++)
+      std::memcpy(&out[(f * channels + c) * width], static_cast<uint8_t *>(abuf.planes[c]) + f * width, width);
+  gst_audio_buffer_unmap(&abuf);
+  return out;
+}
+
+// Every mix of layouts gives exactly the interleaved conversion's samples,
+// with planes contiguous, apart, or (input) described by no meta at all.
+GST_START_TEST(test_planar_layouts) {
+  const PlanarCase cases[] = {
+      {"S16LE", 2, true, "F32LE", 2, false},  {"F32LE", 3, false, "S16LE", 3, true},
+      {"S32LE", 2, true, "F32LE", 2, true},   {"S16LE", 2, true, "F32LE", 1, false},
+      {"F32LE", 1, false, "S16LE", 4, true},  {"F64LE", 2, true, "S24LE", 2, true},
+      {"U8", 6, true, "S16LE", 6, false},     {"F32LE", 2, true, "F32LE", 1, true},
+      {"F32LE", 1, true, "S16LE", 1, false},
+  };
+  const size_t frames = 1000;
+  for (const PlanarCase &c : cases) {
+    const auto input =
+        test_signal(gst_audio_format_from_string(c.in_format), frames * c.in_channels);
+    const auto want = run_once("fastconvert", caps_str(c.in_format, c.in_channels),
+                               caps_str(c.out_format, c.out_channels), input);
+    for (size_t gap : {size_t(0), size_t(40)}) {
+      for (bool with_meta : {true, false}) {
+        if (!c.in_planar && (gap || !with_meta)) continue;
+        if (gap && !with_meta) continue;  // planes apart need a meta to say where
+        GstHarness *h = make_harness("fastconvert", layout_caps(c.in_format, c.in_channels, c.in_planar),
+                                     layout_caps(c.out_format, c.out_channels, c.out_planar));
+        GstBuffer *in = c.in_planar ? planar_buffer(input, c.in_format, c.in_channels, gap, with_meta)
+                                    : buffer_from(input);
+        fail_unless_equals_int(gst_harness_push(h, in), GST_FLOW_OK);
+        GstBuffer *out = gst_harness_pull(h);
+        const auto got = c.out_planar ? interleaved_from(out, c.out_format, c.out_channels) : bytes_of(out);
+        fail_unless(got == want, "%s x %d%s -> %s x %d%s (plane gap %zu, meta %d): samples differ", c.in_format,
+                    c.in_channels, c.in_planar ? " planar" : "", c.out_format, c.out_channels,
+                    c.out_planar ? " planar" : "", gap, with_meta);
+        gst_buffer_unref(out);
+        gst_harness_teardown(h);
+      }
+    }
+  }
+}
+GST_END_TEST;
+
+// Planar in, downstream open about the layout: the output keeps the input's
+// layout; identical planar caps pass the same buffer; a GAP stays silent.
+GST_START_TEST(test_planar_negotiation_passthrough_and_gap) {
+  const auto input = test_signal(GST_AUDIO_FORMAT_S16LE, 200 * 2);
+  GstHarness *h = make_harness("fastconvert", layout_caps("S16LE", 2, true), "audio/x-raw,format=F32LE");
+  fail_unless_equals_int(gst_harness_push(h, planar_buffer(input, "S16LE", 2, 0)), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull(h);
+  GstCaps *caps = gst_pad_get_current_caps(h->sinkpad);
+  GstAudioInfo info;
+  fail_unless(gst_audio_info_from_caps(&info, caps));
+  gst_caps_unref(caps);
+  fail_unless_equals_int(GST_AUDIO_INFO_LAYOUT(&info), GST_AUDIO_LAYOUT_NON_INTERLEAVED);
+  fail_unless_equals_int(GST_AUDIO_INFO_CHANNELS(&info), 2);
+  gst_buffer_unref(out);
+
+  GstBuffer *gap = planar_buffer(input, "S16LE", 2, 0);
+  GST_BUFFER_FLAG_SET(gap, GST_BUFFER_FLAG_GAP);
+  fail_unless_equals_int(gst_harness_push(h, gap), GST_FLOW_OK);
+  out = gst_harness_pull(h);
+  fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_GAP));
+  for (uint8_t b : interleaved_from(out, "F32LE", 2)) fail_unless_equals_int(b, 0);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+
+  h = make_harness("fastconvert", layout_caps("F32LE", 2, true), layout_caps("F32LE", 2, true));
+  GstBuffer *in = planar_buffer(test_signal(GST_AUDIO_FORMAT_F32LE, 200 * 2), "F32LE", 2, 0);
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_ref(in)), GST_FLOW_OK);
+  out = gst_harness_pull(h);
+  fail_unless(out == in, "identical planar caps must pass the same buffer");
+  gst_buffer_unref(out);
+  gst_buffer_unref(in);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+// Planar input converts like audioconvert's (the anchor reads planar too).
+GST_START_TEST(test_planar_matches_audioconvert) {
+  const auto input = test_signal(GST_AUDIO_FORMAT_S16LE, 500 * 2);
+  std::vector<uint8_t> outputs[2];
+  const char *elements[2] = {"fastconvert", "audioconvert dithering=none noise-shaping=none"};
+  for (int e = 0; e < 2; e++) {
+    GstHarness *h = make_harness(elements[e], layout_caps("S16LE", 2, true), caps_str("F32LE", 2));
+    fail_unless_equals_int(gst_harness_push(h, planar_buffer(input, "S16LE", 2, 24)), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull(h);
+    outputs[e] = bytes_of(out);
+    gst_buffer_unref(out);
+    gst_harness_teardown(h);
+  }
+  fail_unless(outputs[0] == outputs[1], "planar S16 -> interleaved F32 differs from audioconvert");
 }
 GST_END_TEST;
 
@@ -416,6 +561,9 @@ static Suite *fastconvert_suite() {
   tcase_add_test(tc, test_segment_clipping);
   tcase_add_test(tc, test_partial_frame_is_an_error);
   tcase_add_test(tc, test_unsupported_caps_refused);
+  tcase_add_test(tc, test_planar_layouts);
+  tcase_add_test(tc, test_planar_negotiation_passthrough_and_gap);
+  tcase_add_test(tc, test_planar_matches_audioconvert);
   tcase_add_test(tc, test_dithering_property);
   tcase_add_test(tc, test_output_buffers_are_pooled);
   tcase_add_test(tc, test_regression_channel_mask_popcount);
