@@ -35,6 +35,13 @@ constexpr ResamplePreset kPresets[] = {
 constexpr uint32_t kMaxExactPhases = 2048;
 constexpr uint32_t kInterpolatedPhases = 2048;
 
+// Interpolated equiripple banks (see interpolated_equiripple_bank): the
+// prototype's design rate in multiples of the lower rate, and the
+// interpolating Kaiser sinc's half-width (design samples) and beta.
+constexpr unsigned kInterpFactor = 4;
+constexpr size_t kInterpHalfWidth = 8;
+constexpr double kInterpBeta = 18.0;
+
 // History frames consumed beyond what must be kept before it is moved down.
 constexpr size_t kCompactSlack = 2048;
 
@@ -196,6 +203,50 @@ std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_
   return bank;
 }
 
+// An equiripple prototype on a fine grid by bandlimited interpolation. The
+// prototype h[n] is designed at D = kInterpFactor x the lower rate; its
+// continuous version h(u) = sum_n h[n] g(u - n) (u in design samples) uses a
+// Kaiser-windowed sinc g with cutoff at D / 2: flat (to 1e-8) over the
+// prototype's passband and transition (up to 1.125 x the lower Nyquist, 0.14 D)
+// and below -170 dB from D - 0.14 D on, where the passband's first image
+// lies. g is 1 at 0 and 0 at other integers, so h(n) = h[n]: the bank
+// holds the designed filter itself wherever its grid meets the design grid.
+// Rows are scaled by D / in_rate, i.e. unity passband gain per phase.
+std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const ResamplePreset &p, int in_rate,
+                                                                       int out_rate, size_t phases, size_t taps) {
+  using Key = std::tuple<const void *, int, int, size_t, size_t>;
+  static std::mutex mutex;
+  static std::map<Key, std::weak_ptr<const std::vector<float>>> cache;
+  const std::vector<double> &proto = equiripple_prototype(p, kInterpFactor);
+  const Key key{&proto, in_rate, out_rate, phases, taps};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto found = cache[key].lock()) return found;
+  }
+  const double D = double(kInterpFactor) * std::min(in_rate, out_rate);
+  const double step = D / (double(phases) * in_rate);  // design samples per grid point
+  const double extent = double(proto.size() - 1 + kInterpHalfWidth);
+  const size_t n = size_t(extent / step) + 2;
+  const double W = double(kInterpHalfWidth);
+  const double scale = D / in_rate / double(phases);  // build_bank_rows multiplies by phases
+  std::vector<double> fine(n, 0.0);
+  for (size_t k = 0; k < n; k++) {
+    const double u = double(k) * step;
+    const long lo = long(std::ceil(u - W)), hi = long(std::floor(u + W));
+    double acc = 0;
+    for (long m = lo; m <= hi; m++) {
+      const size_t a = size_t(m < 0 ? -m : m);
+      if (a >= proto.size()) continue;
+      acc += proto[a] * resample_detail::kaiser_sinc(u - double(m), 0.5, W, kInterpBeta);
+    }
+    fine[k] = acc * scale;
+  }
+  auto bank = std::make_shared<const std::vector<float>>(build_bank_rows(phases, false, taps, fine, false));
+  std::lock_guard<std::mutex> lock(mutex);
+  cache[key] = bank;
+  return bank;
+}
+
 }  // namespace
 
 namespace resample_detail {
@@ -301,23 +352,33 @@ Kernels kernels_for(ResampleIsa isa, bool wide) {
 
 namespace {
 
-// Half-band Kaiser design: h[i] is the tap at +-(2i + 1), the centre is 1/2.
-constexpr size_t kHalfbandTaps = 14;  // odd taps per side
-constexpr double kHalfbandBeta = 14.5;
+// Half-band Kaiser designs: h[i] is the tap at +-(2i + 1), the centre is 1/2.
+// At 3:1 (48k -> 16k) the stopband starts at 1/3 of the input rate; at
+// 44.1k -> 16k it starts at 14.05k / 44.1k = 0.319, which takes two more taps
+// per side for the same rejection.
+struct HalfbandDesign {
+  size_t K;     // odd taps per side
+  double beta;
+};
+constexpr HalfbandDesign kHalfband3 = {14, 14.5};
+constexpr HalfbandDesign kHalfbandNarrow = {16, 14.5};
 
-const std::vector<float> &halfband_taps() {
-  static const std::vector<float> h = [] {
-    std::vector<double> d(kHalfbandTaps);
-    double sum = 0;
-    for (size_t i = 0; i < kHalfbandTaps; i++) {
-      d[i] = kaiser_sinc(double(2 * i + 1), 0.25, double(2 * kHalfbandTaps), kHalfbandBeta);
-      sum += 2 * d[i];
-    }
-    std::vector<float> f(kHalfbandTaps);
-    for (size_t i = 0; i < kHalfbandTaps; i++) f[i] = float(d[i] * 0.5 / sum);  // unity DC gain
-    return f;
-  }();
-  return h;
+const std::vector<float> &halfband_taps(const HalfbandDesign &design) {
+  static std::mutex mutex;
+  static std::map<std::pair<size_t, double>, std::vector<float>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &f = cache[{design.K, design.beta}];
+  if (!f.empty()) return f;
+  const size_t K = design.K;
+  std::vector<double> d(K);
+  double sum = 0;
+  for (size_t i = 0; i < K; i++) {
+    d[i] = kaiser_sinc(double(2 * i + 1), 0.25, double(2 * K), design.beta);
+    sum += 2 * d[i];
+  }
+  f.resize(K);
+  for (size_t i = 0; i < K; i++) f[i] = float(d[i] * 0.5 / sum);  // unity DC gain
+  return f;
 }
 
 }  // namespace
@@ -375,13 +436,14 @@ void append_planar(std::vector<std::vector<float>> &rows, size_t len, const floa
 
 struct Resampler::Cascade {
   unsigned ch = 1;
-  size_t K = kHalfbandTaps;
+  size_t K = kHalfband3.K;
+  const float *h = nullptr;  // halfband_taps() of the design in use
   // Planar input: raw[c][j] is input frame (dropped + j - pad), frames
   // before the stream are zeros.
   std::vector<std::vector<float>> raw;
   // The deinterleave of output k's window starts at frame 2(k - K) (its first
   // even sample is unused but read): keep 2K frames of zeros before the stream.
-  size_t pad = 2 * kHalfbandTaps, raw_len = 0;
+  size_t pad = 2 * kHalfband3.K, raw_len = 0;
   uint64_t dropped = 0, raw_total = 0, next_k = 0;
   Resampler inner;
   std::vector<float> evens, odds, tmp;
@@ -420,7 +482,6 @@ struct Resampler::Cascade {
     inner.compact();
     for (auto &r : inner.hist_)
       if (r.size() < inner.hist_len_ + count) r.resize(std::max(inner.hist_len_ + count, r.size() * 3 / 2));
-    const float *h = halfband_taps().data();
     for (unsigned c = 0; c < ch; c++) {
       const float *x = raw[c].data();
       // Frame f sits at x[f - dropped + pad]; odd stream o[m] = frame 2(next_k - K + m) + 1.
@@ -473,8 +534,12 @@ struct Resampler::Cascade {
 };
 
 bool Resampler::cascade_wanted(ResampleQuality q) const {
-  return !spec_.design && !fractional_equiripple_ && q == ResampleQuality::High && up_ == 1 && down_ == 3 &&
-         spec_.in_rate % 2 == 0;
+  // 3:1 (48k -> 16k) and the ratios just below it (44.1k -> 16k is 2.76:1):
+  // after the half-band, the second stage (2/3, or 320/441) needs about half
+  // the taps of the single stage. Closer to 2:1 the half-band's transition
+  // band would vanish.
+  return !spec_.design && !fractional_equiripple_ && q == ResampleQuality::High && spec_.in_rate % 2 == 0 &&
+         down_ <= 3 * uint64_t(up_) && 100 * uint64_t(down_) >= 270 * uint64_t(up_);
 }
 
 size_t Resampler::latency_input_frames() const { return cascade_ ? cascade_->latency() : taps_ / 2; }
@@ -511,6 +576,10 @@ void Resampler::start_cascade() {
   k->raw.assign(spec_.channels, {});
   k->inner.fractional_equiripple_ = true;
   if (!k->inner.configure({spec_.in_rate / 2, spec_.out_rate, spec_.channels, ResampleQuality::High}, isa_)) return;
+  const HalfbandDesign &hb = (up_ == 1 && down_ == 3) ? kHalfband3 : kHalfbandNarrow;
+  k->K = hb.K;
+  k->pad = 2 * hb.K;
+  k->h = halfband_taps(hb).data();
   k->reset();
   // Restart at input frame S, a multiple of 2 x the inner down factor so the
   // phases line up, early enough for the first output still due.
@@ -550,8 +619,13 @@ bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
   keep_history_ = 0;
   for (const auto &preset : kPresets) keep_history_ = std::max(keep_history_, taps_for(preset) / 2 + kTapAlign);
   // ... and to rerun the cascade from far enough back when switching to it.
-  if (cascade_wanted(ResampleQuality::High))
-    keep_history_ = std::max(keep_history_, taps_for(resample_preset(ResampleQuality::High)) + 64);
+  // The rerun starts on a multiple of twice the second stage's down factor
+  // (882 input frames at 44.1k -> 16k): keep two of those more.
+  if (cascade_wanted(ResampleQuality::High)) {
+    const uint32_t half_rate = uint32_t(spec.in_rate / 2);
+    const size_t inner_down = half_rate / std::gcd(half_rate, uint32_t(spec.out_rate));
+    keep_history_ = std::max(keep_history_, taps_for(resample_preset(ResampleQuality::High)) + 64 + 4 * inner_down);
+  }
   hist_.assign(spec.channels, {});
   cascade_.reset();
   reset();
@@ -563,6 +637,15 @@ bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
 // design, which needs about a fifth fewer taps than a Kaiser window for the
 // same figures; other ratios need a prototype at up * in_rate, too long for
 // the Remez exchange, and use the Kaiser-windowed sinc.
+// The cascade's second stage at other ratios (320/441 at 44.1k -> 16k):
+// the bank needs the prototype at up x in_rate (7 MHz), too fine a grid for
+// the Remez exchange, so the equiripple prototype designed at kInterpFactor x
+// the lower rate is interpolated onto it (see interpolated_equiripple_bank).
+bool Resampler::interpolated_equiripple(const ResamplePreset &p) const {
+  return fractional_equiripple_ && p.eq_length > 0 && !(up_ == 2 && down_ == 3) && !interpolate_ &&
+         up_ <= kMaxExactPhases;
+}
+
 unsigned Resampler::equiripple_factor(const ResamplePreset &p) const {
   if (p.eq_length <= 0) return 0;
   // The cascade's second stage (2/3 at half the input rate): its prototype
@@ -574,6 +657,14 @@ unsigned Resampler::equiripple_factor(const ResamplePreset &p) const {
 }
 
 size_t Resampler::taps_for(const ResamplePreset &p) const {
+  if (interpolated_equiripple(p)) {
+    // The prototype (centre + kInterpHalfWidth design samples either side)
+    // in input frames, plus one bank step.
+    const double D = double(kInterpFactor) * std::min(spec_.in_rate, spec_.out_rate);
+    const double centre = double(equiripple_length(p, kInterpFactor) / 2 + kInterpHalfWidth) * spec_.in_rate / D;
+    const size_t half = size_t(std::ceil(centre + 1.0 / up_));
+    return (2 * half + kTapAlign - 1) / kTapAlign * kTapAlign;
+  }
   if (const unsigned factor = equiripple_factor(p)) {
     // Taps reaching `centre` prototype samples either side, for every phase.
     const size_t centre = equiripple_length(p, factor) / 2;
@@ -590,6 +681,11 @@ void Resampler::build_bank(const ResamplePreset &p) {
   wide_ = p.wide_accumulator;
   interpolate_ = up_ > kMaxExactPhases;
   phases_ = interpolate_ ? kInterpolatedPhases : up_;
+  if (interpolated_equiripple(p)) {
+    equiripple_ = true;
+    bank_ = interpolated_equiripple_bank(p, spec_.in_rate, spec_.out_rate, phases_, taps_);
+    return;
+  }
   const unsigned factor = equiripple_factor(p);
   equiripple_ = factor != 0;
   bank_ = shared_bank(phases_, interpolate_, taps_, fc, p.kaiser_beta, factor ? &p : nullptr, factor);

@@ -122,6 +122,7 @@ class Resampler {
   void compact();
   size_t taps_for(const ResamplePreset &p) const;
   unsigned equiripple_factor(const ResamplePreset &p) const;
+  bool interpolated_equiripple(const ResamplePreset &p) const;
   void build_bank(const ResamplePreset &p);
   bool cascade_wanted(ResampleQuality q) const;
   void start_cascade();
@@ -157,7 +158,7 @@ class Resampler {
   // single-stage layout meanwhile, so set_quality() can switch either way.
   struct Cascade;
   std::shared_ptr<Cascade> cascade_;
-  bool fractional_equiripple_ = false;  // the cascade's 2/3 stage: equiripple bank
+  bool fractional_equiripple_ = false;  // the cascade's second stage: equiripple bank
 };
 
 namespace resample_detail {

@@ -364,7 +364,8 @@ GST_END_TEST;
 // resampler running the new preset from the start gives, right from the
 // switch on; and the total length stays exact.
 GST_START_TEST(test_quality_switch_mid_stream) {
-  for (auto &rates : {std::array<int, 2>{48000, 16000}, std::array<int, 2>{44100, 48000}}) {
+  for (auto &rates : {std::array<int, 2>{48000, 16000}, std::array<int, 2>{44100, 16000},
+                      std::array<int, 2>{44100, 48000}}) {
     // A tone near the passband edge: a low one would hide a hole in the
     // history, since a sinc's tails sum to almost nothing against it.
     const int hz = std::min(rates[0], rates[1]) * 2 / 5;
@@ -451,7 +452,8 @@ GST_START_TEST(test_equiripple_design) {
 }
 GST_END_TEST;
 
-// The two-stage path is picked for `high` at 3:1 only; its half-band kernel
+// The two-stage path is picked for `high` at 3:1 and just below (44.1k ->
+// 16k), not at other ratios or presets; its half-band kernel
 // (dispatched clones) gives what the plain formula gives; and a stream through
 // it has the exact length and the first output aligned with the first input.
 GST_START_TEST(test_cascade) {
@@ -466,7 +468,19 @@ GST_START_TEST(test_cascade) {
   fail_unless(r.cascaded());
   Resampler other;
   other.configure({44100, 16000, 1, ResampleQuality::High});
-  fail_if(other.cascaded());
+  fail_unless(other.cascaded());
+  for (auto &rates : {std::array<int, 2>{44100, 16000}, std::array<int, 2>{48000, 16000}}) {
+    for (auto q : {ResampleQuality::Fast, ResampleQuality::VeryHigh}) {
+      other.configure({rates[0], rates[1], 1, q});
+      fail_if(other.cascaded());
+    }
+  }
+  for (auto &rates : {std::array<int, 2>{48000, 24000}, std::array<int, 2>{44100, 8000},
+                      std::array<int, 2>{16000, 48000}, std::array<int, 2>{44100, 48000},
+                      std::array<int, 2>{44099, 16000}}) {
+    other.configure({rates[0], rates[1], 1, ResampleQuality::High});
+    fail_if(other.cascaded(), "%d -> %d", rates[0], rates[1]);
+  }
   other.configure({48000, 16000, 1, ResampleQuality::High}, ResampleIsa::Scalar);
   fail_unless(other.cascaded());
 
@@ -511,6 +525,21 @@ GST_START_TEST(test_cascade) {
     if (std::fabs(out[2 * n]) > std::fabs(out[2 * peak])) peak = n;
   fail_unless_equals_uint64(peak, 1000);
   fail_unless(out[2 * peak] == -out[2 * peak + 1]);
+
+  // The same at 44.1k -> 16k (half-band, then 320/441): input frame 4410
+  // is output 1600; the total is ceil(n * 160 / 441).
+  Resampler r44;
+  fail_unless(r44.configure({44100, 16000, 2, ResampleQuality::High}));
+  std::vector<float> in44(2 * 9001, 0.f);
+  in44[2 * 4410] = 1.f;
+  in44[2 * 4410 + 1] = -1.f;
+  auto out44 = run_chunked(r44, in44, {882, 37, 4001});
+  fail_unless_equals_uint64(out44.size() / 2, expected_length(9001, 44100, 16000));
+  peak = 0;
+  for (size_t n = 0; n < out44.size() / 2; n++)
+    if (std::fabs(out44[2 * n]) > std::fabs(out44[2 * peak])) peak = n;
+  fail_unless_equals_uint64(peak, 1600);
+  fail_unless(out44[2 * peak] == -out44[2 * peak + 1]);
 }
 GST_END_TEST;
 
