@@ -684,11 +684,12 @@ void Resampler::build_bank(const ResamplePreset &p) {
   if (interpolated_equiripple(p)) {
     equiripple_ = true;
     bank_ = interpolated_equiripple_bank(p, spec_.in_rate, spec_.out_rate, phases_, taps_);
-    return;
+  } else {
+    const unsigned factor = equiripple_factor(p);
+    equiripple_ = factor != 0;
+    bank_ = shared_bank(phases_, interpolate_, taps_, fc, p.kaiser_beta, factor ? &p : nullptr, factor);
   }
-  const unsigned factor = equiripple_factor(p);
-  equiripple_ = factor != 0;
-  bank_ = shared_bank(phases_, interpolate_, taps_, fc, p.kaiser_beta, factor ? &p : nullptr, factor);
+  build_gather();
 }
 
 bool Resampler::set_quality(ResampleQuality q) {
@@ -816,10 +817,101 @@ void Resampler::append_zeros(size_t frames) {
   trailing_zeros_ += frames;
 }
 
+// Output n of a period (n = 0 .. up - 1, phase n * down mod up) has its
+// window at floor(n * down / up) from the period's first. Group g holds
+// outputs 16g .. 16g + 15: their coefficient rows transposed (tap-major, 16
+// lanes), each lane's window offset from the group's first, and how far the
+// next group's window starts.
+struct Resampler::GatherTable {
+  size_t taps = 0;
+  uint32_t inv_down = 0;            // position n of phase p is p * inv_down mod up
+  std::vector<float> coef;          // groups x taps x 16, from `aligned`
+  size_t aligned = 0;
+  std::vector<int32_t> lanes;       // groups x 16
+  std::vector<uint32_t> advance;    // groups
+  const float *group(size_t g) const { return coef.data() + aligned + g * taps * 16; }
+};
+
+void Resampler::build_gather() {
+  gather_.reset();
+  if (isa_ != ResampleIsa::Avx512 || interpolate_ || wide_ || up_ % 16 != 0 || up_ == 0 ||
+      uint64_t(down_) * 2 > uint64_t(up_) * 3)
+    return;
+  auto t = std::make_shared<GatherTable>();
+  const size_t groups = up_ / 16;
+  t->taps = taps_;
+  t->coef.resize(groups * taps_ * 16 + 16);
+  t->aligned = (16 - (reinterpret_cast<uintptr_t>(t->coef.data()) / sizeof(float)) % 16) % 16;
+  t->lanes.resize(groups * 16);
+  t->advance.resize(groups);
+  auto start = [this](uint64_t n) { return uint64_t((unsigned __int128)n * down_ / up_); };
+  for (size_t g = 0; g < groups; g++) {
+    float *dst = t->coef.data() + t->aligned + g * taps_ * 16;
+    for (size_t i = 0; i < 16; i++) {
+      const uint64_t n = g * 16 + i;
+      const int64_t span = int64_t(start(n) - start(g * 16));
+      if (span > kGatherMaxSpan) return;  // lanes too far apart for one permute
+      t->lanes[g * 16 + i] = int32_t(span);
+      const float *row = bank_->data() + size_t((n * down_) % up_) * taps_;
+      for (size_t m = 0; m < taps_; m++) dst[m * 16 + i] = row[m];
+    }
+    t->advance[g] = uint32_t(start(g * 16 + 16) - start(g * 16));
+  }
+  // down is invertible mod up (they are coprime): extended Euclid.
+  int64_t a = down_ % up_, m = up_, x0 = 1, x1 = 0;
+  while (m != 0) {
+    const int64_t q = a / m;
+    std::tie(a, m) = std::make_tuple(m, a - q * m);
+    std::tie(x0, x1) = std::make_tuple(x1, x0 - q * x1);
+  }
+  t->inv_down = uint32_t(((x0 % int64_t(up_)) + int64_t(up_)) % int64_t(up_));
+  gather_ = t;
+}
+
+// Rational ratios on AVX-512 through gather16_avx512: outputs up to the
+// next group boundary one by one, then whole groups. Returns outputs written.
+size_t Resampler::produce_gather(float *out, size_t count) {
+  const GatherTable &t = *gather_;
+  const unsigned ch = spec_.channels;
+  const uint32_t pos = uint32_t((uint64_t(next_phase_) * t.inv_down) % up_);
+  const size_t lead = (16 - pos % 16) % 16;
+  if (count < lead + 16) return 0;
+  const size_t done = produce_generic(out, lead);
+  out += done * ch;
+  const size_t groups = (count - lead) / 16;
+  const size_t first_group = ((pos + lead) % up_) / 16, ngroups = up_ / 16;
+  const size_t off0 = size_t(next_index_ - base_);
+  // The kernel reads up to 24 floats past the last window.
+  const size_t need = hist_len_ + 32;
+  for (auto &h : hist_)
+    if (h.size() < need) h.resize(need);
+  alignas(64) float y[16];
+  size_t off = off0;
+  for (unsigned c = 0; c < ch; c++) {
+    const float *h = hist_[c].data();
+    size_t g = first_group;
+    off = off0;
+    for (size_t b = 0; b < groups; b++) {
+      float *o = ch == 1 ? out + b * 16 : y;
+      gather16_avx512(h + off, t.group(g), t.lanes.data() + g * 16, taps_, o);
+      if (ch != 1)
+        for (size_t i = 0; i < 16; i++) out[(b * 16 + i) * ch + c] = y[i];
+      off += t.advance[g];
+      if (++g == ngroups) g = 0;
+    }
+  }
+  next_index_ = base_ + off;
+  // Whole groups of 16 outputs: the phase advances by 16 * down mod up.
+  next_phase_ = uint32_t((uint64_t(next_phase_) + (unsigned __int128)(groups * 16) * down_ % up_) % up_);
+  out_total_ += groups * 16;
+  return done + groups * 16;
+}
+
 // Integer ratios on AVX-512: many outputs per pass share coefficient or input
 // loads (see decimate64_aligned_avx512 / interpolate32_avx512). Returns outputs written.
 size_t Resampler::produce_blocks(float *out, size_t count) {
   if (isa_ != ResampleIsa::Avx512 || interpolate_ || wide_) return 0;
+  if (gather_) return produce_gather(out, count);
   const unsigned ch = spec_.channels;
   if (up_ == 1 && down_ >= 2) {
     const size_t blocks = count / 64;

@@ -116,6 +116,8 @@ class Resampler {
  private:
   size_t produce(float *out, size_t out_capacity, size_t count);
   size_t produce_blocks(float *out, size_t count);
+  size_t produce_gather(float *out, size_t count);
+  void build_gather();
   size_t produce_generic(float *out, size_t count);
   void append(const float *in, size_t frames);
   void append_zeros(size_t frames);
@@ -154,6 +156,10 @@ class Resampler {
   std::vector<float> phase_streams_;  // integer decimation: the input split by phase
   std::vector<const float *> phase_ptrs_;
   std::vector<float> block_out_;
+  // Rational ratios on AVX-512 (see gather16_avx512): the bank transposed
+  // in groups of 16 consecutive outputs of a period; null where it does not apply.
+  struct GatherTable;
+  std::shared_ptr<const GatherTable> gather_;
   // Two-stage path (see cascaded()). The history above is kept in the
   // single-stage layout meanwhile, so set_quality() can switch either way.
   struct Cascade;
@@ -197,6 +203,12 @@ void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d
 // Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.
 bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 constexpr unsigned kMaxBlockInterpolation = 6;
+// Rational ratios with up a multiple of 16 and down <= 1.5 up (44.1k <-> 48k,
+// the 320/441 second stage at 44.1k -> 16k): 16 consecutive outputs, lane i
+// with window x + r[i] (r[i] <= 24) and coefficients tb[m * 16 + i] (the
+// rows of the 16 outputs' phases, transposed). Reads x up to x[taps + 23].
+void gather16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
+inline constexpr int32_t kGatherMaxSpan = 24;
 // The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
 // AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,
 // so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];

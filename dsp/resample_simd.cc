@@ -377,6 +377,33 @@ FA_AVX512 void interpolate32(const float *x, const float *bank, size_t taps, flo
 
 }  // namespace
 
+// Sixteen consecutive outputs of a rational ratio (one per lane), each with
+// its own phase row: out[i] = sum_m tb[m * 16 + i] * x[r[i] + m]. Per eight
+// taps, two loads of x cover every lane's window (r[i] + 7 <= 31) and one
+// permute per tap gathers the lanes' samples, so each FMA needs one
+// coefficient load, one permute and a quarter of a load of x (the dot
+// products load a window and a row per FMA). Four accumulators (taps mod 4)
+// hide the FMA latency. Reads x up to x[taps + 23].
+FA_AVX512 void gather16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out) {
+  const __m512i base = _mm512_loadu_si512(r);
+  __m512i idx[8];
+  for (int j = 0; j < 8; j++) idx[j] = _mm512_add_epi32(base, _mm512_set1_epi32(j));
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+  for (size_t m = 0; m < taps; m += 8) {
+    const __m512 lo = _mm512_loadu_ps(x + m), hi = _mm512_loadu_ps(x + m + 16);
+    const float *c = tb + m * 16;
+    a0 = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, idx[0], hi), _mm512_loadu_ps(c), a0);
+    a1 = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, idx[1], hi), _mm512_loadu_ps(c + 16), a1);
+    a2 = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, idx[2], hi), _mm512_loadu_ps(c + 32), a2);
+    a3 = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, idx[3], hi), _mm512_loadu_ps(c + 48), a3);
+    a0 = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, idx[4], hi), _mm512_loadu_ps(c + 64), a0);
+    a1 = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, idx[5], hi), _mm512_loadu_ps(c + 80), a1);
+    a2 = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, idx[6], hi), _mm512_loadu_ps(c + 96), a2);
+    a3 = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, idx[7], hi), _mm512_loadu_ps(c + 112), a3);
+  }
+  _mm512_storeu_ps(out, _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+}
+
 bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
   switch (L) {
     case 2: interpolate32<2>(x, bank, taps, out); return true;
