@@ -488,7 +488,8 @@ struct Resampler::Cascade {
       // Pairs from frame 2(next_k - K): evens[K + q] is output q's centre.
       const int64_t f0 = int64_t(2 * next_k) - int64_t(2 * K);
       deinterleave2(x + (f0 - int64_t(dropped) + int64_t(pad)), nodd, evens.data(), odds.data());
-      halfband_block(evens.data() + K, odds.data(), h, K, count, inner.hist_[c].data() + inner.hist_len_);
+      (inner.isa_ == ResampleIsa::Avx512 ? halfband_block_avx512 : halfband_block)(
+          evens.data() + K, odds.data(), h, K, count, inner.hist_[c].data() + inner.hist_len_);
     }
     inner.hist_len_ += count;
     inner.in_total_ += count;
@@ -797,7 +798,9 @@ size_t Resampler::pending_output_frames() const {
 void Resampler::compact() {
   const uint64_t consumed = next_index_ - base_;
   // Dropped in batches: moving the kept history costs as much as a buffer's input.
-  if (consumed <= keep_history_ + kCompactSlack) return;
+  // At least four times what is kept (2236 frames at 44.1k -> 16k high,
+  // for the cascade's rerun), so the move costs a quarter frame per frame.
+  if (consumed <= keep_history_ + std::max(kCompactSlack, 4 * keep_history_)) return;
   const size_t drop = size_t(std::min<uint64_t>(consumed - keep_history_, hist_len_));
   for (auto &h : hist_) std::memmove(h.data(), h.data() + drop, (hist_len_ - drop) * sizeof(float));
   hist_len_ -= drop;
@@ -868,43 +871,54 @@ void Resampler::build_gather() {
   gather_ = t;
 }
 
-// Rational ratios on AVX-512 through gather16_avx512: outputs up to the
-// next group boundary one by one, then whole groups. Returns outputs written.
+// Rational ratios on AVX-512 through gather16_avx512, whole groups of 16
+// outputs of the period: a group that starts before the next output (the
+// previous call ended inside it) or ends after the last one is computed whole
+// and only the lanes due are kept (cheaper than the dot products for 4 or
+// more). Returns outputs written.
 size_t Resampler::produce_gather(float *out, size_t count) {
   const GatherTable &t = *gather_;
   const unsigned ch = spec_.channels;
-  const uint32_t pos = uint32_t((uint64_t(next_phase_) * t.inv_down) % up_);
-  const size_t lead = (16 - pos % 16) % 16;
-  if (count < lead + 16) return 0;
-  const size_t done = produce_generic(out, lead);
-  out += done * ch;
-  const size_t groups = (count - lead) / 16;
-  const size_t first_group = ((pos + lead) % up_) / 16, ngroups = up_ / 16;
-  const size_t off0 = size_t(next_index_ - base_);
-  // The kernel reads up to 24 floats past the last window.
+  const size_t ngroups = up_ / 16;
+  uint32_t pos = uint32_t((uint64_t(next_phase_) * t.inv_down) % up_);
+  size_t skip = pos % 16;  // lanes of the first group before the next output
+  size_t done = 0;
+  if (skip != 0 && next_index_ - base_ < uint64_t(t.lanes[pos])) {
+    // Its first lanes' windows start before the kept history (just after
+    // a quality switch): one by one up to the group's end.
+    done = produce_generic(out, std::min(count, 16 - skip));
+    out += done * ch;
+    count -= done;
+    pos = uint32_t((uint64_t(next_phase_) * t.inv_down) % up_);
+    skip = 0;
+  }
+  size_t groups = (skip + count) / 16;
+  if ((skip + count) % 16 >= 4) groups++;
+  const size_t emit = std::min(count, groups * 16 - skip * (groups > 0));
+  if (groups == 0 || emit == 0) return done;
+  const size_t g0 = pos / 16;
+  const size_t off0 = size_t(next_index_ - base_) - size_t(t.lanes[pos]);
+  // The kernel reads up to 24 floats past lane 0's window.
   const size_t need = hist_len_ + 32;
   for (auto &h : hist_)
     if (h.size() < need) h.resize(need);
   alignas(64) float y[16];
-  size_t off = off0;
   for (unsigned c = 0; c < ch; c++) {
     const float *h = hist_[c].data();
-    size_t g = first_group;
-    off = off0;
+    size_t g = g0, off = off0;
     for (size_t b = 0; b < groups; b++) {
-      float *o = ch == 1 ? out + b * 16 : y;
-      gather16_avx512(h + off, t.group(g), t.lanes.data() + g * 16, taps_, o);
-      if (ch != 1)
-        for (size_t i = 0; i < 16; i++) out[(b * 16 + i) * ch + c] = y[i];
+      gather16_avx512(h + off, t.group(g), t.lanes.data() + g * 16, taps_, y);
+      const size_t first = b == 0 ? skip : 0, end = std::min<size_t>(16, skip + emit - b * 16);
+      for (size_t i = first; i < end; i++) out[(b * 16 + i - skip) * ch + c] = y[i];
       off += t.advance[g];
       if (++g == ngroups) g = 0;
     }
   }
-  next_index_ = base_ + off;
-  // Whole groups of 16 outputs: the phase advances by 16 * down mod up.
-  next_phase_ = uint32_t((uint64_t(next_phase_) + (unsigned __int128)(groups * 16) * down_ % up_) % up_);
-  out_total_ += groups * 16;
-  return done + groups * 16;
+  const unsigned __int128 step = (unsigned __int128)emit * down_ + next_phase_;
+  next_index_ += uint64_t(step / up_);
+  next_phase_ = uint32_t(step % up_);
+  out_total_ += emit;
+  return done + emit;
 }
 
 // Integer ratios on AVX-512: many outputs per pass share coefficient or input

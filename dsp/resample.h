@@ -215,6 +215,8 @@ inline constexpr int32_t kGatherMaxSpan = 24;
 // y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), in that order.
 void deinterleave2(const float *x, size_t pairs, float *e, float *o);
 void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
+// The same with the sums in registers (AVX-512F; FMA like the AVX-512 clone).
+void halfband_block_avx512(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 // Windowed sinc at x input periods from the centre (for tests of the design).
 double kaiser_sinc(double x, double fc, double half_width, double beta);
 // kaiser_sinc(k / step, fc, half_width, beta) for k = 0 .. n-1, computed fast.
