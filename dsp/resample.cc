@@ -1016,9 +1016,38 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     return emit;
   }
   if (down_ == 1 && up_ >= 2 && up_ <= kMaxBlockInterpolation && next_phase_ == 0) {
+    size_t written = 0;
+    if (up_ <= kMaxBlock64Interpolation && count >= 64 * size_t(up_)) {
+      // Blocks of 64 input positions from an aligned copy of the input (the
+      // history rows are not aligned), zero-padded past the history.
+      const size_t per_block = 64 * size_t(up_);
+      const size_t blocks = count / per_block;
+      const size_t off0 = size_t(next_index_ - base_);
+      const size_t span = blocks * 64 + (taps_ + 15) / 16 * 16 + 80;
+      if (phase_streams_.size() < span + 16) phase_streams_.resize(span + 16);
+      float *x = phase_streams_.data();
+      x += (16 - (reinterpret_cast<uintptr_t>(x) / sizeof(float)) % 16) % 16;
+      if (block_out_.size() < per_block) block_out_.resize(per_block);
+      const size_t valid = std::min(span, hist_len_ - off0);
+      for (unsigned c = 0; c < ch; c++) {
+        std::memcpy(x, hist_[c].data() + off0, valid * sizeof(float));
+        std::fill(x + valid, x + span, 0.f);
+        for (size_t b = 0; b < blocks; b++) {
+          float *o = ch == 1 ? out + b * per_block : block_out_.data();
+          interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, o);
+          if (ch != 1)
+            for (size_t q = 0; q < per_block; q++) out[(b * per_block + q) * ch + c] = block_out_[q];
+        }
+      }
+      next_index_ += uint64_t(blocks) * 64;
+      out_total_ += blocks * per_block;
+      written = blocks * per_block;
+      out += written * ch;
+      count -= written;
+    }
     const size_t per_block = 32 * size_t(up_);
     const size_t blocks = count / per_block;
-    if (blocks == 0) return 0;
+    if (blocks == 0) return written;
     const size_t off0 = size_t(next_index_ - base_);
     if (block_out_.size() < per_block) block_out_.resize(per_block);
     for (unsigned c = 0; c < ch; c++) {
@@ -1030,7 +1059,7 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     }
     next_index_ += uint64_t(blocks) * 32;
     out_total_ += blocks * per_block;
-    return blocks * per_block;
+    return written + blocks * per_block;
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 // Taps are always a multiple of 8. Several independent accumulators hide the
 // FMA latency; the 4-output variants also share the loop overhead.
 #include <immintrin.h>
+#include <utility>
 
 // GCC 12's AVX-512 headers read an intentionally undefined register in some
 // intrinsics (masked loads, casts) and warn about it when they are inlined.
@@ -375,7 +376,62 @@ FA_AVX512 void interpolate32(const float *x, const float *bank, size_t taps, flo
     for (unsigned p = 0; p < L; p++) out[q * L + p] = tmp[p][q];
 }
 
+// 64 consecutive input positions, x 64-byte aligned: the shifted windows
+// of each 16 taps come from five aligned loads by valignd (no loads that
+// straddle cache lines), each coefficient broadcast feeds four FMAs. Per
+// output the sum runs over m in order, exactly as interpolate32's. Taps
+// are a multiple of 8: whole blocks of 16, then one of 8.
+template <unsigned L, int S>
+FA_AVX512 inline void interp_tap(__m512 (&a)[L][4], __m512i v0, __m512i v1, __m512i v2, __m512i v3, __m512i v4,
+                                 const float *c, size_t taps) {
+  const __m512 w0 = _mm512_castsi512_ps(_mm512_alignr_epi32(v1, v0, S));
+  const __m512 w1 = _mm512_castsi512_ps(_mm512_alignr_epi32(v2, v1, S));
+  const __m512 w2 = _mm512_castsi512_ps(_mm512_alignr_epi32(v3, v2, S));
+  const __m512 w3 = _mm512_castsi512_ps(_mm512_alignr_epi32(v4, v3, S));
+  for (unsigned p = 0; p < L; p++) {
+    const __m512 k = _mm512_set1_ps(c[p * taps + S]);
+    a[p][0] = _mm512_fmadd_ps(k, w0, a[p][0]);
+    a[p][1] = _mm512_fmadd_ps(k, w1, a[p][1]);
+    a[p][2] = _mm512_fmadd_ps(k, w2, a[p][2]);
+    a[p][3] = _mm512_fmadd_ps(k, w3, a[p][3]);
+  }
+}
+
+template <unsigned L, int... S>
+FA_AVX512 inline void interp_taps(__m512 (&a)[L][4], const float *x, const float *c, size_t taps,
+                                  std::integer_sequence<int, S...>) {
+  const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x));
+  const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + 16));
+  const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + 32));
+  const __m512i v3 = _mm512_castps_si512(_mm512_load_ps(x + 48));
+  const __m512i v4 = _mm512_castps_si512(_mm512_load_ps(x + 64));
+  (interp_tap<L, S>(a, v0, v1, v2, v3, v4, c, taps), ...);
+}
+
+template <unsigned L>
+FA_AVX512 void interpolate64_aligned(const float *x, const float *bank, size_t taps, float *out) {
+  __m512 a[L][4];
+  for (unsigned p = 0; p < L; p++) a[p][0] = a[p][1] = a[p][2] = a[p][3] = _mm512_setzero_ps();
+  size_t jb = 0;
+  for (; jb + 16 <= taps; jb += 16) interp_taps<L>(a, x + jb, bank + jb, taps, std::make_integer_sequence<int, 16>());
+  if (jb < taps) interp_taps<L>(a, x + jb, bank + jb, taps, std::make_integer_sequence<int, 8>());
+  alignas(64) float tmp[L][64];
+  for (unsigned p = 0; p < L; p++)
+    for (unsigned v = 0; v < 4; v++) _mm512_store_ps(tmp[p] + 16 * v, a[p][v]);
+  for (unsigned q = 0; q < 64; q++)
+    for (unsigned p = 0; p < L; p++) out[q * L + p] = tmp[p][q];
+}
+
 }  // namespace
+
+bool interpolate64_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+  switch (L) {
+    case 2: interpolate64_aligned<2>(x, bank, taps, out); return true;
+    case 3: interpolate64_aligned<3>(x, bank, taps, out); return true;
+    case 4: interpolate64_aligned<4>(x, bank, taps, out); return true;
+    default: return false;
+  }
+}
 
 // Sixteen consecutive outputs of a rational ratio (one per lane), each with
 // its own phase row: out[i] = sum_m tb[m * 16 + i] * x[r[i] + m]. Per eight

@@ -589,6 +589,38 @@ GST_START_TEST(test_gather_kernel) {
 }
 GST_END_TEST;
 
+// Integer interpolation over 64 aligned input positions: bit-identical to
+// two 32-position calls (same order of sums), which match the scalar
+// reference per output.
+GST_START_TEST(test_interpolate64_kernel) {
+  if (best_resample_isa() != ResampleIsa::Avx512) {
+    GST_INFO("no AVX-512 here: the block kernels are not used");
+    return;
+  }
+  for (unsigned L : {2u, 3u, 4u}) {
+    for (size_t taps : {size_t(8), size_t(56), size_t(128)}) {
+      std::vector<float> buf(64 + (taps + 15) / 16 * 16 + 80 + 16);
+      float *x = buf.data() + (16 - (reinterpret_cast<uintptr_t>(buf.data()) / sizeof(float)) % 16) % 16;
+      auto v = noise(64 + taps + 64, 41);
+      std::copy(v.begin(), v.end(), x);
+      auto bank = noise(L * taps, 42);
+      std::vector<float> got(64 * L), two(64 * L);
+      fail_unless(resample_detail::interpolate64_aligned_avx512(x, bank.data(), taps, L, got.data()));
+      fail_unless(resample_detail::interpolate32_avx512(x, bank.data(), taps, L, two.data()));
+      fail_unless(resample_detail::interpolate32_avx512(x + 32, bank.data(), taps, L, two.data() + 32 * L));
+      fail_unless(std::memcmp(got.data(), two.data(), got.size() * sizeof(float)) == 0, "L %u taps %zu", L, taps);
+      for (size_t q = 0; q < 64; q++)
+        for (unsigned p = 0; p < L; p++) {
+          const float want = resample_detail::dot_scalar(x + q, bank.data() + p * taps, taps);
+          fail_unless(std::fabs(got[q * L + p] - want) <= 2e-6f * std::sqrt(float(taps)), "L %u taps %zu out %zu", L,
+                      taps, q * L + p);
+        }
+    }
+  }
+  fail_if(resample_detail::interpolate64_aligned_avx512(nullptr, nullptr, 8, 5, nullptr));
+}
+GST_END_TEST;
+
 GST_START_TEST(test_bad_rates_refused) {
   Resampler r;
   fail_unless(resample_rates_problem(0, 16000) != nullptr);
@@ -624,6 +656,7 @@ static Suite *resample_suite() {
   tcase_add_test(tc, test_bad_rates_refused);
   tcase_add_test(tc, test_cascade);
   tcase_add_test(tc, test_gather_kernel);
+  tcase_add_test(tc, test_interpolate64_kernel);
   return s;
 }
 
