@@ -1032,12 +1032,8 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
       for (unsigned c = 0; c < ch; c++) {
         std::memcpy(x, hist_[c].data() + off0, valid * sizeof(float));
         std::fill(x + valid, x + span, 0.f);
-        for (size_t b = 0; b < blocks; b++) {
-          float *o = ch == 1 ? out + b * per_block : block_out_.data();
-          interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, o);
-          if (ch != 1)
-            for (size_t q = 0; q < per_block; q++) out[(b * per_block + q) * ch + c] = block_out_[q];
-        }
+        for (size_t b = 0; b < blocks; b++)
+          interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, out + b * per_block * ch + c, ch);
       }
       next_index_ += uint64_t(blocks) * 64;
       out_total_ += blocks * per_block;

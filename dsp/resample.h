@@ -203,10 +203,12 @@ void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d
 // Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.
 bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 constexpr unsigned kMaxBlockInterpolation = 6;
-// The same for L = 2..4 over 64 input positions (64 * L outputs) from x
-// 64-byte aligned and readable up to x[round_up(taps, 16) + 80]; bit-identical
-// to two interpolate32_avx512 calls. False if L is unsupported.
-bool interpolate64_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+// The same for L = 2..4 over 64 input positions (64 * L outputs, written
+// `stride` floats apart: one channel of interleaved output) from x 64-byte
+// aligned and readable up to x[round_up(taps, 16) + 80]; bit-identical to two
+// interpolate32_avx512 calls. False if L is unsupported.
+bool interpolate64_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out,
+                                  size_t stride = 1);
 constexpr unsigned kMaxBlock64Interpolation = 4;
 // Rational ratios with up a multiple of 16 and down <= 1.5 up (44.1k <-> 48k,
 // the 320/441 second stage at 44.1k -> 16k): 16 consecutive outputs, lane i

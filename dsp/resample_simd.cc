@@ -409,7 +409,7 @@ FA_AVX512 inline void interp_taps(__m512 (&a)[L][4], const float *x, const float
 }
 
 template <unsigned L>
-FA_AVX512 void interpolate64_aligned(const float *x, const float *bank, size_t taps, float *out) {
+FA_AVX512 void interpolate64_aligned(const float *x, const float *bank, size_t taps, float *out, size_t stride) {
   __m512 a[L][4];
   for (unsigned p = 0; p < L; p++) a[p][0] = a[p][1] = a[p][2] = a[p][3] = _mm512_setzero_ps();
   size_t jb = 0;
@@ -419,16 +419,17 @@ FA_AVX512 void interpolate64_aligned(const float *x, const float *bank, size_t t
   for (unsigned p = 0; p < L; p++)
     for (unsigned v = 0; v < 4; v++) _mm512_store_ps(tmp[p] + 16 * v, a[p][v]);
   for (unsigned q = 0; q < 64; q++)
-    for (unsigned p = 0; p < L; p++) out[q * L + p] = tmp[p][q];
+    for (unsigned p = 0; p < L; p++) out[(q * L + p) * stride] = tmp[p][q];
 }
 
 }  // namespace
 
-bool interpolate64_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+bool interpolate64_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out,
+                                  size_t stride) {
   switch (L) {
-    case 2: interpolate64_aligned<2>(x, bank, taps, out); return true;
-    case 3: interpolate64_aligned<3>(x, bank, taps, out); return true;
-    case 4: interpolate64_aligned<4>(x, bank, taps, out); return true;
+    case 2: interpolate64_aligned<2>(x, bank, taps, out, stride); return true;
+    case 3: interpolate64_aligned<3>(x, bank, taps, out, stride); return true;
+    case 4: interpolate64_aligned<4>(x, bank, taps, out, stride); return true;
     default: return false;
   }
 }
