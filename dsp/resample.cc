@@ -420,10 +420,8 @@ void append_planar(std::vector<std::vector<float>> &rows, size_t len, const floa
   } else if (ch == 1) {
     std::memcpy(rows[0].data() + len, in, frames * sizeof(float));
   } else if (ch == 2) {
-    // Both channels in one pass (the compiler vectorises this one).
-    float *__restrict d0 = rows[0].data() + len;
-    float *__restrict d1 = rows[1].data() + len;
-    for (size_t i = 0; i < frames; i++) d0[i] = in[2 * i], d1[i] = in[2 * i + 1];
+    // Both channels in one pass (the half-band's dispatched deinterleave).
+    resample_detail::deinterleave2(in, frames, rows[0].data() + len, rows[1].data() + len);
   } else {
     for (size_t c = 0; c < ch; c++) {
       float *d = rows[c].data() + len;
@@ -438,13 +436,17 @@ struct Resampler::Cascade {
   unsigned ch = 1;
   size_t K = kHalfband3.K;
   const float *h = nullptr;  // halfband_taps() of the design in use
-  // Planar input: raw[c][j] is input frame (dropped + j - pad), frames
-  // before the stream are zeros.
+  // Planar input: raw[c][j] is input frame origin + (dropped + j - pad),
+  // frames before `origin` are zeros. While the cascade runs it is the only
+  // copy of the input (see sync_history): frames from `hold` on are kept.
   std::vector<std::vector<float>> raw;
   // The deinterleave of output k's window starts at frame 2(k - K) (its first
   // even sample is unused but read): keep 2K frames of zeros before the stream.
   size_t pad = 2 * kHalfband3.K, raw_len = 0;
   uint64_t dropped = 0, raw_total = 0, next_k = 0;
+  uint64_t origin = 0;  // input frame of the cascade's frame 0 (where it was started)
+  uint64_t hold = 0;    // cascade frames from here on are kept (for a quality switch)
+  size_t slack = kCompactSlack;
   Resampler inner;
   std::vector<float> evens, odds, tmp;
   uint64_t skip = 0;          // inner outputs to discard (already emitted before a switch)
@@ -458,6 +460,7 @@ struct Resampler::Cascade {
       std::fill(r.begin(), r.begin() + long(pad), 0.f);
     }
     dropped = raw_total = next_k = 0;
+    origin = hold = 0;
     skip = 0;
     stash_frames = 0;
     inner.reset();
@@ -495,10 +498,11 @@ struct Resampler::Cascade {
     inner.in_total_ += count;
     inner.trailing_zeros_ = 0;
     next_k += count;
-    // Keep frames from 2 next_k - 2K on: the next deinterleave starts there.
-    const int64_t keep_from = int64_t(2 * next_k) - int64_t(2 * K);
+    // Keep frames from 2 next_k - 2K on (the next deinterleave starts
+    // there) and from `hold` on.
+    const int64_t keep_from = std::min(int64_t(2 * next_k) - int64_t(2 * K), int64_t(hold));
     const int64_t first = int64_t(dropped) - int64_t(pad);
-    if (keep_from > first + int64_t(kCompactSlack)) {
+    if (keep_from > first + int64_t(slack)) {
       const size_t drop = size_t(keep_from - first);
       for (auto &r : raw) std::memmove(r.data(), r.data() + drop, (raw_len - drop) * sizeof(float));
       raw_len -= drop;
@@ -558,6 +562,9 @@ size_t Resampler::cascade_take(float *out, size_t out_capacity) {
 }
 
 size_t Resampler::cascade_process(const float *in, size_t frames, float *out, size_t out_capacity) {
+  // What a quality switch needs (as compact() keeps for the single stage).
+  const uint64_t need = keep_history_ + taps_ / 2;
+  cascade_->hold = next_index_ > cascade_->origin + need ? next_index_ - cascade_->origin - need : 0;
   size_t n = cascade_take(out, out_capacity);
   n += cascade_->run(in, frames, in == nullptr, out + n * spec_.channels, out_capacity - n);
   // Keep the single-stage bookkeeping in step (used by set_quality and compact).
@@ -587,8 +594,16 @@ void Resampler::start_cascade() {
   const uint64_t step = 2 * uint64_t(k->inner.down());
   const uint64_t due = uint64_t(((unsigned __int128)out_total_ * down_) / up_);
   const uint64_t back = k->latency() + step;
-  const uint64_t S = due > back ? (due - back) / step * step : 0;
   const int64_t hist_start = int64_t(base_) - int64_t(taps_ / 2 - 1);  // input frame of hist_[.][0]
+  // Back as far as a later switch will need (keep_history_ + taps / 2 before
+  // the next output), or as the history goes: the cascade's input copy then
+  // holds it (see sync_history).
+  const uint64_t latest = due > back ? (due - back) / step * step : 0;
+  const uint64_t reach = (keep_history_ + taps_ + step - 1) / step * step;
+  const uint64_t earliest = std::max<int64_t>(hist_start, 0) / step * step;
+  const uint64_t S = std::min(latest, std::max(earliest, latest > reach ? latest - reach : 0));
+  k->origin = S;
+  k->slack = std::max(kCompactSlack, 4 * keep_history_);
   const uint64_t end = uint64_t(hist_start + int64_t(hist_len_));
   k->skip = out_total_ - uint64_t(((unsigned __int128)S * up_) / down_);
   cascade_ = k;
@@ -693,9 +708,27 @@ void Resampler::build_bank(const ResamplePreset &p) {
   build_gather();
 }
 
+// While the cascade runs, the single-stage history is not kept up to date:
+// rebuild it from the cascade's input copy before leaving or restarting it.
+void Resampler::sync_history() {
+  const Cascade &k = *cascade_;
+  const int64_t first = int64_t(k.origin) + int64_t(k.dropped) - int64_t(k.pad);  // input frame of raw[.][0]
+  const int64_t lead = int64_t(taps_ / 2 - 1);
+  // hist_[c][j] is input frame base_ + j - lead, base_ >= 0.
+  const size_t skip = first + lead < 0 ? size_t(-(first + lead)) : 0;
+  base_ = uint64_t(first + lead + int64_t(skip));
+  hist_len_ = k.raw_len > skip ? k.raw_len - skip : 0;
+  for (unsigned c = 0; c < spec_.channels; c++) {
+    if (hist_[c].size() < hist_len_) hist_[c].resize(hist_len_);
+    if (hist_len_) std::memcpy(hist_[c].data(), k.raw[c].data() + skip, hist_len_ * sizeof(float));
+  }
+  trailing_zeros_ = 0;
+}
+
 bool Resampler::set_quality(ResampleQuality q) {
   if (hist_.empty()) return false;
   if (q == spec_.quality && !spec_.design) return true;
+  if (cascade_) sync_history();
   // History row j holds input frame base_ + j - (taps/2 - 1); the next
   // output's window start next_index_ does not depend on the filter length.
   // The cascade restarts from the kept history in its current layout (its
@@ -726,8 +759,6 @@ bool Resampler::set_quality(ResampleQuality q) {
 
 size_t Resampler::process_silence(size_t frames, float *out, size_t out_capacity) {
   if (cascade_) {
-    compact();
-    append_zeros(frames);
     in_total_ += frames;
     return cascade_process(nullptr, frames, out, out_capacity);
   }
@@ -1197,9 +1228,13 @@ size_t Resampler::produce_generic(float *out, size_t count) {
 }
 
 size_t Resampler::process(const float *in, size_t in_frames, float *out, size_t out_capacity) {
+  if (cascade_) {
+    // The cascade's own copy of the input is the history meanwhile.
+    in_total_ += in_frames;
+    return cascade_process(in, in_frames, out, out_capacity);
+  }
   compact();
   append(in, in_frames);
-  if (cascade_) return cascade_process(in, in_frames, out, out_capacity);
   return produce(out, out_capacity,
                  outputs_before(next_index_, next_phase_, up_, down_, taps_, base_ + hist_len_));
 }

@@ -128,6 +128,7 @@ class Resampler {
   void build_bank(const ResamplePreset &p);
   bool cascade_wanted(ResampleQuality q) const;
   void start_cascade();
+  void sync_history();
   size_t cascade_process(const float *in, size_t frames, float *out, size_t out_capacity);
   size_t cascade_take(float *out, size_t out_capacity);
 
