@@ -224,20 +224,32 @@ std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const Res
     if (auto found = cache[key].lock()) return found;
   }
   const double D = double(kInterpFactor) * std::min(in_rate, out_rate);
-  const double step = D / (double(phases) * in_rate);  // design samples per grid point
+  // Grid point k sits at u = k * num / den design samples.
+  const uint64_t num0 = uint64_t(kInterpFactor) * uint64_t(std::min(in_rate, out_rate));
+  const uint64_t den0 = uint64_t(phases) * uint64_t(in_rate);
+  const uint64_t g = std::gcd(num0, den0), num = num0 / g, den = den0 / g;
   const double extent = double(proto.size() - 1 + kInterpHalfWidth);
-  const size_t n = size_t(extent / step) + 2;
-  const double W = double(kInterpHalfWidth);
+  const size_t n = size_t(extent * double(den) / double(num)) + 2;
+  const long W = long(kInterpHalfWidth);
   const double scale = D / in_rate / double(phases);  // build_bank_rows multiplies by phases
+  // g(frac - i) for i = -W .. W depends only on frac = (k * num mod den) / den:
+  // evaluated once per fraction (441 of them at 44.1k -> 16k's second stage).
+  std::map<uint64_t, std::vector<double>> kernel;
   std::vector<double> fine(n, 0.0);
   for (size_t k = 0; k < n; k++) {
-    const double u = double(k) * step;
-    const long lo = long(std::ceil(u - W)), hi = long(std::floor(u + W));
+    const uint64_t whole = uint64_t(k) * num / den, rem = uint64_t(k) * num % den;
+    std::vector<double> &w = kernel[rem];
+    if (w.empty()) {
+      w.resize(size_t(2 * W + 2));
+      for (long i = -W; i <= W + 1; i++)
+        w[size_t(i + W)] = resample_detail::kaiser_sinc(double(rem) / double(den) - double(i), 0.5, double(W),
+                                                        kInterpBeta);
+    }
     double acc = 0;
-    for (long m = lo; m <= hi; m++) {
+    for (long i = -W; i <= W + 1; i++) {
+      const long m = long(whole) + i;
       const size_t a = size_t(m < 0 ? -m : m);
-      if (a >= proto.size()) continue;
-      acc += proto[a] * resample_detail::kaiser_sinc(u - double(m), 0.5, W, kInterpBeta);
+      if (a < proto.size()) acc += proto[a] * w[size_t(i + W)];
     }
     fine[k] = acc * scale;
   }
@@ -396,6 +408,12 @@ void halfband_block(const float *e, const float *o, const float *h, size_t K, si
     const float *a = o + K + i, *b = o + K - 1 - i;
     for (size_t q = 0; q < count; q++) y[q] += hi * (a[q] + b[q]);
   }
+}
+
+// x[2m] = e[m], x[2m + 1] = o[m] for m < pairs.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void interleave2(const float *e, const float *o, size_t pairs, float *x) {
+  for (size_t m = 0; m < pairs; m++) x[2 * m] = e[m], x[2 * m + 1] = o[m];
 }
 
 // e[m] = x[2m], o[m] = x[2m + 1] for m < pairs.
@@ -1029,8 +1047,14 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
         const size_t first = off0 + r;
         const size_t valid = hist_len_ > first ? std::min(J, (hist_len_ - first + 2) / 3) : 0;
         const float *src = h + first;
-        for (size_t j = (r < 3 ? done : 0); j < valid; j++) dst[j] = src[j * 3];
-        std::fill(dst + std::max(valid, r < 3 ? done : 0), dst + J, 0.f);
+        // Stream 3 is stream 0 one further on: copy what the split made.
+        size_t from = r < 3 ? done : 0;
+        if (r == 3 && done > 1) {
+          std::memcpy(dst, streams + 1, (done - 1) * sizeof(float));
+          from = done - 1;
+        }
+        for (size_t j = from; j < valid; j++) dst[j] = src[j * 3];
+        std::fill(dst + std::max(valid, from), dst + J, 0.f);
       }
       for (size_t b = 0; b < blocks; b++) {
         const float *xs[4] = {streams + b * 64, streams + J + b * 64, streams + 2 * J + b * 64,
@@ -1038,7 +1062,12 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
         decimate64x2_aligned_avx512(xs, row0, row1, taps_, block_out_.data(), block_out_.data() + 64);
         float *o = out + b * 128 * ch + c;
         const size_t n = std::min<size_t>(128, emit - b * 128);
-        for (size_t q = 0; q < n; q++) o[q * ch] = block_out_[(q & 1) * 64 + q / 2];
+        if (ch == 1) {
+          interleave2(block_out_.data(), block_out_.data() + 64, n / 2, o);
+          if (n % 2) o[n - 1] = block_out_[n / 2];
+        } else {
+          for (size_t q = 0; q < n; q++) o[q * ch] = block_out_[(q & 1) * 64 + q / 2];
+        }
       }
     }
     next_index_ += uint64_t(emit) * 3 / 2;
