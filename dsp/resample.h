@@ -118,6 +118,7 @@ class Resampler {
   size_t produce_blocks(float *out, size_t count);
   size_t produce_gather(float *out, size_t count);
   void build_gather();
+  void build_phase_rows();
   size_t produce_generic(float *out, size_t count);
   void append(const float *in, size_t frames);
   void append_zeros(size_t frames);
@@ -161,6 +162,10 @@ class Resampler {
   // in groups of 16 consecutive outputs of a period; null where it does not apply.
   struct GatherTable;
   std::shared_ptr<const GatherTable> gather_;
+  // Row of each phase for the generic path: into the bank, or into a copy of
+  // it in output order (by_position_) where phases of consecutive outputs jump.
+  std::vector<size_t> phase_row_;  // offsets, so copies of a Resampler stay valid
+  std::vector<float> by_position_;
   // Two-stage path (see cascaded()). The history above is kept in the
   // single-stage layout meanwhile, so set_quality() can switch either way.
   struct Cascade;
