@@ -886,7 +886,11 @@ struct Resampler::GatherTable {
   size_t aligned = 0;
   std::vector<int32_t> lanes;       // groups x 16
   std::vector<uint32_t> advance;    // groups
-  const float *group(size_t g) const { return coef.data() + aligned + g * taps * 16; }
+  // Lanes more than kGatherMaxSpan apart: spread16_avx512, each group's
+  // table `len` rows long (coefficients shifted by the lane's offset).
+  bool spread = false;
+  size_t len = 0;
+  const float *group(size_t g) const { return coef.data() + aligned + g * (spread ? len : taps) * 16; }
 };
 
 // The generic path reads the rows of consecutive outputs: for a rational
@@ -910,25 +914,31 @@ void Resampler::build_phase_rows() {
 void Resampler::build_gather() {
   gather_.reset();
   if (isa_ != ResampleIsa::Avx512 || interpolate_ || wide_ || up_ % 16 != 0 || up_ == 0 ||
-      uint64_t(down_) * 2 > uint64_t(up_) * 3)
+      uint64_t(down_) > uint64_t(up_) * 4)
     return;
   auto t = std::make_shared<GatherTable>();
   const size_t groups = up_ / 16;
+  auto start = [this](uint64_t n) { return uint64_t((unsigned __int128)n * down_ / up_); };
+  int64_t widest = 0;
+  for (size_t g = 0; g < groups; g++) widest = std::max(widest, int64_t(start(g * 16 + 15) - start(g * 16)));
+  if (widest > kSpreadMaxSpan) return;
+  t->spread = widest > kGatherMaxSpan;
+  t->len = (taps_ + size_t(widest) + 3) / 4 * 4;
+  const size_t rows = t->spread ? t->len : taps_;
   t->taps = taps_;
-  t->coef.resize(groups * taps_ * 16 + 16);
+  t->coef.assign(groups * rows * 16 + 16, 0.f);
   t->aligned = (16 - (reinterpret_cast<uintptr_t>(t->coef.data()) / sizeof(float)) % 16) % 16;
   t->lanes.resize(groups * 16);
   t->advance.resize(groups);
-  auto start = [this](uint64_t n) { return uint64_t((unsigned __int128)n * down_ / up_); };
   for (size_t g = 0; g < groups; g++) {
-    float *dst = t->coef.data() + t->aligned + g * taps_ * 16;
+    float *dst = t->coef.data() + t->aligned + g * rows * 16;
     for (size_t i = 0; i < 16; i++) {
       const uint64_t n = g * 16 + i;
-      const int64_t span = int64_t(start(n) - start(g * 16));
-      if (span > kGatherMaxSpan) return;  // lanes too far apart for one permute
+      const size_t span = size_t(start(n) - start(g * 16));
       t->lanes[g * 16 + i] = int32_t(span);
       const float *row = bank_->data() + size_t((n * down_) % up_) * taps_;
-      for (size_t m = 0; m < taps_; m++) dst[m * 16 + i] = row[m];
+      const size_t shift = t->spread ? span : 0;
+      for (size_t m = 0; m < taps_; m++) dst[(m + shift) * 16 + i] = row[m];
     }
     t->advance[g] = uint32_t(start(g * 16 + 16) - start(g * 16));
   }
@@ -970,8 +980,8 @@ size_t Resampler::produce_gather(float *out, size_t count) {
   if (groups == 0 || emit == 0) return done;
   const size_t g0 = pos / 16;
   const size_t off0 = size_t(next_index_ - base_) - size_t(t.lanes[pos]);
-  // The kernel reads up to 24 floats past lane 0's window.
-  const size_t need = hist_len_ + 32;
+  // The kernels read up to 24 (spread: 60) floats past lane 0's window.
+  const size_t need = hist_len_ + 64;
   for (auto &h : hist_)
     if (h.size() < need) h.resize(need);
   alignas(64) float y[16];
@@ -979,7 +989,10 @@ size_t Resampler::produce_gather(float *out, size_t count) {
     const float *h = hist_[c].data();
     size_t g = g0, off = off0;
     for (size_t b = 0; b < groups; b++) {
-      gather16_avx512(h + off, t.group(g), t.lanes.data() + g * 16, taps_, y);
+      if (t.spread)
+        spread16_avx512(h + off, t.group(g), t.lanes.data() + g * 16, taps_, y);
+      else
+        gather16_avx512(h + off, t.group(g), t.lanes.data() + g * 16, taps_, y);
       const size_t first = b == 0 ? skip : 0, end = std::min<size_t>(16, skip + emit - b * 16);
       for (size_t i = first; i < end; i++) out[(b * 16 + i - skip) * ch + c] = y[i];
       off += t.advance[g];

@@ -222,6 +222,11 @@ constexpr unsigned kMaxBlock64Interpolation = 4;
 // rows of the 16 outputs' phases, transposed). Reads x up to x[taps + 23].
 void gather16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
 inline constexpr int32_t kGatherMaxSpan = 24;
+// The same where lanes are further apart (down <= 4 up), input-major: out[i] =
+// sum_m row_i[m] * x[r[i] + m] with tb[t * 16 + i] = row_i[t - r[i]] (r
+// increasing, tb has taps + r[15] rows); lane i reads only its own window.
+void spread16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
+inline constexpr int32_t kSpreadMaxSpan = 60;
 // The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
 // AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,
 // so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];

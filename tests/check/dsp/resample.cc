@@ -232,20 +232,25 @@ GST_START_TEST(test_reset_and_nan) {
   fail_unless(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
   for (float v : a) fail_unless(std::isfinite(v));
 
-  // Without a reset a NaN only reaches the outputs whose window covers it.
-  Resampler r;
-  r.configure({48000, 16000, 1, ResampleQuality::Fast});
-  std::vector<float> x = noise(48000, 5);
-  x[1000] = std::nanf("");
-  auto y = run_chunked(r, x, {480});
-  size_t bad = 0;
-  for (size_t n = 0; n < y.size(); n++) {
-    if (!std::isfinite(y[n])) {
-      bad++;
-      fail_unless(std::fabs(double(n) * 3 - 1000) <= double(r.taps()) / 2 + 3, "NaN leaked to output %zu", n);
+  // Without a reset a NaN only reaches the outputs whose window covers it
+  // (48k -> 16k: phase streams; 44.1k -> 16k: the input-major kernel).
+  for (int in_rate : {48000, 44100}) {
+    Resampler r;
+    r.configure({in_rate, 16000, 1, ResampleQuality::Fast});
+    const double ratio = double(in_rate) / 16000;
+    std::vector<float> x = noise(size_t(in_rate), 5);
+    x[1000] = std::nanf("");
+    auto y = run_chunked(r, x, {size_t(in_rate) / 100});
+    size_t bad = 0;
+    for (size_t n = 0; n < y.size(); n++) {
+      if (!std::isfinite(y[n])) {
+        bad++;
+        fail_unless(std::fabs(double(n) * ratio - 1000) <= double(r.taps()) / 2 + 3, "%d: NaN leaked to output %zu",
+                    in_rate, n);
+      }
     }
+    fail_unless(bad > 0 && bad <= size_t(double(r.taps()) / ratio) + 2);
   }
-  fail_unless(bad > 0 && bad <= r.taps() / 3 + 2);
 }
 GST_END_TEST;
 
@@ -579,6 +584,31 @@ GST_START_TEST(test_gather_kernel) {
         const float want = resample_detail::dot_scalar(x.data() + r[i], row.data(), taps);
         fail_unless(std::fabs(got[i] - want) <= 2e-6f * std::sqrt(float(taps)), "taps %zu lane %d: %g vs %g", taps, i,
                     double(got[i]), double(want));
+      }
+    }
+  }
+  // The input-major kernel for lanes further apart (44.1k -> 16k: up to 41
+  // frames), with a NaN outside some lanes' windows that must not reach them.
+  for (size_t taps : {size_t(8), size_t(152), size_t(176)}) {
+    for (int32_t step2 : {3, 5, 8}) {  // lane spacing step2 / 2 frames
+      int32_t r[16];
+      for (int i = 0; i < 16; i++) r[i] = i * step2 / 2;
+      const size_t rows = taps + size_t(r[15]) + 4;
+      auto x = noise(rows + 64, 34);
+      auto coef = noise(16 * taps, 35);
+      std::vector<float> tb(rows * 16, 0.f);
+      for (int i = 0; i < 16; i++)
+        for (size_t m = 0; m < taps; m++) tb[(m + size_t(r[i])) * 16 + size_t(i)] = coef[size_t(i) * taps + m];
+      x[size_t(r[15]) + taps + 1] = std::nanf("");  // past every window
+      x[0] = std::nanf("");                          // only lane 0's window
+      float got[16];
+      resample_detail::spread16_avx512(x.data(), tb.data(), r, taps, got);
+      fail_unless(std::isnan(got[0]));
+      for (int i = 1; i < 16; i++) {
+        if (r[i] == 0) continue;  // lanes sharing lane 0's window see its NaN
+        const float want = resample_detail::dot_scalar(x.data() + r[i], coef.data() + size_t(i) * taps, taps);
+        fail_unless(std::fabs(got[i] - want) <= 2e-6f * std::sqrt(float(taps)), "spread taps %zu lane %d: %g vs %g",
+                    taps, i, double(got[i]), double(want));
       }
     }
   }
