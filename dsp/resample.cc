@@ -174,6 +174,21 @@ const std::vector<double> &equiripple_prototype(const ResamplePreset &p, unsigne
   return proto;
 }
 
+// The banks used last stay alive after their resamplers are gone: an
+// element created per stream (or per file) would otherwise rebuild its bank
+// each time (a few milliseconds for 44.1k -> 16k). At most kRetainedBanks.
+constexpr size_t kRetainedBanks = 8;
+std::shared_ptr<const std::vector<float>> retain(std::shared_ptr<const std::vector<float>> bank) {
+  static std::mutex mutex;
+  static std::vector<std::shared_ptr<const std::vector<float>>> recent;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = std::find(recent.begin(), recent.end(), bank);
+  if (it != recent.end()) recent.erase(it);
+  recent.insert(recent.begin(), bank);
+  if (recent.size() > kRetainedBanks) recent.pop_back();
+  return bank;
+}
+
 // Banks are shared by every resampler with the same design (elements in one
 // process at the same ratio): building one costs up to a few milliseconds.
 std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_row, size_t taps, double fc,
@@ -187,7 +202,7 @@ std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_
   const Key key{phases, extra_row, taps, fc, beta, proto};
   {
     std::lock_guard<std::mutex> lock(mutex);
-    if (auto found = cache[key].lock()) return found;
+    if (auto found = cache[key].lock()) return retain(found);
   }
   std::shared_ptr<const std::vector<float>> bank;
   if (equiripple) {
@@ -200,7 +215,7 @@ std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_
   }
   std::lock_guard<std::mutex> lock(mutex);
   cache[key] = bank;
-  return bank;
+  return retain(bank);
 }
 
 // An equiripple prototype on a fine grid by bandlimited interpolation. The
@@ -221,7 +236,7 @@ std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const Res
   const Key key{&proto, in_rate, out_rate, phases, taps};
   {
     std::lock_guard<std::mutex> lock(mutex);
-    if (auto found = cache[key].lock()) return found;
+    if (auto found = cache[key].lock()) return retain(found);
   }
   const double D = double(kInterpFactor) * std::min(in_rate, out_rate);
   // Grid point k sits at u = k * num / den design samples.
@@ -256,7 +271,7 @@ std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const Res
   auto bank = std::make_shared<const std::vector<float>>(build_bank_rows(phases, false, taps, fine, false));
   std::lock_guard<std::mutex> lock(mutex);
   cache[key] = bank;
-  return bank;
+  return retain(bank);
 }
 
 }  // namespace
@@ -726,6 +741,14 @@ void Resampler::build_bank(const ResamplePreset &p) {
     const unsigned factor = equiripple_factor(p);
     equiripple_ = factor != 0;
     bank_ = shared_bank(phases_, interpolate_, taps_, fc, p.kaiser_beta, factor ? &p : nullptr, factor);
+  }
+  // The cascade has its own stages: the single-stage kernels' tables would
+  // only cost time and memory (set_quality builds them when leaving it).
+  if (cascade_wanted(spec_.quality) && !spec_.design) {
+    gather_.reset();
+    phase_row_.clear();
+    by_position_.clear();
+    return;
   }
   build_gather();
   build_phase_rows();
