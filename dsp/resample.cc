@@ -1142,17 +1142,32 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
       const size_t per_block = 64 * size_t(up_);
       const size_t blocks = count / per_block;
       const size_t off0 = size_t(next_index_ - base_);
-      const size_t span = blocks * 64 + (taps_ + 15) / 16 * 16 + 80;
-      if (phase_streams_.size() < span + 16) phase_streams_.resize(span + 16);
+      const size_t span = (blocks * 64 + (taps_ + 15) / 16 * 16 + 80 + 15) / 16 * 16;
+      const size_t copies = ch == 2 ? 2 : 1;
+      if (phase_streams_.size() < copies * span + 16) phase_streams_.resize(copies * span + 16);
       float *x = phase_streams_.data();
       x += (16 - (reinterpret_cast<uintptr_t>(x) / sizeof(float)) % 16) % 16;
-      if (block_out_.size() < per_block) block_out_.resize(per_block);
+      if (block_out_.size() < 2 * per_block) block_out_.resize(2 * per_block);
       const size_t valid = std::min(span, hist_len_ - off0);
-      for (unsigned c = 0; c < ch; c++) {
-        std::memcpy(x, hist_[c].data() + off0, valid * sizeof(float));
-        std::fill(x + valid, x + span, 0.f);
-        for (size_t b = 0; b < blocks; b++)
-          interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, out + b * per_block * ch + c, ch);
+      if (ch == 2) {
+        // Stereo: both channels' blocks side by side, then one vectorised
+        // interleave (the strided scalar stores cost a fifth more per channel).
+        for (unsigned c = 0; c < 2; c++) {
+          std::memcpy(x + c * span, hist_[c].data() + off0, valid * sizeof(float));
+          std::fill(x + c * span + valid, x + (c + 1) * span, 0.f);
+        }
+        for (size_t b = 0; b < blocks; b++) {
+          interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, block_out_.data());
+          interpolate64_aligned_avx512(x + span + b * 64, bank_->data(), taps_, up_, block_out_.data() + per_block);
+          interleave2(block_out_.data(), block_out_.data() + per_block, per_block, out + b * per_block * 2);
+        }
+      } else {
+        for (unsigned c = 0; c < ch; c++) {
+          std::memcpy(x, hist_[c].data() + off0, valid * sizeof(float));
+          std::fill(x + valid, x + span, 0.f);
+          for (size_t b = 0; b < blocks; b++)
+            interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, out + b * per_block * ch + c, ch);
+        }
       }
       next_index_ += uint64_t(blocks) * 64;
       out_total_ += blocks * per_block;

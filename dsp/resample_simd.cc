@@ -418,8 +418,13 @@ FA_AVX512 void interpolate64_aligned(const float *x, const float *bank, size_t t
   alignas(64) float tmp[L][64];
   for (unsigned p = 0; p < L; p++)
     for (unsigned v = 0; v < 4; v++) _mm512_store_ps(tmp[p] + 16 * v, a[p][v]);
-  for (unsigned q = 0; q < 64; q++)
-    for (unsigned p = 0; p < L; p++) out[(q * L + p) * stride] = tmp[p][q];
+  if (stride == 1) {
+    for (unsigned q = 0; q < 64; q++)
+      for (unsigned p = 0; p < L; p++) out[q * L + p] = tmp[p][q];
+  } else {
+    for (unsigned q = 0; q < 64; q++)
+      for (unsigned p = 0; p < L; p++) out[(q * L + p) * stride] = tmp[p][q];
+  }
 }
 
 }  // namespace
