@@ -1091,7 +1091,9 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     if (phase_streams_.size() < J * 4 + 16) phase_streams_.resize(J * 4 + 16);
     float *streams = phase_streams_.data();
     streams += (16 - (reinterpret_cast<uintptr_t>(streams) / sizeof(float)) % 16) % 16;
-    if (block_out_.size() < 128) block_out_.resize(128);
+    // Stereo: each channel in output order first, then one vectorised interleave.
+    const size_t planar = ch == 2 ? blocks * 128 : 0;
+    if (block_out_.size() < 128 + 2 * planar) block_out_.resize(128 + 2 * planar);
     const float *row0 = bank_->data(), *row1 = bank_->data() + taps_;
     for (unsigned c = 0; c < ch; c++) {
       const float *h = hist_[c].data();
@@ -1119,9 +1121,9 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
         const float *xs[4] = {streams + b * 64, streams + J + b * 64, streams + 2 * J + b * 64,
                               streams + 3 * J + b * 64};
         decimate64x2_aligned_avx512(xs, row0, row1, taps_, block_out_.data(), block_out_.data() + 64);
-        float *o = out + b * 128 * ch + c;
+        float *o = ch == 2 ? block_out_.data() + 128 + c * planar + b * 128 : out + b * 128 * ch + c;
         const size_t n = std::min<size_t>(128, emit - b * 128);
-        if (ch == 1) {
+        if (ch <= 2) {
           interleave2(block_out_.data(), block_out_.data() + 64, n / 2, o);
           if (n % 2) o[n - 1] = block_out_[n / 2];
         } else {
@@ -1129,6 +1131,7 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
         }
       }
     }
+    if (ch == 2) interleave2(block_out_.data() + 128, block_out_.data() + 128 + planar, emit, out);
     next_index_ += uint64_t(emit) * 3 / 2;
     next_phase_ = uint32_t(emit % 2);
     out_total_ += emit;
