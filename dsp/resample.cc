@@ -1007,17 +1007,29 @@ size_t Resampler::produce_gather(float *out, size_t count) {
   const size_t need = hist_len_ + 64;
   for (auto &h : hist_)
     if (h.size() < need) h.resize(need);
-  alignas(64) float y[16];
+  alignas(64) float y[16], y2[16];
+  auto put = [&](size_t b, unsigned c, const float *v) {
+    const size_t first = b == 0 ? skip : 0, end = std::min<size_t>(16, skip + emit - b * 16);
+    for (size_t i = first; i < end; i++) out[(b * 16 + i - skip) * ch + c] = v[i];
+  };
   for (unsigned c = 0; c < ch; c++) {
     const float *h = hist_[c].data();
     size_t g = g0, off = off0;
     for (size_t b = 0; b < groups; b++) {
-      if (t.spread)
-        spread16_avx512(h + off, t.group(g), t.lanes.data() + g * 16, taps_, y);
-      else
-        gather16_avx512(h + off, t.group(g), t.lanes.data() + g * 16, taps_, y);
-      const size_t first = b == 0 ? skip : 0, end = std::min<size_t>(16, skip + emit - b * 16);
-      for (size_t i = first; i < end; i++) out[(b * 16 + i - skip) * ch + c] = y[i];
+      // Input-major groups a period apart (same phases, input `down` frames
+      // later) go through together: their coefficients are loaded once.
+      const size_t in_period = (b / ngroups) % 2;
+      if (t.spread && in_period == 0 && b + ngroups < groups) {
+        spread16x2_avx512(h + off, h + off + down_, t.group(g), t.lanes.data() + g * 16, taps_, y, y2);
+        put(b, c, y);
+        put(b + ngroups, c, y2);
+      } else if (!(t.spread && in_period == 1)) {
+        if (t.spread)
+          spread16_avx512(h + off, t.group(g), t.lanes.data() + g * 16, taps_, y);
+        else
+          gather16_avx512(h + off, t.group(g), t.lanes.data() + g * 16, taps_, y);
+        put(b, c, y);
+      }
       off += t.advance[g];
       if (++g == ngroups) g = 0;
     }

@@ -226,6 +226,10 @@ inline constexpr int32_t kGatherMaxSpan = 24;
 // sum_m row_i[m] * x[r[i] + m] with tb[t * 16 + i] = row_i[t - r[i]] (r
 // increasing, tb has taps + r[15] rows); lane i reads only its own window.
 void spread16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
+// Two groups with the same phases (a period apart): one coefficient load for
+// both; bit-identical to two spread16_avx512 calls.
+void spread16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                       float *out0, float *out1);
 inline constexpr int32_t kSpreadMaxSpan = 60;
 // The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
 // AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,

@@ -511,41 +511,62 @@ FA_AVX512 void halfband_block_avx512(const float *e, const float *o, const float
 // the FMA is masked, so a lane only ever reads its own window (a NaN
 // elsewhere cannot reach it). Per lane the sum runs over t in order; four
 // accumulators (t mod 4) hide the FMA latency.
-FA_AVX512 void spread16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out) {
+// One group (x0) or two groups a period apart (x0 and x1: the same phases,
+// so every coefficient load feeds two FMAs; the coefficients are what
+// streams from L2).
+template <bool kTwo>
+FA_AVX512 inline void spread16(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                               float *out0, float *out1) {
   const __m512i first = _mm512_loadu_si512(r);
   const __m512i end = _mm512_add_epi32(first, _mm512_set1_epi32(int32_t(taps)));
   const size_t span = size_t(r[15]);
   const size_t head = (span + 3) / 4 * 4, mid = std::max(head, taps / 4 * 4), stop = (taps + span + 3) / 4 * 4;
-  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-  __m512i tv = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  __m512i tv = _mm512_setzero_si512();
   const __m512i one = _mm512_set1_epi32(1);
-#define FA_MTAP(q, acc, cmp)                                                                      \
-  {                                                                                               \
-    const __mmask16 k = cmp;                                                                      \
-    acc = _mm512_mask3_fmadd_ps(_mm512_set1_ps(x[t + (q)]), _mm512_loadu_ps(c + 16 * (q)), acc, k); \
-    tv = _mm512_add_epi32(tv, one);                                                               \
+#define FA_MTAP(q, acc, bcc, cmp)                                                                       \
+  {                                                                                                     \
+    const __mmask16 k = cmp;                                                                            \
+    const __m512 cv = _mm512_loadu_ps(c + 16 * (q));                                                    \
+    acc = _mm512_mask3_fmadd_ps(_mm512_set1_ps(x0[t + (q)]), cv, acc, k);                               \
+    if (kTwo) bcc = _mm512_mask3_fmadd_ps(_mm512_set1_ps(x1[t + (q)]), cv, bcc, k);                     \
+    tv = _mm512_add_epi32(tv, one);                                                                     \
+  }
+#define FA_TAP(q, acc, bcc)                                                                             \
+  {                                                                                                     \
+    const __m512 cv = _mm512_loadu_ps(c + 16 * (q));                                                    \
+    acc = _mm512_fmadd_ps(_mm512_set1_ps(x0[t + (q)]), cv, acc);                                        \
+    if (kTwo) bcc = _mm512_fmadd_ps(_mm512_set1_ps(x1[t + (q)]), cv, bcc);                              \
   }
   size_t t = 0;
   for (; t < head; t += 4) {  // lanes whose window has not begun are masked
     const float *c = tb + t * 16;
-    FA_MTAP(0, a0, _mm512_cmple_epi32_mask(first, tv)) FA_MTAP(1, a1, _mm512_cmple_epi32_mask(first, tv))
-    FA_MTAP(2, a2, _mm512_cmple_epi32_mask(first, tv)) FA_MTAP(3, a3, _mm512_cmple_epi32_mask(first, tv))
+    FA_MTAP(0, a0, b0, _mm512_cmple_epi32_mask(first, tv)) FA_MTAP(1, a1, b1, _mm512_cmple_epi32_mask(first, tv))
+    FA_MTAP(2, a2, b2, _mm512_cmple_epi32_mask(first, tv)) FA_MTAP(3, a3, b3, _mm512_cmple_epi32_mask(first, tv))
   }
   for (; t < mid; t += 4) {  // every lane inside its window
     const float *c = tb + t * 16;
-    a0 = _mm512_fmadd_ps(_mm512_set1_ps(x[t]), _mm512_loadu_ps(c), a0);
-    a1 = _mm512_fmadd_ps(_mm512_set1_ps(x[t + 1]), _mm512_loadu_ps(c + 16), a1);
-    a2 = _mm512_fmadd_ps(_mm512_set1_ps(x[t + 2]), _mm512_loadu_ps(c + 32), a2);
-    a3 = _mm512_fmadd_ps(_mm512_set1_ps(x[t + 3]), _mm512_loadu_ps(c + 48), a3);
+    FA_TAP(0, a0, b0) FA_TAP(1, a1, b1) FA_TAP(2, a2, b2) FA_TAP(3, a3, b3)
   }
   tv = _mm512_set1_epi32(int32_t(t));
   for (; t < stop; t += 4) {  // lanes whose window has ended are masked
     const float *c = tb + t * 16;
-    FA_MTAP(0, a0, _mm512_cmpgt_epi32_mask(end, tv)) FA_MTAP(1, a1, _mm512_cmpgt_epi32_mask(end, tv))
-    FA_MTAP(2, a2, _mm512_cmpgt_epi32_mask(end, tv)) FA_MTAP(3, a3, _mm512_cmpgt_epi32_mask(end, tv))
+    FA_MTAP(0, a0, b0, _mm512_cmpgt_epi32_mask(end, tv)) FA_MTAP(1, a1, b1, _mm512_cmpgt_epi32_mask(end, tv))
+    FA_MTAP(2, a2, b2, _mm512_cmpgt_epi32_mask(end, tv)) FA_MTAP(3, a3, b3, _mm512_cmpgt_epi32_mask(end, tv))
   }
 #undef FA_MTAP
-  _mm512_storeu_ps(out, _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+#undef FA_TAP
+  _mm512_storeu_ps(out0, _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+  if (kTwo) _mm512_storeu_ps(out1, _mm512_add_ps(_mm512_add_ps(b0, b1), _mm512_add_ps(b2, b3)));
+}
+
+FA_AVX512 void spread16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out) {
+  spread16<false>(x, nullptr, tb, r, taps, out, nullptr);
+}
+
+FA_AVX512 void spread16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                                 float *out0, float *out1) {
+  spread16<true>(x0, x1, tb, r, taps, out0, out1);
 }
 
 bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out) {

@@ -604,6 +604,12 @@ GST_START_TEST(test_gather_kernel) {
       float got[16];
       resample_detail::spread16_avx512(x.data(), tb.data(), r, taps, got);
       fail_unless(std::isnan(got[0]));
+      // Two groups a period apart through the paired kernel: the same bits.
+      float pair0[16], pair1[16], one1[16];
+      resample_detail::spread16x2_avx512(x.data(), x.data() + 3, tb.data(), r, taps, pair0, pair1);
+      resample_detail::spread16_avx512(x.data() + 3, tb.data(), r, taps, one1);
+      fail_unless(std::memcmp(pair1, one1, sizeof one1) == 0);
+      for (int i = 1; i < 16; i++) fail_unless(pair0[i] == got[i] || (std::isnan(pair0[i]) && std::isnan(got[i])));
       for (int i = 1; i < 16; i++) {
         if (r[i] == 0) continue;  // lanes sharing lane 0's window see its NaN
         const float want = resample_detail::dot_scalar(x.data() + r[i], coef.data() + size_t(i) * taps, taps);
