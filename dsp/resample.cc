@@ -1016,14 +1016,17 @@ size_t Resampler::produce_gather(float *out, size_t count) {
     const float *h = hist_[c].data();
     size_t g = g0, off = off0;
     for (size_t b = 0; b < groups; b++) {
-      // Input-major groups a period apart (same phases, input `down` frames
-      // later) go through together: their coefficients are loaded once.
+      // Groups a period apart (same phases, input `down` frames later) go
+      // through together: their coefficients (from L2) are loaded once.
       const size_t in_period = (b / ngroups) % 2;
-      if (t.spread && in_period == 0 && b + ngroups < groups) {
-        spread16x2_avx512(h + off, h + off + down_, t.group(g), t.lanes.data() + g * 16, taps_, y, y2);
+      if (in_period == 0 && b + ngroups < groups) {
+        if (t.spread)
+          spread16x2_avx512(h + off, h + off + down_, t.group(g), t.lanes.data() + g * 16, taps_, y, y2);
+        else
+          gather16x2_avx512(h + off, h + off + down_, t.group(g), t.lanes.data() + g * 16, taps_, y, y2);
         put(b, c, y);
         put(b + ngroups, c, y2);
-      } else if (!(t.spread && in_period == 1)) {
+      } else if (in_period == 0) {
         if (t.spread)
           spread16_avx512(h + off, t.group(g), t.lanes.data() + g * 16, taps_, y);
         else

@@ -222,6 +222,10 @@ constexpr unsigned kMaxBlock64Interpolation = 4;
 // rows of the 16 outputs' phases, transposed). Reads x up to x[taps + 23].
 void gather16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
 inline constexpr int32_t kGatherMaxSpan = 24;
+// Two groups with the same phases (a period apart): one coefficient load for
+// both; bit-identical to two gather16_avx512 calls.
+void gather16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                       float *out0, float *out1);
 // The same where lanes are further apart (down <= 4 up), input-major: out[i] =
 // sum_m row_i[m] * x[r[i] + m] with tb[t * 16 + i] = row_i[t - r[i]] (r
 // increasing, tb has taps + r[15] rows); lane i reads only its own window.

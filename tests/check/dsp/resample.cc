@@ -571,13 +571,18 @@ GST_START_TEST(test_gather_kernel) {
     return;
   }
   for (size_t taps : {size_t(8), size_t(152), size_t(176)}) {
-    auto x = noise(taps + 24 + 32, 31);
+    auto x = noise(taps + 24 + 32 + 5, 31);
     auto tb = noise(taps * 16, 32);
     for (int32_t step : {0, 1, 2}) {  // lanes r[i] = floor(i * (1 + step / 2))...
       int32_t r[16];
       for (int i = 0; i < 16; i++) r[i] = std::min<int32_t>(resample_detail::kGatherMaxSpan, i * (2 + step) / 2);
       float got[16];
       resample_detail::gather16_avx512(x.data(), tb.data(), r, taps, got);
+      // Two groups a period apart through the paired kernel: the same bits.
+      float pair0[16], pair1[16], one1[16];
+      resample_detail::gather16x2_avx512(x.data(), x.data() + 5, tb.data(), r, taps, pair0, pair1);
+      resample_detail::gather16_avx512(x.data() + 5, tb.data(), r, taps, one1);
+      fail_unless(std::memcmp(pair0, got, sizeof got) == 0 && std::memcmp(pair1, one1, sizeof one1) == 0);
       for (int i = 0; i < 16; i++) {
         std::vector<float> row(taps);
         for (size_t m = 0; m < taps; m++) row[m] = tb[m * 16 + size_t(i)];
