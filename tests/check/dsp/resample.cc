@@ -103,6 +103,16 @@ GST_START_TEST(test_upsampling_images) {
     fail_unless(image <= p.alias_far_db, "%s: image of 7 kHz at %.1f dB", p.name, image);
     const double pass = measure::gain_db(spec, 4000);
     fail_unless(std::fabs(pass) <= p.passband_ripple_db, "%s: 4 kHz gain %.4f dB", p.name, pass);
+    // A non-integer ratio (441 phases; `fast` uses the interpolated
+    // equiripple prototype there): 3.5 kHz images at 4.5 kHz (1.125 x the
+    // input Nyquist), 3.8 kHz at 4.2 kHz (just above it).
+    const ResampleSpec odd{8000, 11025, 1, q};
+    for (int hz : {3500, 3800}) {
+      auto z = measure::resample_tone(odd, hz, 0.5);
+      const double level = measure::db(measure::bin_amplitude(z.data() + 11025 / 4, 11025, 8000 - hz) / 0.5);
+      const double limit = hz == 3500 ? p.alias_far_db : p.alias_near_db;
+      fail_unless(level <= limit, "%s 8k -> 11.025k: image of %d Hz at %.1f dB", p.name, hz, level);
+    }
   }
 }
 GST_END_TEST;
