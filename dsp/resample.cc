@@ -1010,6 +1010,10 @@ size_t Resampler::produce_gather(float *out, size_t count) {
   alignas(64) float y[16], y2[16];
   auto put = [&](size_t b, unsigned c, const float *v) {
     const size_t first = b == 0 ? skip : 0, end = std::min<size_t>(16, skip + emit - b * 16);
+    if (ch == 1) {
+      std::memcpy(out + b * 16 + first - skip, v + first, (end - first) * sizeof(float));
+      return;
+    }
     for (size_t i = first; i < end; i++) out[(b * 16 + i - skip) * ch + c] = v[i];
   };
   for (unsigned c = 0; c < ch; c++) {
