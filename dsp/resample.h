@@ -1,5 +1,6 @@
 // Streaming sample-rate conversion of interleaved F32 audio by an exact
-// rational ratio with a Kaiser-windowed sinc polyphase FIR.
+// rational ratio with a polyphase FIR (equiripple or Kaiser-windowed sinc;
+// half-band then a shorter stage for `high` at 2.7..3:1 decimation).
 //
 // Output sample n sits at input time n * in_rate / out_rate: the first output
 // is aligned with the first input (the filter's delay is compensated by
@@ -166,8 +167,8 @@ class Resampler {
   // it in output order (by_position_) where phases of consecutive outputs jump.
   std::vector<size_t> phase_row_;  // offsets, so copies of a Resampler stay valid
   std::vector<float> by_position_;
-  // Two-stage path (see cascaded()). The history above is kept in the
-  // single-stage layout meanwhile, so set_quality() can switch either way.
+  // Two-stage path (see cascaded()). Meanwhile its own copy of the input is
+  // the history; set_quality() rebuilds the one above from it (sync_history).
   struct Cascade;
   std::shared_ptr<Cascade> cascade_;
   bool fractional_equiripple_ = false;  // the cascade's second stage: equiripple bank
