@@ -1008,10 +1008,14 @@ size_t Resampler::produce_gather(float *out, size_t count) {
   for (auto &h : hist_)
     if (h.size() < need) h.resize(need);
   alignas(64) float y[16], y2[16];
+  // Mono: straight into the output. Stereo: each channel in order first, then
+  // one vectorised interleave (strided single stores cost more).
+  if (ch == 2 && block_out_.size() < 2 * emit) block_out_.resize(2 * emit);
   auto put = [&](size_t b, unsigned c, const float *v) {
     const size_t first = b == 0 ? skip : 0, end = std::min<size_t>(16, skip + emit - b * 16);
-    if (ch == 1) {
-      std::memcpy(out + b * 16 + first - skip, v + first, (end - first) * sizeof(float));
+    if (ch <= 2) {
+      float *dst = ch == 1 ? out : block_out_.data() + c * emit;
+      std::memcpy(dst + b * 16 + first - skip, v + first, (end - first) * sizeof(float));
       return;
     }
     for (size_t i = first; i < end; i++) out[(b * 16 + i - skip) * ch + c] = v[i];
@@ -1041,6 +1045,7 @@ size_t Resampler::produce_gather(float *out, size_t count) {
       if (++g == ngroups) g = 0;
     }
   }
+  if (ch == 2) interleave2(block_out_.data(), block_out_.data() + emit, emit, out);
   const unsigned __int128 step = (unsigned __int128)emit * down_ + next_phase_;
   next_index_ += uint64_t(step / up_);
   next_phase_ = uint32_t(step % up_);
