@@ -924,7 +924,9 @@ void Resampler::build_phase_rows() {
   phase_row_.assign(interpolate_ ? 0 : up_, 0);
   by_position_.clear();
   if (interpolate_) return;
-  const bool reorder = !gather_ && up_ > 2 && down_ % up_ != 1;
+  // Only banks that fit in L2 (the copy is per instance; bigger ones miss anyway).
+  constexpr size_t kMaxReorderedBytes = 512 * 1024;
+  const bool reorder = !gather_ && up_ > 2 && down_ % up_ != 1 && size_t(up_) * taps_ * sizeof(float) <= kMaxReorderedBytes;
   if (reorder) by_position_.resize(size_t(up_) * taps_);
   for (uint32_t n = 0; n < up_; n++) {
     const uint32_t phase = uint32_t((uint64_t(n) * down_) % up_);
