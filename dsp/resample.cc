@@ -926,7 +926,8 @@ void Resampler::build_phase_rows() {
   if (interpolate_) return;
   // Only banks that fit in L2 (the copy is per instance; bigger ones miss anyway).
   constexpr size_t kMaxReorderedBytes = 512 * 1024;
-  const bool reorder = !gather_ && up_ > 2 && down_ % up_ != 1 && size_t(up_) * taps_ * sizeof(float) <= kMaxReorderedBytes;
+  const bool reorder = !gather_ && up_ > 2 && down_ % up_ != 1 &&
+                       size_t(up_) * taps_ * sizeof(float) <= kMaxReorderedBytes;
   if (reorder) by_position_.resize(size_t(up_) * taps_);
   for (uint32_t n = 0; n < up_; n++) {
     const uint32_t phase = uint32_t((uint64_t(n) * down_) % up_);
