@@ -1147,9 +1147,11 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
       for (size_t b = 0; b < blocks; b++) {
         const float *xs[4] = {streams + b * 64, streams + J + b * 64, streams + 2 * J + b * 64,
                               streams + 3 * J + b * 64};
-        decimate64x2_aligned_avx512(xs, row0, row1, taps_, block_out_.data(), block_out_.data() + 64);
-        float *o = ch == 2 ? block_out_.data() + 128 + c * planar + b * 128 : out + b * 128 * ch + c;
         const size_t n = std::min<size_t>(128, emit - b * 128);
+        // A last block of at most 64 outputs needs only half the work.
+        (n <= 64 ? decimate32x2_aligned_avx512 : decimate64x2_aligned_avx512)(xs, row0, row1, taps_,
+                                                                              block_out_.data(), block_out_.data() + 64);
+        float *o = ch == 2 ? block_out_.data() + 128 + c * planar + b * 128 : out + b * 128 * ch + c;
         if (ch <= 2) {
           interleave2(block_out_.data(), block_out_.data() + 64, n / 2, o);
           if (n % 2) o[n - 1] = block_out_[n / 2];

@@ -205,6 +205,9 @@ void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *
 // streams 1-3) of xr[s][j] = x[3j + s]; bit-identical to two calls of the above.
 void decimate64x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                  float *out0, float *out1);
+// The same for 32 + 32 outputs; bit-identical to the first halves of the above.
+void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+                                 float *out0, float *out1);
 // x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);
 // Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.

@@ -326,6 +326,51 @@ FA_AVX512 void decimate64x2_aligned_avx512(const float *const xr[4], const float
   _mm512_storeu_ps(out1 + 48, b3);
 }
 
+// The same for 32 even and 32 odd outputs (a buffer's last partial block:
+// at 20 ms, 48k -> 16k gives 320 outputs = 2 x 128 + 64); bit-identical to
+// the first halves of decimate64x2_aligned_avx512's.
+FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+                                           float *out0, float *out1) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, b0 = a0, b1 = a0;
+  for (unsigned st = 0; st < 4; st++) {
+    const float *x = xr[st];
+    const bool use0 = st < 3, use1 = st >= 1;
+    const unsigned r0 = st, r1 = st - 1;
+    const size_t n0 = use0 && taps > r0 ? (taps - r0 + 2) / 3 : 0;
+    const size_t n1 = use1 && taps > r1 ? (taps - r1 + 2) / 3 : 0;
+    const size_t n = std::max(n0, n1);
+    for (size_t jb = 0; jb < n; jb += 16) {
+      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
+      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
+      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
+#define FA_TAP2H(s)                                                                            \
+  {                                                                                            \
+    const size_t j = jb + (s);                                                                 \
+    const bool t0 = j < n0, t1 = j < n1;                                                       \
+    if (t0 || t1) {                                                                            \
+      const __m512 w0 = _mm512_castsi512_ps(_mm512_alignr_epi32(v1, v0, (s)));                 \
+      const __m512 w1 = _mm512_castsi512_ps(_mm512_alignr_epi32(v2, v1, (s)));                 \
+      if (t0) {                                                                                \
+        const __m512 k = _mm512_set1_ps(c0[j * 3 + r0]);                                       \
+        a0 = _mm512_fmadd_ps(k, w0, a0), a1 = _mm512_fmadd_ps(k, w1, a1);                     \
+      }                                                                                        \
+      if (t1) {                                                                                \
+        const __m512 k = _mm512_set1_ps(c1[j * 3 + r1]);                                       \
+        b0 = _mm512_fmadd_ps(k, w0, b0), b1 = _mm512_fmadd_ps(k, w1, b1);                     \
+      }                                                                                        \
+    }                                                                                          \
+  }
+      FA_TAP2H(0) FA_TAP2H(1) FA_TAP2H(2) FA_TAP2H(3) FA_TAP2H(4) FA_TAP2H(5) FA_TAP2H(6) FA_TAP2H(7)
+      FA_TAP2H(8) FA_TAP2H(9) FA_TAP2H(10) FA_TAP2H(11) FA_TAP2H(12) FA_TAP2H(13) FA_TAP2H(14) FA_TAP2H(15)
+#undef FA_TAP2H
+    }
+  }
+  _mm512_storeu_ps(out0, a0);
+  _mm512_storeu_ps(out0 + 16, a1);
+  _mm512_storeu_ps(out1, b0);
+  _mm512_storeu_ps(out1 + 16, b1);
+}
+
 // Splits 48 * vecs interleaved floats into 3 phase streams (x[3j + r]):
 // two permutes per output vector instead of 48 scalar copies.
 FA_AVX512 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2) {

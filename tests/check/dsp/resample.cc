@@ -540,6 +540,9 @@ GST_START_TEST(test_cascade) {
     resample_detail::decimate64_aligned_avx512(xs, 3, rows.data(), taps, one0);
     resample_detail::decimate64_aligned_avx512(xs + 1, 3, rows.data() + taps, taps, one1);
     fail_unless(std::memcmp(pair0, one0, sizeof one0) == 0 && std::memcmp(pair1, one1, sizeof one1) == 0);
+    float half0[32], half1[32];
+    resample_detail::decimate32x2_aligned_avx512(xs, rows.data(), rows.data() + taps, taps, half0, half1);
+    fail_unless(std::memcmp(half0, pair0, sizeof half0) == 0 && std::memcmp(half1, pair1, sizeof half1) == 0);
   }
 
   // An impulse at input frame 3000 comes out centred on output 1000, and a
