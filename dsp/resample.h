@@ -1,5 +1,6 @@
 // Streaming sample-rate conversion of interleaved F32 audio by an exact
-// rational ratio with a Kaiser-windowed sinc polyphase FIR.
+// rational ratio with a polyphase FIR (equiripple or Kaiser-windowed sinc;
+// half-band then a shorter stage for `high` at 2.7..3:1 decimation).
 //
 // Output sample n sits at input time n * in_rate / out_rate: the first output
 // is aligned with the first input (the filter's delay is compensated by
@@ -116,15 +117,20 @@ class Resampler {
  private:
   size_t produce(float *out, size_t out_capacity, size_t count);
   size_t produce_blocks(float *out, size_t count);
+  size_t produce_gather(float *out, size_t count);
+  void build_gather();
+  void build_phase_rows();
   size_t produce_generic(float *out, size_t count);
   void append(const float *in, size_t frames);
   void append_zeros(size_t frames);
   void compact();
   size_t taps_for(const ResamplePreset &p) const;
   unsigned equiripple_factor(const ResamplePreset &p) const;
+  bool interpolated_equiripple(const ResamplePreset &p) const;
   void build_bank(const ResamplePreset &p);
   bool cascade_wanted(ResampleQuality q) const;
   void start_cascade();
+  void sync_history();
   size_t cascade_process(const float *in, size_t frames, float *out, size_t out_capacity);
   size_t cascade_take(float *out, size_t out_capacity);
 
@@ -153,11 +159,19 @@ class Resampler {
   std::vector<float> phase_streams_;  // integer decimation: the input split by phase
   std::vector<const float *> phase_ptrs_;
   std::vector<float> block_out_;
-  // Two-stage path (see cascaded()). The history above is kept in the
-  // single-stage layout meanwhile, so set_quality() can switch either way.
+  // Rational ratios on AVX-512 (see gather16_avx512): the bank transposed
+  // in groups of 16 consecutive outputs of a period; null where it does not apply.
+  struct GatherTable;
+  std::shared_ptr<const GatherTable> gather_;
+  // Row of each phase for the generic path: into the bank, or into a copy of
+  // it in output order (by_position_) where phases of consecutive outputs jump.
+  std::vector<size_t> phase_row_;  // offsets, so copies of a Resampler stay valid
+  std::vector<float> by_position_;
+  // Two-stage path (see cascaded()). Meanwhile its own copy of the input is
+  // the history; set_quality() rebuilds the one above from it (sync_history).
   struct Cascade;
   std::shared_ptr<Cascade> cascade_;
-  bool fractional_equiripple_ = false;  // the cascade's 2/3 stage: equiripple bank
+  bool fractional_equiripple_ = false;  // the cascade's second stage: equiripple bank
 };
 
 namespace resample_detail {
@@ -191,17 +205,49 @@ void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *
 // streams 1-3) of xr[s][j] = x[3j + s]; bit-identical to two calls of the above.
 void decimate64x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                  float *out0, float *out1);
+// The same for 32 + 32 outputs; bit-identical to the first halves of the above.
+void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+                                 float *out0, float *out1);
 // x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);
 // Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.
 bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 constexpr unsigned kMaxBlockInterpolation = 6;
+// The same for L = 2..4 over 64 input positions (64 * L outputs, written
+// `stride` floats apart: one channel of interleaved output) from x 64-byte
+// aligned and readable up to x[round_up(taps, 16) + 80]; bit-identical to two
+// interpolate32_avx512 calls. False if L is unsupported.
+bool interpolate64_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out,
+                                  size_t stride = 1);
+constexpr unsigned kMaxBlock64Interpolation = 4;
+// Rational ratios with up a multiple of 16 and down <= 1.5 up (44.1k <-> 48k,
+// the 320/441 second stage at 44.1k -> 16k): 16 consecutive outputs, lane i
+// with window x + r[i] (r[i] <= 24) and coefficients tb[m * 16 + i] (the
+// rows of the 16 outputs' phases, transposed). Reads x up to x[taps + 23].
+void gather16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
+inline constexpr int32_t kGatherMaxSpan = 24;
+// Two groups with the same phases (a period apart): one coefficient load for
+// both; bit-identical to two gather16_avx512 calls.
+void gather16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                       float *out0, float *out1);
+// The same where lanes are further apart (down <= 4 up), input-major: out[i] =
+// sum_m row_i[m] * x[r[i] + m] with tb[t * 16 + i] = row_i[t - r[i]] (r
+// increasing, tb has taps + r[15] rows); lane i reads only its own window.
+void spread16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
+// Two groups with the same phases (a period apart): one coefficient load for
+// both; bit-identical to two spread16_avx512 calls.
+void spread16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                       float *out0, float *out1);
+inline constexpr int32_t kSpreadMaxSpan = 60;
 // The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
 // AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,
 // so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];
 // y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), in that order.
 void deinterleave2(const float *x, size_t pairs, float *e, float *o);
+void interleave2(const float *e, const float *o, size_t pairs, float *x);
 void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
+// The same with the sums in registers (AVX-512F; FMA like the AVX-512 clone).
+void halfband_block_avx512(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 // Windowed sinc at x input periods from the centre (for tests of the design).
 double kaiser_sinc(double x, double fc, double half_width, double beta);
 // kaiser_sinc(k / step, fc, half_width, beta) for k = 0 .. n-1, computed fast.

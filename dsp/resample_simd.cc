@@ -5,6 +5,7 @@
 // Taps are always a multiple of 8. Several independent accumulators hide the
 // FMA latency; the 4-output variants also share the loop overhead.
 #include <immintrin.h>
+#include <utility>
 
 // GCC 12's AVX-512 headers read an intentionally undefined register in some
 // intrinsics (masked loads, casts) and warn about it when they are inlined.
@@ -325,6 +326,51 @@ FA_AVX512 void decimate64x2_aligned_avx512(const float *const xr[4], const float
   _mm512_storeu_ps(out1 + 48, b3);
 }
 
+// The same for 32 even and 32 odd outputs (a buffer's last partial block:
+// at 20 ms, 48k -> 16k gives 320 outputs = 2 x 128 + 64); bit-identical to
+// the first halves of decimate64x2_aligned_avx512's.
+FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+                                           float *out0, float *out1) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, b0 = a0, b1 = a0;
+  for (unsigned st = 0; st < 4; st++) {
+    const float *x = xr[st];
+    const bool use0 = st < 3, use1 = st >= 1;
+    const unsigned r0 = st, r1 = st - 1;
+    const size_t n0 = use0 && taps > r0 ? (taps - r0 + 2) / 3 : 0;
+    const size_t n1 = use1 && taps > r1 ? (taps - r1 + 2) / 3 : 0;
+    const size_t n = std::max(n0, n1);
+    for (size_t jb = 0; jb < n; jb += 16) {
+      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
+      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
+      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
+#define FA_TAP2H(s)                                                                            \
+  {                                                                                            \
+    const size_t j = jb + (s);                                                                 \
+    const bool t0 = j < n0, t1 = j < n1;                                                       \
+    if (t0 || t1) {                                                                            \
+      const __m512 w0 = _mm512_castsi512_ps(_mm512_alignr_epi32(v1, v0, (s)));                 \
+      const __m512 w1 = _mm512_castsi512_ps(_mm512_alignr_epi32(v2, v1, (s)));                 \
+      if (t0) {                                                                                \
+        const __m512 k = _mm512_set1_ps(c0[j * 3 + r0]);                                       \
+        a0 = _mm512_fmadd_ps(k, w0, a0), a1 = _mm512_fmadd_ps(k, w1, a1);                     \
+      }                                                                                        \
+      if (t1) {                                                                                \
+        const __m512 k = _mm512_set1_ps(c1[j * 3 + r1]);                                       \
+        b0 = _mm512_fmadd_ps(k, w0, b0), b1 = _mm512_fmadd_ps(k, w1, b1);                     \
+      }                                                                                        \
+    }                                                                                          \
+  }
+      FA_TAP2H(0) FA_TAP2H(1) FA_TAP2H(2) FA_TAP2H(3) FA_TAP2H(4) FA_TAP2H(5) FA_TAP2H(6) FA_TAP2H(7)
+      FA_TAP2H(8) FA_TAP2H(9) FA_TAP2H(10) FA_TAP2H(11) FA_TAP2H(12) FA_TAP2H(13) FA_TAP2H(14) FA_TAP2H(15)
+#undef FA_TAP2H
+    }
+  }
+  _mm512_storeu_ps(out0, a0);
+  _mm512_storeu_ps(out0 + 16, a1);
+  _mm512_storeu_ps(out1, b0);
+  _mm512_storeu_ps(out1 + 16, b1);
+}
+
 // Splits 48 * vecs interleaved floats into 3 phase streams (x[3j + r]):
 // two permutes per output vector instead of 48 scalar copies.
 FA_AVX512 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2) {
@@ -375,7 +421,213 @@ FA_AVX512 void interpolate32(const float *x, const float *bank, size_t taps, flo
     for (unsigned p = 0; p < L; p++) out[q * L + p] = tmp[p][q];
 }
 
+// 64 consecutive input positions, x 64-byte aligned: the shifted windows
+// of each 16 taps come from five aligned loads by valignd (no loads that
+// straddle cache lines), each coefficient broadcast feeds four FMAs. Per
+// output the sum runs over m in order, exactly as interpolate32's. Taps
+// are a multiple of 8: whole blocks of 16, then one of 8.
+template <unsigned L, int S>
+FA_AVX512 inline void interp_tap(__m512 (&a)[L][4], __m512i v0, __m512i v1, __m512i v2, __m512i v3, __m512i v4,
+                                 const float *c, size_t taps) {
+  const __m512 w0 = _mm512_castsi512_ps(_mm512_alignr_epi32(v1, v0, S));
+  const __m512 w1 = _mm512_castsi512_ps(_mm512_alignr_epi32(v2, v1, S));
+  const __m512 w2 = _mm512_castsi512_ps(_mm512_alignr_epi32(v3, v2, S));
+  const __m512 w3 = _mm512_castsi512_ps(_mm512_alignr_epi32(v4, v3, S));
+  for (unsigned p = 0; p < L; p++) {
+    const __m512 k = _mm512_set1_ps(c[p * taps + S]);
+    a[p][0] = _mm512_fmadd_ps(k, w0, a[p][0]);
+    a[p][1] = _mm512_fmadd_ps(k, w1, a[p][1]);
+    a[p][2] = _mm512_fmadd_ps(k, w2, a[p][2]);
+    a[p][3] = _mm512_fmadd_ps(k, w3, a[p][3]);
+  }
+}
+
+template <unsigned L, int... S>
+FA_AVX512 inline void interp_taps(__m512 (&a)[L][4], const float *x, const float *c, size_t taps,
+                                  std::integer_sequence<int, S...>) {
+  const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x));
+  const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + 16));
+  const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + 32));
+  const __m512i v3 = _mm512_castps_si512(_mm512_load_ps(x + 48));
+  const __m512i v4 = _mm512_castps_si512(_mm512_load_ps(x + 64));
+  (interp_tap<L, S>(a, v0, v1, v2, v3, v4, c, taps), ...);
+}
+
+template <unsigned L>
+FA_AVX512 void interpolate64_aligned(const float *x, const float *bank, size_t taps, float *out, size_t stride) {
+  __m512 a[L][4];
+  for (unsigned p = 0; p < L; p++) a[p][0] = a[p][1] = a[p][2] = a[p][3] = _mm512_setzero_ps();
+  size_t jb = 0;
+  for (; jb + 16 <= taps; jb += 16) interp_taps<L>(a, x + jb, bank + jb, taps, std::make_integer_sequence<int, 16>());
+  if (jb < taps) interp_taps<L>(a, x + jb, bank + jb, taps, std::make_integer_sequence<int, 8>());
+  alignas(64) float tmp[L][64];
+  for (unsigned p = 0; p < L; p++)
+    for (unsigned v = 0; v < 4; v++) _mm512_store_ps(tmp[p] + 16 * v, a[p][v]);
+  if (stride == 1) {
+    for (unsigned q = 0; q < 64; q++)
+      for (unsigned p = 0; p < L; p++) out[q * L + p] = tmp[p][q];
+  } else {
+    for (unsigned q = 0; q < 64; q++)
+      for (unsigned p = 0; p < L; p++) out[(q * L + p) * stride] = tmp[p][q];
+  }
+}
+
 }  // namespace
+
+bool interpolate64_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out,
+                                  size_t stride) {
+  switch (L) {
+    case 2: interpolate64_aligned<2>(x, bank, taps, out, stride); return true;
+    case 3: interpolate64_aligned<3>(x, bank, taps, out, stride); return true;
+    case 4: interpolate64_aligned<4>(x, bank, taps, out, stride); return true;
+    default: return false;
+  }
+}
+
+// Sixteen consecutive outputs of a rational ratio (one per lane), each with
+// its own phase row: out[i] = sum_m tb[m * 16 + i] * x[r[i] + m]. Per eight
+// taps, two loads of x cover every lane's window (r[i] + 7 <= 31) and one
+// permute per tap gathers the lanes' samples, so each FMA needs one
+// coefficient load, one permute and a quarter of a load of x (the dot
+// products load a window and a row per FMA). Four accumulators (taps mod 4)
+// hide the FMA latency. Reads x up to x[taps + 23].
+template <bool kTwo>
+FA_AVX512 inline void gather16(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                               float *out0, float *out1) {
+  const __m512i base = _mm512_loadu_si512(r);
+  __m512i idx[8];
+  for (int j = 0; j < 8; j++) idx[j] = _mm512_add_epi32(base, _mm512_set1_epi32(j));
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  for (size_t m = 0; m < taps; m += 8) {
+    const __m512 lo = _mm512_loadu_ps(x0 + m), hi = _mm512_loadu_ps(x0 + m + 16);
+    __m512 lo1 = lo, hi1 = hi;
+    if (kTwo) lo1 = _mm512_loadu_ps(x1 + m), hi1 = _mm512_loadu_ps(x1 + m + 16);
+    const float *c = tb + m * 16;
+#define FA_GTAP(j, acc, bcc)                                                                  \
+  {                                                                                           \
+    const __m512 cv = _mm512_loadu_ps(c + 16 * (j));                                          \
+    acc = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, idx[j], hi), cv, acc);                   \
+    if (kTwo) bcc = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo1, idx[j], hi1), cv, bcc);       \
+  }
+    FA_GTAP(0, a0, b0) FA_GTAP(1, a1, b1) FA_GTAP(2, a2, b2) FA_GTAP(3, a3, b3)
+    FA_GTAP(4, a0, b0) FA_GTAP(5, a1, b1) FA_GTAP(6, a2, b2) FA_GTAP(7, a3, b3)
+#undef FA_GTAP
+  }
+  _mm512_storeu_ps(out0, _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+  if (kTwo) _mm512_storeu_ps(out1, _mm512_add_ps(_mm512_add_ps(b0, b1), _mm512_add_ps(b2, b3)));
+}
+
+FA_AVX512 void gather16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out) {
+  gather16<false>(x, nullptr, tb, r, taps, out, nullptr);
+}
+
+FA_AVX512 void gather16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                                 float *out0, float *out1) {
+  gather16<true>(x0, x1, tb, r, taps, out0, out1);
+}
+
+// halfband_block with the sums of 64 outputs kept in registers across the
+// taps (the portable version adds each tap into memory): per tap and 16
+// outputs two loads, an add and an FMA. Same order of sums per output.
+FA_AVX512 void halfband_block_avx512(const float *e, const float *o, const float *h, size_t K, size_t count,
+                                     float *y) {
+  const __m512 half = _mm512_set1_ps(0.5f);
+  size_t q = 0;
+  for (; q + 64 <= count; q += 64) {
+    __m512 a0 = _mm512_mul_ps(half, _mm512_loadu_ps(e + q)), a1 = _mm512_mul_ps(half, _mm512_loadu_ps(e + q + 16));
+    __m512 a2 = _mm512_mul_ps(half, _mm512_loadu_ps(e + q + 32)), a3 = _mm512_mul_ps(half, _mm512_loadu_ps(e + q + 48));
+    for (size_t i = 0; i < K; i++) {
+      const __m512 k = _mm512_set1_ps(h[i]);
+      const float *a = o + K + i + q, *b = o + K - 1 - i + q;
+      a0 = _mm512_fmadd_ps(k, _mm512_add_ps(_mm512_loadu_ps(a), _mm512_loadu_ps(b)), a0);
+      a1 = _mm512_fmadd_ps(k, _mm512_add_ps(_mm512_loadu_ps(a + 16), _mm512_loadu_ps(b + 16)), a1);
+      a2 = _mm512_fmadd_ps(k, _mm512_add_ps(_mm512_loadu_ps(a + 32), _mm512_loadu_ps(b + 32)), a2);
+      a3 = _mm512_fmadd_ps(k, _mm512_add_ps(_mm512_loadu_ps(a + 48), _mm512_loadu_ps(b + 48)), a3);
+    }
+    _mm512_storeu_ps(y + q, a0);
+    _mm512_storeu_ps(y + q + 16, a1);
+    _mm512_storeu_ps(y + q + 32, a2);
+    _mm512_storeu_ps(y + q + 48, a3);
+  }
+  for (; q < count; q += 16) {
+    const __mmask16 m = count - q >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (count - q)) - 1);
+    __m512 a0 = _mm512_mul_ps(half, _mm512_maskz_loadu_ps(m, e + q));
+    for (size_t i = 0; i < K; i++) {
+      const float *a = o + K + i + q, *b = o + K - 1 - i + q;
+      a0 = _mm512_fmadd_ps(_mm512_set1_ps(h[i]),
+                           _mm512_add_ps(_mm512_maskz_loadu_ps(m, a), _mm512_maskz_loadu_ps(m, b)), a0);
+    }
+    _mm512_mask_storeu_ps(y + q, m, a0);
+  }
+}
+
+// Sixteen consecutive outputs whose windows are too far apart for
+// gather16_avx512 (decimation beyond 1.5:1, e.g. 44.1k -> 16k): input-major.
+// Frame t of the group's span meets lane i's coefficient tb[t * 16 + i]
+// (lane i's row from t = r[i] on), so each tap is one broadcast of x[t] and
+// one coefficient load: taps + r[15] FMAs where the dot products need taps
+// FMAs with two loads each, half of them straddling cache lines. Where t is
+// outside some lane's window (the first r[15] and the last r[15] frames)
+// the FMA is masked, so a lane only ever reads its own window (a NaN
+// elsewhere cannot reach it). Per lane the sum runs over t in order; four
+// accumulators (t mod 4) hide the FMA latency.
+// One group (x0) or two groups a period apart (x0 and x1: the same phases,
+// so every coefficient load feeds two FMAs; the coefficients are what
+// streams from L2).
+template <bool kTwo>
+FA_AVX512 inline void spread16(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                               float *out0, float *out1) {
+  const __m512i first = _mm512_loadu_si512(r);
+  const __m512i end = _mm512_add_epi32(first, _mm512_set1_epi32(int32_t(taps)));
+  const size_t span = size_t(r[15]);
+  const size_t head = (span + 3) / 4 * 4, mid = std::max(head, taps / 4 * 4), stop = (taps + span + 3) / 4 * 4;
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  __m512i tv = _mm512_setzero_si512();
+  const __m512i one = _mm512_set1_epi32(1);
+#define FA_MTAP(q, acc, bcc, cmp)                                                                       \
+  {                                                                                                     \
+    const __mmask16 k = cmp;                                                                            \
+    const __m512 cv = _mm512_loadu_ps(c + 16 * (q));                                                    \
+    acc = _mm512_mask3_fmadd_ps(_mm512_set1_ps(x0[t + (q)]), cv, acc, k);                               \
+    if (kTwo) bcc = _mm512_mask3_fmadd_ps(_mm512_set1_ps(x1[t + (q)]), cv, bcc, k);                     \
+    tv = _mm512_add_epi32(tv, one);                                                                     \
+  }
+#define FA_TAP(q, acc, bcc)                                                                             \
+  {                                                                                                     \
+    const __m512 cv = _mm512_loadu_ps(c + 16 * (q));                                                    \
+    acc = _mm512_fmadd_ps(_mm512_set1_ps(x0[t + (q)]), cv, acc);                                        \
+    if (kTwo) bcc = _mm512_fmadd_ps(_mm512_set1_ps(x1[t + (q)]), cv, bcc);                              \
+  }
+  size_t t = 0;
+  for (; t < head; t += 4) {  // lanes whose window has not begun are masked
+    const float *c = tb + t * 16;
+    FA_MTAP(0, a0, b0, _mm512_cmple_epi32_mask(first, tv)) FA_MTAP(1, a1, b1, _mm512_cmple_epi32_mask(first, tv))
+    FA_MTAP(2, a2, b2, _mm512_cmple_epi32_mask(first, tv)) FA_MTAP(3, a3, b3, _mm512_cmple_epi32_mask(first, tv))
+  }
+  for (; t < mid; t += 4) {  // every lane inside its window
+    const float *c = tb + t * 16;
+    FA_TAP(0, a0, b0) FA_TAP(1, a1, b1) FA_TAP(2, a2, b2) FA_TAP(3, a3, b3)
+  }
+  tv = _mm512_set1_epi32(int32_t(t));
+  for (; t < stop; t += 4) {  // lanes whose window has ended are masked
+    const float *c = tb + t * 16;
+    FA_MTAP(0, a0, b0, _mm512_cmpgt_epi32_mask(end, tv)) FA_MTAP(1, a1, b1, _mm512_cmpgt_epi32_mask(end, tv))
+    FA_MTAP(2, a2, b2, _mm512_cmpgt_epi32_mask(end, tv)) FA_MTAP(3, a3, b3, _mm512_cmpgt_epi32_mask(end, tv))
+  }
+#undef FA_MTAP
+#undef FA_TAP
+  _mm512_storeu_ps(out0, _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+  if (kTwo) _mm512_storeu_ps(out1, _mm512_add_ps(_mm512_add_ps(b0, b1), _mm512_add_ps(b2, b3)));
+}
+
+FA_AVX512 void spread16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out) {
+  spread16<false>(x, nullptr, tb, r, taps, out, nullptr);
+}
+
+FA_AVX512 void spread16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                                 float *out0, float *out1) {
+  spread16<true>(x0, x1, tb, r, taps, out0, out1);
+}
 
 bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
   switch (L) {

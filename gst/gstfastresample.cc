@@ -34,11 +34,11 @@ static GType gst_fast_resample_quality_get_type() {
   static const GEnumValue values[] = {
       {int(ResampleQuality::Fast),
        "Fast: passband +-0.05 dB to 0.85 Nyquist, -3 dB at 0.90, aliases <= -90 dB (-72 dB just above "
-       "Nyquist), holds back 1.6-2 ms",
+       "Nyquist), holds back 1.6-1.7 ms",
        "fast"},
       {int(ResampleQuality::High),
        "High: passband +-0.01 dB to 0.90 Nyquist, -3 dB at 0.94, aliases <= -125 dB (-105 dB just above "
-       "Nyquist), THD+N <= -120 dB, holds back 4.4-4.6 ms",
+       "Nyquist), THD+N <= -120 dB, holds back 4.4-4.7 ms",
        "high"},
       {int(ResampleQuality::VeryHigh),
        "Very high: passband +-0.005 dB, -3 dB at 0.95 Nyquist, aliases <= -150 dB (-125 dB just above "
@@ -503,8 +503,8 @@ static void gst_fast_resample_class_init(GstFastResampleClass *klass) {
       gobject_class, PROP_QUALITY,
       g_param_spec_enum("quality", "Quality",
                         "Filter preset (figures measured at 48 kHz -> 16 kHz, see docs/fastresample.md). "
-                        "fast: +-0.05 dB to 0.85 Nyquist, aliases <= -90 dB, 1.6-2 ms latency; "
-                        "high: +-0.01 dB to 0.9, -3 dB at 0.94, aliases <= -125 dB, THD+N <= -120 dB, 4.4-4.6 ms; "
+                        "fast: +-0.05 dB to 0.85 Nyquist, aliases <= -90 dB, 1.6-1.7 ms latency; "
+                        "high: +-0.01 dB to 0.9, -3 dB at 0.94, aliases <= -125 dB, THD+N <= -120 dB, 4.4-4.7 ms; "
                         "very-high: +-0.005 dB, -3 dB at 0.95, aliases <= -150 dB, THD+N <= -145 dB, 7.8 ms. "
                         "Can change while playing: the stream stays continuous and a latency message is posted",
                         GST_TYPE_FAST_RESAMPLE_QUALITY, int(kDefaultQuality),
