@@ -30,7 +30,9 @@ constexpr ResamplePreset kPresets[] = {
     {ResampleQuality::VeryHigh, "very-high", 0.960, 124.0, 15.5, true,
      0, 0, 0, 0, 0, 0,
      0.90, 0.005, 0.95, -150, -125, -145, 8.0},
-};// Above this many phases the bank would not fit in cache: store a fixed
+};
+
+// Above this many phases the bank would not fit in cache: store a fixed
 // number of phases and interpolate linearly between the two nearest.
 constexpr uint32_t kMaxExactPhases = 2048;
 constexpr uint32_t kInterpolatedPhases = 2048;
