@@ -195,9 +195,18 @@ def scaling(rep):
     rep.table(["streams (one thread each)", "aggregate x realtime", "per stream", "vs 1 stream"], rows)
     cores = os.cpu_count() or 1
     eff = two / (2 * one) if two else 1.0
+    most = rep.v("streams/8")
+    if most is None or two is None:
+        beyond = "was not measured"
+    elif most < 0.9 * two:
+        beyond = f"falls ({most / two:.2f}x the {cores}-stream figure at 8 streams: more threads than cores evict each other's caches)"
+    elif most > 1.1 * two:
+        beyond = f"still grows a little ({most / two:.2f}x the {cores}-stream figure at 8 streams: threads fill each other's stalls)"
+    else:
+        beyond = f"stays about where it was ({most / two:.2f}x the {cores}-stream figure at 8 streams)"
     add(f"This machine has {cores} cores. Up to {cores} streams, each added stream adds "
-        f"{eff:.0%} of a single stream's throughput; past {cores} the threads share the cores and the "
-        "aggregate grows little. Each chain runs on its own streaming thread and the streams share nothing "
+        f"{eff:.0%} of a single stream's throughput; past {cores} the threads time-share the cores and "
+        f"the aggregate {beyond}. Each chain runs on its own streaming thread and the streams share nothing "
         "mutable: history, detector state and buffer pools are per element instance, filter banks are "
         "immutable and shared between streams that use the same one (built once, under a lock, when "
         "caps are set), nothing takes a process-wide lock per buffer, and one stream's working set "

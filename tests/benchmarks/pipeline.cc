@@ -6,6 +6,7 @@
 #include <gst/gst.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,15 +77,43 @@ std::map<int, double> run_python(const std::string &wav_path) {
   return result;
 }
 
-// ms of processing per second of audio, or -1 when the chain cannot be built.
-double cost_per_second(const char *description, int rate, const std::vector<uint8_t> &pcm, int chunk_ms, int repeats) {
-  bench::Rig rig(description, caps_for(rate));
-  if (!rig.ok()) return -1;
-  auto buffers = bench::make_buffers(pcm, 4, rate, size_t(rate) * chunk_ms / 1000);
-  const double seconds = double(buffers.size()) * chunk_ms / 1000;
-  const double ns = rig.median_push_ns(buffers, repeats);
-  bench::free_buffers(buffers);
-  return ns / 1e6 / seconds;
+// One chain at one buffer size, ready to push the clip again and again.
+struct Setup {
+  const Chain *chain;
+  int chunk_ms;
+  std::unique_ptr<bench::Rig> rig;
+  std::vector<GstBuffer *> buffers;
+  std::vector<double> ms_per_second;  // one per repeat
+};
+
+// ms of processing per second of audio for every chain at every buffer size,
+// medians of `repeats` runs; -1 when a chain cannot be built. The repeats
+// go round all the setups in turn, so that a noisy moment on a shared machine
+// hits every chain alike instead of one chain's whole measurement.
+std::map<std::string, std::map<int, double>> measure_chains(int rate, const std::vector<uint8_t> &pcm, int repeats) {
+  std::vector<Setup> setups;
+  for (const Chain &c : kChains)
+    for (int ms : kChunkMs) {
+      Setup s{&c, ms, std::make_unique<bench::Rig>(c.description, caps_for(rate)), {}, {}};
+      if (s.rig->ok()) s.buffers = bench::make_buffers(pcm, 4, rate, size_t(rate) * ms / 1000);
+      setups.push_back(std::move(s));
+    }
+  for (int r = 0; r <= repeats; r++) {  // round 0 warms up
+    for (Setup &s : setups) {
+      if (s.buffers.empty()) continue;
+      if (r > 0) s.rig->restart();
+      const double start = bench::now_ns();
+      s.rig->push_all(s.buffers);
+      const double seconds = double(s.buffers.size()) * s.chunk_ms / 1000;
+      if (r > 0) s.ms_per_second.push_back((bench::now_ns() - start) / 1e6 / seconds);
+    }
+  }
+  std::map<std::string, std::map<int, double>> cost;
+  for (Setup &s : setups) {
+    cost[s.chain->name][s.chunk_ms] = s.buffers.empty() ? -1 : bench::median(s.ms_per_second);
+    bench::free_buffers(s.buffers);
+  }
+  return cost;
 }
 
 void single_stream(const char *label, int rate, const std::vector<uint8_t> &pcm, const std::string &wav_path,
@@ -92,12 +121,11 @@ void single_stream(const char *label, int rate, const std::vector<uint8_t> &pcm,
   printf("\n## Full chain, %s stereo S16 -> 16 kHz mono, ms of CPU per second of audio (median of %d runs; x realtime in brackets)\n\n",
          label, repeats);
   printf("| chain | 10 ms buffers | 20 ms buffers | 1 s buffers |\n|---|---|---|---|\n");
-  std::map<std::string, std::map<int, double>> cost;
+  auto cost = measure_chains(rate, pcm, repeats);
   for (const Chain &c : kChains) {
     printf("| %s |", c.name);
     for (int ms : kChunkMs) {
-      const double v = cost_per_second(c.description, rate, pcm, ms, repeats);
-      cost[c.name][ms] = v;
+      const double v = cost[c.name][ms];
       if (v >= 0) bench::record(std::string("pipeline/") + label + "/" + std::to_string(ms) + "ms/" + c.name, v, "ms/s");
       if (v < 0) printf(" n/a (element missing) |");
       else printf(" %.3f (%.0fx) |", v, 1000 / v);
@@ -175,7 +203,7 @@ void many_streams(const std::vector<uint8_t> &pcm, int passes) {
 
 int main(int argc, char **argv) {
   gst_init(&argc, &argv);
-  const int repeats = argc > 1 ? atoi(argv[1]) : 5;
+  const int repeats = argc > 1 ? atoi(argv[1]) : 9;
   const std::string wav_path = FASTAUDIO_FILES_DIR "/speech-48k-stereo.wav";
   bench::Wav wav;
   if (!bench::read_wav(wav_path, &wav) || wav.rate != 48000 || wav.channels != 2 || wav.bits != 16) {
