@@ -17,6 +17,7 @@
 #include "convert.h"
 #include "layout.h"
 #include "negotiation.h"
+#include "output_pool.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_fast_convert_debug);
 #define GST_CAT_DEFAULT gst_fast_convert_debug
@@ -53,8 +54,7 @@ struct GstFastConvertPrivate {
   bool per_plane = false;      // both planar, same channels: plane_converter on each plane
   Converter plane_converter;   // the same conversion for one channel
   std::vector<uint8_t> interleaved_in, interleaved_out;  // scratch for layout changes
-  GstBufferPool *pool = nullptr;  // output buffers, sized for the largest buffer seen
-  gsize pool_buffer_size = 0;
+  fastaudio::OutputPool pool;  // output buffers when neither passthrough nor in place
   fastaudio::CapsRefusalReporter refusals{
       "fastconvert", "convert",
       "fastconvert converts formats and channel counts (equal, mono to N, N to mono), never the rate: put "
@@ -328,40 +328,7 @@ static GstFlowReturn gst_fast_convert_submit_input_buffer(GstBaseTransform *tran
                                                   is_discont, input);
 }
 
-static void drop_pool(GstFastConvertPrivate *priv) {
-  if (!priv->pool) return;
-  gst_buffer_pool_set_active(priv->pool, FALSE);
-  gst_clear_object(&priv->pool);
-  priv->pool_buffer_size = 0;
-}
-
-static bool ensure_pool(GstFastConvert *self, gsize size) {
-  auto priv = self->priv;
-  if (priv->pool && size <= priv->pool_buffer_size) return true;
-  drop_pool(priv);
-  GstAllocator *allocator = nullptr;
-  GstAllocationParams params;
-  gst_base_transform_get_allocator(GST_BASE_TRANSFORM(self), &allocator, &params);
-  GstBufferPool *pool = gst_buffer_pool_new();
-  GstStructure *config = gst_buffer_pool_get_config(pool);
-  GstCaps *caps = gst_audio_info_to_caps(&priv->out_info);
-  gst_buffer_pool_config_set_params(config, caps, size, 0, 0);
-  gst_buffer_pool_config_set_allocator(config, allocator, &params);
-  gst_caps_unref(caps);
-  if (allocator) gst_object_unref(allocator);
-  if (!gst_buffer_pool_set_config(pool, config) || !gst_buffer_pool_set_active(pool, TRUE)) {
-    gst_object_unref(pool);
-    return false;
-  }
-  priv->pool = pool;
-  priv->pool_buffer_size = size;
-  return true;
-}
-
-// Audio buffers vary in size, which GstBaseTransform's own pool handling does
-// not allow for: take output buffers from a pool sized for the largest buffer
-// seen and trim each to its size (the pool restores it on release), so
-// steady streaming allocates nothing.
+// Output from the element's own pool (see output_pool.h).
 static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *trans, GstBuffer *input,
                                                             GstBuffer **outbuf) {
   auto self = GST_FAST_CONVERT(trans);
@@ -370,18 +337,16 @@ static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *tr
     return GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->prepare_output_buffer(trans, input, outbuf);
 
   const gsize out_size = buffer_frames(input, &priv->in_info) * GST_AUDIO_INFO_BPF(&priv->out_info);
-  if (!ensure_pool(self, MAX(out_size, 1)) ||
-      gst_buffer_pool_acquire_buffer(priv->pool, outbuf, nullptr) != GST_FLOW_OK) {
+  if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
     GST_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT, ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
     return GST_FLOW_ERROR;
   }
-  gst_buffer_set_size(*outbuf, out_size);
   GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->copy_metadata(trans, input, *outbuf);
   return GST_FLOW_OK;
 }
 
 static gboolean gst_fast_convert_stop(GstBaseTransform *trans) {
-  drop_pool(GST_FAST_CONVERT(trans)->priv);
+  GST_FAST_CONVERT(trans)->priv->pool.drop();
   return TRUE;
 }
 
@@ -531,7 +496,6 @@ static void gst_fast_convert_get_property(GObject *object, guint prop_id, GValue
 }
 
 static void gst_fast_convert_finalize(GObject *object) {
-  drop_pool(GST_FAST_CONVERT(object)->priv);
   delete GST_FAST_CONVERT(object)->priv;
   G_OBJECT_CLASS(gst_fast_convert_parent_class)->finalize(object);
 }

@@ -16,6 +16,7 @@
 #include "audio_formats.h"
 #include "convert.h"
 #include "negotiation.h"
+#include "output_pool.h"
 #include "resample.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_fast_resample_debug);
@@ -70,6 +71,7 @@ struct GstFastResamplePrivate {
   GstClockTime t0 = GST_CLOCK_TIME_NONE;
   guint64 in_offset0 = GST_BUFFER_OFFSET_NONE, out_offset0 = GST_BUFFER_OFFSET_NONE;
   guint64 samples_in = 0, samples_out = 0;
+  fastaudio::OutputPool pool;  // output buffers unless passthrough
   fastaudio::CapsRefusalReporter refusals{
       "fastresample", "resample",
       "fastresample changes only the rate (F32LE, S16LE, S32LE, F64LE, 1 to 768000 Hz): put fastconvert before "
@@ -468,6 +470,30 @@ static gboolean gst_fast_resample_start(GstBaseTransform *trans) {
   return TRUE;
 }
 
+static gboolean gst_fast_resample_stop(GstBaseTransform *trans) {
+  GST_FAST_RESAMPLE(trans)->priv->pool.drop();
+  return TRUE;
+}
+
+// Output from the element's own pool (see output_pool.h), sized for the most
+// this input can produce; transform() trims it to what it did.
+static GstFlowReturn gst_fast_resample_prepare_output_buffer(GstBaseTransform *trans, GstBuffer *input,
+                                                             GstBuffer **outbuf) {
+  auto self = GST_FAST_RESAMPLE(trans);
+  auto priv = self->priv;
+  if (gst_base_transform_is_passthrough(trans) || !priv->configured)
+    return GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class)->prepare_output_buffer(trans, input, outbuf);
+  gsize out_size = 0;
+  gst_fast_resample_transform_size(trans, GST_PAD_SINK, nullptr, gst_buffer_get_size(input), nullptr, &out_size);
+  if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
+    GST_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
+                      ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class)->copy_metadata(trans, input, *outbuf);
+  return GST_FLOW_OK;
+}
+
 static void gst_fast_resample_set_property(GObject *object, guint prop_id, const GValue *value,
                                            GParamSpec *pspec) {
   auto self = GST_FAST_RESAMPLE(object);
@@ -519,6 +545,8 @@ static void gst_fast_resample_class_init(GstFastResampleClass *klass) {
       "fastaudio developers");
 
   trans_class->start = gst_fast_resample_start;
+  trans_class->stop = gst_fast_resample_stop;
+  trans_class->prepare_output_buffer = gst_fast_resample_prepare_output_buffer;
   trans_class->transform_caps = gst_fast_resample_transform_caps;
   trans_class->fixate_caps = gst_fast_resample_fixate_caps;
   trans_class->get_unit_size = gst_fast_resample_get_unit_size;

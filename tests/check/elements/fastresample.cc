@@ -359,6 +359,31 @@ GST_START_TEST(test_regression_drain_into_passthrough) {
 }
 GST_END_TEST;
 
+// Output buffers come from the element's pool, whatever their size: after
+// the largest buffer, every output reuses the same memory.
+GST_START_TEST(test_output_buffers_are_pooled) {
+  GstHarness *h = make_harness(48000, 16000);
+  GstMemory *first = nullptr;
+  size_t frames_out = 0;
+  for (size_t frames : {960u, 960u, 1920u, 1920u, 333u, 960u, 1920u}) {
+    const auto in = noise(frames, uint32_t(frames));
+    GstBuffer *buf = gst_buffer_new_memdup(in.data(), in.size() * sizeof(float));
+    fail_unless_equals_int(gst_harness_push(h, buf), GST_FLOW_OK);
+    while (GstBuffer *out = gst_harness_try_pull(h)) {
+      frames_out += gst_buffer_get_size(out) / sizeof(float);
+      fail_unless(out->pool != nullptr, "output buffer not from a pool");
+      GstMemory *mem = gst_buffer_peek_memory(out, 0);
+      if (frames == 1920 && !first) first = mem;
+      else if (first) fail_unless(mem == first, "a %zu-frame input's output did not reuse pooled memory", frames);
+      gst_buffer_unref(out);
+    }
+  }
+  fail_unless(first != nullptr);
+  fail_unless(frames_out > 0);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
 // The same caps set again mid-stream change nothing: no reset, no drain.
 GST_START_TEST(test_same_caps_again) {
   GstHarness *h = make_harness(48000, 16000);
@@ -522,6 +547,7 @@ static Suite *fastresample_suite() {
   tcase_add_test(tc, test_discont_drains);
   tcase_add_test(tc, test_renegotiation);
   tcase_add_test(tc, test_same_caps_again);
+  tcase_add_test(tc, test_output_buffers_are_pooled);
   tcase_add_test(tc, test_regression_drain_into_passthrough);
   tcase_add_test(tc, test_quality_change_mid_stream);
   tcase_add_test(tc, test_s16_matches_f32);

@@ -1,0 +1,32 @@
+// Output buffers for audio transforms whose buffer sizes vary from buffer to
+// buffer, which GstBaseTransform's own pool handling does not allow for: a
+// GstBufferPool sized for the largest buffer seen, each buffer trimmed to its
+// size (the pool restores it on release), so that steady streaming
+// allocates nothing.
+#pragma once
+
+#include <gst/audio/audio.h>
+#include <gst/base/gstbasetransform.h>
+
+namespace fastaudio {
+
+class OutputPool {
+ public:
+  OutputPool() = default;
+  OutputPool(const OutputPool &) = delete;
+  OutputPool &operator=(const OutputPool &) = delete;
+  ~OutputPool() { drop(); }
+
+  // A buffer of `size` bytes (at least 1) for `trans`'s output `info`, from
+  // the allocator GstBaseTransform negotiated; false when none can be had.
+  bool acquire(GstBaseTransform *trans, const GstAudioInfo *info, gsize size, GstBuffer **buffer);
+  // Frees the pool (at stop, or when the caps change what a buffer holds).
+  void drop();
+
+ private:
+  bool ensure(GstBaseTransform *trans, const GstAudioInfo *info, gsize size);
+  GstBufferPool *pool_ = nullptr;
+  gsize buffer_size_ = 0;
+};
+
+}  // namespace fastaudio
