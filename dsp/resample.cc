@@ -1277,27 +1277,18 @@ size_t Resampler::produce_generic(float *out, size_t count) {
   if (k.dot4x2 && !interpolate_ && !by_period) {
     for (; c + 2 <= ch; c += 2) {
       const float *h0 = hist_[c].data(), *h1 = hist_[c + 1].data();
-      size_t j = 0;
-      for (; j + 4 <= count; j += 4) {
-        const float *x[8] = {h0 + offsets[j], h0 + offsets[j + 1], h0 + offsets[j + 2], h0 + offsets[j + 3],
-                             h1 + offsets[j], h1 + offsets[j + 1], h1 + offsets[j + 2], h1 + offsets[j + 3]};
-        const float *r[4] = {rows[j], rows[j + 1], rows[j + 2], rows[j + 3]};
-        float y[8];
-        k.dot4x2(x, r, taps_, y);
-        for (int q = 0; q < 4; q++) out[(j + q) * ch + c] = y[q], out[(j + q) * ch + c + 1] = y[q + 4];
-      }
-      // The last 1-3 outputs through the same kernel (padded), so every
-      // output is summed in the same order whatever its position.
-      if (j < count) {
-        const size_t last = count - 1;
+      // Four outputs at a time; the last 1-3 padded with the last one, so
+      // every output is summed in the same order whatever its position.
+      for (size_t j = 0; j < count; j += 4) {
         size_t o[4];
-        for (size_t q = 0; q < 4; q++) o[q] = std::min(j + q, last);
+        for (size_t q = 0; q < 4; q++) o[q] = std::min(j + q, count - 1);
         const float *x[8] = {h0 + offsets[o[0]], h0 + offsets[o[1]], h0 + offsets[o[2]], h0 + offsets[o[3]],
                              h1 + offsets[o[0]], h1 + offsets[o[1]], h1 + offsets[o[2]], h1 + offsets[o[3]]};
         const float *r[4] = {rows[o[0]], rows[o[1]], rows[o[2]], rows[o[3]]};
         float y[8];
         k.dot4x2(x, r, taps_, y);
-        for (size_t q = 0; j + q < count; q++) out[(j + q) * ch + c] = y[q], out[(j + q) * ch + c + 1] = y[q + 4];
+        for (size_t q = 0; q < 4 && j + q < count; q++)
+          out[(j + q) * ch + c] = y[q], out[(j + q) * ch + c + 1] = y[q + 4];
       }
     }
   }
@@ -1329,23 +1320,11 @@ size_t Resampler::produce_generic(float *out, size_t count) {
         }
       }
     }
-    for (; j + 4 <= count; j += 4) {
-      const float *x[4] = {h + offsets[j], h + offsets[j + 1], h + offsets[j + 2], h + offsets[j + 3]};
-      const float *r[4] = {rows[j], rows[j + 1], rows[j + 2], rows[j + 3]};
-      float y[4];
-      k.dot4(x, r, taps_, y);
-      if (interpolate_) {
-        const float *r2[4] = {r[0] + taps_, r[1] + taps_, r[2] + taps_, r[3] + taps_};
-        float y2[4];
-        k.dot4(x, r2, taps_, y2);
-        for (int q = 0; q < 4; q++) y[q] += weights[j + q] * (y2[q] - y[q]);
-      }
-      for (int q = 0; q < 4; q++) out[(j + q) * ch + c] = y[q];
-    }
-    if (j < count) {  // the last 1-3 outputs, padded (same summation order as above)
-      const size_t last = count - 1;
+    // Four outputs at a time; the last 1-3 padded with the last one (each
+    // output is summed in the same order whatever its position).
+    for (; j < count; j += 4) {
       size_t o[4];
-      for (size_t q = 0; q < 4; q++) o[q] = std::min(j + q, last);
+      for (size_t q = 0; q < 4; q++) o[q] = std::min(j + q, count - 1);
       const float *x[4] = {h + offsets[o[0]], h + offsets[o[1]], h + offsets[o[2]], h + offsets[o[3]]};
       const float *r[4] = {rows[o[0]], rows[o[1]], rows[o[2]], rows[o[3]]};
       float y[4];
@@ -1356,7 +1335,7 @@ size_t Resampler::produce_generic(float *out, size_t count) {
         k.dot4(x, r2, taps_, y2);
         for (size_t q = 0; q < 4; q++) y[q] += weights[o[q]] * (y2[q] - y[q]);
       }
-      for (size_t q = 0; j + q < count; q++) out[(j + q) * ch + c] = y[q];
+      for (size_t q = 0; q < 4 && j + q < count; q++) out[(j + q) * ch + c] = y[q];
     }
   }
   next_index_ = index;
