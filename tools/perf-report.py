@@ -218,6 +218,20 @@ def scaling(rep):
     add()
 
 
+def save_line_plot(rep, plt, fig, ax, xlabel, ylabel, title, name, alt):
+    """Labels, grid and legend for one of the report's line plots; saves it under IMG and links it."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(os.path.join(IMG, name), dpi=100)
+    plt.close(fig)
+    rep.add(f"![{alt}](img/{name})")
+    rep.add()
+
+
 def plots(rep):
     try:
         import matplotlib
@@ -237,16 +251,9 @@ def plots(rep):
         fig, ax = plt.subplots(figsize=(6, 4))
         ax.loglog(sizes, [o * 1e3 / n for o, n in zip(ours, sizes)], "o-", label="fastconvert")
         ax.loglog(sizes, [t * 1e3 / n for t, n in zip(theirs, sizes)], "s-", label="audioconvert dithering=none")
-        ax.set_xlabel("samples per buffer")
-        ax.set_ylabel("own cost per sample (ns)")
-        ax.set_title("F32 -> S16 element cost vs buffer size")
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(os.path.join(IMG, "convert-buffer-size.png"), dpi=100)
-        plt.close(fig)
-        rep.add("![fastconvert vs audioconvert per buffer size](img/convert-buffer-size.png)")
-        rep.add()
+        save_line_plot(rep, plt, fig, ax, "samples per buffer", "own cost per sample (ns)",
+                       "F32 -> S16 element cost vs buffer size", "convert-buffer-size.png",
+                       "fastconvert vs audioconvert per buffer size")
 
     chunks = ["10ms", "20ms", "1000ms"]
     chains = {
@@ -264,16 +271,11 @@ def plots(rep):
             drawn = True
     if drawn:
         ax.set_xscale("log")
-        ax.set_xlabel("buffer duration (ms)")
-        ax.set_ylabel("x realtime (one core)")
-        ax.set_title("Speech front end, 48 kHz stereo -> 16 kHz mono + VAD")
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(os.path.join(IMG, "pipeline-buffer-size.png"), dpi=100)
-        rep.add("![full chain throughput per buffer size](img/pipeline-buffer-size.png)")
-        rep.add()
-    plt.close(fig)
+        save_line_plot(rep, plt, fig, ax, "buffer duration (ms)", "x realtime (one core)",
+                       "Speech front end, 48 kHz stereo -> 16 kHz mono + VAD", "pipeline-buffer-size.png",
+                       "full chain throughput per buffer size")
+    else:
+        plt.close(fig)
 
     for name, draw in (("resampler-response.png", plot_resampler_response), ("vad-example.png", plot_vad_example)):
         caption = draw(plt, os.path.join(IMG, name))
