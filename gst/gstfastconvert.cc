@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "audio_formats.h"
+#include "audio_input.h"
 #include "convert.h"
 #include "layout.h"
 #include "negotiation.h"
@@ -280,27 +281,6 @@ static gboolean gst_fast_convert_sink_event(GstBaseTransform *trans, GstEvent *e
       trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class), event);
 }
 
-// Frames in a buffer: its GstAudioMeta says for planar audio, whose planes
-// may have gaps between them; otherwise size / frame size.
-static gsize buffer_frames(GstBuffer *buf, const GstAudioInfo *info) {
-  if (GstAudioMeta *meta = gst_buffer_get_audio_meta(buf)) return meta->samples;
-  return gst_buffer_get_size(buf) / GST_AUDIO_INFO_BPF(info);
-}
-
-// gst_audio_buffer_clip() copies a buffer just to fill in a missing duration;
-// only call it when samples really fall outside the segment, so that
-// passthrough and in-place keep the very same buffer.
-static bool needs_clipping(const GstSegment *segment, GstBuffer *buf, const GstAudioInfo *info) {
-  if (segment->format == GST_FORMAT_DEFAULT) return true;
-  if (segment->format != GST_FORMAT_TIME || !GST_BUFFER_PTS_IS_VALID(buf)) return false;
-  const guint64 start = GST_BUFFER_PTS(buf);
-  const guint64 stop =
-      start + gst_util_uint64_scale_int(buffer_frames(buf, info), GST_SECOND, GST_AUDIO_INFO_RATE(info));
-  guint64 clipped_start, clipped_stop;
-  if (!gst_segment_clip(segment, GST_FORMAT_TIME, start, stop, &clipped_start, &clipped_stop)) return true;
-  return clipped_start != start || clipped_stop != stop;
-}
-
 // Rejects partial frames and clips to the segment before any work is done.
 static GstFlowReturn gst_fast_convert_submit_input_buffer(GstBaseTransform *trans, gboolean is_discont,
                                                           GstBuffer *input) {
@@ -311,19 +291,13 @@ static GstFlowReturn gst_fast_convert_submit_input_buffer(GstBaseTransform *tran
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastconvert received a buffer before any caps"), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  const gsize size = gst_buffer_get_size(input);
-  if (!gst_buffer_get_audio_meta(input) && size % GST_AUDIO_INFO_BPF(info) != 0) {
+  // A planar buffer's GstAudioMeta gives its frame count (planes may lie apart).
+  if (!gst_buffer_get_audio_meta(input) && !fastaudio::check_whole_frames(GST_ELEMENT(self), input, info)) {
     gst_buffer_unref(input);
-    GST_ELEMENT_ERROR(self, STREAM, FORMAT, ("Buffer is not a whole number of audio frames"),
-                      ("%" G_GSIZE_FORMAT " bytes is not a multiple of the %d-byte frame of %s x %d",
-                       size, GST_AUDIO_INFO_BPF(info), GST_AUDIO_INFO_NAME(info),
-                       GST_AUDIO_INFO_CHANNELS(info)));
     return GST_FLOW_ERROR;
   }
-  if (needs_clipping(&trans->segment, input, info)) {
-    input = gst_audio_buffer_clip(input, &trans->segment, GST_AUDIO_INFO_RATE(info), GST_AUDIO_INFO_BPF(info));
-    if (!input) return GST_FLOW_OK;  // entirely outside the segment
-  }
+  input = fastaudio::clip_to_segment(input, &trans->segment, info);
+  if (!input) return GST_FLOW_OK;  // entirely outside the segment
   return self->priv->refusals.submit_input_buffer(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class),
                                                   is_discont, input);
 }
@@ -336,7 +310,7 @@ static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *tr
   if (!priv->copies)
     return GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->prepare_output_buffer(trans, input, outbuf);
 
-  const gsize out_size = buffer_frames(input, &priv->in_info) * GST_AUDIO_INFO_BPF(&priv->out_info);
+  const gsize out_size = fastaudio::buffer_frames(input, &priv->in_info) * GST_AUDIO_INFO_BPF(&priv->out_info);
   if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
     GST_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT, ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
     return GST_FLOW_ERROR;
@@ -414,7 +388,7 @@ static GstFlowReturn transform_planar(GstFastConvert *self, GstBuffer *inbuf, Gs
   if (priv->in_planar && !gst_buffer_get_audio_meta(inbuf)) {
     gst_buffer_unref(described);
     described = gst_buffer_copy(inbuf);
-    gst_buffer_add_audio_meta(described, &priv->in_info, buffer_frames(inbuf, &priv->in_info), nullptr);
+    gst_buffer_add_audio_meta(described, &priv->in_info, fastaudio::buffer_frames(inbuf, &priv->in_info), nullptr);
   }
   GstAudioBuffer in, out;
   if (!gst_audio_buffer_map(&in, &priv->in_info, described, GST_MAP_READ)) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "audio_formats.h"
+#include "audio_input.h"
 #include "convert.h"
 #include "negotiation.h"
 #include "output_pool.h"
@@ -319,19 +320,6 @@ static bool stream_breaks(GstFastResamplePrivate *priv, GstBuffer *buf) {
   return std::llabs(at - gint64(priv->samples_in)) > rate / 32;
 }
 
-// gst_audio_buffer_clip() copies a buffer to fill in a missing duration; only
-// call it when samples really fall outside the segment.
-static bool needs_clipping(const GstSegment *segment, GstBuffer *buf, const GstAudioInfo *info) {
-  if (segment->format == GST_FORMAT_DEFAULT) return true;
-  if (segment->format != GST_FORMAT_TIME || !GST_BUFFER_PTS_IS_VALID(buf)) return false;
-  const guint64 start = GST_BUFFER_PTS(buf);
-  const guint64 stop = start + gst_util_uint64_scale_int(gst_buffer_get_size(buf) / GST_AUDIO_INFO_BPF(info),
-                                                         GST_SECOND, GST_AUDIO_INFO_RATE(info));
-  guint64 clipped_start, clipped_stop;
-  if (!gst_segment_clip(segment, GST_FORMAT_TIME, start, stop, &clipped_start, &clipped_stop)) return true;
-  return clipped_start != start || clipped_stop != stop;
-}
-
 static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *trans, gboolean is_discont,
                                                            GstBuffer *input) {
   auto self = GST_FAST_RESAMPLE(trans);
@@ -342,18 +330,12 @@ static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *tra
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample received a buffer before any caps"), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  const gsize size = gst_buffer_get_size(input);
-  if (size % GST_AUDIO_INFO_BPF(info) != 0) {
+  if (!fastaudio::check_whole_frames(GST_ELEMENT(self), input, info)) {
     gst_buffer_unref(input);
-    GST_ELEMENT_ERROR(self, STREAM, FORMAT, ("Buffer is not a whole number of audio frames"),
-                      ("%" G_GSIZE_FORMAT " bytes is not a multiple of the %d-byte frame of %s x %d", size,
-                       GST_AUDIO_INFO_BPF(info), GST_AUDIO_INFO_NAME(info), GST_AUDIO_INFO_CHANNELS(info)));
     return GST_FLOW_ERROR;
   }
-  if (needs_clipping(&trans->segment, input, info)) {
-    input = gst_audio_buffer_clip(input, &trans->segment, GST_AUDIO_INFO_RATE(info), GST_AUDIO_INFO_BPF(info));
-    if (!input) return GST_FLOW_OK;  // entirely outside the segment
-  }
+  input = fastaudio::clip_to_segment(input, &trans->segment, info);
+  if (!input) return GST_FLOW_OK;  // entirely outside the segment
   if (priv->configured) {
     // Quality changes take effect here, before the output size is computed.
     const ResampleQuality q = priv->quality.load(std::memory_order_relaxed);

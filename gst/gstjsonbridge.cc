@@ -15,6 +15,7 @@
 #include <string>
 
 #include "audio_formats.h"
+#include "audio_input.h"
 #include "json_codec.h"
 #include "negotiation.h"
 
@@ -414,12 +415,7 @@ static GstFlowReturn gst_json_bridge_chain(GstPad *, GstObject *parent, GstBuffe
                       (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  const gsize size = gst_buffer_get_size(buf);
-  if (size % GST_AUDIO_INFO_BPF(&priv->in_info) != 0) {
-    GST_ELEMENT_ERROR(self, STREAM, FORMAT, ("Buffer is not a whole number of audio frames"),
-                      ("%" G_GSIZE_FORMAT " bytes is not a multiple of the %d-byte frame of %s x %d", size,
-                       GST_AUDIO_INFO_BPF(&priv->in_info), GST_AUDIO_INFO_NAME(&priv->in_info),
-                       GST_AUDIO_INFO_CHANNELS(&priv->in_info)));
+  if (!fastaudio::check_whole_frames(GST_ELEMENT(self), buf, &priv->in_info)) {
     gst_buffer_unref(buf);
     return GST_FLOW_ERROR;
   }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "audio_formats.h"
+#include "audio_input.h"
 #include "negotiation.h"
 #include "vad.h"
 
@@ -373,15 +374,12 @@ static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuf
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("rmsvad received a buffer before any caps"), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  const gsize size = gst_buffer_get_size(buf);
-  const gint bpf = GST_AUDIO_INFO_BPF(&priv->info);
-  if (size % bpf != 0) {
+  if (!fastaudio::check_whole_frames(GST_ELEMENT(self), buf, &priv->info)) {
     gst_buffer_unref(buf);
-    GST_ELEMENT_ERROR(self, STREAM, FORMAT, ("Buffer is not a whole number of audio frames"),
-                      ("%" G_GSIZE_FORMAT " bytes is not a multiple of the %d-byte frame of %s x %d", size, bpf,
-                       GST_AUDIO_INFO_NAME(&priv->info), GST_AUDIO_INFO_CHANNELS(&priv->info)));
     return GST_FLOW_ERROR;
   }
+  const gsize size = gst_buffer_get_size(buf);
+  const gint bpf = GST_AUDIO_INFO_BPF(&priv->info);
   const bool was_holding = holds_buffers(priv->active);
   refresh_settings(self);
   if (was_holding && !holds_buffers(priv->active)) {

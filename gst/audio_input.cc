@@ -1,0 +1,36 @@
+#include "audio_input.h"
+
+namespace fastaudio {
+
+gsize buffer_frames(GstBuffer *buf, const GstAudioInfo *info) {
+  if (GstAudioMeta *meta = gst_buffer_get_audio_meta(buf)) return meta->samples;
+  return gst_buffer_get_size(buf) / GST_AUDIO_INFO_BPF(info);
+}
+
+bool check_whole_frames(GstElement *element, GstBuffer *buf, const GstAudioInfo *info) {
+  const gsize size = gst_buffer_get_size(buf);
+  if (size % GST_AUDIO_INFO_BPF(info) == 0) return true;
+  GST_ELEMENT_ERROR(element, STREAM, FORMAT, ("Buffer is not a whole number of audio frames"),
+                    ("%" G_GSIZE_FORMAT " bytes is not a multiple of the %d-byte frame of %s x %d", size,
+                     GST_AUDIO_INFO_BPF(info), GST_AUDIO_INFO_NAME(info), GST_AUDIO_INFO_CHANNELS(info)));
+  return false;
+}
+
+// Whether any sample of `buf` falls outside `segment`.
+static bool needs_clipping(const GstSegment *segment, GstBuffer *buf, const GstAudioInfo *info) {
+  if (segment->format == GST_FORMAT_DEFAULT) return true;
+  if (segment->format != GST_FORMAT_TIME || !GST_BUFFER_PTS_IS_VALID(buf)) return false;
+  const guint64 start = GST_BUFFER_PTS(buf);
+  const guint64 stop =
+      start + gst_util_uint64_scale_int(buffer_frames(buf, info), GST_SECOND, GST_AUDIO_INFO_RATE(info));
+  guint64 clipped_start, clipped_stop;
+  if (!gst_segment_clip(segment, GST_FORMAT_TIME, start, stop, &clipped_start, &clipped_stop)) return true;
+  return clipped_start != start || clipped_stop != stop;
+}
+
+GstBuffer *clip_to_segment(GstBuffer *buf, const GstSegment *segment, const GstAudioInfo *info) {
+  if (!needs_clipping(segment, buf, info)) return buf;
+  return gst_audio_buffer_clip(buf, segment, GST_AUDIO_INFO_RATE(info), GST_AUDIO_INFO_BPF(info));
+}
+
+}  // namespace fastaudio

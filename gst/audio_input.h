@@ -1,0 +1,22 @@
+// Checks and trims every element makes on an input audio buffer before any
+// work: whole frames only, and only the samples inside the segment.
+#pragma once
+
+#include <gst/audio/audio.h>
+
+namespace fastaudio {
+
+// Frames in a buffer: its GstAudioMeta says for planar audio, whose planes
+// may have gaps between them; otherwise size / frame size.
+gsize buffer_frames(GstBuffer *buf, const GstAudioInfo *info);
+
+// False, after posting "Buffer is not a whole number of audio frames" on
+// `element`, when `buf` holds a partial frame of `info`.
+bool check_whole_frames(GstElement *element, GstBuffer *buf, const GstAudioInfo *info);
+
+// `buf` clipped to `segment` (gst_audio_buffer_clip(), which takes the
+// reference): the same buffer when all of it lies inside, since the clip
+// would copy it just to fill in a missing duration; nullptr when none does.
+GstBuffer *clip_to_segment(GstBuffer *buf, const GstSegment *segment, const GstAudioInfo *info);
+
+}  // namespace fastaudio
