@@ -11,6 +11,7 @@
 #include <gst/audio/audio.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <deque>
 #include <mutex>
@@ -88,12 +89,16 @@ struct Pending {
 struct GstRmsVadPrivate {
   std::mutex lock;  // guards settings, the read-only state copies and `negotiated`
   Settings settings;
+  // Bumped by every property write, so the streaming thread copies the
+  // settings (under the lock) only when one changed, not for every buffer.
+  std::atomic<uint64_t> settings_generation{1};
   std::optional<fastaudio::VadStream> negotiated;  // for latency queries from other threads
   bool speaking = false;
   double noise_floor = -120;
 
   // Streaming thread only.
   Settings active;
+  uint64_t active_generation = 0;  // settings_generation that `active` was copied at
   GstAudioInfo info;
   VoiceDetector vad;
   bool configured = false;
@@ -277,15 +282,19 @@ static void restart_timeline(GstRmsVadPrivate *priv, bool keep_floor) {
   priv->noise_floor = priv->vad.noise_floor_db();
 }
 
-// Copies the properties for this buffer; new detector parameters keep the
-// learned floor. Posts a latency message when the latency changes.
+// Copies the properties for this buffer if any changed; new detector
+// parameters keep the learned floor. Posts a latency message when the
+// latency changes.
 static void refresh_settings(GstRmsVad *self) {
   auto priv = self->priv;
+  const uint64_t generation = priv->settings_generation.load(std::memory_order_acquire);
+  if (generation == priv->active_generation) return;
   Settings s;
   {
     std::lock_guard<std::mutex> guard(priv->lock);
     s = priv->settings;
   }
+  priv->active_generation = generation;
   const GstClockTime old_latency = own_latency(priv);
   const bool vad_changed = !(s.vad == priv->active.vad);
   priv->active = s;
@@ -604,8 +613,9 @@ static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValu
       priv->settings.silence_action = GstRmsVadSilenceAction(g_value_get_enum(value));
       break;
     case PROP_RESET_FLOOR_ON_FLUSH: priv->settings.reset_floor_on_flush = g_value_get_boolean(value); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); return;
   }
+  priv->settings_generation.fetch_add(1, std::memory_order_release);
 }
 
 static void gst_rms_vad_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec) {
