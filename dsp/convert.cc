@@ -157,10 +157,10 @@ bool Converter::is_identity() const {
   return spec_.in_format == spec_.out_format && spec_.in_channels == spec_.out_channels;
 }
 
-bool Converter::can_run_in_place() const {
-  return spec_.in_channels == spec_.out_channels &&
-         sample_bytes(spec_.in_format) == sample_bytes(spec_.out_format);
-}
+// Every kernel reads a block of frames before it writes the same frames'
+// output, so equal frame sizes (S32 <-> F32, stereo S16 -> mono F32, ...)
+// are enough.
+bool Converter::can_run_in_place() const { return in_frame_bytes() == out_frame_bytes(); }
 
 void Converter::process(const void *in, void *out, size_t frames) {
   auto src = static_cast<const uint8_t *>(in);

@@ -2,6 +2,8 @@
 // mono F32 analysed for speech out. fastaudio's chain against the stock
 // GStreamer chains and the Python path, per second of audio, at live (10 ms,
 // 20 ms) and batch (1 s) buffer sizes; then many streams on many threads.
+// Every chain gets its input as a source hands it over: buffers it holds the
+// only reference to, so an element may convert in place.
 #include <gst/audio/audio.h>
 #include <gst/gst.h>
 
@@ -102,8 +104,9 @@ std::map<std::string, std::map<int, double>> measure_chains(int rate, const std:
     for (Setup &s : setups) {
       if (s.buffers.empty()) continue;
       if (r > 0) s.rig->restart();
+      std::vector<GstBuffer *> input = bench::fresh_copies(s.buffers);  // as a source hands them over
       const double start = bench::now_ns();
-      s.rig->push_all(s.buffers);
+      s.rig->push_owned(input);
       const double seconds = double(s.buffers.size()) * s.chunk_ms / 1000;
       if (r > 0) s.ms_per_second.push_back((bench::now_ns() - start) / 1e6 / seconds);
     }
@@ -179,13 +182,17 @@ void many_streams(const std::vector<uint8_t> &pcm, int passes) {
       for (auto &b : inputs) bench::free_buffers(b);
       continue;
     }
+    // Every pass gets its own copies, handed over as a source does.
+    std::vector<std::vector<std::vector<GstBuffer *>>> owned(n);
+    for (int i = 0; i < n; i++)
+      for (int p = 0; p < passes; p++) owned[i].push_back(bench::fresh_copies(inputs[i]));
     const double start = bench::now_ns();
     std::vector<std::thread> threads;
     for (int i = 0; i < n; i++)
       threads.emplace_back([&, i] {
         for (int p = 0; p < passes; p++) {
           if (p > 0) rigs[i]->restart();
-          rigs[i]->push_all(inputs[i]);
+          rigs[i]->push_owned(owned[i][p]);
         }
       });
     for (auto &t : threads) t.join();

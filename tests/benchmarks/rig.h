@@ -91,8 +91,17 @@ class Rig {
     gst_pad_push_event(src_, gst_event_new_segment(&segment));
   }
 
+  // Pushes the buffers and keeps them for the next run: each arrives with a
+  // second reference, so an element cannot write into it.
   void push_all(const std::vector<GstBuffer *> &buffers) {
     for (GstBuffer *b : buffers) push(gst_buffer_ref(b));
+  }
+
+  // Hands the buffers over as a source does (the chain holds the only
+  // reference: writable) and empties `buffers`.
+  void push_owned(std::vector<GstBuffer *> &buffers) {
+    for (GstBuffer *b : buffers) push(b);
+    buffers.clear();
   }
 
   // Median time of pushing all `buffers` once (each keeps its own timestamps).
@@ -132,6 +141,14 @@ inline std::vector<GstBuffer *> make_buffers(const std::vector<uint8_t> &data, s
     GST_BUFFER_OFFSET_END(b) = at + frames;
     out.push_back(b);
   }
+  return out;
+}
+
+// Copies of `buffers` with their own memory, for push_owned().
+inline std::vector<GstBuffer *> fresh_copies(const std::vector<GstBuffer *> &buffers) {
+  std::vector<GstBuffer *> out;
+  out.reserve(buffers.size());
+  for (GstBuffer *b : buffers) out.push_back(gst_buffer_copy_deep(b));
   return out;
 }
 

@@ -89,8 +89,14 @@ GST_START_TEST(test_passthrough_same_buffer) {
 GST_END_TEST;
 
 GST_START_TEST(test_in_place_no_new_memory) {
-  for (auto [from, to] : {std::pair{"F32LE", "S32LE"}, {"S32LE", "F32LE"}}) {
-    GstHarness *h = make_harness("fastconvert", caps_str(from, 2), caps_str(to, 2));
+  struct Case {
+    const char *from;
+    int from_channels;
+    const char *to;
+    int to_channels;
+  } cases[] = {{"F32LE", 2, "S32LE", 2}, {"S32LE", 2, "F32LE", 2}, {"S16LE", 2, "F32LE", 1}, {"F32LE", 1, "S16LE", 2}};
+  for (auto [from, from_channels, to, to_channels] : cases) {
+    GstHarness *h = make_harness("fastconvert", caps_str(from, from_channels), caps_str(to, to_channels));
     GstBuffer *in = gst_buffer_new_allocate(nullptr, 960 * 4, nullptr);
     gst_buffer_memset(in, 0, 0, 960 * 4);
     GST_BUFFER_PTS(in) = 0;
