@@ -14,10 +14,15 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "convert.h"
+#include "resample.h"
 #include "rig.h"
+#include "vad.h"
 #include "wav.h"
 
 namespace {
+
+const char *const kStockChain = "stock: audioconvert ! audioresample ! level";
 
 struct Chain {
   const char *name;
@@ -37,7 +42,7 @@ const Chain kChains[] = {
     {"  of which fastconvert + fastresample (high)",
      "fastconvert ! capsfilter caps=audio/x-raw,format=F32LE,channels=1 ! fastresample ! "
      "capsfilter caps=audio/x-raw,rate=16000"},
-    {"stock: audioconvert ! audioresample ! level",
+    {kStockChain,
      "audioconvert ! capsfilter caps=audio/x-raw,format=F32LE,channels=1 ! audioresample ! "
      "capsfilter caps=audio/x-raw,rate=16000 ! level", true},
     {"stock + VAD: audioconvert ! audioresample ! webrtcdsp",
@@ -119,6 +124,66 @@ std::map<std::string, std::map<int, double>> measure_chains(int rate, const std:
   return cost;
 }
 
+// The fastaudio chain's kernels called directly on the same 20 ms buffers
+// (stereo S16 -> mono F32, high-quality resampling to 16 kHz, the VAD), µs
+// per buffer, median of `repeats` passes over the clip.
+double kernels_us(int rate, const std::vector<uint8_t> &pcm, int repeats) {
+  using namespace fastaudio;
+  const size_t frames = size_t(rate) / 50, buffers = pcm.size() / 4 / frames;
+  Converter to_mono;
+  Resampler resampler;
+  VoiceDetector vad;
+  if (!to_mono.configure({SampleFormat::S16, SampleFormat::F32, 2, 1, Dither::None}) ||
+      !resampler.configure({rate, 16000, 1, ResampleQuality::High}) ||
+      !vad.configure({SampleFormat::F32, 1, 16000}, VadParams{}))
+    return -1;
+  std::vector<float> mono(frames), out(resampler.max_output_frames(frames) + 16);
+  std::vector<double> runs;
+  for (int r = 0; r <= repeats; r++) {
+    resampler.reset();
+    const double start = bench::now_ns();
+    for (size_t b = 0; b < buffers; b++) {
+      to_mono.process(pcm.data() + b * frames * 4, mono.data(), frames);
+      const size_t n = resampler.process(mono.data(), frames, out.data(), out.size());
+      vad.process(out.data(), n);
+      vad.events().clear();
+    }
+    if (r > 0) runs.push_back((bench::now_ns() - start) / 1e3 / double(buffers));
+  }
+  return bench::median(runs);
+}
+
+// Why the 20 ms row is what it is: the chain against its own kernels and
+// against the same topology of elements that do nothing, all in µs per
+// buffer; `chain` and `stock` come from measure_chains in the same run.
+void where_the_time_goes(int rate, const std::vector<uint8_t> &pcm, int repeats, double chain, double stock) {
+  const double kernels = kernels_us(rate, pcm, repeats);
+  bench::Rig idle("identity ! capsfilter caps=audio/x-raw ! identity ! capsfilter caps=audio/x-raw ! identity",
+                  caps_for(rate));
+  std::vector<GstBuffer *> buffers = bench::make_buffers(pcm, 4, rate, size_t(rate) / 50);
+  std::vector<double> runs;
+  for (int r = 0; r <= repeats; r++) {
+    if (r > 0) idle.restart();
+    std::vector<GstBuffer *> input = bench::fresh_copies(buffers);
+    const double start = bench::now_ns();
+    idle.push_owned(input);
+    if (r > 0) runs.push_back((bench::now_ns() - start) / 1e3 / double(buffers.size()));
+  }
+  const double topology = bench::median(runs);
+  bench::free_buffers(buffers);
+  printf("\nWhere a 20 ms buffer's time goes (µs per buffer, median of %d runs):\n\n", repeats);
+  printf("| part | µs |\n|---|---|\n");
+  printf("| fastaudio chain, as measured above | %.2f |\n", chain);
+  printf("| its kernels called directly (stereo S16 -> mono F32, resampling `high`, VAD) | %.2f |\n", kernels);
+  printf("| the rest: pad pushes, GstBaseTransform, buffers, metadata | %.2f |\n", chain - kernels);
+  printf("| five elements that do nothing (identity ! capsfilter ! identity ! capsfilter ! identity) | %.2f |\n",
+         topology);
+  printf("| stock chain, as measured above | %.2f |\n", stock);
+  printf("| budget for 5x the stock chain (stock / 5) | %.2f |\n", stock / 5);
+  bench::record(std::string("pipeline/20ms-breakdown/kernels-") + std::to_string(rate), kernels, "us");
+  bench::record(std::string("pipeline/20ms-breakdown/idle-topology-") + std::to_string(rate), topology, "us");
+}
+
 void single_stream(const char *label, int rate, const std::vector<uint8_t> &pcm, const std::string &wav_path,
                    int repeats) {
   printf("\n## Full chain, %s stereo S16 -> 16 kHz mono, ms of CPU per second of audio (median of %d runs; x realtime in brackets)\n\n",
@@ -161,6 +226,8 @@ void single_stream(const char *label, int rate, const std::vector<uint8_t> &pcm,
     else printf(" %.1fx |", python[ms] / fast[ms]);
   }
   printf("\n");
+  const double stock = cost[kStockChain][20];
+  if (fast[20] > 0 && stock > 0) where_the_time_goes(rate, pcm, repeats, fast[20] * 20, stock * 20);
 }
 
 // N independent chains on N threads, each pushing the whole input `passes` times.
