@@ -177,6 +177,29 @@ def seed_tables(rep):
                      rep.ratio(stock, fast), rep.ratio(k + "python", fast)])
     rep.table(["buffers", "fastaudio", "audioconvert ! audioresample ! level", "... ! webrtcdsp VAD",
                "Python (numpy + scipy)", "stock / fastaudio", "Python / fastaudio"], rows)
+    add("Each chain receives its buffers as a source hands them over (it holds the only reference), so an "
+        "element may write into them: fastconvert turns stereo S16 into mono F32 in the same memory.")
+    add()
+    fast20 = rep.v("pipeline/48 kHz/20ms/fastaudio: fastconvert ! fastresample ! rmsvad")
+    stock20 = rep.v("pipeline/48 kHz/20ms/stock: audioconvert ! audioresample ! level")
+    kernels = rep.v("pipeline/20ms-breakdown/kernels-48000")
+    idle = rep.v("pipeline/20ms-breakdown/idle-topology-48000")
+    if None not in (fast20, stock20, kernels, idle):
+        chain, stock = fast20 * 20, stock20 * 20  # ms per s of audio -> µs per 20 ms buffer
+        add("Where a 20 ms buffer's time goes (µs per buffer, same run):")
+        add()
+        rep.table(["part", "µs"], [
+            ["fastaudio chain", f"{chain:.2f}"],
+            ["its kernels called directly (conversion, `high` resampling, VAD)", f"{kernels:.2f}"],
+            ["the rest: pad pushes, GstBaseTransform, buffers, metadata", f"{chain - kernels:.2f}"],
+            ["five elements that do nothing (identity ! capsfilter ! identity ! capsfilter ! identity)", f"{idle:.2f}"],
+            ["stock chain", f"{stock:.2f}"],
+            ["budget for 5x the stock chain", f"{stock / 5:.2f}"],
+        ])
+        verdict = "within" if chain <= stock / 5 else "over"
+        add(f"The chain is {verdict} the 5x budget. Its kernels alone take {kernels / (stock / 5):.0%} of the budget "
+            f"and five idle elements take another {idle / (stock / 5):.0%}.")
+        add()
 
 
 def scaling(rep):
