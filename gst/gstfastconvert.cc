@@ -48,7 +48,9 @@ struct GstFastConvertPrivate {
   GstAudioInfo in_info;
   GstAudioInfo out_info;
   Converter converter;
-  bool copies = false;  // neither passthrough nor in place (read without the object lock)
+  // Frames keep their size: a writable input buffer is converted in place
+  // (read without the object lock).
+  bool reuse_input = false;
   // Non-interleaved on either side: buffers carry a GstAudioMeta and go
   // through convert_planar().
   bool in_planar = false, out_planar = false;
@@ -254,12 +256,11 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
   }
 
   const bool passthrough = gst_caps_is_equal(incaps, outcaps);
-  // In place keeps interleaved buffers only: a planar buffer's GstAudioMeta
-  // names its format, which would then be stale.
+  // In place keeps interleaved buffers only (and, per buffer, only those
+  // without a GstAudioMeta): the meta names the format, which would be stale.
   const bool in_place = !passthrough && !priv->in_planar && !priv->out_planar && priv->converter.can_run_in_place();
   gst_base_transform_set_passthrough(trans, passthrough);
-  gst_base_transform_set_in_place(trans, in_place);
-  priv->copies = !passthrough && !in_place;
+  priv->reuse_input = in_place;
   GST_INFO_OBJECT(self, "%s -> %s, %u -> %u channels, %s%s", GST_AUDIO_INFO_NAME(&in),
                   GST_AUDIO_INFO_NAME(&out), spec.in_channels, spec.out_channels,
                   passthrough ? "passthrough" : in_place ? "in place" : priv->per_plane ? "copy, per plane" : "copy",
@@ -302,13 +303,22 @@ static GstFlowReturn gst_fast_convert_submit_input_buffer(GstBaseTransform *tran
                                                   is_discont, input);
 }
 
-// Output from the element's own pool (see output_pool.h).
+// The input itself when it is writable and its frames keep their size (no
+// copy at all); otherwise a buffer from the element's own pool (see
+// output_pool.h), so that an input someone else still holds (after a tee) is
+// read, never copied first. GstBaseTransform's own in-place mode would copy
+// such a buffer before converting it.
 static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *trans, GstBuffer *input,
                                                             GstBuffer **outbuf) {
   auto self = GST_FAST_CONVERT(trans);
   auto priv = self->priv;
-  if (!priv->copies)
+  if (gst_base_transform_is_passthrough(trans))
     return GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->prepare_output_buffer(trans, input, outbuf);
+  if (priv->reuse_input && gst_buffer_is_writable(input) && gst_buffer_is_all_memory_writable(input) &&
+      !gst_buffer_get_audio_meta(input)) {
+    *outbuf = input;
+    return GST_FLOW_OK;
+  }
 
   const gsize out_size = fastaudio::buffer_frames(input, &priv->in_info) * GST_AUDIO_INFO_BPF(&priv->out_info);
   if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
@@ -419,9 +429,21 @@ static GstFlowReturn transform_planar(GstFastConvert *self, GstBuffer *inbuf, Gs
   return GST_FLOW_OK;
 }
 
+static GstFlowReturn convert_in_place(GstFastConvert *self, GstBuffer *buf) {
+  GstMapInfo map;
+  if (!gst_buffer_map(buf, &map, GST_MAP_READWRITE)) {
+    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  GstFlowReturn ret = convert_mapped(self, buf, buf, map.data, map.data, map.size, map.size);
+  gst_buffer_unmap(buf, &map);
+  return ret;
+}
+
 static GstFlowReturn gst_fast_convert_transform(GstBaseTransform *trans, GstBuffer *inbuf, GstBuffer *outbuf) {
   auto self = GST_FAST_CONVERT(trans);
   if (self->priv->in_planar || self->priv->out_planar) return transform_planar(self, inbuf, outbuf);
+  if (inbuf == outbuf) return convert_in_place(self, inbuf);
   GstMapInfo in, out;
   if (!gst_buffer_map(inbuf, &in, GST_MAP_READ)) goto map_failed;
   if (!gst_buffer_map(outbuf, &out, GST_MAP_WRITE)) {
@@ -437,18 +459,6 @@ static GstFlowReturn gst_fast_convert_transform(GstBaseTransform *trans, GstBuff
 map_failed:
   GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
   return GST_FLOW_ERROR;
-}
-
-static GstFlowReturn gst_fast_convert_transform_ip(GstBaseTransform *trans, GstBuffer *buf) {
-  auto self = GST_FAST_CONVERT(trans);
-  GstMapInfo map;
-  if (!gst_buffer_map(buf, &map, GST_MAP_READWRITE)) {
-    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
-    return GST_FLOW_ERROR;
-  }
-  GstFlowReturn ret = convert_mapped(self, buf, buf, map.data, map.data, map.size, map.size);
-  gst_buffer_unmap(buf, &map);
-  return ret;
 }
 
 static void gst_fast_convert_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec) {
@@ -511,7 +521,6 @@ static void gst_fast_convert_class_init(GstFastConvertClass *klass) {
   trans_class->prepare_output_buffer = gst_fast_convert_prepare_output_buffer;
   trans_class->stop = gst_fast_convert_stop;
   trans_class->transform = gst_fast_convert_transform;
-  trans_class->transform_ip = gst_fast_convert_transform_ip;
   trans_class->passthrough_on_same_caps = TRUE;
   trans_class->transform_ip_on_passthrough = FALSE;
 

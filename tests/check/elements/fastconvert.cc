@@ -118,6 +118,47 @@ GST_START_TEST(test_in_place_no_new_memory) {
 }
 GST_END_TEST;
 
+// A buffer someone else still holds (after a tee) is read, never written:
+// the output comes from the pool, the input keeps its samples. A writable
+// buffer with a GstAudioMeta (which names the old format) is not reused either.
+GST_START_TEST(test_shared_input_is_not_written) {
+  for (bool shared : {true, false}) {
+    GstHarness *h = make_harness("fastconvert", caps_str("S16LE", 2), caps_str("F32LE", 1));
+    const size_t frames = 480;
+    GstBuffer *in = gst_buffer_new_allocate(nullptr, frames * 4, nullptr);
+    GstMapInfo map;
+    gst_buffer_map(in, &map, GST_MAP_WRITE);
+    auto *samples = reinterpret_cast<int16_t *>(map.data);
+    for (size_t i = 0; i < 2 * frames; i++) samples[i] = int16_t(i % 2 ? -1000 : 3000);
+    gst_buffer_unmap(in, &map);
+    GST_BUFFER_PTS(in) = 0;
+    GstAudioInfo info;
+    gst_audio_info_set_format(&info, GST_AUDIO_FORMAT_S16LE, 48000, 2, nullptr);
+    if (!shared) gst_buffer_add_audio_meta(in, &info, frames, nullptr);
+    GstBuffer *held = gst_buffer_ref(in);
+    if (!shared) gst_buffer_unref(held);  // writable again, but it carries the meta
+    fail_unless_equals_int(gst_harness_push(h, in), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull(h);
+    fail_if(out == in, "%s input must not be converted in place", shared ? "a shared" : "an audio-meta");
+    fail_if(gst_buffer_get_audio_meta(out), "the stale GstAudioMeta must not reach the output");
+    gst_buffer_map(out, &map, GST_MAP_READ);
+    fail_unless_equals_int(map.size, frames * 4);
+    for (size_t i = 0; i < frames; i++)
+      fail_unless_equals_float(reinterpret_cast<const float *>(map.data)[i], 2000.0f / 2 / 32768);
+    gst_buffer_unmap(out, &map);
+    if (shared) {
+      gst_buffer_map(held, &map, GST_MAP_READ);
+      for (size_t i = 0; i < 2 * frames; i++)
+        fail_unless_equals_int(reinterpret_cast<const int16_t *>(map.data)[i], i % 2 ? -1000 : 3000);
+      gst_buffer_unmap(held, &map);
+      gst_buffer_unref(held);
+    }
+    gst_buffer_unref(out);
+    gst_harness_teardown(h);
+  }
+}
+GST_END_TEST;
+
 GST_START_TEST(test_fixation_prefers_input) {
   // Downstream accepts anything: passthrough, no conversion.
   GstHarness *h = gst_harness_new("fastconvert");
@@ -562,6 +603,7 @@ static Suite *fastconvert_suite() {
   tcase_add_test(tc, test_matches_audioconvert);
   tcase_add_test(tc, test_passthrough_same_buffer);
   tcase_add_test(tc, test_in_place_no_new_memory);
+  tcase_add_test(tc, test_shared_input_is_not_written);
   tcase_add_test(tc, test_fixation_prefers_input);
   tcase_add_test(tc, test_channel_conversions);
   tcase_add_test(tc, test_timestamps_flags_gap_and_empty);
