@@ -526,29 +526,46 @@ FA_AVX512 void gather16x2_avx512(const float *x0, const float *x1, const float *
   gather16<true>(x0, x1, tb, r, taps, out0, out1);
 }
 
-// halfband_block with the sums of 64 outputs kept in registers across the
-// taps (the portable version adds each tap into memory): per tap and 16
-// outputs two loads, an add and an FMA. Same order of sums per output.
-FA_AVX512 void halfband_block_avx512(const float *e, const float *o, const float *h, size_t K, size_t count,
-                                     float *y) {
-  const __m512 half = _mm512_set1_ps(0.5f);
-  size_t q = 0;
-  for (; q + 64 <= count; q += 64) {
-    __m512 a0 = _mm512_mul_ps(half, _mm512_loadu_ps(e + q)), a1 = _mm512_mul_ps(half, _mm512_loadu_ps(e + q + 16));
-    __m512 a2 = _mm512_mul_ps(half, _mm512_loadu_ps(e + q + 32)), a3 = _mm512_mul_ps(half, _mm512_loadu_ps(e + q + 48));
-    for (size_t i = 0; i < K; i++) {
-      const __m512 k = _mm512_set1_ps(h[i]);
-      const float *a = o + K + i + q, *b = o + K - 1 - i + q;
-      a0 = _mm512_fmadd_ps(k, _mm512_add_ps(_mm512_loadu_ps(a), _mm512_loadu_ps(b)), a0);
-      a1 = _mm512_fmadd_ps(k, _mm512_add_ps(_mm512_loadu_ps(a + 16), _mm512_loadu_ps(b + 16)), a1);
-      a2 = _mm512_fmadd_ps(k, _mm512_add_ps(_mm512_loadu_ps(a + 32), _mm512_loadu_ps(b + 32)), a2);
-      a3 = _mm512_fmadd_ps(k, _mm512_add_ps(_mm512_loadu_ps(a + 48), _mm512_loadu_ps(b + 48)), a3);
-    }
-    _mm512_storeu_ps(y + q, a0);
-    _mm512_storeu_ps(y + q + 16, a1);
-    _mm512_storeu_ps(y + q + 32, a2);
-    _mm512_storeu_ps(y + q + 48, a3);
+namespace {
+
+// Tap i of the half-band for `Blocks` groups of 16 outputs from q: the
+// window of o at K + i is loaded, the one at K - 1 - i (within the first 16
+// frames of the group's o) is shifted out of two registers (valignd needs
+// the shift as an immediate, hence the template). Loads and shuffles run on
+// different ports, so this is about 1.7x faster than two loads per tap.
+template <size_t K, size_t Blocks, int I>
+FA_AVX512 inline void halfband_tap_regs(const float *o, const float *h, size_t q, const __m512i *v, __m512 *acc) {
+  constexpr int t = int(K) - 1 - I;  // 0 .. K-1 <= 15
+  const __m512 k = _mm512_set1_ps(h[I]);
+  for (size_t b = 0; b < Blocks; b++) {
+    __m512 back;
+    if constexpr (t == 0) back = _mm512_castsi512_ps(v[b]);
+    else back = _mm512_castsi512_ps(_mm512_alignr_epi32(v[b + 1], v[b], t));
+    acc[b] = _mm512_fmadd_ps(k, _mm512_add_ps(_mm512_loadu_ps(o + q + 16 * b + K + I), back), acc[b]);
   }
+}
+
+template <size_t K, size_t Blocks, int... I>
+FA_AVX512 inline void halfband_taps_regs(const float *o, const float *h, size_t q, const __m512i *v, __m512 *acc,
+                                         std::integer_sequence<int, I...>) {
+  (halfband_tap_regs<K, Blocks, I>(o, h, q, v, acc), ...);
+}
+
+template <size_t K, size_t Blocks>
+FA_AVX512 inline void halfband_group_regs(const float *e, const float *o, const float *h, size_t q, float *y) {
+  __m512i v[Blocks + 1];
+  for (size_t b = 0; b <= Blocks; b++) v[b] = _mm512_castps_si512(_mm512_loadu_ps(o + q + 16 * b));
+  __m512 acc[Blocks];
+  for (size_t b = 0; b < Blocks; b++) acc[b] = _mm512_mul_ps(_mm512_set1_ps(0.5f), _mm512_loadu_ps(e + q + 16 * b));
+  halfband_taps_regs<K, Blocks>(o, h, q, v, acc, std::make_integer_sequence<int, int(K)>{});
+  for (size_t b = 0; b < Blocks; b++) _mm512_storeu_ps(y + q + 16 * b, acc[b]);
+}
+
+// The last 1-15 outputs (or all of them for a K without a register
+// version): two masked loads per tap.
+FA_AVX512 void halfband_tail(const float *e, const float *o, const float *h, size_t K, size_t q, size_t count,
+                             float *y) {
+  const __m512 half = _mm512_set1_ps(0.5f);
   for (; q < count; q += 16) {
     const __mmask16 m = count - q >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (count - q)) - 1);
     __m512 a0 = _mm512_mul_ps(half, _mm512_maskz_loadu_ps(m, e + q));
@@ -558,6 +575,32 @@ FA_AVX512 void halfband_block_avx512(const float *e, const float *o, const float
                            _mm512_add_ps(_mm512_maskz_loadu_ps(m, a), _mm512_maskz_loadu_ps(m, b)), a0);
     }
     _mm512_mask_storeu_ps(y + q, m, a0);
+  }
+}
+
+template <size_t K>
+FA_AVX512 void halfband_regs(const float *e, const float *o, const float *h, size_t count, float *y) {
+  // Backward windows lie in the group's first 16 frames (K <= 16); the
+  // registers read o up to 15 frames past the group, inside the 2K - 1
+  // frames the forward windows read anyway (K >= 9).
+  static_assert(K >= 9 && K <= 16);
+  size_t q = 0;
+  for (; q + 32 <= count; q += 32) halfband_group_regs<K, 2>(e, o, h, q, y);
+  for (; q + 16 <= count; q += 16) halfband_group_regs<K, 1>(e, o, h, q, y);
+  halfband_tail(e, o, h, K, q, count, y);
+}
+
+}  // namespace
+
+// halfband_block with the sums kept in registers across the taps (the
+// portable version adds each tap into memory). Same order of sums per
+// output: e / 2, then h[i] * (o[q + K + i] + o[q + K - 1 - i]) for i = 0..K-1.
+FA_AVX512 void halfband_block_avx512(const float *e, const float *o, const float *h, size_t K, size_t count,
+                                     float *y) {
+  switch (K) {
+    case 14: return halfband_regs<14>(e, o, h, count, y);  // 3:1 (48k -> 16k)
+    case 16: return halfband_regs<16>(e, o, h, count, y);  // narrower ratios (44.1k -> 16k)
+    default: return halfband_tail(e, o, h, K, 0, count, y);
   }
 }
 

@@ -508,23 +508,30 @@ GST_START_TEST(test_cascade) {
   other.configure({48000, 16000, 1, ResampleQuality::High}, ResampleIsa::Scalar);
   fail_unless(other.cascaded());
 
-  const size_t K = 14, count = 203;
-  auto x = noise(2 * (count + 2 * K), 21);
-  auto h = noise(K, 22);
-  std::vector<float> e(count + 2 * K), o(count + 2 * K), y(count);
-  resample_detail::deinterleave2(x.data(), count + 2 * K - 1, e.data(), o.data());
-  resample_detail::halfband_block(e.data() + K, o.data(), h.data(), K, count, y.data());
-  std::vector<float> y512(count, 0.f);
-  const bool avx512 = best_resample_isa() == ResampleIsa::Avx512;
-  if (avx512) resample_detail::halfband_block_avx512(e.data() + K, o.data(), h.data(), K, count, y512.data());
-  for (size_t q = 0; q < count; q++) {
-    float want = 0.5f * x[2 * (q + K)];
-    for (size_t i = 0; i < K; i++) want += h[i] * (x[2 * (q + K + i) + 1] + x[2 * (q + K - 1 - i) + 1]);
-    fail_unless(std::fabs(y[q] - want) <= 2e-6f, "half-band output %zu: %g, formula %g", q, double(y[q]), double(want));
-    if (avx512)
-      fail_unless(std::fabs(y512[q] - want) <= 2e-6f, "AVX-512 half-band output %zu: %g, formula %g", q,
-                  double(y512[q]), double(want));
-  }
+  // Half-band sizes in use (14, 16) and one without a register kernel (13);
+  // counts that reach the 32-output groups, a 16-output group and the tail.
+  for (size_t K : {14, 16, 13})
+    for (size_t count : {203, 219, 5}) {
+      auto x = noise(2 * (count + 2 * K), 21);
+      auto h = noise(K, 22);
+      std::vector<float> e(count + 2 * K), o(count + 2 * K), y(count);
+      resample_detail::deinterleave2(x.data(), count + 2 * K - 1, e.data(), o.data());
+      // Exactly the frames a half-band call may read: nothing past them.
+      std::vector<float> o_exact(o.begin(), o.begin() + long(count + 2 * K - 1));
+      resample_detail::halfband_block(e.data() + K, o_exact.data(), h.data(), K, count, y.data());
+      std::vector<float> y512(count, 0.f);
+      const bool avx512 = best_resample_isa() == ResampleIsa::Avx512;
+      if (avx512) resample_detail::halfband_block_avx512(e.data() + K, o_exact.data(), h.data(), K, count, y512.data());
+      for (size_t q = 0; q < count; q++) {
+        float want = 0.5f * x[2 * (q + K)];
+        for (size_t i = 0; i < K; i++) want += h[i] * (x[2 * (q + K + i) + 1] + x[2 * (q + K - 1 - i) + 1]);
+        fail_unless(std::fabs(y[q] - want) <= 2e-6f, "K %zu: half-band output %zu: %g, formula %g", K, q, double(y[q]),
+                    double(want));
+        if (avx512)
+          fail_unless(std::fabs(y512[q] - want) <= 2e-6f, "K %zu: AVX-512 half-band output %zu: %g, formula %g", K, q,
+                      double(y512[q]), double(want));
+      }
+    }
 
   // The paired 2/3 kernel against two single-phase calls: the same bits.
   if (best_resample_isa() == ResampleIsa::Avx512) {
