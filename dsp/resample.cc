@@ -562,6 +562,10 @@ struct Resampler::Cascade {
   }
   size_t run(const float *in, size_t frames, bool zeros, float *out, size_t cap) {
     append(in, frames, zeros);
+    return run_appended(out, cap);
+  }
+  // Outputs of what append() took in.
+  size_t run_appended(float *out, size_t cap) {
     if (halfband() == 0) return 0;
     const size_t need = outputs_before(inner.next_index_, inner.next_phase_, inner.up_, inner.down_, inner.taps_,
                                        inner.base_ + inner.hist_len_);
@@ -600,8 +604,10 @@ size_t Resampler::cascade_process(const float *in, size_t frames, float *out, si
   // What a quality switch needs (as compact() keeps for the single stage).
   const uint64_t need = keep_history_ + taps_ / 2;
   cascade_->hold = next_index_ > cascade_->origin + need ? next_index_ - cascade_->origin - need : 0;
+  // The input first: `out` may be `in` (see process()), and stashed outputs go out before new ones.
+  cascade_->append(in, frames, in == nullptr);
   size_t n = cascade_take(out, out_capacity);
-  n += cascade_->run(in, frames, in == nullptr, out + n * spec_.channels, out_capacity - n);
+  n += cascade_->run_appended(out + n * spec_.channels, out_capacity - n);
   // Keep the single-stage bookkeeping in step (used by set_quality and compact).
   const unsigned __int128 pos = (unsigned __int128)n * down_ + next_phase_;
   next_index_ += uint64_t(pos / up_);

@@ -96,6 +96,8 @@ class Resampler {
 
   // Consumes all `in_frames` interleaved frames and writes up to `out_capacity`
   // frames (max_output_frames() always suffices). Returns frames written.
+  // The input is taken into the history before any output is written, so
+  // `out` may be `in` (an element writing into its input buffer).
   size_t process(const float *in, size_t in_frames, float *out, size_t out_capacity);
   // Emits the tail (zeros after the last input) so that the stream's output
   // totals ceil(in_frames_total * up / down), then resets. Returns frames written.

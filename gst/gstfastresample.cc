@@ -366,12 +366,16 @@ static GstFlowReturn gst_fast_resample_transform(GstBaseTransform *trans, GstBuf
     GST_BUFFER_FLAG_SET(outbuf, GST_BUFFER_FLAG_DISCONT);
     priv->need_discont = false;
   }
+  // In place (see prepare_output_buffer): one mapping for both.
+  const bool in_place = inbuf == outbuf;
   GstMapInfo in, out;
-  if (!gst_buffer_map(inbuf, &in, GST_MAP_READ)) {
+  if (!gst_buffer_map(inbuf, &in, in_place ? GST_MAP_READWRITE : GST_MAP_READ)) {
     GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map input buffer"), (nullptr));
     return GST_FLOW_ERROR;
   }
-  if (!gst_buffer_map(outbuf, &out, GST_MAP_WRITE)) {
+  if (in_place) {
+    out = in;
+  } else if (!gst_buffer_map(outbuf, &out, GST_MAP_WRITE)) {
     gst_buffer_unmap(inbuf, &in);
     GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map output buffer"), (nullptr));
     return GST_FLOW_ERROR;
@@ -401,7 +405,7 @@ static GstFlowReturn gst_fast_resample_transform(GstBaseTransform *trans, GstBuf
   // GAP only when no ringing of earlier signal is in this output.
   bool silent = gap;
   for (size_t i = 0; silent && i < produced * channels; i++) silent = dst[i] == 0.f;
-  gst_buffer_unmap(outbuf, &out);
+  if (!in_place) gst_buffer_unmap(outbuf, &out);
   gst_buffer_unmap(inbuf, &in);
 
   priv->have_data = true;
@@ -457,8 +461,12 @@ static gboolean gst_fast_resample_stop(GstBaseTransform *trans) {
   return TRUE;
 }
 
-// Output from the element's own pool (see output_pool.h), sized for the most
-// this input can produce; transform() trims it to what it did.
+// Where the output goes, sized for the most this input can produce;
+// transform() trims it to what it did. Downsampling writes into the input
+// buffer itself when that is writable, big enough and carries no meta (the
+// resampler takes its input into its history before writing any output):
+// no allocation, and the output lands in memory that is already in cache.
+// Otherwise a buffer from the element's own pool (see output_pool.h).
 static GstFlowReturn gst_fast_resample_prepare_output_buffer(GstBaseTransform *trans, GstBuffer *input,
                                                              GstBuffer **outbuf) {
   auto self = GST_FAST_RESAMPLE(trans);
@@ -466,7 +474,14 @@ static GstFlowReturn gst_fast_resample_prepare_output_buffer(GstBaseTransform *t
   if (gst_base_transform_is_passthrough(trans) || !priv->configured)
     return GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class)->prepare_output_buffer(trans, input, outbuf);
   gsize out_size = 0;
-  gst_fast_resample_transform_size(trans, GST_PAD_SINK, nullptr, gst_buffer_get_size(input), nullptr, &out_size);
+  const gsize in_size = gst_buffer_get_size(input);
+  gst_fast_resample_transform_size(trans, GST_PAD_SINK, nullptr, in_size, nullptr, &out_size);
+  gpointer meta_state = nullptr;
+  if (out_size <= in_size && gst_buffer_is_writable(input) && gst_buffer_is_all_memory_writable(input) &&
+      !gst_buffer_iterate_meta(input, &meta_state)) {
+    *outbuf = input;
+    return GST_FLOW_OK;
+  }
   if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
     GST_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
                       ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));

@@ -359,8 +359,9 @@ GST_START_TEST(test_regression_drain_into_passthrough) {
 }
 GST_END_TEST;
 
-// Output buffers come from the element's pool, whatever their size: after
-// the largest buffer, every output reuses the same memory.
+// Output buffers that cannot be the input (it is shared here, as after a
+// tee) come from the element's pool, whatever their size: after the largest
+// buffer, every output reuses the same memory, and the input is untouched.
 GST_START_TEST(test_output_buffers_are_pooled) {
   GstHarness *h = make_harness(48000, 16000);
   GstMemory *first = nullptr;
@@ -368,7 +369,13 @@ GST_START_TEST(test_output_buffers_are_pooled) {
   for (size_t frames : {960u, 960u, 1920u, 1920u, 333u, 960u, 1920u}) {
     const auto in = noise(frames, uint32_t(frames));
     GstBuffer *buf = gst_buffer_new_memdup(in.data(), in.size() * sizeof(float));
+    GstBuffer *held = gst_buffer_ref(buf);
     fail_unless_equals_int(gst_harness_push(h, buf), GST_FLOW_OK);
+    GstMapInfo map;
+    gst_buffer_map(held, &map, GST_MAP_READ);
+    fail_unless(std::memcmp(map.data, in.data(), map.size) == 0, "a shared input buffer was written");
+    gst_buffer_unmap(held, &map);
+    gst_buffer_unref(held);
     while (GstBuffer *out = gst_harness_try_pull(h)) {
       frames_out += gst_buffer_get_size(out) / sizeof(float);
       fail_unless(out->pool != nullptr, "output buffer not from a pool");
@@ -381,6 +388,48 @@ GST_START_TEST(test_output_buffers_are_pooled) {
   fail_unless(first != nullptr);
   fail_unless(frames_out > 0);
   gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+// Downsampling into the input buffer itself when it is writable and has no
+// meta: the same buffer and memory come out, trimmed, with the samples the
+// pooled path gives (compared with a second element fed shared copies).
+GST_START_TEST(test_downsampling_in_place) {
+  GstHarness *h = make_harness(48000, 16000), *ref = make_harness(48000, 16000);
+  const auto in = noise(9600, 41);
+  GstClockTime pts = 0;
+  for (size_t at = 0; at < in.size(); at += 960) {
+    GstBuffer *buf = gst_buffer_new_memdup(in.data() + at, 960 * sizeof(float));
+    GST_BUFFER_PTS(buf) = pts;
+    GST_BUFFER_DURATION(buf) = frames_to_time(960, 48000);
+    pts += GST_BUFFER_DURATION(buf);
+    GstBuffer *copy = gst_buffer_copy_deep(buf);  // pushed with a second ref: goes through the pool
+    GstMemory *mem = gst_buffer_peek_memory(buf, 0);
+    fail_unless_equals_int(gst_harness_push(h, buf), GST_FLOW_OK);
+    fail_unless_equals_int(gst_harness_push(ref, gst_buffer_ref(copy)), GST_FLOW_OK);
+    gst_buffer_unref(copy);
+    GstBuffer *out = gst_harness_try_pull(h), *want = gst_harness_try_pull(ref);
+    fail_unless((out == nullptr) == (want == nullptr));
+    if (!out) continue;
+    fail_unless(out == buf, "a writable input did not carry the output");
+    fail_unless(gst_buffer_peek_memory(out, 0) == mem);
+    fail_unless(want->pool != nullptr);
+    fail_unless_equals_uint64(GST_BUFFER_PTS(out), GST_BUFFER_PTS(want));
+    fail_unless_equals_uint64(GST_BUFFER_DURATION(out), GST_BUFFER_DURATION(want));
+    fail_unless_equals_uint64(GST_BUFFER_OFFSET(out), GST_BUFFER_OFFSET(want));
+    fail_unless_equals_int(GST_BUFFER_FLAGS(out) & GST_BUFFER_FLAG_DISCONT, GST_BUFFER_FLAGS(want) & GST_BUFFER_FLAG_DISCONT);
+    GstMapInfo a, b;
+    gst_buffer_map(out, &a, GST_MAP_READ);
+    gst_buffer_map(want, &b, GST_MAP_READ);
+    fail_unless_equals_int(a.size, b.size);
+    fail_unless(std::memcmp(a.data, b.data, a.size) == 0, "in-place output differs from pooled output");
+    gst_buffer_unmap(out, &a);
+    gst_buffer_unmap(want, &b);
+    gst_buffer_unref(out);
+    gst_buffer_unref(want);
+  }
+  gst_harness_teardown(h);
+  gst_harness_teardown(ref);
 }
 GST_END_TEST;
 
@@ -548,6 +597,7 @@ static Suite *fastresample_suite() {
   tcase_add_test(tc, test_renegotiation);
   tcase_add_test(tc, test_same_caps_again);
   tcase_add_test(tc, test_output_buffers_are_pooled);
+  tcase_add_test(tc, test_downsampling_in_place);
   tcase_add_test(tc, test_regression_drain_into_passthrough);
   tcase_add_test(tc, test_quality_change_mid_stream);
   tcase_add_test(tc, test_s16_matches_f32);
