@@ -87,14 +87,15 @@ struct Pending {
 };
 
 struct GstRmsVadPrivate {
-  std::mutex lock;  // guards settings, the read-only state copies and `negotiated`
+  std::mutex lock;  // guards settings and `negotiated`
   Settings settings;
   // Bumped by every property write, so the streaming thread copies the
   // settings (under the lock) only when one changed, not for every buffer.
   std::atomic<uint64_t> settings_generation{1};
   std::optional<fastaudio::VadStream> negotiated;  // for latency queries from other threads
-  bool speaking = false;
-  double noise_floor = -120;
+  // Read-only properties, written by the streaming thread for every buffer.
+  std::atomic<bool> speaking{false};
+  std::atomic<double> noise_floor{-120};
 
   // Streaming thread only.
   Settings active;
@@ -188,9 +189,8 @@ static void handle_events(GstRmsVad *self) {
   }
   priv->vad.frames().clear();
 
-  std::lock_guard<std::mutex> guard(priv->lock);
-  priv->speaking = priv->vad.in_speech();
-  priv->noise_floor = priv->vad.noise_floor_db();
+  priv->speaking.store(priv->vad.in_speech(), std::memory_order_relaxed);
+  priv->noise_floor.store(priv->vad.noise_floor_db(), std::memory_order_relaxed);
 }
 
 static bool overlaps_speech(GstRmsVadPrivate *priv, uint64_t from, uint64_t to) {
@@ -277,9 +277,8 @@ static void restart_timeline(GstRmsVadPrivate *priv, bool keep_floor) {
   priv->base_pts = GST_CLOCK_TIME_NONE;
   priv->segments.clear();
   priv->open_start.reset();
-  std::lock_guard<std::mutex> guard(priv->lock);
-  priv->speaking = false;
-  priv->noise_floor = priv->vad.noise_floor_db();
+  priv->speaking.store(false, std::memory_order_relaxed);
+  priv->noise_floor.store(priv->vad.noise_floor_db(), std::memory_order_relaxed);
 }
 
 // Copies the properties for this buffer if any changed; new detector
@@ -638,8 +637,8 @@ static void gst_rms_vad_get_property(GObject *object, guint prop_id, GValue *val
     case PROP_AUDIO_LEVEL_META: g_value_set_boolean(value, priv->settings.audio_level_meta); break;
     case PROP_SILENCE_ACTION: g_value_set_enum(value, priv->settings.silence_action); break;
     case PROP_RESET_FLOOR_ON_FLUSH: g_value_set_boolean(value, priv->settings.reset_floor_on_flush); break;
-    case PROP_SPEAKING: g_value_set_boolean(value, priv->speaking); break;
-    case PROP_NOISE_FLOOR: g_value_set_double(value, priv->noise_floor); break;
+    case PROP_SPEAKING: g_value_set_boolean(value, priv->speaking.load(std::memory_order_relaxed)); break;
+    case PROP_NOISE_FLOOR: g_value_set_double(value, priv->noise_floor.load(std::memory_order_relaxed)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
