@@ -277,7 +277,7 @@ void many_streams(const std::vector<uint8_t> &pcm, int passes) {
 
 int main(int argc, char **argv) {
   gst_init(&argc, &argv);
-  const int repeats = argc > 1 ? atoi(argv[1]) : 9;
+  const int repeats = argc > 1 ? atoi(argv[1]) : 15;
   const std::string wav_path = FASTAUDIO_FILES_DIR "/speech-48k-stereo.wav";
   bench::Wav wav;
   if (!bench::read_wav(wav_path, &wav) || wav.rate != 48000 || wav.channels != 2 || wav.bits != 16) {
