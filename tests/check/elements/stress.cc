@@ -7,6 +7,8 @@
 //
 // Add an element by adding rows to kCases. FASTAUDIO_STRESS_SECONDS sets the
 // time budget of the whole suite (default 8 s; raise it for a soak).
+#include <atomic>
+
 #include "harness_util.h"
 
 using namespace harness_util;
@@ -305,11 +307,13 @@ struct PropertySetter {
   GObject *target;
   const char *name;
   GValue value = G_VALUE_INIT;
+  std::atomic<int> calls{0};
 };
 
 void set_property_cb(gpointer, gpointer data) {
   auto setter = static_cast<PropertySetter *>(data);
   g_object_set_property(setter->target, setter->name, &setter->value);
+  setter->calls.fetch_add(1, std::memory_order_relaxed);
 }
 
 // Calls round(seed) with seeds 1, 2, ... until the test's time budget is spent.
@@ -464,6 +468,7 @@ GST_START_TEST(test_property_changes_from_threads) {
     GstHarnessThread *threads[2];
     for (int i = 0; i < 2; i++) {
       setters[i].value = G_VALUE_INIT;
+      setters[i].calls = 0;
       setters[i].target = target;
       setters[i].name = c.property;
       g_value_init(&setters[i].value, pspec->value_type);
@@ -471,7 +476,12 @@ GST_START_TEST(test_property_changes_from_threads) {
       threads[i] = gst_harness_stress_custom_start(r.h, nullptr, set_property_cb, &setters[i], 50);
     }
     r.runs.push_back(make_run(c.in, resolved_out(c, c.in), 0));
-    g_usleep(2000);  // let both threads start
+    // Both threads setting before the first buffer, however loaded the
+    // machine: on a busy one a fixed sleep was not always enough.
+    for (int waited_ms = 0; setters[0].calls.load() == 0 || setters[1].calls.load() == 0; waited_ms++) {
+      fail_unless(waited_ms < 10000, "the property threads did not start within 10 s");
+      g_usleep(1000);
+    }
     push_chunks(r.h, r.runs, r.signal, 0, r.frames, r.rng, false);
     guint sets = 0;
     for (auto *t : threads) sets += gst_harness_stress_thread_stop(t);
