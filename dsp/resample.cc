@@ -1013,14 +1013,55 @@ size_t Resampler::produce_gather(float *out, size_t count) {
   for (auto &h : hist_)
     if (h.size() < need) h.resize(need);
   alignas(64) float y[16], y2[16];
-  // Mono: straight into the output. Stereo: each channel in order first, then
-  // one vectorised interleave (strided single stores cost more).
-  if (ch == 2 && block_out_.size() < 2 * emit) block_out_.resize(2 * emit);
+  auto lanes = [&](size_t b) {
+    return std::make_pair(b == 0 ? skip : 0, std::min<size_t>(16, skip + emit - b * 16));
+  };
+  if (ch == 2) {
+    // Stereo: group by group, both channels at once, so each group's
+    // coefficients are loaded once for both (or, where two periods pair
+    // up, come from L1 for the second channel) and its 16 frames are written
+    // interleaved straight away: the stores overlap the arithmetic instead
+    // of a separate interleave pass over the whole output.
+    const float *h0 = hist_[0].data(), *h1 = hist_[1].data();
+    alignas(64) float z[16], z2[16];
+    auto put2 = [&](size_t b, const float *v0, const float *v1) {
+      const auto [first, end] = lanes(b);
+      interleave2(v0 + first, v1 + first, end - first, out + (b * 16 + first - skip) * 2);
+    };
+    size_t g = g0, off = off0;
+    for (size_t b = 0; b < groups; b++) {
+      const size_t in_period = (b / ngroups) % 2;
+      const float *tb = t.group(g);
+      const int32_t *r = t.lanes.data() + g * 16;
+      if (in_period == 0 && b + ngroups < groups) {
+        if (t.spread) {
+          spread16x2_avx512(h0 + off, h0 + off + down_, tb, r, taps_, y, y2);
+          spread16x2_avx512(h1 + off, h1 + off + down_, tb, r, taps_, z, z2);
+        } else {
+          gather16x2_avx512(h0 + off, h0 + off + down_, tb, r, taps_, y, y2);
+          gather16x2_avx512(h1 + off, h1 + off + down_, tb, r, taps_, z, z2);
+        }
+        put2(b, y, z);
+        put2(b + ngroups, y2, z2);
+      } else if (in_period == 0) {
+        // The paired kernels sum each window as the single ones do.
+        (t.spread ? spread16x2_avx512 : gather16x2_avx512)(h0 + off, h1 + off, tb, r, taps_, y, z);
+        put2(b, y, z);
+      }
+      off += t.advance[g];
+      if (++g == ngroups) g = 0;
+    }
+    const unsigned __int128 step = (unsigned __int128)emit * down_ + next_phase_;
+    next_index_ += uint64_t(step / up_);
+    next_phase_ = uint32_t(step % up_);
+    out_total_ += emit;
+    return done + emit;
+  }
+  // Mono: straight into the output; more channels: strided stores.
   auto put = [&](size_t b, unsigned c, const float *v) {
-    const size_t first = b == 0 ? skip : 0, end = std::min<size_t>(16, skip + emit - b * 16);
-    if (ch <= 2) {
-      float *dst = ch == 1 ? out : block_out_.data() + c * emit;
-      std::memcpy(dst + b * 16 + first - skip, v + first, (end - first) * sizeof(float));
+    const auto [first, end] = lanes(b);
+    if (ch == 1) {
+      std::memcpy(out + b * 16 + first - skip, v + first, (end - first) * sizeof(float));
       return;
     }
     for (size_t i = first; i < end; i++) out[(b * 16 + i - skip) * ch + c] = v[i];
@@ -1050,7 +1091,6 @@ size_t Resampler::produce_gather(float *out, size_t count) {
       if (++g == ngroups) g = 0;
     }
   }
-  if (ch == 2) interleave2(block_out_.data(), block_out_.data() + emit, emit, out);
   const unsigned __int128 step = (unsigned __int128)emit * down_ + next_phase_;
   next_index_ += uint64_t(step / up_);
   next_phase_ = uint32_t(step % up_);

@@ -311,7 +311,7 @@ GST_END_TEST;
 GST_START_TEST(test_channels_independent) {
   for (unsigned ch : {2u, 3u, 6u, 8u}) {
     for (auto &rates : {std::array<int, 2>{48000, 16000}, std::array<int, 2>{44100, 48000},
-                        std::array<int, 2>{16000, 48000}}) {
+                        std::array<int, 2>{16000, 48000}, std::array<int, 2>{44100, 16000}}) {
       ResampleSpec spec{rates[0], rates[1], ch, ResampleQuality::High};
       Resampler multi;
       multi.configure(spec);
