@@ -1210,6 +1210,26 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
   }
   if (down_ == 1 && up_ >= 2 && up_ <= kMaxBlockInterpolation && next_phase_ == 0) {
     size_t written = 0;
+    if (ch == 2 && up_ <= kMaxBlock64Interpolation && count >= 32 * size_t(up_)) {
+      // Stereo: blocks of 32 input positions of both channels from an aligned
+      // interleaved copy of the history (zero-padded past it), straight to
+      // interleaved output (see interpolate32x2_aligned_avx512).
+      const size_t per_block = 32 * size_t(up_);
+      const size_t blocks = count / per_block;
+      const size_t off0 = size_t(next_index_ - base_);
+      const size_t span = (blocks * 32 + taps_ + 32 + 15) / 16 * 16;  // frames
+      if (phase_streams_.size() < 2 * span + 16) phase_streams_.resize(2 * span + 16);
+      float *x = phase_streams_.data();
+      x += (16 - (reinterpret_cast<uintptr_t>(x) / sizeof(float)) % 16) % 16;
+      const size_t valid = std::min(span, hist_len_ - off0);
+      interleave2(hist_[0].data() + off0, hist_[1].data() + off0, valid, x);
+      std::fill(x + 2 * valid, x + 2 * span, 0.f);
+      for (size_t b = 0; b < blocks; b++)
+        interpolate32x2_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, out + b * per_block * 2);
+      next_index_ += uint64_t(blocks) * 32;
+      out_total_ += blocks * per_block;
+      return blocks * per_block;
+    }
     if (up_ <= kMaxBlock64Interpolation && count >= 64 * size_t(up_)) {
       // Blocks of 64 input positions from an aligned copy of the input (the
       // history rows are not aligned), zero-padded past the history.
@@ -1217,31 +1237,15 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
       const size_t blocks = count / per_block;
       const size_t off0 = size_t(next_index_ - base_);
       const size_t span = (blocks * 64 + (taps_ + 15) / 16 * 16 + 80 + 15) / 16 * 16;
-      const size_t copies = ch == 2 ? 2 : 1;
-      if (phase_streams_.size() < copies * span + 16) phase_streams_.resize(copies * span + 16);
+      if (phase_streams_.size() < span + 16) phase_streams_.resize(span + 16);
       float *x = phase_streams_.data();
       x += (16 - (reinterpret_cast<uintptr_t>(x) / sizeof(float)) % 16) % 16;
-      if (block_out_.size() < 2 * per_block) block_out_.resize(2 * per_block);
       const size_t valid = std::min(span, hist_len_ - off0);
-      if (ch == 2) {
-        // Stereo: both channels' blocks side by side, then one vectorised
-        // interleave (the strided scalar stores cost a fifth more per channel).
-        for (unsigned c = 0; c < 2; c++) {
-          std::memcpy(x + c * span, hist_[c].data() + off0, valid * sizeof(float));
-          std::fill(x + c * span + valid, x + (c + 1) * span, 0.f);
-        }
-        for (size_t b = 0; b < blocks; b++) {
-          interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, block_out_.data());
-          interpolate64_aligned_avx512(x + span + b * 64, bank_->data(), taps_, up_, block_out_.data() + per_block);
-          interleave2(block_out_.data(), block_out_.data() + per_block, per_block, out + b * per_block * 2);
-        }
-      } else {
-        for (unsigned c = 0; c < ch; c++) {
-          std::memcpy(x, hist_[c].data() + off0, valid * sizeof(float));
-          std::fill(x + valid, x + span, 0.f);
-          for (size_t b = 0; b < blocks; b++)
-            interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, out + b * per_block * ch + c, ch);
-        }
+      for (unsigned c = 0; c < ch; c++) {
+        std::memcpy(x, hist_[c].data() + off0, valid * sizeof(float));
+        std::fill(x + valid, x + span, 0.f);
+        for (size_t b = 0; b < blocks; b++)
+          interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, out + b * per_block * ch + c, ch);
       }
       next_index_ += uint64_t(blocks) * 64;
       out_total_ += blocks * per_block;

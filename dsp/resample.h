@@ -220,6 +220,11 @@ constexpr unsigned kMaxBlockInterpolation = 6;
 bool interpolate64_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out,
                                   size_t stride = 1);
 constexpr unsigned kMaxBlock64Interpolation = 4;
+// Stereo, L = 2..4: 32 input positions of interleaved frames (x[2j + c],
+// 64-byte aligned, 2 * (32 + taps) floats readable) to 32 * L
+// interleaved output frames; each channel bit-identical to
+// interpolate32_avx512 on it alone. False if L is unsupported.
+bool interpolate32x2_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 // Rational ratios with up a multiple of 16 and down <= 1.5 up (44.1k <-> 48k,
 // the 320/441 second stage at 44.1k -> 16k): 16 consecutive outputs, lane i
 // with window x + r[i] (r[i] <= 24) and coefficients tb[m * 16 + i] (the
