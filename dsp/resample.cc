@@ -1157,52 +1157,73 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     if (blocks == 0) return 0;
     const size_t off0 = size_t(next_index_ - base_);
     const size_t J = (blocks * 64 + (taps_ + 2) / 3 + 1 + 16 + 15) / 16 * 16;
-    if (phase_streams_.size() < J * 4 + 16) phase_streams_.resize(J * 4 + 16);
+    // Stereo keeps both channels' streams, so that each block's outputs of
+    // both channels are at hand to be written interleaved at once.
+    const size_t sets = ch == 2 ? 2 : 1;
+    if (phase_streams_.size() < sets * J * 4 + 16) phase_streams_.resize(sets * J * 4 + 16);
     float *streams = phase_streams_.data();
     streams += (16 - (reinterpret_cast<uintptr_t>(streams) / sizeof(float)) % 16) % 16;
-    // Stereo: each channel in output order first, then one vectorised interleave.
-    const size_t planar = ch == 2 ? blocks * 128 : 0;
-    if (block_out_.size() < 128 + 2 * planar) block_out_.resize(128 + 2 * planar);
+    if (block_out_.size() < 128 * sets) block_out_.resize(128 * sets);
     const float *row0 = bank_->data(), *row1 = bank_->data() + taps_;
-    for (unsigned c = 0; c < ch; c++) {
+    // The four phase streams of channel c into st[0 .. 4J).
+    auto split = [&](unsigned c, float *st) {
       const float *h = hist_[c].data();
       size_t done = 0;
       if (hist_len_ > off0) {
         const size_t vecs = std::min(J / 16, (hist_len_ - off0) / 48);
-        split3_avx512(h + off0, vecs, streams, streams + J, streams + 2 * J);
+        split3_avx512(h + off0, vecs, st, st + J, st + 2 * J);
         done = vecs * 16;
       }
       for (unsigned r = 0; r < 4; r++) {
-        float *dst = streams + r * J;
+        float *dst = st + r * J;
         const size_t first = off0 + r;
         const size_t valid = hist_len_ > first ? std::min(J, (hist_len_ - first + 2) / 3) : 0;
         const float *src = h + first;
         // Stream 3 is stream 0 one further on: copy what the split made.
         size_t from = r < 3 ? done : 0;
         if (r == 3 && done > 1) {
-          std::memcpy(dst, streams + 1, (done - 1) * sizeof(float));
+          std::memcpy(dst, st + 1, (done - 1) * sizeof(float));
           from = done - 1;
         }
         for (size_t j = from; j < valid; j++) dst[j] = src[j * 3];
         std::fill(dst + std::max(valid, from), dst + J, 0.f);
       }
+    };
+    // Block b of the streams at st: 64 even outputs to y, 64 odd ones to y + 64.
+    auto block = [&](const float *st, size_t b, size_t n, float *y) {
+      const float *xs[4] = {st + b * 64, st + J + b * 64, st + 2 * J + b * 64, st + 3 * J + b * 64};
+      // A last block of at most 64 outputs needs only half the work.
+      (n <= 64 ? decimate32x2_aligned_avx512 : decimate64x2_aligned_avx512)(xs, row0, row1, taps_, y, y + 64);
+    };
+    float *y = block_out_.data();
+    if (ch == 2) {
+      split(0, streams);
+      split(1, streams + 4 * J);
       for (size_t b = 0; b < blocks; b++) {
-        const float *xs[4] = {streams + b * 64, streams + J + b * 64, streams + 2 * J + b * 64,
-                              streams + 3 * J + b * 64};
         const size_t n = std::min<size_t>(128, emit - b * 128);
-        // A last block of at most 64 outputs needs only half the work.
-        (n <= 64 ? decimate32x2_aligned_avx512 : decimate64x2_aligned_avx512)(xs, row0, row1, taps_,
-                                                                              block_out_.data(), block_out_.data() + 64);
-        float *o = ch == 2 ? block_out_.data() + 128 + c * planar + b * 128 : out + b * 128 * ch + c;
-        if (ch <= 2) {
-          interleave2(block_out_.data(), block_out_.data() + 64, n / 2, o);
-          if (n % 2) o[n - 1] = block_out_[n / 2];
-        } else {
-          for (size_t q = 0; q < n; q++) o[q * ch] = block_out_[(q & 1) * 64 + q / 2];
+        block(streams, b, n, y);
+        block(streams + 4 * J, b, n, y + 128);
+        // Frame 2i is (left even i, right even i), frame 2i + 1 the odd ones.
+        float *o = out + b * 256;
+        interleave4_avx512(y, y + 128, y + 64, y + 192, n / 2, o);
+        if (n % 2) o[2 * (n - 1)] = y[n / 2], o[2 * (n - 1) + 1] = y[128 + n / 2];
+      }
+    } else {
+      for (unsigned c = 0; c < ch; c++) {
+        split(c, streams);
+        for (size_t b = 0; b < blocks; b++) {
+          const size_t n = std::min<size_t>(128, emit - b * 128);
+          block(streams, b, n, y);
+          float *o = out + b * 128 * ch + c;
+          if (ch == 1) {
+            interleave2(y, y + 64, n / 2, o);
+            if (n % 2) o[n - 1] = y[n / 2];
+          } else {
+            for (size_t q = 0; q < n; q++) o[q * ch] = y[(q & 1) * 64 + q / 2];
+          }
         }
       }
     }
-    if (ch == 2) interleave2(block_out_.data() + 128, block_out_.data() + 128 + planar, emit, out);
     next_index_ += uint64_t(emit) * 3 / 2;
     next_phase_ = uint32_t(emit % 2);
     out_total_ += emit;

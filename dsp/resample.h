@@ -208,6 +208,9 @@ void decimate64x2_aligned_avx512(const float *const xr[4], const float *c0, cons
 // The same for 32 + 32 outputs; bit-identical to the first halves of the above.
 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                  float *out0, float *out1);
+// out[4i + 0..3] = a[i], b[i], c[i], d[i] for i < n (stereo 2/3 stage: even
+// and odd outputs of both channels to interleaved frames).
+void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
 // x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);
 // Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.

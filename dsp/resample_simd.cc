@@ -371,6 +371,32 @@ FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float
   _mm512_storeu_ps(out1 + 16, b1);
 }
 
+// out[4i .. 4i + 3] = a[i], b[i], c[i], d[i] for i < n: 16 quads per four
+// permute pairs and four stores.
+FA_AVX512 void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n,
+                                  float *out) {
+  // ab / cd: pairs of lanes 0-7 (lo) and 8-15 (hi); then pairs of pairs.
+  const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  const __m512i lo2 = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
+  const __m512i hi2 = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 va = _mm512_loadu_ps(a + i), vb = _mm512_loadu_ps(b + i);
+    const __m512 vc = _mm512_loadu_ps(c + i), vd = _mm512_loadu_ps(d + i);
+    const __m512d ab0 = _mm512_castps_pd(_mm512_permutex2var_ps(va, lo, vb));
+    const __m512d ab1 = _mm512_castps_pd(_mm512_permutex2var_ps(va, hi, vb));
+    const __m512d cd0 = _mm512_castps_pd(_mm512_permutex2var_ps(vc, lo, vd));
+    const __m512d cd1 = _mm512_castps_pd(_mm512_permutex2var_ps(vc, hi, vd));
+    double *o = reinterpret_cast<double *>(out + 4 * i);
+    _mm512_storeu_pd(o, _mm512_permutex2var_pd(ab0, lo2, cd0));
+    _mm512_storeu_pd(o + 8, _mm512_permutex2var_pd(ab0, hi2, cd0));
+    _mm512_storeu_pd(o + 16, _mm512_permutex2var_pd(ab1, lo2, cd1));
+    _mm512_storeu_pd(o + 24, _mm512_permutex2var_pd(ab1, hi2, cd1));
+  }
+  for (; i < n; i++) out[4 * i] = a[i], out[4 * i + 1] = b[i], out[4 * i + 2] = c[i], out[4 * i + 3] = d[i];
+}
+
 // Splits 48 * vecs interleaved floats into 3 phase streams (x[3j + r]):
 // two permutes per output vector instead of 48 scalar copies.
 FA_AVX512 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2) {

@@ -540,6 +540,15 @@ GST_START_TEST(test_cascade) {
     resample_detail::decimate64_aligned_avx512(xs, 3, rows.data(), taps, one0);
     resample_detail::decimate64_aligned_avx512(xs + 1, 3, rows.data() + taps, taps, one1);
     fail_unless(std::memcmp(pair0, one0, sizeof one0) == 0 && std::memcmp(pair1, one1, sizeof one1) == 0);
+    // The stereo stage's four-way interleave against the plain loop (tails too).
+    for (size_t n : {size_t(0), size_t(5), size_t(32), size_t(64), size_t(37)}) {
+      std::vector<float> got(4 * 64, -1.f), want(4 * 64, -1.f);
+      const float *q[4] = {v.data(), v.data() + 64, v.data() + 128, v.data() + 192};
+      resample_detail::interleave4_avx512(q[0], q[1], q[2], q[3], n, got.data());
+      for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < 4; k++) want[4 * i + k] = q[k][i];
+      fail_unless(got == want, "interleave4 of %zu", n);
+    }
     float half0[32], half1[32];
     resample_detail::decimate32x2_aligned_avx512(xs, rows.data(), rows.data() + taps, taps, half0, half1);
     fail_unless(std::memcmp(half0, pair0, sizeof half0) == 0 && std::memcmp(half1, pair1, sizeof half1) == 0);
