@@ -911,8 +911,8 @@ struct Resampler::GatherTable {
   size_t aligned = 0;
   std::vector<int32_t> lanes;       // groups x 16
   std::vector<uint32_t> advance;    // groups
-  // Lanes more than kGatherMaxSpan apart: spread16_avx512, each group's
-  // table `len` rows long (coefficients shifted by the lane's offset).
+  // Lanes more than kGatherMaxSpan apart (or see build_gather): spread16_avx512,
+  // each group's table `len` rows long (coefficients shifted by the lane's offset).
   bool spread = false;
   size_t len = 0;
   const float *group(size_t g) const { return coef.data() + aligned + g * (spread ? len : taps) * 16; }
@@ -950,7 +950,14 @@ void Resampler::build_gather() {
   int64_t widest = 0;
   for (size_t g = 0; g < groups; g++) widest = std::max(widest, int64_t(start(g * 16 + 15) - start(g * 16)));
   if (widest > kSpreadMaxSpan) return;
-  t->spread = widest > kGatherMaxSpan;
+  // The input-major kernel also where lanes are close if a 20 ms buffer
+  // holds four periods and its extra (masked) taps are few: with no index
+  // vectors it has the registers for four windows per coefficient load (four
+  // periods of mono, two of both stereo channels), which gather16 does not
+  // (high 44.1k -> 48k; not fast, 56 taps, nor the cascade's 320/441 stage).
+  // Chosen whatever the channel count: channels stay bit-identical to mono.
+  t->spread = widest > kGatherMaxSpan ||
+              (4 * 50 * uint64_t(down_) <= uint64_t(spec_.in_rate) && taps_ >= 8 * size_t(widest));
   t->len = (taps_ + size_t(widest) + 3) / 4 * 4;
   const size_t rows = t->spread ? t->len : taps_;
   t->taps = taps_;
@@ -1035,8 +1042,9 @@ size_t Resampler::produce_gather(float *out, size_t count) {
       const int32_t *r = t.lanes.data() + g * 16;
       if (in_period == 0 && b + ngroups < groups) {
         if (t.spread) {
-          spread16x2_avx512(h0 + off, h0 + off + down_, tb, r, taps_, y, y2);
-          spread16x2_avx512(h1 + off, h1 + off + down_, tb, r, taps_, z, z2);
+          const float *x[4] = {h0 + off, h0 + off + down_, h1 + off, h1 + off + down_};
+          float *const o[4] = {y, y2, z, z2};
+          spread16x4_avx512(x, tb, r, taps_, o);
         } else {
           gather16x2_avx512(h0 + off, h0 + off + down_, tb, r, taps_, y, y2);
           gather16x2_avx512(h1 + off, h1 + off + down_, tb, r, taps_, z, z2);
@@ -1057,6 +1065,7 @@ size_t Resampler::produce_gather(float *out, size_t count) {
     out_total_ += emit;
     return done + emit;
   }
+  alignas(64) float y3[16], y4[16];
   // Mono: straight into the output; more channels: strided stores.
   auto put = [&](size_t b, unsigned c, const float *v) {
     const auto [first, end] = lanes(b);
@@ -1072,7 +1081,24 @@ size_t Resampler::produce_gather(float *out, size_t count) {
     for (size_t b = 0; b < groups; b++) {
       // Groups a period apart (same phases, input `down` frames later) go
       // through together: their coefficients (from L2) are loaded once.
-      const size_t in_period = (b / ngroups) % 2;
+      // The input-major kernel takes four periods at once where they are at
+      // hand (runs of four from a multiple of four), the rest in pairs.
+      const size_t period = b / ngroups, in_run = period % 4;
+      if (t.spread && b + (3 - in_run) * ngroups < groups) {
+        if (in_run == 0) {
+          const float *x[4] = {h + off, h + off + down_, h + off + 2 * size_t(down_), h + off + 3 * size_t(down_)};
+          float *const o[4] = {y, y2, y3, y4};
+          spread16x4_avx512(x, t.group(g), t.lanes.data() + g * 16, taps_, o);
+          put(b, c, y);
+          put(b + ngroups, c, y2);
+          put(b + 2 * ngroups, c, y3);
+          put(b + 3 * ngroups, c, y4);
+        }
+        off += t.advance[g];
+        if (++g == ngroups) g = 0;
+        continue;
+      }
+      const size_t in_period = period % 2;
       if (in_period == 0 && b + ngroups < groups) {
         if (t.spread)
           spread16x2_avx512(h + off, h + off + down_, t.group(g), t.lanes.data() + g * 16, taps_, y, y2);

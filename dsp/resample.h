@@ -247,6 +247,10 @@ void spread16_avx512(const float *x, const float *tb, const int32_t *r, size_t t
 void spread16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
                        float *out0, float *out1);
 inline constexpr int32_t kSpreadMaxSpan = 60;
+// Four groups with the same phases (stereo: a period apart in each channel):
+// one coefficient load for four windows; bit-identical to spread16_avx512 on each.
+void spread16x4_avx512(const float *const x[4], const float *tb, const int32_t *r, size_t taps,
+                       float *const out[4]);
 // The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
 // AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,
 // so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];

@@ -637,6 +637,17 @@ GST_START_TEST(test_gather_kernel) {
       resample_detail::spread16_avx512(x.data() + 3, tb.data(), r, taps, one1);
       fail_unless(std::memcmp(pair1, one1, sizeof one1) == 0);
       for (int i = 1; i < 16; i++) fail_unless(pair0[i] == got[i] || (std::isnan(pair0[i]) && std::isnan(got[i])));
+      // Four windows (stereo: two periods of two channels): the same bits as one by one.
+      float quad[4][16], single[4][16];
+      const float *xs[4] = {x.data(), x.data() + 3, x.data() + 1, x.data() + 7};
+      float *const outs[4] = {quad[0], quad[1], quad[2], quad[3]};
+      resample_detail::spread16x4_avx512(xs, tb.data(), r, taps, outs);
+      for (int w = 0; w < 4; w++) {
+        resample_detail::spread16_avx512(xs[w], tb.data(), r, taps, single[w]);
+        for (int i = 0; i < 16; i++)
+          fail_unless(quad[w][i] == single[w][i] || (std::isnan(quad[w][i]) && std::isnan(single[w][i])),
+                      "spread16x4 taps %zu window %d lane %d", taps, w, i);
+      }
       for (int i = 1; i < 16; i++) {
         if (r[i] == 0) continue;  // lanes sharing lane 0's window see its NaN
         const float want = resample_detail::dot_scalar(x.data() + r[i], coef.data() + size_t(i) * taps, taps);
