@@ -371,6 +371,66 @@ FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float
   _mm512_storeu_ps(out1 + 16, b1);
 }
 
+// Stereo's last partial block: decimate32x2_aligned_avx512 on the streams
+// of two channels at once (xl, xr), so that each coefficient broadcast feeds
+// four FMAs as in decimate64x2_aligned_avx512 (the 32-output kernel's two
+// per broadcast cost more per output). Per output the order of sums is
+// decimate32x2's: bit-identical to it on each channel (even outputs to
+// out_l0 / out_r0, odd ones to out_l1 / out_r1).
+FA_AVX512 void decimate32x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4],
+                                                  const float *c0, const float *c1, size_t taps, float *out_l0,
+                                                  float *out_l1, float *out_r0, float *out_r1) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  for (unsigned st = 0; st < 4; st++) {
+    const float *x = xl[st], *y = xr[st];
+    const bool use0 = st < 3, use1 = st >= 1;
+    const unsigned r0 = st, r1 = st - 1;
+    const size_t n0 = use0 && taps > r0 ? (taps - r0 + 2) / 3 : 0;
+    const size_t n1 = use1 && taps > r1 ? (taps - r1 + 2) / 3 : 0;
+    const size_t n = std::max(n0, n1);
+    for (size_t jb = 0; jb < n; jb += 16) {
+      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
+      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
+      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
+      const __m512i u0 = _mm512_castps_si512(_mm512_load_ps(y + jb));
+      const __m512i u1 = _mm512_castps_si512(_mm512_load_ps(y + jb + 16));
+      const __m512i u2 = _mm512_castps_si512(_mm512_load_ps(y + jb + 32));
+#define FA_TAP2S(s)                                                                            \
+  {                                                                                            \
+    const size_t j = jb + (s);                                                                 \
+    const bool t0 = j < n0, t1 = j < n1;                                                       \
+    if (t0 || t1) {                                                                            \
+      const __m512 w0 = _mm512_castsi512_ps(_mm512_alignr_epi32(v1, v0, (s)));                 \
+      const __m512 w1 = _mm512_castsi512_ps(_mm512_alignr_epi32(v2, v1, (s)));                 \
+      const __m512 w2 = _mm512_castsi512_ps(_mm512_alignr_epi32(u1, u0, (s)));                 \
+      const __m512 w3 = _mm512_castsi512_ps(_mm512_alignr_epi32(u2, u1, (s)));                 \
+      if (t0) {                                                                                \
+        const __m512 k = _mm512_set1_ps(c0[j * 3 + r0]);                                       \
+        a0 = _mm512_fmadd_ps(k, w0, a0), a1 = _mm512_fmadd_ps(k, w1, a1);                     \
+        a2 = _mm512_fmadd_ps(k, w2, a2), a3 = _mm512_fmadd_ps(k, w3, a3);                     \
+      }                                                                                        \
+      if (t1) {                                                                                \
+        const __m512 k = _mm512_set1_ps(c1[j * 3 + r1]);                                       \
+        b0 = _mm512_fmadd_ps(k, w0, b0), b1 = _mm512_fmadd_ps(k, w1, b1);                     \
+        b2 = _mm512_fmadd_ps(k, w2, b2), b3 = _mm512_fmadd_ps(k, w3, b3);                     \
+      }                                                                                        \
+    }                                                                                          \
+  }
+      FA_TAP2S(0) FA_TAP2S(1) FA_TAP2S(2) FA_TAP2S(3) FA_TAP2S(4) FA_TAP2S(5) FA_TAP2S(6) FA_TAP2S(7)
+      FA_TAP2S(8) FA_TAP2S(9) FA_TAP2S(10) FA_TAP2S(11) FA_TAP2S(12) FA_TAP2S(13) FA_TAP2S(14) FA_TAP2S(15)
+#undef FA_TAP2S
+    }
+  }
+  _mm512_storeu_ps(out_l0, a0);
+  _mm512_storeu_ps(out_l0 + 16, a1);
+  _mm512_storeu_ps(out_l1, b0);
+  _mm512_storeu_ps(out_l1 + 16, b1);
+  _mm512_storeu_ps(out_r0, a2);
+  _mm512_storeu_ps(out_r0 + 16, a3);
+  _mm512_storeu_ps(out_r1, b2);
+  _mm512_storeu_ps(out_r1 + 16, b3);
+}
+
 // out[4i .. 4i + 3] = a[i], b[i], c[i], d[i] for i < n: 16 quads per four
 // permute pairs and four stores.
 FA_AVX512 void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n,
