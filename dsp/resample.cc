@@ -1227,15 +1227,11 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
       split(1, streams + 4 * J);
       for (size_t b = 0; b < blocks; b++) {
         const size_t n = std::min<size_t>(128, emit - b * 128);
-        if (n <= 64) {
-          // Both channels' half blocks in one call (as efficient as a full block).
-          const float *l = streams + b * 64, *r = streams + 4 * J + b * 64;
-          const float *xl[4] = {l, l + J, l + 2 * J, l + 3 * J}, *xr[4] = {r, r + J, r + 2 * J, r + 3 * J};
-          decimate32x2_stereo_aligned_avx512(xl, xr, row0, row1, taps_, y, y + 64, y + 128, y + 192);
-        } else {
-          block(streams, b, n, y);
-          block(streams + 4 * J, b, n, y + 128);
-        }
+        // Both channels in one call: each coefficient broadcast feeds both.
+        const float *l = streams + b * 64, *r = streams + 4 * J + b * 64;
+        const float *xl[4] = {l, l + J, l + 2 * J, l + 3 * J}, *xr[4] = {r, r + J, r + 2 * J, r + 3 * J};
+        (n <= 64 ? decimate32x2_stereo_aligned_avx512 : decimate64x2_stereo_aligned_avx512)(
+            xl, xr, row0, row1, taps_, y, y + 64, y + 128, y + 192);
         // Frame 2i is (left even i, right even i), frame 2i + 1 the odd ones.
         float *o = out + b * 256;
         interleave4_avx512(y, y + 128, y + 64, y + 192, n / 2, o);

@@ -431,6 +431,78 @@ FA_AVX512 void decimate32x2_stereo_aligned_avx512(const float *const xl[4], cons
   _mm512_storeu_ps(out_r1 + 16, b3);
 }
 
+// Full blocks of both stereo channels at once: decimate64x2_aligned_avx512
+// on xl and xr with each coefficient broadcast feeding eight FMAs. The 16
+// accumulators leave room for one channel's four windows at a time: they are
+// made from xl's loads, used, then remade from xr's. Bit-identical to
+// decimate64x2 on each channel (same order of sums per output).
+FA_AVX512 void decimate64x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4],
+                                                  const float *c0, const float *c1, size_t taps, float *out_l0,
+                                                  float *out_l1, float *out_r0, float *out_r1) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  __m512 e0 = a0, e1 = a0, e2 = a0, e3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;
+  for (unsigned st = 0; st < 4; st++) {
+    const float *x = xl[st], *y = xr[st];
+    const bool use0 = st < 3, use1 = st >= 1;
+    const unsigned r0 = st, r1 = st - 1;
+    const size_t n0 = use0 && taps > r0 ? (taps - r0 + 2) / 3 : 0;
+    const size_t n1 = use1 && taps > r1 ? (taps - r1 + 2) / 3 : 0;
+    const size_t n = std::max(n0, n1);
+    for (size_t jb = 0; jb < n; jb += 16) {
+      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
+      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
+      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
+      const __m512i v3 = _mm512_castps_si512(_mm512_load_ps(x + jb + 48));
+      const __m512i v4 = _mm512_castps_si512(_mm512_load_ps(x + jb + 64));
+      const __m512i u0 = _mm512_castps_si512(_mm512_load_ps(y + jb));
+      const __m512i u1 = _mm512_castps_si512(_mm512_load_ps(y + jb + 16));
+      const __m512i u2 = _mm512_castps_si512(_mm512_load_ps(y + jb + 32));
+      const __m512i u3 = _mm512_castps_si512(_mm512_load_ps(y + jb + 48));
+      const __m512i u4 = _mm512_castps_si512(_mm512_load_ps(y + jb + 64));
+#define FA_TAP4S(s)                                                                            \
+  {                                                                                            \
+    const size_t j = jb + (s);                                                                 \
+    const bool t0 = j < n0, t1 = j < n1;                                                       \
+    if (t0 || t1) {                                                                            \
+      const __m512 k0 = _mm512_set1_ps(c0[t0 ? j * 3 + r0 : 0]);                              \
+      const __m512 k1 = _mm512_set1_ps(c1[t1 ? j * 3 + r1 : 0]);                              \
+      __m512 w0 = _mm512_castsi512_ps(_mm512_alignr_epi32(v1, v0, (s)));                       \
+      __m512 w1 = _mm512_castsi512_ps(_mm512_alignr_epi32(v2, v1, (s)));                       \
+      __m512 w2 = _mm512_castsi512_ps(_mm512_alignr_epi32(v3, v2, (s)));                       \
+      __m512 w3 = _mm512_castsi512_ps(_mm512_alignr_epi32(v4, v3, (s)));                       \
+      if (t0) {                                                                                \
+        a0 = _mm512_fmadd_ps(k0, w0, a0), a1 = _mm512_fmadd_ps(k0, w1, a1);                   \
+        a2 = _mm512_fmadd_ps(k0, w2, a2), a3 = _mm512_fmadd_ps(k0, w3, a3);                   \
+      }                                                                                        \
+      if (t1) {                                                                                \
+        b0 = _mm512_fmadd_ps(k1, w0, b0), b1 = _mm512_fmadd_ps(k1, w1, b1);                   \
+        b2 = _mm512_fmadd_ps(k1, w2, b2), b3 = _mm512_fmadd_ps(k1, w3, b3);                   \
+      }                                                                                        \
+      w0 = _mm512_castsi512_ps(_mm512_alignr_epi32(u1, u0, (s)));                             \
+      w1 = _mm512_castsi512_ps(_mm512_alignr_epi32(u2, u1, (s)));                             \
+      w2 = _mm512_castsi512_ps(_mm512_alignr_epi32(u3, u2, (s)));                             \
+      w3 = _mm512_castsi512_ps(_mm512_alignr_epi32(u4, u3, (s)));                             \
+      if (t0) {                                                                                \
+        e0 = _mm512_fmadd_ps(k0, w0, e0), e1 = _mm512_fmadd_ps(k0, w1, e1);                   \
+        e2 = _mm512_fmadd_ps(k0, w2, e2), e3 = _mm512_fmadd_ps(k0, w3, e3);                   \
+      }                                                                                        \
+      if (t1) {                                                                                \
+        f0 = _mm512_fmadd_ps(k1, w0, f0), f1 = _mm512_fmadd_ps(k1, w1, f1);                   \
+        f2 = _mm512_fmadd_ps(k1, w2, f2), f3 = _mm512_fmadd_ps(k1, w3, f3);                   \
+      }                                                                                        \
+    }                                                                                          \
+  }
+      FA_TAP4S(0) FA_TAP4S(1) FA_TAP4S(2) FA_TAP4S(3) FA_TAP4S(4) FA_TAP4S(5) FA_TAP4S(6) FA_TAP4S(7)
+      FA_TAP4S(8) FA_TAP4S(9) FA_TAP4S(10) FA_TAP4S(11) FA_TAP4S(12) FA_TAP4S(13) FA_TAP4S(14) FA_TAP4S(15)
+#undef FA_TAP4S
+    }
+  }
+  float *const outs[4] = {out_l0, out_l1, out_r0, out_r1};
+  const __m512 acc[4][4] = {{a0, a1, a2, a3}, {b0, b1, b2, b3}, {e0, e1, e2, e3}, {f0, f1, f2, f3}};
+  for (int o = 0; o < 4; o++)
+    for (int v = 0; v < 4; v++) _mm512_storeu_ps(outs[o] + 16 * v, acc[o][v]);
+}
+
 // out[4i .. 4i + 3] = a[i], b[i], c[i], d[i] for i < n: 16 quads per four
 // permute pairs and four stores.
 FA_AVX512 void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n,
