@@ -1261,9 +1261,9 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
   if (down_ == 1 && up_ >= 2 && up_ <= kMaxBlockInterpolation && next_phase_ == 0) {
     size_t written = 0;
     if (ch == 2 && up_ <= kMaxBlock64Interpolation && count >= 32 * size_t(up_)) {
-      // Stereo: blocks of 32 input positions of both channels from an aligned
-      // interleaved copy of the history (zero-padded past it), straight to
-      // interleaved output (see interpolate32x2_aligned_avx512).
+      // Stereo: blocks of 40 or 32 input positions of both channels from an
+      // aligned interleaved copy of the history (zero-padded past it),
+      // straight to interleaved output (see interpolate32x2_aligned_avx512).
       const size_t per_block = 32 * size_t(up_);
       const size_t blocks = count / per_block;
       const size_t off0 = size_t(next_index_ - base_);
@@ -1274,8 +1274,14 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
       const size_t valid = std::min(span, hist_len_ - off0);
       interleave2(hist_[0].data() + off0, hist_[1].data() + off0, valid, x);
       std::fill(x + 2 * valid, x + 2 * span, 0.f);
-      for (size_t b = 0; b < blocks; b++)
-        interpolate32x2_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, out + b * per_block * 2);
+      // The 40-position kernel (five FMAs per broadcast) where it tiles:
+      // 32 B positions = 40 a + 32 b with a = 4 (B / 5), b = B - 5 (B / 5).
+      const size_t wide = 4 * (blocks / 5) * 40;
+      size_t pos = 0;
+      for (; pos < wide; pos += 40)
+        interpolate40x2_aligned_avx512(x + 2 * pos, bank_->data(), taps_, up_, out + pos * up_ * 2);
+      for (; pos < blocks * 32; pos += 32)
+        interpolate32x2_aligned_avx512(x + 2 * pos, bank_->data(), taps_, up_, out + pos * up_ * 2);
       next_index_ += uint64_t(blocks) * 32;
       out_total_ += blocks * per_block;
       return blocks * per_block;

@@ -238,6 +238,8 @@ constexpr unsigned kMaxBlock64Interpolation = 4;
 // interleaved output frames; each channel bit-identical to
 // interpolate32_avx512 on it alone. False if L is unsupported.
 bool interpolate32x2_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+// The same for 40 positions (2 * (40 + taps) floats readable, 40 * L frames out).
+bool interpolate40x2_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 // Rational ratios with up a multiple of 16 and down <= 1.5 up (44.1k <-> 48k,
 // the 320/441 second stage at 44.1k -> 16k): 16 consecutive outputs, lane i
 // with window x + r[i] (r[i] <= 24) and coefficients tb[m * 16 + i] (the

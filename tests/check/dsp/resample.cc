@@ -746,7 +746,28 @@ GST_START_TEST(test_interpolate64_kernel) {
       }
     }
   }
+  // The 40-position stereo kernel: its first 32 and last 8 positions are the
+  // 32-position kernel's at x and at x + 8 frames, bit for bit.
+  for (unsigned L : {2u, 3u, 4u}) {
+    for (size_t taps : {size_t(8), size_t(56), size_t(128)}) {
+      const size_t frames = 40 + taps;
+      std::vector<float> buf(2 * frames + 16);
+      float *x = buf.data() + (16 - (reinterpret_cast<uintptr_t>(buf.data()) / sizeof(float)) % 16) % 16;
+      auto v = noise(2 * frames, 45);
+      std::copy(v.begin(), v.end(), x);
+      auto bank = noise(L * taps, 46);
+      std::vector<float> got(2 * 40 * L), head(2 * 32 * L), tail(2 * 32 * L);
+      fail_unless(resample_detail::interpolate40x2_aligned_avx512(x, bank.data(), taps, L, got.data()));
+      fail_unless(resample_detail::interpolate32x2_aligned_avx512(x, bank.data(), taps, L, head.data()));
+      fail_unless(resample_detail::interpolate32x2_aligned_avx512(x + 16, bank.data(), taps, L, tail.data()));
+      fail_unless(std::memcmp(got.data(), head.data(), head.size() * sizeof(float)) == 0, "40x2 L %u taps %zu", L,
+                  taps);
+      fail_unless(std::memcmp(got.data() + 2 * 32 * L, tail.data() + 2 * 24 * L, 2 * 8 * L * sizeof(float)) == 0,
+                  "40x2 tail L %u taps %zu", L, taps);
+    }
+  }
   fail_if(resample_detail::interpolate32x2_aligned_avx512(nullptr, nullptr, 8, 5, nullptr));
+  fail_if(resample_detail::interpolate40x2_aligned_avx512(nullptr, nullptr, 8, 5, nullptr));
 }
 GST_END_TEST;
 
