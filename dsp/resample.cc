@@ -455,8 +455,10 @@ void append_planar(std::vector<std::vector<float>> &rows, size_t len, const floa
   } else if (ch == 1) {
     std::memcpy(rows[0].data() + len, in, frames * sizeof(float));
   } else if (ch == 2) {
-    // Both channels in one pass (the half-band's dispatched deinterleave).
-    resample_detail::deinterleave2(in, frames, rows[0].data() + len, rows[1].data() + len);
+    // Both channels in one pass (an exact copy whatever the kernel ISA).
+    (best_resample_isa() == ResampleIsa::Avx512 ? resample_detail::deinterleave2_avx512
+                                                 : resample_detail::deinterleave2)(
+        in, frames, rows[0].data() + len, rows[1].data() + len);
   } else {
     for (size_t c = 0; c < ch; c++) {
       float *d = rows[c].data() + len;

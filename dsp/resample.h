@@ -268,6 +268,8 @@ void spread16x4_avx512(const float *const x[4], const float *tb, const int32_t *
 // so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];
 // y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), in that order.
 void deinterleave2(const float *x, size_t pairs, float *e, float *o);
+// The same on AVX-512, unrolled (the stereo input split into the history).
+void deinterleave2_avx512(const float *x, size_t pairs, float *e, float *o);
 void interleave2(const float *e, const float *o, size_t pairs, float *x);
 void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 // The same with the sums in registers (AVX-512F; FMA like the AVX-512 clone).

@@ -503,6 +503,30 @@ FA_AVX512 void decimate64x2_stereo_aligned_avx512(const float *const xl[4], cons
     for (int v = 0; v < 4; v++) _mm512_storeu_ps(outs[o] + 16 * v, acc[o][v]);
 }
 
+// e[m] = x[2m], o[m] = x[2m + 1]: 64 pairs per iteration (eight loads in
+// flight). Splitting a stereo buffer that comes from memory, the compiler's
+// one-vector loop (deinterleave2) takes about 1.4x memcpy's time for the same
+// bytes; this one about memcpy's.
+FA_AVX512 void deinterleave2_avx512(const float *x, size_t pairs, float *e, float *o) {
+  const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i io = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  size_t m = 0;
+  for (; m + 64 <= pairs; m += 64) {
+    __m512 a[4], b[4];
+    for (int v = 0; v < 4; v++) a[v] = _mm512_loadu_ps(x + 2 * m + 32 * v), b[v] = _mm512_loadu_ps(x + 2 * m + 32 * v + 16);
+    for (int v = 0; v < 4; v++) {
+      _mm512_storeu_ps(e + m + 16 * v, _mm512_permutex2var_ps(a[v], ie, b[v]));
+      _mm512_storeu_ps(o + m + 16 * v, _mm512_permutex2var_ps(a[v], io, b[v]));
+    }
+  }
+  for (; m + 16 <= pairs; m += 16) {
+    const __m512 a = _mm512_loadu_ps(x + 2 * m), b = _mm512_loadu_ps(x + 2 * m + 16);
+    _mm512_storeu_ps(e + m, _mm512_permutex2var_ps(a, ie, b));
+    _mm512_storeu_ps(o + m, _mm512_permutex2var_ps(a, io, b));
+  }
+  for (; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
+}
+
 // out[4i .. 4i + 3] = a[i], b[i], c[i], d[i] for i < n: 16 quads per four
 // permute pairs and four stores.
 FA_AVX512 void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n,

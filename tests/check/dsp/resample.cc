@@ -526,6 +526,17 @@ GST_START_TEST(test_cascade) {
                   double(y512[q]), double(want));
   }
 
+  // The unrolled AVX-512 split against the plain one (whole and partial blocks).
+  if (avx512) {
+    for (size_t pairs : {size_t(0), size_t(7), size_t(16), size_t(64), size_t(100), size_t(960)}) {
+      auto src = noise(2 * pairs + 1, 26);
+      std::vector<float> e1(pairs + 1, -1.f), o1(pairs + 1, -1.f), e2(pairs + 1, -1.f), o2(pairs + 1, -1.f);
+      resample_detail::deinterleave2(src.data(), pairs, e1.data(), o1.data());
+      resample_detail::deinterleave2_avx512(src.data(), pairs, e2.data(), o2.data());
+      fail_unless(e1 == e2 && o1 == o2, "deinterleave2_avx512 of %zu pairs", pairs);
+    }
+  }
+
   // The paired 2/3 kernel against two single-phase calls: the same bits.
   if (best_resample_isa() == ResampleIsa::Avx512) {
     const size_t taps = 184, J = 64 + 64 + 80;
