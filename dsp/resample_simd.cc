@@ -678,10 +678,14 @@ namespace {
 // interleaved: no separate transpose or interleave pass.
 template <unsigned L, unsigned V, int S>
 FA_AVX512 inline void interp2_tap(__m512d (&a)[L][V], const __m512i (&v)[V + 1], const float *c, size_t taps) {
+  // The loops are unrolled so that a and w live in registers at any -O level.
   __m512d w[V];
+#pragma GCC unroll 8
   for (unsigned k = 0; k < V; k++) w[k] = _mm512_castsi512_pd(_mm512_alignr_epi64(v[k + 1], v[k], S));
+#pragma GCC unroll 8
   for (unsigned p = 0; p < L; p++) {
     const __m512 kc = _mm512_set1_ps(c[p * taps + S]);
+#pragma GCC unroll 8
     for (unsigned k = 0; k < V; k++)
       a[p][k] = _mm512_castps_pd(_mm512_fmadd_ps(kc, _mm512_castpd_ps(w[k]), _mm512_castpd_ps(a[p][k])));
   }
@@ -691,6 +695,7 @@ template <unsigned L, unsigned V, int... S>
 FA_AVX512 inline void interp2_taps(__m512d (&a)[L][V], const float *x, const float *c, size_t taps,
                                    std::integer_sequence<int, S...>) {
   __m512i v[V + 1];
+#pragma GCC unroll 8
   for (unsigned k = 0; k <= V; k++) v[k] = _mm512_load_si512(x + 16 * k);
   (interp2_tap<L, V, S>(a, v, c, taps), ...);
 }
@@ -699,7 +704,9 @@ FA_AVX512 inline void interp2_taps(__m512d (&a)[L][V], const float *x, const flo
 template <unsigned L, unsigned V>
 FA_AVX512 void interpolate_x2_aligned(const float *x, const float *bank, size_t taps, float *out) {
   __m512d a[L][V];
+#pragma GCC unroll 8
   for (unsigned p = 0; p < L; p++)
+#pragma GCC unroll 8
     for (unsigned k = 0; k < V; k++) a[p][k] = _mm512_setzero_pd();
   for (size_t jb = 0; jb < taps; jb += 8)
     interp2_taps<L, V>(a, x + 2 * jb, bank + jb, taps, std::make_integer_sequence<int, 8>());
@@ -713,10 +720,13 @@ FA_AVX512 void interpolate_x2_aligned(const float *x, const float *bank, size_t 
       idx[t][e] = int64_t((8 * t + e) / L);
       from[t][(8 * t + e) % L] |= __mmask8(1u << e);
     }
+#pragma GCC unroll 8
   for (unsigned t = 0; t < L; t++) {
     const __m512i ix = _mm512_load_si512(idx[t]);
+#pragma GCC unroll 8
     for (unsigned k = 0; k < V; k++) {
       __m512d r = _mm512_permutexvar_pd(ix, a[0][k]);
+#pragma GCC unroll 8
       for (unsigned p = 1; p < L; p++) r = _mm512_mask_permutexvar_pd(r, from[t][p], ix, a[p][k]);
       _mm512_storeu_pd(reinterpret_cast<double *>(out + 2 * (8 * L * k + 8 * t)), r);
     }
