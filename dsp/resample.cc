@@ -455,8 +455,10 @@ void append_planar(std::vector<std::vector<float>> &rows, size_t len, const floa
   } else if (ch == 1) {
     std::memcpy(rows[0].data() + len, in, frames * sizeof(float));
   } else if (ch == 2) {
-    // Both channels in one pass (the half-band's dispatched deinterleave).
-    resample_detail::deinterleave2(in, frames, rows[0].data() + len, rows[1].data() + len);
+    // Both channels in one pass (an exact copy whatever the kernel ISA).
+    (best_resample_isa() == ResampleIsa::Avx512 ? resample_detail::deinterleave2_avx512
+                                                 : resample_detail::deinterleave2)(
+        in, frames, rows[0].data() + len, rows[1].data() + len);
   } else {
     for (size_t c = 0; c < ch; c++) {
       float *d = rows[c].data() + len;
@@ -917,8 +919,8 @@ struct Resampler::GatherTable {
   size_t aligned = 0;
   std::vector<int32_t> lanes;       // groups x 16
   std::vector<uint32_t> advance;    // groups
-  // Lanes more than kGatherMaxSpan apart: spread16_avx512, each group's
-  // table `len` rows long (coefficients shifted by the lane's offset).
+  // Lanes more than kGatherMaxSpan apart (or see build_gather): spread16_avx512,
+  // each group's table `len` rows long (coefficients shifted by the lane's offset).
   bool spread = false;
   size_t len = 0;
   const float *group(size_t g) const { return coef.data() + aligned + g * (spread ? len : taps) * 16; }
@@ -956,7 +958,14 @@ void Resampler::build_gather() {
   int64_t widest = 0;
   for (size_t g = 0; g < groups; g++) widest = std::max(widest, int64_t(start(g * 16 + 15) - start(g * 16)));
   if (widest > kSpreadMaxSpan) return;
-  t->spread = widest > kGatherMaxSpan;
+  // The input-major kernel also where lanes are close if a 20 ms buffer
+  // holds four periods and its extra (masked) taps are few: with no index
+  // vectors it has the registers for four windows per coefficient load (four
+  // periods of mono, two of both stereo channels), which gather16 does not
+  // (high 44.1k -> 48k; not fast, 56 taps, nor the cascade's 320/441 stage).
+  // Chosen whatever the channel count: channels stay bit-identical to mono.
+  t->spread = widest > kGatherMaxSpan ||
+              (4 * 50 * uint64_t(down_) <= uint64_t(spec_.in_rate) && taps_ >= 8 * size_t(widest));
   t->len = (taps_ + size_t(widest) + 3) / 4 * 4;
   const size_t rows = t->spread ? t->len : taps_;
   t->taps = taps_;
@@ -1019,14 +1028,57 @@ size_t Resampler::produce_gather(float *out, size_t count) {
   for (auto &h : hist_)
     if (h.size() < need) h.resize(need);
   alignas(64) float y[16], y2[16];
-  // Mono: straight into the output. Stereo: each channel in order first, then
-  // one vectorised interleave (strided single stores cost more).
-  if (ch == 2 && block_out_.size() < 2 * emit) block_out_.resize(2 * emit);
+  auto lanes = [&](size_t b) {
+    return std::make_pair(b == 0 ? skip : 0, std::min<size_t>(16, skip + emit - b * 16));
+  };
+  if (ch == 2) {
+    // Stereo: group by group, both channels at once, so each group's
+    // coefficients are loaded once for both (or, where two periods pair
+    // up, come from L1 for the second channel) and its 16 frames are written
+    // interleaved straight away: the stores overlap the arithmetic instead
+    // of a separate interleave pass over the whole output.
+    const float *h0 = hist_[0].data(), *h1 = hist_[1].data();
+    alignas(64) float z[16], z2[16];
+    auto put2 = [&](size_t b, const float *v0, const float *v1) {
+      const auto [first, end] = lanes(b);
+      interleave2(v0 + first, v1 + first, end - first, out + (b * 16 + first - skip) * 2);
+    };
+    size_t g = g0, off = off0;
+    for (size_t b = 0; b < groups; b++) {
+      const size_t in_period = (b / ngroups) % 2;
+      const float *tb = t.group(g);
+      const int32_t *r = t.lanes.data() + g * 16;
+      if (in_period == 0 && b + ngroups < groups) {
+        if (t.spread) {
+          const float *x[4] = {h0 + off, h0 + off + down_, h1 + off, h1 + off + down_};
+          float *const o[4] = {y, y2, z, z2};
+          spread16x4_avx512(x, tb, r, taps_, o);
+        } else {
+          gather16x2_avx512(h0 + off, h0 + off + down_, tb, r, taps_, y, y2);
+          gather16x2_avx512(h1 + off, h1 + off + down_, tb, r, taps_, z, z2);
+        }
+        put2(b, y, z);
+        put2(b + ngroups, y2, z2);
+      } else if (in_period == 0) {
+        // The paired kernels sum each window as the single ones do.
+        (t.spread ? spread16x2_avx512 : gather16x2_avx512)(h0 + off, h1 + off, tb, r, taps_, y, z);
+        put2(b, y, z);
+      }
+      off += t.advance[g];
+      if (++g == ngroups) g = 0;
+    }
+    const unsigned __int128 step = (unsigned __int128)emit * down_ + next_phase_;
+    next_index_ += uint64_t(step / up_);
+    next_phase_ = uint32_t(step % up_);
+    out_total_ += emit;
+    return done + emit;
+  }
+  alignas(64) float y3[16], y4[16];
+  // Mono: straight into the output; more channels: strided stores.
   auto put = [&](size_t b, unsigned c, const float *v) {
-    const size_t first = b == 0 ? skip : 0, end = std::min<size_t>(16, skip + emit - b * 16);
-    if (ch <= 2) {
-      float *dst = ch == 1 ? out : block_out_.data() + c * emit;
-      std::memcpy(dst + b * 16 + first - skip, v + first, (end - first) * sizeof(float));
+    const auto [first, end] = lanes(b);
+    if (ch == 1) {
+      std::memcpy(out + b * 16 + first - skip, v + first, (end - first) * sizeof(float));
       return;
     }
     for (size_t i = first; i < end; i++) out[(b * 16 + i - skip) * ch + c] = v[i];
@@ -1037,7 +1089,24 @@ size_t Resampler::produce_gather(float *out, size_t count) {
     for (size_t b = 0; b < groups; b++) {
       // Groups a period apart (same phases, input `down` frames later) go
       // through together: their coefficients (from L2) are loaded once.
-      const size_t in_period = (b / ngroups) % 2;
+      // The input-major kernel takes four periods at once where they are at
+      // hand (runs of four from a multiple of four), the rest in pairs.
+      const size_t period = b / ngroups, in_run = period % 4;
+      if (t.spread && b + (3 - in_run) * ngroups < groups) {
+        if (in_run == 0) {
+          const float *x[4] = {h + off, h + off + down_, h + off + 2 * size_t(down_), h + off + 3 * size_t(down_)};
+          float *const o[4] = {y, y2, y3, y4};
+          spread16x4_avx512(x, t.group(g), t.lanes.data() + g * 16, taps_, o);
+          put(b, c, y);
+          put(b + ngroups, c, y2);
+          put(b + 2 * ngroups, c, y3);
+          put(b + 3 * ngroups, c, y4);
+        }
+        off += t.advance[g];
+        if (++g == ngroups) g = 0;
+        continue;
+      }
+      const size_t in_period = period % 2;
       if (in_period == 0 && b + ngroups < groups) {
         if (t.spread)
           spread16x2_avx512(h + off, h + off + down_, t.group(g), t.lanes.data() + g * 16, taps_, y, y2);
@@ -1056,7 +1125,6 @@ size_t Resampler::produce_gather(float *out, size_t count) {
       if (++g == ngroups) g = 0;
     }
   }
-  if (ch == 2) interleave2(block_out_.data(), block_out_.data() + emit, emit, out);
   const unsigned __int128 step = (unsigned __int128)emit * down_ + next_phase_;
   next_index_ += uint64_t(step / up_);
   next_phase_ = uint32_t(step % up_);
@@ -1123,52 +1191,76 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     if (blocks == 0) return 0;
     const size_t off0 = size_t(next_index_ - base_);
     const size_t J = (blocks * 64 + (taps_ + 2) / 3 + 1 + 16 + 15) / 16 * 16;
-    if (phase_streams_.size() < J * 4 + 16) phase_streams_.resize(J * 4 + 16);
+    // Stereo keeps both channels' streams, so that each block's outputs of
+    // both channels are at hand to be written interleaved at once.
+    const size_t sets = ch == 2 ? 2 : 1;
+    if (phase_streams_.size() < sets * J * 4 + 16) phase_streams_.resize(sets * J * 4 + 16);
     float *streams = phase_streams_.data();
     streams += (16 - (reinterpret_cast<uintptr_t>(streams) / sizeof(float)) % 16) % 16;
-    // Stereo: each channel in output order first, then one vectorised interleave.
-    const size_t planar = ch == 2 ? blocks * 128 : 0;
-    if (block_out_.size() < 128 + 2 * planar) block_out_.resize(128 + 2 * planar);
+    if (block_out_.size() < 128 * sets) block_out_.resize(128 * sets);
     const float *row0 = bank_->data(), *row1 = bank_->data() + taps_;
-    for (unsigned c = 0; c < ch; c++) {
+    // The four phase streams of channel c into st[0 .. 4J).
+    auto split = [&](unsigned c, float *st) {
       const float *h = hist_[c].data();
       size_t done = 0;
       if (hist_len_ > off0) {
         const size_t vecs = std::min(J / 16, (hist_len_ - off0) / 48);
-        split3_avx512(h + off0, vecs, streams, streams + J, streams + 2 * J);
+        split3_avx512(h + off0, vecs, st, st + J, st + 2 * J);
         done = vecs * 16;
       }
       for (unsigned r = 0; r < 4; r++) {
-        float *dst = streams + r * J;
+        float *dst = st + r * J;
         const size_t first = off0 + r;
         const size_t valid = hist_len_ > first ? std::min(J, (hist_len_ - first + 2) / 3) : 0;
         const float *src = h + first;
         // Stream 3 is stream 0 one further on: copy what the split made.
         size_t from = r < 3 ? done : 0;
         if (r == 3 && done > 1) {
-          std::memcpy(dst, streams + 1, (done - 1) * sizeof(float));
+          std::memcpy(dst, st + 1, (done - 1) * sizeof(float));
           from = done - 1;
         }
         for (size_t j = from; j < valid; j++) dst[j] = src[j * 3];
         std::fill(dst + std::max(valid, from), dst + J, 0.f);
       }
+    };
+    // Block b of the streams at st: 64 even outputs to y, 64 odd ones to y + 64.
+    auto block = [&](const float *st, size_t b, size_t n, float *y) {
+      const float *xs[4] = {st + b * 64, st + J + b * 64, st + 2 * J + b * 64, st + 3 * J + b * 64};
+      // A last block of at most 64 outputs needs only half the work.
+      (n <= 64 ? decimate32x2_aligned_avx512 : decimate64x2_aligned_avx512)(xs, row0, row1, taps_, y, y + 64);
+    };
+    float *y = block_out_.data();
+    if (ch == 2) {
+      split(0, streams);
+      split(1, streams + 4 * J);
       for (size_t b = 0; b < blocks; b++) {
-        const float *xs[4] = {streams + b * 64, streams + J + b * 64, streams + 2 * J + b * 64,
-                              streams + 3 * J + b * 64};
         const size_t n = std::min<size_t>(128, emit - b * 128);
-        // A last block of at most 64 outputs needs only half the work.
-        (n <= 64 ? decimate32x2_aligned_avx512 : decimate64x2_aligned_avx512)(xs, row0, row1, taps_,
-                                                                              block_out_.data(), block_out_.data() + 64);
-        float *o = ch == 2 ? block_out_.data() + 128 + c * planar + b * 128 : out + b * 128 * ch + c;
-        if (ch <= 2) {
-          interleave2(block_out_.data(), block_out_.data() + 64, n / 2, o);
-          if (n % 2) o[n - 1] = block_out_[n / 2];
-        } else {
-          for (size_t q = 0; q < n; q++) o[q * ch] = block_out_[(q & 1) * 64 + q / 2];
+        // Both channels in one call: each coefficient broadcast feeds both.
+        const float *l = streams + b * 64, *r = streams + 4 * J + b * 64;
+        const float *xl[4] = {l, l + J, l + 2 * J, l + 3 * J}, *xr[4] = {r, r + J, r + 2 * J, r + 3 * J};
+        (n <= 64 ? decimate32x2_stereo_aligned_avx512 : decimate64x2_stereo_aligned_avx512)(
+            xl, xr, row0, row1, taps_, y, y + 64, y + 128, y + 192);
+        // Frame 2i is (left even i, right even i), frame 2i + 1 the odd ones.
+        float *o = out + b * 256;
+        interleave4_avx512(y, y + 128, y + 64, y + 192, n / 2, o);
+        if (n % 2) o[2 * (n - 1)] = y[n / 2], o[2 * (n - 1) + 1] = y[128 + n / 2];
+      }
+    } else {
+      for (unsigned c = 0; c < ch; c++) {
+        split(c, streams);
+        for (size_t b = 0; b < blocks; b++) {
+          const size_t n = std::min<size_t>(128, emit - b * 128);
+          block(streams, b, n, y);
+          float *o = out + b * 128 * ch + c;
+          if (ch == 1) {
+            interleave2(y, y + 64, n / 2, o);
+            if (n % 2) o[n - 1] = y[n / 2];
+          } else {
+            for (size_t q = 0; q < n; q++) o[q * ch] = y[(q & 1) * 64 + q / 2];
+          }
         }
       }
     }
-    if (ch == 2) interleave2(block_out_.data() + 128, block_out_.data() + 128 + planar, emit, out);
     next_index_ += uint64_t(emit) * 3 / 2;
     next_phase_ = uint32_t(emit % 2);
     out_total_ += emit;
@@ -1176,6 +1268,32 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
   }
   if (down_ == 1 && up_ >= 2 && up_ <= kMaxBlockInterpolation && next_phase_ == 0) {
     size_t written = 0;
+    if (ch == 2 && up_ <= kMaxBlock64Interpolation && count >= 32 * size_t(up_)) {
+      // Stereo: blocks of 40 or 32 input positions of both channels from an
+      // aligned interleaved copy of the history (zero-padded past it),
+      // straight to interleaved output (see interpolate32x2_aligned_avx512).
+      const size_t per_block = 32 * size_t(up_);
+      const size_t blocks = count / per_block;
+      const size_t off0 = size_t(next_index_ - base_);
+      const size_t span = (blocks * 32 + taps_ + 32 + 15) / 16 * 16;  // frames
+      if (phase_streams_.size() < 2 * span + 16) phase_streams_.resize(2 * span + 16);
+      float *x = phase_streams_.data();
+      x += (16 - (reinterpret_cast<uintptr_t>(x) / sizeof(float)) % 16) % 16;
+      const size_t valid = std::min(span, hist_len_ - off0);
+      interleave2(hist_[0].data() + off0, hist_[1].data() + off0, valid, x);
+      std::fill(x + 2 * valid, x + 2 * span, 0.f);
+      // The 40-position kernel (five FMAs per broadcast) where it tiles:
+      // 32 B positions = 40 a + 32 b with a = 4 (B / 5), b = B - 5 (B / 5).
+      const size_t wide = 4 * (blocks / 5) * 40;
+      size_t pos = 0;
+      for (; pos < wide; pos += 40)
+        interpolate40x2_aligned_avx512(x + 2 * pos, bank_->data(), taps_, up_, out + pos * up_ * 2);
+      for (; pos < blocks * 32; pos += 32)
+        interpolate32x2_aligned_avx512(x + 2 * pos, bank_->data(), taps_, up_, out + pos * up_ * 2);
+      next_index_ += uint64_t(blocks) * 32;
+      out_total_ += blocks * per_block;
+      return blocks * per_block;
+    }
     if (up_ <= kMaxBlock64Interpolation && count >= 64 * size_t(up_)) {
       // Blocks of 64 input positions from an aligned copy of the input (the
       // history rows are not aligned), zero-padded past the history.
@@ -1183,31 +1301,15 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
       const size_t blocks = count / per_block;
       const size_t off0 = size_t(next_index_ - base_);
       const size_t span = (blocks * 64 + (taps_ + 15) / 16 * 16 + 80 + 15) / 16 * 16;
-      const size_t copies = ch == 2 ? 2 : 1;
-      if (phase_streams_.size() < copies * span + 16) phase_streams_.resize(copies * span + 16);
+      if (phase_streams_.size() < span + 16) phase_streams_.resize(span + 16);
       float *x = phase_streams_.data();
       x += (16 - (reinterpret_cast<uintptr_t>(x) / sizeof(float)) % 16) % 16;
-      if (block_out_.size() < 2 * per_block) block_out_.resize(2 * per_block);
       const size_t valid = std::min(span, hist_len_ - off0);
-      if (ch == 2) {
-        // Stereo: both channels' blocks side by side, then one vectorised
-        // interleave (the strided scalar stores cost a fifth more per channel).
-        for (unsigned c = 0; c < 2; c++) {
-          std::memcpy(x + c * span, hist_[c].data() + off0, valid * sizeof(float));
-          std::fill(x + c * span + valid, x + (c + 1) * span, 0.f);
-        }
-        for (size_t b = 0; b < blocks; b++) {
-          interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, block_out_.data());
-          interpolate64_aligned_avx512(x + span + b * 64, bank_->data(), taps_, up_, block_out_.data() + per_block);
-          interleave2(block_out_.data(), block_out_.data() + per_block, per_block, out + b * per_block * 2);
-        }
-      } else {
-        for (unsigned c = 0; c < ch; c++) {
-          std::memcpy(x, hist_[c].data() + off0, valid * sizeof(float));
-          std::fill(x + valid, x + span, 0.f);
-          for (size_t b = 0; b < blocks; b++)
-            interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, out + b * per_block * ch + c, ch);
-        }
+      for (unsigned c = 0; c < ch; c++) {
+        std::memcpy(x, hist_[c].data() + off0, valid * sizeof(float));
+        std::fill(x + valid, x + span, 0.f);
+        for (size_t b = 0; b < blocks; b++)
+          interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, out + b * per_block * ch + c, ch);
       }
       next_index_ += uint64_t(blocks) * 64;
       out_total_ += blocks * per_block;

@@ -210,6 +210,19 @@ void decimate64x2_aligned_avx512(const float *const xr[4], const float *c0, cons
 // The same for 32 + 32 outputs; bit-identical to the first halves of the above.
 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                  float *out0, float *out1);
+// Both channels of stereo at once (streams xl and xr, outputs out_l0 / out_l1
+// and out_r0 / out_r1): bit-identical to the above on each.
+void decimate32x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4], const float *c0,
+                                        const float *c1, size_t taps, float *out_l0, float *out_l1,
+                                        float *out_r0, float *out_r1);
+// The same for full blocks (64 + 64 outputs per channel): bit-identical to
+// decimate64x2_aligned_avx512 on each channel.
+void decimate64x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4], const float *c0,
+                                        const float *c1, size_t taps, float *out_l0, float *out_l1,
+                                        float *out_r0, float *out_r1);
+// out[4i + 0..3] = a[i], b[i], c[i], d[i] for i < n (stereo 2/3 stage: even
+// and odd outputs of both channels to interleaved frames).
+void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
 // x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);
 // Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.
@@ -222,6 +235,13 @@ constexpr unsigned kMaxBlockInterpolation = 6;
 bool interpolate64_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out,
                                   size_t stride = 1);
 constexpr unsigned kMaxBlock64Interpolation = 4;
+// Stereo, L = 2..4: 32 input positions of interleaved frames (x[2j + c],
+// 64-byte aligned, 2 * (32 + taps) floats readable) to 32 * L
+// interleaved output frames; each channel bit-identical to
+// interpolate32_avx512 on it alone. False if L is unsupported.
+bool interpolate32x2_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+// The same for 40 positions (2 * (40 + taps) floats readable, 40 * L frames out).
+bool interpolate40x2_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 // Rational ratios with up a multiple of 16 and down <= 1.5 up (44.1k <-> 48k,
 // the 320/441 second stage at 44.1k -> 16k): 16 consecutive outputs, lane i
 // with window x + r[i] (r[i] <= 24) and coefficients tb[m * 16 + i] (the
@@ -241,11 +261,17 @@ void spread16_avx512(const float *x, const float *tb, const int32_t *r, size_t t
 void spread16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
                        float *out0, float *out1);
 inline constexpr int32_t kSpreadMaxSpan = 60;
+// Four groups with the same phases (stereo: a period apart in each channel):
+// one coefficient load for four windows; bit-identical to spread16_avx512 on each.
+void spread16x4_avx512(const float *const x[4], const float *tb, const int32_t *r, size_t taps,
+                       float *const out[4]);
 // The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
 // AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,
 // so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];
 // y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), in that order.
 void deinterleave2(const float *x, size_t pairs, float *e, float *o);
+// The same on AVX-512, unrolled (the stereo input split into the history).
+void deinterleave2_avx512(const float *x, size_t pairs, float *e, float *o);
 void interleave2(const float *e, const float *o, size_t pairs, float *x);
 void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 // The same with the sums in registers (AVX-512F; FMA like the AVX-512 clone).

@@ -382,6 +382,188 @@ FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float
   _mm512_storeu_ps(out1 + 16, b1);
 }
 
+// Stereo's last partial block: decimate32x2_aligned_avx512 on the streams
+// of two channels at once (xl, xr), so that each coefficient broadcast feeds
+// four FMAs as in decimate64x2_aligned_avx512 (the 32-output kernel's two
+// per broadcast cost more per output). Per output the order of sums is
+// decimate32x2's: bit-identical to it on each channel (even outputs to
+// out_l0 / out_r0, odd ones to out_l1 / out_r1).
+FA_AVX512 void decimate32x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4],
+                                                  const float *c0, const float *c1, size_t taps, float *out_l0,
+                                                  float *out_l1, float *out_r0, float *out_r1) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  for (unsigned st = 0; st < 4; st++) {
+    const float *x = xl[st], *y = xr[st];
+    const bool use0 = st < 3, use1 = st >= 1;
+    const unsigned r0 = st, r1 = st - 1;
+    const size_t n0 = use0 && taps > r0 ? (taps - r0 + 2) / 3 : 0;
+    const size_t n1 = use1 && taps > r1 ? (taps - r1 + 2) / 3 : 0;
+    const size_t n = std::max(n0, n1);
+    for (size_t jb = 0; jb < n; jb += 16) {
+      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
+      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
+      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
+      const __m512i u0 = _mm512_castps_si512(_mm512_load_ps(y + jb));
+      const __m512i u1 = _mm512_castps_si512(_mm512_load_ps(y + jb + 16));
+      const __m512i u2 = _mm512_castps_si512(_mm512_load_ps(y + jb + 32));
+#define FA_TAP2S(s)                                                                            \
+  {                                                                                            \
+    const size_t j = jb + (s);                                                                 \
+    const bool t0 = j < n0, t1 = j < n1;                                                       \
+    if (t0 || t1) {                                                                            \
+      const __m512 w0 = _mm512_castsi512_ps(_mm512_alignr_epi32(v1, v0, (s)));                 \
+      const __m512 w1 = _mm512_castsi512_ps(_mm512_alignr_epi32(v2, v1, (s)));                 \
+      const __m512 w2 = _mm512_castsi512_ps(_mm512_alignr_epi32(u1, u0, (s)));                 \
+      const __m512 w3 = _mm512_castsi512_ps(_mm512_alignr_epi32(u2, u1, (s)));                 \
+      if (t0) {                                                                                \
+        const __m512 k = _mm512_set1_ps(c0[j * 3 + r0]);                                       \
+        a0 = _mm512_fmadd_ps(k, w0, a0), a1 = _mm512_fmadd_ps(k, w1, a1);                     \
+        a2 = _mm512_fmadd_ps(k, w2, a2), a3 = _mm512_fmadd_ps(k, w3, a3);                     \
+      }                                                                                        \
+      if (t1) {                                                                                \
+        const __m512 k = _mm512_set1_ps(c1[j * 3 + r1]);                                       \
+        b0 = _mm512_fmadd_ps(k, w0, b0), b1 = _mm512_fmadd_ps(k, w1, b1);                     \
+        b2 = _mm512_fmadd_ps(k, w2, b2), b3 = _mm512_fmadd_ps(k, w3, b3);                     \
+      }                                                                                        \
+    }                                                                                          \
+  }
+      FA_TAP2S(0) FA_TAP2S(1) FA_TAP2S(2) FA_TAP2S(3) FA_TAP2S(4) FA_TAP2S(5) FA_TAP2S(6) FA_TAP2S(7)
+      FA_TAP2S(8) FA_TAP2S(9) FA_TAP2S(10) FA_TAP2S(11) FA_TAP2S(12) FA_TAP2S(13) FA_TAP2S(14) FA_TAP2S(15)
+#undef FA_TAP2S
+    }
+  }
+  _mm512_storeu_ps(out_l0, a0);
+  _mm512_storeu_ps(out_l0 + 16, a1);
+  _mm512_storeu_ps(out_l1, b0);
+  _mm512_storeu_ps(out_l1 + 16, b1);
+  _mm512_storeu_ps(out_r0, a2);
+  _mm512_storeu_ps(out_r0 + 16, a3);
+  _mm512_storeu_ps(out_r1, b2);
+  _mm512_storeu_ps(out_r1 + 16, b3);
+}
+
+// Full blocks of both stereo channels at once: decimate64x2_aligned_avx512
+// on xl and xr with each coefficient broadcast feeding eight FMAs. The 16
+// accumulators leave room for one channel's four windows at a time: they are
+// made from xl's loads, used, then remade from xr's. Bit-identical to
+// decimate64x2 on each channel (same order of sums per output).
+FA_AVX512 void decimate64x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4],
+                                                  const float *c0, const float *c1, size_t taps, float *out_l0,
+                                                  float *out_l1, float *out_r0, float *out_r1) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  __m512 e0 = a0, e1 = a0, e2 = a0, e3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0;
+  for (unsigned st = 0; st < 4; st++) {
+    const float *x = xl[st], *y = xr[st];
+    const bool use0 = st < 3, use1 = st >= 1;
+    const unsigned r0 = st, r1 = st - 1;
+    const size_t n0 = use0 && taps > r0 ? (taps - r0 + 2) / 3 : 0;
+    const size_t n1 = use1 && taps > r1 ? (taps - r1 + 2) / 3 : 0;
+    const size_t n = std::max(n0, n1);
+    for (size_t jb = 0; jb < n; jb += 16) {
+      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
+      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
+      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
+      const __m512i v3 = _mm512_castps_si512(_mm512_load_ps(x + jb + 48));
+      const __m512i v4 = _mm512_castps_si512(_mm512_load_ps(x + jb + 64));
+      const __m512i u0 = _mm512_castps_si512(_mm512_load_ps(y + jb));
+      const __m512i u1 = _mm512_castps_si512(_mm512_load_ps(y + jb + 16));
+      const __m512i u2 = _mm512_castps_si512(_mm512_load_ps(y + jb + 32));
+      const __m512i u3 = _mm512_castps_si512(_mm512_load_ps(y + jb + 48));
+      const __m512i u4 = _mm512_castps_si512(_mm512_load_ps(y + jb + 64));
+#define FA_TAP4S(s)                                                                            \
+  {                                                                                            \
+    const size_t j = jb + (s);                                                                 \
+    const bool t0 = j < n0, t1 = j < n1;                                                       \
+    if (t0 || t1) {                                                                            \
+      const __m512 k0 = _mm512_set1_ps(c0[t0 ? j * 3 + r0 : 0]);                              \
+      const __m512 k1 = _mm512_set1_ps(c1[t1 ? j * 3 + r1 : 0]);                              \
+      __m512 w0 = _mm512_castsi512_ps(_mm512_alignr_epi32(v1, v0, (s)));                       \
+      __m512 w1 = _mm512_castsi512_ps(_mm512_alignr_epi32(v2, v1, (s)));                       \
+      __m512 w2 = _mm512_castsi512_ps(_mm512_alignr_epi32(v3, v2, (s)));                       \
+      __m512 w3 = _mm512_castsi512_ps(_mm512_alignr_epi32(v4, v3, (s)));                       \
+      if (t0) {                                                                                \
+        a0 = _mm512_fmadd_ps(k0, w0, a0), a1 = _mm512_fmadd_ps(k0, w1, a1);                   \
+        a2 = _mm512_fmadd_ps(k0, w2, a2), a3 = _mm512_fmadd_ps(k0, w3, a3);                   \
+      }                                                                                        \
+      if (t1) {                                                                                \
+        b0 = _mm512_fmadd_ps(k1, w0, b0), b1 = _mm512_fmadd_ps(k1, w1, b1);                   \
+        b2 = _mm512_fmadd_ps(k1, w2, b2), b3 = _mm512_fmadd_ps(k1, w3, b3);                   \
+      }                                                                                        \
+      w0 = _mm512_castsi512_ps(_mm512_alignr_epi32(u1, u0, (s)));                             \
+      w1 = _mm512_castsi512_ps(_mm512_alignr_epi32(u2, u1, (s)));                             \
+      w2 = _mm512_castsi512_ps(_mm512_alignr_epi32(u3, u2, (s)));                             \
+      w3 = _mm512_castsi512_ps(_mm512_alignr_epi32(u4, u3, (s)));                             \
+      if (t0) {                                                                                \
+        e0 = _mm512_fmadd_ps(k0, w0, e0), e1 = _mm512_fmadd_ps(k0, w1, e1);                   \
+        e2 = _mm512_fmadd_ps(k0, w2, e2), e3 = _mm512_fmadd_ps(k0, w3, e3);                   \
+      }                                                                                        \
+      if (t1) {                                                                                \
+        f0 = _mm512_fmadd_ps(k1, w0, f0), f1 = _mm512_fmadd_ps(k1, w1, f1);                   \
+        f2 = _mm512_fmadd_ps(k1, w2, f2), f3 = _mm512_fmadd_ps(k1, w3, f3);                   \
+      }                                                                                        \
+    }                                                                                          \
+  }
+      FA_TAP4S(0) FA_TAP4S(1) FA_TAP4S(2) FA_TAP4S(3) FA_TAP4S(4) FA_TAP4S(5) FA_TAP4S(6) FA_TAP4S(7)
+      FA_TAP4S(8) FA_TAP4S(9) FA_TAP4S(10) FA_TAP4S(11) FA_TAP4S(12) FA_TAP4S(13) FA_TAP4S(14) FA_TAP4S(15)
+#undef FA_TAP4S
+    }
+  }
+  float *const outs[4] = {out_l0, out_l1, out_r0, out_r1};
+  const __m512 acc[4][4] = {{a0, a1, a2, a3}, {b0, b1, b2, b3}, {e0, e1, e2, e3}, {f0, f1, f2, f3}};
+  for (int o = 0; o < 4; o++)
+    for (int v = 0; v < 4; v++) _mm512_storeu_ps(outs[o] + 16 * v, acc[o][v]);
+}
+
+// e[m] = x[2m], o[m] = x[2m + 1]: 64 pairs per iteration (eight loads in
+// flight). Splitting a stereo buffer that comes from memory, the compiler's
+// one-vector loop (deinterleave2) takes about 1.4x memcpy's time for the same
+// bytes; this one about memcpy's.
+FA_AVX512 void deinterleave2_avx512(const float *x, size_t pairs, float *e, float *o) {
+  const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i io = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  size_t m = 0;
+  for (; m + 64 <= pairs; m += 64) {
+    __m512 a[4], b[4];
+    for (int v = 0; v < 4; v++) a[v] = _mm512_loadu_ps(x + 2 * m + 32 * v), b[v] = _mm512_loadu_ps(x + 2 * m + 32 * v + 16);
+    for (int v = 0; v < 4; v++) {
+      _mm512_storeu_ps(e + m + 16 * v, _mm512_permutex2var_ps(a[v], ie, b[v]));
+      _mm512_storeu_ps(o + m + 16 * v, _mm512_permutex2var_ps(a[v], io, b[v]));
+    }
+  }
+  for (; m + 16 <= pairs; m += 16) {
+    const __m512 a = _mm512_loadu_ps(x + 2 * m), b = _mm512_loadu_ps(x + 2 * m + 16);
+    _mm512_storeu_ps(e + m, _mm512_permutex2var_ps(a, ie, b));
+    _mm512_storeu_ps(o + m, _mm512_permutex2var_ps(a, io, b));
+  }
+  for (; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
+}
+
+// out[4i .. 4i + 3] = a[i], b[i], c[i], d[i] for i < n: 16 quads per four
+// permute pairs and four stores.
+FA_AVX512 void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n,
+                                  float *out) {
+  // ab / cd: pairs of lanes 0-7 (lo) and 8-15 (hi); then pairs of pairs.
+  const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  const __m512i lo2 = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
+  const __m512i hi2 = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 va = _mm512_loadu_ps(a + i), vb = _mm512_loadu_ps(b + i);
+    const __m512 vc = _mm512_loadu_ps(c + i), vd = _mm512_loadu_ps(d + i);
+    const __m512d ab0 = _mm512_castps_pd(_mm512_permutex2var_ps(va, lo, vb));
+    const __m512d ab1 = _mm512_castps_pd(_mm512_permutex2var_ps(va, hi, vb));
+    const __m512d cd0 = _mm512_castps_pd(_mm512_permutex2var_ps(vc, lo, vd));
+    const __m512d cd1 = _mm512_castps_pd(_mm512_permutex2var_ps(vc, hi, vd));
+    double *o = reinterpret_cast<double *>(out + 4 * i);
+    _mm512_storeu_pd(o, _mm512_permutex2var_pd(ab0, lo2, cd0));
+    _mm512_storeu_pd(o + 8, _mm512_permutex2var_pd(ab0, hi2, cd0));
+    _mm512_storeu_pd(o + 16, _mm512_permutex2var_pd(ab1, lo2, cd1));
+    _mm512_storeu_pd(o + 24, _mm512_permutex2var_pd(ab1, hi2, cd1));
+  }
+  for (; i < n; i++) out[4 * i] = a[i], out[4 * i + 1] = b[i], out[4 * i + 2] = c[i], out[4 * i + 3] = d[i];
+}
+
 // Splits 48 * vecs interleaved floats into 3 phase streams (x[3j + r]):
 // two permutes per output vector instead of 48 scalar copies.
 FA_AVX512 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2) {
@@ -491,6 +673,93 @@ bool interpolate64_aligned_avx512(const float *x, const float *bank, size_t taps
     case 2: interpolate64_aligned<2>(x, bank, taps, out, stride); return true;
     case 3: interpolate64_aligned<3>(x, bank, taps, out, stride); return true;
     case 4: interpolate64_aligned<4>(x, bank, taps, out, stride); return true;
+    default: return false;
+  }
+}
+
+namespace {
+
+// Stereo: 8 V input positions of both channels from interleaved frames
+// (x[2j + c], 64-byte aligned), lanes are frames (64-bit: both channels of a
+// position), windows shifted by valignq. Each coefficient broadcast feeds V
+// FMAs (V = 4 as in interpolate64_aligned; V = 5 still fits in registers at
+// L = 3 and is about 6 % faster), and per output the sum runs over m in
+// order, so each channel is bit-identical to interpolate32 on it alone. The
+// accumulators are permuted into output order (frame q * L + p) and stored
+// interleaved: no separate transpose or interleave pass.
+template <unsigned L, unsigned V, int S>
+FA_AVX512 inline void interp2_tap(__m512d (&a)[L][V], const __m512i (&v)[V + 1], const float *c, size_t taps) {
+  // The loops are unrolled so that a and w live in registers at any -O level.
+  __m512d w[V];
+#pragma GCC unroll 8
+  for (unsigned k = 0; k < V; k++) w[k] = _mm512_castsi512_pd(_mm512_alignr_epi64(v[k + 1], v[k], S));
+#pragma GCC unroll 8
+  for (unsigned p = 0; p < L; p++) {
+    const __m512 kc = _mm512_set1_ps(c[p * taps + S]);
+#pragma GCC unroll 8
+    for (unsigned k = 0; k < V; k++)
+      a[p][k] = _mm512_castps_pd(_mm512_fmadd_ps(kc, _mm512_castpd_ps(w[k]), _mm512_castpd_ps(a[p][k])));
+  }
+}
+
+template <unsigned L, unsigned V, int... S>
+FA_AVX512 inline void interp2_taps(__m512d (&a)[L][V], const float *x, const float *c, size_t taps,
+                                   std::integer_sequence<int, S...>) {
+  __m512i v[V + 1];
+#pragma GCC unroll 8
+  for (unsigned k = 0; k <= V; k++) v[k] = _mm512_load_si512(x + 16 * k);
+  (interp2_tap<L, V, S>(a, v, c, taps), ...);
+}
+
+// 8 * V positions (V vectors of 8 frames per phase).
+template <unsigned L, unsigned V>
+FA_AVX512 void interpolate_x2_aligned(const float *x, const float *bank, size_t taps, float *out) {
+  __m512d a[L][V];
+#pragma GCC unroll 8
+  for (unsigned p = 0; p < L; p++)
+#pragma GCC unroll 8
+    for (unsigned k = 0; k < V; k++) a[p][k] = _mm512_setzero_pd();
+  for (size_t jb = 0; jb < taps; jb += 8)
+    interp2_taps<L, V>(a, x + 2 * jb, bank + jb, taps, std::make_integer_sequence<int, 8>());
+  // Output frame i = q * L + p of 8 positions (L vectors of 8 frames per
+  // accumulator column k): lane e of vector t is position (8t + e) / L of
+  // phase (8t + e) % L, gathered with one masked permute per phase.
+  alignas(64) int64_t idx[L][8];
+  __mmask8 from[L][L] = {};
+  for (unsigned t = 0; t < L; t++)
+    for (unsigned e = 0; e < 8; e++) {
+      idx[t][e] = int64_t((8 * t + e) / L);
+      from[t][(8 * t + e) % L] |= __mmask8(1u << e);
+    }
+#pragma GCC unroll 8
+  for (unsigned t = 0; t < L; t++) {
+    const __m512i ix = _mm512_load_si512(idx[t]);
+#pragma GCC unroll 8
+    for (unsigned k = 0; k < V; k++) {
+      __m512d r = _mm512_permutexvar_pd(ix, a[0][k]);
+#pragma GCC unroll 8
+      for (unsigned p = 1; p < L; p++) r = _mm512_mask_permutexvar_pd(r, from[t][p], ix, a[p][k]);
+      _mm512_storeu_pd(reinterpret_cast<double *>(out + 2 * (8 * L * k + 8 * t)), r);
+    }
+  }
+}
+
+}  // namespace
+
+bool interpolate40x2_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+  switch (L) {
+    case 2: interpolate_x2_aligned<2, 5>(x, bank, taps, out); return true;
+    case 3: interpolate_x2_aligned<3, 5>(x, bank, taps, out); return true;
+    case 4: interpolate_x2_aligned<4, 5>(x, bank, taps, out); return true;
+    default: return false;
+  }
+}
+
+bool interpolate32x2_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+  switch (L) {
+    case 2: interpolate_x2_aligned<2, 4>(x, bank, taps, out); return true;
+    case 3: interpolate_x2_aligned<3, 4>(x, bank, taps, out); return true;
+    case 4: interpolate_x2_aligned<4, 4>(x, bank, taps, out); return true;
     default: return false;
   }
 }
@@ -681,6 +950,67 @@ FA_AVX512 void spread16_avx512(const float *x, const float *tb, const int32_t *r
 FA_AVX512 void spread16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
                                  float *out0, float *out1) {
   spread16<true>(x0, x1, tb, r, taps, out0, out1);
+}
+
+// Four groups with the same phases (stereo: a period apart in each channel):
+// one coefficient load for four broadcasts and FMAs, 16 accumulators and no
+// index vectors, so it fits in registers where a four-window gather16 does
+// not. Per window the same masks and order of sums as spread16.
+FA_AVX512 void spread16x4_avx512(const float *const x[4], const float *tb, const int32_t *r, size_t taps,
+                                 float *const out[4]) {
+  const __m512i first = _mm512_loadu_si512(r);
+  const __m512i end = _mm512_add_epi32(first, _mm512_set1_epi32(int32_t(taps)));
+  const size_t span = size_t(r[15]);
+  const size_t head = (span + 3) / 4 * 4, mid = std::max(head, taps / 4 * 4), stop = (taps + span + 3) / 4 * 4;
+  const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  __m512 c0 = a0, c1 = a0, c2 = a0, c3 = a0, d0 = a0, d1 = a0, d2 = a0, d3 = a0;
+  __m512i tv = _mm512_setzero_si512();
+  const __m512i one = _mm512_set1_epi32(1);
+#define FA_MTAP4(q, aa, bb, cc, dd, cmp)                                                                \
+  {                                                                                                     \
+    const __mmask16 k = cmp;                                                                            \
+    const __m512 cv = _mm512_loadu_ps(c + 16 * (q));                                                    \
+    aa = _mm512_mask3_fmadd_ps(_mm512_set1_ps(x0[t + (q)]), cv, aa, k);                                 \
+    bb = _mm512_mask3_fmadd_ps(_mm512_set1_ps(x1[t + (q)]), cv, bb, k);                                 \
+    cc = _mm512_mask3_fmadd_ps(_mm512_set1_ps(x2[t + (q)]), cv, cc, k);                                 \
+    dd = _mm512_mask3_fmadd_ps(_mm512_set1_ps(x3[t + (q)]), cv, dd, k);                                 \
+    tv = _mm512_add_epi32(tv, one);                                                                     \
+  }
+#define FA_TAP4(q, aa, bb, cc, dd)                                                                      \
+  {                                                                                                     \
+    const __m512 cv = _mm512_loadu_ps(c + 16 * (q));                                                    \
+    aa = _mm512_fmadd_ps(_mm512_set1_ps(x0[t + (q)]), cv, aa);                                          \
+    bb = _mm512_fmadd_ps(_mm512_set1_ps(x1[t + (q)]), cv, bb);                                          \
+    cc = _mm512_fmadd_ps(_mm512_set1_ps(x2[t + (q)]), cv, cc);                                          \
+    dd = _mm512_fmadd_ps(_mm512_set1_ps(x3[t + (q)]), cv, dd);                                          \
+  }
+  size_t t = 0;
+  for (; t < head; t += 4) {
+    const float *c = tb + t * 16;
+    FA_MTAP4(0, a0, b0, c0, d0, _mm512_cmple_epi32_mask(first, tv))
+    FA_MTAP4(1, a1, b1, c1, d1, _mm512_cmple_epi32_mask(first, tv))
+    FA_MTAP4(2, a2, b2, c2, d2, _mm512_cmple_epi32_mask(first, tv))
+    FA_MTAP4(3, a3, b3, c3, d3, _mm512_cmple_epi32_mask(first, tv))
+  }
+  for (; t < mid; t += 4) {
+    const float *c = tb + t * 16;
+    FA_TAP4(0, a0, b0, c0, d0) FA_TAP4(1, a1, b1, c1, d1) FA_TAP4(2, a2, b2, c2, d2) FA_TAP4(3, a3, b3, c3, d3)
+  }
+  tv = _mm512_set1_epi32(int32_t(t));
+  for (; t < stop; t += 4) {
+    const float *c = tb + t * 16;
+    FA_MTAP4(0, a0, b0, c0, d0, _mm512_cmpgt_epi32_mask(end, tv))
+    FA_MTAP4(1, a1, b1, c1, d1, _mm512_cmpgt_epi32_mask(end, tv))
+    FA_MTAP4(2, a2, b2, c2, d2, _mm512_cmpgt_epi32_mask(end, tv))
+    FA_MTAP4(3, a3, b3, c3, d3, _mm512_cmpgt_epi32_mask(end, tv))
+  }
+#undef FA_MTAP4
+#undef FA_TAP4
+  _mm512_storeu_ps(out[0], _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+  _mm512_storeu_ps(out[1], _mm512_add_ps(_mm512_add_ps(b0, b1), _mm512_add_ps(b2, b3)));
+  _mm512_storeu_ps(out[2], _mm512_add_ps(_mm512_add_ps(c0, c1), _mm512_add_ps(c2, c3)));
+  _mm512_storeu_ps(out[3], _mm512_add_ps(_mm512_add_ps(d0, d1), _mm512_add_ps(d2, d3)));
 }
 
 bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out) {

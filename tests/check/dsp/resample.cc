@@ -311,7 +311,7 @@ GST_END_TEST;
 GST_START_TEST(test_channels_independent) {
   for (unsigned ch : {2u, 3u, 6u, 8u}) {
     for (auto &rates : {std::array<int, 2>{48000, 16000}, std::array<int, 2>{44100, 48000},
-                        std::array<int, 2>{16000, 48000}}) {
+                        std::array<int, 2>{16000, 48000}, std::array<int, 2>{44100, 16000}}) {
       ResampleSpec spec{rates[0], rates[1], ch, ResampleQuality::High};
       Resampler multi;
       multi.configure(spec);
@@ -533,6 +533,17 @@ GST_START_TEST(test_cascade) {
       }
     }
 
+  // The unrolled AVX-512 split against the plain one (whole and partial blocks).
+  if (avx512) {
+    for (size_t pairs : {size_t(0), size_t(7), size_t(16), size_t(64), size_t(100), size_t(960)}) {
+      auto src = noise(2 * pairs + 1, 26);
+      std::vector<float> e1(pairs + 1, -1.f), o1(pairs + 1, -1.f), e2(pairs + 1, -1.f), o2(pairs + 1, -1.f);
+      resample_detail::deinterleave2(src.data(), pairs, e1.data(), o1.data());
+      resample_detail::deinterleave2_avx512(src.data(), pairs, e2.data(), o2.data());
+      fail_unless(e1 == e2 && o1 == o2, "deinterleave2_avx512 of %zu pairs", pairs);
+    }
+  }
+
   // The paired 2/3 kernel against two single-phase calls: the same bits.
   if (best_resample_isa() == ResampleIsa::Avx512) {
     const size_t taps = 184, J = 64 + 64 + 80;
@@ -547,9 +558,37 @@ GST_START_TEST(test_cascade) {
     resample_detail::decimate64_aligned_avx512(xs, 3, rows.data(), taps, one0);
     resample_detail::decimate64_aligned_avx512(xs + 1, 3, rows.data() + taps, taps, one1);
     fail_unless(std::memcmp(pair0, one0, sizeof one0) == 0 && std::memcmp(pair1, one1, sizeof one1) == 0);
+    // The stereo stage's four-way interleave against the plain loop (tails too).
+    for (size_t n : {size_t(0), size_t(5), size_t(32), size_t(64), size_t(37)}) {
+      std::vector<float> got(4 * 64, -1.f), want(4 * 64, -1.f);
+      const float *q[4] = {v.data(), v.data() + 64, v.data() + 128, v.data() + 192};
+      resample_detail::interleave4_avx512(q[0], q[1], q[2], q[3], n, got.data());
+      for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < 4; k++) want[4 * i + k] = q[k][i];
+      fail_unless(got == want, "interleave4 of %zu", n);
+    }
     float half0[32], half1[32];
     resample_detail::decimate32x2_aligned_avx512(xs, rows.data(), rows.data() + taps, taps, half0, half1);
     fail_unless(std::memcmp(half0, pair0, sizeof half0) == 0 && std::memcmp(half1, pair1, sizeof half1) == 0);
+    // Both stereo channels' half blocks in one call: each channel the same bits.
+    std::vector<float> buf_r(4 * J + 16);
+    float *sr = buf_r.data() + (16 - (reinterpret_cast<uintptr_t>(buf_r.data()) / sizeof(float)) % 16) % 16;
+    auto vr = noise(4 * J, 25);
+    std::copy(vr.begin(), vr.end(), sr);
+    const float *xr[4] = {sr, sr + J, sr + 2 * J, sr + 3 * J};
+    float right0[32], right1[32], st_l0[32], st_l1[32], st_r0[32], st_r1[32];
+    resample_detail::decimate32x2_aligned_avx512(xr, rows.data(), rows.data() + taps, taps, right0, right1);
+    resample_detail::decimate32x2_stereo_aligned_avx512(xs, xr, rows.data(), rows.data() + taps, taps, st_l0, st_l1,
+                                                        st_r0, st_r1);
+    fail_unless(std::memcmp(st_l0, half0, sizeof half0) == 0 && std::memcmp(st_l1, half1, sizeof half1) == 0);
+    fail_unless(std::memcmp(st_r0, right0, sizeof right0) == 0 && std::memcmp(st_r1, right1, sizeof right1) == 0);
+    // And full blocks of both channels in one call.
+    float full_r0[64], full_r1[64], fl0[64], fl1[64], fr0[64], fr1[64];
+    resample_detail::decimate64x2_aligned_avx512(xr, rows.data(), rows.data() + taps, taps, full_r0, full_r1);
+    resample_detail::decimate64x2_stereo_aligned_avx512(xs, xr, rows.data(), rows.data() + taps, taps, fl0, fl1, fr0,
+                                                        fr1);
+    fail_unless(std::memcmp(fl0, pair0, sizeof pair0) == 0 && std::memcmp(fl1, pair1, sizeof pair1) == 0);
+    fail_unless(std::memcmp(fr0, full_r0, sizeof fr0) == 0 && std::memcmp(fr1, full_r1, sizeof fr1) == 0);
   }
 
   // An impulse at input frame 3000 comes out centred on output 1000, and a
@@ -635,6 +674,17 @@ GST_START_TEST(test_gather_kernel) {
       resample_detail::spread16_avx512(x.data() + 3, tb.data(), r, taps, one1);
       fail_unless(std::memcmp(pair1, one1, sizeof one1) == 0);
       for (int i = 1; i < 16; i++) fail_unless(pair0[i] == got[i] || (std::isnan(pair0[i]) && std::isnan(got[i])));
+      // Four windows (stereo: two periods of two channels): the same bits as one by one.
+      float quad[4][16], single[4][16];
+      const float *xs[4] = {x.data(), x.data() + 3, x.data() + 1, x.data() + 7};
+      float *const outs[4] = {quad[0], quad[1], quad[2], quad[3]};
+      resample_detail::spread16x4_avx512(xs, tb.data(), r, taps, outs);
+      for (int w = 0; w < 4; w++) {
+        resample_detail::spread16_avx512(xs[w], tb.data(), r, taps, single[w]);
+        for (int i = 0; i < 16; i++)
+          fail_unless(quad[w][i] == single[w][i] || (std::isnan(quad[w][i]) && std::isnan(single[w][i])),
+                      "spread16x4 taps %zu window %d lane %d", taps, w, i);
+      }
       for (int i = 1; i < 16; i++) {
         if (r[i] == 0) continue;  // lanes sharing lane 0's window see its NaN
         const float want = resample_detail::dot_scalar(x.data() + r[i], coef.data() + size_t(i) * taps, taps);
@@ -661,7 +711,7 @@ GST_END_TEST;
 
 // Integer interpolation over 64 aligned input positions: bit-identical to
 // two 32-position calls (same order of sums), which match the scalar
-// reference per output.
+// reference per output; the stereo kernel likewise per channel.
 GST_START_TEST(test_interpolate64_kernel) {
   if (best_resample_isa() != ResampleIsa::Avx512) {
     GST_INFO("no AVX-512 here: the block kernels are not used");
@@ -688,6 +738,54 @@ GST_START_TEST(test_interpolate64_kernel) {
     }
   }
   fail_if(resample_detail::interpolate64_aligned_avx512(nullptr, nullptr, 8, 5, nullptr));
+
+  // Stereo from interleaved frames: each channel bit-identical to the
+  // 32-position kernel on it alone, and within rounding of the scalar reference.
+  for (unsigned L : {2u, 3u, 4u}) {
+    for (size_t taps : {size_t(8), size_t(56), size_t(128)}) {
+      const size_t frames = 32 + taps;
+      std::vector<float> buf(2 * frames + 16);
+      float *x = buf.data() + (16 - (reinterpret_cast<uintptr_t>(buf.data()) / sizeof(float)) % 16) % 16;
+      auto v = noise(2 * frames, 43);
+      std::copy(v.begin(), v.end(), x);
+      std::vector<float> left(frames), right(frames);
+      resample_detail::deinterleave2(x, frames, left.data(), right.data());
+      auto bank = noise(L * taps, 44);
+      std::vector<float> got(2 * 32 * L), want_l(32 * L), want_r(32 * L);
+      fail_unless(resample_detail::interpolate32x2_aligned_avx512(x, bank.data(), taps, L, got.data()));
+      fail_unless(resample_detail::interpolate32_avx512(left.data(), bank.data(), taps, L, want_l.data()));
+      fail_unless(resample_detail::interpolate32_avx512(right.data(), bank.data(), taps, L, want_r.data()));
+      for (size_t i = 0; i < 32 * L; i++) {
+        fail_unless(got[2 * i] == want_l[i] && got[2 * i + 1] == want_r[i], "stereo L %u taps %zu frame %zu", L,
+                    taps, i);
+        const float ref = resample_detail::dot_scalar(right.data() + i / L, bank.data() + (i % L) * taps, taps);
+        fail_unless(std::fabs(got[2 * i + 1] - ref) <= 2e-6f * std::sqrt(float(taps)), "stereo L %u taps %zu", L,
+                    taps);
+      }
+    }
+  }
+  // The 40-position stereo kernel: its first 32 and last 8 positions are the
+  // 32-position kernel's at x and at x + 8 frames, bit for bit.
+  for (unsigned L : {2u, 3u, 4u}) {
+    for (size_t taps : {size_t(8), size_t(56), size_t(128)}) {
+      const size_t frames = 40 + taps;
+      std::vector<float> buf(2 * frames + 16);
+      float *x = buf.data() + (16 - (reinterpret_cast<uintptr_t>(buf.data()) / sizeof(float)) % 16) % 16;
+      auto v = noise(2 * frames, 45);
+      std::copy(v.begin(), v.end(), x);
+      auto bank = noise(L * taps, 46);
+      std::vector<float> got(2 * 40 * L), head(2 * 32 * L), tail(2 * 32 * L);
+      fail_unless(resample_detail::interpolate40x2_aligned_avx512(x, bank.data(), taps, L, got.data()));
+      fail_unless(resample_detail::interpolate32x2_aligned_avx512(x, bank.data(), taps, L, head.data()));
+      fail_unless(resample_detail::interpolate32x2_aligned_avx512(x + 16, bank.data(), taps, L, tail.data()));
+      fail_unless(std::memcmp(got.data(), head.data(), head.size() * sizeof(float)) == 0, "40x2 L %u taps %zu", L,
+                  taps);
+      fail_unless(std::memcmp(got.data() + 2 * 32 * L, tail.data() + 2 * 24 * L, 2 * 8 * L * sizeof(float)) == 0,
+                  "40x2 tail L %u taps %zu", L, taps);
+    }
+  }
+  fail_if(resample_detail::interpolate32x2_aligned_avx512(nullptr, nullptr, 8, 5, nullptr));
+  fail_if(resample_detail::interpolate40x2_aligned_avx512(nullptr, nullptr, 8, 5, nullptr));
 }
 GST_END_TEST;
 
