@@ -508,6 +508,7 @@ GST_START_TEST(test_cascade) {
   other.configure({48000, 16000, 1, ResampleQuality::High}, ResampleIsa::Scalar);
   fail_unless(other.cascaded());
 
+  const bool avx512 = best_resample_isa() == ResampleIsa::Avx512;
   // Half-band sizes in use (14, 16) and one without a register kernel (13);
   // counts that reach the 32-output groups, a 16-output group and the tail.
   for (size_t K : {14, 16, 13})
@@ -520,7 +521,6 @@ GST_START_TEST(test_cascade) {
       std::vector<float> o_exact(o.begin(), o.begin() + long(count + 2 * K - 1));
       resample_detail::halfband_block(e.data() + K, o_exact.data(), h.data(), K, count, y.data());
       std::vector<float> y512(count, 0.f);
-      const bool avx512 = best_resample_isa() == ResampleIsa::Avx512;
       if (avx512) resample_detail::halfband_block_avx512(e.data() + K, o_exact.data(), h.data(), K, count, y512.data());
       for (size_t q = 0; q < count; q++) {
         float want = 0.5f * x[2 * (q + K)];
