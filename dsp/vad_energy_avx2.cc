@@ -219,17 +219,37 @@ FA_AVX2 double band_energy_grouped(const float *x, size_t n) {
   const double band = double(simd_avx2::hsum(acc)) * (1.0 / double(D));
   return band > 0 ? band : (band == band ? 0.0 : band);
 }
+// One kernel per decimation (the argument is ignored): what the detector
+// holds, with no dispatch per call.
+template <size_t D>
+FA_AVX2 double band_energy_fixed(const float *x, size_t n, size_t) {
+  if constexpr (D <= 2) return band_energy_d<D>(x, n);
+  else return band_energy_grouped<D>(x, n);
+}
+
 }  // namespace
 
 FA_AVX2 double band_energy_avx2(const float *x, size_t n, size_t decim) {
   switch (decim) {
-    case 1: return band_energy_d<1>(x, n);
-    case 2: return band_energy_d<2>(x, n);
-    case 4: return band_energy_grouped<4>(x, n);
-    case 8: return band_energy_grouped<8>(x, n);
-    case 16: return band_energy_grouped<16>(x, n);
-    case 32: return band_energy_grouped<32>(x, n);
+    case 1: return band_energy_fixed<1>(x, n, decim);
+    case 2: return band_energy_fixed<2>(x, n, decim);
+    case 4: return band_energy_fixed<4>(x, n, decim);
+    case 8: return band_energy_fixed<8>(x, n, decim);
+    case 16: return band_energy_fixed<16>(x, n, decim);
+    case 32: return band_energy_fixed<32>(x, n, decim);
     default: return ref::band_energy(x, n, decim);
+  }
+}
+
+BandEnergyKernel band_energy_avx2_for(size_t decim) {
+  switch (decim) {
+    case 1: return band_energy_fixed<1>;
+    case 2: return band_energy_fixed<2>;
+    case 4: return band_energy_fixed<4>;
+    case 8: return band_energy_fixed<8>;
+    case 16: return band_energy_fixed<16>;
+    case 32: return band_energy_fixed<32>;
+    default: return band_energy_avx2;
   }
 }
 
