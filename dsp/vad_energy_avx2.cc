@@ -176,23 +176,32 @@ FA_AVX2 inline __m256 four_blocks(const Pair &pair, __m256 w) {
   return _mm256_fnmadd_ps(_mm256_mul_ps(e, w), both, sq);
 }
 
-// Pair loaders for four_blocks: four whole blocks from p, or `whole` (0..3)
-// whole blocks then a short block of `short_len` groups (0: none), then zeros.
+// Pair loaders for four_blocks: four whole blocks from p; or W (0..3) whole
+// blocks, then a short block of short_len groups if SHORT, then zeros.
 template <size_t D>
 struct WholeBlocks {
   const float *p;
   FA_AVX2 __m256 operator()(size_t j, size_t k) const { return block_pair<D>(p + j * D * kBandBlock, k); }
 };
-template <size_t D>
+template <size_t D, size_t W, bool SHORT>
 struct LastBlocks {
   const float *p;
-  size_t whole, short_len;
+  size_t short_len;
   FA_AVX2 __m256 operator()(size_t j, size_t k) const {
-    if (j < whole) return block_pair<D>(p + j * D * kBandBlock, k);
-    if (j == whole && short_len) return short_block_pair<D>(p + j * D * kBandBlock, k, short_len);
+    if (j < W) return block_pair<D>(p + j * D * kBandBlock, k);
+    if (SHORT && j == W) return short_block_pair<D>(p + j * D * kBandBlock, k, short_len);
     return _mm256_setzero_ps();
   }
 };
+
+// The last 1-4 blocks (W whole ones, then the short one if SHORT), whose
+// squared sum is weighted by 1/short_len instead of 1/8.
+template <size_t D, size_t W, bool SHORT>
+FA_AVX2 inline __m256 last_blocks(const float *p, size_t short_len, __m256 eighth) {
+  __m256 w = eighth;
+  if constexpr (SHORT) w = _mm256_blend_ps(eighth, _mm256_set1_ps(1.f / float(short_len)), (0x11 << W) & 0xFF);
+  return four_blocks(LastBlocks<D, W, SHORT>{p, short_len}, w);
+}
 
 template <size_t D>
 FA_AVX2 double band_energy_grouped(const float *x, size_t n) {
@@ -201,24 +210,23 @@ FA_AVX2 double band_energy_grouped(const float *x, size_t n) {
   const __m256 eighth = _mm256_set1_ps(1.f / kBandBlock);
   __m256 acc = _mm256_setzero_ps();
   size_t b = 0;
-  for (; b + 4 <= blocks; b += 4) {
-    acc = _mm256_add_ps(acc, four_blocks(WholeBlocks<D>{x + b * kFloats}, eighth));
-  }
-  const size_t whole = blocks - b;  // 0..3 whole blocks left, then maybe a short one
-  if (whole > 0 || short_len > 0) {
-    const float *p = x + b * kFloats;
-    __m256 w = eighth;
-    if (short_len) {
-      alignas(32) float lanes[8];
-      _mm256_store_ps(lanes, eighth);
-      lanes[whole] = lanes[whole + 4] = 1.f / float(short_len);
-      w = _mm256_load_ps(lanes);
-    }
-    acc = _mm256_add_ps(acc, four_blocks(LastBlocks<D>{p, whole, short_len}, w));
+  for (; b + 4 <= blocks; b += 4) acc = _mm256_add_ps(acc, four_blocks(WholeBlocks<D>{x + b * kFloats}, eighth));
+  const float *p = x + b * kFloats;
+  // A switch on what is left keeps each case straight-line code.
+  switch ((blocks - b) * 2 + (short_len > 0)) {
+    case 1: acc = _mm256_add_ps(acc, last_blocks<D, 0, true>(p, short_len, eighth)); break;
+    case 2: acc = _mm256_add_ps(acc, last_blocks<D, 1, false>(p, short_len, eighth)); break;
+    case 3: acc = _mm256_add_ps(acc, last_blocks<D, 1, true>(p, short_len, eighth)); break;
+    case 4: acc = _mm256_add_ps(acc, last_blocks<D, 2, false>(p, short_len, eighth)); break;
+    case 5: acc = _mm256_add_ps(acc, last_blocks<D, 2, true>(p, short_len, eighth)); break;
+    case 6: acc = _mm256_add_ps(acc, last_blocks<D, 3, false>(p, short_len, eighth)); break;
+    case 7: acc = _mm256_add_ps(acc, last_blocks<D, 3, true>(p, short_len, eighth)); break;
+    default: break;  // nothing left
   }
   const double band = double(simd_avx2::hsum(acc)) * (1.0 / double(D));
   return band > 0 ? band : (band == band ? 0.0 : band);
 }
+
 // One kernel per decimation (the argument is ignored): what the detector
 // holds, with no dispatch per call.
 template <size_t D>
