@@ -34,7 +34,7 @@ bool VoiceDetector::configure(const VadStream &stream, const VadParams &params, 
   in_place_ = stream.format == SampleFormat::F32 && stream.channels == 1;
   if (!in_place_ && !to_mono_.configure(spec, isa)) return false;
   stream_ = stream;
-  band_energy_ = find_band_energy_kernel(isa);
+  band_energy_ = find_band_energy_kernel(isa, band_decimation(stream.rate));  // for decim_ (set_params)
   sum_squares_ = find_sum_squares_kernel(isa);
   set_params(params);
   events_.reserve(64);

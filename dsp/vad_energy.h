@@ -30,5 +30,8 @@ size_t band_decimation(unsigned rate);
 
 SumSquaresKernel find_sum_squares_kernel(Isa isa);
 BandEnergyKernel find_band_energy_kernel(Isa isa);
+// The same specialised for one `decim` (no dispatch per call): it must then
+// be called with that `decim`.
+BandEnergyKernel find_band_energy_kernel(Isa isa, size_t decim);
 
 }  // namespace fastaudio
