@@ -21,6 +21,9 @@ static bool needs_clipping(const GstSegment *segment, GstBuffer *buf, const GstA
   if (segment->format == GST_FORMAT_DEFAULT) return true;
   if (segment->format != GST_FORMAT_TIME || !GST_BUFFER_PTS_IS_VALID(buf)) return false;
   const guint64 start = GST_BUFFER_PTS(buf);
+  // The usual live case, an open-ended segment the buffer starts inside:
+  // nothing to clip, and no need to work out where the buffer ends.
+  if (!GST_CLOCK_TIME_IS_VALID(segment->stop) && start >= segment->start) return false;
   const guint64 stop =
       start + gst_util_uint64_scale_int(buffer_frames(buf, info), GST_SECOND, GST_AUDIO_INFO_RATE(info));
   guint64 clipped_start, clipped_stop;
