@@ -1,7 +1,7 @@
 // A bench rig: a bare source pad pushing prepared buffers through an element
 // chain (from a gst-launch description) into a sink pad that drops them. No
-// queues and no threads, so its time is the chain's own work plus one pad
-// push, which `Rig(nullptr, ...)` measures alone.
+// queues, no threads and no ghost pads, so its time is the chain's own work
+// plus one pad push, which `Rig(nullptr, ...)` measures alone.
 #pragma once
 
 #include <gst/gst.h>
@@ -36,8 +36,12 @@ class Rig {
     gst_pad_set_active(sink_, TRUE);
     if (chain) {
       GError *error = nullptr;
-      // A single element stays itself (no bin, no ghost pads).
-      bin_ = strchr(chain, '!') ? gst_parse_bin_from_description(chain, TRUE, &error) : gst_parse_launch(chain, &error);
+      // A single element stays itself; a chain is a bin without ghost pads:
+      // the rig's pads link straight to its first and last elements, as in
+      // an application's pipeline (ghost pads would add two pad pushes per
+      // buffer that no such pipeline pays).
+      const bool several = strchr(chain, '!') != nullptr;
+      bin_ = several ? gst_parse_bin_from_description(chain, FALSE, &error) : gst_parse_launch(chain, &error);
       if (!bin_ || error) {
         if (error) g_error_free(error);
         return;
@@ -47,7 +51,10 @@ class Rig {
       GstBus *bus = gst_element_get_bus(pipeline_);
       gst_bus_set_flushing(bus, TRUE);  // drop messages as a busy app would read them
       gst_object_unref(bus);
-      GstPad *esink = gst_element_get_static_pad(bin_, "sink"), *esrc = gst_element_get_static_pad(bin_, "src");
+      GstPad *esink = several ? gst_bin_find_unlinked_pad(GST_BIN(bin_), GST_PAD_SINK)
+                              : gst_element_get_static_pad(bin_, "sink");
+      GstPad *esrc = several ? gst_bin_find_unlinked_pad(GST_BIN(bin_), GST_PAD_SRC)
+                             : gst_element_get_static_pad(bin_, "src");
       if (!esink || !esrc || gst_pad_link_full(src_, esink, GST_PAD_LINK_CHECK_NOTHING) != GST_PAD_LINK_OK ||
           gst_pad_link_full(esrc, sink_, GST_PAD_LINK_CHECK_NOTHING) != GST_PAD_LINK_OK) {
         if (esink) gst_object_unref(esink);
