@@ -164,38 +164,62 @@ struct Candidate {
   bool s16_only;
 };
 
-// ns per buffer through a harness running `launch`, median of repeats.
-double harness_ns(const char *launch, const std::string &caps, GstMemory *mem, size_t frames, unsigned rate,
-                  int repeats, size_t buffers) {
-  GstHarness *h = gst_harness_new_parse(launch);
-  GstBus *bus = gst_bus_new();
-  gst_bus_set_flushing(bus, TRUE);  // messages are posted, then dropped
-  gst_element_set_bus(h->element, bus);
-  gst_harness_set_src_caps_str(h, caps.c_str());
-  std::vector<double> t;
-  GstClockTime pts = 0;
-  const GstClockTime dur = gst_util_uint64_scale_int(frames, GST_SECOND, rate);
-  for (int r = 0; r <= repeats; r++) {
+// A harness running `launch` over one buffer's memory, timed in batches.
+class Timed {
+ public:
+  Timed(const char *launch, const std::string &caps, GstMemory *mem, size_t frames, unsigned rate)
+      : h_(gst_harness_new_parse(launch)), bus_(gst_bus_new()), mem_(mem),
+        dur_(gst_util_uint64_scale_int(frames, GST_SECOND, rate)) {
+    gst_bus_set_flushing(bus_, TRUE);  // messages are posted, then dropped
+    gst_element_set_bus(h_->element, bus_);
+    gst_harness_set_src_caps_str(h_, caps.c_str());
+  }
+  ~Timed() {
+    gst_element_set_bus(h_->element, nullptr);
+    gst_object_unref(bus_);
+    gst_harness_teardown(h_);
+  }
+  // ns per buffer over `buffers` pushes.
+  double run(size_t buffers) {
     const auto t0 = Clock::now();
     for (size_t i = 0; i < buffers; i++) {
       GstBuffer *b = gst_buffer_new();
-      gst_buffer_append_memory(b, gst_memory_ref(mem));
-      GST_BUFFER_PTS(b) = pts;
-      GST_BUFFER_DURATION(b) = dur;
-      pts += dur;
-      gst_harness_push(h, b);
-      while (GstBuffer *o = gst_harness_try_pull(h)) gst_buffer_unref(o);
+      gst_buffer_append_memory(b, gst_memory_ref(mem_));
+      GST_BUFFER_PTS(b) = pts_;
+      GST_BUFFER_DURATION(b) = dur_;
+      pts_ += dur_;
+      gst_harness_push(h_, b);
+      while (GstBuffer *o = gst_harness_try_pull(h_)) gst_buffer_unref(o);
     }
-    if (r > 0) t.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count() / double(buffers));
+    return std::chrono::duration<double, std::nano>(Clock::now() - t0).count() / double(buffers);
   }
-  gst_element_set_bus(h->element, nullptr);
-  gst_object_unref(bus);
-  gst_harness_teardown(h);
-  return median(t);
+
+ private:
+  GstHarness *h_;
+  GstBus *bus_;
+  GstMemory *mem_;
+  GstClockTime dur_, pts_ = 0;
+};
+
+// The element's own cost: the median over rounds of (candidate - identity),
+// each round timing both back to back, so that a slow moment of the shared
+// machine lands on both sides of one difference instead of on one side.
+double own_cost_ns(const char *launch, const std::string &caps, GstMemory *mem, size_t frames, unsigned rate) {
+  Timed base("identity", caps, mem, frames, rate), cand(launch, caps, mem, frames, rate);
+  const int rounds = 31;
+  const size_t buffers = 1000;
+  base.run(buffers), cand.run(buffers);  // warm-up
+  std::vector<double> own;
+  for (int r = 0; r < rounds; r++) {
+    const double b = base.run(buffers);
+    own.push_back(cand.run(buffers) - b);
+  }
+  return median(own);
 }
 
 void element_table() {
-  std::printf("\n== Element own cost per 20 ms buffer, ns (median of 9 x 3000 buffers, minus identity) ==\n");
+  std::printf("\n== Element own cost per 20 ms buffer, ns (median over 31 rounds of 1000 buffers through it minus 1000 "
+              "through identity, back to back) ==\n");
   const Candidate cands[] = {
       {"rmsvad", "rmsvad", "F32LE", false},
       {"rmsvad audio-level-meta", "rmsvad audio-level-meta=true", "F32LE", false},
@@ -240,17 +264,8 @@ void element_table() {
       std::string caps = "audio/x-raw,layout=interleaved,format=" + format + ",rate=" + std::to_string(rate) +
                          ",channels=" + std::to_string(channels);
       if (channels == 2) caps += ",channel-mask=(bitmask)0x3";
-      const int repeats = 9;
-      const size_t buffers = 3000;
-      // Interleave baseline and candidate runs so drifts hit both.
-      std::vector<double> own;
-      for (int k = 0; k < 3; k++) {
-        const double base = harness_ns("identity", caps, mem, frames, rate, repeats, buffers);
-        const double t = harness_ns(c.launch, caps, mem, frames, rate, repeats, buffers);
-        own.push_back(t - base);
-      }
+      const double m = own_cost_ns(c.launch, caps, mem, frames, rate);
       gst_memory_unref(mem);
-      const double m = median(own);
       if (std::string(c.label) == "rmsvad") ours = m;
       std::printf("%-26s %10.0f %12.0f %14.1f\n", c.label, m, m / 2, m / ours);
       bench::record(std::string("vad/element/") + std::to_string(rate) + "/" + c.label, m, "ns per 20 ms");
