@@ -45,6 +45,10 @@ bool VoiceDetector::configure(const VadStream &stream, const VadParams &params, 
 
 void VoiceDetector::set_params(const VadParams &params) {
   params_ = params;
+  pre_roll_ = samples(params.pre_roll_s);
+  min_speech_ = samples(params.min_speech_s);
+  hangover_ = samples(params.hangover_s);
+  min_silence_ = samples(params.min_silence_s);
   const size_t frame_len = std::max<uint64_t>(1, samples(params.frame_s));
   if (frame_len != frame_len_) {
     frame_len_ = frame_len;
@@ -223,10 +227,7 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
   if (params_.relative_stop_db > 0) above_stop = above_stop && level > peak_db_ - params_.relative_stop_db;
   if (params_.background_db > 0) above_start = above_start && level > background_ + params_.background_db;
   if (params_.background_stop_db > 0) above_stop = above_stop && level > background_ + params_.background_stop_db;
-  const uint64_t pre_roll = samples(params_.pre_roll_s);
-  const uint64_t min_speech = samples(params_.min_speech_s);
-  const uint64_t hangover = samples(params_.hangover_s);
-  const uint64_t min_silence = samples(params_.min_silence_s);
+  const uint64_t pre_roll = pre_roll_, min_speech = min_speech_, hangover = hangover_, min_silence = min_silence_;
 
   switch (state_) {
     case State::Silence:
@@ -284,7 +285,7 @@ void VoiceDetector::finish() {
   if (in_speech()) {
     const uint64_t stop = state_ == State::Trailing
                               ? trailing_stop_
-                              : std::min(position_, active_end_ + samples(params_.hangover_s));
+                              : std::min(position_, active_end_ + hangover_);
     emit(VadEvent::Stop, stop, last_level_db_);
     last_stop_ = stop;
   }
@@ -293,7 +294,7 @@ void VoiceDetector::finish() {
 
 uint64_t VoiceDetector::decided_until() const {
   const uint64_t analysed = position_ - fill_;
-  const uint64_t pre_roll = samples(params_.pre_roll_s);
+  const uint64_t pre_roll = pre_roll_;
   switch (state_) {
     case State::Silence: {
       // The partial frame may still start a segment dated back by the pre-roll.
@@ -304,7 +305,7 @@ uint64_t VoiceDetector::decided_until() const {
       const uint64_t d = candidate_ > pre_roll ? candidate_ - pre_roll : 0;
       return std::max(d, last_stop_);
     }
-    case State::Speech: return std::min(position_, active_end_ + samples(params_.hangover_s));
+    case State::Speech: return std::min(position_, active_end_ + hangover_);
     case State::Trailing: return trailing_stop_;
   }
   return 0;

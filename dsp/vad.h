@@ -131,6 +131,8 @@ class VoiceDetector {
 
   VadStream stream_;
   VadParams params_;
+  // params_' durations in samples, worked out once per set_params().
+  uint64_t pre_roll_ = 0, min_speech_ = 0, hangover_ = 0, min_silence_ = 0;
   Converter to_mono_;
   bool in_place_ = false;  // F32 mono: no conversion
   BandEnergyKernel band_energy_ = nullptr;
