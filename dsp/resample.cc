@@ -602,6 +602,14 @@ size_t Resampler::cascade_take(float *out, size_t out_capacity) {
   return n;
 }
 
+// The next output's window and phase after `n` more outputs.
+void Resampler::advance_outputs(size_t n) {
+  const unsigned __int128 pos = (unsigned __int128)n * down_ + next_phase_;
+  next_index_ += uint64_t(pos / up_);
+  next_phase_ = uint32_t(pos % up_);
+  out_total_ += n;
+}
+
 size_t Resampler::cascade_process(const float *in, size_t frames, float *out, size_t out_capacity) {
   // What a quality switch needs (as compact() keeps for the single stage).
   const uint64_t need = keep_history_ + taps_ / 2;
@@ -611,10 +619,7 @@ size_t Resampler::cascade_process(const float *in, size_t frames, float *out, si
   size_t n = cascade_take(out, out_capacity);
   n += cascade_->run_appended(out + n * spec_.channels, out_capacity - n);
   // Keep the single-stage bookkeeping in step (used by set_quality and compact).
-  const unsigned __int128 pos = (unsigned __int128)n * down_ + next_phase_;
-  next_index_ += uint64_t(pos / up_);
-  next_phase_ = uint32_t(pos % up_);
-  out_total_ += n;
+  advance_outputs(n);
   return n;
 }
 
@@ -1067,10 +1072,7 @@ size_t Resampler::produce_gather(float *out, size_t count) {
       off += t.advance[g];
       if (++g == ngroups) g = 0;
     }
-    const unsigned __int128 step = (unsigned __int128)emit * down_ + next_phase_;
-    next_index_ += uint64_t(step / up_);
-    next_phase_ = uint32_t(step % up_);
-    out_total_ += emit;
+    advance_outputs(emit);
     return done + emit;
   }
   alignas(64) float y3[16], y4[16];
@@ -1125,10 +1127,7 @@ size_t Resampler::produce_gather(float *out, size_t count) {
       if (++g == ngroups) g = 0;
     }
   }
-  const unsigned __int128 step = (unsigned __int128)emit * down_ + next_phase_;
-  next_index_ += uint64_t(step / up_);
-  next_phase_ = uint32_t(step % up_);
-  out_total_ += emit;
+  advance_outputs(emit);
   return done + emit;
 }
 

@@ -126,6 +126,7 @@ class Resampler {
   void append(const float *in, size_t frames);
   void append_zeros(size_t frames);
   void compact();
+  void advance_outputs(size_t n);
   size_t taps_for(const ResamplePreset &p) const;
   unsigned equiripple_factor(const ResamplePreset &p) const;
   bool interpolated_equiripple(const ResamplePreset &p) const;

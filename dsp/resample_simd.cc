@@ -264,10 +264,10 @@ FA_AVX512 void decimate64_aligned_avx512(const float *const *xr, unsigned M, con
 #define FA_TAP(s)                                                                                   \
   if ((s) < left) {                                                                                 \
     const __m512 k = _mm512_set1_ps(c[(jb + (s)) * M + r]);                                        \
-    a0 = _mm512_fmadd_ps(k, tap_window<(s)>(v0, v1, x + jb + (s)), a0);                             \
-    a1 = _mm512_fmadd_ps(k, tap_window<(s)>(v1, v2, x + jb + (s) + 16), a1);                        \
-    a2 = _mm512_fmadd_ps(k, tap_window<(s)>(v2, v3, x + jb + (s) + 32), a2);                        \
-    a3 = _mm512_fmadd_ps(k, tap_window<(s)>(v3, v4, x + jb + (s) + 48), a3);                        \
+    a0 = _mm512_fmadd_ps(k, tap_window<(s)>(v0, v1, x + jb + (s)), a0);                        \
+    a1 = _mm512_fmadd_ps(k, tap_window<(s)>(v1, v2, x + jb + (s) + 16), a1);                   \
+    a2 = _mm512_fmadd_ps(k, tap_window<(s)>(v2, v3, x + jb + (s) + 32), a2);                   \
+    a3 = _mm512_fmadd_ps(k, tap_window<(s)>(v3, v4, x + jb + (s) + 48), a3);                   \
   }
       FA_TAP(0) FA_TAP(1) FA_TAP(2) FA_TAP(3) FA_TAP(4) FA_TAP(5) FA_TAP(6) FA_TAP(7)
       FA_TAP(8) FA_TAP(9) FA_TAP(10) FA_TAP(11) FA_TAP(12) FA_TAP(13) FA_TAP(14) FA_TAP(15)
@@ -306,10 +306,10 @@ FA_AVX512 void decimate64x2_aligned_avx512(const float *const xr[4], const float
     const size_t j = jb + (s);                                                                 \
     const bool t0 = j < n0, t1 = j < n1;                                                       \
     if (t0 || t1) {                                                                            \
-      const __m512 w0 = tap_window<(s)>(v0, v1, x + jb + (s));                                  \
-      const __m512 w1 = tap_window<(s)>(v1, v2, x + jb + (s) + 16);                             \
-      const __m512 w2 = tap_window<(s)>(v2, v3, x + jb + (s) + 32);                             \
-      const __m512 w3 = tap_window<(s)>(v3, v4, x + jb + (s) + 48);                             \
+      const __m512 w0 = tap_window<(s)>(v0, v1, x + jb + (s));                                 \
+      const __m512 w1 = tap_window<(s)>(v1, v2, x + jb + (s) + 16);                            \
+      const __m512 w2 = tap_window<(s)>(v2, v3, x + jb + (s) + 32);                            \
+      const __m512 w3 = tap_window<(s)>(v3, v4, x + jb + (s) + 48);                            \
       if (t0) {                                                                                \
         const __m512 k = _mm512_set1_ps(c0[j * 3 + r0]);                                       \
         a0 = _mm512_fmadd_ps(k, w0, a0), a1 = _mm512_fmadd_ps(k, w1, a1);                     \
@@ -359,8 +359,8 @@ FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float
     const size_t j = jb + (s);                                                                 \
     const bool t0 = j < n0, t1 = j < n1;                                                       \
     if (t0 || t1) {                                                                            \
-      const __m512 w0 = tap_window<(s)>(v0, v1, x + jb + (s));                                  \
-      const __m512 w1 = tap_window<(s)>(v1, v2, x + jb + (s) + 16);                             \
+      const __m512 w0 = tap_window<(s)>(v0, v1, x + jb + (s));                                 \
+      const __m512 w1 = tap_window<(s)>(v1, v2, x + jb + (s) + 16);                            \
       if (t0) {                                                                                \
         const __m512 k = _mm512_set1_ps(c0[j * 3 + r0]);                                       \
         a0 = _mm512_fmadd_ps(k, w0, a0), a1 = _mm512_fmadd_ps(k, w1, a1);                     \
@@ -411,10 +411,10 @@ FA_AVX512 void decimate32x2_stereo_aligned_avx512(const float *const xl[4], cons
     const size_t j = jb + (s);                                                                 \
     const bool t0 = j < n0, t1 = j < n1;                                                       \
     if (t0 || t1) {                                                                            \
-      const __m512 w0 = tap_window<(s)>(v0, v1, x + jb + (s));                 \
-      const __m512 w1 = tap_window<(s)>(v1, v2, x + jb + (s) + 16);                 \
-      const __m512 w2 = tap_window<(s)>(u0, u1, y + jb + (s));                 \
-      const __m512 w3 = tap_window<(s)>(u1, u2, y + jb + (s) + 16);                 \
+      const __m512 w0 = tap_window<(s)>(v0, v1, x + jb + (s));                                 \
+      const __m512 w1 = tap_window<(s)>(v1, v2, x + jb + (s) + 16);                            \
+      const __m512 w2 = tap_window<(s)>(u0, u1, y + jb + (s));                                 \
+      const __m512 w3 = tap_window<(s)>(u1, u2, y + jb + (s) + 16);                            \
       if (t0) {                                                                                \
         const __m512 k = _mm512_set1_ps(c0[j * 3 + r0]);                                       \
         a0 = _mm512_fmadd_ps(k, w0, a0), a1 = _mm512_fmadd_ps(k, w1, a1);                     \
@@ -477,10 +477,10 @@ FA_AVX512 void decimate64x2_stereo_aligned_avx512(const float *const xl[4], cons
     if (t0 || t1) {                                                                            \
       const __m512 k0 = _mm512_set1_ps(c0[t0 ? j * 3 + r0 : 0]);                              \
       const __m512 k1 = _mm512_set1_ps(c1[t1 ? j * 3 + r1 : 0]);                              \
-      __m512 w0 = tap_window<(s)>(v0, v1, x + jb + (s));                       \
-      __m512 w1 = tap_window<(s)>(v1, v2, x + jb + (s) + 16);                       \
-      __m512 w2 = tap_window<(s)>(v2, v3, x + jb + (s) + 32);                       \
-      __m512 w3 = tap_window<(s)>(v3, v4, x + jb + (s) + 48);                       \
+      __m512 w0 = tap_window<(s)>(v0, v1, x + jb + (s));                                       \
+      __m512 w1 = tap_window<(s)>(v1, v2, x + jb + (s) + 16);                                  \
+      __m512 w2 = tap_window<(s)>(v2, v3, x + jb + (s) + 32);                                  \
+      __m512 w3 = tap_window<(s)>(v3, v4, x + jb + (s) + 48);                                  \
       if (t0) {                                                                                \
         a0 = _mm512_fmadd_ps(k0, w0, a0), a1 = _mm512_fmadd_ps(k0, w1, a1);                   \
         a2 = _mm512_fmadd_ps(k0, w2, a2), a3 = _mm512_fmadd_ps(k0, w3, a3);                   \
@@ -489,10 +489,10 @@ FA_AVX512 void decimate64x2_stereo_aligned_avx512(const float *const xl[4], cons
         b0 = _mm512_fmadd_ps(k1, w0, b0), b1 = _mm512_fmadd_ps(k1, w1, b1);                   \
         b2 = _mm512_fmadd_ps(k1, w2, b2), b3 = _mm512_fmadd_ps(k1, w3, b3);                   \
       }                                                                                        \
-      w0 = tap_window<(s)>(u0, u1, y + jb + (s));                             \
-      w1 = tap_window<(s)>(u1, u2, y + jb + (s) + 16);                             \
-      w2 = tap_window<(s)>(u2, u3, y + jb + (s) + 32);                             \
-      w3 = tap_window<(s)>(u3, u4, y + jb + (s) + 48);                             \
+      w0 = tap_window<(s)>(u0, u1, y + jb + (s));                                              \
+      w1 = tap_window<(s)>(u1, u2, y + jb + (s) + 16);                                         \
+      w2 = tap_window<(s)>(u2, u3, y + jb + (s) + 32);                                         \
+      w3 = tap_window<(s)>(u3, u4, y + jb + (s) + 48);                                         \
       if (t0) {                                                                                \
         e0 = _mm512_fmadd_ps(k0, w0, e0), e1 = _mm512_fmadd_ps(k0, w1, e1);                   \
         e2 = _mm512_fmadd_ps(k0, w2, e2), e3 = _mm512_fmadd_ps(k0, w3, e3);                   \
