@@ -31,6 +31,18 @@ std::vector<float> noise(size_t n, uint32_t seed) {
   return v;
 }
 
+// n floats of noise at a 64-byte aligned address (the aligned kernels'
+// input), then zeros up to `room` floats.
+struct AlignedNoise {
+  std::vector<float> storage;
+  float *data;
+  AlignedNoise(size_t n, uint32_t seed, size_t room = 0) : storage(std::max(n, room) + 16, 0.f) {
+    data = storage.data() + (16 - (reinterpret_cast<uintptr_t>(storage.data()) / sizeof(float)) % 16) % 16;
+    const auto v = noise(n, seed);
+    std::copy(v.begin(), v.end(), data);
+  }
+};
+
 // Resamples interleaved `in` in chunks of the given sizes (cycled), then drains.
 std::vector<float> run_chunked(Resampler &r, const std::vector<float> &in, const std::vector<size_t> &chunks) {
   const unsigned ch = r.spec().channels;
@@ -547,10 +559,8 @@ GST_START_TEST(test_cascade) {
   // The paired 2/3 kernel against two single-phase calls: the same bits.
   if (best_resample_isa() == ResampleIsa::Avx512) {
     const size_t taps = 184, J = 64 + 64 + 80;
-    std::vector<float> buf(4 * J + 16);
-    float *st = buf.data() + (16 - (reinterpret_cast<uintptr_t>(buf.data()) / sizeof(float)) % 16) % 16;
-    auto v = noise(4 * J, 23);
-    std::copy(v.begin(), v.end(), st);
+    const AlignedNoise left(4 * J, 23);
+    const float *st = left.data;
     auto rows = noise(2 * taps, 24);
     const float *xs[4] = {st, st + J, st + 2 * J, st + 3 * J};
     float pair0[64], pair1[64], one0[64], one1[64];
@@ -561,7 +571,7 @@ GST_START_TEST(test_cascade) {
     // The stereo stage's four-way interleave against the plain loop (tails too).
     for (size_t n : {size_t(0), size_t(5), size_t(32), size_t(64), size_t(37)}) {
       std::vector<float> got(4 * 64, -1.f), want(4 * 64, -1.f);
-      const float *q[4] = {v.data(), v.data() + 64, v.data() + 128, v.data() + 192};
+      const float *q[4] = {st, st + 64, st + 128, st + 192};
       resample_detail::interleave4_avx512(q[0], q[1], q[2], q[3], n, got.data());
       for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < 4; k++) want[4 * i + k] = q[k][i];
@@ -571,10 +581,8 @@ GST_START_TEST(test_cascade) {
     resample_detail::decimate32x2_aligned_avx512(xs, rows.data(), rows.data() + taps, taps, half0, half1);
     fail_unless(std::memcmp(half0, pair0, sizeof half0) == 0 && std::memcmp(half1, pair1, sizeof half1) == 0);
     // Both stereo channels' half blocks in one call: each channel the same bits.
-    std::vector<float> buf_r(4 * J + 16);
-    float *sr = buf_r.data() + (16 - (reinterpret_cast<uintptr_t>(buf_r.data()) / sizeof(float)) % 16) % 16;
-    auto vr = noise(4 * J, 25);
-    std::copy(vr.begin(), vr.end(), sr);
+    const AlignedNoise right(4 * J, 25);
+    const float *sr = right.data;
     const float *xr[4] = {sr, sr + J, sr + 2 * J, sr + 3 * J};
     float right0[32], right1[32], st_l0[32], st_l1[32], st_r0[32], st_r1[32];
     resample_detail::decimate32x2_aligned_avx512(xr, rows.data(), rows.data() + taps, taps, right0, right1);
@@ -719,10 +727,8 @@ GST_START_TEST(test_interpolate64_kernel) {
   }
   for (unsigned L : {2u, 3u, 4u}) {
     for (size_t taps : {size_t(8), size_t(56), size_t(128)}) {
-      std::vector<float> buf(64 + (taps + 15) / 16 * 16 + 80 + 16);
-      float *x = buf.data() + (16 - (reinterpret_cast<uintptr_t>(buf.data()) / sizeof(float)) % 16) % 16;
-      auto v = noise(64 + taps + 64, 41);
-      std::copy(v.begin(), v.end(), x);
+      const AlignedNoise input(64 + taps + 64, 41, 64 + (taps + 15) / 16 * 16 + 80);
+      const float *x = input.data;
       auto bank = noise(L * taps, 42);
       std::vector<float> got(64 * L), two(64 * L);
       fail_unless(resample_detail::interpolate64_aligned_avx512(x, bank.data(), taps, L, got.data()));
@@ -744,10 +750,8 @@ GST_START_TEST(test_interpolate64_kernel) {
   for (unsigned L : {2u, 3u, 4u}) {
     for (size_t taps : {size_t(8), size_t(56), size_t(128)}) {
       const size_t frames = 32 + taps;
-      std::vector<float> buf(2 * frames + 16);
-      float *x = buf.data() + (16 - (reinterpret_cast<uintptr_t>(buf.data()) / sizeof(float)) % 16) % 16;
-      auto v = noise(2 * frames, 43);
-      std::copy(v.begin(), v.end(), x);
+      const AlignedNoise input(2 * frames, 43);
+      const float *x = input.data;
       std::vector<float> left(frames), right(frames);
       resample_detail::deinterleave2(x, frames, left.data(), right.data());
       auto bank = noise(L * taps, 44);
@@ -769,10 +773,8 @@ GST_START_TEST(test_interpolate64_kernel) {
   for (unsigned L : {2u, 3u, 4u}) {
     for (size_t taps : {size_t(8), size_t(56), size_t(128)}) {
       const size_t frames = 40 + taps;
-      std::vector<float> buf(2 * frames + 16);
-      float *x = buf.data() + (16 - (reinterpret_cast<uintptr_t>(buf.data()) / sizeof(float)) % 16) % 16;
-      auto v = noise(2 * frames, 45);
-      std::copy(v.begin(), v.end(), x);
+      const AlignedNoise input(2 * frames, 45);
+      const float *x = input.data;
       auto bank = noise(L * taps, 46);
       std::vector<float> got(2 * 40 * L), head(2 * 32 * L), tail(2 * 32 * L);
       fail_unless(resample_detail::interpolate40x2_aligned_avx512(x, bank.data(), taps, L, got.data()));
