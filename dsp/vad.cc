@@ -227,7 +227,6 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
   if (params_.relative_stop_db > 0) above_stop = above_stop && level > peak_db_ - params_.relative_stop_db;
   if (params_.background_db > 0) above_start = above_start && level > background_ + params_.background_db;
   if (params_.background_stop_db > 0) above_stop = above_stop && level > background_ + params_.background_stop_db;
-  const uint64_t pre_roll = pre_roll_, min_speech = min_speech_, hangover = hangover_, min_silence = min_silence_;
 
   switch (state_) {
     case State::Silence:
@@ -241,8 +240,8 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
         break;
       }
       active_end_ = end;
-      if (end - candidate_ >= min_speech) {
-        const uint64_t from = candidate_ > pre_roll ? candidate_ - pre_roll : 0;
+      if (end - candidate_ >= min_speech_) {
+        const uint64_t from = candidate_ > pre_roll_ ? candidate_ - pre_roll_ : 0;
         emit(VadEvent::Start, std::max(from, last_stop_), level);
         state_ = State::Speech;
       }
@@ -250,8 +249,8 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
     case State::Speech:
       if (above_stop) {
         active_end_ = end;
-      } else if (end >= active_end_ + hangover) {
-        trailing_stop_ = active_end_ + hangover;
+      } else if (end >= active_end_ + hangover_) {
+        trailing_stop_ = active_end_ + hangover_;
         state_ = State::Trailing;
       }
       break;
@@ -259,7 +258,7 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
       if (above_start) {
         active_end_ = end;
         state_ = State::Speech;
-      } else if (end >= trailing_stop_ + min_silence) {
+      } else if (end >= trailing_stop_ + min_silence_) {
         emit(VadEvent::Stop, trailing_stop_, level);
         last_stop_ = trailing_stop_;
         state_ = State::Silence;
@@ -294,15 +293,14 @@ void VoiceDetector::finish() {
 
 uint64_t VoiceDetector::decided_until() const {
   const uint64_t analysed = position_ - fill_;
-  const uint64_t pre_roll = pre_roll_;
   switch (state_) {
     case State::Silence: {
       // The partial frame may still start a segment dated back by the pre-roll.
-      const uint64_t d = analysed > pre_roll ? analysed - pre_roll : 0;
+      const uint64_t d = analysed > pre_roll_ ? analysed - pre_roll_ : 0;
       return std::max(d, last_stop_);
     }
     case State::Pending: {
-      const uint64_t d = candidate_ > pre_roll ? candidate_ - pre_roll : 0;
+      const uint64_t d = candidate_ > pre_roll_ ? candidate_ - pre_roll_ : 0;
       return std::max(d, last_stop_);
     }
     case State::Speech: return std::min(position_, active_end_ + hangover_);
@@ -313,8 +311,8 @@ uint64_t VoiceDetector::decided_until() const {
 
 uint64_t VoiceDetector::decision_delay() const {
   auto frames_of = [this](uint64_t n) { return (n + frame_len_ - 1) / frame_len_ * frame_len_; };
-  const uint64_t onset = samples(params_.pre_roll_s) + frames_of(samples(params_.min_speech_s)) + 2 * frame_len_;
-  const uint64_t offset = frames_of(samples(params_.min_silence_s)) + 2 * frame_len_;
+  const uint64_t onset = pre_roll_ + frames_of(min_speech_) + 2 * frame_len_;
+  const uint64_t offset = frames_of(min_silence_) + 2 * frame_len_;
   return std::max(onset, offset);
 }
 

@@ -1,8 +1,9 @@
 // fastconvert: sample-format and channel-count conversion of raw audio.
 //
-// Identical caps pass the buffer through; equal-width formats at equal
-// channel counts (F32 <-> S32) convert in place; everything else converts in
-// one pass with a kernel from dsp/convert.h picked at run time. Planar
+// Identical caps pass the buffer through; a writable buffer whose frames
+// keep their size (F32 <-> S32, stereo S16 -> mono F32) converts in place;
+// everything else converts in one pass into a pooled buffer, with a kernel
+// from dsp/convert.h picked at run time. Planar
 // (non-interleaved) audio converts plane by plane when both sides are planar
 // with the same channels, and through an interleaved copy otherwise.
 #include "gstfastconvert.h"
