@@ -219,13 +219,7 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
   auto self = GST_FAST_CONVERT(trans);
   auto priv = self->priv;
   GstAudioInfo in, out;
-  std::string why;
-  if (!fastaudio::audio_info_from_caps(&in, incaps, &why) || !fastaudio::audio_info_from_caps(&out, outcaps, &why)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Invalid audio caps: %s", why.c_str()),
-                      ("in: %" GST_PTR_FORMAT ", out: %" GST_PTR_FORMAT, incaps, outcaps));
-    priv->refusals.explained();
-    return FALSE;
-  }
+  if (!priv->refusals.read_caps(trans, "Invalid audio caps", incaps, outcaps, &in, &out)) return FALSE;
   auto in_format = fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&in));
   auto out_format = fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&out));
   ConvertSpec spec;

@@ -237,13 +237,8 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   auto self = GST_FAST_RESAMPLE(trans);
   auto priv = self->priv;
   GstAudioInfo in, out;
-  std::string why;  // a channel-mask downstream asks for may be one GStreamer would only warn about
-  if (!fastaudio::audio_info_from_caps(&in, incaps, &why) || !fastaudio::audio_info_from_caps(&out, outcaps, &why)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample got invalid audio caps: %s", why.c_str()),
-                      ("in: %" GST_PTR_FORMAT ", out: %" GST_PTR_FORMAT, incaps, outcaps));
-    priv->refusals.explained();
+  if (!priv->refusals.read_caps(trans, "fastresample got invalid audio caps", incaps, outcaps, &in, &out))
     return FALSE;
-  }
   if (GST_AUDIO_INFO_FORMAT(&in) != GST_AUDIO_INFO_FORMAT(&out) ||
       GST_AUDIO_INFO_CHANNELS(&in) != GST_AUDIO_INFO_CHANNELS(&out)) {
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,

@@ -308,13 +308,8 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
   auto self = GST_RMS_VAD(trans);
   auto priv = self->priv;
   GstAudioInfo info, out;
-  std::string why;  // a channel-mask downstream asks for may be one GStreamer would only warn about
-  if (!fastaudio::audio_info_from_caps(&info, incaps, &why) || !fastaudio::audio_info_from_caps(&out, outcaps, &why)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("rmsvad received invalid audio caps: %s", why.c_str()),
-                      ("in: %" GST_PTR_FORMAT ", out: %" GST_PTR_FORMAT, incaps, outcaps));
-    priv->refusals.explained();
+  if (!priv->refusals.read_caps(trans, "rmsvad received invalid audio caps", incaps, outcaps, &info, &out))
     return FALSE;
-  }
   auto format = fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&info));
   drain(self);
   refresh_settings(self);

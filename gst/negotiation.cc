@@ -203,6 +203,17 @@ GstFlowReturn CapsRefusalReporter::submit_input_buffer(GstBaseTransform *trans, 
   return ret;
 }
 
+bool CapsRefusalReporter::read_caps(GstBaseTransform *trans, const char *what, GstCaps *incaps, GstCaps *outcaps,
+                                    GstAudioInfo *in, GstAudioInfo *out) {
+  std::string why;  // a channel-mask downstream asks for may be one GStreamer would only warn about
+  if (audio_info_from_caps(in, incaps, &why) && audio_info_from_caps(out, outcaps, &why)) return true;
+  ensure_debug_category();
+  GST_ELEMENT_ERROR(trans, CORE, NEGOTIATION, ("%s: %s", what, why.c_str()),
+                    ("in: %" GST_PTR_FORMAT ", out: %" GST_PTR_FORMAT, incaps, outcaps));
+  explained();
+  return false;
+}
+
 // What this element could make of `caps` (as GstBaseTransform asked)
 // against what downstream takes.
 void CapsRefusalReporter::explain(GstBaseTransform *trans, GstCaps *caps) {

@@ -3,6 +3,7 @@
 // refused (GStreamer itself only returns not-negotiated).
 #pragma once
 
+#include <gst/audio/audio.h>
 #include <gst/base/gstbasetransform.h>
 
 #include <string>
@@ -56,6 +57,11 @@ class CapsRefusalReporter {
   GstFlowReturn submit_input_buffer(GstBaseTransform *trans, GstBaseTransformClass *parent_class, gboolean is_discont,
                                     GstBuffer *input);
   void explained() { explained_ = true; }
+  // set_caps' first step: both caps read into `in` and `out`. When either is
+  // not valid raw audio, posts "<what>: <why>" (naming both caps in the
+  // debug text), counts as explained and returns false.
+  bool read_caps(GstBaseTransform *trans, const char *what, GstCaps *incaps, GstCaps *outcaps, GstAudioInfo *in,
+                 GstAudioInfo *out);
 
  private:
   void explain(GstBaseTransform *trans, GstCaps *caps);
