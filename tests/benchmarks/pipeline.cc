@@ -109,11 +109,9 @@ std::map<std::string, std::map<int, double>> measure_chains(int rate, const std:
     for (Setup &s : setups) {
       if (s.buffers.empty()) continue;
       if (r > 0) s.rig->restart();
-      std::vector<GstBuffer *> input = bench::fresh_copies(s.buffers);  // as a source hands them over
-      const double start = bench::now_ns();
-      s.rig->push_owned(input);
+      const double ns = s.rig->timed_push_ns(s.buffers, true);  // handed over as a source does
       const double seconds = double(s.buffers.size()) * s.chunk_ms / 1000;
-      if (r > 0) s.ms_per_second.push_back((bench::now_ns() - start) / 1e6 / seconds);
+      if (r > 0) s.ms_per_second.push_back(ns / 1e6 / seconds);
     }
   }
   std::map<std::string, std::map<int, double>> cost;
@@ -163,15 +161,7 @@ void where_the_time_goes(int rate, const std::vector<uint8_t> &pcm, int repeats,
   bench::Rig idle("identity ! capsfilter caps=audio/x-raw ! identity ! capsfilter caps=audio/x-raw ! identity",
                   caps_for(rate));
   std::vector<GstBuffer *> buffers = bench::make_buffers(pcm, 4, rate, size_t(rate) / 50);
-  std::vector<double> runs;
-  for (int r = 0; r <= repeats; r++) {
-    if (r > 0) idle.restart();
-    std::vector<GstBuffer *> input = bench::fresh_copies(buffers);
-    const double start = bench::now_ns();
-    idle.push_owned(input);
-    if (r > 0) runs.push_back((bench::now_ns() - start) / 1e3 / double(buffers.size()));
-  }
-  const double topology = bench::median(runs);
+  const double topology = idle.median_push_ns(buffers, repeats, true) / 1e3 / double(buffers.size());
   bench::free_buffers(buffers);
   printf("\nWhere a 20 ms buffer's time goes (µs per buffer, median of %d runs):\n\n", repeats);
   printf("| part | µs |\n|---|---|\n");

@@ -13,6 +13,14 @@
 
 namespace bench {
 
+// Copies of `buffers` with their own memory, for push_owned().
+inline std::vector<GstBuffer *> fresh_copies(const std::vector<GstBuffer *> &buffers) {
+  std::vector<GstBuffer *> out;
+  out.reserve(buffers.size());
+  for (GstBuffer *b : buffers) out.push_back(gst_buffer_copy_deep(b));
+  return out;
+}
+
 class Rig {
  public:
   // `chain` is a gst-launch description ("fastconvert ! fastresample"), or
@@ -111,14 +119,24 @@ class Rig {
     buffers.clear();
   }
 
-  // Median time of pushing all `buffers` once (each keeps its own timestamps).
-  double median_push_ns(const std::vector<GstBuffer *> &buffers, int repeats) {
+  // One timed run, ns: `buffers` pushed and kept (push_all), or copies of
+  // them made before the clock starts and handed over (push_owned).
+  double timed_push_ns(const std::vector<GstBuffer *> &buffers, bool owned) {
+    std::vector<GstBuffer *> input = owned ? fresh_copies(buffers) : std::vector<GstBuffer *>{};
+    const double start = now_ns();
+    if (owned) push_owned(input);
+    else push_all(buffers);
+    return now_ns() - start;
+  }
+
+  // Median time of pushing all `buffers` once (each keeps its own
+  // timestamps), after a warm-up run.
+  double median_push_ns(const std::vector<GstBuffer *> &buffers, int repeats, bool owned = false) {
     std::vector<double> runs;
     for (int r = 0; r <= repeats; r++) {
       if (r > 0) restart();
-      const double start = now_ns();
-      push_all(buffers);
-      if (r > 0) runs.push_back(now_ns() - start);
+      const double ns = timed_push_ns(buffers, owned);
+      if (r > 0) runs.push_back(ns);
     }
     return median(runs);
   }
@@ -148,14 +166,6 @@ inline std::vector<GstBuffer *> make_buffers(const std::vector<uint8_t> &data, s
     GST_BUFFER_OFFSET_END(b) = at + frames;
     out.push_back(b);
   }
-  return out;
-}
-
-// Copies of `buffers` with their own memory, for push_owned().
-inline std::vector<GstBuffer *> fresh_copies(const std::vector<GstBuffer *> &buffers) {
-  std::vector<GstBuffer *> out;
-  out.reserve(buffers.size());
-  for (GstBuffer *b : buffers) out.push_back(gst_buffer_copy_deep(b));
   return out;
 }
 
