@@ -4,6 +4,7 @@
 
 #include "convert_reference.h"
 #include "convert_simd.h"
+#include "simd_avx2.h"
 
 #define FA_AVX2 __attribute__((target("avx2,fma")))
 
@@ -172,7 +173,7 @@ FA_AVX2 void stereo_s16_to_mono_f32(const uint8_t *in, uint8_t *out, size_t fram
   ref::downmix<F::S16, F::F32>(in + 4 * i, out + 4 * i, frames - i, 2);
 }
 
-// Stereo F32 -> mono F32: hadd sums pairs within 128-bit lanes; permute restores order.
+// Stereo F32 -> mono F32: pair_sums adds pairs within 128-bit lanes; permute restores order.
 FA_AVX2 void stereo_f32_to_mono_f32(const uint8_t *in, uint8_t *out, size_t frames, unsigned,
                                     unsigned) {
   auto src = reinterpret_cast<const float *>(in);
@@ -180,7 +181,7 @@ FA_AVX2 void stereo_f32_to_mono_f32(const uint8_t *in, uint8_t *out, size_t fram
   const __m256 half = _mm256_set1_ps(0.5f);
   size_t i = 0;
   for (; i + 8 <= frames; i += 8) {
-    __m256 sums = _mm256_hadd_ps(_mm256_loadu_ps(src + 2 * i), _mm256_loadu_ps(src + 2 * i + 8));
+    __m256 sums = simd_avx2::pair_sums(_mm256_loadu_ps(src + 2 * i), _mm256_loadu_ps(src + 2 * i + 8));
     sums = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(sums), 0xD8));
     _mm256_storeu_ps(dst + i, _mm256_mul_ps(sums, half));
   }

@@ -32,8 +32,8 @@ FA_AVX512 inline float hsum512(__m512 v) {
 
 // Horizontal sums of four vectors at once: [sum(a), sum(b), sum(c), sum(d)].
 FA_AVX2 inline __m128 hsum4x256(__m256 a, __m256 b, __m256 c, __m256 d) {
-  const __m256 ab = _mm256_hadd_ps(a, b), cd = _mm256_hadd_ps(c, d);
-  const __m256 abcd = _mm256_hadd_ps(ab, cd);
+  const __m256 ab = simd_avx2::pair_sums(a, b), cd = simd_avx2::pair_sums(c, d);
+  const __m256 abcd = simd_avx2::pair_sums(ab, cd);
   return _mm_add_ps(_mm256_castps256_ps128(abcd), _mm256_extractf128_ps(abcd, 1));
 }
 

@@ -14,4 +14,12 @@ __attribute__((target("avx2"))) inline float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
+// _mm256_hadd_ps(a, b) as two shuffles and an add: [a0+a1, a2+a3, b0+b1,
+// b2+b3 | a4+a5, a6+a7, b4+b5, b6+b7]. vhaddps is microcoded on AMD cores
+// (one per 2 cycles on Zen 4 against two vshufps per cycle), so this is
+// about twice as fast where horizontal adds are the bottleneck.
+__attribute__((target("avx2"))) inline __m256 pair_sums(__m256 a, __m256 b) {
+  return _mm256_add_ps(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
 }  // namespace fastaudio::simd_avx2

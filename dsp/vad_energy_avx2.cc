@@ -37,8 +37,8 @@ namespace {
 // Lane k of the result = sum of the 8 lanes of w[k]: eight horizontal sums
 // at once (lane order is permuted; callers only sum over the lanes).
 FA_AVX2 inline __m256 hsum8(const __m256 *w) {
-  const __m256 q0 = _mm256_hadd_ps(_mm256_hadd_ps(w[0], w[1]), _mm256_hadd_ps(w[2], w[3]));
-  const __m256 q1 = _mm256_hadd_ps(_mm256_hadd_ps(w[4], w[5]), _mm256_hadd_ps(w[6], w[7]));
+  const __m256 q0 = simd_avx2::pair_sums(simd_avx2::pair_sums(w[0], w[1]), simd_avx2::pair_sums(w[2], w[3]));
+  const __m256 q1 = simd_avx2::pair_sums(simd_avx2::pair_sums(w[4], w[5]), simd_avx2::pair_sums(w[6], w[7]));
   return _mm256_add_ps(_mm256_permute2f128_ps(q0, q1, 0x20), _mm256_permute2f128_ps(q0, q1, 0x31));
 }
 
@@ -48,7 +48,7 @@ template <size_t D>
 FA_AVX2 inline __m256 decimate_block(const float *p) {
   static_assert(D == 1 || D == 2);
   if constexpr (D == 1) return _mm256_loadu_ps(p);
-  else return _mm256_hadd_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8));
+  else return simd_avx2::pair_sums(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8));
 }
 
 // D = 1 and 2: one block (8 sums) per register, eight blocks' sums at once
@@ -104,7 +104,7 @@ FA_AVX2 double band_energy_d(const float *x, size_t n) {
 // four blocks are processed together with their lanes transposed: lanes j
 // and j + 4 of every partial result belong to block j (j < 4). Block sums
 // then come from vertical adds, with no horizontal sum per block (the hsum8
-// per eight blocks above costs six hadds, two cycles each on Zen 4).
+// per eight blocks above costs six pair_sums, twelve shuffles).
 
 // Lane j (j < 4) = sum of the low half of input j; lane j + 4 = sum of its
 // high half. A 4x4 transpose inside each half with the adds in between.
