@@ -1181,22 +1181,27 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
   if (up_ == 2 && down_ == 3 && next_phase_ == 0) {
     // Ratio 2/3 (the cascade's second stage): even outputs are a 3:1
     // decimation with row 0, odd ones a 3:1 decimation with row 1 one frame
-    // later; both through the 64-output kernel on four phase streams
-    // (x[3j], x[3j+1], x[3j+2], x[3j+3]).
-    // A last partial block (at least 32 outputs) is computed whole and only
-    // its first outputs kept: cheaper than the generic kernel for them.
-    const size_t emit = count % 128 >= 32 ? count : count / 128 * 128;
-    const size_t blocks = (emit + 127) / 128;
+    // later; both through one kernel on four phase streams
+    // (x[3j], x[3j+1], x[3j+2], x[3j+3]). Blocks of 160 outputs (80 + 80;
+    // 10 ms at 16 kHz) for one channel, of 128 (64 + 64) per channel for
+    // stereo, whose kernel takes both channels at once.
+    // From 32 outputs on, all of them come from the block kernels, whatever
+    // the block size, so that every channel count agrees bit for bit with
+    // mono; a last partial block is computed whole and only its first
+    // outputs kept (the generic kernel is cheaper only below about 32).
+    const size_t per_block = ch == 2 ? 128 : 160, half = per_block / 2;
+    const size_t emit = count >= 32 ? count : 0;
+    const size_t blocks = (emit + per_block - 1) / per_block;
     if (blocks == 0) return 0;
     const size_t off0 = size_t(next_index_ - base_);
-    const size_t J = (blocks * 64 + (taps_ + 2) / 3 + 1 + 16 + 15) / 16 * 16;
+    const size_t J = (blocks * half + (taps_ + 2) / 3 + 1 + 16 + 15) / 16 * 16;
     // Stereo keeps both channels' streams, so that each block's outputs of
     // both channels are at hand to be written interleaved at once.
     const size_t sets = ch == 2 ? 2 : 1;
     if (phase_streams_.size() < sets * J * 4 + 16) phase_streams_.resize(sets * J * 4 + 16);
     float *streams = phase_streams_.data();
     streams += (16 - (reinterpret_cast<uintptr_t>(streams) / sizeof(float)) % 16) % 16;
-    if (block_out_.size() < 128 * sets) block_out_.resize(128 * sets);
+    if (block_out_.size() < 2 * per_block) block_out_.resize(2 * per_block);
     const float *row0 = bank_->data(), *row1 = bank_->data() + taps_;
     // The four phase streams of channel c into st[0 .. 4J).
     auto split = [&](unsigned c, float *st) {
@@ -1222,12 +1227,6 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
         std::fill(dst + std::max(valid, from), dst + J, 0.f);
       }
     };
-    // Block b of the streams at st: 64 even outputs to y, 64 odd ones to y + 64.
-    auto block = [&](const float *st, size_t b, size_t n, float *y) {
-      const float *xs[4] = {st + b * 64, st + J + b * 64, st + 2 * J + b * 64, st + 3 * J + b * 64};
-      // A last block of at most 64 outputs needs only half the work.
-      (n <= 64 ? decimate32x2_aligned_avx512 : decimate64x2_aligned_avx512)(xs, row0, row1, taps_, y, y + 64);
-    };
     float *y = block_out_.data();
     if (ch == 2) {
       split(0, streams);
@@ -1248,14 +1247,18 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
       for (unsigned c = 0; c < ch; c++) {
         split(c, streams);
         for (size_t b = 0; b < blocks; b++) {
-          const size_t n = std::min<size_t>(128, emit - b * 128);
-          block(streams, b, n, y);
-          float *o = out + b * 128 * ch + c;
+          const size_t n = std::min(per_block, emit - b * per_block);
+          // Block b: 80 even outputs to y, 80 odd ones to y + 80 (a last
+          // block of at most 64 outputs needs only the 32 + 32 kernel).
+          const float *xs[4] = {streams + b * half, streams + J + b * half, streams + 2 * J + b * half,
+                                streams + 3 * J + b * half};
+          (n <= 64 ? decimate32x2_aligned_avx512 : decimate80x2_aligned_avx512)(xs, row0, row1, taps_, y, y + half);
+          float *o = out + b * per_block * ch + c;
           if (ch == 1) {
-            interleave2(y, y + 64, n / 2, o);
+            interleave2(y, y + half, n / 2, o);
             if (n % 2) o[n - 1] = y[n / 2];
           } else {
-            for (size_t q = 0; q < n; q++) o[q * ch] = y[(q & 1) * 64 + q / 2];
+            for (size_t q = 0; q < n; q++) o[q * ch] = y[(q & 1) * half + q / 2];
           }
         }
       }

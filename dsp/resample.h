@@ -204,11 +204,12 @@ void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t t
 // Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]),
 // xr[r] 64-byte aligned and readable for 16 floats past the last window.
 void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
-// Ratio 2/3: 64 even outputs (row c0, streams 0-2) and 64 odd ones (row c1,
-// streams 1-3) of xr[s][j] = x[3j + s]; bit-identical to two calls of the above.
-void decimate64x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+// Ratio 2/3: 80 even outputs (row c0, streams 0-2) and 80 odd ones (row c1,
+// streams 1-3) of xr[s][j] = x[3j + s]; bit-identical to the above (called
+// at xr and at xr + 64).
+void decimate80x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                  float *out0, float *out1);
-// The same for 32 + 32 outputs; bit-identical to the first halves of the above.
+// The same for 32 + 32 outputs; bit-identical to the first 32 of each half of the above.
 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                  float *out0, float *out1);
 // Both channels of stereo at once (streams xl and xr, outputs out_l0 / out_l1
@@ -216,8 +217,8 @@ void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, cons
 void decimate32x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4], const float *c0,
                                         const float *c1, size_t taps, float *out_l0, float *out_l1,
                                         float *out_r0, float *out_r1);
-// The same for full blocks (64 + 64 outputs per channel): bit-identical to
-// decimate64x2_aligned_avx512 on each channel.
+// The same for full stereo blocks (64 + 64 outputs per channel):
+// bit-identical to the first 64 of decimate80x2_aligned_avx512's on each channel.
 void decimate64x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4], const float *c0,
                                         const float *c1, size_t taps, float *out_l0, float *out_l1,
                                         float *out_r0, float *out_r1);

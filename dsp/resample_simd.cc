@@ -280,14 +280,16 @@ FA_AVX512 void decimate64_aligned_avx512(const float *const *xr, unsigned M, con
   _mm512_storeu_ps(out + 48, a3);
 }
 
-// Ratio 2/3 as two 3:1 decimations: 64 even outputs (row c0 on streams
-// 0, 1, 2) and 64 odd ones (row c1 on streams 1, 2, 3), where xr[s][j] = x[3j + s].
+// Ratio 2/3 as two 3:1 decimations: 80 even outputs (row c0 on streams
+// 0, 1, 2) and 80 odd ones (row c1 on streams 1, 2, 3), where xr[s][j] = x[3j + s].
 // Streams 1 and 2 serve both, so each shifted window is made once for two
-// FMAs. Every accumulator sums in the order decimate64_aligned_avx512 does,
-// so out0 / out1 are bit-identical to two calls of it.
-FA_AVX512 void decimate64x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+// FMAs. 160 outputs per call: 10 ms at 16 kHz and its multiples are whole
+// calls (with 128 a 20 ms buffer needed a third, half-efficient call).
+// Every accumulator sums in the order decimate64_aligned_avx512 does, so
+// out0 / out1 are bit-identical to its outputs.
+FA_AVX512 void decimate80x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                            float *out0, float *out1) {
-  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0;
   for (unsigned st = 0; st < 4; st++) {
     const float *x = xr[st];
     const bool use0 = st < 3, use1 = st >= 1;
@@ -301,6 +303,7 @@ FA_AVX512 void decimate64x2_aligned_avx512(const float *const xr[4], const float
       const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
       const __m512i v3 = _mm512_castps_si512(_mm512_load_ps(x + jb + 48));
       const __m512i v4 = _mm512_castps_si512(_mm512_load_ps(x + jb + 64));
+      const __m512i v5 = _mm512_castps_si512(_mm512_load_ps(x + jb + 80));
 #define FA_TAP2(s)                                                                             \
   {                                                                                            \
     const size_t j = jb + (s);                                                                 \
@@ -310,15 +313,18 @@ FA_AVX512 void decimate64x2_aligned_avx512(const float *const xr[4], const float
       const __m512 w1 = tap_window<(s)>(v1, v2, x + jb + (s) + 16);                            \
       const __m512 w2 = tap_window<(s)>(v2, v3, x + jb + (s) + 32);                            \
       const __m512 w3 = tap_window<(s)>(v3, v4, x + jb + (s) + 48);                            \
+      const __m512 w4 = tap_window<(s)>(v4, v5, x + jb + (s) + 64);                            \
       if (t0) {                                                                                \
         const __m512 k = _mm512_set1_ps(c0[j * 3 + r0]);                                       \
         a0 = _mm512_fmadd_ps(k, w0, a0), a1 = _mm512_fmadd_ps(k, w1, a1);                     \
         a2 = _mm512_fmadd_ps(k, w2, a2), a3 = _mm512_fmadd_ps(k, w3, a3);                     \
+        a4 = _mm512_fmadd_ps(k, w4, a4);                                                       \
       }                                                                                        \
       if (t1) {                                                                                \
         const __m512 k = _mm512_set1_ps(c1[j * 3 + r1]);                                       \
         b0 = _mm512_fmadd_ps(k, w0, b0), b1 = _mm512_fmadd_ps(k, w1, b1);                     \
         b2 = _mm512_fmadd_ps(k, w2, b2), b3 = _mm512_fmadd_ps(k, w3, b3);                     \
+        b4 = _mm512_fmadd_ps(k, w4, b4);                                                       \
       }                                                                                        \
     }                                                                                          \
   }
@@ -331,15 +337,17 @@ FA_AVX512 void decimate64x2_aligned_avx512(const float *const xr[4], const float
   _mm512_storeu_ps(out0 + 16, a1);
   _mm512_storeu_ps(out0 + 32, a2);
   _mm512_storeu_ps(out0 + 48, a3);
+  _mm512_storeu_ps(out0 + 64, a4);
   _mm512_storeu_ps(out1, b0);
   _mm512_storeu_ps(out1 + 16, b1);
   _mm512_storeu_ps(out1 + 32, b2);
   _mm512_storeu_ps(out1 + 48, b3);
+  _mm512_storeu_ps(out1 + 64, b4);
 }
 
-// The same for 32 even and 32 odd outputs (a buffer's last partial block:
-// at 20 ms, 48k -> 16k gives 320 outputs = 2 x 128 + 64); bit-identical to
-// the first halves of decimate64x2_aligned_avx512's.
+// The same for 32 even and 32 odd outputs (a buffer's last partial block of
+// at most 64 outputs); bit-identical to the first 32 of
+// decimate80x2_aligned_avx512's.
 FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                            float *out0, float *out1) {
   __m512 a0 = _mm512_setzero_ps(), a1 = a0, b0 = a0, b1 = a0;
@@ -384,7 +392,7 @@ FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float
 
 // Stereo's last partial block: decimate32x2_aligned_avx512 on the streams
 // of two channels at once (xl, xr), so that each coefficient broadcast feeds
-// four FMAs as in decimate64x2_aligned_avx512 (the 32-output kernel's two
+// four FMAs as in the full-block kernels (the 32-output kernel's two
 // per broadcast cost more per output). Per output the order of sums is
 // decimate32x2's: bit-identical to it on each channel (even outputs to
 // out_l0 / out_r0, odd ones to out_l1 / out_r1).
@@ -446,7 +454,8 @@ FA_AVX512 void decimate32x2_stereo_aligned_avx512(const float *const xl[4], cons
 // on xl and xr with each coefficient broadcast feeding eight FMAs. The 16
 // accumulators leave room for one channel's four windows at a time: they are
 // made from xl's loads, used, then remade from xr's. Bit-identical to
-// decimate64x2 on each channel (same order of sums per output).
+// the first 64 outputs of decimate80x2_aligned_avx512 on each channel (same
+// order of sums per output).
 FA_AVX512 void decimate64x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4],
                                                   const float *c0, const float *c1, size_t taps, float *out_l0,
                                                   float *out_l1, float *out_r0, float *out_r1) {

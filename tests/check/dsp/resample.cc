@@ -558,16 +558,20 @@ GST_START_TEST(test_cascade) {
 
   // The paired 2/3 kernel against two single-phase calls: the same bits.
   if (best_resample_isa() == ResampleIsa::Avx512) {
-    const size_t taps = 184, J = 64 + 64 + 80;
+    const size_t taps = 184, J = 128 + 64 + 80;
     const AlignedNoise left(4 * J, 23);
     const float *st = left.data;
     auto rows = noise(2 * taps, 24);
     const float *xs[4] = {st, st + J, st + 2 * J, st + 3 * J};
-    float pair0[64], pair1[64], one0[64], one1[64];
-    resample_detail::decimate64x2_aligned_avx512(xs, rows.data(), rows.data() + taps, taps, pair0, pair1);
+    // 80 + 80 outputs against single-phase calls at the block and 64 on.
+    float pair0[80], pair1[80], one0[128], one1[128];
+    resample_detail::decimate80x2_aligned_avx512(xs, rows.data(), rows.data() + taps, taps, pair0, pair1);
+    const float *xs64[4] = {st + 64, st + J + 64, st + 2 * J + 64, st + 3 * J + 64};
     resample_detail::decimate64_aligned_avx512(xs, 3, rows.data(), taps, one0);
     resample_detail::decimate64_aligned_avx512(xs + 1, 3, rows.data() + taps, taps, one1);
-    fail_unless(std::memcmp(pair0, one0, sizeof one0) == 0 && std::memcmp(pair1, one1, sizeof one1) == 0);
+    resample_detail::decimate64_aligned_avx512(xs64, 3, rows.data(), taps, one0 + 64);
+    resample_detail::decimate64_aligned_avx512(xs64 + 1, 3, rows.data() + taps, taps, one1 + 64);
+    fail_unless(std::memcmp(pair0, one0, sizeof pair0) == 0 && std::memcmp(pair1, one1, sizeof pair1) == 0);
     // The stereo stage's four-way interleave against the plain loop (tails too).
     for (size_t n : {size_t(0), size_t(5), size_t(32), size_t(64), size_t(37)}) {
       std::vector<float> got(4 * 64, -1.f), want(4 * 64, -1.f);
@@ -590,12 +594,12 @@ GST_START_TEST(test_cascade) {
                                                         st_r0, st_r1);
     fail_unless(std::memcmp(st_l0, half0, sizeof half0) == 0 && std::memcmp(st_l1, half1, sizeof half1) == 0);
     fail_unless(std::memcmp(st_r0, right0, sizeof right0) == 0 && std::memcmp(st_r1, right1, sizeof right1) == 0);
-    // And full blocks of both channels in one call.
-    float full_r0[64], full_r1[64], fl0[64], fl1[64], fr0[64], fr1[64];
-    resample_detail::decimate64x2_aligned_avx512(xr, rows.data(), rows.data() + taps, taps, full_r0, full_r1);
+    // And full stereo blocks (64 + 64 per channel) of both channels in one call.
+    float full_r0[80], full_r1[80], fl0[64], fl1[64], fr0[64], fr1[64];
+    resample_detail::decimate80x2_aligned_avx512(xr, rows.data(), rows.data() + taps, taps, full_r0, full_r1);
     resample_detail::decimate64x2_stereo_aligned_avx512(xs, xr, rows.data(), rows.data() + taps, taps, fl0, fl1, fr0,
                                                         fr1);
-    fail_unless(std::memcmp(fl0, pair0, sizeof pair0) == 0 && std::memcmp(fl1, pair1, sizeof pair1) == 0);
+    fail_unless(std::memcmp(fl0, pair0, sizeof fl0) == 0 && std::memcmp(fl1, pair1, sizeof fl1) == 0);
     fail_unless(std::memcmp(fr0, full_r0, sizeof fr0) == 0 && std::memcmp(fr1, full_r1, sizeof fr1) == 0);
   }
 
