@@ -1182,14 +1182,13 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     // Ratio 2/3 (the cascade's second stage): even outputs are a 3:1
     // decimation with row 0, odd ones a 3:1 decimation with row 1 one frame
     // later; both through one kernel on four phase streams
-    // (x[3j], x[3j+1], x[3j+2], x[3j+3]). Blocks of 160 outputs (80 + 80;
-    // 10 ms at 16 kHz) for one channel, of 128 (64 + 64) per channel for
-    // stereo, whose kernel takes both channels at once.
-    // From 32 outputs on, all of them come from the block kernels, whatever
-    // the block size, so that every channel count agrees bit for bit with
-    // mono; a last partial block is computed whole and only its first
-    // outputs kept (the generic kernel is cheaper only below about 32).
-    const size_t per_block = ch == 2 ? 128 : 160, half = per_block / 2;
+    // (x[3j], x[3j+1], x[3j+2], x[3j+3]), in blocks of 160 outputs (80 +
+    // 80: 10 ms at 16 kHz and its multiples are whole blocks).
+    // From 32 outputs on, all of them come from the block kernels, so that
+    // every channel count agrees bit for bit with mono; a last partial block
+    // is computed whole and only its first outputs kept (the generic kernel
+    // is cheaper only below about 32).
+    constexpr size_t per_block = 160, half = per_block / 2;
     const size_t emit = count >= 32 ? count : 0;
     const size_t blocks = (emit + per_block - 1) / per_block;
     if (blocks == 0) return 0;
@@ -1201,7 +1200,7 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     if (phase_streams_.size() < sets * J * 4 + 16) phase_streams_.resize(sets * J * 4 + 16);
     float *streams = phase_streams_.data();
     streams += (16 - (reinterpret_cast<uintptr_t>(streams) / sizeof(float)) % 16) % 16;
-    if (block_out_.size() < 2 * per_block) block_out_.resize(2 * per_block);
+    if (block_out_.size() < 2 * per_block) block_out_.resize(2 * per_block);  // stereo: 4 x 80
     const float *row0 = bank_->data(), *row1 = bank_->data() + taps_;
     // The four phase streams of channel c into st[0 .. 4J).
     auto split = [&](unsigned c, float *st) {
@@ -1232,16 +1231,22 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
       split(0, streams);
       split(1, streams + 4 * J);
       for (size_t b = 0; b < blocks; b++) {
-        const size_t n = std::min<size_t>(128, emit - b * 128);
-        // Both channels in one call: each coefficient broadcast feeds both.
-        const float *l = streams + b * 64, *r = streams + 4 * J + b * 64;
+        const size_t n = std::min(per_block, emit - b * per_block);
+        const float *l = streams + b * half, *r = streams + 4 * J + b * half;
         const float *xl[4] = {l, l + J, l + 2 * J, l + 3 * J}, *xr[4] = {r, r + J, r + 2 * J, r + 3 * J};
-        (n <= 64 ? decimate32x2_stereo_aligned_avx512 : decimate64x2_stereo_aligned_avx512)(
-            xl, xr, row0, row1, taps_, y, y + 64, y + 128, y + 192);
+        // Left even / odd outputs to y, y + 80, right ones to y + 160, y + 240.
+        if (n <= 64) {
+          // Both channels in one call: each coefficient broadcast feeds both
+          // (the 32-output kernel alone has too few FMAs per broadcast).
+          decimate32x2_stereo_aligned_avx512(xl, xr, row0, row1, taps_, y, y + half, y + 2 * half, y + 3 * half);
+        } else {
+          decimate80x2_aligned_avx512(xl, row0, row1, taps_, y, y + half);
+          decimate80x2_aligned_avx512(xr, row0, row1, taps_, y + 2 * half, y + 3 * half);
+        }
         // Frame 2i is (left even i, right even i), frame 2i + 1 the odd ones.
-        float *o = out + b * 256;
-        interleave4_avx512(y, y + 128, y + 64, y + 192, n / 2, o);
-        if (n % 2) o[2 * (n - 1)] = y[n / 2], o[2 * (n - 1) + 1] = y[128 + n / 2];
+        float *o = out + b * 2 * per_block;
+        interleave4_avx512(y, y + 2 * half, y + half, y + 3 * half, n / 2, o);
+        if (n % 2) o[2 * (n - 1)] = y[n / 2], o[2 * (n - 1) + 1] = y[2 * half + n / 2];
       }
     } else {
       for (unsigned c = 0; c < ch; c++) {

@@ -217,11 +217,6 @@ void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, cons
 void decimate32x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4], const float *c0,
                                         const float *c1, size_t taps, float *out_l0, float *out_l1,
                                         float *out_r0, float *out_r1);
-// The same for full stereo blocks (64 + 64 outputs per channel):
-// bit-identical to the first 64 of decimate80x2_aligned_avx512's on each channel.
-void decimate64x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4], const float *c0,
-                                        const float *c1, size_t taps, float *out_l0, float *out_l1,
-                                        float *out_r0, float *out_r1);
 // out[4i + 0..3] = a[i], b[i], c[i], d[i] for i < n (stereo 2/3 stage: even
 // and odd outputs of both channels to interleaved frames).
 void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
