@@ -439,6 +439,12 @@ void deinterleave2(const float *x, size_t pairs, float *e, float *o) {
   for (size_t m = 0; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
 }
 
+// a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3] for m < n.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d) {
+  for (size_t m = 0; m < n; m++) a[m] = x[4 * m], b[m] = x[4 * m + 1], c[m] = x[4 * m + 2], d[m] = x[4 * m + 3];
+}
+
 }  // namespace resample_detail
 
 namespace {
@@ -473,77 +479,118 @@ struct Resampler::Cascade {
   unsigned ch = 1;
   size_t K = kHalfband3.K;
   const float *h = nullptr;  // halfband_taps() of the design in use
-  // Planar input: raw[c][j] is input frame origin + (dropped + j - pad),
-  // frames before `origin` are zeros. While the cascade runs it is the only
-  // copy of the input (see sync_history): frames from `hold` on are kept.
-  std::vector<std::vector<float>> raw;
-  // The deinterleave of output k's window starts at frame 2(k - K) (its first
-  // even sample is unused but read): keep 2K frames of zeros before the stream.
-  size_t pad = 2 * kHalfband3.K, raw_len = 0;
-  uint64_t dropped = 0, raw_total = 0, next_k = 0;
+  // The input split on arrival into even and odd frames, planar: ev[c][j]
+  // and od[c][j] are cascade frames 2(first_pair + j) and 2(first_pair + j)
+  // + 1 (cascade frame 0 is input frame `origin`; frames before it are
+  // zeros). The half-band reads both rows in place. While the cascade runs
+  // they are the only copy of the input (see sync_history): frames from
+  // `hold` on are kept. od is one frame shorter while a pair is incomplete.
+  std::vector<std::vector<float>> ev, od;
+  size_t ev_len = 0, od_len = 0;
+  int64_t first_pair = 0;
+  // Output k's window starts at pair k - K: K pairs of zeros before the stream.
+  size_t pad = 2 * kHalfband3.K;  // in frames
+  uint64_t raw_total = 0, next_k = 0;
   uint64_t origin = 0;  // input frame of the cascade's frame 0 (where it was started)
   uint64_t hold = 0;    // cascade frames from here on are kept (for a quality switch)
   size_t slack = kCompactSlack;
   Resampler inner;
-  std::vector<float> evens, odds, tmp;
+  std::vector<float> tmp;
   uint64_t skip = 0;          // inner outputs to discard (already emitted before a switch)
   std::vector<float> stash;   // outputs computed during a switch, not yet emitted
   size_t stash_frames = 0;
 
   void reset() {
-    raw_len = pad;
-    for (auto &r : raw) {
-      if (r.size() < pad) r.resize(pad);
-      std::fill(r.begin(), r.begin() + long(pad), 0.f);
-    }
-    dropped = raw_total = next_k = 0;
+    ev_len = od_len = K;
+    first_pair = -int64_t(K);
+    for (auto *rows : {&ev, &od})
+      for (auto &r : *rows) {
+        if (r.size() < K) r.resize(K);
+        std::fill(r.begin(), r.begin() + long(K), 0.f);
+      }
+    raw_total = next_k = 0;
     origin = hold = 0;
     skip = 0;
     stash_frames = 0;
     inner.reset();
   }
+  // Frames held (from cascade frame 2 first_pair on).
+  size_t held() const { return ev_len + od_len; }
+  // Input frame i of `in` (interleaved), channel c; zero when `in` is null.
+  float frame(const float *in, size_t i, unsigned c) const { return in ? in[i * ch + c] : 0.f; }
   void append(const float *in, size_t frames, bool zeros) {
-    append_planar(raw, raw_len, zeros ? nullptr : in, frames);
-    raw_len += frames;
+    if (zeros) in = nullptr;
+    const size_t room = (frames + 2) / 2;
+    for (auto *rows : {&ev, &od})
+      for (auto &r : *rows)
+        if (r.size() < ev_len + room) r.resize(std::max(ev_len + room, r.size() * 3 / 2));
+    size_t i = 0;
+    if (raw_total % 2 == 1 && frames > 0) {  // the odd frame of the pending pair
+      for (unsigned c = 0; c < ch; c++) od[c][od_len] = frame(in, 0, c);
+      od_len++;
+      i = 1;
+    }
+    const size_t pairs = (frames - i) / 2;
+    if (!in) {
+      for (unsigned c = 0; c < ch; c++) {
+        std::fill_n(ev[c].data() + ev_len, pairs, 0.f);
+        std::fill_n(od[c].data() + od_len, pairs, 0.f);
+      }
+    } else if (ch == 1) {
+      deinterleave2(in + i, pairs, ev[0].data() + ev_len, od[0].data() + od_len);
+    } else if (ch == 2) {
+      // Frame 2m is (L, R), frame 2m + 1 the next: four streams in one pass.
+      deinterleave4(in + 2 * i, pairs, ev[0].data() + ev_len, ev[1].data() + ev_len, od[0].data() + od_len,
+                    od[1].data() + od_len);
+    } else {
+      for (unsigned c = 0; c < ch; c++)
+        for (size_t m = 0; m < pairs; m++) {
+          ev[c][ev_len + m] = in[(i + 2 * m) * ch + c];
+          od[c][od_len + m] = in[(i + 2 * m + 1) * ch + c];
+        }
+    }
+    ev_len += pairs;
+    od_len += pairs;
+    i += 2 * pairs;
+    if (i < frames) {  // an even frame that starts the next pair
+      for (unsigned c = 0; c < ch; c++) ev[c][ev_len] = frame(in, i, c);
+      ev_len++;
+    }
     raw_total += frames;
   }
   // Half-band outputs whose window is complete, appended to the 2/3 stage's history.
   size_t halfband() {
     // Output k needs input frames up to 2k + 2K - 1.
-    const uint64_t avail = raw_total + 0;  // frames 0 .. raw_total-1 exist
+    const uint64_t avail = raw_total;  // frames 0 .. raw_total-1 exist
     if (avail < 2 * K) return 0;
     const uint64_t last = (avail - 2 * K) / 2;  // largest k with 2k + 2K - 1 < avail
     if (last + 1 <= next_k) return 0;
     const size_t count = size_t(last + 1 - next_k);
-    const size_t nodd = count + 2 * K - 1;
-    if (odds.size() < nodd) odds.resize(nodd);
-    if (evens.size() < nodd) evens.resize(nodd);
     // Straight into the 2/3 stage's planar history (what its process() would copy there).
     inner.compact();
     for (auto &r : inner.hist_)
       if (r.size() < inner.hist_len_ + count) r.resize(std::max(inner.hist_len_ + count, r.size() * 3 / 2));
-    for (unsigned c = 0; c < ch; c++) {
-      const float *x = raw[c].data();
-      // Frame f sits at x[f - dropped + pad]; odd stream o[m] = frame 2(next_k - K + m) + 1.
-      // Pairs from frame 2(next_k - K): evens[K + q] is output q's centre.
-      const int64_t f0 = int64_t(2 * next_k) - int64_t(2 * K);
-      deinterleave2(x + (f0 - int64_t(dropped) + int64_t(pad)), nodd, evens.data(), odds.data());
+    // Output q's centre is even pair next_k + q; its odd window starts at pair next_k + q - K.
+    const size_t e0 = size_t(int64_t(next_k) - first_pair), o0 = e0 - K;
+    for (unsigned c = 0; c < ch; c++)
       (inner.isa_ == ResampleIsa::Avx512 ? halfband_block_avx512 : halfband_block)(
-          evens.data() + K, odds.data(), h, K, count, inner.hist_[c].data() + inner.hist_len_);
-    }
+          ev[c].data() + e0, od[c].data() + o0, h, K, count, inner.hist_[c].data() + inner.hist_len_);
     inner.hist_len_ += count;
     inner.in_total_ += count;
     inner.trailing_zeros_ = 0;
     next_k += count;
-    // Keep frames from 2 next_k - 2K on (the next deinterleave starts
-    // there) and from `hold` on.
-    const int64_t keep_from = std::min(int64_t(2 * next_k) - int64_t(2 * K), int64_t(hold));
-    const int64_t first = int64_t(dropped) - int64_t(pad);
-    if (keep_from > first + int64_t(slack)) {
-      const size_t drop = size_t(keep_from - first);
-      for (auto &r : raw) std::memmove(r.data(), r.data() + drop, (raw_len - drop) * sizeof(float));
-      raw_len -= drop;
-      dropped += drop;
+    // Keep pairs from next_k - K on (the next half-band reads from there)
+    // and the frames from `hold` on.
+    const int64_t keep_pair = std::min(int64_t(next_k) - int64_t(K), int64_t(hold / 2));
+    if (keep_pair > first_pair + int64_t(slack / 2)) {
+      const size_t drop = size_t(keep_pair - first_pair);
+      for (unsigned c = 0; c < ch; c++) {
+        std::memmove(ev[c].data(), ev[c].data() + drop, (ev_len - drop) * sizeof(float));
+        std::memmove(od[c].data(), od[c].data() + drop, (od_len - drop) * sizeof(float));
+      }
+      ev_len -= drop;
+      od_len -= drop;
+      first_pair += int64_t(drop);
     }
     return count;
   }
@@ -629,7 +676,8 @@ size_t Resampler::cascade_process(const float *in, size_t frames, float *out, si
 void Resampler::start_cascade() {
   auto k = std::make_shared<Cascade>();
   k->ch = spec_.channels;
-  k->raw.assign(spec_.channels, {});
+  k->ev.assign(spec_.channels, {});
+  k->od.assign(spec_.channels, {});
   k->inner.fractional_equiripple_ = true;
   if (!k->inner.configure({spec_.in_rate / 2, spec_.out_rate, spec_.channels, ResampleQuality::High}, isa_)) return;
   const HalfbandDesign &hb = (up_ == 1 && down_ == 3) ? kHalfband3 : kHalfbandNarrow;
@@ -773,15 +821,19 @@ void Resampler::build_bank(const ResamplePreset &p) {
 // rebuild it from the cascade's input copy before leaving or restarting it.
 void Resampler::sync_history() {
   const Cascade &k = *cascade_;
-  const int64_t first = int64_t(k.origin) + int64_t(k.dropped) - int64_t(k.pad);  // input frame of raw[.][0]
+  const int64_t first = int64_t(k.origin) + 2 * k.first_pair;  // input frame of ev[.][0]
   const int64_t lead = int64_t(taps_ / 2 - 1);
   // hist_[c][j] is input frame base_ + j - lead, base_ >= 0.
   const size_t skip = first + lead < 0 ? size_t(-(first + lead)) : 0;
   base_ = uint64_t(first + lead + int64_t(skip));
-  hist_len_ = k.raw_len > skip ? k.raw_len - skip : 0;
+  hist_len_ = k.held() > skip ? k.held() - skip : 0;
   for (unsigned c = 0; c < spec_.channels; c++) {
     if (hist_[c].size() < hist_len_) hist_[c].resize(hist_len_);
-    if (hist_len_) std::memcpy(hist_[c].data(), k.raw[c].data() + skip, hist_len_ * sizeof(float));
+    // Kept frame f (from ev[.][0]) is ev[c][f / 2] or od[c][f / 2]; only on a quality switch.
+    for (size_t j = 0; j < hist_len_; j++) {
+      const size_t f = skip + j;
+      hist_[c][j] = (f % 2 ? k.od[c] : k.ev[c])[f / 2];
+    }
   }
   trailing_zeros_ = 0;
 }
