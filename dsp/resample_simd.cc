@@ -750,9 +750,9 @@ namespace {
 // the shift as an immediate, hence the template). Loads and shuffles run on
 // different ports, so this is about 1.7x faster than two loads per tap.
 template <size_t K, size_t Blocks, int I>
-FA_AVX512 inline void halfband_tap_regs(const float *o, const float *h, size_t q, const __m512i *v, __m512 *acc) {
+FA_AVX512 inline void halfband_tap_regs(const float *o, const __m512 *hk, size_t q, const __m512i *v, __m512 *acc) {
   constexpr int t = int(K) - 1 - I;  // 0 .. K-1 <= 15
-  const __m512 k = _mm512_set1_ps(h[I]);
+  const __m512 k = hk[I];
   for (size_t b = 0; b < Blocks; b++) {
     __m512 back;
     if constexpr (t == 0) back = _mm512_castsi512_ps(v[b]);
@@ -762,18 +762,20 @@ FA_AVX512 inline void halfband_tap_regs(const float *o, const float *h, size_t q
 }
 
 template <size_t K, size_t Blocks, int... I>
-FA_AVX512 inline void halfband_taps_regs(const float *o, const float *h, size_t q, const __m512i *v, __m512 *acc,
+FA_AVX512 inline void halfband_taps_regs(const float *o, const __m512 *hk, size_t q, const __m512i *v, __m512 *acc,
                                          std::integer_sequence<int, I...>) {
-  (halfband_tap_regs<K, Blocks, I>(o, h, q, v, acc), ...);
+  (halfband_tap_regs<K, Blocks, I>(o, hk, q, v, acc), ...);
 }
 
+// hk[i]: tap i's coefficient in every lane, broadcast once per call (the
+// kernel is bound by its loads: a broadcast per tap and group was a third of them).
 template <size_t K, size_t Blocks>
-FA_AVX512 inline void halfband_group_regs(const float *e, const float *o, const float *h, size_t q, float *y) {
+FA_AVX512 inline void halfband_group_regs(const float *e, const float *o, const __m512 *hk, size_t q, float *y) {
   __m512i v[Blocks + 1];
   for (size_t b = 0; b <= Blocks; b++) v[b] = _mm512_castps_si512(_mm512_loadu_ps(o + q + 16 * b));
   __m512 acc[Blocks];
   for (size_t b = 0; b < Blocks; b++) acc[b] = _mm512_mul_ps(_mm512_set1_ps(0.5f), _mm512_loadu_ps(e + q + 16 * b));
-  halfband_taps_regs<K, Blocks>(o, h, q, v, acc, std::make_integer_sequence<int, int(K)>{});
+  halfband_taps_regs<K, Blocks>(o, hk, q, v, acc, std::make_integer_sequence<int, int(K)>{});
   for (size_t b = 0; b < Blocks; b++) _mm512_storeu_ps(y + q + 16 * b, acc[b]);
 }
 
@@ -800,9 +802,11 @@ FA_AVX512 void halfband_regs(const float *e, const float *o, const float *h, siz
   // registers read o up to 15 frames past the group, inside the 2K - 1
   // frames the forward windows read anyway (K >= 9).
   static_assert(K >= 9 && K <= 16);
+  __m512 hk[K];
+  for (size_t i = 0; i < K; i++) hk[i] = _mm512_set1_ps(h[i]);
   size_t q = 0;
-  for (; q + 32 <= count; q += 32) halfband_group_regs<K, 2>(e, o, h, q, y);
-  for (; q + 16 <= count; q += 16) halfband_group_regs<K, 1>(e, o, h, q, y);
+  for (; q + 32 <= count; q += 32) halfband_group_regs<K, 2>(e, o, hk, q, y);
+  for (; q + 16 <= count; q += 16) halfband_group_regs<K, 1>(e, o, hk, q, y);
   halfband_tail(e, o, h, K, q, count, y);
 }
 
