@@ -205,11 +205,13 @@ void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t t
 // xr[r] 64-byte aligned and readable for 16 floats past the last window.
 void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
 // Ratio 2/3: 80 even outputs (row c0, streams 0-2) and 80 odd ones (row c1,
-// streams 1-3) of xr[s][j] = x[3j + s]; bit-identical to the above (called
-// at xr and at xr + 64).
-void decimate80x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+// streams 1-3) of xr[s][j] = x[3j + s]. Stream 3 is not read: it is stream 0
+// one further on. The even outputs are bit-identical to the above (called at
+// xr and at xr + 64), the odd ones equal within rounding (another order).
+void decimate80x2_aligned_avx512(const float *const xr[3], const float *c0, const float *c1, size_t taps,
                                  float *out0, float *out1);
-// The same for 32 + 32 outputs; bit-identical to the first 32 of each half of the above.
+// The same for 32 + 32 outputs, reading all four streams; bit-identical to
+// the single-phase kernel.
 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                  float *out0, float *out1);
 // Both channels of stereo at once (streams xl and xr, outputs out_l0 / out_l1

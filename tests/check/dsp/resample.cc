@@ -556,10 +556,14 @@ GST_START_TEST(test_cascade) {
     }
   }
 
-  // The paired 2/3 kernel against two single-phase calls: the same bits.
+  // The paired 2/3 kernel against single-phase calls: the same bits for the
+  // even outputs, the same sums in another order for the odd ones.
   if (best_resample_isa() == ResampleIsa::Avx512) {
     const size_t taps = 184, J = 128 + 64 + 80;
+    // Phase streams as the resampler makes them: stream 3 is stream 0 one
+    // further on (the paired kernel takes it from there).
     const AlignedNoise left(4 * J, 23);
+    for (size_t j = 0; j < J; j++) left.data[3 * J + j] = j + 1 < J ? left.data[j + 1] : 0.f;
     const float *st = left.data;
     auto rows = noise(2 * taps, 24);
     const float *xs[4] = {st, st + J, st + 2 * J, st + 3 * J};
@@ -571,7 +575,11 @@ GST_START_TEST(test_cascade) {
     resample_detail::decimate64_aligned_avx512(xs + 1, 3, rows.data() + taps, taps, one1);
     resample_detail::decimate64_aligned_avx512(xs64, 3, rows.data(), taps, one0 + 64);
     resample_detail::decimate64_aligned_avx512(xs64 + 1, 3, rows.data() + taps, taps, one1 + 64);
-    fail_unless(std::memcmp(pair0, one0, sizeof pair0) == 0 && std::memcmp(pair1, one1, sizeof pair1) == 0);
+    fail_unless(std::memcmp(pair0, one0, sizeof pair0) == 0);
+    // 184 products of |x|, |c| <= 1 (sums up to about 15): rounding of a few 1e-6.
+    double worst = 0;
+    for (size_t i = 0; i < 80; i++) worst = std::max(worst, double(std::fabs(pair1[i] - one1[i])));
+    fail_unless(worst < 2e-5, "odd outputs differ by %g", worst);
     // The stereo stage's four-way interleave against the plain loop (tails too).
     for (size_t n : {size_t(0), size_t(5), size_t(32), size_t(64), size_t(37)}) {
       std::vector<float> got(4 * 64, -1.f), want(4 * 64, -1.f);
@@ -583,7 +591,7 @@ GST_START_TEST(test_cascade) {
     }
     float half0[32], half1[32];
     resample_detail::decimate32x2_aligned_avx512(xs, rows.data(), rows.data() + taps, taps, half0, half1);
-    fail_unless(std::memcmp(half0, pair0, sizeof half0) == 0 && std::memcmp(half1, pair1, sizeof half1) == 0);
+    fail_unless(std::memcmp(half0, pair0, sizeof half0) == 0 && std::memcmp(half1, one1, sizeof half1) == 0);
     // Both stereo channels' half blocks in one call: each channel the same bits.
     const AlignedNoise right(4 * J, 25);
     const float *sr = right.data;
