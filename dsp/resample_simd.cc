@@ -394,8 +394,7 @@ FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float
 
 // Stereo's last partial block: decimate32x2_aligned_avx512 on the streams
 // of two channels at once (xl, xr), so that each coefficient broadcast feeds
-// four FMAs as in the full-block kernels (the 32-output kernel's two
-// per broadcast cost more per output). Per output the order of sums is
+// four FMAs (the 32-output kernel's two per broadcast cost more per output). Per output the order of sums is
 // decimate32x2's: bit-identical to it on each channel (even outputs to
 // out_l0 / out_r0, odd ones to out_l1 / out_r1).
 FA_AVX512 void decimate32x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4],
