@@ -488,8 +488,6 @@ struct Resampler::Cascade {
   std::vector<std::vector<float>> ev, od;
   size_t ev_len = 0, od_len = 0;
   int64_t first_pair = 0;
-  // Output k's window starts at pair k - K: K pairs of zeros before the stream.
-  size_t pad = 2 * kHalfband3.K;  // in frames
   uint64_t raw_total = 0, next_k = 0;
   uint64_t origin = 0;  // input frame of the cascade's frame 0 (where it was started)
   uint64_t hold = 0;    // cascade frames from here on are kept (for a quality switch)
@@ -501,6 +499,7 @@ struct Resampler::Cascade {
   size_t stash_frames = 0;
 
   void reset() {
+    // Output k's window starts at pair k - K: K pairs of zeros before the stream.
     ev_len = od_len = K;
     first_pair = -int64_t(K);
     for (auto *rows : {&ev, &od})
@@ -623,7 +622,8 @@ struct Resampler::Cascade {
     const size_t n = inner.produce(tmp.data(), need, need);
     return emit(tmp.data(), n, out, cap);
   }
-  size_t latency() const { return pad + 2 * inner.latency_input_frames(); }
+  // The K zero pairs before the stream, then the 2/3 stage's delay at half the rate.
+  size_t latency() const { return 2 * K + 2 * inner.latency_input_frames(); }
 };
 
 bool Resampler::cascade_wanted(ResampleQuality q) const {
@@ -682,7 +682,6 @@ void Resampler::start_cascade() {
   if (!k->inner.configure({spec_.in_rate / 2, spec_.out_rate, spec_.channels, ResampleQuality::High}, isa_)) return;
   const HalfbandDesign &hb = (up_ == 1 && down_ == 3) ? kHalfband3 : kHalfbandNarrow;
   k->K = hb.K;
-  k->pad = 2 * hb.K;
   k->h = halfband_taps(hb).data();
   k->reset();
   // Restart at input frame S, a multiple of 2 x the inner down factor so the

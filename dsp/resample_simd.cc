@@ -280,6 +280,22 @@ FA_AVX512 void decimate64_aligned_avx512(const float *const *xr, unsigned M, con
   _mm512_storeu_ps(out + 48, a3);
 }
 
+namespace {
+
+// Taps of rows c0 (streams 0-2) and c1 (streams 1-3) on stream st of the
+// 2/3 stage: c0's tap j * 3 + st and c1's tap j * 3 + st - 1 exist for j
+// below these.
+struct PairTapCounts {
+  size_t n0, n1;
+};
+inline PairTapCounts pair_tap_counts(unsigned st, size_t taps) {
+  const size_t n0 = st < 3 && taps > st ? (taps - st + 2) / 3 : 0;
+  const size_t n1 = st >= 1 && taps > st - 1 ? (taps - st + 3) / 3 : 0;
+  return {n0, n1};
+}
+
+}  // namespace
+
 // Ratio 2/3 as two 3:1 decimations: 80 even outputs (row c0 on streams
 // 0, 1, 2) and 80 odd ones (row c1 on streams 1, 2, 3), where xr[s][j] = x[3j + s].
 // Every shifted window is made once for two FMAs: streams 1 and 2 serve
@@ -294,10 +310,10 @@ FA_AVX512 void decimate80x2_aligned_avx512(const float *const xr[3], const float
   __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0;
   for (unsigned st = 0; st < 3; st++) {
     const float *x = xr[st];
-    const size_t n0 = taps > st ? (taps - st + 2) / 3 : 0;
-    // Row c1's tap at j: j * 3 + st - 1 on stream st >= 1; on stream 0, its
-    // stream-3 tap (j - 1) * 3 + 2, for 1 <= j <= taps / 3.
-    const size_t n1 = st >= 1 ? (taps > st - 1 ? (taps - st + 3) / 3 : 0) : taps / 3 + 1;
+    const PairTapCounts counts = pair_tap_counts(st, taps);
+    const size_t n0 = counts.n0;
+    // On stream 0, row c1's stream-3 tap (j - 1) * 3 + 2, for 1 <= j <= taps / 3.
+    const size_t n1 = st >= 1 ? counts.n1 : taps / 3 + 1;
     const size_t n = std::max(n0, n1);
     for (size_t jb = 0; jb < n; jb += 16) {
       const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
@@ -355,10 +371,8 @@ FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float
   __m512 a0 = _mm512_setzero_ps(), a1 = a0, b0 = a0, b1 = a0;
   for (unsigned st = 0; st < 4; st++) {
     const float *x = xr[st];
-    const bool use0 = st < 3, use1 = st >= 1;
     const unsigned r0 = st, r1 = st - 1;
-    const size_t n0 = use0 && taps > r0 ? (taps - r0 + 2) / 3 : 0;
-    const size_t n1 = use1 && taps > r1 ? (taps - r1 + 2) / 3 : 0;
+    const auto [n0, n1] = pair_tap_counts(st, taps);
     const size_t n = std::max(n0, n1);
     for (size_t jb = 0; jb < n; jb += 16) {
       const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
@@ -403,10 +417,8 @@ FA_AVX512 void decimate32x2_stereo_aligned_avx512(const float *const xl[4], cons
   __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
   for (unsigned st = 0; st < 4; st++) {
     const float *x = xl[st], *y = xr[st];
-    const bool use0 = st < 3, use1 = st >= 1;
     const unsigned r0 = st, r1 = st - 1;
-    const size_t n0 = use0 && taps > r0 ? (taps - r0 + 2) / 3 : 0;
-    const size_t n1 = use1 && taps > r1 ? (taps - r1 + 2) / 3 : 0;
+    const auto [n0, n1] = pair_tap_counts(st, taps);
     const size_t n = std::max(n0, n1);
     for (size_t jb = 0; jb < n; jb += 16) {
       const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
