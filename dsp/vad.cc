@@ -52,7 +52,10 @@ void VoiceDetector::set_params(const VadParams &params) {
   const size_t frame_len = std::max<uint64_t>(1, samples(params.frame_s));
   if (frame_len != frame_len_) {
     frame_len_ = frame_len;
-    scratch_.assign(frame_len_, 0.f);
+    constexpr size_t kAlignFloats = 64 / sizeof(float);
+    scratch_storage_.assign(frame_len_ + kAlignFloats - 1, 0.f);
+    const size_t misaligned = reinterpret_cast<uintptr_t>(scratch_storage_.data()) / sizeof(float) % kAlignFloats;
+    scratch_ = scratch_storage_.data() + (kAlignFloats - misaligned) % kAlignFloats;
     fill_ = 0;
   }
   decim_ = band_decimation(stream_.rate);
@@ -126,12 +129,12 @@ void VoiceDetector::process(const void *data, size_t frames) {
     if (in_place_ && fill_ == 0 && take == frame_len_) {
       analyse(reinterpret_cast<const float *>(p), take);
     } else {
-      if (in_place_) std::memcpy(scratch_.data() + fill_, p, take * sizeof(float));
-      else to_mono_.process(p, scratch_.data() + fill_, take);
+      if (in_place_) std::memcpy(scratch_ + fill_, p, take * sizeof(float));
+      else to_mono_.process(p, scratch_ + fill_, take);
       fill_ += take;
       if (fill_ == frame_len_) {
         fill_ = 0;
-        analyse(scratch_.data(), frame_len_);
+        analyse(scratch_, frame_len_);
       }
     }
     p += take * bpf;
@@ -147,11 +150,11 @@ void VoiceDetector::process_silence(size_t frames) {
       decide(position_ - take, take, kMinDb, true);
       last_level_db_ = last_rms_db_ = kMinDb;
     } else {
-      std::fill_n(scratch_.data() + fill_, take, 0.f);
+      std::fill_n(scratch_ + fill_, take, 0.f);
       fill_ += take;
       if (fill_ == frame_len_) {
         fill_ = 0;
-        analyse(scratch_.data(), frame_len_);
+        analyse(scratch_, frame_len_);
       }
     }
     frames -= take;

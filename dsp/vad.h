@@ -81,6 +81,11 @@ struct VadEvent {
 
 class VoiceDetector {
  public:
+  VoiceDetector() = default;
+  // Not copyable: scratch_ points into scratch_storage_.
+  VoiceDetector(const VoiceDetector &) = delete;
+  VoiceDetector &operator=(const VoiceDetector &) = delete;
+
   // False if the stream is unsupported (rate 0, no channels, unknown format).
   bool configure(const VadStream &stream, const VadParams &params, Isa isa = best_isa());
   // New parameters on the fly; keeps the floor and the open segment.
@@ -138,7 +143,10 @@ class VoiceDetector {
   BandEnergyKernel band_energy_ = nullptr;
   SumSquaresKernel sum_squares_ = nullptr;
   bool measure_rms_ = false;
-  std::vector<float> scratch_;
+  // One frame of float scratch, from scratch_storage_'s first 64-byte
+  // boundary: the AVX-512 kernel's loads then never straddle cache lines.
+  std::vector<float> scratch_storage_;
+  float *scratch_ = nullptr;
   size_t frame_len_ = 0, decim_ = 1, fill_ = 0;
   uint64_t position_ = 0;  // samples consumed since reset
 
