@@ -8,15 +8,16 @@ namespace simd {
 double sum_squares_avx2(const float *x, size_t n);
 double band_energy_avx2(const float *x, size_t n, size_t decim);
 BandEnergyKernel band_energy_avx2_for(size_t decim);
-double band_energy4_avx512(const float *x, size_t n, size_t decim);
+BandEnergyKernel band_energy_avx512_for(size_t decim);
 }  // namespace simd
 
 namespace {
 
-// AVX-512 has its own kernel for decimation 4 only: 16 kHz, where the
-// detector usually runs. The other decimations keep the AVX2 kernels.
+// AVX-512 kernels exist for decimations 4-32 (16 kHz and up); 1 and 2 (below
+// 16 kHz) keep the AVX2 ones.
 double band_energy_avx512(const float *x, size_t n, size_t decim) {
-  return decim == 4 ? simd::band_energy4_avx512(x, n, decim) : simd::band_energy_avx2(x, n, decim);
+  if (BandEnergyKernel k = simd::band_energy_avx512_for(decim)) return k(x, n, decim);
+  return simd::band_energy_avx2(x, n, decim);
 }
 
 }  // namespace
@@ -31,7 +32,8 @@ BandEnergyKernel find_band_energy_kernel(Isa isa) {
 }
 
 BandEnergyKernel find_band_energy_kernel(Isa isa, size_t decim) {
-  if (isa >= Isa::Avx512 && decim == 4) return simd::band_energy4_avx512;
+  if (isa >= Isa::Avx512)
+    if (BandEnergyKernel k = simd::band_energy_avx512_for(decim)) return k;
   return isa >= Isa::Avx2 ? simd::band_energy_avx2_for(decim) : ref::band_energy;
 }
 

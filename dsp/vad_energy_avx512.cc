@@ -1,9 +1,11 @@
-// AVX-512 band energy at decimation 4, the 16 kHz recogniser rate: the AVX2
+// AVX-512 band energy at decimations 4-32 (16 kHz and up): the AVX2
 // grouped kernel (vad_energy_avx2.cc) with two of its four partial results
 // in each zmm, [t0 | t1] and [t2 | t3]. The operations are the same; half
 // as many instructions keep the FP pipes busier, where the AVX2 kernel
-// leaves a third of their slots idle behind its shuffle chains. Masked
-// loads take the last blocks, so every length runs the same code.
+// leaves a third of their slots idle behind its shuffle chains. Groups of
+// 8 or more samples are folded into 128-bit lanes with lane-crossing
+// shuffles (vshuff32x4), which run beside the in-lane ones. Masked loads
+// take the last blocks, so every length runs the same code.
 #include <immintrin.h>
 
 // GCC 12 warns about the undefined vectors inside its own AVX-512 intrinsics.
@@ -17,10 +19,6 @@
 
 namespace fastaudio::simd {
 namespace {
-
-constexpr size_t kDecim = 4;
-constexpr ptrdiff_t kBlockFloats = kDecim * kBandBlock;  // 32
-constexpr ptrdiff_t kFourBlockFloats = 4 * kBlockFloats;  // 128
 
 // simd_avx2::pair_sums in each 256-bit half.
 FA_AVX512 inline __m512 pair_sums(__m512 a, __m512 b) {
@@ -48,16 +46,46 @@ FA_AVX512 inline __m512 load16(const float *p, ptrdiff_t left) {
   return _mm512_maskz_loadu_ps(k, p);
 }
 
+// [a0 + a1, a2 + a3, b0 + b1, b2 + b3] in 128-bit lanes.
+FA_AVX512 inline __m512 fold(__m512 a, __m512 b) {
+  return _mm512_add_ps(_mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(2, 0, 2, 0)), _mm512_shuffle_f32x4(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+// Four consecutive groups of D samples from g (pairs 2h and 2h + 1 of a
+// block), each folded into one 128-bit lane whose four lanes add up to the
+// group's sum; floats at or past g + left are zero with MASKED.
+template <size_t D, bool MASKED>
+FA_AVX512 inline __m512 four_groups(const float *g, ptrdiff_t left) {
+  if constexpr (D == 4) {
+    return load16<MASKED>(g, left);
+  } else if constexpr (D == 8) {
+    return fold(load16<MASKED>(g, left), load16<MASKED>(g + 16, left - 16));
+  } else {
+    __m512 v[4];
+    for (ptrdiff_t q = 0; q < 4; q++) {
+      v[q] = load16<MASKED>(g + q * D, left - q * ptrdiff_t(D));
+      for (ptrdiff_t r = 16; r < ptrdiff_t(D); r += 16)
+        v[q] = _mm512_add_ps(v[q], load16<MASKED>(g + q * D + r, left - q * ptrdiff_t(D) - r));
+    }
+    return fold(fold(v[0], v[1]), fold(v[2], v[3]));
+  }
+}
+
 // Four blocks from p (floats at or past p + left are zero with MASKED): adds
 // their squared sums to the lanes of sq and returns w * their squared block
 // sums spread over lanes, lanes j and j + 4 standing for block j.
-template <bool MASKED>
+template <size_t D, bool MASKED>
 FA_AVX512 inline __m256 four_blocks(const float *p, ptrdiff_t left, __m256 w, __m512 &sq) {
-  // Block j's first 16 floats are its pairs 0 and 1, the next 16 pairs 2 and 3.
-  const __m512 t01 = half_sums(load16<MASKED>(p, left), load16<MASKED>(p + 32, left - 32),
-                               load16<MASKED>(p + 64, left - 64), load16<MASKED>(p + 96, left - 96));
-  const __m512 t23 = half_sums(load16<MASKED>(p + 16, left - 16), load16<MASKED>(p + 48, left - 48),
-                               load16<MASKED>(p + 80, left - 80), load16<MASKED>(p + 112, left - 112));
+  constexpr ptrdiff_t kBlock = D * kBandBlock, kHalf = kBlock / 2;  // floats
+  // [t0 | t1] from the first half of each block (its pairs 0 and 1), [t2 | t3]
+  // from the second.
+  const __m512 t01 = half_sums(four_groups<D, MASKED>(p, left), four_groups<D, MASKED>(p + kBlock, left - kBlock),
+                               four_groups<D, MASKED>(p + 2 * kBlock, left - 2 * kBlock),
+                               four_groups<D, MASKED>(p + 3 * kBlock, left - 3 * kBlock));
+  const __m512 t23 = half_sums(four_groups<D, MASKED>(p + kHalf, left - kHalf),
+                               four_groups<D, MASKED>(p + kBlock + kHalf, left - kBlock - kHalf),
+                               four_groups<D, MASKED>(p + 2 * kBlock + kHalf, left - 2 * kBlock - kHalf),
+                               four_groups<D, MASKED>(p + 3 * kBlock + kHalf, left - 3 * kBlock - kHalf));
   sq = _mm512_fmadd_ps(t23, t23, _mm512_fmadd_ps(t01, t01, sq));
   // Block j's sum is e_j + e_{j+4}; the lanes of e * (e + swap(e)) add up to
   // the sum over j of its square.
@@ -66,31 +94,45 @@ FA_AVX512 inline __m256 four_blocks(const float *p, ptrdiff_t left, __m256 w, __
   return _mm256_mul_ps(_mm256_mul_ps(e, w), both);
 }
 
-}  // namespace
-
-FA_AVX512 double band_energy4_avx512(const float *x, size_t n, size_t) {
-  const size_t m = n / kDecim, short_len = m % kBandBlock;
-  const ptrdiff_t used = ptrdiff_t(m * kDecim);
+template <size_t D>
+FA_AVX512 double band_energy(const float *x, size_t n, size_t) {
+  constexpr ptrdiff_t kBlock = D * kBandBlock, kFourBlocks = 4 * kBlock;  // floats
+  const size_t m = n / D, short_len = m % kBandBlock;
+  const ptrdiff_t used = ptrdiff_t(m * D);
   const __m256 eighth = _mm256_set1_ps(1.f / kBandBlock);
   __m512 sq = _mm512_setzero_ps();
   __m256 block_sq = _mm256_setzero_ps();
   ptrdiff_t i = 0;
-  for (; i + kFourBlockFloats <= used; i += kFourBlockFloats)
-    block_sq = _mm256_add_ps(block_sq, four_blocks<false>(x + i, 0, eighth, sq));
+  for (; i + kFourBlocks <= used; i += kFourBlocks)
+    block_sq = _mm256_add_ps(block_sq, four_blocks<D, false>(x + i, 0, eighth, sq));
   if (i < used) {
     // The last 1-3 whole blocks, then a short block of short_len sums whose
     // squared sum is weighted by 1 / short_len (lanes `whole` and whole + 4).
     __m256 w = eighth;
     if (short_len > 0) {
-      const int whole = int((used - i) / kBlockFloats);
+      const int whole = int((used - i) / kBlock);
       const __m256i lane_block = _mm256_setr_epi32(0, 1, 2, 3, 0, 1, 2, 3);
       const __m256 is_short = _mm256_castsi256_ps(_mm256_cmpeq_epi32(lane_block, _mm256_set1_epi32(whole)));
       w = _mm256_blendv_ps(eighth, _mm256_set1_ps(1.f / float(short_len)), is_short);
     }
-    block_sq = _mm256_add_ps(block_sq, four_blocks<true>(x + i, used - i, w, sq));
+    block_sq = _mm256_add_ps(block_sq, four_blocks<D, true>(x + i, used - i, w, sq));
   }
-  const double band = double(simd_avx2::hsum(_mm256_sub_ps(halves_added(sq), block_sq))) * (1.0 / double(kDecim));
+  const double band = double(simd_avx2::hsum(_mm256_sub_ps(halves_added(sq), block_sq))) * (1.0 / double(D));
   return band > 0 ? band : (band == band ? 0.0 : band);
+}
+
+}  // namespace
+
+// The kernel for one decimation (4, 8, 16 or 32; the argument is then
+// ignored), or null for the decimations this file has none for (1, 2).
+BandEnergyKernel band_energy_avx512_for(size_t decim) {
+  switch (decim) {
+    case 4: return band_energy<4>;
+    case 8: return band_energy<8>;
+    case 16: return band_energy<16>;
+    case 32: return band_energy<32>;
+    default: return nullptr;
+  }
 }
 
 }  // namespace fastaudio::simd

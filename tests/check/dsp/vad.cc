@@ -144,13 +144,14 @@ GST_START_TEST(test_kernels_match_reference) {
 }
 GST_END_TEST;
 
-// Every length up to 700 samples at decimations 4 and 8, so that each mix
-// of whole blocks, short last block and samples past the last whole sum is
-// met (the AVX-512 kernel reads its last blocks through masks).
+// Every length up to 1100 samples (past four whole blocks at decimation
+// 32) at decimations 4-32, so that each mix of whole blocks, short last
+// block and samples past the last whole sum is met (the AVX-512 kernels read
+// their last blocks through masks).
 GST_START_TEST(test_kernels_every_length) {
-  const std::vector<float> x = random_floats(700, 99);
+  const std::vector<float> x = random_floats(1100, 99);
   for (Isa isa : kernel_isas()) {
-    for (size_t d : {4, 8}) {
+    for (size_t d : {4, 8, 16, 32}) {
       const BandEnergyKernel fe = find_band_energy_kernel(isa, d);
       for (size_t n = 0; n <= x.size(); n++) {
         const double want = ref::band_energy(x.data(), n, d), scale = ref::sum_squares(x.data(), n);
