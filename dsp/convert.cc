@@ -1,6 +1,10 @@
 #include "convert.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <utility>
 
 #include "convert_reference.h"
@@ -8,7 +12,7 @@
 
 namespace fastaudio {
 
-Isa best_isa() {
+Isa detected_isa() {
 #if defined(__x86_64__) || defined(__i386__)
   // Every AVX-512 CPU also has AVX2 and FMA, whose kernels it uses too.
   static const Isa isa = __builtin_cpu_supports("avx512f") ? Isa::Avx512
@@ -18,6 +22,20 @@ Isa best_isa() {
 #else
   return Isa::Orc;
 #endif
+}
+
+Isa best_isa() {
+  static const Isa isa = [] {
+    const Isa detected = detected_isa();
+    const char *wanted = std::getenv("FASTAUDIO_ISA");
+    if (wanted == nullptr || *wanted == '\0') return detected;
+    for (Isa cap : {Isa::Scalar, Isa::Orc, Isa::Avx2, Isa::Avx512})
+      if (std::strcmp(wanted, isa_name(cap)) == 0) return std::min(cap, detected);
+    std::fprintf(stderr, "fastaudio: FASTAUDIO_ISA=%s is not scalar, orc, avx2 or avx512; using %s\n", wanted,
+                 isa_name(detected));
+    return detected;
+  }();
+  return isa;
 }
 
 const char *isa_name(Isa isa) {

@@ -22,7 +22,13 @@ struct ConvertSpec {
 // generated code (SSE, NEON, ...); Avx2 adds hand-written AVX2 kernels and
 // Avx512 AVX-512 ones where they beat AVX2.
 enum class Isa : uint8_t { Scalar, Orc, Avx2, Avx512 };
+// What the CPU runs, capped by the environment variable FASTAUDIO_ISA
+// (scalar, orc, avx2 or avx512: avx2 keeps AVX-512 off cores whose clock it
+// lowers; the others compare kernels). It never goes past detected_isa(); an
+// unknown name is reported on stderr and ignored. Read once per process.
 Isa best_isa();
+// What the CPU has, whatever FASTAUDIO_ISA says.
+Isa detected_isa();
 const char *isa_name(Isa isa);
 
 using ConvertKernel = void (*)(const uint8_t *in, uint8_t *out, size_t frames,

@@ -1,5 +1,6 @@
 #include "resample.h"
 
+#include "convert.h"
 #include "filter_design.h"
 
 #include <algorithm>
@@ -322,12 +323,12 @@ const ResamplePreset &resample_preset(ResampleQuality q) {
 const char *resample_quality_name(ResampleQuality q) { return resample_preset(q).name; }
 
 ResampleIsa best_resample_isa() {
-  static const ResampleIsa isa = [] {
-    if (__builtin_cpu_supports("avx512f")) return ResampleIsa::Avx512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return ResampleIsa::Avx2;
-    return ResampleIsa::Scalar;
-  }();
-  return isa;
+  // The resampler has no ORC kernels: below AVX2 it runs its scalar ones.
+  switch (best_isa()) {
+    case Isa::Avx512: return ResampleIsa::Avx512;
+    case Isa::Avx2: return ResampleIsa::Avx2;
+    default: return ResampleIsa::Scalar;
+  }
 }
 
 const char *resample_isa_name(ResampleIsa isa) {

@@ -39,7 +39,8 @@ struct ResamplePreset {
 const ResamplePreset &resample_preset(ResampleQuality q);
 const char *resample_quality_name(ResampleQuality q);
 
-// Which kernel computes the inner products; picked once at run time.
+// Which kernel computes the inner products; picked once at run time from
+// best_isa() (convert.h), so FASTAUDIO_ISA caps it too.
 enum class ResampleIsa : uint8_t { Scalar, Avx2, Avx512 };
 ResampleIsa best_resample_isa();
 const char *resample_isa_name(ResampleIsa isa);

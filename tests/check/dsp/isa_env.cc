@@ -1,0 +1,40 @@
+// FASTAUDIO_ISA caps the kernels every element picks. Meson runs this with
+// the variable set; argv[1] names what best_isa() must then be: a kernel
+// set, "capped-avx2" (AVX2, or less on a CPU without it) or "detected" (an
+// unknown name is ignored).
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "convert.h"
+#include "resample.h"
+#include "vad_energy.h"
+
+using namespace fastaudio;
+
+int main(int argc, char **argv) {
+  if (argc != 2) return 2;
+  Isa want = detected_isa();
+  if (std::strcmp(argv[1], "scalar") == 0) want = Isa::Scalar;
+  else if (std::strcmp(argv[1], "capped-avx2") == 0) want = std::min(Isa::Avx2, detected_isa());
+  else if (std::strcmp(argv[1], "detected") != 0) return 2;
+  int failures = 0;
+  auto check = [&](bool ok, const char *what) {
+    if (!ok) std::fprintf(stderr, "FAIL: %s (FASTAUDIO_ISA=%s, best %s, detected %s)\n", what,
+                          std::getenv("FASTAUDIO_ISA"), isa_name(best_isa()), isa_name(detected_isa()));
+    failures += !ok;
+  };
+  check(best_isa() == want, "best_isa()");
+  // The resampler and the detector follow it.
+  const ResampleIsa resample_want = want == Isa::Avx512 ? ResampleIsa::Avx512
+                                    : want == Isa::Avx2 ? ResampleIsa::Avx2
+                                                        : ResampleIsa::Scalar;
+  check(best_resample_isa() == resample_want, "best_resample_isa()");
+  check(find_band_energy_kernel(best_isa(), 4) == find_band_energy_kernel(want, 4), "band-energy kernel");
+  if (want == Isa::Scalar)
+    check(find_band_energy_kernel(best_isa(), 4) != find_band_energy_kernel(detected_isa(), 4) ||
+              detected_isa() < Isa::Avx2,
+          "scalar band-energy kernel");
+  return failures ? 1 : 0;
+}
