@@ -106,8 +106,9 @@ FA_AVX512 double band_energy(const float *x, size_t n, size_t) {
   for (; i + kFourBlocks <= used; i += kFourBlocks)
     block_sq = _mm256_add_ps(block_sq, four_blocks<D, false>(x + i, 0, eighth, sq));
   if (i < used) {
-    // The last 1-3 whole blocks, then a short block of short_len sums whose
-    // squared sum is weighted by 1 / short_len (lanes `whole` and whole + 4).
+    // Up to three whole blocks, then a short block of short_len sums (if
+    // any) whose squared sum is weighted by 1 / short_len (lanes `whole` and
+    // whole + 4).
     __m256 w = eighth;
     if (short_len > 0) {
       const int whole = int((used - i) / kBlock);
