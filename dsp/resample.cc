@@ -1,5 +1,6 @@
 #include "resample.h"
 
+#include "cache_line.h"
 #include "convert.h"
 #include "filter_design.h"
 
@@ -1027,7 +1028,7 @@ void Resampler::build_gather() {
   const size_t rows = t->spread ? t->len : taps_;
   t->taps = taps_;
   t->coef.assign(groups * rows * 16 + 16, 0.f);
-  t->aligned = (16 - (reinterpret_cast<uintptr_t>(t->coef.data()) / sizeof(float)) % 16) % 16;
+  t->aligned = size_t(cache_line_aligned(t->coef.data()) - t->coef.data());
   t->lanes.resize(groups * 16);
   t->advance.resize(groups);
   for (size_t g = 0; g < groups; g++) {
@@ -1198,8 +1199,7 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     // with room for the aligned kernel's reads 16 floats past a window.
     const size_t J = (blocks * 64 + (taps_ + M - 1) / M + 16 + 15) / 16 * 16;
     if (phase_streams_.size() < J * M + 16) phase_streams_.resize(J * M + 16);
-    float *streams = phase_streams_.data();
-    streams += (16 - (reinterpret_cast<uintptr_t>(streams) / sizeof(float)) % 16) % 16;
+    float *streams = cache_line_aligned(phase_streams_.data());
     if (block_out_.size() < 64) block_out_.resize(64);
     if (phase_ptrs_.size() < M) phase_ptrs_.resize(M);
     const float **xr = phase_ptrs_.data();
@@ -1250,8 +1250,7 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     // both channels are at hand to be written interleaved at once.
     const size_t sets = ch == 2 ? 2 : 1;
     if (phase_streams_.size() < sets * J * 4 + 16) phase_streams_.resize(sets * J * 4 + 16);
-    float *streams = phase_streams_.data();
-    streams += (16 - (reinterpret_cast<uintptr_t>(streams) / sizeof(float)) % 16) % 16;
+    float *streams = cache_line_aligned(phase_streams_.data());
     if (block_out_.size() < 2 * per_block) block_out_.resize(2 * per_block);  // stereo: 4 x 80
     const float *row0 = bank_->data(), *row1 = bank_->data() + taps_;
     // The four phase streams of channel c into st[0 .. 4J).
@@ -1336,8 +1335,7 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
       const size_t off0 = size_t(next_index_ - base_);
       const size_t span = (blocks * 32 + taps_ + 32 + 15) / 16 * 16;  // frames
       if (phase_streams_.size() < 2 * span + 16) phase_streams_.resize(2 * span + 16);
-      float *x = phase_streams_.data();
-      x += (16 - (reinterpret_cast<uintptr_t>(x) / sizeof(float)) % 16) % 16;
+      float *x = cache_line_aligned(phase_streams_.data());
       const size_t valid = std::min(span, hist_len_ - off0);
       interleave2(hist_[0].data() + off0, hist_[1].data() + off0, valid, x);
       std::fill(x + 2 * valid, x + 2 * span, 0.f);
@@ -1361,8 +1359,7 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
       const size_t off0 = size_t(next_index_ - base_);
       const size_t span = (blocks * 64 + (taps_ + 15) / 16 * 16 + 80 + 15) / 16 * 16;
       if (phase_streams_.size() < span + 16) phase_streams_.resize(span + 16);
-      float *x = phase_streams_.data();
-      x += (16 - (reinterpret_cast<uintptr_t>(x) / sizeof(float)) % 16) % 16;
+      float *x = cache_line_aligned(phase_streams_.data());
       const size_t valid = std::min(span, hist_len_ - off0);
       for (unsigned c = 0; c < ch; c++) {
         std::memcpy(x, hist_[c].data() + off0, valid * sizeof(float));

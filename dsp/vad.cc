@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "cache_line.h"
+
 namespace fastaudio {
 
 namespace {
@@ -52,10 +54,8 @@ void VoiceDetector::set_params(const VadParams &params) {
   const size_t frame_len = std::max<uint64_t>(1, samples(params.frame_s));
   if (frame_len != frame_len_) {
     frame_len_ = frame_len;
-    constexpr size_t kAlignFloats = 64 / sizeof(float);
-    scratch_storage_.assign(frame_len_ + kAlignFloats - 1, 0.f);
-    const size_t misaligned = reinterpret_cast<uintptr_t>(scratch_storage_.data()) / sizeof(float) % kAlignFloats;
-    scratch_ = scratch_storage_.data() + (kAlignFloats - misaligned) % kAlignFloats;
+    scratch_storage_.assign(frame_len_ + kCacheLineFloats - 1, 0.f);
+    scratch_ = cache_line_aligned(scratch_storage_.data());
     fill_ = 0;
   }
   decim_ = band_decimation(stream_.rate);

@@ -12,13 +12,13 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdint>
 #include <cstring>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "bench_util.h"
+#include "cache_line.h"
 #include "vad.h"
 #include "vad_energy.h"
 #include "vad_energy_reference.h"
@@ -98,9 +98,8 @@ void kernel_table() {
   const SumSquaresKernel avx2 = find_sum_squares_kernel(best_isa());
   for (const Row &r : rows) {
     const std::vector<float> audio = speechlike(r.rate, 1.0);
-    std::vector<float> storage(audio.size() + 16 + r.offset_floats);
-    float *x = storage.data() + (16 - reinterpret_cast<uintptr_t>(storage.data()) / sizeof(float) % 16) % 16 +
-               r.offset_floats;
+    std::vector<float> storage(audio.size() + kCacheLineFloats + r.offset_floats);
+    float *x = cache_line_aligned(storage.data()) + r.offset_floats;
     std::copy(audio.begin(), audio.end(), x);
     const size_t frames = audio.size() / r.n, decim = band_decimation(r.rate);
     // The kernel as the detector holds it: specialised for the rate's decimation.

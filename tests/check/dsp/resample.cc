@@ -10,6 +10,7 @@
 #include <vector>
 
 // Ours and the C++ library before gstcheck.h, whose `fail` macro clashes with std::ios::fail().
+#include "cache_line.h"
 #include "filter_design.h"
 #include "resample.h"
 #include "resample_measure.h"
@@ -37,7 +38,7 @@ struct AlignedNoise {
   std::vector<float> storage;
   float *data;
   AlignedNoise(size_t n, uint32_t seed, size_t room = 0) : storage(std::max(n, room) + 16, 0.f) {
-    data = storage.data() + (16 - (reinterpret_cast<uintptr_t>(storage.data()) / sizeof(float)) % 16) % 16;
+    data = cache_line_aligned(storage.data());
     const auto v = noise(n, seed);
     std::copy(v.begin(), v.end(), data);
   }
