@@ -451,6 +451,14 @@ void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float
 
 namespace {
 
+// e[m] = x[2m], o[m] = x[2m + 1] (an exact copy whatever the kernel ISA):
+// the unrolled AVX-512 loop where it runs, which keeps up with memcpy on
+// input fresh from memory; the compiler's clones otherwise.
+void split_pairs(const float *x, size_t pairs, float *e, float *o) {
+  (best_resample_isa() == ResampleIsa::Avx512 ? resample_detail::deinterleave2_avx512
+                                               : resample_detail::deinterleave2)(x, pairs, e, o);
+}
+
 // Appends `frames` interleaved frames (zeros when `in` is null) to planar rows
 // (one per channel) that hold `len` frames, growing them geometrically.
 void append_planar(std::vector<std::vector<float>> &rows, size_t len, const float *in, size_t frames) {
@@ -463,10 +471,7 @@ void append_planar(std::vector<std::vector<float>> &rows, size_t len, const floa
   } else if (ch == 1) {
     std::memcpy(rows[0].data() + len, in, frames * sizeof(float));
   } else if (ch == 2) {
-    // Both channels in one pass (an exact copy whatever the kernel ISA).
-    (best_resample_isa() == ResampleIsa::Avx512 ? resample_detail::deinterleave2_avx512
-                                                 : resample_detail::deinterleave2)(
-        in, frames, rows[0].data() + len, rows[1].data() + len);
+    split_pairs(in, frames, rows[0].data() + len, rows[1].data() + len);  // both channels in one pass
   } else {
     for (size_t c = 0; c < ch; c++) {
       float *d = rows[c].data() + len;
@@ -538,7 +543,7 @@ struct Resampler::Cascade {
         std::fill_n(od[c].data() + od_len, pairs, 0.f);
       }
     } else if (ch == 1) {
-      deinterleave2(in + i, pairs, ev[0].data() + ev_len, od[0].data() + od_len);
+      split_pairs(in + i, pairs, ev[0].data() + ev_len, od[0].data() + od_len);
     } else if (ch == 2) {
       // Frame 2m is (L, R), frame 2m + 1 the next: four streams in one pass.
       deinterleave4(in + 2 * i, pairs, ev[0].data() + ev_len, ev[1].data() + ev_len, od[0].data() + od_len,
