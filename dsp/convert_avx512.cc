@@ -7,6 +7,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #include "convert_simd.h"
+#include "simd_avx512.h"
 
 #define FA_AVX512 __attribute__((target("avx512f")))
 
@@ -14,10 +15,6 @@ namespace fastaudio::simd {
 namespace {
 
 using F = SampleFormat;
-
-FA_AVX512 inline __mmask16 tail_mask(size_t left) {
-  return left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1);
-}
 
 FA_AVX512 inline __m256i f32_to_s16_vec(__m512 x) {
   const __m512 scale = _mm512_set1_ps(32768.f), lo = _mm512_set1_ps(-32768.f), hi = _mm512_set1_ps(32767.f);
@@ -36,7 +33,7 @@ FA_AVX512 void f32_to_s16(const uint8_t *in, uint8_t *out, size_t frames, unsign
   for (; i + 16 <= n; i += 16)
     _mm256_storeu_si256(reinterpret_cast<__m256i *>(dst + i), f32_to_s16_vec(_mm512_loadu_ps(src + i)));
   if (i < n) {
-    const __mmask16 m = tail_mask(n - i);
+    const __mmask16 m = simd_avx512::tail_mask(n - i);
     _mm512_mask_cvtepi32_storeu_epi16(dst + i, m, _mm512_cvtepi16_epi32(f32_to_s16_vec(_mm512_maskz_loadu_ps(m, src + i))));
   }
 }
@@ -56,7 +53,7 @@ FA_AVX512 void f32_to_s32(const uint8_t *in, uint8_t *out, size_t frames, unsign
   size_t i = 0;
   for (; i + 16 <= n; i += 16) _mm512_storeu_si512(dst + i, f32_to_s32_vec(_mm512_loadu_ps(src + i)));
   if (i < n) {
-    const __mmask16 m = tail_mask(n - i);
+    const __mmask16 m = simd_avx512::tail_mask(n - i);
     _mm512_mask_storeu_epi32(dst + i, m, f32_to_s32_vec(_mm512_maskz_loadu_ps(m, src + i)));
   }
 }

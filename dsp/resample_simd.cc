@@ -15,6 +15,7 @@
 #include "resample.h"
 
 #include "simd_avx2.h"
+#include "simd_avx512.h"
 
 #define FA_AVX2 __attribute__((target("avx2,fma")))
 #define FA_AVX512 __attribute__((target("avx512f,avx2,fma")))
@@ -78,8 +79,7 @@ FA_AVX512 void dot4_avx512(const float *const x[4], const float *const c[4], siz
     a[3][1] = _mm512_fmadd_ps(_mm512_loadu_ps(x3 + i + 16), _mm512_loadu_ps(c3 + i + 16), a[3][1]);
   }
   for (; i < taps; i += 16) {
-    const size_t n = taps - i < 16 ? taps - i : 16;
-    const __mmask16 m = __mmask16((1u << n) - 1);
+    const __mmask16 m = simd_avx512::tail_mask(taps - i);
     a[0][0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x0 + i), _mm512_maskz_loadu_ps(m, c0 + i), a[0][0]);
     a[1][0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x1 + i), _mm512_maskz_loadu_ps(m, c1 + i), a[1][0]);
     a[2][0] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, x2 + i), _mm512_maskz_loadu_ps(m, c2 + i), a[2][0]);
@@ -119,8 +119,7 @@ FA_AVX512 void dot4x2_avx512(const float *const x[8], const float *const c[4], s
   }
 #undef FA_STEP
   for (; i < taps; i += 16) {
-    const size_t n = taps - i < 16 ? taps - i : 16;
-    const __mmask16 m = __mmask16((1u << n) - 1);
+    const __mmask16 m = simd_avx512::tail_mask(taps - i);
     __m512 k = _mm512_maskz_loadu_ps(m, c0 + i);
     a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p0 + i), k, a0);
     b0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, s0 + i), k, b0);
@@ -163,8 +162,7 @@ FA_AVX512 inline void dot4_rows(const float *const x[4], const float *c0, const 
     e3 = _mm512_fmadd_ps(_mm512_loadu_ps(p3 + i + 16), h1, e3);
   }
   for (; i < taps; i += 16) {
-    const size_t n = taps - i < 16 ? taps - i : 16;
-    const __mmask16 m = __mmask16((1u << n) - 1);
+    const __mmask16 m = simd_avx512::tail_mask(taps - i);
     const __m512 k0 = _mm512_maskz_loadu_ps(m, c0 + i), k1 = kSame ? k0 : _mm512_maskz_loadu_ps(m, c1 + i);
     a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p0 + i), k0, a0);
     a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p1 + i), k0, a1);
@@ -798,7 +796,7 @@ FA_AVX512 void halfband_tail(const float *e, const float *o, const float *h, siz
                              float *y) {
   const __m512 half = _mm512_set1_ps(0.5f);
   for (; q < count; q += 16) {
-    const __mmask16 m = count - q >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (count - q)) - 1);
+    const __mmask16 m = simd_avx512::tail_mask(count - q);
     __m512 a0 = _mm512_mul_ps(half, _mm512_maskz_loadu_ps(m, e + q));
     for (size_t i = 0; i < K; i++) {
       const float *a = o + K + i + q, *b = o + K - 1 - i + q;

@@ -13,6 +13,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #include "simd_avx2.h"
+#include "simd_avx512.h"
 #include "vad_energy.h"
 
 #define FA_AVX512 __attribute__((target("avx512f,fma")))
@@ -42,8 +43,7 @@ FA_AVX512 inline __m256 halves_added(__m512 v) {
 template <bool MASKED>
 FA_AVX512 inline __m512 load16(const float *p, ptrdiff_t left) {
   if constexpr (!MASKED) return _mm512_loadu_ps(p);
-  const __mmask16 k = left >= 16 ? __mmask16(0xFFFF) : left <= 0 ? __mmask16(0) : __mmask16((1u << left) - 1);
-  return _mm512_maskz_loadu_ps(k, p);
+  return _mm512_maskz_loadu_ps(left <= 0 ? __mmask16(0) : simd_avx512::tail_mask(size_t(left)), p);
 }
 
 // [a0 + a1, a2 + a3, b0 + b1, b2 + b3] in 128-bit lanes.
