@@ -245,7 +245,8 @@ FA_AVX512 inline __m512 tap_window(__m512i lo, __m512i hi, const float *at) {
 // 16 lanes of a vector are 16 consecutive outputs and each coefficient is
 // broadcast once for four vectors. The 16 shifted windows of 16 consecutive
 // taps come from the block's aligned loads (tap_window: half by valignd,
-// half by unaligned loads). xr[r] must be 64-byte aligned. Summed phase by phase: agrees with dot_scalar within rounding.
+// half by unaligned loads). xr[r] must be 64-byte aligned. Summed phase
+// by phase: agrees with dot_scalar within rounding.
 FA_AVX512 void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps,
                                          float *out) {
   __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
@@ -405,10 +406,11 @@ FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float
 }
 
 // Stereo's last partial block: decimate32x2_aligned_avx512 on the streams
-// of two channels at once (xl, xr), so that each coefficient broadcast feeds
-// four FMAs (the 32-output kernel's two per broadcast cost more per output). Per output the order of sums is
-// decimate32x2's: bit-identical to it on each channel (even outputs to
-// out_l0 / out_r0, odd ones to out_l1 / out_r1).
+// of two channels at once (xl, xr), so that each coefficient broadcast
+// feeds four FMAs (the 32-output kernel's two per broadcast cost more per
+// output). Per output the order of sums is decimate32x2's: bit-identical to
+// it on each channel (even outputs to out_l0 / out_r0, odd ones to out_l1 /
+// out_r1).
 FA_AVX512 void decimate32x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4],
                                                   const float *c0, const float *c1, size_t taps, float *out_l0,
                                                   float *out_l1, float *out_r0, float *out_r1) {
