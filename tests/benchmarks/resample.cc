@@ -43,11 +43,6 @@ std::vector<float> noise(size_t n, uint32_t seed = 1) {
   return v;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 // CPU time of the process: on a shared machine, time spent descheduled
 // would otherwise be charged to whichever engine happened to be running.
 double cpu_now() {
@@ -70,7 +65,7 @@ std::vector<double> time_medians(const std::vector<std::function<void()>> &fns) 
     }
   }
   std::vector<double> m;
-  for (auto &v : t) m.push_back(median(v));
+  for (auto &v : t) m.push_back(bench::median(v));
   return m;
 }
 

@@ -30,11 +30,6 @@ namespace {
 
 volatile double g_sink;
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 template <typename F>
 double ns_per_call(F &&f, size_t calls, int repeats) {
   std::vector<double> t;
@@ -43,7 +38,7 @@ double ns_per_call(F &&f, size_t calls, int repeats) {
     for (size_t i = 0; i < calls; i++) f(i);
     t.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count() / double(calls));
   }
-  return median(t);
+  return bench::median(t);
 }
 
 std::vector<float> speechlike(unsigned rate, double seconds) {
@@ -114,7 +109,7 @@ void kernel_table() {
       ours_t.push_back(ns_per_call([&](size_t i) { g_sink = ours(at(i), r.n, decim); }, calls, 1));
       avx2_t.push_back(ns_per_call([&](size_t i) { g_sink = avx2(at(i), r.n); }, calls, 1));
     }
-    const double t_ours = median(ours_t), t_avx2 = median(avx2_t);
+    const double t_ours = bench::median(ours_t), t_avx2 = bench::median(avx2_t);
     const double t_scalar = ns_per_call([&](size_t i) { g_sink = ref::sum_squares(at(i), r.n); }, calls / 10, 15);
     const double t_band =
         ns_per_call([&](size_t i) { g_sink = ref::band_energy(at(i), r.n, decim); }, calls / 10, 15);
@@ -159,7 +154,7 @@ void detector_table() {
       on_t.push_back(time(VadParams()));
       off_t.push_back(time(off));
     }
-    const double on = median(on_t), no = median(off_t);
+    const double on = bench::median(on_t), no = bench::median(off_t);
     std::printf("%-8u %12.1f %12.1f %12.1f\n", rate, on, no, on - no);
     bench::record("vad/detector/" + std::to_string(rate) + "/all cues", on, "ns per 20 ms frame");
     bench::record("vad/detector/" + std::to_string(rate) + "/background off", no, "ns per 20 ms frame");
@@ -223,7 +218,7 @@ double own_cost_ns(const char *launch, const std::string &caps, GstMemory *mem, 
     const double b = base.run(buffers);
     own.push_back(cand.run(buffers) - b);
   }
-  return median(own);
+  return bench::median(own);
 }
 
 void element_table() {
