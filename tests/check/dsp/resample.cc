@@ -37,7 +37,7 @@ std::vector<float> noise(size_t n, uint32_t seed) {
 struct AlignedNoise {
   std::vector<float> storage;
   float *data;
-  AlignedNoise(size_t n, uint32_t seed, size_t room = 0) : storage(std::max(n, room) + 16, 0.f) {
+  AlignedNoise(size_t n, uint32_t seed, size_t room = 0) : storage(std::max(n, room) + kCacheLineFloats, 0.f) {
     data = cache_line_aligned(storage.data());
     const auto v = noise(n, seed);
     std::copy(v.begin(), v.end(), data);
