@@ -362,105 +362,96 @@ FA_AVX512 void decimate80x2_aligned_avx512(const float *const xr[3], const float
   _mm512_storeu_ps(out1 + 64, b4);
 }
 
-// The same for 32 even and 32 odd outputs (a buffer's last partial block of
-// at most 64 outputs), over all four streams in the single-phase kernel's
-// order: bit-identical to decimate64_aligned_avx512.
-FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
-                                           float *out0, float *out1) {
-  __m512 a0 = _mm512_setzero_ps(), a1 = a0, b0 = a0, b1 = a0;
-  for (unsigned st = 0; st < 4; st++) {
-    const float *x = xr[st];
-    const unsigned r0 = st, r1 = st - 1;
-    const auto [n0, n1] = pair_tap_counts(st, taps);
-    const size_t n = std::max(n0, n1);
-    for (size_t jb = 0; jb < n; jb += 16) {
-      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
-      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
-      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
-#define FA_TAP2H(s)                                                                            \
-  {                                                                                            \
-    const size_t j = jb + (s);                                                                 \
-    const bool t0 = j < n0, t1 = j < n1;                                                       \
-    if (t0 || t1) {                                                                            \
-      const __m512 w0 = tap_window<(s)>(v0, v1, x + jb + (s));                                 \
-      const __m512 w1 = tap_window<(s)>(v1, v2, x + jb + (s) + 16);                            \
-      if (t0) {                                                                                \
-        const __m512 k = _mm512_set1_ps(c0[j * 3 + r0]);                                       \
-        a0 = _mm512_fmadd_ps(k, w0, a0), a1 = _mm512_fmadd_ps(k, w1, a1);                     \
-      }                                                                                        \
-      if (t1) {                                                                                \
-        const __m512 k = _mm512_set1_ps(c1[j * 3 + r1]);                                       \
-        b0 = _mm512_fmadd_ps(k, w0, b0), b1 = _mm512_fmadd_ps(k, w1, b1);                     \
-      }                                                                                        \
-    }                                                                                          \
+namespace {
+
+// Tap jb + S of one stream of the 32 + 32 kernel below, for C channels:
+// its two windows per channel (stream x[c] at jb + S and 16 on) into row
+// c0's sums a (while the tap exists for it) and row c1's sums b.
+template <size_t C, int S>
+FA_AVX512 inline void tap32x2(const __m512i (&v)[C][3], const float *const (&x)[C], size_t jb, unsigned st,
+                              PairTapCounts n, const float *c0, const float *c1, __m512 (&a)[C][2],
+                              __m512 (&b)[C][2]) {
+  const size_t j = jb + S;
+  const bool t0 = j < n.n0, t1 = j < n.n1;
+  if (!t0 && !t1) return;
+  __m512 w[C][2];
+#pragma GCC unroll 2
+  for (size_t c = 0; c < C; c++) {
+    w[c][0] = tap_window<S>(v[c][0], v[c][1], x[c] + jb + S);
+    w[c][1] = tap_window<S>(v[c][1], v[c][2], x[c] + jb + S + 16);
   }
-      FA_TAP2H(0) FA_TAP2H(1) FA_TAP2H(2) FA_TAP2H(3) FA_TAP2H(4) FA_TAP2H(5) FA_TAP2H(6) FA_TAP2H(7)
-      FA_TAP2H(8) FA_TAP2H(9) FA_TAP2H(10) FA_TAP2H(11) FA_TAP2H(12) FA_TAP2H(13) FA_TAP2H(14) FA_TAP2H(15)
-#undef FA_TAP2H
+  if (t0) {
+    const __m512 k = _mm512_set1_ps(c0[j * 3 + st]);
+#pragma GCC unroll 2
+    for (size_t c = 0; c < C; c++) {
+      a[c][0] = _mm512_fmadd_ps(k, w[c][0], a[c][0]);
+      a[c][1] = _mm512_fmadd_ps(k, w[c][1], a[c][1]);
     }
   }
-  _mm512_storeu_ps(out0, a0);
-  _mm512_storeu_ps(out0 + 16, a1);
-  _mm512_storeu_ps(out1, b0);
-  _mm512_storeu_ps(out1 + 16, b1);
+  if (t1) {
+    const __m512 k = _mm512_set1_ps(c1[j * 3 + st - 1]);
+#pragma GCC unroll 2
+    for (size_t c = 0; c < C; c++) {
+      b[c][0] = _mm512_fmadd_ps(k, w[c][0], b[c][0]);
+      b[c][1] = _mm512_fmadd_ps(k, w[c][1], b[c][1]);
+    }
+  }
 }
 
-// Stereo's last partial block: decimate32x2_aligned_avx512 on the streams
-// of two channels at once (xl, xr), so that each coefficient broadcast
-// feeds four FMAs (the 32-output kernel's two per broadcast cost more per
-// output). Per output the order of sums is decimate32x2's: bit-identical to
-// it on each channel (even outputs to out_l0 / out_r0, odd ones to out_l1 /
-// out_r1).
+template <size_t C, int... S>
+FA_AVX512 inline void taps32x2(const __m512i (&v)[C][3], const float *const (&x)[C], size_t jb, unsigned st,
+                               PairTapCounts n, const float *c0, const float *c1, __m512 (&a)[C][2],
+                               __m512 (&b)[C][2], std::integer_sequence<int, S...>) {
+  (tap32x2<C, S>(v, x, jb, st, n, c0, c1, a, b), ...);
+}
+
+// 32 even and 32 odd outputs (a buffer's last partial block of at most 64
+// outputs) for C channels at once, streams[c] holding channel c's four
+// phase streams: over all four streams in the single-phase kernel's order,
+// so each channel is bit-identical to decimate64_aligned_avx512 on it. With
+// C = 2 each coefficient broadcast feeds four FMAs instead of two. Inlined
+// into each entry point, as spread16 is.
+template <size_t C>
+FA_AVX512 __attribute__((always_inline)) inline void decimate32x2(const float *const *const (&streams)[C],
+                                                                  const float *c0, const float *c1, size_t taps,
+                                                                  float *const (&out0)[C], float *const (&out1)[C]) {
+  __m512 a[C][2], b[C][2];
+#pragma GCC unroll 2
+  for (size_t c = 0; c < C; c++) a[c][0] = a[c][1] = b[c][0] = b[c][1] = _mm512_setzero_ps();
+  for (unsigned st = 0; st < 4; st++) {
+    const float *x[C];
+#pragma GCC unroll 2
+    for (size_t c = 0; c < C; c++) x[c] = streams[c][st];
+    const PairTapCounts n = pair_tap_counts(st, taps);
+    for (size_t jb = 0; jb < std::max(n.n0, n.n1); jb += 16) {
+      __m512i v[C][3];
+#pragma GCC unroll 2
+      for (size_t c = 0; c < C; c++)
+#pragma GCC unroll 3
+        for (size_t k = 0; k < 3; k++) v[c][k] = _mm512_castps_si512(_mm512_load_ps(x[c] + jb + 16 * k));
+      taps32x2<C>(v, x, jb, st, n, c0, c1, a, b, std::make_integer_sequence<int, 16>());
+    }
+  }
+#pragma GCC unroll 2
+  for (size_t c = 0; c < C; c++) {
+    _mm512_storeu_ps(out0[c], a[c][0]);
+    _mm512_storeu_ps(out0[c] + 16, a[c][1]);
+    _mm512_storeu_ps(out1[c], b[c][0]);
+    _mm512_storeu_ps(out1[c] + 16, b[c][1]);
+  }
+}
+
+}  // namespace
+
+FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+                                           float *out0, float *out1) {
+  decimate32x2<1>({xr}, c0, c1, taps, {out0}, {out1});
+}
+
 FA_AVX512 void decimate32x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4],
                                                   const float *c0, const float *c1, size_t taps, float *out_l0,
                                                   float *out_l1, float *out_r0, float *out_r1) {
-  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-  for (unsigned st = 0; st < 4; st++) {
-    const float *x = xl[st], *y = xr[st];
-    const unsigned r0 = st, r1 = st - 1;
-    const auto [n0, n1] = pair_tap_counts(st, taps);
-    const size_t n = std::max(n0, n1);
-    for (size_t jb = 0; jb < n; jb += 16) {
-      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
-      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
-      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
-      const __m512i u0 = _mm512_castps_si512(_mm512_load_ps(y + jb));
-      const __m512i u1 = _mm512_castps_si512(_mm512_load_ps(y + jb + 16));
-      const __m512i u2 = _mm512_castps_si512(_mm512_load_ps(y + jb + 32));
-#define FA_TAP2S(s)                                                                            \
-  {                                                                                            \
-    const size_t j = jb + (s);                                                                 \
-    const bool t0 = j < n0, t1 = j < n1;                                                       \
-    if (t0 || t1) {                                                                            \
-      const __m512 w0 = tap_window<(s)>(v0, v1, x + jb + (s));                                 \
-      const __m512 w1 = tap_window<(s)>(v1, v2, x + jb + (s) + 16);                            \
-      const __m512 w2 = tap_window<(s)>(u0, u1, y + jb + (s));                                 \
-      const __m512 w3 = tap_window<(s)>(u1, u2, y + jb + (s) + 16);                            \
-      if (t0) {                                                                                \
-        const __m512 k = _mm512_set1_ps(c0[j * 3 + r0]);                                       \
-        a0 = _mm512_fmadd_ps(k, w0, a0), a1 = _mm512_fmadd_ps(k, w1, a1);                     \
-        a2 = _mm512_fmadd_ps(k, w2, a2), a3 = _mm512_fmadd_ps(k, w3, a3);                     \
-      }                                                                                        \
-      if (t1) {                                                                                \
-        const __m512 k = _mm512_set1_ps(c1[j * 3 + r1]);                                       \
-        b0 = _mm512_fmadd_ps(k, w0, b0), b1 = _mm512_fmadd_ps(k, w1, b1);                     \
-        b2 = _mm512_fmadd_ps(k, w2, b2), b3 = _mm512_fmadd_ps(k, w3, b3);                     \
-      }                                                                                        \
-    }                                                                                          \
-  }
-      FA_TAP2S(0) FA_TAP2S(1) FA_TAP2S(2) FA_TAP2S(3) FA_TAP2S(4) FA_TAP2S(5) FA_TAP2S(6) FA_TAP2S(7)
-      FA_TAP2S(8) FA_TAP2S(9) FA_TAP2S(10) FA_TAP2S(11) FA_TAP2S(12) FA_TAP2S(13) FA_TAP2S(14) FA_TAP2S(15)
-#undef FA_TAP2S
-    }
-  }
-  _mm512_storeu_ps(out_l0, a0);
-  _mm512_storeu_ps(out_l0 + 16, a1);
-  _mm512_storeu_ps(out_l1, b0);
-  _mm512_storeu_ps(out_l1 + 16, b1);
-  _mm512_storeu_ps(out_r0, a2);
-  _mm512_storeu_ps(out_r0 + 16, a3);
-  _mm512_storeu_ps(out_r1, b2);
-  _mm512_storeu_ps(out_r1 + 16, b3);
+  decimate32x2<2>({xl, xr}, c0, c1, taps, {out_l0, out_r0}, {out_l1, out_r1});
 }
 
 // e[m] = x[2m], o[m] = x[2m + 1]: 64 pairs per iteration (eight loads in
