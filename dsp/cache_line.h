@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // 64-byte (cache-line) alignment of float buffers, for the kernels whose
 // zmm loads and stores would otherwise straddle two lines.
 #pragma once

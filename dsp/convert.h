@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Sample-format and channel-count conversion of interleaved PCM in one pass.
 #pragma once
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # ORC kernels: the portable SIMD path (SSE, NEON, ...) where no AVX2 kernel
 # applies. Each matches convert_reference.h bit for bit (tested).
 

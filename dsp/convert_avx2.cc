@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // AVX2 conversion kernels. Built for baseline x86-64: only functions marked
 // FA_AVX2 use AVX2, and they are only reached after a run-time CPU check.
 #include <immintrin.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // AVX-512 conversion kernels for float -> int, where AVX2 pays for NaN
 // handling with extra instructions and AVX-512 does it with a mask. Masked
 // loads and stores handle the tail, so every sample takes the same path.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // ORC kernels behind the ConvertKernel signature: the portable SIMD path.
 #include <climits>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Scalar reference conversions: the definition of every number fastconvert
 // produces. SIMD kernels must give bit-identical results (tests compare).
 //

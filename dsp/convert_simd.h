@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // SIMD kernels for the hot format pairs: hand-written AVX-512 and AVX2, and
 // ORC for every other CPU. Each gives results
 // bit-identical to convert_reference.h; the rest use the scalar kernels.

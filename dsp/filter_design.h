@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Equiripple (minimax) linear-phase lowpass design by the Parks-McClellan /
 // Remez exchange algorithm: the shortest FIR for given ripples, used by the
 // resampler instead of a window design where it saves taps.

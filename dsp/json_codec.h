@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Newline-delimited JSON encoding of audio blocks: one self-describing object
 // per line (schema version 1, documented in docs/jsonbridge.md). No GStreamer
 // types: the element maps GstBuffer/GstAudioInfo to BlockHeader and back.

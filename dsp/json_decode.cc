@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // json_codec.h, decoding side: simdjson On-Demand walks the object; the
 // samples array goes through the fast path (json_fast_array.h) or, for
 // anything unusual and for every error, simdjson's general path, into a

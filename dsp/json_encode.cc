@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // json_codec.h, encoding side: digits go straight into the caller's buffer,
 // sized once by max_encoded_size(); no allocation per sample or per line.
 #include <fmt/compile.h>

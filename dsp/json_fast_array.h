@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The fast path of the JSON decoder: a samples array as json::encode writes
 // it, read straight from the text. simdjson has already indexed the line and
 // validated its UTF-8, strings and nesting; this parser is strict JSON and

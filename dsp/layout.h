@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Planar (non-interleaved) <-> interleaved copies of samples of any width,
 // for layouts the conversion kernels (which read and write interleaved
 // frames) do not handle themselves.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Streaming sample-rate conversion of interleaved F32 audio by an exact
 // rational ratio with a polyphase FIR (equiripple or Kaiser-windowed sinc;
 // half-band then a shorter stage for `high` at 2.7..3:1 decimation).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include <algorithm>
 // FIR inner products for the resampler with AVX2+FMA and AVX-512F. Built for
 // baseline x86-64: only the functions marked with a target attribute use the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Little-endian interleaved PCM sample formats understood by the kernels.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Small AVX2 helpers shared by the kernels. Only for functions built with
 // target("avx2") and reached after a run-time CPU check.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Energy voice activity detector: frame level against an adaptive noise
 // floor, start/stop thresholds with hysteresis, hangover, minimum speech and
 // silence durations, and pre-roll that dates onsets back to the true start.

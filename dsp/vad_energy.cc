@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 #include "vad_energy.h"
 
 #include "vad_energy_reference.h"

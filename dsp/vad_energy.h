@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Frame energy for the voice activity detector: the "RMS kernel".
 //
 // The detector's band energy is a cheap band-pass that vectorises (an IIR

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // AVX2 energy kernels: float accumulators in lanes, combined in double.
 #include <immintrin.h>
 

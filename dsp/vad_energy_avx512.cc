@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // AVX-512 band energy at decimations 4-32 (16 kHz and up): the AVX2
 // grouped kernel (vad_energy_avx2.cc) with two of its four partial results
 // in each zmm, [t0 | t1] and [t2 | t3]. The operations are the same; half

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Scalar reference of the VAD energy kernels (vad_energy.h), in double: the
 // definition the SIMD kernels are compared with.
 #pragma once

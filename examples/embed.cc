@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Embedding fastaudio in a C++ application: the front end as one
 // gst_parse_launch() line, 16 kHz mono F32 pulled from an appsink (where a
 // recogniser would take it), speech segments from rmsvad's messages.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """A speech-aware application in a few lines of PyGObject.
 
 Runs the fastaudio front end on a WAV file (or live test input) and reacts to

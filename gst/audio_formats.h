@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Mapping between GStreamer's raw audio formats and the dsp layer's, and the
 // caps text every element's pad templates are built from.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Checks and trims every element makes on an input audio buffer before any
 // work: whole frames only, and only the samples inside the segment.
 #pragma once

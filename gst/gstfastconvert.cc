@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // fastconvert: sample-format and channel-count conversion of raw audio.
 //
 // Identical caps pass the buffer through; a writable buffer whose frames

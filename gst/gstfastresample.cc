@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // fastresample: sample-rate conversion of raw audio with dsp/resample.h.
 //
 // Equal rates pass the buffer through. Otherwise each buffer goes through

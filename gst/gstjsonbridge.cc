@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // jsonbridge: raw audio <-> newline-delimited JSON (schema in docs/jsonbridge.md).
 //
 // encode: one JSON line per audio buffer. decode: a byte stream in any

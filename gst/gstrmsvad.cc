@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // rmsvad: energy voice activity detection on raw audio (dsp/vad.h).
 //
 // Analysis only: buffers leave as they came (passthrough, same memory),

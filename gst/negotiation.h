@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Caps negotiation shared by the four elements: what a transform may propose
 // to the other side, and a message a user can act on whenever caps are
 // refused (GStreamer itself only returns not-negotiated).

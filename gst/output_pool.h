@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Output buffers for audio transforms whose buffer sizes vary from buffer to
 // buffer, which GstBaseTransform's own pool handling does not allow for: a
 // GstBufferPool sized for the largest buffer seen, each buffer trimmed to its

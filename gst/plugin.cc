@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The fastaudio plugin: registers every element.
 #include <gst/gst.h>
 
@@ -18,4 +19,4 @@ static gboolean plugin_init(GstPlugin *plugin) {
 #define PACKAGE "fastaudio"
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, fastaudio,
                   "Fast audio conversion, resampling, voice activity detection and JSON bridging",
-                  plugin_init, FASTAUDIO_VERSION, "LGPL", "fastaudio", "https://example.invalid/fastaudio")
+                  plugin_init, FASTAUDIO_VERSION, "LGPL", "fastaudio", "Unknown package origin")

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Installs what is missing, configures build/ once and compiles it.
 set -e
 cd "$(dirname "$0")/.."

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The main job: the speech front end on the shipped clip (48 kHz stereo S16
 # in), run with gst-launch-1.0: mono F32, 16 kHz, voice activity detection,
 # 16 kHz S16 WAV out. Prints each speech segment rmsvad reports and a summary.

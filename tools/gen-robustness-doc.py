@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Regenerates the bad-input table of docs/robustness.md from the table in
 tests/check/elements/robustness.cc, by running that test binary with
 FASTAUDIO_ROBUSTNESS_MARKDOWN set. With --check, changes nothing and fails

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Installs the Debian 12 packages fastaudio builds, tests and benchmarks with.
 # Does nothing when they are all present; needs root otherwise.
 set -e

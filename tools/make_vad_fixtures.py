@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Makes the rmsvad accuracy fixture: clean espeak-ng speech and its labels.
 
   tools/make_vad_fixtures.py [OUT_DIR]     (default tests/files)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Runs every benchmark and writes docs/performance.md with its plots.
 
 usage: tools/perf-report.py [BUILD_DIR]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Runs the rmsvad ELEMENT (not the dsp tool) over a labelled corpus and
 scores it: checks that the element's speech-start / speech-stop messages
 give the same accuracy as tools/vad_eval.py's direct detector run.

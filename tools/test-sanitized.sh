@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Builds the whole test suite with AddressSanitizer and UndefinedBehaviorSanitizer
 # in build-asan/ and runs it: any report fails the run.
 set -e

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs the element tests under valgrind memcheck (meson test setup `valgrind`,
 # defined in the top meson.build): any definite or indirect leak or invalid
 # access outside the GLib/GStreamer one-time allocations suppressed in

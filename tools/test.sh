@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Installs what is missing, builds and runs every test suite.
 set -e
 cd "$(dirname "$0")/.."

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Writes a transformed copy of a labelled VAD corpus (WAVs + labels.json),
 to check that rmsvad's defaults generalise beyond the files they were tuned on.
 

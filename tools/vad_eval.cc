@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // vad-eval: runs the rmsvad detector (dsp/vad.h) over WAV files and prints
 // its speech segments as JSON in the format of the corpus scorer:
 //   {"detector": ..., "params": {...}, "timing": {...},

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Runs build/tools/vad-eval over a labelled corpus and scores it.
 
   tools/vad_eval.py CORPUS_DIR [--scorer score.py] [--bin build/tools/vad-eval]

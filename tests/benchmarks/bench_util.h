@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Timing helpers shared by the benchmarks: medians of repeated runs, and a
 // table printer that always shows our figure beside its anchor and the ratio.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // fastconvert benchmark: kernels per 1M (2^20) samples against a plain AVX2
 // loop (the practical limit), GstAudioConverter without dither and numpy; and
 // the element's own cost per buffer against audioconvert dithering=none.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """numpy anchors for the conversion benchmark: prints 'name median_ms' lines.
 
 Seed-style code scales by 32767 and casts (wraps on overflow, truncates);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // jsonbridge benchmark: the codec against its anchors (std::to_chars writing,
 // simdjson parsing the same text) and the seed's headline, the JSON path
 // (jsonbridge ! fastconvert) against the fast path (fastconvert), all in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // The whole speech front end: 48 kHz (and 44.1 kHz) stereo S16 in, 16 kHz
 // mono F32 analysed for speech out. fastaudio's chain against the stock
 // GStreamer chains and the Python path, per second of audio, at live (10 ms,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The Python speech front end the seed compared with, per chunk size:
 numpy conversion (stereo S16 -> mono F32), scipy.signal.resample_poly to
 16 kHz (stateless per chunk, as such scripts do), numpy RMS per 20 ms frame.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Resampling speed: dsp/resample against libsoxr (librosa's backend, when
 // built with it) and GStreamer's own GstAudioResampler, all streaming 20 ms
 // chunks of 10 s of mono F32 noise on one thread, in the same run. Prints the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Frequency response and alias floor of the resamplers, for the plots in
 // docs/performance.md: a tone at each input frequency goes through each
 // resampler (48 kHz -> 16 kHz); the output's power relative to the input's is

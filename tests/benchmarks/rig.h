@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // A bench rig: a bare source pad pushing prepared buffers through an element
 // chain (from a gst-launch description) into a sink pad that drops them. No
 // queues, no threads and no ghost pads, so its time is the chain's own work

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Concurrency soak: N pipelines (default 16) run at once, each in its own
 // thread, over and over for a bounded time, each creating, running to EOS and
 // destroying `audiotestsrc ! caps ! CHAIN ! fakesink`. Every run's output

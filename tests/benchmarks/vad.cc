@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // rmsvad benchmark: the frame-energy kernel per frame against a plain AVX2
 // sum-of-squares loop, the scalar reference and numpy (loop and
 // vectorised, via /usr/bin/python3); then the element's own cost per 20 ms

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Minimal reader for the PCM WAV fixtures the benchmarks use.
 #pragma once
 

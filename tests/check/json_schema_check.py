@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Validates the encoder's output (from json_schema_lines) against
 docs/jsonbridge.schema.json, checks that the schema lists exactly the fields
 the encoder writes, and that it refuses objects the decoder refuses."""

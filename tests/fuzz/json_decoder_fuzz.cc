@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // libFuzzer target for json::Decoder: any bytes as one line. It must never
 // crash, hang or read out of bounds; errors must carry a message and an
 // offset inside the line; accepted objects must survive encode -> decode

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Configure-time check that clang can build a libFuzzer binary here.
 #include <cstddef>
 #include <cstdint>

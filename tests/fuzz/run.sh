@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs a libFuzzer binary for a bounded time on the committed seed corpus.
 # New inputs go to a scratch directory, never into the source tree.
 # usage: run.sh FUZZER SEED_DIR SECONDS   (FUZZER "skip": exit 77, no clang)

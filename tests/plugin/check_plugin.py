@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """The plugin as users meet it: gst-inspect-1.0 shows four complete elements,
 and `meson install` puts the plugin where GStreamer looks for it.
 

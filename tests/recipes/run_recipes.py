@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Runs every ```sh block of docs/recipes.md and checks its `# expect:` lines.
 
 usage: run_recipes.py SOURCE_DIR BUILD_DIR

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // dsp/convert: SIMD kernels against the scalar reference, and the reference
 // against the numeric rules it defines.
 #include <gst/check/gstcheck.h>

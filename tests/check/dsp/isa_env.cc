@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // FASTAUDIO_ISA caps the kernels every element picks. Meson runs this with
 // the variable set; argv[1] names what best_isa() must then be: a kernel
 // set, "capped-avx2" (AVX2, or less on a CPU without it) or "detected" (an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // dsp/json_codec: bit-exact round trips for every format, the non-finite
 // rule, and every validation error with its message and byte offset.
 #include <charconv>

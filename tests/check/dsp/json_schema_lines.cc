@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Prints encoder output for every format (edge values, non-finite floats,
 // absent timestamps) for tests/check/json_schema_check.py to validate
 // against docs/jsonbridge.schema.json.

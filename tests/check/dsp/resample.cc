@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // dsp/resample: quality of each preset measured against its stated targets,
 // stream bookkeeping (lengths, alignment, no drift, reset), SIMD against the
 // scalar reference, channel independence and bad input.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Frequency-domain measurements of dsp/resample for the quality tests.
 //
 // Every tone is an integer number of hertz and the analysed output window is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // dsp/vad: the energy kernels against their scalar reference, and the
 // detector's behaviour on synthetic signals (bursts in noise, hysteresis,
 // hangover, pre-roll, minimum durations, NaN, formats, rates, chunking).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // rmsvad accuracy regression test on the project's own fixture: clean
 // espeak-ng speech (tests/files/vad-speech-16k.wav, labels beside it, made
 // by tools/make_vad_fixtures.py) mixed here with seeded white, pink, brown

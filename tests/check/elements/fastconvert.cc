@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // fastconvert element: zero-copy paths, numbers against audioconvert,
 // negotiation, stream behaviour and bad input.
 #include "harness_util.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // fastresample element: passthrough, sample counts and timestamps, latency,
 // gaps, flushing, discontinuities, renegotiation, quality changes, bad input.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Fuzzing of property values, caps strings and launch lines, table-driven over
 // elements. Inputs: the seed corpus in tests/files/fuzz/ as is, then random
 // and mutated strings from a fixed seed (FASTAUDIO_FUZZ_SEED and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Helpers shared by the hardening tests (stress, fuzz_properties, robustness):
 // raw audio caps and buffers, a one-buffer reference run, bus messages and
 // the run-time scale knobs. Header-only; each test binary includes it once.

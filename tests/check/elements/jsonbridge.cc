@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // jsonbridge element: every mode, any chunking of the byte stream, caps
 // changes, timestamps, bad input with on-error=fail and skip, truncated
 // streams, line length limit, and decode after filesrc and tcpclientsrc.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // rmsvad element: messages and their timestamps, passthrough by pointer
 // (also with the level meta), silence-action, EOS, flush, GAP, latency,
 // formats, NaN, bad properties and caps.

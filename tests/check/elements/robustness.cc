@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Bad input and faults, one row per case and element: what the element does
 // (flow return, error or warning message text, recovery). The test runs
 // every row and compares the outcome with the row; docs/robustness.md is

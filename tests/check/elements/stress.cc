@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 // Stress tests, table-driven over elements: random buffer sizes (1..65536
 // frames), random DISCONT and GAP, flushing seeks while streaming, caps
 // renegotiation mid-stream, PLAYING -> READY -> PLAYING between buffers and
