@@ -4,7 +4,7 @@
 # in build-asan/ and runs it: any report fails the run.
 set -e
 cd "$(dirname "$0")/.."
-tools/install-deps.sh
+tools/install-deps.sh test
 [ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
   -Dbuildtype=debugoptimized -Dbenchmarks=disabled
 meson compile -C build-asan

@@ -6,7 +6,7 @@
 # tests/check/valgrind/ fails the run. Extra arguments go to `meson test`.
 set -e
 cd "$(dirname "$0")/.."
-tools/build.sh
+tools/build.sh test
 # Build the plugin registry outside valgrind: a cold scan loads every system
 # plugin and takes ~25 s under memcheck.
 GST_PLUGIN_PATH_1_0="$PWD/build/gst" GST_REGISTRY_1_0="$PWD/build/tests/check/registry.dat" \

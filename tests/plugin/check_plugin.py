@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The plugin as users meet it: gst-inspect-1.0 shows four complete elements,
-and `meson install` puts the plugin where GStreamer looks for it.
+`meson install` lays it out as GStreamer's own plugins are, and the module
+exports its entry point only.
 
 usage: check_plugin.py BUILD_DIR ELEMENT...
 """
+import json
 import os
 import re
 import subprocess
@@ -45,13 +47,28 @@ for name in elements:
                              props, flags=re.M):
         check("Default" in match.group(2), f"{name}: range with default ({match.group(0).strip()})")
 
-pluginsdir = subprocess.run(["pkg-config", "--variable=pluginsdir", "gstreamer-1.0"], capture_output=True,
-                            text=True).stdout.strip()
+# `meson install` lays the plugin out as GStreamer's own: <prefix>/<libdir>/gstreamer-1.0
+# (or -Dplugindir), the docs and examples under <datadir>/doc/fastaudio.
+options = {o["name"]: o["value"] for o in json.loads(subprocess.run(
+    ["meson", "introspect", "--buildoptions", BUILD], capture_output=True, text=True).stdout)}
+pluginsdir = options["plugindir"] or os.path.join(options["prefix"], options["libdir"], "gstreamer-1.0")
+docdir = os.path.join(options["prefix"], options["datadir"], "doc", "fastaudio")
 with tempfile.TemporaryDirectory() as dest:
     run = subprocess.run(["meson", "install", "-C", BUILD, "--destdir", dest, "--no-rebuild", "--quiet"],
                          capture_output=True, text=True)
-    installed = os.path.join(dest + pluginsdir, "libgstfastaudio.so")
-    check(run.returncode == 0 and os.path.exists(installed), f"meson install puts the plugin in {pluginsdir}")
+    check(run.returncode == 0, f"meson install runs ({run.stderr.strip()[-200:]})")
+    installed = dest + os.path.join(pluginsdir, "libgstfastaudio.so")
+    check(os.path.exists(installed), f"meson install puts the plugin in {pluginsdir}")
+    for doc in ("README.md", "COPYING", "docs/fastconvert.md", "docs/recipes.md", "examples/vad_app.py",
+                "examples/embed.cc"):
+        check(os.path.exists(dest + os.path.join(docdir, doc)), f"meson install puts {doc} in {docdir}")
+
+# Only the entry point GStreamer loads is exported: nothing of ours (kernels,
+# C++ template instances) can clash with another library in the process.
+symbols = subprocess.run(["nm", "-D", "--defined-only", os.path.join(BUILD, "gst", "libgstfastaudio.so")],
+                         capture_output=True, text=True).stdout.split()
+exported = sorted(symbols[i + 2] for i in range(0, len(symbols) - 2, 3) if symbols[i + 1] in "TtWwVviuDdBbRr")
+check(exported == ["gst_plugin_fastaudio_get_desc"], f"the only exported symbol is the entry point (got {exported[:5]})")
 
 print(f"plugin: {len(failures) == 0 and 'all' or len(failures)} checks {'passed' if not failures else 'failed'}")
 sys.exit(1 if failures else 0)

@@ -1,0 +1,130 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The README's promise, checked: a freshly bootstrapped Debian 12 root
+# (minbase, then only git and ca-certificates) clones this commit and runs
+# the README's two commands. With --deb it instead builds the Debian package
+# there, installs it with apt-get and runs the plugin from the system plugin
+# directory. Prints each step's exit status and the tail of its output, and
+# exits non-zero if any step fails. Needs root and Debian's package mirror.
+#
+#   tools/fresh-check.sh [--deb] [--keep]
+#
+# The bootstrapped base is cached as a tarball (FASTAUDIO_FRESH_CACHE,
+# default /var/cache/fastaudio-fresh-check); every run unpacks a new root
+# from it, so nothing a run installs reaches the next one. --keep leaves the
+# root in place for a look around.
+set -eu
+cd "$(dirname "$0")/.."
+repo=$PWD
+
+mode=readme
+keep=no
+for arg in "$@"; do
+  case "$arg" in
+    --deb) mode=deb ;;
+    --keep) keep=yes ;;
+    *) echo "usage: tools/fresh-check.sh [--deb] [--keep]" >&2; exit 2 ;;
+  esac
+done
+if [ "$(id -u)" != 0 ]; then
+  echo "fresh-check: needs root (debootstrap, chroot, mounts)" >&2
+  exit 2
+fi
+command -v debootstrap >/dev/null || {
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >/dev/null
+}
+
+commit=$(git rev-parse HEAD)
+if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
+  echo "fresh-check: note: uncommitted changes are not checked; testing commit $commit"
+fi
+
+cache=${FASTAUDIO_FRESH_CACHE:-/var/cache/fastaudio-fresh-check}
+base=$cache/bookworm-minbase-git.tar
+mkdir -p "$cache"
+
+# The same mirror and suites this machine uses (main, updates, security).
+host_sources() {
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && grep -qi debian "$f" && echo "$f"
+  done
+  return 0
+}
+mirror=$(host_sources | xargs -r grep -hoE 'https?://[^ ]+/debian/?( |$)' | head -n 1 | tr -d ' ')
+
+if [ ! -f "$base" ]; then
+  echo "== bootstrapping Debian 12 (minbase) into the cache: $base"
+  tmp=$(mktemp -d "$cache/bootstrap.XXXXXX")
+  debootstrap --variant=minbase bookworm "$tmp" $mirror >"$cache/debootstrap.log" 2>&1 || {
+    tail -n 20 "$cache/debootstrap.log"; rm -rf "$tmp"; exit 1; }
+  for f in $(host_sources); do cp "$f" "$tmp/etc/apt/${f#/etc/apt/}"; done
+  [ -f "$tmp/etc/apt/sources.list.d/debian.sources" ] && rm -f "$tmp/etc/apt/sources.list"
+  cp /etc/resolv.conf "$tmp/etc/resolv.conf"
+  chroot "$tmp" /bin/sh -c 'export DEBIAN_FRONTEND=noninteractive;
+    apt-get update -q && apt-get install -y -q --no-install-recommends git ca-certificates && apt-get clean' \
+    >>"$cache/debootstrap.log" 2>&1 || { tail -n 20 "$cache/debootstrap.log"; rm -rf "$tmp"; exit 1; }
+  rm -rf "$tmp/var/lib/apt/lists/"*
+  tar -C "$tmp" -cf "$base.part" . && mv "$base.part" "$base"
+  rm -rf "$tmp"
+fi
+
+root=$(mktemp -d "$cache/root.XXXXXX")
+logs=$root.logs
+mkdir -p "$logs"
+cleanup() {
+  for m in dev/pts dev proc sys; do
+    mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m"
+  done
+  [ "$keep" = yes ] && echo "fresh-check: root kept at $root" || rm -rf "$root"
+}
+trap cleanup EXIT INT TERM
+tar -C "$root" -xf "$base"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+mount -t proc proc "$root/proc"
+mount -t sysfs sys "$root/sys"
+mount --bind /dev "$root/dev"
+mount --bind /dev/pts "$root/dev/pts"
+
+# A clone of exactly this commit, as a user would have it.
+git clone -q --no-local "$repo" "$root/root/fastaudio"
+git -C "$root/root/fastaudio" checkout -q "$commit"
+echo "== fresh Debian 12 root $root, fastaudio at $commit ($mode)"
+
+failed=0
+# step NAME COMMAND: runs COMMAND in the root, in the clone, as a fresh login would.
+step() {
+  name=$1; shift
+  log=$logs/$name.log
+  start=$(date +%s)
+  set +e
+  chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    /bin/sh -c "cd /root/fastaudio && $*" >"$log" 2>&1
+  status=$?
+  set -e
+  echo
+  echo "== $name: \`$*\` exited $status after $(( $(date +%s) - start )) s; last lines:"
+  tail -n 15 "$log" | sed 's/^/   | /'
+  [ $status -eq 0 ] || failed=$((failed + 1))
+}
+
+if [ "$mode" = readme ]; then
+  step readme-1 'tools/build.sh && tools/demo.sh'
+  step readme-2 'tools/test.sh'
+else
+  step deb-build 'tools/build-deb.sh'
+  step deb-install 'apt-get install -y -q ./gstreamer1.0-fastaudio_*_amd64.deb'
+  # The installed plugin, with no GST_PLUGIN_PATH and no build tree.
+  step deb-inspect 'rm -rf build obj-* && gst-inspect-1.0 fastconvert fastresample rmsvad jsonbridge >/dev/null && gst-inspect-1.0 fastaudio | head -n 12'
+  step deb-demo 'tools/demo.sh --installed'
+fi
+
+echo
+if [ $failed -eq 0 ]; then
+  echo "fresh-check ($mode): PASS"
+else
+  echo "fresh-check ($mode): FAIL ($failed step(s)); full logs in $logs"
+fi
+[ $failed -ne 0 ] || [ "$keep" = yes ] || rm -rf "$logs"
+exit $failed
