@@ -3,9 +3,10 @@
 # The README's promise, checked: a freshly bootstrapped Debian 12 root
 # (minbase, then only git and ca-certificates) clones this commit and runs
 # the README's two commands. With --deb it instead builds the Debian package
-# there, installs it with apt-get and runs the plugin from the system plugin
-# directory. Prints each step's exit status and the tail of its output, and
-# exits non-zero if any step fails. Needs root and Debian's package mirror.
+# there, installs it with apt-get into a second fresh root and runs the
+# plugin from the system plugin directory. Prints each step's exit status
+# and the tail of its output, and exits non-zero if any step fails. Needs
+# root and Debian's package mirror.
 #
 #   tools/fresh-check.sh [--deb] [--keep]
 #
@@ -69,30 +70,36 @@ if [ ! -f "$base" ]; then
   rm -rf "$tmp"
 fi
 
-root=$(mktemp -d "$cache/root.XXXXXX")
-logs=$root.logs
-mkdir -p "$logs"
+logs=$(mktemp -d "$cache/logs.XXXXXX")
+roots=""
 cleanup() {
-  for m in dev/pts dev proc sys; do
-    mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m"
+  for r in $roots; do
+    for m in dev/pts dev proc sys; do
+      mountpoint -q "$r/$m" 2>/dev/null && umount -l "$r/$m"
+    done
+    [ "$keep" = yes ] && echo "fresh-check: root kept at $r" || rm -rf "$r"
   done
-  [ "$keep" = yes ] && echo "fresh-check: root kept at $root" || rm -rf "$root"
 }
 trap cleanup EXIT INT TERM
-tar -C "$root" -xf "$base"
-cp /etc/resolv.conf "$root/etc/resolv.conf"
-mount -t proc proc "$root/proc"
-mount -t sysfs sys "$root/sys"
-mount --bind /dev "$root/dev"
-mount --bind /dev/pts "$root/dev/pts"
 
-# A clone of exactly this commit, as a user would have it.
-git clone -q --no-local "$repo" "$root/root/fastaudio"
-git -C "$root/root/fastaudio" checkout -q "$commit"
-echo "== fresh Debian 12 root $root, fastaudio at $commit ($mode)"
+# new_root: a new root from the cached base, with a clone of exactly this
+# commit in /root/fastaudio, as a user would have it. Prints its path.
+new_root() {
+  r=$(mktemp -d "$cache/root.XXXXXX")
+  roots="$roots $r"
+  tar -C "$r" -xf "$base"
+  cp /etc/resolv.conf "$r/etc/resolv.conf"
+  mount -t proc proc "$r/proc"
+  mount -t sysfs sys "$r/sys"
+  mount --bind /dev "$r/dev"
+  mount --bind /dev/pts "$r/dev/pts"
+  git clone -q --no-local "$repo" "$r/root/fastaudio"
+  git -C "$r/root/fastaudio" checkout -q "$commit"
+  root=$r
+}
 
 failed=0
-# step NAME COMMAND: runs COMMAND in the root, in the clone, as a fresh login would.
+# step NAME COMMAND: runs COMMAND in $root, in the clone, as a fresh login would.
 step() {
   name=$1; shift
   log=$logs/$name.log
@@ -109,14 +116,24 @@ step() {
   [ $status -eq 0 ] || failed=$((failed + 1))
 }
 
+new_root
+echo "== fresh Debian 12 root $root, fastaudio at $commit ($mode)"
 if [ "$mode" = readme ]; then
   step readme-1 'tools/build.sh && tools/demo.sh'
   step readme-2 'tools/test.sh'
 else
   step deb-build 'tools/build-deb.sh'
-  step deb-install 'apt-get install -y -q ./gstreamer1.0-fastaudio_*_amd64.deb'
-  # The installed plugin, with no GST_PLUGIN_PATH and no build tree.
-  step deb-inspect 'rm -rf build obj-* && gst-inspect-1.0 fastconvert fastresample rmsvad jsonbridge >/dev/null && gst-inspect-1.0 fastaudio | head -n 12'
+  # Installed into a second fresh root, which never saw the build
+  # dependencies: the package must bring what the plugin needs.
+  build_root=$root
+  new_root
+  echo
+  echo "== second fresh root $root for the installation"
+  mkdir -p "$root/root/fastaudio/dist"
+  cp "$build_root"/root/fastaudio/dist/*.deb "$root/root/fastaudio/dist/" 2>/dev/null || true
+  step deb-install 'apt-get update -q && apt-get install -y -q ./dist/gstreamer1.0-fastaudio_*_amd64.deb gstreamer1.0-tools gstreamer1.0-plugins-base-apps'
+  # The installed plugin: no GST_PLUGIN_PATH, no build tree.
+  step deb-inspect 'gst-inspect-1.0 fastconvert fastresample rmsvad jsonbridge >/dev/null && gst-inspect-1.0 fastaudio | head -n 12'
   step deb-demo 'tools/demo.sh --installed'
 fi
 

@@ -204,6 +204,20 @@ def sources():
                 yield rel, "c", text
 
 
+def installs_itself(rel, text):
+    """Packages a script installs on its own: named on its apt-get install
+    line or in a *PACKAGES list it installs. debian/rules runs under
+    tools/build-deb.sh, which installs the packaging tools."""
+    if rel == "debian/rules":
+        rel, text = "tools/build-deb.sh", open(os.path.join(SRC, "tools", "build-deb.sh")).read()
+    if not re.search(r"apt-get\b[^\n]*\binstall\b", text):
+        return set()
+    named = {w for line in re.findall(r"apt-get\b[^\n]*\binstall\b([^\n]*)", text) for w in line.split()}
+    for m in re.finditer(r'^\s*\w*PACKAGES="([^"]*)"', text, flags=re.M):
+        named |= set(m.group(1).split())
+    return named
+
+
 def main():
     lists = install_lists()
     if not lists["build"]:
@@ -222,7 +236,7 @@ def main():
                             f"(add it to tests/install/check_install_list.py)")
             return
         allowed = lists["build"] if rel in BUILD_STEP_FILES else lists["build"] | lists["test"] | lists["dev"]
-        self_installed = re.search(r"apt-get[^\n]*install[^\n]*\b" + re.escape(package) + r"\b", text)
+        self_installed = package in installs_itself(rel, text)
         if package not in allowed and not self_installed:
             where = "build" if rel in BUILD_STEP_FILES else "build or test"
             problems.append(f"{rel}: {what} '{name}' needs the Debian package {package}, "
