@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <utility>
 
 #include "convert_reference.h"
@@ -13,13 +14,29 @@
 
 namespace fastaudio {
 
+namespace {
+
+// The ISAs this build has kernels for, in the order of the Isa enum.
+constexpr Isa kBuiltIsas[] = {
+    Isa::Scalar, Isa::Orc,
+#if defined(__aarch64__)
+    Isa::Neon,
+#elif defined(__x86_64__)
+    Isa::Avx2, Isa::Avx512,
+#endif
+};
+
+}  // namespace
+
 Isa detected_isa() {
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__)
   // Every AVX-512 CPU also has AVX2 and FMA, whose kernels it uses too.
   static const Isa isa = __builtin_cpu_supports("avx512f") ? Isa::Avx512
                          : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? Isa::Avx2
                                                                                           : Isa::Orc;
   return isa;
+#elif defined(__aarch64__)
+  return Isa::Neon;  // Advanced SIMD is part of the ARMv8-A baseline
 #else
   return Isa::Orc;
 #endif
@@ -30,19 +47,29 @@ Isa best_isa() {
     const Isa detected = detected_isa();
     const char *wanted = std::getenv("FASTAUDIO_ISA");
     if (wanted == nullptr || *wanted == '\0') return detected;
-    for (Isa cap : {Isa::Scalar, Isa::Orc, Isa::Avx2, Isa::Avx512})
+    for (Isa cap : kBuiltIsas)
       if (std::strcmp(wanted, isa_name(cap)) == 0) return std::min(cap, detected);
-    std::fprintf(stderr, "fastaudio: FASTAUDIO_ISA=%s is not scalar, orc, avx2 or avx512; using %s\n", wanted,
-                 isa_name(detected));
+    std::string known;
+    for (Isa cap : kBuiltIsas) known += std::string(known.empty() ? "" : ", ") + isa_name(cap);
+    std::fprintf(stderr, "fastaudio: FASTAUDIO_ISA=%s is not one of this build's (%s); using %s\n", wanted,
+                 known.c_str(), isa_name(detected));
     return detected;
   }();
   return isa;
+}
+
+std::vector<Isa> usable_isas() {
+  std::vector<Isa> isas;
+  for (Isa isa : kBuiltIsas)
+    if (isa <= best_isa()) isas.push_back(isa);
+  return isas;
 }
 
 const char *isa_name(Isa isa) {
   switch (isa) {
     case Isa::Scalar: return "scalar";
     case Isa::Orc: return "orc";
+    case Isa::Neon: return "neon";
     case Isa::Avx2: return "avx2";
     case Isa::Avx512: return "avx512";
   }
@@ -145,6 +172,7 @@ ConvertKernel simd::find_in_table(std::span<const KernelEntry> table, SampleForm
 
 ConvertKernel find_kernel(const ConvertSpec &spec, Isa isa) {
   if (!channels_convertible(spec.in_channels, spec.out_channels)) return nullptr;
+#if defined(__x86_64__)
   if (isa >= Isa::Avx512) {
     if (ConvertKernel k = simd::find_avx512_kernel(spec.in_format, spec.out_format,
                                                    spec.in_channels, spec.out_channels))
@@ -155,6 +183,13 @@ ConvertKernel find_kernel(const ConvertSpec &spec, Isa isa) {
                                                  spec.in_channels, spec.out_channels))
       return k;
   }
+#elif defined(__aarch64__)
+  if (isa >= Isa::Neon) {
+    if (ConvertKernel k = simd::find_neon_kernel(spec.in_format, spec.out_format,
+                                                 spec.in_channels, spec.out_channels))
+      return k;
+  }
+#endif
   if (isa >= Isa::Orc) {
     if (ConvertKernel k = simd::find_orc_kernel(spec.in_format, spec.out_format,
                                                 spec.in_channels, spec.out_channels))

@@ -33,7 +33,12 @@ void per_frame(const uint8_t *in, uint8_t *out, size_t frames, unsigned, unsigne
 using F = SampleFormat;
 
 const KernelEntry kKernels[] = {
+#if !defined(__aarch64__)
+    // ORC 0.4.33's ARM64 code for this program keeps lane 0 of each vector
+    // only (the other three come out 0; seen under qemu-aarch64, the backup
+    // C code is right): there the NEON kernel converts this pair.
     {F::F32, F::S16, false, per_sample<float, int16_t, fastaudio_orc_f32_to_s16>},
+#endif
     {F::S16, F::F32, false, per_sample<int16_t, float, fastaudio_orc_s16_to_f32>},
     {F::S32, F::F32, false, per_sample<int32_t, float, fastaudio_orc_s32_to_f32>},
     {F::S16, F::S32, false, per_sample<int16_t, int32_t, fastaudio_orc_s16_to_s32>},

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// SIMD kernels for the hot format pairs: hand-written AVX-512 and AVX2, and
-// ORC for every other CPU. Each gives results
+// SIMD kernels for the hot format pairs: hand-written AVX-512 and AVX2 on
+// x86-64, NEON on ARM64, and ORC for every other CPU. A build has its own
+// architecture's kernels only. Each gives results
 // bit-identical to convert_reference.h; the rest use the scalar kernels.
 #pragma once
 
@@ -29,6 +30,10 @@ ConvertKernel find_avx2_kernel(SampleFormat in, SampleFormat out, unsigned in_ch
 // nullptr if there is no AVX-512 kernel for this pair and channel change.
 ConvertKernel find_avx512_kernel(SampleFormat in, SampleFormat out, unsigned in_channels,
                                  unsigned out_channels);
+
+// nullptr if there is no NEON kernel for this pair and channel change (ARM64).
+ConvertKernel find_neon_kernel(SampleFormat in, SampleFormat out, unsigned in_channels,
+                               unsigned out_channels);
 
 // nullptr if there is no ORC kernel for this pair and channel change.
 ConvertKernel find_orc_kernel(SampleFormat in, SampleFormat out, unsigned in_channels,

@@ -329,13 +329,27 @@ ResampleIsa best_resample_isa() {
   switch (best_isa()) {
     case Isa::Avx512: return ResampleIsa::Avx512;
     case Isa::Avx2: return ResampleIsa::Avx2;
+    case Isa::Neon: return ResampleIsa::Neon;
     default: return ResampleIsa::Scalar;
   }
+}
+
+std::vector<ResampleIsa> usable_resample_isas() {
+  std::vector<ResampleIsa> isas;
+  for (Isa isa : usable_isas()) {
+    const ResampleIsa r = isa == Isa::Avx512 ? ResampleIsa::Avx512
+                          : isa == Isa::Avx2 ? ResampleIsa::Avx2
+                          : isa == Isa::Neon ? ResampleIsa::Neon
+                                             : ResampleIsa::Scalar;
+    if (isas.empty() || isas.back() != r) isas.push_back(r);
+  }
+  return isas;
 }
 
 const char *resample_isa_name(ResampleIsa isa) {
   switch (isa) {
     case ResampleIsa::Scalar: return "scalar";
+    case ResampleIsa::Neon: return "neon";
     case ResampleIsa::Avx2: return "avx2";
     case ResampleIsa::Avx512: return "avx512";
   }
@@ -361,11 +375,16 @@ struct Kernels {
 
 Kernels kernels_for(ResampleIsa isa, bool wide) {
   switch (isa) {
+#if defined(__x86_64__)
     case ResampleIsa::Avx512:
       return wide ? Kernels{dot4_wide_avx512} : Kernels{dot4_avx512, dot4x2_avx512, dot4_rows_avx512};
     case ResampleIsa::Avx2:
       return wide ? Kernels{dot4_wide_avx2} : Kernels{dot4_avx2};
-    case ResampleIsa::Scalar: break;
+#elif defined(__aarch64__)
+    case ResampleIsa::Neon:
+      return wide ? Kernels{dot4_wide_neon} : Kernels{dot4_neon};
+#endif
+    default: break;
   }
   return wide ? Kernels{dot4_wide_scalar} : Kernels{dot4_scalar};
 }
@@ -415,12 +434,20 @@ const std::vector<float> &halfband_taps(const HalfbandDesign &design) {
 
 }  // namespace
 
+// Clones of the plain loops for each x86-64 ISA, picked by the loader; on
+// ARM64 the compiler vectorises them for NEON, the baseline there.
+#if defined(__x86_64__)
+#define FA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define FA_CLONES
+#endif
+
 namespace resample_detail {
 
 // y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), summed in that
 // order; o is the odd-sample stream starting K pairs before the first output.
 // Vectorised across outputs by the compiler (clones per ISA, see resample.h).
-__attribute__((target_clones("avx512f", "avx2", "default")))
+FA_CLONES
 void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y) {
   for (size_t q = 0; q < count; q++) y[q] = 0.5f * e[q];
   for (size_t i = 0; i < K; i++) {
@@ -431,19 +458,19 @@ void halfband_block(const float *e, const float *o, const float *h, size_t K, si
 }
 
 // x[2m] = e[m], x[2m + 1] = o[m] for m < pairs.
-__attribute__((target_clones("avx512f", "avx2", "default")))
+FA_CLONES
 void interleave2(const float *e, const float *o, size_t pairs, float *x) {
   for (size_t m = 0; m < pairs; m++) x[2 * m] = e[m], x[2 * m + 1] = o[m];
 }
 
 // e[m] = x[2m], o[m] = x[2m + 1] for m < pairs.
-__attribute__((target_clones("avx512f", "avx2", "default")))
+FA_CLONES
 void deinterleave2(const float *x, size_t pairs, float *e, float *o) {
   for (size_t m = 0; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
 }
 
 // a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3] for m < n.
-__attribute__((target_clones("avx512f", "avx2", "default")))
+FA_CLONES
 void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d) {
   for (size_t m = 0; m < n; m++) a[m] = x[4 * m], b[m] = x[4 * m + 1], c[m] = x[4 * m + 2], d[m] = x[4 * m + 3];
 }
@@ -456,8 +483,19 @@ namespace {
 // the unrolled AVX-512 loop where it runs, which keeps up with memcpy on
 // input fresh from memory; the compiler's clones otherwise.
 void split_pairs(const float *x, size_t pairs, float *e, float *o) {
-  (best_resample_isa() == ResampleIsa::Avx512 ? resample_detail::deinterleave2_avx512
-                                               : resample_detail::deinterleave2)(x, pairs, e, o);
+#if defined(__x86_64__)
+  if (best_resample_isa() == ResampleIsa::Avx512) return resample_detail::deinterleave2_avx512(x, pairs, e, o);
+#endif
+  resample_detail::deinterleave2(x, pairs, e, o);
+}
+
+// The half-band stage's kernel for the inner stage's ISA.
+void run_halfband(ResampleIsa isa, const float *e, const float *o, const float *h, size_t K, size_t count, float *y) {
+#if defined(__x86_64__)
+  if (isa == ResampleIsa::Avx512) return resample_detail::halfband_block_avx512(e, o, h, K, count, y);
+#endif
+  (void)isa;
+  resample_detail::halfband_block(e, o, h, K, count, y);
 }
 
 // Appends `frames` interleaved frames (zeros when `in` is null) to planar rows
@@ -580,8 +618,7 @@ struct Resampler::Cascade {
     // Output q's centre is even pair next_k + q; its odd window starts at pair next_k + q - K.
     const size_t e0 = size_t(int64_t(next_k) - first_pair), o0 = e0 - K;
     for (unsigned c = 0; c < ch; c++)
-      (inner.isa_ == ResampleIsa::Avx512 ? halfband_block_avx512 : halfband_block)(
-          ev[c].data() + e0, od[c].data() + o0, h, K, count, inner.hist_[c].data() + inner.hist_len_);
+      run_halfband(inner.isa_, ev[c].data() + e0, od[c].data() + o0, h, K, count, inner.hist_[c].data() + inner.hist_len_);
     inner.hist_len_ += count;
     inner.in_total_ += count;
     inner.trailing_zeros_ = 0;
@@ -725,8 +762,7 @@ void Resampler::start_cascade() {
 
 bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
   if (resample_rates_problem(spec.in_rate, spec.out_rate) || spec.channels == 0) return false;
-  if (isa == ResampleIsa::Avx512 && best_resample_isa() != ResampleIsa::Avx512) isa = best_resample_isa();
-  if (isa == ResampleIsa::Avx2 && best_resample_isa() == ResampleIsa::Scalar) isa = ResampleIsa::Scalar;
+  if (isa > best_resample_isa()) isa = best_resample_isa();
   spec_ = spec;
   isa_ = isa;
   const uint32_t g = std::gcd(uint32_t(spec.in_rate), uint32_t(spec.out_rate));
@@ -1066,6 +1102,10 @@ void Resampler::build_gather() {
 // and only the lanes due are kept (cheaper than the dot products for 4 or
 // more). Returns outputs written.
 size_t Resampler::produce_gather(float *out, size_t count) {
+#if !defined(__x86_64__)
+  (void)out, (void)count;
+  return 0;  // build_gather() makes no table off x86-64
+#else
   const GatherTable &t = *gather_;
   const unsigned ch = spec_.channels;
   const size_t ngroups = up_ / 16;
@@ -1188,11 +1228,16 @@ size_t Resampler::produce_gather(float *out, size_t count) {
   }
   advance_outputs(emit);
   return done + emit;
+#endif
 }
 
 // Integer ratios on AVX-512: many outputs per pass share coefficient or input
 // loads (see decimate64_aligned_avx512 / interpolate32_avx512). Returns outputs written.
 size_t Resampler::produce_blocks(float *out, size_t count) {
+#if !defined(__x86_64__)
+  (void)out, (void)count;
+  return 0;  // the block kernels are x86-64's (resample_simd.cc)
+#else
   if (isa_ != ResampleIsa::Avx512 || interpolate_ || wide_) return 0;
   if (gather_) return produce_gather(out, count);
   const unsigned ch = spec_.channels;
@@ -1396,6 +1441,7 @@ size_t Resampler::produce_blocks(float *out, size_t count) {
     return written + blocks * per_block;
   }
   return 0;
+#endif
 }
 
 size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {

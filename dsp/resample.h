@@ -41,9 +41,13 @@ const ResamplePreset &resample_preset(ResampleQuality q);
 const char *resample_quality_name(ResampleQuality q);
 
 // Which kernel computes the inner products; picked once at run time from
-// best_isa() (convert.h), so FASTAUDIO_ISA caps it too.
-enum class ResampleIsa : uint8_t { Scalar, Avx2, Avx512 };
+// best_isa() (convert.h), so FASTAUDIO_ISA caps it too. Neon exists on ARM64
+// builds, Avx2 and Avx512 on x86-64 ones (elsewhere they run the scalar
+// kernels).
+enum class ResampleIsa : uint8_t { Scalar, Neon, Avx2, Avx512 };
 ResampleIsa best_resample_isa();
+// The resampler's kernels for each of usable_isas(), without repeats.
+std::vector<ResampleIsa> usable_resample_isas();
 const char *resample_isa_name(ResampleIsa isa);
 
 inline constexpr unsigned kMaxEquirippleFactor = 4;
@@ -202,6 +206,8 @@ float dot_wide_avx2(const float *x, const float *c, size_t taps);
 void dot4_wide_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
 float dot_wide_avx512(const float *x, const float *c, size_t taps);
 void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+void dot4_neon(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+void dot4_wide_neon(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
 // Structured ratios (AVX-512 only; the scalar reference is dot_scalar per output).
 // Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]),
 // xr[r] 64-byte aligned and readable for 16 floats past the last window.

@@ -10,8 +10,12 @@ double sum_squares_avx2(const float *x, size_t n);
 double band_energy_avx2(const float *x, size_t n, size_t decim);
 BandEnergyKernel band_energy_avx2_for(size_t decim);
 BandEnergyKernel band_energy_avx512_for(size_t decim);
+double sum_squares_neon(const float *x, size_t n);
+double band_energy_neon(const float *x, size_t n, size_t decim);
+BandEnergyKernel band_energy_neon_for(size_t decim);
 }  // namespace simd
 
+#if defined(__x86_64__)
 namespace {
 
 // AVX-512 kernels exist for decimations 4-32 (16 kHz and up); 1 and 2 (below
@@ -22,20 +26,39 @@ double band_energy_avx512(const float *x, size_t n, size_t decim) {
 }
 
 }  // namespace
+#endif
 
 SumSquaresKernel find_sum_squares_kernel(Isa isa) {
-  return isa >= Isa::Avx2 ? simd::sum_squares_avx2 : ref::sum_squares;
+#if defined(__x86_64__)
+  if (isa >= Isa::Avx2) return simd::sum_squares_avx2;
+#elif defined(__aarch64__)
+  if (isa >= Isa::Neon) return simd::sum_squares_neon;
+#endif
+  (void)isa;
+  return ref::sum_squares;
 }
 
 BandEnergyKernel find_band_energy_kernel(Isa isa) {
+#if defined(__x86_64__)
   if (isa >= Isa::Avx512) return band_energy_avx512;
-  return isa >= Isa::Avx2 ? simd::band_energy_avx2 : ref::band_energy;
+  if (isa >= Isa::Avx2) return simd::band_energy_avx2;
+#elif defined(__aarch64__)
+  if (isa >= Isa::Neon) return simd::band_energy_neon;
+#endif
+  (void)isa;
+  return ref::band_energy;
 }
 
 BandEnergyKernel find_band_energy_kernel(Isa isa, size_t decim) {
+#if defined(__x86_64__)
   if (isa >= Isa::Avx512)
     if (BandEnergyKernel k = simd::band_energy_avx512_for(decim)) return k;
-  return isa >= Isa::Avx2 ? simd::band_energy_avx2_for(decim) : ref::band_energy;
+  if (isa >= Isa::Avx2) return simd::band_energy_avx2_for(decim);
+#elif defined(__aarch64__)
+  if (isa >= Isa::Neon) return simd::band_energy_neon_for(decim);
+#endif
+  (void)isa, (void)decim;
+  return ref::band_energy;
 }
 
 size_t band_decimation(unsigned rate) {

@@ -4,6 +4,7 @@
 docs/jsonbridge.schema.json, checks that the schema lists exactly the fields
 the encoder writes, and that it refuses objects the decoder refuses."""
 import json
+import os
 import subprocess
 import sys
 
@@ -18,7 +19,9 @@ schema = json.load(open(schema_path))
 jsonschema.Draft202012Validator.check_schema(schema)
 validator = jsonschema.Draft202012Validator(schema)
 
-out = subprocess.run([lines_exe], check=True, capture_output=True, text=True).stdout
+# A cross build runs its program through the emulator (tools/test-aarch64.sh).
+wrapper = os.environ.get("FASTAUDIO_EXE_WRAPPER", "").split()
+out = subprocess.run(wrapper + [lines_exe], check=True, capture_output=True, text=True).stdout
 lines = out.splitlines()
 assert len(lines) == 16, f"expected 16 lines, got {len(lines)}"
 written = set()

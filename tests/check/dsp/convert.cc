@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -47,11 +48,9 @@ const unsigned kChannelCases[][2] = {{1, 1}, {2, 2}, {2, 1}, {1, 2}, {6, 1}, {1,
 }  // namespace
 
 GST_START_TEST(test_simd_matches_reference) {
-  std::vector<Isa> isas = {Isa::Orc};
-  for (Isa isa : {Isa::Avx2, Isa::Avx512}) {
-    if (best_isa() >= isa) isas.push_back(isa);
-    else GST_INFO("no %s on this CPU: its kernels are not compared here", isa_name(isa));
-  }
+  std::vector<Isa> isas = usable_isas();
+  isas.erase(isas.begin());  // the reference itself
+  for (Isa isa : isas) std::printf("comparing %s kernels with the reference\n", isa_name(isa));
   int compared = 0;
   for (Isa isa : isas) {
     for (SampleFormat in : kAllSampleFormats) {
@@ -205,9 +204,7 @@ GST_END_TEST;
 // S32, stereo S16 -> mono F32 (a device's audio for a recogniser), mono F32
 // -> stereo S16, ...
 GST_START_TEST(test_in_place) {
-  std::vector<Isa> isas = {Isa::Scalar, Isa::Orc};
-  for (Isa isa : {Isa::Avx2, Isa::Avx512})
-    if (best_isa() >= isa) isas.push_back(isa);
+  const std::vector<Isa> isas = usable_isas();
   const unsigned channel_cases[][2] = {{1, 1}, {2, 2}, {2, 1}, {1, 2}, {4, 1}, {1, 4}, {6, 6}};
   int checked = 0;
   for (Isa isa : isas)

@@ -19,6 +19,7 @@ int main(int argc, char **argv) {
   Isa want = detected_isa();
   if (std::strcmp(argv[1], "scalar") == 0) want = Isa::Scalar;
   else if (std::strcmp(argv[1], "capped-avx2") == 0) want = std::min(Isa::Avx2, detected_isa());
+  else if (std::strcmp(argv[1], "neon") == 0) want = Isa::Neon;
   else if (std::strcmp(argv[1], "detected") != 0) return 2;
   int failures = 0;
   auto check = [&](bool ok, const char *what) {
@@ -30,6 +31,7 @@ int main(int argc, char **argv) {
   // The resampler and the detector follow it.
   const ResampleIsa resample_want = want == Isa::Avx512 ? ResampleIsa::Avx512
                                     : want == Isa::Avx2 ? ResampleIsa::Avx2
+                                    : want == Isa::Neon ? ResampleIsa::Neon
                                                         : ResampleIsa::Scalar;
   check(best_resample_isa() == resample_want, "best_resample_isa()");
   check(find_band_energy_kernel(best_isa(), 4) == find_band_energy_kernel(want, 4), "band-energy kernel");
