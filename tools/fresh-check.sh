@@ -8,7 +8,9 @@
 # and the tail of its output, and exits non-zero if any step fails. Needs
 # root and Debian's package mirror.
 #
-#   tools/fresh-check.sh [--deb] [--keep]
+#   tools/fresh-check.sh [--deb | --aarch64] [--keep]
+#
+# --aarch64 runs the README's ARM64 command (tools/test-aarch64.sh) there.
 #
 # The bootstrapped base is cached as a tarball (FASTAUDIO_FRESH_CACHE,
 # default /var/cache/fastaudio-fresh-check); every run unpacks a new root
@@ -23,8 +25,9 @@ keep=no
 for arg in "$@"; do
   case "$arg" in
     --deb) mode=deb ;;
+    --aarch64) mode=aarch64 ;;
     --keep) keep=yes ;;
-    *) echo "usage: tools/fresh-check.sh [--deb] [--keep]" >&2; exit 2 ;;
+    *) echo "usage: tools/fresh-check.sh [--deb | --aarch64] [--keep]" >&2; exit 2 ;;
   esac
 done
 if [ "$(id -u)" != 0 ]; then
@@ -121,6 +124,8 @@ echo "== fresh Debian 12 root $root, fastaudio at $commit ($mode)"
 if [ "$mode" = readme ]; then
   step readme-1 'tools/build.sh && tools/demo.sh'
   step readme-2 'tools/test.sh'
+elif [ "$mode" = aarch64 ]; then
+  step aarch64 'tools/test-aarch64.sh'
 else
   step deb-build 'tools/build-deb.sh'
   # Installed into a second fresh root, which never saw the build

@@ -14,7 +14,6 @@ usage: check_install_list.py SOURCE_DIR | --self-test
 import glob
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -38,11 +37,12 @@ PROGRAMS = {
     # fixtures
     "espeak-ng": "espeak-ng", "sox": "sox", "xxd": "xxd", "curl": "curl",
     # minbase
+    "aarch64-linux-gnu-g++": "crossbuild-essential-arm64", "aarch64-linux-gnu-gcc": "crossbuild-essential-arm64",
     **{p: ESSENTIAL for p in (
         "sh bash cat cp mv rm ln ls mkdir rmdir mktemp touch chmod chown head tail wc tr cut sort uniq "
         "tee date env id printf echo test true false sleep dirname basename readlink realpath seq od "
         "stat du df nproc timeout expr yes xargs find grep egrep sed awk mawk tar gzip gunzip cmp diff "
-        "mount umount mountpoint lscpu chroot which dpkg dpkg-query apt-get apt-cache apt perl "
+        "mount umount mountpoint lscpu chroot which dpkg dpkg-query dpkg-deb apt-get apt-cache apt perl uname "
         "kill ps hostname install md5sum sha256sum split tac paste fold nice time sync").split()},
 }
 # Python modules outside the standard library.
@@ -171,14 +171,17 @@ def pipeline_elements(text):
     return {n for n in names if n not in OUR_ELEMENTS and n not in ("x", "t")}
 
 
-def local_package_of_program(program):
-    path = shutil.which(program)
-    if not path:
-        return None
-    out = subprocess.run(["dpkg", "-S", os.path.realpath(path)], capture_output=True, text=True)
-    if out.returncode != 0:
-        out = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
-    return out.stdout.split(":")[0] if out.returncode == 0 else None
+def package_of_program(program):
+    """The table's package for a program: the same answer on every machine,
+    whatever happens to be installed on it."""
+    name = os.path.basename(program)
+    if name in PROGRAMS:
+        return PROGRAMS[name]
+    if name.startswith("dh_"):
+        return "debhelper"
+    if name.startswith("dpkg-") and name not in ("dpkg-query", "dpkg-deb", "dpkg-split", "dpkg-divert"):
+        return "dpkg-dev"
+    return None
 
 
 def sources():
@@ -252,9 +255,7 @@ def main():
         elif kind == "py":
             programs, modules, typelibs = python_needs(os.path.join(SRC, rel), text)
         for program in dict.fromkeys(programs):
-            package = PROGRAMS.get(program) or PROGRAMS.get(os.path.basename(program))
-            if package is None and not program.startswith("/"):
-                package = local_package_of_program(program)
+            package = package_of_program(program)
             if program.startswith(("/work", "/tmp")) or os.path.exists(os.path.join(SRC, program)):
                 continue
             need(rel, "program", program, package, text)
