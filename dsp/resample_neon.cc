@@ -5,6 +5,7 @@
 #include <arm_neon.h>
 
 #include "resample.h"
+#include "resample_kernels.h"
 
 namespace fastaudio::resample_detail {
 

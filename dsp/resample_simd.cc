@@ -14,6 +14,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #include "resample.h"
+#include "resample_kernels.h"
 
 #include "simd_avx2.h"
 #include "simd_avx512.h"

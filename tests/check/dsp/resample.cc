@@ -14,6 +14,7 @@
 #include "cache_line.h"
 #include "filter_design.h"
 #include "resample.h"
+#include "resample_kernels.h"
 #include "resample_measure.h"
 #include "resample_test_util.h"
 

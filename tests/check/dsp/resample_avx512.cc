@@ -10,6 +10,7 @@
 
 #include "cache_line.h"
 #include "resample.h"
+#include "resample_kernels.h"
 #include "resample_test_util.h"
 
 #include <gst/check/gstcheck.h>

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// What the resampler's files share and users do not see: the design
+// constants, the banks and their caches, and the kernel choice.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "resample.h"
+#include "resample_kernels.h"
+
+namespace fastaudio::resample_detail {
+
+// Above this many phases the bank would not fit in cache: store a fixed
+// number of phases and interpolate linearly between the two nearest.
+inline constexpr uint32_t kMaxExactPhases = 2048;
+inline constexpr uint32_t kInterpolatedPhases = 2048;
+
+// Interpolated equiripple banks (see interpolated_equiripple_bank): the
+// prototype's design rate in multiples of the lower rate, and the
+// interpolating Kaiser sinc's half-width (design samples) and beta.
+inline constexpr unsigned kInterpFactor = 4;
+inline constexpr size_t kInterpHalfWidth = 8;
+inline constexpr double kInterpBeta = 18.0;
+
+// History frames consumed beyond what must be kept before it is moved down.
+inline constexpr size_t kCompactSlack = 2048;
+
+// Taps are padded to a multiple of this (one AVX2 vector).
+inline constexpr size_t kTapAlign = 8;
+
+// Outputs whose window [index, index + taps) ends at or before `end` (window
+// coordinates), counting from the next one.
+inline size_t outputs_before(uint64_t next_index, uint32_t next_phase, uint32_t up, uint32_t down,
+                             size_t taps, uint64_t end) {
+  if (end < next_index + taps) return 0;
+  const unsigned __int128 e = end - taps - next_index;  // last allowed index offset
+  const unsigned __int128 limit = (e + 1) * up;           // next_phase + j*down < limit
+  return size_t((limit - next_phase + down - 1) / down);
+}
+
+// A polyphase bank, shared by every resampler with the same design (see
+// resample_design.cc).
+std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_row, size_t taps, double fc,
+                                                      double beta, const ResamplePreset *equiripple,
+                                                      unsigned factor);
+// An equiripple prototype interpolated onto the bank's grid (any ratio).
+std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const ResamplePreset &p, int in_rate,
+                                                                       int out_rate, size_t phases, size_t taps);
+
+// ---- Two-stage path: half-band 2:1 decimation, then the rational rest ----
+//
+// At 3:1 decimation (48k -> 16k) a half-band filter first halves the rate:
+// only what folds into the output band (below out_rate / 2) must be
+// rejected, so its transition band is wide (out/2 .. in/2 - out/2) and every
+// other tap is zero. The 2/3 stage after it runs at half the input rate
+// with the 3:1 equiripple prototype split into two phases: about half the
+// multiplies per output of the single 3:1 stage.
+
+// Half-band Kaiser designs: h[i] is the tap at +-(2i + 1), the centre is 1/2.
+// At 3:1 (48k -> 16k) the stopband starts at 1/3 of the input rate; at
+// 44.1k -> 16k it starts at 14.05k / 44.1k = 0.319, which takes two more taps
+// per side for the same rejection.
+struct HalfbandDesign {
+  size_t K;     // odd taps per side
+  double beta;
+};
+inline constexpr HalfbandDesign kHalfband3 = {14, 14.5};
+inline constexpr HalfbandDesign kHalfbandNarrow = {16, 14.5};
+
+const std::vector<float> &halfband_taps(const HalfbandDesign &design);
+
+// The four-output kernels of the generic path for an ISA.
+struct Kernels {
+  Dot4Fn dot4;
+  Dot4x2Fn dot4x2 = nullptr;  // channel pairs, where a kernel exists
+  Dot4RowsFn dot4_rows = nullptr;  // outputs a period apart sharing rows
+};
+
+Kernels kernels_for(ResampleIsa isa, bool wide);
+
+// e[m] = x[2m], o[m] = x[2m + 1] (an exact copy whatever the kernel ISA):
+// the unrolled AVX-512 loop where it runs, which keeps up with memcpy on
+// input fresh from memory; the compiler's clones otherwise.
+void split_pairs(const float *x, size_t pairs, float *e, float *o);
+
+// The half-band stage's kernel for the inner stage's ISA.
+void run_halfband(ResampleIsa isa, const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
+
+}  // namespace fastaudio::resample_detail

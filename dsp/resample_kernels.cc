@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The resampler's portable kernels and the per-ISA choice of kernels: the
+// scalar reference dot products, the half-band stage and the stream splits
+// (plain loops the compiler vectorises), and which kernel set each ISA runs.
+#include <vector>
+
+#include "convert.h"
+#include "resample_internal.h"
+
+namespace fastaudio {
+
+ResampleIsa best_resample_isa() {
+  // The resampler has no ORC kernels: below AVX2 it runs its scalar ones.
+  switch (best_isa()) {
+    case Isa::Avx512: return ResampleIsa::Avx512;
+    case Isa::Avx2: return ResampleIsa::Avx2;
+    case Isa::Neon: return ResampleIsa::Neon;
+    default: return ResampleIsa::Scalar;
+  }
+}
+
+std::vector<ResampleIsa> usable_resample_isas() {
+  std::vector<ResampleIsa> isas;
+  for (Isa isa : usable_isas()) {
+    const ResampleIsa r = isa == Isa::Avx512 ? ResampleIsa::Avx512
+                          : isa == Isa::Avx2 ? ResampleIsa::Avx2
+                          : isa == Isa::Neon ? ResampleIsa::Neon
+                                             : ResampleIsa::Scalar;
+    if (isas.empty() || isas.back() != r) isas.push_back(r);
+  }
+  return isas;
+}
+
+const char *resample_isa_name(ResampleIsa isa) {
+  switch (isa) {
+    case ResampleIsa::Scalar: return "scalar";
+    case ResampleIsa::Neon: return "neon";
+    case ResampleIsa::Avx2: return "avx2";
+    case ResampleIsa::Avx512: return "avx512";
+  }
+  return "?";
+}
+
+namespace resample_detail {
+
+float dot_scalar(const float *x, const float *c, size_t taps) {
+  float acc = 0;
+  for (size_t i = 0; i < taps; i++) acc += x[i] * c[i];
+  return acc;
+}
+
+void dot4_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  for (int q = 0; q < 4; q++) out[q] = dot_scalar(x[q], c[q], taps);
+}
+
+float dot_wide_scalar(const float *x, const float *c, size_t taps) {
+  double acc = 0;
+  for (size_t i = 0; i < taps; i++) acc += double(x[i]) * c[i];
+  return float(acc);
+}
+
+void dot4_wide_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  for (int q = 0; q < 4; q++) out[q] = dot_wide_scalar(x[q], c[q], taps);
+}
+
+Kernels kernels_for(ResampleIsa isa, bool wide) {
+  switch (isa) {
+#if defined(__x86_64__)
+    case ResampleIsa::Avx512:
+      return wide ? Kernels{dot4_wide_avx512} : Kernels{dot4_avx512, dot4x2_avx512, dot4_rows_avx512};
+    case ResampleIsa::Avx2:
+      return wide ? Kernels{dot4_wide_avx2} : Kernels{dot4_avx2};
+#elif defined(__aarch64__)
+    case ResampleIsa::Neon:
+      return wide ? Kernels{dot4_wide_neon} : Kernels{dot4_neon};
+#endif
+    default: break;
+  }
+  return wide ? Kernels{dot4_wide_scalar} : Kernels{dot4_scalar};
+}
+
+
+// Clones of the plain loops for each x86-64 ISA, picked by the loader; on
+// ARM64 the compiler vectorises them for NEON, the baseline there.
+#if defined(__x86_64__)
+#define FA_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define FA_CLONES
+#endif
+
+// y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), summed in that
+// order; o is the odd-sample stream starting K pairs before the first output.
+// Vectorised across outputs by the compiler (clones per ISA, see resample.h).
+FA_CLONES
+void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y) {
+  for (size_t q = 0; q < count; q++) y[q] = 0.5f * e[q];
+  for (size_t i = 0; i < K; i++) {
+    const float hi = h[i];
+    const float *a = o + K + i, *b = o + K - 1 - i;
+    for (size_t q = 0; q < count; q++) y[q] += hi * (a[q] + b[q]);
+  }
+}
+
+// x[2m] = e[m], x[2m + 1] = o[m] for m < pairs.
+FA_CLONES
+void interleave2(const float *e, const float *o, size_t pairs, float *x) {
+  for (size_t m = 0; m < pairs; m++) x[2 * m] = e[m], x[2 * m + 1] = o[m];
+}
+
+// e[m] = x[2m], o[m] = x[2m + 1] for m < pairs.
+FA_CLONES
+void deinterleave2(const float *x, size_t pairs, float *e, float *o) {
+  for (size_t m = 0; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
+}
+
+// a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3] for m < n.
+FA_CLONES
+void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d) {
+  for (size_t m = 0; m < n; m++) a[m] = x[4 * m], b[m] = x[4 * m + 1], c[m] = x[4 * m + 2], d[m] = x[4 * m + 3];
+}
+
+// e[m] = x[2m], o[m] = x[2m + 1] (an exact copy whatever the kernel ISA):
+// the unrolled AVX-512 loop where it runs, which keeps up with memcpy on
+// input fresh from memory; the compiler's clones otherwise.
+void split_pairs(const float *x, size_t pairs, float *e, float *o) {
+#if defined(__x86_64__)
+  if (best_resample_isa() == ResampleIsa::Avx512) return resample_detail::deinterleave2_avx512(x, pairs, e, o);
+#endif
+  resample_detail::deinterleave2(x, pairs, e, o);
+}
+
+// The half-band stage's kernel for the inner stage's ISA.
+void run_halfband(ResampleIsa isa, const float *e, const float *o, const float *h, size_t K, size_t count, float *y) {
+#if defined(__x86_64__)
+  if (isa == ResampleIsa::Avx512) return resample_detail::halfband_block_avx512(e, o, h, K, count, y);
+#endif
+  (void)isa;
+  resample_detail::halfband_block(e, o, h, K, count, y);
+}
+
+}  // namespace resample_detail
+
+}  // namespace fastaudio

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The resampler's inner-product kernels (dsp/resample.h uses them; tests and
+// benchmarks call them directly): the scalar reference, AVX2 and AVX-512 on
+// x86-64, NEON on ARM64. A build has its own architecture's kernels only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace fastaudio {
+
+namespace resample_detail {
+// The scalar reference: one output, `taps` coefficients against `x`, summed in order.
+float dot_scalar(const float *x, const float *c, size_t taps);
+// Four outputs of one channel at once: windows x[0..3], coefficient rows c[0..3].
+using Dot4Fn = void (*)(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+void dot4_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+void dot4_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+void dot4_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+// Two channels: windows x[0..3] (first channel) and x[4..7] (second) share
+// coefficient rows c[0..3]; out[0..3] and out[4..7]. Bit-identical to dot4_avx512.
+using Dot4x2Fn = void (*)(const float *const x[8], const float *const c[4], size_t taps, float out[8]);
+void dot4x2_avx512(const float *const x[8], const float *const c[4], size_t taps, float out[8]);
+// Four windows, two rows: outputs 0-1 use c0, 2-3 use c1 (c1 may equal c0).
+// Bit-identical to dot4_avx512 with rows {c0, c0, c1, c1}.
+using Dot4RowsFn = void (*)(const float *const x[4], const float *c0, const float *c1, size_t taps, float out[4]);
+void dot4_rows_avx512(const float *const x[4], const float *c0, const float *c1, size_t taps, float out[4]);
+// The same, summing in F64 (products of two floats are exact in F64).
+float dot_wide_scalar(const float *x, const float *c, size_t taps);
+void dot4_wide_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+float dot_wide_avx2(const float *x, const float *c, size_t taps);
+void dot4_wide_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+float dot_wide_avx512(const float *x, const float *c, size_t taps);
+void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+void dot4_neon(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+void dot4_wide_neon(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+// Structured ratios (AVX-512 only; the scalar reference is dot_scalar per output).
+// Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]),
+// xr[r] 64-byte aligned and readable for 16 floats past the last window.
+void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
+// Ratio 2/3: 80 even outputs (row c0, streams 0-2) and 80 odd ones (row c1,
+// streams 1-3) of xr[s][j] = x[3j + s]. Stream 3 is not read: it is stream 0
+// one further on. The even outputs are bit-identical to the above (called at
+// xr and at xr + 64), the odd ones equal within rounding (another order).
+void decimate80x2_aligned_avx512(const float *const xr[3], const float *c0, const float *c1, size_t taps,
+                                 float *out0, float *out1);
+// The same for 32 + 32 outputs, reading all four streams; bit-identical to
+// the single-phase kernel.
+void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+                                 float *out0, float *out1);
+// Both channels of stereo at once (streams xl and xr, outputs out_l0 / out_l1
+// and out_r0 / out_r1): bit-identical to the above on each.
+void decimate32x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4], const float *c0,
+                                        const float *c1, size_t taps, float *out_l0, float *out_l1,
+                                        float *out_r0, float *out_r1);
+// out[4i + 0..3] = a[i], b[i], c[i], d[i] for i < n (stereo 2/3 stage: even
+// and odd outputs of both channels to interleaved frames).
+void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
+// x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
+void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);
+// Integer interpolation by L (2..6): 32 * L outputs in order; false if L is unsupported.
+bool interpolate32_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+constexpr unsigned kMaxBlockInterpolation = 6;
+// The same for L = 2..4 over 64 input positions (64 * L outputs, written
+// `stride` floats apart: one channel of interleaved output) from x 64-byte
+// aligned and readable up to x[round_up(taps, 16) + 80]; bit-identical to two
+// interpolate32_avx512 calls. False if L is unsupported.
+bool interpolate64_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out,
+                                  size_t stride = 1);
+constexpr unsigned kMaxBlock64Interpolation = 4;
+// Stereo, L = 2..4: 32 input positions of interleaved frames (x[2j + c],
+// 64-byte aligned, 2 * (32 + taps) floats readable) to 32 * L
+// interleaved output frames; each channel bit-identical to
+// interpolate32_avx512 on it alone. False if L is unsupported.
+bool interpolate32x2_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+// The same for 40 positions (2 * (40 + taps) floats readable, 40 * L frames out).
+bool interpolate40x2_aligned_avx512(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+// Rational ratios with up a multiple of 16 and down <= 1.5 up (44.1k <-> 48k,
+// the 320/441 second stage at 44.1k -> 16k): 16 consecutive outputs, lane i
+// with window x + r[i] (r[i] <= 24) and coefficients tb[m * 16 + i] (the
+// rows of the 16 outputs' phases, transposed). Reads x up to x[taps + 23].
+void gather16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
+inline constexpr int32_t kGatherMaxSpan = 24;
+// Two groups with the same phases (a period apart): one coefficient load for
+// both; bit-identical to two gather16_avx512 calls.
+void gather16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                       float *out0, float *out1);
+// The same where lanes are further apart (down <= 4 up), input-major: out[i] =
+// sum_m row_i[m] * x[r[i] + m] with tb[t * 16 + i] = row_i[t - r[i]] (r
+// increasing, tb has taps + r[15] rows); lane i reads only its own window.
+void spread16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
+// Two groups with the same phases (a period apart): one coefficient load for
+// both; bit-identical to two spread16_avx512 calls.
+void spread16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                       float *out0, float *out1);
+inline constexpr int32_t kSpreadMaxSpan = 60;
+// Four groups with the same phases (stereo: a period apart in each channel):
+// one coefficient load for four windows; bit-identical to spread16_avx512 on each.
+void spread16x4_avx512(const float *const x[4], const float *tb, const int32_t *r, size_t taps,
+                       float *const out[4]);
+// The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
+// AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,
+// so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];
+// y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), in that order.
+void deinterleave2(const float *x, size_t pairs, float *e, float *o);
+// The same on AVX-512, unrolled (the stereo input split into the history).
+void deinterleave2_avx512(const float *x, size_t pairs, float *e, float *o);
+void interleave2(const float *e, const float *o, size_t pairs, float *x);
+// a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3] for m < n.
+void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d);
+void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
+// The same with the sums in registers (AVX-512F; FMA like the AVX-512 clone).
+void halfband_block_avx512(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
+// Windowed sinc at x input periods from the centre (for tests of the design).
+double kaiser_sinc(double x, double fc, double half_width, double beta);
+// kaiser_sinc(k / step, fc, half_width, beta) for k = 0 .. n-1, computed fast.
+std::vector<double> prototype_on_grid(size_t n, size_t step, double fc, double half_width, double beta);
+}  // namespace resample_detail
+
+}  // namespace fastaudio
