@@ -151,10 +151,12 @@ void Resampler::build_bank(const ResamplePreset &p) {
     gather_.reset();
     phase_row_.clear();
     by_position_.clear();
+    path_ = ResamplePath::Generic;
     return;
   }
   build_gather();
   build_phase_rows();
+  path_ = single_stage_path();
 }
 
 bool Resampler::set_quality(ResampleQuality q) {
@@ -307,13 +309,39 @@ void Resampler::build_phase_rows() {
 size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {
   count = std::min(count, out_capacity);
   if (count == 0) return 0;
-  // Block kernels start on phase 0: at 2/3 one generic output gets there.
-  size_t lead = 0;
-  if (up_ == 2 && down_ == 3 && next_phase_ != 0 && count > 128) lead = produce_generic(out, 1);
-  out += lead * spec_.channels;
-  count -= lead;
-  const size_t blocked = produce_blocks(out, count);
-  return lead + blocked + produce_generic(out + blocked * spec_.channels, count - blocked);
+  size_t done = 0;
+  switch (path_) {
+    case ResamplePath::Decimate: done = produce_decimate(out, count); break;
+    case ResamplePath::TwoThirds: done = produce_two_thirds(out, count); break;
+    case ResamplePath::Interpolate: done = produce_interpolate(out, count); break;
+    case ResamplePath::Gather: done = produce_gather(out, count); break;
+    case ResamplePath::Cascade:
+    case ResamplePath::Generic: break;
+  }
+  return done + produce_generic(out + done * spec_.channels, count - done);
+}
+
+// The single stage's path: the AVX-512 block kernels where the ratio has
+// one, else the generic one.
+ResamplePath Resampler::single_stage_path() const {
+  if (isa_ != ResampleIsa::Avx512 || interpolate_ || wide_) return ResamplePath::Generic;
+  if (gather_) return ResamplePath::Gather;
+  if (up_ == 1 && down_ >= 2) return ResamplePath::Decimate;
+  if (up_ == 2 && down_ == 3) return ResamplePath::TwoThirds;
+  if (down_ == 1 && up_ >= 2 && up_ <= kMaxBlockInterpolation) return ResamplePath::Interpolate;
+  return ResamplePath::Generic;
+}
+
+const char *resample_path_name(ResamplePath path) {
+  switch (path) {
+    case ResamplePath::Cascade: return "cascade";
+    case ResamplePath::Decimate: return "decimate";
+    case ResamplePath::TwoThirds: return "two-thirds";
+    case ResamplePath::Interpolate: return "interpolate";
+    case ResamplePath::Gather: return "gather";
+    case ResamplePath::Generic: return "generic";
+  }
+  return "?";
 }
 
 // One output at a time (four per kernel call): any ratio, any ISA.

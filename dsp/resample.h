@@ -50,6 +50,18 @@ ResampleIsa best_resample_isa();
 std::vector<ResampleIsa> usable_resample_isas();
 const char *resample_isa_name(ResampleIsa isa);
 
+// How a configured resampler computes its outputs, from the ratio, the
+// preset and the ISA (docs/fastresample.md has the table, checked by a test).
+enum class ResamplePath : uint8_t {
+  Cascade,      // half-band 2:1 decimation, then a shorter rational stage
+  Decimate,     // integer decimation, 64 outputs per kernel call (AVX-512)
+  TwoThirds,    // ratio 2/3, 160 outputs per block (AVX-512)
+  Interpolate,  // integer interpolation by 2-6, blocks of input positions (AVX-512)
+  Gather,       // rational ratios with up a multiple of 16, groups of 16 (AVX-512)
+  Generic,      // four outputs per kernel call: any ratio, any ISA
+};
+const char *resample_path_name(ResamplePath path);
+
 inline constexpr unsigned kMaxEquirippleFactor = 4;
 // Odd length of a preset's equiripple prototype at `factor` x the lower rate.
 inline size_t equiripple_length(const ResamplePreset &p, unsigned factor) {
@@ -77,6 +89,8 @@ class Resampler {
   bool configure(const ResampleSpec &spec, ResampleIsa isa = best_resample_isa());
   const ResampleSpec &spec() const { return spec_; }
   ResampleIsa isa() const { return isa_; }
+  // How outputs are computed, chosen in configure() and set_quality().
+  ResamplePath path() const { return cascade_ ? ResamplePath::Cascade : path_; }
 
   // Reduced ratio: out/in = up/down.
   uint32_t up() const { return up_; }
@@ -124,8 +138,22 @@ class Resampler {
 
  private:
   size_t produce(float *out, size_t out_capacity, size_t count);
-  size_t produce_blocks(float *out, size_t count);
+  ResamplePath single_stage_path() const;
+  // The block paths (resample_blocks.cc, resample_gather.cc): each returns
+  // the outputs it wrote from the next one on; produce_generic() does the rest.
+  size_t produce_decimate(float *out, size_t count);
+  size_t produce_two_thirds(float *out, size_t count);
+  void split_two_thirds_streams(unsigned c, float *st, size_t J) const;
+  void two_thirds_stereo(float *out, float *streams, size_t J, size_t blocks, size_t emit);
+  void two_thirds_channels(float *out, float *streams, size_t J, size_t blocks, size_t emit);
+  size_t produce_interpolate(float *out, size_t count);
+  size_t interpolate_stereo(float *out, size_t count);
+  size_t interpolate_by64(float *out, size_t count);
+  size_t interpolate_by32(float *out, size_t count);
+  struct GatherRun;
   size_t produce_gather(float *out, size_t count);
+  void gather_stereo(float *out, const GatherRun &run);
+  void gather_channels(float *out, const GatherRun &run);
   void build_gather();
   void build_phase_rows();
   size_t produce_generic(float *out, size_t count);
@@ -145,6 +173,7 @@ class Resampler {
 
   ResampleSpec spec_;
   ResampleIsa isa_ = ResampleIsa::Scalar;
+  ResamplePath path_ = ResamplePath::Generic;  // of the single stage (see path())
   uint32_t up_ = 1, down_ = 1;
   size_t taps_ = 0, phases_ = 0;
   bool interpolate_ = false;

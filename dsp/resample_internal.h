@@ -31,6 +31,11 @@ inline constexpr size_t kCompactSlack = 2048;
 // Taps are padded to a multiple of this (one AVX2 vector).
 inline constexpr size_t kTapAlign = 8;
 
+// The Gather path's outputs per kernel call (16 float lanes), and the fewest
+// due in a last group for which a whole group beats the generic kernel.
+inline constexpr size_t kGatherGroup = 16;
+inline constexpr size_t kGatherMinLanes = 4;
+
 // Outputs whose window [index, index + taps) ends at or before `end` (window
 // coordinates), counting from the next one.
 inline size_t outputs_before(uint64_t next_index, uint32_t next_phase, uint32_t up, uint32_t down,
