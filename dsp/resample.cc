@@ -203,8 +203,7 @@ size_t Resampler::process_silence(size_t frames, float *out, size_t out_capacity
     compact();
     append_zeros(ringing);
     in_total_ += ringing;
-    written = produce(out, out_capacity, outputs_before(next_index_, next_phase_, up_, down_, taps_,
-                                                        base_ + hist_len_));
+    written = produce(out, out_capacity, outputs_ready());
     frames -= ringing;
   }
   if (frames == 0) return written;
@@ -270,6 +269,27 @@ void Resampler::compact() {
   for (auto &h : hist_) std::memmove(h.data(), h.data() + drop, (hist_len_ - drop) * sizeof(float));
   hist_len_ -= drop;
   base_ += drop;
+}
+
+bool Resampler::configure_second_stage(const ResampleSpec &spec, ResampleIsa isa) {
+  fractional_equiripple_ = true;
+  return configure(spec, isa);
+}
+
+void Resampler::reserve_history(size_t count) {
+  compact();
+  for (auto &r : hist_)
+    if (r.size() < hist_len_ + count) r.resize(std::max(hist_len_ + count, r.size() * 3 / 2));
+}
+
+void Resampler::history_appended(size_t count) {
+  hist_len_ += count;
+  in_total_ += count;
+  trailing_zeros_ = 0;
+}
+
+size_t Resampler::outputs_ready() const {
+  return outputs_before(next_index_, next_phase_, up_, down_, taps_, base_ + hist_len_);
 }
 
 void Resampler::append(const float *in, size_t frames) {
@@ -349,103 +369,124 @@ size_t Resampler::produce_generic(float *out, size_t count) {
   if (count == 0) return 0;
   const Kernels k = kernels_for(isa_, wide_);
   const unsigned ch = spec_.channels;
-  if (step_offset_.size() < count) {
-    step_offset_.resize(count);
-    step_row_.resize(count);
-    step_weight_.resize(count);
+  plan_outputs(count);
+  unsigned c = 0;
+  // Grouping by period (below) shares coefficient loads at least as well as
+  // pairing channels; pair channels only when it does not apply.
+  const bool by_period = k.dot4_rows && !interpolate_ && up_ > 1 && count >= 2 * size_t(up_);
+  if (k.dot4x2 && !interpolate_ && !by_period)
+    for (; c + 2 <= ch; c += 2) generic_channel_pair(k, c, out, count);
+  for (; c < ch; c++) {
+    const size_t j = by_period ? generic_by_period(k, c, out, count) : 0;
+    generic_fours(k, c, out, j, count);
   }
-  size_t *offsets = step_offset_.data();
-  const float **rows = step_row_.data();
-  float *weights = step_weight_.data();
+  next_index_ = plan_.next_index;
+  next_phase_ = plan_.next_phase;
+  out_total_ += count;
+  return count;
+}
+
+// Window offset and coefficient row (and, interpolating, the weight of the
+// next row) of the next `count` outputs, and where the one after starts.
+void Resampler::plan_outputs(size_t count) {
+  if (plan_.offset.size() < count) {
+    plan_.offset.resize(count);
+    plan_.row.resize(count);
+    plan_.weight.resize(count);
+  }
   uint64_t index = next_index_;
   uint32_t phase = next_phase_;
   const uint32_t step_phase = down_ % up_, step_index = down_ / up_;
   const float *row_base = by_position_.empty() ? bank_->data() : by_position_.data();
   for (size_t j = 0; j < count; j++) {
-    offsets[j] = size_t(index - base_);
+    plan_.offset[j] = size_t(index - base_);
     if (interpolate_) {
       const uint64_t pos = uint64_t(phase) * phases_;
-      rows[j] = bank_->data() + (pos / up_) * taps_;
-      weights[j] = float(double(pos % up_) / up_);
+      plan_.row[j] = bank_->data() + (pos / up_) * taps_;
+      plan_.weight[j] = float(double(pos % up_) / up_);
     } else {
-      rows[j] = row_base + phase_row_[phase];
+      plan_.row[j] = row_base + phase_row_[phase];
     }
     phase += step_phase;
     index += step_index;
     if (phase >= up_) phase -= up_, index++;
   }
-  unsigned c = 0;
-  // Grouping by period (below) shares coefficient loads at least as well as
-  // pairing channels; pair channels only when it does not apply.
-  const bool by_period = k.dot4_rows && !interpolate_ && up_ > 1 && count >= 2 * size_t(up_);
-  if (k.dot4x2 && !interpolate_ && !by_period) {
-    for (; c + 2 <= ch; c += 2) {
-      const float *h0 = hist_[c].data(), *h1 = hist_[c + 1].data();
-      // Four outputs at a time; the last 1-3 padded with the last one, so
-      // every output is summed in the same order whatever its position.
-      for (size_t j = 0; j < count; j += 4) {
+  plan_.next_index = index;
+  plan_.next_phase = phase;
+}
+
+// Channels c and c + 1 together, four outputs at a time; the last 1-3
+// padded with the last one, so every output is summed in the same order
+// whatever its position.
+void Resampler::generic_channel_pair(const Kernels &k, unsigned c, float *out, size_t count) const {
+  const unsigned ch = spec_.channels;
+  const size_t *offsets = plan_.offset.data();
+  const float *h0 = hist_[c].data(), *h1 = hist_[c + 1].data();
+  for (size_t j = 0; j < count; j += 4) {
+    size_t o[4];
+    for (size_t q = 0; q < 4; q++) o[q] = std::min(j + q, count - 1);
+    const float *x[8] = {h0 + offsets[o[0]], h0 + offsets[o[1]], h0 + offsets[o[2]], h0 + offsets[o[3]],
+                         h1 + offsets[o[0]], h1 + offsets[o[1]], h1 + offsets[o[2]], h1 + offsets[o[3]]};
+    const float *r[4] = {plan_.row[o[0]], plan_.row[o[1]], plan_.row[o[2]], plan_.row[o[3]]};
+    float y[8];
+    k.dot4x2(x, r, taps_, y);
+    for (size_t q = 0; q < 4 && j + q < count; q++) out[(j + q) * ch + c] = y[q], out[(j + q) * ch + c + 1] = y[q + 4];
+  }
+}
+
+// Outputs one period (up_ outputs) apart share a phase: where two or four
+// periods are at hand, group them so coefficient loads are shared. Returns
+// how many leading outputs of channel c it wrote.
+size_t Resampler::generic_by_period(const Kernels &k, unsigned c, float *out, size_t count) const {
+  const unsigned ch = spec_.channels;
+  const size_t *offsets = plan_.offset.data();
+  const float *h = hist_[c].data();
+  size_t j = 0;
+  for (size_t periods = 4; periods >= 2; periods /= 2) {
+    const size_t span = periods * up_;
+    for (; j + span <= count; j += span) {
+      for (size_t p = 0; p < up_; p += (periods == 4 ? 1 : 2)) {
+        // Four periods: outputs p, p+up, p+2up, p+3up with one row.
+        // Two periods: phases p and p+1, each at p and p+up.
         size_t o[4];
-        for (size_t q = 0; q < 4; q++) o[q] = std::min(j + q, count - 1);
-        const float *x[8] = {h0 + offsets[o[0]], h0 + offsets[o[1]], h0 + offsets[o[2]], h0 + offsets[o[3]],
-                             h1 + offsets[o[0]], h1 + offsets[o[1]], h1 + offsets[o[2]], h1 + offsets[o[3]]};
-        const float *r[4] = {rows[o[0]], rows[o[1]], rows[o[2]], rows[o[3]]};
-        float y[8];
-        k.dot4x2(x, r, taps_, y);
-        for (size_t q = 0; q < 4 && j + q < count; q++)
-          out[(j + q) * ch + c] = y[q], out[(j + q) * ch + c + 1] = y[q + 4];
-      }
-    }
-  }
-  for (; c < ch; c++) {
-    const float *h = hist_[c].data();
-    size_t j = 0;
-    // Outputs one period (up_ outputs) apart share a phase: where two or
-    // four periods are at hand, group them so coefficient loads are shared.
-    if (by_period) {
-      for (size_t periods = 4; periods >= 2; periods /= 2) {
-        const size_t span = periods * up_;
-        for (; j + span <= count; j += span) {
-          for (size_t p = 0; p < up_; p += (periods == 4 ? 1 : 2)) {
-            // Four periods: outputs p, p+up, p+2up, p+3up with one row.
-            // Two periods: phases p and p+1, each at p and p+up.
-            size_t o[4];
-            if (periods == 4) {
-              for (int q = 0; q < 4; q++) o[q] = j + p + size_t(q) * up_;
-            } else {
-              const size_t p1 = p + 1 < up_ ? p + 1 : p;
-              o[0] = j + p, o[1] = j + p + up_, o[2] = j + p1, o[3] = j + p1 + up_;
-            }
-            const float *x[4] = {h + offsets[o[0]], h + offsets[o[1]], h + offsets[o[2]], h + offsets[o[3]]};
-            float y[4];
-            k.dot4_rows(x, rows[o[0]], rows[o[2]], taps_, y);
-            // With an odd up_, the last pair repeats phase p: same outputs twice.
-            for (int q = 0; q < 4; q++) out[o[q] * ch + c] = y[q];
-          }
+        if (periods == 4) {
+          for (int q = 0; q < 4; q++) o[q] = j + p + size_t(q) * up_;
+        } else {
+          const size_t p1 = p + 1 < up_ ? p + 1 : p;
+          o[0] = j + p, o[1] = j + p + up_, o[2] = j + p1, o[3] = j + p1 + up_;
         }
+        const float *x[4] = {h + offsets[o[0]], h + offsets[o[1]], h + offsets[o[2]], h + offsets[o[3]]};
+        float y[4];
+        k.dot4_rows(x, plan_.row[o[0]], plan_.row[o[2]], taps_, y);
+        // With an odd up_, the last pair repeats phase p: same outputs twice.
+        for (int q = 0; q < 4; q++) out[o[q] * ch + c] = y[q];
       }
-    }
-    // Four outputs at a time; the last 1-3 padded with the last one (each
-    // output is summed in the same order whatever its position).
-    for (; j < count; j += 4) {
-      size_t o[4];
-      for (size_t q = 0; q < 4; q++) o[q] = std::min(j + q, count - 1);
-      const float *x[4] = {h + offsets[o[0]], h + offsets[o[1]], h + offsets[o[2]], h + offsets[o[3]]};
-      const float *r[4] = {rows[o[0]], rows[o[1]], rows[o[2]], rows[o[3]]};
-      float y[4];
-      k.dot4(x, r, taps_, y);
-      if (interpolate_) {
-        const float *r2[4] = {r[0] + taps_, r[1] + taps_, r[2] + taps_, r[3] + taps_};
-        float y2[4];
-        k.dot4(x, r2, taps_, y2);
-        for (size_t q = 0; q < 4; q++) y[q] += weights[o[q]] * (y2[q] - y[q]);
-      }
-      for (size_t q = 0; q < 4 && j + q < count; q++) out[(j + q) * ch + c] = y[q];
     }
   }
-  next_index_ = index;
-  next_phase_ = phase;
-  out_total_ += count;
-  return count;
+  return j;
+}
+
+// Outputs j .. count of channel c, four at a time; the last 1-3 padded with
+// the last one (each output is summed in the same order whatever its position).
+void Resampler::generic_fours(const Kernels &k, unsigned c, float *out, size_t j, size_t count) const {
+  const unsigned ch = spec_.channels;
+  const size_t *offsets = plan_.offset.data();
+  const float *h = hist_[c].data();
+  for (; j < count; j += 4) {
+    size_t o[4];
+    for (size_t q = 0; q < 4; q++) o[q] = std::min(j + q, count - 1);
+    const float *x[4] = {h + offsets[o[0]], h + offsets[o[1]], h + offsets[o[2]], h + offsets[o[3]]};
+    const float *r[4] = {plan_.row[o[0]], plan_.row[o[1]], plan_.row[o[2]], plan_.row[o[3]]};
+    float y[4];
+    k.dot4(x, r, taps_, y);
+    if (interpolate_) {
+      const float *r2[4] = {r[0] + taps_, r[1] + taps_, r[2] + taps_, r[3] + taps_};
+      float y2[4];
+      k.dot4(x, r2, taps_, y2);
+      for (size_t q = 0; q < 4; q++) y[q] += plan_.weight[o[q]] * (y2[q] - y[q]);
+    }
+    for (size_t q = 0; q < 4 && j + q < count; q++) out[(j + q) * ch + c] = y[q];
+  }
 }
 
 size_t Resampler::process(const float *in, size_t in_frames, float *out, size_t out_capacity) {
@@ -456,27 +497,14 @@ size_t Resampler::process(const float *in, size_t in_frames, float *out, size_t 
   }
   compact();
   append(in, in_frames);
-  return produce(out, out_capacity,
-                 outputs_before(next_index_, next_phase_, up_, down_, taps_, base_ + hist_len_));
+  return produce(out, out_capacity, outputs_ready());
 }
 
 size_t Resampler::drain(float *out, size_t out_capacity) {
   const size_t pending = pending_output_frames();
   size_t written = 0;
   if (cascade_ && pending > 0) {
-    Cascade &k = *cascade_;
-    const unsigned ch = spec_.channels;
-    const size_t cap = std::min(pending, out_capacity);
-    written = cascade_take(out, cap);
-    // Zeros until every half-band output of the input is out, then the 2/3
-    // stage's own drain; its total can exceed the exact one by a frame.
-    const uint64_t halves = (k.raw_total + 1) / 2;
-    const uint64_t need = halves ? 2 * (halves - 1) + 2 * k.K : 0;
-    if (need > k.raw_total) written += k.run(nullptr, size_t(need - k.raw_total), true, out + written * ch, cap - written);
-    const size_t tail = k.inner.pending_output_frames();
-    if (k.tmp.size() < tail * ch) k.tmp.resize(tail * ch);
-    const size_t got = k.inner.drain(k.tmp.data(), tail);
-    written += k.emit(k.tmp.data(), got, out + written * ch, cap - written);
+    written = cascade_drain(out, std::min(pending, out_capacity));
     out_total_ += written;
     reset();
     return written;

@@ -16,6 +16,10 @@
 
 namespace fastaudio {
 
+namespace resample_detail {
+struct Kernels;
+}  // namespace resample_detail
+
 enum class ResampleQuality : uint8_t { Fast, High, VeryHigh };
 
 // Filter parameters of a preset, relative to the lower of the two Nyquist
@@ -157,6 +161,10 @@ class Resampler {
   void build_gather();
   void build_phase_rows();
   size_t produce_generic(float *out, size_t count);
+  void plan_outputs(size_t count);
+  void generic_channel_pair(const resample_detail::Kernels &k, unsigned c, float *out, size_t count) const;
+  size_t generic_by_period(const resample_detail::Kernels &k, unsigned c, float *out, size_t count) const;
+  void generic_fours(const resample_detail::Kernels &k, unsigned c, float *out, size_t j, size_t count) const;
   void append(const float *in, size_t frames);
   void append_zeros(size_t frames);
   void compact();
@@ -166,10 +174,20 @@ class Resampler {
   bool interpolated_equiripple(const ResamplePreset &p) const;
   void build_bank(const ResamplePreset &p);
   bool cascade_wanted(ResampleQuality q) const;
+  // What the cascade uses of its second stage, which it feeds in place: a
+  // configuration with an equiripple bank at any ratio, room for `count` more
+  // frames at history_end(c) in every row, then history_appended(count), and
+  // the outputs those complete.
+  bool configure_second_stage(const ResampleSpec &spec, ResampleIsa isa);
+  void reserve_history(size_t count);
+  float *history_end(unsigned c) { return hist_[c].data() + hist_len_; }
+  void history_appended(size_t count);
+  size_t outputs_ready() const;
   void start_cascade();
   void sync_history();
   size_t cascade_process(const float *in, size_t frames, float *out, size_t out_capacity);
   size_t cascade_take(float *out, size_t out_capacity);
+  size_t cascade_drain(float *out, size_t cap);
 
   ResampleSpec spec_;
   ResampleIsa isa_ = ResampleIsa::Scalar;
@@ -190,10 +208,15 @@ class Resampler {
   uint64_t in_total_ = 0, out_total_ = 0;
   size_t keep_history_ = 0;    // frames kept before the next window (for set_quality)
   size_t trailing_zeros_ = 0;  // zero frames at the end of the history
-  // Scratch per output of one produce() call, reused across calls.
-  std::vector<size_t> step_offset_;
-  std::vector<const float *> step_row_;
-  std::vector<float> step_weight_;
+  // The generic path's plan of one call (plan_outputs()), reused across calls.
+  struct OutputPlan {
+    std::vector<size_t> offset;       // window start in the history rows
+    std::vector<const float *> row;   // coefficient row
+    std::vector<float> weight;        // interpolating: the next row's weight
+    uint64_t next_index = 0;          // where the output after them starts
+    uint32_t next_phase = 0;
+  };
+  OutputPlan plan_;
   std::vector<float> phase_streams_;  // integer decimation: the input split by phase
   std::vector<const float *> phase_ptrs_;
   std::vector<float> block_out_;

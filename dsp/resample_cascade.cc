@@ -10,6 +10,123 @@ namespace fastaudio {
 
 using namespace resample_detail;
 
+void Resampler::Cascade::reset() {
+  // Output k's window starts at pair k - K: K pairs of zeros before the stream.
+  ev_len = od_len = K;
+  first_pair = -int64_t(K);
+  for (auto *rows : {&ev, &od})
+    for (auto &r : *rows) {
+      if (r.size() < K) r.resize(K);
+      std::fill(r.begin(), r.begin() + long(K), 0.f);
+    }
+  raw_total = next_k = 0;
+  origin = hold = 0;
+  skip = 0;
+  stash_frames = 0;
+  inner.reset();
+}
+
+void Resampler::Cascade::append(const float *in, size_t frames, bool zeros) {
+  if (zeros) in = nullptr;
+  const size_t room = (frames + 2) / 2;
+  for (auto *rows : {&ev, &od})
+    for (auto &r : *rows)
+      if (r.size() < ev_len + room) r.resize(std::max(ev_len + room, r.size() * 3 / 2));
+  size_t i = 0;
+  if (raw_total % 2 == 1 && frames > 0) {  // the odd frame of the pending pair
+    for (unsigned c = 0; c < ch; c++) od[c][od_len] = frame(in, 0, c);
+    od_len++;
+    i = 1;
+  }
+  const size_t pairs = (frames - i) / 2;
+  if (!in) {
+    for (unsigned c = 0; c < ch; c++) {
+      std::fill_n(ev[c].data() + ev_len, pairs, 0.f);
+      std::fill_n(od[c].data() + od_len, pairs, 0.f);
+    }
+  } else if (ch == 1) {
+    split_pairs(in + i, pairs, ev[0].data() + ev_len, od[0].data() + od_len);
+  } else if (ch == 2) {
+    // Frame 2m is (L, R), frame 2m + 1 the next: four streams in one pass.
+    deinterleave4(in + 2 * i, pairs, ev[0].data() + ev_len, ev[1].data() + ev_len, od[0].data() + od_len,
+                  od[1].data() + od_len);
+  } else {
+    for (unsigned c = 0; c < ch; c++)
+      for (size_t m = 0; m < pairs; m++) {
+        ev[c][ev_len + m] = in[(i + 2 * m) * ch + c];
+        od[c][od_len + m] = in[(i + 2 * m + 1) * ch + c];
+      }
+  }
+  ev_len += pairs;
+  od_len += pairs;
+  i += 2 * pairs;
+  if (i < frames) {  // an even frame that starts the next pair
+    for (unsigned c = 0; c < ch; c++) ev[c][ev_len] = frame(in, i, c);
+    ev_len++;
+  }
+  raw_total += frames;
+}
+
+size_t Resampler::Cascade::halfband() {
+  // Output k needs input frames up to 2k + 2K - 1.
+  const uint64_t avail = raw_total;  // frames 0 .. raw_total-1 exist
+  if (avail < 2 * K) return 0;
+  const uint64_t last = (avail - 2 * K) / 2;  // largest k with 2k + 2K - 1 < avail
+  if (last + 1 <= next_k) return 0;
+  const size_t count = size_t(last + 1 - next_k);
+  // Straight into the 2/3 stage's planar history (what its process() would copy there).
+  inner.reserve_history(count);
+  // Output q's centre is even pair next_k + q; its odd window starts at pair next_k + q - K.
+  const size_t e0 = size_t(int64_t(next_k) - first_pair), o0 = e0 - K;
+  for (unsigned c = 0; c < ch; c++)
+    run_halfband(inner.isa(), ev[c].data() + e0, od[c].data() + o0, h, K, count, inner.history_end(c));
+  inner.history_appended(count);
+  next_k += count;
+  // Keep pairs from next_k - K on (the next half-band reads from there)
+  // and the frames from `hold` on.
+  const int64_t keep_pair = std::min(int64_t(next_k) - int64_t(K), int64_t(hold / 2));
+  if (keep_pair > first_pair + int64_t(slack / 2)) {
+    const size_t drop = size_t(keep_pair - first_pair);
+    for (unsigned c = 0; c < ch; c++) {
+      std::memmove(ev[c].data(), ev[c].data() + drop, (ev_len - drop) * sizeof(float));
+      std::memmove(od[c].data(), od[c].data() + drop, (od_len - drop) * sizeof(float));
+    }
+    ev_len -= drop;
+    od_len -= drop;
+    first_pair += int64_t(drop);
+  }
+  return count;
+}
+
+size_t Resampler::Cascade::emit(const float *y, size_t n, float *out, size_t cap) {
+  const size_t skipped = size_t(std::min<uint64_t>(skip, n));
+  skip -= skipped;
+  y += skipped * ch;
+  n -= skipped;
+  const size_t direct = std::min(n, cap);
+  if (direct > 0 && out) std::memcpy(out, y, direct * ch * sizeof(float));  // out is null when cap is 0
+  if (n > direct) {
+    if (stash.size() < (stash_frames + n - direct) * ch) stash.resize((stash_frames + n - direct) * ch);
+    std::memcpy(stash.data() + stash_frames * ch, y + direct * ch, (n - direct) * ch * sizeof(float));
+    stash_frames += n - direct;
+  }
+  return direct;
+}
+
+size_t Resampler::Cascade::run(const float *in, size_t frames, bool zeros, float *out, size_t cap) {
+  append(in, frames, zeros);
+  return run_appended(out, cap);
+}
+
+size_t Resampler::Cascade::run_appended(float *out, size_t cap) {
+  if (halfband() == 0) return 0;
+  const size_t need = inner.outputs_ready();
+  if (skip == 0 && need <= cap) return inner.produce(out, need, need);
+  if (tmp.size() < need * ch) tmp.resize(need * ch);
+  const size_t n = inner.produce(tmp.data(), need, need);
+  return emit(tmp.data(), n, out, cap);
+}
+
 bool Resampler::cascade_wanted(ResampleQuality q) const {
   // 3:1 (48k -> 16k) and the ratios just below it (44.1k -> 16k is 2.76:1):
   // after the half-band, the second stage (2/3, or 320/441) needs about half
@@ -52,8 +169,8 @@ void Resampler::start_cascade() {
   k->ch = spec_.channels;
   k->ev.assign(spec_.channels, {});
   k->od.assign(spec_.channels, {});
-  k->inner.fractional_equiripple_ = true;
-  if (!k->inner.configure({spec_.in_rate / 2, spec_.out_rate, spec_.channels, ResampleQuality::High}, isa_)) return;
+  if (!k->inner.configure_second_stage({spec_.in_rate / 2, spec_.out_rate, spec_.channels, ResampleQuality::High}, isa_))
+    return;
   const HalfbandDesign &hb = (up_ == 1 && down_ == 3) ? kHalfband3 : kHalfbandNarrow;
   k->K = hb.K;
   k->h = halfband_taps(hb).data();
@@ -108,6 +225,21 @@ void Resampler::sync_history() {
     }
   }
   trailing_zeros_ = 0;
+}
+
+// Zeros until every half-band output of the input is out, then the 2/3
+// stage's own drain; its total can exceed the exact one by a frame.
+size_t Resampler::cascade_drain(float *out, size_t cap) {
+  Cascade &k = *cascade_;
+  const unsigned ch = spec_.channels;
+  size_t written = cascade_take(out, cap);
+  const uint64_t halves = (k.raw_total + 1) / 2;
+  const uint64_t need = halves ? 2 * (halves - 1) + 2 * k.K : 0;
+  if (need > k.raw_total) written += k.run(nullptr, size_t(need - k.raw_total), true, out + written * ch, cap - written);
+  const size_t tail = k.inner.pending_output_frames();
+  if (k.tmp.size() < tail * ch) k.tmp.resize(tail * ch);
+  const size_t got = k.inner.drain(k.tmp.data(), tail);
+  return written + k.emit(k.tmp.data(), got, out + written * ch, cap - written);
 }
 
 }  // namespace fastaudio

@@ -23,4 +23,11 @@ __attribute__((target("avx2"))) inline __m256 pair_sums(__m256 a, __m256 b) {
   return _mm256_add_ps(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
 }
 
+// Horizontal sums of four vectors at once: [sum(a), sum(b), sum(c), sum(d)].
+__attribute__((target("avx2"))) inline __m128 hsum4(__m256 a, __m256 b, __m256 c, __m256 d) {
+  const __m256 ab = pair_sums(a, b), cd = pair_sums(c, d);
+  const __m256 abcd = pair_sums(ab, cd);
+  return _mm_add_ps(_mm256_castps256_ps128(abcd), _mm256_extractf128_ps(abcd, 1));
+}
+
 }  // namespace fastaudio::simd_avx2
