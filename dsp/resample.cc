@@ -58,14 +58,14 @@ void Resampler::advance_outputs(size_t n) {
 
 bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
   if (resample_rates_problem(spec.in_rate, spec.out_rate) || spec.channels == 0) return false;
-  if (isa > best_resample_isa()) isa = best_resample_isa();
+  if (isa > best_resample_isa() && !any_isa_) isa = best_resample_isa();
   spec_ = spec;
   isa_ = isa;
   const uint32_t g = std::gcd(uint32_t(spec.in_rate), uint32_t(spec.out_rate));
   up_ = uint32_t(spec.out_rate) / g;
   down_ = uint32_t(spec.in_rate) / g;
 
-  build_bank(spec.design ? *spec.design : resample_preset(spec.quality));
+  build_bank(resample_preset(spec.quality));
   // Keep enough old input to switch to the longest preset without a gap.
   keep_history_ = 0;
   for (ResampleQuality q : {ResampleQuality::Fast, ResampleQuality::High, ResampleQuality::VeryHigh})
@@ -147,7 +147,7 @@ void Resampler::build_bank(const ResamplePreset &p) {
   }
   // The cascade has its own stages: the single-stage kernels' tables would
   // only cost time and memory (set_quality builds them when leaving it).
-  if (cascade_wanted(spec_.quality) && !spec_.design) {
+  if (cascade_wanted(spec_.quality)) {
     gather_.reset();
     phase_row_.clear();
     by_position_.clear();
@@ -161,7 +161,7 @@ void Resampler::build_bank(const ResamplePreset &p) {
 
 bool Resampler::set_quality(ResampleQuality q) {
   if (hist_.empty()) return false;
-  if (q == spec_.quality && !spec_.design) return true;
+  if (q == spec_.quality) return true;
   if (cascade_) sync_history();
   // History row j holds input frame base_ + j - (taps/2 - 1); the next
   // output's window start next_index_ does not depend on the filter length.
@@ -172,7 +172,6 @@ bool Resampler::set_quality(ResampleQuality q) {
   const int64_t old_start = int64_t(base_) - int64_t(taps_ / 2 - 1);
   const int64_t end = old_start + int64_t(hist_len_);
   spec_.quality = q;
-  spec_.design = nullptr;
   build_bank(resample_preset(q));
   const int64_t new_start = int64_t(next_index_) - int64_t(taps_ / 2 - 1);
   const size_t len = size_t(std::max<int64_t>(end - new_start, 0));
@@ -271,6 +270,10 @@ void Resampler::compact() {
   base_ += drop;
 }
 
+ResamplePath Resampler::second_stage_path() const {
+  return cascade_ ? cascade_->inner.path() : path();
+}
+
 bool Resampler::configure_second_stage(const ResampleSpec &spec, ResampleIsa isa) {
   fractional_equiripple_ = true;
   return configure(spec, isa);
@@ -350,6 +353,13 @@ ResamplePath Resampler::single_stage_path() const {
   if (up_ == 2 && down_ == 3) return ResamplePath::TwoThirds;
   if (down_ == 1 && up_ >= 2 && up_ <= kMaxBlockInterpolation) return ResamplePath::Interpolate;
   return ResamplePath::Generic;
+}
+
+std::pair<ResamplePath, ResamplePath> Resampler::path_for(const ResampleSpec &spec, ResampleIsa isa) {
+  Resampler r;
+  r.any_isa_ = true;
+  if (!r.configure(spec, isa)) return {ResamplePath::Generic, ResamplePath::Generic};
+  return {r.path(), r.second_stage_path()};
 }
 
 const char *resample_path_name(ResamplePath path) {

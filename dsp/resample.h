@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace fastaudio {
@@ -83,8 +84,6 @@ struct ResampleSpec {
   int out_rate = 16000;
   unsigned channels = 1;
   ResampleQuality quality = ResampleQuality::High;
-  // Filter design to use instead of the preset's (experiments and tests).
-  const ResamplePreset *design = nullptr;
 };
 
 class Resampler {
@@ -93,8 +92,13 @@ class Resampler {
   bool configure(const ResampleSpec &spec, ResampleIsa isa = best_resample_isa());
   const ResampleSpec &spec() const { return spec_; }
   ResampleIsa isa() const { return isa_; }
-  // How outputs are computed, chosen in configure() and set_quality().
+  // How outputs are computed, chosen in configure() and set_quality(); the
+  // cascade's second stage has a path of its own.
   ResamplePath path() const { return cascade_ ? ResamplePath::Cascade : path_; }
+  ResamplePath second_stage_path() const;
+  // The path (and second-stage path) configure() would choose for `spec` on
+  // `isa`, whatever this CPU runs: only tables are built, no kernel runs.
+  static std::pair<ResamplePath, ResamplePath> path_for(const ResampleSpec &spec, ResampleIsa isa);
 
   // Reduced ratio: out/in = up/down.
   uint32_t up() const { return up_; }
@@ -233,6 +237,7 @@ class Resampler {
   struct Cascade;
   std::shared_ptr<Cascade> cascade_;
   bool fractional_equiripple_ = false;  // the cascade's second stage: equiripple bank
+  bool any_isa_ = false;                // path_for(): configure for an ISA the CPU may lack
 };
 
 

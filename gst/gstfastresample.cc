@@ -291,9 +291,12 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   priv->configured = !passthrough;
   reset_stream(priv);
   gst_base_transform_set_passthrough(trans, passthrough);
-  GST_INFO_OBJECT(self, "%d -> %d Hz, %s x %u: %s", in_rate, out_rate, GST_AUDIO_INFO_NAME(&in), channels,
-                  passthrough ? "passthrough"
-                              : fastaudio::resample_isa_name(priv->resampler.isa()));
+  if (passthrough)
+    GST_INFO_OBJECT(self, "%d -> %d Hz, %s x %u: passthrough", in_rate, out_rate, GST_AUDIO_INFO_NAME(&in), channels);
+  else
+    GST_INFO_OBJECT(self, "%d -> %d Hz, %s x %u: %s path on %s", in_rate, out_rate, GST_AUDIO_INFO_NAME(&in),
+                    channels, fastaudio::resample_path_name(priv->resampler.path()),
+                    fastaudio::resample_isa_name(priv->resampler.isa()));
   if (latency_time(priv) != old_latency)
     gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
   return TRUE;

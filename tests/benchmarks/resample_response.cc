@@ -27,7 +27,7 @@ using Engine = std::function<std::vector<float>(const std::vector<float> &)>;
 
 std::vector<float> ours(const std::vector<float> &x, fastaudio::ResampleQuality q) {
   fastaudio::Resampler r;
-  r.configure({kIn, kOut, 1, q, nullptr});
+  r.configure({kIn, kOut, 1, q});
   std::vector<float> y(r.max_output_frames(x.size()) + r.pending_output_frames() + 64);
   size_t n = r.process(x.data(), x.size(), y.data(), y.size());
   n += r.drain(y.data() + n, y.size() - n);

@@ -136,7 +136,7 @@ inline double held_back_ms(const ResampleSpec &spec) {
 
 inline Quality measure(const ResampleSpec &spec) {
   Quality q;
-  const ResamplePreset &p = spec.design ? *spec.design : resample_preset(spec.quality);
+  const ResamplePreset &p = resample_preset(spec.quality);
   const int nyq = std::min(spec.in_rate, spec.out_rate) / 2;
   const int step = std::max(1, nyq / 80);
   for (int hz = step; hz <= int(p.passband_edge * nyq); hz += step)
