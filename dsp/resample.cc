@@ -96,14 +96,14 @@ bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
 // `fast` uses it at every ratio without an integer factor (44.1k <-> 16k,
 // 44.1k <-> 48k): about a seventh fewer taps than its Kaiser window.
 bool Resampler::interpolated_equiripple(const ResamplePreset &p) const {
-  if (p.eq_length <= 0 || (up_ == 2 && down_ == 3) || up_ > kMaxExactPhases || up_ == down_) return false;
+  if (p.design.eq_length <= 0 || (up_ == 2 && down_ == 3) || up_ > kMaxExactPhases || up_ == down_) return false;
   if (fractional_equiripple_) return true;
   const bool integer = std::min(up_, down_) == 1;
   return p.quality == ResampleQuality::Fast && !integer;
 }
 
 unsigned Resampler::equiripple_factor(const ResamplePreset &p) const {
-  if (p.eq_length <= 0) return 0;
+  if (p.design.eq_length <= 0) return 0;
   // The cascade's second stage (2/3 at half the input rate): its prototype
   // runs at 2 x its input rate = 3 x the output rate, the 3:1 design's rate.
   if (fractional_equiripple_ && up_ == 2 && down_ == 3) return 3;
@@ -126,15 +126,15 @@ size_t Resampler::taps_for(const ResamplePreset &p) const {
     const size_t centre = equiripple_length(p, factor) / 2;
     return (2 * ((centre + up_ - 1) / up_ + 1) + kTapAlign - 1) / kTapAlign * kTapAlign;
   }
-  const double width = p.half_width / std::min(1.0, double(up_) / down_);  // input periods
+  const double width = p.design.half_width / std::min(1.0, double(up_) / down_);  // input periods
   return std::max<size_t>(2 * kTapAlign, (size_t(std::ceil(2 * width)) + kTapAlign - 1) / kTapAlign * kTapAlign);
 }
 
 void Resampler::build_bank(const ResamplePreset &p) {
   const double scale = std::min(1.0, double(up_) / down_);  // lower Nyquist / input Nyquist
-  const double fc = 0.5 * p.cutoff * scale;                  // cycles per input sample
+  const double fc = 0.5 * p.design.cutoff * scale;                  // cycles per input sample
   taps_ = taps_for(p);
-  wide_ = p.wide_accumulator;
+  wide_ = p.design.wide_accumulator;
   interpolate_ = up_ > kMaxExactPhases;
   phases_ = interpolate_ ? kInterpolatedPhases : up_;
   if (interpolated_equiripple(p)) {
@@ -143,7 +143,7 @@ void Resampler::build_bank(const ResamplePreset &p) {
   } else {
     const unsigned factor = equiripple_factor(p);
     equiripple_ = factor != 0;
-    bank_ = shared_bank(phases_, interpolate_, taps_, fc, p.kaiser_beta, factor ? &p : nullptr, factor);
+    bank_ = shared_bank(phases_, interpolate_, taps_, fc, p.design.kaiser_beta, factor ? &p : nullptr, factor);
   }
   // The cascade has its own stages: the single-stage kernels' tables would
   // only cost time and memory (set_quality builds them when leaving it).

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -23,27 +24,43 @@ struct Kernels;
 
 enum class ResampleQuality : uint8_t { Fast, High, VeryHigh };
 
-// Filter parameters of a preset, relative to the lower of the two Nyquist
-// frequencies (the output's when downsampling).
-struct ResamplePreset {
-  ResampleQuality quality;
-  const char *name;
-  double cutoff;       // -6 dB point of the windowed sinc
-  double half_width;   // half the filter length, in periods of the lower rate
-  double kaiser_beta;
+// How a preset's filter is designed. Frequencies are fractions of the lower
+// of the two Nyquist frequencies (the output's when downsampling).
+struct ResampleDesign {
+  // Kaiser-windowed sinc: the -6 dB point, half the filter length in
+  // periods of the lower rate (so the delay is half_width / lower rate), beta.
+  double cutoff, half_width, kaiser_beta;
   bool wide_accumulator;  // sum in F64: F32 rounding would limit THD+N to about -142 dB
   // Equiripple design for integer ratios (eq_length 0: always Kaiser): length
-  // in periods of the lower rate, passband ripple to passband_edge, a looser
-  // band up to eq_edge (places the -3 dB point), stopband levels from 1.0 and
-  // from 1.125 x Nyquist, all in dB.
+  // in periods of the lower rate, passband ripple up to the targets'
+  // passband edge, a looser band up to eq_edge (places the -3 dB point),
+  // stopband levels from 1.0 and from 1.125 x Nyquist, all in dB.
   double eq_length, eq_passband_db, eq_edge, eq_edge_db, eq_stop_near_db, eq_stop_far_db;
-  // Stated targets that tests check (dB and fractions of Nyquist).
-  double passband_edge, passband_ripple_db, minus3db_at_least;
-  double alias_far_db, alias_near_db, thdn_db, held_back_ms;
+};
+
+// What a preset promises, at every ratio: the quality test asserts each
+// figure, and the property's descriptions and docs/fastresample.md state
+// them from here. Frequencies as above; levels in dB.
+struct ResampleTargets {
+  double passband_edge, passband_ripple_db;  // |gain| within +-ripple up to the edge
+  double minus3db_at_least;                  // the -3 dB point is at or above this
+  double alias_far_db, alias_near_db;        // aliases from 1.125 x Nyquist on, and just above it
+  double thdn_db;                            // THD+N of a 1 kHz tone at -1 dBFS
+  double held_back_ms;                       // input not yet reflected in the output
+};
+
+struct ResamplePreset {
+  ResampleQuality quality;
+  const char *name;   // the property's nick
+  const char *label;  // its description starts with this
+  ResampleDesign design;
+  ResampleTargets targets;
 };
 
 const ResamplePreset &resample_preset(ResampleQuality q);
 const char *resample_quality_name(ResampleQuality q);
+// "High: passband +-0.01 dB to 0.90 Nyquist, ...": the label and the targets.
+std::string resample_quality_description(ResampleQuality q);
 
 // Which kernel computes the inner products; picked once at run time from
 // best_isa() (convert.h), so FASTAUDIO_ISA caps it too. Neon exists on ARM64
@@ -70,7 +87,7 @@ const char *resample_path_name(ResamplePath path);
 inline constexpr unsigned kMaxEquirippleFactor = 4;
 // Odd length of a preset's equiripple prototype at `factor` x the lower rate.
 inline size_t equiripple_length(const ResamplePreset &p, unsigned factor) {
-  return size_t(p.eq_length * factor / 2) * 2 + 1;
+  return size_t(p.design.eq_length * factor / 2) * 2 + 1;
 }
 
 // Rates accepted by configure(): 1 Hz .. 768 kHz, ratio within 1/256 .. 256.

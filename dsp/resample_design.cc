@@ -4,6 +4,7 @@
 // that share banks between resamplers, and the cascade's half-band taps.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -16,21 +17,27 @@ namespace fastaudio {
 
 namespace {
 
-// Presets as data. Frequencies are fractions of the lower Nyquist frequency;
-// half_width is in periods of the lower rate, so the latency in seconds is
-// half_width / lower_rate. Figures after kaiser_beta are the targets the
-// quality test checks against.
+// Presets as data: how each is designed, and what it promises.
 constexpr ResamplePreset kPresets[] = {
-    {ResampleQuality::Fast, "fast", 0.918, 31.0, 8.45, false,
-     50.33, 0.045, 0.902, 2.0, -72, -92,
-     0.85, 0.05, 0.90, -90, -70, -100, 2.0},
-    {ResampleQuality::High, "high", 0.950, 74.0, 11.75, false,
-     120.33, 0.007, 0.935, 0.5, -106, -130,
-     0.90, 0.01, 0.94, -125, -100, -120, 5.0},
-    // Kaiser only: its equiripple design would take ~0.1 s to compute.
-    {ResampleQuality::VeryHigh, "very-high", 0.960, 124.0, 15.5, true,
-     0, 0, 0, 0, 0, 0,
-     0.90, 0.005, 0.95, -150, -125, -145, 8.0},
+    {.quality = ResampleQuality::Fast, .name = "fast", .label = "Fast",
+     .design = {.cutoff = 0.918, .half_width = 31.0, .kaiser_beta = 8.45, .wide_accumulator = false,
+                .eq_length = 50.33, .eq_passband_db = 0.045, .eq_edge = 0.902, .eq_edge_db = 2.0,
+                .eq_stop_near_db = -72, .eq_stop_far_db = -92},
+     .targets = {.passband_edge = 0.85, .passband_ripple_db = 0.05, .minus3db_at_least = 0.90,
+                 .alias_far_db = -90, .alias_near_db = -70, .thdn_db = -100, .held_back_ms = 2.0}},
+    {.quality = ResampleQuality::High, .name = "high", .label = "High",
+     .design = {.cutoff = 0.950, .half_width = 74.0, .kaiser_beta = 11.75, .wide_accumulator = false,
+                .eq_length = 120.33, .eq_passband_db = 0.007, .eq_edge = 0.935, .eq_edge_db = 0.5,
+                .eq_stop_near_db = -106, .eq_stop_far_db = -130},
+     .targets = {.passband_edge = 0.90, .passband_ripple_db = 0.01, .minus3db_at_least = 0.94,
+                 .alias_far_db = -125, .alias_near_db = -100, .thdn_db = -120, .held_back_ms = 5.0}},
+    // Kaiser only: its equiripple design would take about 0.1 s to compute.
+    {.quality = ResampleQuality::VeryHigh, .name = "very-high", .label = "Very high",
+     .design = {.cutoff = 0.960, .half_width = 124.0, .kaiser_beta = 15.5, .wide_accumulator = true,
+                .eq_length = 0, .eq_passband_db = 0, .eq_edge = 0, .eq_edge_db = 0,
+                .eq_stop_near_db = 0, .eq_stop_far_db = 0},
+     .targets = {.passband_edge = 0.90, .passband_ripple_db = 0.005, .minus3db_at_least = 0.95,
+                 .alias_far_db = -150, .alias_near_db = -125, .thdn_db = -145, .held_back_ms = 8.0}},
 };
 
 double bessel_i0(double x) {
@@ -53,6 +60,17 @@ const ResamplePreset &resample_preset(ResampleQuality q) {
 }
 
 const char *resample_quality_name(ResampleQuality q) { return resample_preset(q).name; }
+
+std::string resample_quality_description(ResampleQuality q) {
+  const ResampleTargets &t = resample_preset(q).targets;
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "%s: passband +-%g dB to %.2f Nyquist, -3 dB at or above %.2f, aliases <= %g dB (%g dB just "
+                "above Nyquist), THD+N <= %g dB, holds back <= %g ms",
+                resample_preset(q).label, t.passband_ripple_db, t.passband_edge, t.minus3db_at_least, t.alias_far_db,
+                t.alias_near_db, t.thdn_db, t.held_back_ms);
+  return text;
+}
 
 namespace resample_detail {
 
@@ -145,16 +163,16 @@ const std::vector<double> &equiripple_prototype(const ResamplePreset &p, unsigne
   using Key = std::tuple<double, double, double, double, double, double, double, unsigned>;
   static std::map<Key, std::vector<double>> cache;
   std::lock_guard<std::mutex> lock(mutex);
-  auto &proto = cache[Key{p.eq_length, p.eq_passband_db, p.eq_edge, p.eq_edge_db, p.eq_stop_near_db,
-                          p.eq_stop_far_db, p.passband_edge, factor}];
+  auto &proto = cache[Key{p.design.eq_length, p.design.eq_passband_db, p.design.eq_edge, p.design.eq_edge_db, p.design.eq_stop_near_db,
+                          p.design.eq_stop_far_db, p.targets.passband_edge, factor}];
   if (!proto.empty()) return proto;
   const double nyq = 0.5 / factor;  // the lower rate's Nyquist in cycles per prototype sample
   auto amp = [](double db) { return std::pow(10.0, db / 20); };
   const std::vector<FilterBand> bands = {
-      {0, p.passband_edge * nyq, 1, amp(p.eq_passband_db) - 1},
-      {p.passband_edge * nyq, p.eq_edge * nyq, 1, amp(p.eq_edge_db) - 1},
-      {nyq, 1.125 * nyq, 0, amp(p.eq_stop_near_db)},
-      {1.125 * nyq, 0.5, 0, amp(p.eq_stop_far_db)},
+      {0, p.targets.passband_edge * nyq, 1, amp(p.design.eq_passband_db) - 1},
+      {p.targets.passband_edge * nyq, p.design.eq_edge * nyq, 1, amp(p.design.eq_edge_db) - 1},
+      {nyq, 1.125 * nyq, 0, amp(p.design.eq_stop_near_db)},
+      {1.125 * nyq, 0.5, 0, amp(p.design.eq_stop_far_db)},
   };
   const EquirippleResult r = design_equiripple(equiripple_length(p, factor), bands);
   const size_t centre = r.taps.size() / 2;

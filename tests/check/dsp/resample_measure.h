@@ -139,11 +139,11 @@ inline Quality measure(const ResampleSpec &spec) {
   const ResamplePreset &p = resample_preset(spec.quality);
   const int nyq = std::min(spec.in_rate, spec.out_rate) / 2;
   const int step = std::max(1, nyq / 80);
-  for (int hz = step; hz <= int(p.passband_edge * nyq); hz += step)
+  for (int hz = step; hz <= int(p.targets.passband_edge * nyq); hz += step)
     q.passband_db = std::max(q.passband_db, std::fabs(gain_db(spec, hz)));
-  q.passband_db = std::max(q.passband_db, std::fabs(gain_db(spec, int(p.passband_edge * nyq))));
+  q.passband_db = std::max(q.passband_db, std::fabs(gain_db(spec, int(p.targets.passband_edge * nyq))));
   // -3 dB point by bisection on integer hertz between the passband edge and Nyquist.
-  int lo = int(p.passband_edge * nyq), hi = nyq;
+  int lo = int(p.targets.passband_edge * nyq), hi = nyq;
   while (hi - lo > 1) {
     const int mid = (lo + hi) / 2;
     (gain_db(spec, mid) > -3.0 ? lo : hi) = mid;
