@@ -16,6 +16,7 @@
 
 #include "audio_formats.h"
 #include "audio_input.h"
+#include "element_message.h"
 #include "convert.h"
 #include "negotiation.h"
 #include "output_pool.h"
@@ -242,19 +243,19 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
     return FALSE;
   if (GST_AUDIO_INFO_FORMAT(&in) != GST_AUDIO_INFO_FORMAT(&out) ||
       GST_AUDIO_INFO_CHANNELS(&in) != GST_AUDIO_INFO_CHANNELS(&out)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                      ("fastresample changes only the rate, not %s x %d to %s x %d", GST_AUDIO_INFO_NAME(&in),
-                       GST_AUDIO_INFO_CHANNELS(&in), GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_CHANNELS(&out)),
-                      ("put fastconvert before or after it"));
+    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+                            ("fastresample changes only the rate, not %s x %d to %s x %d", GST_AUDIO_INFO_NAME(&in),
+                             GST_AUDIO_INFO_CHANNELS(&in), GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_CHANNELS(&out)),
+                            ("put fastconvert before or after it"));
     priv->refusals.explained();
     return FALSE;
   }
   const int in_rate = GST_AUDIO_INFO_RATE(&in), out_rate = GST_AUDIO_INFO_RATE(&out);
   if (const char *why = fastaudio::resample_rates_problem(in_rate, out_rate)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                      ("fastresample cannot resample %d Hz to %d Hz: %s", in_rate, out_rate, why),
-                      ("supported: 1 to %d Hz, ratios up to %d:1 either way", fastaudio::kMaxResampleRate,
-                       fastaudio::kMaxResampleFactor));
+    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+                            ("fastresample cannot resample %d Hz to %d Hz: %s", in_rate, out_rate, why),
+                            ("supported: 1 to %d Hz, ratios up to %d:1 either way", fastaudio::kMaxResampleRate,
+                             fastaudio::kMaxResampleFactor));
     priv->refusals.explained();
     return FALSE;
   }
@@ -276,7 +277,7 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   fastaudio::ResampleSpec spec{in_rate, out_rate, channels, priv->quality.load()};
   const bool passthrough = in_rate == out_rate;
   if (!format || (!passthrough && !priv->resampler.configure(spec))) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample cannot handle %" GST_PTR_FORMAT, incaps), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample cannot handle %" GST_PTR_FORMAT, incaps), (nullptr));
     priv->configured = false;
     priv->refusals.explained();
     return FALSE;
@@ -323,7 +324,7 @@ static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *tra
   const GstAudioInfo *info = &priv->in_info;
   if (GST_AUDIO_INFO_BPF(info) == 0) {
     gst_buffer_unref(input);
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample received a buffer before any caps"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample received a buffer before any caps"), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
   if (!fastaudio::check_whole_frames(GST_ELEMENT(self), input, info)) {
@@ -366,14 +367,14 @@ static GstFlowReturn gst_fast_resample_transform(GstBaseTransform *trans, GstBuf
   const bool in_place = inbuf == outbuf;
   GstMapInfo in, out;
   if (!gst_buffer_map(inbuf, &in, in_place ? GST_MAP_READWRITE : GST_MAP_READ)) {
-    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map input buffer"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map input buffer"), (nullptr));
     return GST_FLOW_ERROR;
   }
   if (in_place) {
     out = in;
   } else if (!gst_buffer_map(outbuf, &out, GST_MAP_WRITE)) {
     gst_buffer_unmap(inbuf, &in);
-    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map output buffer"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map output buffer"), (nullptr));
     return GST_FLOW_ERROR;
   }
   const unsigned channels = GST_AUDIO_INFO_CHANNELS(&priv->in_info);
@@ -479,8 +480,8 @@ static GstFlowReturn gst_fast_resample_prepare_output_buffer(GstBaseTransform *t
     return GST_FLOW_OK;
   }
   if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
-    GST_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
-                      ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
+                            ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
     return GST_FLOW_ERROR;
   }
   GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class)->copy_metadata(trans, input, *outbuf);

@@ -17,6 +17,7 @@
 
 #include "audio_formats.h"
 #include "audio_input.h"
+#include "element_message.h"
 #include "json_codec.h"
 #include "negotiation.h"
 
@@ -133,19 +134,19 @@ static bool report_bad_object(GstJsonBridge *self, guint64 line, guint64 byte, c
   auto priv = self->priv;
   const char *where = at_eos ? "stream ended inside line" : "line";
   if (priv->active.on_error == GST_JSON_BRIDGE_SKIP) {
-    GST_ELEMENT_WARNING(self, STREAM, DECODE,
-                        ("jsonbridge skipped a bad JSON object: %s %" G_GUINT64_FORMAT ", byte %" G_GUINT64_FORMAT
-                         ": %s",
-                         where, line, byte, problem.c_str()),
-                        ("on-error=skip: the object is dropped and the next buffer is marked DISCONT"));
+    FASTAUDIO_ELEMENT_WARNING(self, STREAM, DECODE,
+                              ("jsonbridge skipped a bad JSON object: %s %" G_GUINT64_FORMAT ", byte %" G_GUINT64_FORMAT
+                               ": %s",
+                               where, line, byte, problem.c_str()),
+                              ("on-error=skip: the object is dropped and the next buffer is marked DISCONT"));
     priv->next_discont = true;
     return true;
   }
-  GST_ELEMENT_ERROR(self, STREAM, DECODE,
-                    ("jsonbridge cannot decode the JSON stream: %s %" G_GUINT64_FORMAT ", byte %" G_GUINT64_FORMAT
-                     ": %s",
-                     where, line, byte, problem.c_str()),
-                    ("Fix the producer, or set on-error=skip to drop bad objects and go on."));
+  FASTAUDIO_ELEMENT_ERROR(self, STREAM, DECODE,
+                          ("jsonbridge cannot decode the JSON stream: %s %" G_GUINT64_FORMAT ", byte %" G_GUINT64_FORMAT
+                           ": %s",
+                           where, line, byte, problem.c_str()),
+                          ("Fix the producer, or set on-error=skip to drop bad objects and go on."));
   return false;
 }
 
@@ -279,7 +280,7 @@ static GstFlowReturn decode_chain(GstJsonBridge *self, GstBuffer *buf) {
   GstMapInfo map;
   if (!gst_buffer_map(buf, &map, GST_MAP_READ)) {
     gst_buffer_unref(buf);
-    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
     return GST_FLOW_ERROR;
   }
   const guint8 *data = map.data;
@@ -341,7 +342,7 @@ static json::BlockHeader header_of(const GstAudioInfo *info, GstBuffer *buf) {
 
 static GstFlowReturn map_failed(GstJsonBridge *self, GstBuffer *buf) {
   gst_buffer_unref(buf);
-  GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
+  FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
   return GST_FLOW_ERROR;
 }
 
@@ -396,10 +397,10 @@ static GstFlowReturn roundtrip_chain(GstJsonBridge *self, GstBuffer *buf) {
   gst_buffer_unmap(buf, &map);
   if (!ok) {
     gst_buffer_unref(buf);
-    GST_ELEMENT_ERROR(self, STREAM, DECODE,
-                      ("jsonbridge could not decode its own JSON (object %" G_GUINT64_FORMAT ", byte %zu): %s",
-                       object, err.offset, err.message.c_str()),
-                      ("This is a bug in jsonbridge; please report it with the input."));
+    FASTAUDIO_ELEMENT_ERROR(self, STREAM, DECODE,
+                            ("jsonbridge could not decode its own JSON (object %" G_GUINT64_FORMAT ", byte %zu): %s",
+                             object, err.offset, err.message.c_str()),
+                            ("This is a bug in jsonbridge; please report it with the input."));
     return GST_FLOW_ERROR;
   }
   return gst_pad_push(self->srcpad, buf);
@@ -411,9 +412,9 @@ static GstFlowReturn gst_json_bridge_chain(GstPad *, GstObject *parent, GstBuffe
   if (priv->active.mode == GST_JSON_BRIDGE_DECODE) return decode_chain(self, buf);
   if (!priv->have_in_info) {
     gst_buffer_unref(buf);
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) received audio before any caps",
-                                                mode_name(priv->active.mode)),
-                      (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) received audio before any caps",
+                                                      mode_name(priv->active.mode)),
+                            (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
   if (!fastaudio::check_whole_frames(GST_ELEMENT(self), buf, &priv->in_info)) {
@@ -454,9 +455,9 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
   if (!ok) {
     if (!fits || why.empty()) why = fastaudio::explain_caps_mismatch(caps, templ);
     gst_caps_unref(templ);
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) cannot take these caps: %s",
-                                                mode_name(priv->active.mode), why.c_str()),
-                      ("caps: %" GST_PTR_FORMAT, caps));
+    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) cannot take these caps: %s",
+                                                      mode_name(priv->active.mode), why.c_str()),
+                            ("caps: %" GST_PTR_FORMAT, caps));
     gst_event_unref(event);
     return FALSE;
   }
@@ -563,8 +564,8 @@ static gboolean sink_accept_caps(GstJsonBridge *self, GstCaps *caps) {
   if (why.empty() && mode != GST_JSON_BRIDGE_DECODE) fastaudio::audio_info_from_caps(&info, caps, &why);
   gst_caps_unref(templ);
   if (!why.empty()) {
-    GST_ELEMENT_WARNING(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) refused caps: %s", mode_name(mode), why.c_str()),
-                        ("caps: %" GST_PTR_FORMAT, caps));
+    FASTAUDIO_ELEMENT_WARNING(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) refused caps: %s", mode_name(mode), why.c_str()),
+                              ("caps: %" GST_PTR_FORMAT, caps));
   } else {
     explain_downstream_refusal(self, caps, caps);  // only roundtrip depends on downstream
   }

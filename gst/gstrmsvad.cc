@@ -21,6 +21,7 @@
 
 #include "audio_formats.h"
 #include "audio_input.h"
+#include "element_message.h"
 #include "negotiation.h"
 #include "vad.h"
 
@@ -317,10 +318,10 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
   if (!format || !priv->vad.configure({*format, unsigned(GST_AUDIO_INFO_CHANNELS(&info)),
                                        unsigned(GST_AUDIO_INFO_RATE(&info))},
                                       priv->active.vad)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                      ("rmsvad cannot analyse %s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&info),
-                       GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info)),
-                      ("Supported: S16LE, S32LE, F32LE, F64LE at 8-192 kHz; put fastconvert before it."));
+    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+                            ("rmsvad cannot analyse %s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&info),
+                             GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info)),
+                            ("Supported: S16LE, S32LE, F32LE, F64LE at 8-192 kHz; put fastconvert before it."));
     priv->refusals.explained();
     return FALSE;
   }
@@ -375,7 +376,7 @@ static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuf
   }
   if (!priv->configured) {
     gst_buffer_unref(buf);
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("rmsvad received a buffer before any caps"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("rmsvad received a buffer before any caps"), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
   if (!fastaudio::check_whole_frames(GST_ELEMENT(self), buf, &priv->info)) {
@@ -416,7 +417,7 @@ static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuf
     GstMapInfo map;
     if (!gst_buffer_map(buf, &map, GST_MAP_READ)) {
       gst_buffer_unref(buf);
-      GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("rmsvad could not map an input buffer"), (nullptr));
+      FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("rmsvad could not map an input buffer"), (nullptr));
       return GST_FLOW_ERROR;
     }
     priv->vad.process(map.data, frames);

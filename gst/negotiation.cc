@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "audio_formats.h"
+#include "element_message.h"
 
 GST_DEBUG_CATEGORY_STATIC(fastaudio_negotiation_debug);
 #define GST_CAT_DEFAULT fastaudio_negotiation_debug
@@ -144,10 +145,10 @@ void post_downstream_refusal(GstElement *element, const char *name, const char *
     why = explain_no_common_caps(name, offered, usable);
   }
   gst_caps_unref(usable);
-  GST_ELEMENT_ERROR(element, CORE, NEGOTIATION,
-                    ("%s cannot %s %s to any format downstream accepts%s%s", name, verb, what.c_str(),
-                     why.empty() ? "" : ": ", why.c_str()),
-                    ("downstream accepts %" GST_PTR_FORMAT ". %s", downstream, hint));
+  FASTAUDIO_ELEMENT_ERROR(element, CORE, NEGOTIATION,
+                          ("%s cannot %s %s to any format downstream accepts%s%s", name, verb, what.c_str(),
+                           why.empty() ? "" : ": ", why.c_str()),
+                          ("downstream accepts %" GST_PTR_FORMAT ". %s", downstream, hint));
 }
 
 gboolean accept_caps_explained(GstBaseTransform *trans, GstBaseTransformClass *parent_class, const char *name,
@@ -158,8 +159,8 @@ gboolean accept_caps_explained(GstBaseTransform *trans, GstBaseTransformClass *p
   if (gst_caps_is_fixed(caps)) {
     std::string problem = raw_caps_problem(gst_caps_get_structure(caps, 0));
     if (!problem.empty()) {
-      GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("%s refused caps: %s", name, problem.c_str()),
-                          ("caps: %" GST_PTR_FORMAT, caps));
+      FASTAUDIO_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("%s refused caps: %s", name, problem.c_str()),
+                                ("caps: %" GST_PTR_FORMAT, caps));
       return FALSE;
     }
   }
@@ -168,8 +169,8 @@ gboolean accept_caps_explained(GstBaseTransform *trans, GstBaseTransformClass *p
   GstCaps *templ = gst_pad_get_pad_template_caps(pad);
   if (gst_caps_is_fixed(caps) && !gst_caps_can_intersect(caps, templ)) {
     std::string why = explain_caps_mismatch(caps, templ);
-    GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("%s refused caps: %s", name, why.c_str()),
-                        ("caps: %" GST_PTR_FORMAT, caps));
+    FASTAUDIO_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("%s refused caps: %s", name, why.c_str()),
+                              ("caps: %" GST_PTR_FORMAT, caps));
   }
   gst_caps_unref(templ);
   return FALSE;
@@ -209,8 +210,8 @@ bool CapsRefusalReporter::read_caps(GstBaseTransform *trans, const char *what, G
   std::string why;  // a channel-mask downstream asks for may be one GStreamer would only warn about
   if (audio_info_from_caps(in, incaps, &why) && audio_info_from_caps(out, outcaps, &why)) return true;
   ensure_debug_category();
-  GST_ELEMENT_ERROR(trans, CORE, NEGOTIATION, ("%s: %s", what, why.c_str()),
-                    ("in: %" GST_PTR_FORMAT ", out: %" GST_PTR_FORMAT, incaps, outcaps));
+  FASTAUDIO_ELEMENT_ERROR(trans, CORE, NEGOTIATION, ("%s: %s", what, why.c_str()),
+                          ("in: %" GST_PTR_FORMAT ", out: %" GST_PTR_FORMAT, incaps, outcaps));
   explained();
   return false;
 }

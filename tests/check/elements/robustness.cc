@@ -335,6 +335,26 @@ const std::vector<RobustnessCase> &cases() {
                               "audio/x-raw", 30, S16_STEREO, 40, 40);
        },
        GST_FLOW_NOT_NEGOTIATED, "warning", s24be.c_str(), "S24BE", "new supported caps: converts again"},
+      {"fastconvert", "caps with a field name that is not UTF-8 (an application can build such caps)",
+       [] {
+         Observed o;
+         GstHarness *h = harness_with_bus("fastconvert");
+         gst_harness_set_sink_caps_str(h, "audio/x-raw");
+         GstCaps *caps = gst_caps_from_string("audio/x-raw,format=S24BE,layout=interleaved,rate=48000,channels=1");
+         gst_structure_set(gst_caps_get_structure(caps, 0), "\xff\xfe", G_TYPE_INT, 1, nullptr);
+         gst_pad_push_event(h->srcpad, gst_event_new_caps(caps));
+         gst_caps_unref(caps);
+         GstSegment segment;
+         gst_segment_init(&segment, GST_FORMAT_TIME);
+         gst_pad_push_event(h->srcpad, gst_event_new_segment(&segment));
+         o.flow = gst_harness_push(h, silence(30));
+         read_problem(h->element, o);
+         push_caps(h, S16_STEREO);
+         o.recovered = converts(h, 40, 40);
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_NOT_NEGOTIATED, "warning", s24be.c_str(), "\\xff\\xfe=(int)1", "new supported caps: converts again"},
       {"fastconvert", "caps of another media type (audio/x-alaw)",
        [] {
          return caps_scenario("fastconvert", "audio/x-alaw,rate=8000,channels=1", "audio/x-raw", 30, S16_STEREO,
@@ -964,6 +984,8 @@ GST_START_TEST(test_robustness_row) {
   fail_unless(o.debug.find(c.debug_contains) != std::string::npos, "%s, %s: debug text '%s' lacks '%s'", c.element,
               c.input, o.debug.c_str(), c.debug_contains);
   fail_unless(o.recovered, "%s, %s: recovery failed (%s)", c.element, c.input, c.recovery);
+  fail_unless(g_utf8_validate(o.message.c_str(), -1, nullptr) && g_utf8_validate(o.debug.c_str(), -1, nullptr),
+              "%s, %s: message or debug text is not UTF-8", c.element, c.input);
 }
 GST_END_TEST;
 
