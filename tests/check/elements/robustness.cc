@@ -313,6 +313,51 @@ Observed json_scenario(const char *properties, const std::string &bad, bool then
   return o;
 }
 
+// Every error and warning still on `element`'s bus, texts only.
+std::vector<std::string> remaining_problems(GstElement *element) {
+  std::vector<std::string> texts;
+  for (;;) {
+    Observed o;
+    read_problem(element, o);
+    if (o.kind == "none") return texts;
+    texts.push_back(o.kind + ": " + o.message);
+  }
+}
+
+// `lines` bad lines with on-error=skip, then EOS: the first warning is the
+// row's; recovery checks that the flood became few messages with a count.
+Observed json_flood_scenario(size_t lines) {
+  Observed o;
+  GstHarness *h = json_decoder("on-error=skip");
+  std::string text;
+  for (size_t i = 0; i < lines; i++) text += "x\n";
+  o.flow = gst_harness_push(h, text_buffer(text));
+  gst_harness_push_event(h, gst_event_new_eos());
+  read_problem(h->element, o);
+  const std::vector<std::string> rest = remaining_problems(h->element);
+  o.recovered = rest.size() == 5 &&
+                rest.back() == "warning: jsonbridge skipped " + std::to_string(lines) + " bad JSON objects in this stream" &&
+                json_decodes_after_flush(h);
+  teardown_with_bus(h);
+  return o;
+}
+
+// Downstream refuses the first object's caps while upstream has sent half of
+// the next line, then EOS: the refusal is the only message.
+Observed json_refusal_then_eos_scenario() {
+  Observed o;
+  GstHarness *h = json_decoder();
+  gst_harness_set_sink_caps_str(h, "video/x-raw");
+  o.flow = gst_harness_push(h, text_buffer(std::string(kJsonLine) + std::string(kJsonLine).substr(0, 50)));
+  gst_harness_push_event(h, gst_event_new_eos());
+  read_problem(h->element, o);
+  const bool quiet = remaining_problems(h->element).empty();
+  gst_harness_set_sink_caps_str(h, "audio/x-raw");
+  o.recovered = quiet && json_decodes_after_flush(h);
+  teardown_with_bus(h);
+  return o;
+}
+
 const std::string S16_STEREO = caps_str("S16LE", 2, 48000);
 const std::string F32_MONO = caps_str("F32LE", 1, 48000);
 const char *FORMATS = "{ (string)U8, (string)S8, (string)S16LE, (string)S24LE, (string)S24_32LE, (string)S32LE, "
@@ -905,6 +950,50 @@ const std::vector<RobustnessCase> &cases() {
        "jsonbridge skipped a bad JSON object: line 1, byte 14: the object is not closed: the line must end with '}' "
        "(truncated object, or text after it)",
        "on-error=skip", "the next object decodes"},
+      {"jsonbridge", "binary bytes, not text (mode=decode)",
+       [] { return json_scenario("", "\xff\xfe\x01{\"version\":1}\n", false); },
+       GST_FLOW_ERROR, "error",
+       "jsonbridge cannot decode the JSON stream: line 1, byte 0: expected a JSON object, got \\xff\\xfe\\x01{\"version\":1}",
+       "on-error=skip", "after a flush: decodes again"},
+      {"jsonbridge", "1000 bad lines with on-error=skip, then EOS",
+       [] { return json_flood_scenario(1000); },
+       GST_FLOW_OK, "warning",
+       "jsonbridge skipped a bad JSON object: line 1, byte 0: expected a JSON object, got x", "on-error=skip",
+       "5 warnings in full, then at most one a second; at EOS \"jsonbridge skipped 1000 bad JSON objects in this "
+       "stream\"; after a flush: decodes again"},
+      {"jsonbridge", "a channel-mask that does not fit the channel count (3 positions, 2 channels)",
+       [] {
+         std::string line = kJsonLine;
+         line.replace(line.find("\"layout\""), 0, "\"channel-mask\":7,");
+         return json_scenario("", line, false);
+       },
+       GST_FLOW_ERROR, "error",
+       "jsonbridge cannot decode the JSON stream: line 1, byte 71: channel-mask 7 names 3 positions, not 2 (0 for "
+       "unpositioned channels)",
+       "", "after a flush: decodes again"},
+      {"jsonbridge", "downstream refuses the decoded caps, then EOS inside the next line (mode=decode)",
+       [] { return json_refusal_then_eos_scenario(); },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "jsonbridge cannot output decoded S16LE, 16000 Hz, 2 channels to any format downstream accepts: "
+       "downstream wants video/x-raw, jsonbridge can output audio/x-raw", "put fastconvert/fastresample after jsonbridge",
+       "nothing more at EOS (no report about the cut line); downstream takes audio, after a flush: decodes again"},
+      {"jsonbridge", "Python's json.dumps spellings NaN, Infinity, -Infinity and a UTF-8 byte order mark (mode=decode)",
+       [] {
+         Observed o;
+         GstHarness *h = json_decoder();
+         o.flow = gst_harness_push(h, text_buffer("\xef\xbb\xbf{\"version\":1,\"format\":\"F32LE\",\"rate\":8000,"
+                                                  "\"channels\":1,\"samples\":[NaN,Infinity,-Infinity]}\n"));
+         read_problem(h->element, o);
+         if (GstBuffer *out = gst_harness_try_pull(h)) {
+           float x[3] = {};
+           o.recovered = gst_buffer_extract(out, 0, x, sizeof x) == sizeof x && std::isnan(x[0]) &&
+                         x[1] == INFINITY && x[2] == -INFINITY;
+           gst_buffer_unref(out);
+         }
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_OK, "none", "", "", "decoded: NaN, +Inf, -Inf"},
       {"jsonbridge", "caps with channels=0, downstream takes no audio (video/x-raw, mode=roundtrip)",
        [] {
          return downstream_scenario("jsonbridge", caps_str("S16LE", 0, 48000), "video/x-raw", 40, "audio/x-raw",
