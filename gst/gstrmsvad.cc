@@ -675,7 +675,8 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
           "Speech continues while frames are this many dB above the noise floor (<= start-threshold)", 0, 60,
           d.stop_db);
   db_prop(PROP_ABSOLUTE_THRESHOLD, "absolute-threshold", "Absolute threshold",
-          "Frames below this level (dBFS, 100-3000 Hz band) are never speech", -120, 0, d.absolute_db);
+          "Frames below this level (dBFS, in the detector's band of roughly 250-2000 Hz) are never speech", -120, 0,
+          d.absolute_db);
   db_prop(PROP_MODULATION_THRESHOLD, "modulation-threshold", "Modulation threshold",
           "Speech starts only when the level moves by this many dB per frame on average over 200 ms "
           "(syllables do, steady noise does not); 0 disables the check",

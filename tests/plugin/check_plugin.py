@@ -45,6 +45,14 @@ for name in elements:
                              props, flags=re.M):
         check("Default" in match.group(2), f"{name}: range with default ({match.group(0).strip()})")
 
+# A figure in a blurb is the one the docs give (tests/check/dsp/vad.cc measures it).
+if "rmsvad" in elements:
+    blurb = re.search(r"absolute-threshold\s+: (.*)", inspect("rmsvad")).group(1)
+    band = re.search(r"\d+-\d+ Hz", blurb)
+    doc = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "rmsvad.md")).read()
+    check(band is not None and f"roughly {band.group(0)}" in doc,
+          f"rmsvad absolute-threshold blurb names the band docs/rmsvad.md gives ({blurb})")
+
 pluginsdir = subprocess.run(["pkg-config", "--variable=pluginsdir", "gstreamer-1.0"], capture_output=True,
                             text=True).stdout.strip()
 with tempfile.TemporaryDirectory() as dest:
