@@ -212,6 +212,17 @@ static void add_level_meta(GstBuffer *buf, double rms_db, bool voice) {
   }
 }
 
+// A dropped buffer leaves a GAP event for its span, as gap mode leaves a GAP
+// buffer: sinks preroll and keep time (a live pipeline that starts in
+// silence would otherwise never reach PLAYING).
+static void push_gap_for(GstRmsVad *self, GstBuffer *buf, const Pending &item) {
+  auto priv = self->priv;
+  GstClockTime ts = GST_BUFFER_PTS(buf), duration = GST_BUFFER_DURATION(buf);
+  if (!GST_CLOCK_TIME_IS_VALID(ts)) ts = sample_time(priv, item.from);
+  if (!GST_CLOCK_TIME_IS_VALID(duration)) duration = sample_time(priv, item.to) - sample_time(priv, item.from);
+  gst_pad_push_event(GST_BASE_TRANSFORM_SRC_PAD(self), gst_event_new_gap(ts, duration));
+}
+
 // Pops pending items whose decision is final (all of them when `all`), and
 // returns the next buffer to push (nullptr if none is ready). Events ahead
 // of it are pushed here.
@@ -233,6 +244,7 @@ static GstBuffer *next_ready(GstRmsVad *self, bool all) {
     GstBuffer *buf = item.buffer;
     if (!speech && priv->active.silence_action == SILENCE_DROP) {
       GST_LOG_OBJECT(self, "dropping silent buffer %" GST_PTR_FORMAT, buf);
+      push_gap_for(self, buf, item);
       gst_buffer_unref(buf);
       priv->drop_discont = true;
       continue;
@@ -283,6 +295,21 @@ static void restart_timeline(GstRmsVadPrivate *priv, bool keep_floor) {
   priv->noise_floor.store(priv->vad.noise_floor_db(), std::memory_order_relaxed);
 }
 
+// The start/stop pair is checked where it is used, so that the order in
+// which properties are set does not matter; an invalid pair runs without
+// hysteresis (stop lowered to start) and a warning says so.
+static VadParams thresholds_in_force(GstRmsVad *self, VadParams v) {
+  if (v.stop_db <= v.start_db) return v;
+  FASTAUDIO_ELEMENT_WARNING(self, LIBRARY, SETTINGS,
+                            ("rmsvad: stop-threshold %g dB is above start-threshold %g dB; in force: "
+                             "start-threshold %g dB, stop-threshold %g dB",
+                             v.stop_db, v.start_db, v.start_db, v.start_db),
+                            ("stop-threshold must not exceed start-threshold (speech continues above stop-threshold "
+                             "once it started above start-threshold)"));
+  v.stop_db = v.start_db;
+  return v;
+}
+
 // Copies the properties for this buffer if any changed; new detector
 // parameters keep the learned floor. Posts a latency message when the
 // latency changes.
@@ -296,6 +323,7 @@ static void refresh_settings(GstRmsVad *self) {
     s = priv->settings;
   }
   priv->active_generation = generation;
+  s.vad = thresholds_in_force(self, s.vad);
   const GstClockTime old_latency = own_latency(priv);
   const bool vad_changed = !(s.vad == priv->active.vad);
   priv->active = s;
@@ -548,10 +576,6 @@ static gboolean gst_rms_vad_stop(GstBaseTransform *trans) {
   return TRUE;
 }
 
-static void warn_refused(GObject *object, const char *what) {
-  g_warning("rmsvad %s: %s; the value was refused and the previous one kept", GST_OBJECT_NAME(object), what);
-}
-
 // GLib's g_object_set_property() lets through doubles a hair outside the
 // range (-2.5e-64 for a [0, 60] property): hold the nearest valid value.
 static double in_range(const GValue *value, GParamSpec *pspec) {
@@ -562,30 +586,12 @@ static double in_range(const GValue *value, GParamSpec *pspec) {
 static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec) {
   auto self = GST_RMS_VAD(object);
   auto priv = self->priv;
-  std::unique_lock<std::mutex> guard(priv->lock);
+  std::lock_guard<std::mutex> guard(priv->lock);
   VadParams &v = priv->settings.vad;
   switch (prop_id) {
     case PROP_FRAME_DURATION: v.frame_s = seconds(g_value_get_uint64(value)); break;
-    case PROP_START_THRESHOLD: {
-      const double x = in_range(value, pspec);
-      if (x < v.stop_db) {
-        guard.unlock();
-        warn_refused(object, "start-threshold must not be below stop-threshold");
-        return;
-      }
-      v.start_db = x;
-      break;
-    }
-    case PROP_STOP_THRESHOLD: {
-      const double x = in_range(value, pspec);
-      if (x > v.start_db) {
-        guard.unlock();
-        warn_refused(object, "stop-threshold must not exceed start-threshold");
-        return;
-      }
-      v.stop_db = x;
-      break;
-    }
+    case PROP_START_THRESHOLD: v.start_db = in_range(value, pspec); break;
+    case PROP_STOP_THRESHOLD: v.stop_db = in_range(value, pspec); break;
     case PROP_ABSOLUTE_THRESHOLD: v.absolute_db = in_range(value, pspec); break;
     case PROP_MODULATION_THRESHOLD:
       v.modulation_db = in_range(value, pspec);
@@ -672,7 +678,8 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
   db_prop(PROP_START_THRESHOLD, "start-threshold", "Start threshold",
           "Speech starts when a frame's level is this many dB above the noise floor", 0, 60, d.start_db);
   db_prop(PROP_STOP_THRESHOLD, "stop-threshold", "Stop threshold",
-          "Speech continues while frames are this many dB above the noise floor (<= start-threshold)", 0, 60,
+          "Speech continues while frames are this many dB above the noise floor; at most start-threshold (a "
+          "larger value runs as start-threshold, with a warning)", 0, 60,
           d.stop_db);
   db_prop(PROP_ABSOLUTE_THRESHOLD, "absolute-threshold", "Absolute threshold",
           "Frames below this level (dBFS, in the detector's band of roughly 250-2000 Hz) are never speech", -120, 0,
@@ -715,7 +722,8 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
       gobject_class, PROP_SILENCE_ACTION,
       g_param_spec_enum("silence-action", "Silence action",
                         "What to do with buffers without speech; gap and drop hold buffers until decided "
-                        "(reported as latency)",
+                        "(reported as latency); drop sends a GAP event in place of each dropped buffer, so "
+                        "sinks preroll and keep time",
                         GST_TYPE_RMS_VAD_SILENCE_ACTION, SILENCE_PASS, rw));
   g_object_class_install_property(
       gobject_class, PROP_RESET_FLOOR_ON_FLUSH,

@@ -841,16 +841,25 @@ const std::vector<RobustnessCase> &cases() {
       {"rmsvad", "stop-threshold above start-threshold (start 8, stop 20)",
        [] {
          Observed o;
-         GstElement *e = gst_element_factory_make("rmsvad", nullptr);
-         with_warning_allowed(nullptr, "stop-threshold must not exceed start-threshold",
-                              [&] { gst_util_set_object_arg(G_OBJECT(e), "stop-threshold", "20"); });
+         GstHarness *h = harness_with_bus("rmsvad stop-threshold=20");
+         gst_harness_set_sink_caps_str(h, "audio/x-raw");
+         gst_harness_set_src_caps_str(h, caps_str("S16LE", 1, 16000).c_str());
+         o.flow = gst_harness_push(h, silence(640));
+         read_problem(h->element, o);
+         GstElement *vad = gst_harness_find_element(h, "rmsvad");
          double stop = 0;
-         g_object_get(e, "stop-threshold", &stop, nullptr);
-         o.recovered = stop == 5;
-         gst_object_unref(e);
+         g_object_get(vad, "stop-threshold", &stop, nullptr);
+         g_object_set(vad, "start-threshold", 25.0, nullptr);
+         gst_object_unref(vad);
+         Observed again;
+         o.recovered = stop == 20 && converts(h, 640, 640) && (read_problem(h->element, again), again.kind == "none");
+         teardown_with_bus(h);
          return o;
        },
-       GST_FLOW_OK, "none", "", "", "refused with a GLib warning naming the rule; keeps the previous value (5)"},
+       GST_FLOW_OK, "warning",
+       "rmsvad: stop-threshold 20 dB is above start-threshold 8 dB; in force: start-threshold 8 dB, "
+       "stop-threshold 8 dB",
+       "must not exceed", "the property keeps 20; start-threshold=25 makes the pair valid: no further warning"},
       {"rmsvad", "a frame-duration out of range (1 ms) and a NaN threshold",
        [] {
          Observed o;
