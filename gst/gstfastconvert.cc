@@ -62,9 +62,12 @@ struct GstFastConvertPrivate {
   std::vector<uint8_t> interleaved_in, interleaved_out;  // scratch for layout changes
   fastaudio::OutputPool pool;  // output buffers when neither passthrough nor in place
   fastaudio::CapsRefusalReporter refusals{
-      "fastconvert", "convert",
-      "fastconvert converts formats and channel counts (equal, mono to N, N to mono), never the rate: put "
-      "fastresample before it."};
+      "fastconvert",
+      "convert",
+      {{"rate", "fastconvert converts formats and channel counts, never the rate: put fastresample before it."},
+       {"channels", "fastconvert keeps the channel count or converts mono to N and N to mono: put audioconvert "
+                    "before it for other channel mixes."},
+       {nullptr, "fastconvert converts formats and channel counts (equal, mono to N, N to mono), never the rate."}}};
 };
 
 struct _GstFastConvert {
@@ -232,13 +235,13 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
   if (out_format) spec.out_format = *out_format;
   if (!in_format || !out_format || GST_AUDIO_INFO_RATE(&in) != GST_AUDIO_INFO_RATE(&out) ||
       !priv->converter.configure(spec)) {
-    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                            ("fastconvert cannot convert %s, %d Hz, %d channels to %s, %d Hz, %d channels",
-                             GST_AUDIO_INFO_NAME(&in), GST_AUDIO_INFO_RATE(&in), GST_AUDIO_INFO_CHANNELS(&in),
-                             GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_RATE(&out), GST_AUDIO_INFO_CHANNELS(&out)),
-                            ("It converts formats and channel counts (equal, mono to N, N to mono), "
-                             "never the rate: put fastresample before it."));
-    priv->refusals.explained();
+    gchar *text = g_strdup_printf("fastconvert cannot convert %s, %d Hz, %d channels to %s, %d Hz, %d channels",
+                                  GST_AUDIO_INFO_NAME(&in), GST_AUDIO_INFO_RATE(&in), GST_AUDIO_INFO_CHANNELS(&in),
+                                  GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_RATE(&out),
+                                  GST_AUDIO_INFO_CHANNELS(&out));
+    priv->refusals.refuse(GST_ELEMENT(self), incaps, text,
+                          "It converts formats and channel counts (equal, mono to N, N to mono), never the rate.");
+    g_free(text);
     return FALSE;
   }
   priv->in_info = in;
@@ -267,8 +270,8 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
 
 static gboolean gst_fast_convert_accept_caps(GstBaseTransform *trans, GstPadDirection direction,
                                              GstCaps *caps) {
-  return fastaudio::accept_caps_explained(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class),
-                                          "fastconvert", direction, caps);
+  return GST_FAST_CONVERT(trans)->priv->refusals.accept_caps(
+      trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class), direction, caps);
 }
 
 // Caps that pass accept_caps but match nothing downstream (3 channels when
@@ -319,7 +322,8 @@ static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *tr
 
   const gsize out_size = fastaudio::buffer_frames(input, &priv->in_info) * GST_AUDIO_INFO_BPF(&priv->out_info);
   if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
-    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT, ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
+                            ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
     return GST_FLOW_ERROR;
   }
   GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->copy_metadata(trans, input, *outbuf);

@@ -76,9 +76,13 @@ struct GstFastResamplePrivate {
   guint64 samples_in = 0, samples_out = 0;
   fastaudio::OutputPool pool;  // output buffers unless passthrough
   fastaudio::CapsRefusalReporter refusals{
-      "fastresample", "resample",
-      "fastresample changes only the rate (F32LE, S16LE, S32LE, F64LE, 1 to 768000 Hz): put fastconvert before "
-      "or after it for another format or channel count."};
+      "fastresample",
+      "resample",
+      {{"format", "fastresample changes only the rate: put fastconvert before or after it for another format."},
+       {"channels", "fastresample changes only the rate: put fastconvert before or after it for another channel "
+                    "count."},
+       {nullptr, "fastresample changes only the rate (F32LE, S16LE, S32LE, F64LE, 1 to 768000 Hz): put fastconvert "
+                 "before or after it for another format or channel count."}}};
 };
 
 struct _GstFastResample {
@@ -243,20 +247,21 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
     return FALSE;
   if (GST_AUDIO_INFO_FORMAT(&in) != GST_AUDIO_INFO_FORMAT(&out) ||
       GST_AUDIO_INFO_CHANNELS(&in) != GST_AUDIO_INFO_CHANNELS(&out)) {
-    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                            ("fastresample changes only the rate, not %s x %d to %s x %d", GST_AUDIO_INFO_NAME(&in),
-                             GST_AUDIO_INFO_CHANNELS(&in), GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_CHANNELS(&out)),
-                            ("put fastconvert before or after it"));
-    priv->refusals.explained();
+    gchar *text = g_strdup_printf("fastresample changes only the rate, not %s x %d to %s x %d",
+                                  GST_AUDIO_INFO_NAME(&in), GST_AUDIO_INFO_CHANNELS(&in), GST_AUDIO_INFO_NAME(&out),
+                                  GST_AUDIO_INFO_CHANNELS(&out));
+    priv->refusals.refuse(GST_ELEMENT(self), incaps, text, "put fastconvert before or after it");
+    g_free(text);
     return FALSE;
   }
   const int in_rate = GST_AUDIO_INFO_RATE(&in), out_rate = GST_AUDIO_INFO_RATE(&out);
   if (const char *why = fastaudio::resample_rates_problem(in_rate, out_rate)) {
-    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                            ("fastresample cannot resample %d Hz to %d Hz: %s", in_rate, out_rate, why),
-                            ("supported: 1 to %d Hz, ratios up to %d:1 either way", fastaudio::kMaxResampleRate,
-                             fastaudio::kMaxResampleFactor));
-    priv->refusals.explained();
+    gchar *text = g_strdup_printf("fastresample cannot resample %d Hz to %d Hz: %s", in_rate, out_rate, why);
+    gchar *supported = g_strdup_printf("supported: 1 to %d Hz, ratios up to %d:1 either way",
+                                       fastaudio::kMaxResampleRate, fastaudio::kMaxResampleFactor);
+    priv->refusals.refuse(GST_ELEMENT(self), incaps, text, supported);
+    g_free(supported);
+    g_free(text);
     return FALSE;
   }
 
@@ -277,9 +282,8 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   fastaudio::ResampleSpec spec{in_rate, out_rate, channels, priv->quality.load()};
   const bool passthrough = in_rate == out_rate;
   if (!format || (!passthrough && !priv->resampler.configure(spec))) {
-    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample cannot handle %" GST_PTR_FORMAT, incaps), (nullptr));
     priv->configured = false;
-    priv->refusals.explained();
+    priv->refusals.refuse(GST_ELEMENT(self), incaps, "fastresample cannot handle these caps", "");
     return FALSE;
   }
   priv->convert = *format != SampleFormat::F32;
@@ -301,8 +305,8 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
 }
 
 static gboolean gst_fast_resample_accept_caps(GstBaseTransform *trans, GstPadDirection direction, GstCaps *caps) {
-  return fastaudio::accept_caps_explained(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class),
-                                          "fastresample", direction, caps);
+  return GST_FAST_RESAMPLE(trans)->priv->refusals.accept_caps(
+      trans, GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class), direction, caps);
 }
 
 // A DISCONT flag, or a timestamp more than 1/32 s away from where the sample

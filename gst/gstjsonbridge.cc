@@ -84,6 +84,13 @@ struct GstJsonBridgePrivate {
   json::BlockHeader out_format{};
   bool have_out_format = false;
   GstEvent *pending_segment = nullptr;
+  fastaudio::CapsRefusalReporter refusals{
+      "jsonbridge",
+      "pass",
+      {{"rate", "put fastresample after jsonbridge to change the rate."},
+       {"format", "put fastconvert after jsonbridge to change the format."},
+       {"channels", "put fastconvert (or audioconvert, for other channel mixes) after jsonbridge to change the channel "
+                    "count."}}};
 };
 
 struct _GstJsonBridge {
@@ -262,8 +269,8 @@ static GstFlowReturn push_audio(GstJsonBridge *self, const json::BlockHeader &h,
     if (!ok) {
       gst_buffer_unref(buf);
       GstCaps *downstream = gst_pad_peer_query_caps(self->srcpad, nullptr);
-      fastaudio::post_downstream_refusal(
-          GST_ELEMENT(self), "jsonbridge", "output decoded", caps, caps, downstream,
+      priv->refusals.refuse_downstream(
+          GST_ELEMENT(self), caps, caps, downstream, "output decoded",
           "The JSON objects describe this format; put fastconvert/fastresample after jsonbridge.");
       gst_caps_unref(downstream);
       gst_caps_unref(caps);
@@ -271,6 +278,7 @@ static GstFlowReturn push_audio(GstJsonBridge *self, const json::BlockHeader &h,
       return GST_FLOW_NOT_NEGOTIATED;
     }
     gst_caps_unref(caps);
+    priv->refusals.negotiated();
     priv->out_format = h;
     priv->have_out_format = true;
   }
@@ -520,8 +528,8 @@ static GstFlowReturn gst_json_bridge_chain(GstPad *, GstObject *parent, GstBuffe
 static void explain_downstream_refusal(GstJsonBridge *self, GstCaps *caps, GstCaps *out) {
   const bool roundtrip = current_settings(self).mode == GST_JSON_BRIDGE_ROUNDTRIP;
   GstCaps *downstream = gst_pad_peer_query_caps(self->srcpad, nullptr);
-  fastaudio::post_downstream_refusal(
-      GST_ELEMENT(self), "jsonbridge", roundtrip ? "pass" : "encode", caps, out, downstream,
+  self->priv->refusals.refuse_downstream(
+      GST_ELEMENT(self), caps, out, downstream, roundtrip ? "pass" : "encode",
       roundtrip ? "In mode=roundtrip jsonbridge outputs the raw audio caps it receives: put fastconvert and "
                   "fastresample after it, or send it what downstream accepts."
                 : "mode=encode outputs application/x-json (one JSON object per line): link it to something that "
@@ -546,9 +554,10 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
   if (!ok) {
     if (!fits || why.empty()) why = fastaudio::explain_caps_mismatch(caps, templ);
     gst_caps_unref(templ);
-    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) cannot take these caps: %s",
-                                                      mode_name(priv->active.mode), why.c_str()),
-                            ("caps: %" GST_PTR_FORMAT, caps));
+    priv->refusals.refuse(GST_ELEMENT(self), caps,
+                          std::string("jsonbridge (mode=") + mode_name(priv->active.mode) +
+                              ") cannot take these caps: " + why,
+                          why + ";");
     gst_event_unref(event);
     return FALSE;
   }
@@ -561,7 +570,8 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
   // (stored), and the next buffer would fail with a bare not-negotiated.
   const gboolean res = gst_pad_peer_query_accept_caps(self->srcpad, out) &&
                        gst_pad_push_event(self->srcpad, gst_event_new_caps(out));
-  if (!res) explain_downstream_refusal(self, caps, out);
+  if (res) priv->refusals.negotiated();
+  else explain_downstream_refusal(self, caps, out);
   gst_caps_unref(out);
   gst_event_unref(event);
   return res;
@@ -648,7 +658,9 @@ static gboolean sink_accept_caps(GstJsonBridge *self, GstCaps *caps) {
   GstCaps *allowed = pad_caps(self, self->sinkpad, caps);
   const gboolean ok = gst_caps_is_subset(caps, allowed);
   gst_caps_unref(allowed);
-  if (ok || !gst_caps_is_fixed(caps)) return ok;
+  // Only the check of an arriving caps event is worth a word: a peer asking
+  // before it chooses is answered without one.
+  if (ok || !gst_caps_is_fixed(caps) || !fastaudio::CapsRefusalReporter::arriving(self->sinkpad, caps)) return ok;
   const GstJsonBridgeMode mode = current_settings(self).mode;
   GstCaps *templ = gst_static_caps_get(mode == GST_JSON_BRIDGE_DECODE ? &json_caps : &audio_caps);
   std::string why;  // stays empty when only downstream refuses
@@ -657,8 +669,9 @@ static gboolean sink_accept_caps(GstJsonBridge *self, GstCaps *caps) {
   if (why.empty() && mode != GST_JSON_BRIDGE_DECODE) fastaudio::audio_info_from_caps(&info, caps, &why);
   gst_caps_unref(templ);
   if (!why.empty()) {
-    FASTAUDIO_ELEMENT_WARNING(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) refused caps: %s", mode_name(mode), why.c_str()),
-                              ("caps: %" GST_PTR_FORMAT, caps));
+    self->priv->refusals.refuse(GST_ELEMENT(self), caps,
+                                std::string("jsonbridge (mode=") + mode_name(mode) + ") refused caps: " + why,
+                                why + ";");
   } else {
     explain_downstream_refusal(self, caps, caps);  // only roundtrip depends on downstream
   }

@@ -111,9 +111,14 @@ struct GstRmsVadPrivate {
   std::deque<Pending> pending;
   bool drop_discont = false;  // next pushed buffer follows dropped ones
   fastaudio::CapsRefusalReporter refusals{
-      "rmsvad", "pass",
-      "rmsvad passes audio through unchanged (S16LE, S32LE, F32LE, F64LE at 8-192 kHz): put fastconvert and "
-      "fastresample before it to change the format or rate."};
+      "rmsvad",
+      "pass",
+      {{"rate", "rmsvad passes audio through unchanged (8-192 kHz): put fastresample before it to change the rate."},
+       {"format", "rmsvad passes audio through unchanged (S16LE, S32LE, F32LE, F64LE): put fastconvert before it "
+                  "to change the format."},
+       {"channels", "rmsvad passes audio through unchanged: put fastconvert before it to change the channel count."},
+       {nullptr, "rmsvad passes audio through unchanged (S16LE, S32LE, F32LE, F64LE at 8-192 kHz): put fastconvert "
+                 "and fastresample before it to change the format or rate."}}};
 };
 
 struct _GstRmsVad {
@@ -346,11 +351,11 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
   if (!format || !priv->vad.configure({*format, unsigned(GST_AUDIO_INFO_CHANNELS(&info)),
                                        unsigned(GST_AUDIO_INFO_RATE(&info))},
                                       priv->active.vad)) {
-    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                            ("rmsvad cannot analyse %s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&info),
-                             GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info)),
-                            ("Supported: S16LE, S32LE, F32LE, F64LE at 8-192 kHz; put fastconvert before it."));
-    priv->refusals.explained();
+    gchar *text = g_strdup_printf("rmsvad cannot analyse %s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&info),
+                                  GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info));
+    priv->refusals.refuse(GST_ELEMENT(self), incaps, text,
+                          "Supported: S16LE, S32LE, F32LE, F64LE at 8-192 kHz; put fastconvert before it.");
+    g_free(text);
     return FALSE;
   }
   priv->info = info;
@@ -367,8 +372,8 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
 }
 
 static gboolean gst_rms_vad_accept_caps(GstBaseTransform *trans, GstPadDirection direction, GstCaps *caps) {
-  return fastaudio::accept_caps_explained(trans, GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class), "rmsvad",
-                                          direction, caps);
+  return GST_RMS_VAD(trans)->priv->refusals.accept_caps(trans, GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class),
+                                                        direction, caps);
 }
 
 // Passthrough: the same caps on both sides, less any channel-mask we would

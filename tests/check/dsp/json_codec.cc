@@ -515,8 +515,9 @@ GST_END_TEST;
 GST_START_TEST(test_error_text_is_utf8) {
   Decoded d = decode_line(std::string("\xff\xfe\x01 binary \xc3\xa9 \xe2\x82") + std::string(60, 'x'));
   fail_unless(!d.ok);
-  fail_unless_equals_string(d.error.message.c_str(),
-                            "expected a JSON object, got \\xff\\xfe\\x01 binary \xc3\xa9 \\xe2\\x82xxxxxxxxxxxxxxxxxxxxxxxx...");
+  fail_unless_equals_string(
+      d.error.message.c_str(),
+      "expected a JSON object, got \\xff\\xfe\\x01 binary \xc3\xa9 \\xe2\\x82xxxxxxxxxxxxxxxxxxxxxxxx...");
   std::mt19937 rng(7);
   for (int i = 0; i < 2000; i++) {
     std::string line(1 + rng() % 80, '\0');

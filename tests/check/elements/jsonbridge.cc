@@ -181,7 +181,8 @@ GST_END_TEST;
 
 // 5.1 decoded from JSON can be downmixed by audioconvert.
 GST_START_TEST(test_decoded_surround_downmixes) {
-  GstHarness *h = gst_harness_new_parse("jsonbridge mode=decode ! audioconvert ! capsfilter caps=audio/x-raw,channels=2");
+  GstHarness *h =
+      gst_harness_new_parse("jsonbridge mode=decode ! audioconvert ! capsfilter caps=audio/x-raw,channels=2");
   gst_harness_set_src_caps_str(h, "application/x-json");
   Block b = make_block(SampleFormat::S16, 48000, 6, 100, 0, 3);
   fail_unless_equals_int(gst_harness_push(h, text_buffer(line_of(b))), GST_FLOW_OK);
