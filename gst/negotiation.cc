@@ -161,7 +161,7 @@ void CapsRefusalReporter::refuse(GstElement *element, GstCaps *caps, const std::
     any_refused_ = true;
   }
   FASTAUDIO_ELEMENT_ERROR(element, CORE, NEGOTIATION, ("%s", text.c_str()),
-                          ("%s%sinput caps: %" GST_PTR_FORMAT, debug.c_str(), debug.empty() ? "" : " ", caps));
+                          ("%s%srefused caps: %" GST_PTR_FORMAT, debug.c_str(), debug.empty() ? "" : " ", caps));
 }
 
 void CapsRefusalReporter::negotiated() {

@@ -70,7 +70,7 @@ class CapsRefusalReporter {
   static bool arriving(GstPad *sinkpad, GstCaps *caps);
 
   // Posts the CORE/NEGOTIATION error `text` about input `caps` (debug text:
-  // `debug`, then "input caps: ..."), unless equal caps were refused since
+  // `debug`, then "refused caps: ..."), unless equal caps were refused since
   // the last negotiated().
   void refuse(GstElement *element, GstCaps *caps, const std::string &text, const std::string &debug);
   // refuse(): "<name> cannot <verb> <caps> to any format downstream

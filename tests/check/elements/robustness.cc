@@ -485,7 +485,7 @@ const std::vector<RobustnessCase> &cases() {
                               caps_str("S16LE", 2, 48000).c_str(), 32, caps_str("F32LE", 2, 48000), 80, 40);
        },
        GST_FLOW_NOT_NEGOTIATED, "error", "Invalid audio caps: caps lack the channels field",
-       "input caps: audio/x-raw", "new supported caps: converts again"},
+       "refused caps: audio/x-raw", "new supported caps: converts again"},
       {"fastconvert", "a channel change it cannot do (3 channels to 2)",
        [] {
          return caps_scenario("fastconvert", caps_str("F32LE", 3, 48000), caps_str("F32LE", 2, 48000).c_str(), 48,
@@ -934,7 +934,7 @@ const std::vector<RobustnessCase> &cases() {
                               caps_str("S16LE", 1, 16000), 64, 64);
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
-       "rmsvad received invalid audio caps: caps lack the format field", "input caps: audio/x-raw",
+       "rmsvad received invalid audio caps: caps lack the format field", "refused caps: audio/x-raw",
        "complete caps: passes audio again"},
       {"rmsvad", "downstream asks for a channel-mask that cannot describe its channels (2 channels, mask 0x1)",
        [] {
