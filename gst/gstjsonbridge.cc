@@ -192,30 +192,11 @@ static bool report_bad_object(GstJsonBridge *self, guint64 line, guint64 byte, c
   return false;
 }
 
-// Without a channel-mask in the object, the channels take GStreamer's
-// default positions for their count (unpositioned above 8, mono for 1).
+// An object without a channel-mask gets the default positions.
 static GstCaps *caps_for(const json::BlockHeader &h) {
-  GstAudioInfo info;
-  gst_audio_info_set_format(&info, fastaudio::sample_format_to_gst(h.format), gint(h.rate), gint(h.channels),
-                            nullptr);
-  GstCaps *caps = gst_audio_info_to_caps(&info);
-  const bool absent = h.channel_mask == json::kNone;
-  if (h.channels > 1 || !absent) {
-    const guint64 mask = absent ? gst_audio_channel_get_fallback_mask(gint(h.channels)) : h.channel_mask;
-    gst_caps_set_simple(caps, "channel-mask", GST_TYPE_BITMASK, mask, nullptr);
-  }
-  return caps;
-}
-
-// What the caps say: kNone for mono, 0 for unpositioned channels.
-static guint64 channel_mask_of(const GstAudioInfo *info) {
-  const gint channels = GST_AUDIO_INFO_CHANNELS(info);
-  if (channels == 1 && GST_AUDIO_INFO_POSITION(info, 0) == GST_AUDIO_CHANNEL_POSITION_MONO) return json::kNone;
-  guint64 mask = 0;
-  if (GST_AUDIO_INFO_IS_UNPOSITIONED(info) ||
-      !gst_audio_channel_positions_to_mask(info->position, channels, FALSE, &mask))
-    return 0;
-  return mask;
+  const auto mask = h.channel_mask == json::kNone ? std::nullopt : std::optional<guint64>(h.channel_mask);
+  return fastaudio::audio_caps_with_positions(fastaudio::sample_format_to_gst(h.format), gint(h.rate),
+                                              gint(h.channels), mask);
 }
 
 static bool same_format(const json::BlockHeader &a, const json::BlockHeader &b) {
@@ -395,7 +376,7 @@ static json::BlockHeader header_of(const GstAudioInfo *info, GstBuffer *buf) {
   h.format = *fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(info));
   h.rate = GST_AUDIO_INFO_RATE(info);
   h.channels = GST_AUDIO_INFO_CHANNELS(info);
-  h.channel_mask = channel_mask_of(info);
+  h.channel_mask = fastaudio::channel_mask_of(info).value_or(json::kNone);
   h.pts = GST_BUFFER_PTS(buf);
   h.duration = GST_BUFFER_DURATION(buf);
   h.offset = GST_BUFFER_OFFSET(buf);
