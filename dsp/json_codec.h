@@ -20,11 +20,20 @@ inline constexpr int kSchemaVersion = 1;
 inline constexpr uint64_t kNone = UINT64_MAX;
 inline constexpr uint32_t kMaxChannels = 65535;
 inline constexpr uint32_t kMaxRate = 2147483647;
+// Bit i of a channel-mask is GStreamer's channel position i (front-left,
+// front-right, front-center, lfe1, ...); there are 28 of them.
+inline constexpr uint64_t kMaxChannelMask = (uint64_t(1) << 28) - 1;
+// The longest line the decoder takes by default, and the longest the encoder
+// writes: a buffer that would encode to more becomes several objects.
+inline constexpr size_t kDefaultMaxLineLength = size_t(32) << 20;
 
 struct BlockHeader {
   SampleFormat format = SampleFormat::F32;
   uint32_t rate = 0;
   uint32_t channels = 0;
+  // kNone when absent: the default positions for the channel count. 0 means
+  // unpositioned channels.
+  uint64_t channel_mask = kNone;
   uint64_t pts = kNone;
   uint64_t duration = kNone;
   uint64_t offset = kNone;
@@ -37,6 +46,10 @@ bool format_from_name(std::string_view name, SampleFormat &format);
 
 // Upper bound of encode()'s output for `samples` samples, newline included.
 size_t max_encoded_size(SampleFormat format, size_t samples);
+
+// The most frames of `channels` channels whose object fits in `max_line`
+// bytes (newline included), at least 1.
+size_t max_frames_per_line(SampleFormat format, uint32_t channels, size_t max_line);
 
 // Writes one object and its '\n' to `out`, which must hold
 // max_encoded_size(header.format, samples) bytes; returns the bytes written.
@@ -64,7 +77,9 @@ struct DecodeError {
 // simdjson. Every problem is reported with its byte offset in the line:
 // malformed JSON, wrong types, missing or duplicate fields, unknown format,
 // a sample count that is not a multiple of channels, samples out of range for
-// the format or not integers for an integer format, a line over the limit.
+// the format or not integers for an integer format, a channel-mask that does
+// not name `channels` positions, a line over the limit. A UTF-8 byte order
+// mark before the object is skipped.
 class Decoder {
  public:
   // Returns where decode() writes `bytes` bytes of little-endian samples, or
@@ -99,7 +114,7 @@ class Decoder {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  size_t max_line_length_ = size_t(64) << 20;
+  size_t max_line_length_ = kDefaultMaxLineLength;
   bool fast_path_ = true;
 };
 

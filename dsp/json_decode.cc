@@ -5,6 +5,7 @@
 // reused buffer and then to the sink.
 #include <simdjson.h>
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -12,6 +13,7 @@
 
 #include "json_codec.h"
 #include "json_fast_array.h"
+#include "utf8_text.h"
 
 namespace fastaudio::json {
 
@@ -38,22 +40,38 @@ struct Decoder::Impl {
 
 namespace {
 
-enum Field : unsigned { kVersion, kFormat, kRate, kChannels, kLayout, kPts, kDuration, kOffset, kDiscont, kGap,
-                        kSamples, kFieldCount };
-constexpr std::string_view kFieldNames[kFieldCount] = {"version", "format", "rate", "channels", "layout",  "pts",
-                                                       "duration", "offset", "discont", "gap",  "samples"};
+enum Field : unsigned { kVersion, kFormat, kRate, kChannels, kLayout, kChannelMask, kPts, kDuration, kOffset,
+                        kDiscont, kGap, kSamples, kFieldCount };
+constexpr std::string_view kFieldNames[kFieldCount] = {"version", "format",  "rate",    "channels",
+                                                       "layout",  "channel-mask", "pts", "duration",
+                                                       "offset",  "discont", "gap",     "samples"};
 constexpr unsigned kRequired[] = {kVersion, kFormat, kRate, kChannels, kSamples};
 constexpr const char *kFormatList = "U8, S8, S16LE, S24LE, S24_32LE, S32LE, F32LE, F64LE";
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+// An excerpt of the input for a message: bounded, so that a huge bad token
+// does not become a huge message, and escaped, as the input may be any bytes.
 std::string quoted(std::string_view s) {
-  // Bounded so that a huge bad token does not become a huge message.
   while (!s.empty() && is_space(s.back()))
     s.remove_suffix(1);
-  if (s.size() > 40) return std::string(s.substr(0, 40)) + "...";
-  return std::string(s);
+  if (s.size() > 40) return escape_bytes(s.substr(0, 40)) + "...";
+  return escape_bytes(s);
 }
+
+// The spellings of non-finite floats: as strings (what the encoder writes,
+// valid JSON) or as the bare words Python's json module writes.
+bool non_finite_word(std::string_view s, double &x) {
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  if (s == "NaN") x = std::numeric_limits<double>::quiet_NaN();
+  else if (s == "Infinity") x = std::numeric_limits<double>::infinity();
+  else if (s == "-Infinity") x = -std::numeric_limits<double>::infinity();
+  else return false;
+  return true;
+}
+
+// A UTF-8 byte order mark, which some writers put at the start of a file.
+constexpr std::string_view kBom = "\xef\xbb\xbf";
 
 // JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
 bool is_json_number(std::string_view s) {
@@ -130,6 +148,14 @@ class Walker {
 
   bool field(od::document &doc, std::string_view key, od::value &v, BlockHeader &h, bool &deferred);
   bool get_uint(od::value &v, std::string_view name, uint64_t min, uint64_t max, uint64_t &out);
+  // Checked before the samples reach the sink, and again at the end for a
+  // channel-mask written after them.
+  bool mask_fits(const BlockHeader &h) {
+    const int named = std::popcount(h.channel_mask);
+    if (h.channel_mask == kNone || named == 0 || named == int(h.channels)) return true;
+    return fail(mask_at_, "channel-mask " + std::to_string(h.channel_mask) + " names " + std::to_string(named) +
+                              " positions, not " + std::to_string(h.channels) + " (0 for unpositioned channels)");
+  }
   bool get_optional_uint(od::value &v, std::string_view name, uint64_t &out);
   bool samples(od::document &doc, od::value &v, const BlockHeader &h, size_t &count);
   bool try_fast(const char *start, SampleFormat f, size_t &n) {
@@ -164,6 +190,7 @@ class Walker {
   const char *placeholder_ = nullptr;  // the empty array standing in for the samples
   const char *samples_text_ = nullptr;
   const char *samples_end_ = nullptr;
+  const char *mask_at_ = nullptr;  // where the channel-mask value starts
 };
 
 bool Walker::get_uint(od::value &v, std::string_view name, uint64_t min, uint64_t max, uint64_t &out) {
@@ -222,6 +249,9 @@ bool Walker::field(od::document &doc, std::string_view key, od::value &v, BlockH
         return fail_at(v, "field \"layout\" must be \"interleaved\", got " + quoted(raw));
       }
       return true;
+    case kChannelMask:
+      mask_at_ = v.raw_json_token().data();
+      return get_uint(v, key, 0, kMaxChannelMask, h.channel_mask);
     case kPts: return get_optional_uint(v, key, h.pts);
     case kDuration: return get_optional_uint(v, key, h.duration);
     case kOffset: return get_optional_uint(v, key, h.offset);
@@ -252,21 +282,18 @@ bool Walker::bad_sample(od::value &v, size_t i, SampleFormat f, float *f32, doub
   std::string_view raw;
   raw = v.raw_json_token();
   od::json_type t;
-  if (v.type().get(t) != SUCCESS) return fail_at(v, where + "malformed JSON: expected a value, got " + quoted(raw));
-  if (t == od::json_type::string && is_float(f)) {
-    std::string_view s;
-    if (v.get_string().get(s) == SUCCESS) {
-      double x = 0;
-      if (s == "NaN") x = std::numeric_limits<double>::quiet_NaN();
-      else if (s == "Infinity") x = std::numeric_limits<double>::infinity();
-      else if (s == "-Infinity") x = -std::numeric_limits<double>::infinity();
-      else return fail_at(v, where + quoted(raw) + " is not a number (the only strings allowed are \"NaN\", "
-                                     "\"Infinity\" and \"-Infinity\")");
-      if (f32) *f32 = float(x);
-      if (f64) *f64 = x;
-      return true;
-    }
+  const bool typed = v.type().get(t) == SUCCESS;
+  std::string_view word = raw;
+  if (typed && t == od::json_type::string && v.get_string().get(word) != SUCCESS) word = {};
+  if (double x; is_float(f) && non_finite_word(word, x)) {
+    if (f32) *f32 = float(x);
+    if (f64) *f64 = x;
+    return true;
   }
+  if (!typed) return fail_at(v, where + "malformed JSON: expected a value, got " + quoted(raw));
+  if (t == od::json_type::string && is_float(f))
+    return fail_at(v, where + quoted(raw) + " is not a number (the only strings allowed are \"NaN\", "
+                                   "\"Infinity\" and \"-Infinity\", quoted or not)");
   const std::string name = sample_format_name(f);
   if (t != od::json_type::number)
     return fail_at(v, where + "expected a number, got " + type_name(t) + " " + quoted(raw));
@@ -380,6 +407,7 @@ bool Walker::samples(od::document &doc, od::value &v, const BlockHeader &h, size
   if (n % h.channels != 0)
     return fail(start, "samples has " + std::to_string(n) + " values, not a multiple of channels (" +
                            std::to_string(h.channels) + ")");
+  if (!mask_fits(h)) return false;
   const size_t bytes = n * sample_bytes(h.format);
   void *dst = sink_(ctx_, h, bytes);
   if (!dst && bytes) return fail(start, "no memory for " + std::to_string(bytes) + " bytes of samples");
@@ -391,7 +419,8 @@ bool Walker::samples(od::document &doc, od::value &v, const BlockHeader &h, size
 bool Walker::run(od::parser &parser, size_t capacity, BlockHeader &h, size_t &samples_count) {
   // On-Demand reports a line that does not end with '}' as an unclosed
   // object at byte 0; say where and why instead.
-  size_t first = 0, last = len_;
+  size_t first = std::string_view(buf_, len_).starts_with(kBom) ? kBom.size() : 0, last = len_;
+  const size_t start = first;
   while (first < len_ && is_space(buf_[first])) first++;
   while (last > first && is_space(buf_[last - 1])) last--;
   if (first == last) return fail(buf_ + first, "empty object line");
@@ -400,7 +429,7 @@ bool Walker::run(od::parser &parser, size_t capacity, BlockHeader &h, size_t &sa
   if (buf_[last - 1] != '}')
     return fail(buf_ + last, "the object is not closed: the line must end with '}' (truncated object, or text after it)");
   od::document doc;
-  if (error_code e = parser.iterate(buf_, len_, capacity).get(doc))
+  if (error_code e = parser.iterate(buf_ + start, len_ - start, capacity - start).get(doc))
     return fail(nullptr, std::string("malformed JSON: ") + simdjson::error_message(e));
   od::object obj;
   if (error_code e = doc.get_object().get(obj)) {
@@ -421,6 +450,7 @@ bool Walker::run(od::parser &parser, size_t capacity, BlockHeader &h, size_t &sa
     return fail(at, "unexpected text after the object (one object per line)");
   for (unsigned id : kRequired)
     if (!seen_[id]) return fail(buf_, "missing field \"" + std::string(kFieldNames[id]) + "\"");
+  if (!mask_fits(h)) return false;
   if (deferred) {
     doc.rewind();
     od::object again;

@@ -4,6 +4,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -224,6 +225,11 @@ size_t max_encoded_size(SampleFormat format, size_t samples) {
   return kMaxHeaderChars + samples * max_sample_chars(format);
 }
 
+size_t max_frames_per_line(SampleFormat format, uint32_t channels, size_t max_line) {
+  const size_t frame = max_sample_chars(format) * std::max<uint32_t>(channels, 1);
+  return max_line > kMaxHeaderChars + frame ? (max_line - kMaxHeaderChars) / frame : 1;
+}
+
 size_t encode(const BlockHeader &h, const void *samples, size_t samples_count, char *out) {
   char *p = out;
   p = write_literal(p, "{\"version\":");
@@ -234,7 +240,12 @@ size_t encode(const BlockHeader &h, const void *samples, size_t samples_count, c
   p = write_u32(p, h.rate);
   p = write_literal(p, ",\"channels\":");
   p = write_u32(p, h.channels);
-  p = write_literal(p, ",\"layout\":\"interleaved\",\"pts\":");
+  p = write_literal(p, ",\"layout\":\"interleaved\"");
+  if (h.channel_mask != kNone) {
+    p = write_literal(p, ",\"channel-mask\":");
+    p = std::to_chars(p, p + 24, h.channel_mask).ptr;
+  }
+  p = write_literal(p, ",\"pts\":");
   p = write_optional(p, h.pts);
   p = write_literal(p, ",\"duration\":");
   p = write_optional(p, h.duration);

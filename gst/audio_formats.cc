@@ -122,4 +122,25 @@ std::string explain_caps_mismatch(GstCaps *caps, GstCaps *template_caps) {
   return why;
 }
 
+GstCaps *audio_caps_with_positions(GstAudioFormat format, int rate, int channels, std::optional<guint64> mask) {
+  GstAudioInfo info;
+  gst_audio_info_set_format(&info, format, rate, channels, nullptr);  // mono, stereo or unpositioned
+  GstCaps *caps = gst_audio_info_to_caps(&info);
+  if (channels > 1 || mask) {
+    const guint64 positions = mask.value_or(gst_audio_channel_get_fallback_mask(channels));
+    gst_caps_set_simple(caps, "channel-mask", GST_TYPE_BITMASK, positions, nullptr);
+  }
+  return caps;
+}
+
+std::optional<guint64> channel_mask_of(const GstAudioInfo *info) {
+  const gint channels = GST_AUDIO_INFO_CHANNELS(info);
+  if (channels == 1 && GST_AUDIO_INFO_POSITION(info, 0) == GST_AUDIO_CHANNEL_POSITION_MONO) return std::nullopt;
+  guint64 mask = 0;
+  if (GST_AUDIO_INFO_IS_UNPOSITIONED(info) ||
+      !gst_audio_channel_positions_to_mask(info->position, channels, FALSE, &mask))
+    return 0;
+  return mask;
+}
+
 }  // namespace fastaudio

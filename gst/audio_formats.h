@@ -27,6 +27,16 @@ std::string explain_caps_mismatch(GstCaps *caps, GstCaps *template_caps);
 // fatal under G_DEBUG=fatal-warnings). On failure `why` says what is wrong.
 bool audio_info_from_caps(GstAudioInfo *info, GstCaps *caps, std::string *why = nullptr);
 
+// Raw audio caps whose channel positions are `mask` (GStreamer's
+// channel-mask, 0 for unpositioned channels), or without one GStreamer's
+// default positions for the channel count: mono, stereo, 2.1 to 7.1 up to 8
+// channels, unpositioned above.
+GstCaps *audio_caps_with_positions(GstAudioFormat format, int rate, int channels, std::optional<guint64> mask);
+
+// The channel-mask of `info`'s positions: nullopt for mono, 0 for
+// unpositioned channels.
+std::optional<guint64> channel_mask_of(const GstAudioInfo *info);
+
 // Why the channel-mask of `s` cannot describe its channels, or "" if it can.
 std::string channel_mask_problem(const GstStructure *s);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "audio_input.h"
 
+#include "element_message.h"
+
 namespace fastaudio {
 
 gsize buffer_frames(GstBuffer *buf, const GstAudioInfo *info) {
@@ -11,9 +13,9 @@ gsize buffer_frames(GstBuffer *buf, const GstAudioInfo *info) {
 bool check_whole_frames(GstElement *element, GstBuffer *buf, const GstAudioInfo *info) {
   const gsize size = gst_buffer_get_size(buf);
   if (size % GST_AUDIO_INFO_BPF(info) == 0) return true;
-  GST_ELEMENT_ERROR(element, STREAM, FORMAT, ("Buffer is not a whole number of audio frames"),
-                    ("%" G_GSIZE_FORMAT " bytes is not a multiple of the %d-byte frame of %s x %d", size,
-                     GST_AUDIO_INFO_BPF(info), GST_AUDIO_INFO_NAME(info), GST_AUDIO_INFO_CHANNELS(info)));
+  FASTAUDIO_ELEMENT_ERROR(element, STREAM, FORMAT, ("Buffer is not a whole number of audio frames"),
+                          ("%" G_GSIZE_FORMAT " bytes is not a multiple of the %d-byte frame of %s x %d", size,
+                           GST_AUDIO_INFO_BPF(info), GST_AUDIO_INFO_NAME(info), GST_AUDIO_INFO_CHANNELS(info)));
   return false;
 }
 

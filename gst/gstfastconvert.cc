@@ -17,6 +17,7 @@
 
 #include "audio_formats.h"
 #include "audio_input.h"
+#include "element_message.h"
 #include "convert.h"
 #include "layout.h"
 #include "negotiation.h"
@@ -61,9 +62,12 @@ struct GstFastConvertPrivate {
   std::vector<uint8_t> interleaved_in, interleaved_out;  // scratch for layout changes
   fastaudio::OutputPool pool;  // output buffers when neither passthrough nor in place
   fastaudio::CapsRefusalReporter refusals{
-      "fastconvert", "convert",
-      "fastconvert converts formats and channel counts (equal, mono to N, N to mono), never the rate: put "
-      "fastresample before it."};
+      "fastconvert",
+      "convert",
+      {{"rate", "fastconvert converts formats and channel counts, never the rate: put fastresample before it."},
+       {"channels", "fastconvert keeps the channel count or converts mono to N and N to mono: put audioconvert "
+                    "before it for other channel mixes."},
+       {nullptr, "fastconvert converts formats and channel counts (equal, mono to N, N to mono), never the rate."}}};
 };
 
 struct _GstFastConvert {
@@ -231,13 +235,13 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
   if (out_format) spec.out_format = *out_format;
   if (!in_format || !out_format || GST_AUDIO_INFO_RATE(&in) != GST_AUDIO_INFO_RATE(&out) ||
       !priv->converter.configure(spec)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                      ("fastconvert cannot convert %s, %d Hz, %d channels to %s, %d Hz, %d channels",
-                       GST_AUDIO_INFO_NAME(&in), GST_AUDIO_INFO_RATE(&in), GST_AUDIO_INFO_CHANNELS(&in),
-                       GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_RATE(&out), GST_AUDIO_INFO_CHANNELS(&out)),
-                      ("It converts formats and channel counts (equal, mono to N, N to mono), "
-                       "never the rate: put fastresample before it."));
-    priv->refusals.explained();
+    gchar *text = g_strdup_printf("fastconvert cannot convert %s, %d Hz, %d channels to %s, %d Hz, %d channels",
+                                  GST_AUDIO_INFO_NAME(&in), GST_AUDIO_INFO_RATE(&in), GST_AUDIO_INFO_CHANNELS(&in),
+                                  GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_RATE(&out),
+                                  GST_AUDIO_INFO_CHANNELS(&out));
+    priv->refusals.refuse(GST_ELEMENT(self), incaps, text,
+                          "It converts formats and channel counts (equal, mono to N, N to mono), never the rate.");
+    g_free(text);
     return FALSE;
   }
   priv->in_info = in;
@@ -266,8 +270,8 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
 
 static gboolean gst_fast_convert_accept_caps(GstBaseTransform *trans, GstPadDirection direction,
                                              GstCaps *caps) {
-  return fastaudio::accept_caps_explained(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class),
-                                          "fastconvert", direction, caps);
+  return GST_FAST_CONVERT(trans)->priv->refusals.accept_caps(
+      trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class), direction, caps);
 }
 
 // Caps that pass accept_caps but match nothing downstream (3 channels when
@@ -285,7 +289,7 @@ static GstFlowReturn gst_fast_convert_submit_input_buffer(GstBaseTransform *tran
   const GstAudioInfo *info = &self->priv->in_info;
   if (GST_AUDIO_INFO_BPF(info) == 0) {
     gst_buffer_unref(input);
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastconvert received a buffer before any caps"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastconvert received a buffer before any caps"), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
   // A planar buffer's GstAudioMeta gives its frame count (planes may lie apart).
@@ -318,7 +322,8 @@ static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *tr
 
   const gsize out_size = fastaudio::buffer_frames(input, &priv->in_info) * GST_AUDIO_INFO_BPF(&priv->out_info);
   if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
-    GST_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT, ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
+                            ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
     return GST_FLOW_ERROR;
   }
   GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->copy_metadata(trans, input, *outbuf);
@@ -399,16 +404,16 @@ static GstFlowReturn transform_planar(GstFastConvert *self, GstBuffer *inbuf, Gs
   GstAudioBuffer in, out;
   if (!gst_audio_buffer_map(&in, &priv->in_info, described, GST_MAP_READ)) {
     gst_buffer_unref(described);
-    GST_ELEMENT_ERROR(self, STREAM, FORMAT, ("Could not map the planar input buffer"),
-                      ("its GstAudioMeta does not fit %s x %d channels or the buffer's size",
-                       GST_AUDIO_INFO_NAME(&priv->in_info), GST_AUDIO_INFO_CHANNELS(&priv->in_info)));
+    FASTAUDIO_ELEMENT_ERROR(self, STREAM, FORMAT, ("Could not map the planar input buffer"),
+                            ("its GstAudioMeta does not fit %s x %d channels or the buffer's size",
+                             GST_AUDIO_INFO_NAME(&priv->in_info), GST_AUDIO_INFO_CHANNELS(&priv->in_info)));
     return GST_FLOW_ERROR;
   }
   if (priv->out_planar) gst_buffer_add_audio_meta(outbuf, &priv->out_info, in.n_samples, nullptr);
   if (!gst_audio_buffer_map(&out, &priv->out_info, outbuf, GST_MAP_WRITE)) {
     gst_audio_buffer_unmap(&in);
     gst_buffer_unref(described);
-    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map the output buffer"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map the output buffer"), (nullptr));
     return GST_FLOW_ERROR;
   }
   if (GST_BUFFER_FLAG_IS_SET(inbuf, GST_BUFFER_FLAG_GAP)) {
@@ -428,7 +433,7 @@ static GstFlowReturn transform_planar(GstFastConvert *self, GstBuffer *inbuf, Gs
 static GstFlowReturn convert_in_place(GstFastConvert *self, GstBuffer *buf) {
   GstMapInfo map;
   if (!gst_buffer_map(buf, &map, GST_MAP_READWRITE)) {
-    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
     return GST_FLOW_ERROR;
   }
   GstFlowReturn ret = convert_mapped(self, buf, buf, map.data, map.data, map.size, map.size);
@@ -453,7 +458,7 @@ static GstFlowReturn gst_fast_convert_transform(GstBaseTransform *trans, GstBuff
     return ret;
   }
 map_failed:
-  GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
+  FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
   return GST_FLOW_ERROR;
 }
 

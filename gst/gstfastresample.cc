@@ -16,6 +16,7 @@
 
 #include "audio_formats.h"
 #include "audio_input.h"
+#include "element_message.h"
 #include "convert.h"
 #include <iterator>
 #include <string>
@@ -72,9 +73,13 @@ struct GstFastResamplePrivate {
   guint64 samples_in = 0, samples_out = 0;
   fastaudio::OutputPool pool;  // output buffers unless passthrough
   fastaudio::CapsRefusalReporter refusals{
-      "fastresample", "resample",
-      "fastresample changes only the rate (F32LE, S16LE, S32LE, F64LE, 1 to 768000 Hz): put fastconvert before "
-      "or after it for another format or channel count."};
+      "fastresample",
+      "resample",
+      {{"format", "fastresample changes only the rate: put fastconvert before or after it for another format."},
+       {"channels", "fastresample changes only the rate: put fastconvert before or after it for another channel "
+                    "count."},
+       {nullptr, "fastresample changes only the rate (F32LE, S16LE, S32LE, F64LE, 1 to 768000 Hz): put fastconvert "
+                 "before or after it for another format or channel count."}}};
 };
 
 struct _GstFastResample {
@@ -239,20 +244,21 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
     return FALSE;
   if (GST_AUDIO_INFO_FORMAT(&in) != GST_AUDIO_INFO_FORMAT(&out) ||
       GST_AUDIO_INFO_CHANNELS(&in) != GST_AUDIO_INFO_CHANNELS(&out)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                      ("fastresample changes only the rate, not %s x %d to %s x %d", GST_AUDIO_INFO_NAME(&in),
-                       GST_AUDIO_INFO_CHANNELS(&in), GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_CHANNELS(&out)),
-                      ("put fastconvert before or after it"));
-    priv->refusals.explained();
+    gchar *text = g_strdup_printf("fastresample changes only the rate, not %s x %d to %s x %d",
+                                  GST_AUDIO_INFO_NAME(&in), GST_AUDIO_INFO_CHANNELS(&in), GST_AUDIO_INFO_NAME(&out),
+                                  GST_AUDIO_INFO_CHANNELS(&out));
+    priv->refusals.refuse(GST_ELEMENT(self), incaps, text, "put fastconvert before or after it");
+    g_free(text);
     return FALSE;
   }
   const int in_rate = GST_AUDIO_INFO_RATE(&in), out_rate = GST_AUDIO_INFO_RATE(&out);
   if (const char *why = fastaudio::resample_rates_problem(in_rate, out_rate)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                      ("fastresample cannot resample %d Hz to %d Hz: %s", in_rate, out_rate, why),
-                      ("supported: 1 to %d Hz, ratios up to %d:1 either way", fastaudio::kMaxResampleRate,
-                       fastaudio::kMaxResampleFactor));
-    priv->refusals.explained();
+    gchar *text = g_strdup_printf("fastresample cannot resample %d Hz to %d Hz: %s", in_rate, out_rate, why);
+    gchar *supported = g_strdup_printf("supported: 1 to %d Hz, ratios up to %d:1 either way",
+                                       fastaudio::kMaxResampleRate, fastaudio::kMaxResampleFactor);
+    priv->refusals.refuse(GST_ELEMENT(self), incaps, text, supported);
+    g_free(supported);
+    g_free(text);
     return FALSE;
   }
 
@@ -273,9 +279,8 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   fastaudio::ResampleSpec spec{in_rate, out_rate, channels, priv->quality.load()};
   const bool passthrough = in_rate == out_rate;
   if (!format || (!passthrough && !priv->resampler.configure(spec))) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample cannot handle %" GST_PTR_FORMAT, incaps), (nullptr));
     priv->configured = false;
-    priv->refusals.explained();
+    priv->refusals.refuse(GST_ELEMENT(self), incaps, "fastresample cannot handle these caps", "");
     return FALSE;
   }
   priv->convert = *format != SampleFormat::F32;
@@ -300,8 +305,8 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
 }
 
 static gboolean gst_fast_resample_accept_caps(GstBaseTransform *trans, GstPadDirection direction, GstCaps *caps) {
-  return fastaudio::accept_caps_explained(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class),
-                                          "fastresample", direction, caps);
+  return GST_FAST_RESAMPLE(trans)->priv->refusals.accept_caps(
+      trans, GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class), direction, caps);
 }
 
 // A DISCONT flag, or a timestamp more than 1/32 s away from where the sample
@@ -323,7 +328,7 @@ static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *tra
   const GstAudioInfo *info = &priv->in_info;
   if (GST_AUDIO_INFO_BPF(info) == 0) {
     gst_buffer_unref(input);
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample received a buffer before any caps"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample received a buffer before any caps"), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
   if (!fastaudio::check_whole_frames(GST_ELEMENT(self), input, info)) {
@@ -366,14 +371,14 @@ static GstFlowReturn gst_fast_resample_transform(GstBaseTransform *trans, GstBuf
   const bool in_place = inbuf == outbuf;
   GstMapInfo in, out;
   if (!gst_buffer_map(inbuf, &in, in_place ? GST_MAP_READWRITE : GST_MAP_READ)) {
-    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map input buffer"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map input buffer"), (nullptr));
     return GST_FLOW_ERROR;
   }
   if (in_place) {
     out = in;
   } else if (!gst_buffer_map(outbuf, &out, GST_MAP_WRITE)) {
     gst_buffer_unmap(inbuf, &in);
-    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map output buffer"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map output buffer"), (nullptr));
     return GST_FLOW_ERROR;
   }
   const unsigned channels = GST_AUDIO_INFO_CHANNELS(&priv->in_info);
@@ -479,8 +484,8 @@ static GstFlowReturn gst_fast_resample_prepare_output_buffer(GstBaseTransform *t
     return GST_FLOW_OK;
   }
   if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
-    GST_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
-                      ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
+                            ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
     return GST_FLOW_ERROR;
   }
   GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class)->copy_metadata(trans, input, *outbuf);

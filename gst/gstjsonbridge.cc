@@ -11,14 +11,17 @@
 #include <gst/audio/audio.h>
 #include <gst/base/gstadapter.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <string>
 
 #include "audio_formats.h"
 #include "audio_input.h"
+#include "element_message.h"
 #include "json_codec.h"
 #include "negotiation.h"
+#include "warning_flood.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_json_bridge_debug);
 #define GST_CAT_DEFAULT gst_json_bridge_debug
@@ -55,12 +58,10 @@ static GType gst_json_bridge_on_error_get_type() {
 
 enum { PROP_0, PROP_MODE, PROP_ON_ERROR, PROP_MAX_LINE_LENGTH };
 
-constexpr guint64 kDefaultMaxLineLength = guint64(32) << 20;
-
 struct Settings {
   GstJsonBridgeMode mode = GST_JSON_BRIDGE_ROUNDTRIP;
   GstJsonBridgeOnError on_error = GST_JSON_BRIDGE_FAIL;
-  guint64 max_line_length = kDefaultMaxLineLength;
+  guint64 max_line_length = json::kDefaultMaxLineLength;
 };
 
 struct GstJsonBridgePrivate {
@@ -77,10 +78,19 @@ struct GstJsonBridgePrivate {
   guint64 line = 1;            // number of the line the adapter starts in
   bool discarding = false;     // dropping the rest of an over-long line
   bool next_discont = false;   // a dropped object leaves a hole
+  bool failed = false;         // an error or refusal was posted: nothing more to say until a flush
+  fastaudio::WarningFlood skipped;  // on-error=skip warnings
   guint64 out_bytes = 0;       // bytes produced by encode
   json::BlockHeader out_format{};
   bool have_out_format = false;
   GstEvent *pending_segment = nullptr;
+  fastaudio::CapsRefusalReporter refusals{
+      "jsonbridge",
+      "pass",
+      {{"rate", "put fastresample after jsonbridge to change the rate."},
+       {"format", "put fastconvert after jsonbridge to change the format."},
+       {"channels", "put fastconvert (or audioconvert, for other channel mixes) after jsonbridge to change the channel "
+                    "count."}}};
 };
 
 struct _GstJsonBridge {
@@ -121,10 +131,46 @@ static void reset_stream(GstJsonBridge *self) {
   priv->line = 1;
   priv->discarding = false;
   priv->next_discont = false;
+  priv->failed = false;
+  priv->skipped.reset();
   priv->out_bytes = 0;
   priv->have_in_info = false;
   priv->have_out_format = false;
   gst_event_replace(&priv->pending_segment, nullptr);
+}
+
+// Posts a skipped object's warning, or a summary of many (WarningFlood).
+static void warn_skipped(GstJsonBridge *self, const char *where, guint64 line, guint64 byte,
+                         const std::string &problem) {
+  uint64_t count = 0;
+  switch (self->priv->skipped.note(g_get_monotonic_time(), count)) {
+    case fastaudio::WarningFlood::Post::Full:
+      FASTAUDIO_ELEMENT_WARNING(self, STREAM, DECODE,
+                                ("jsonbridge skipped a bad JSON object: %s %" G_GUINT64_FORMAT
+                                 ", byte %" G_GUINT64_FORMAT ": %s",
+                                 where, line, byte, problem.c_str()),
+                                ("on-error=skip: the object is dropped and the next buffer is marked DISCONT"));
+      break;
+    case fastaudio::WarningFlood::Post::Summary:
+      FASTAUDIO_ELEMENT_WARNING(self, STREAM, DECODE,
+                                ("jsonbridge skipped %" G_GUINT64_FORMAT " more bad JSON objects; the latest: %s %"
+                                 G_GUINT64_FORMAT ", byte %" G_GUINT64_FORMAT ": %s",
+                                 count, where, line, byte, problem.c_str()),
+                                ("on-error=skip: after the first %" G_GUINT64_FORMAT
+                                 " bad objects at most one warning per second counts them",
+                                 fastaudio::WarningFlood::kFull));
+      break;
+    case fastaudio::WarningFlood::Post::Nothing: break;
+  }
+}
+
+static void warn_skipped_total(GstJsonBridge *self) {
+  if (!self->priv->skipped.needs_final_count()) return;
+  FASTAUDIO_ELEMENT_WARNING(self, STREAM, DECODE,
+                            ("jsonbridge skipped %" G_GUINT64_FORMAT " bad JSON objects in this stream",
+                             self->priv->skipped.total()),
+                            ("on-error=skip: the first %" G_GUINT64_FORMAT " were reported in full",
+                             fastaudio::WarningFlood::kFull));
 }
 
 // Reports a bad object. Returns true when the stream goes on (on-error=skip).
@@ -133,31 +179,28 @@ static bool report_bad_object(GstJsonBridge *self, guint64 line, guint64 byte, c
   auto priv = self->priv;
   const char *where = at_eos ? "stream ended inside line" : "line";
   if (priv->active.on_error == GST_JSON_BRIDGE_SKIP) {
-    GST_ELEMENT_WARNING(self, STREAM, DECODE,
-                        ("jsonbridge skipped a bad JSON object: %s %" G_GUINT64_FORMAT ", byte %" G_GUINT64_FORMAT
-                         ": %s",
-                         where, line, byte, problem.c_str()),
-                        ("on-error=skip: the object is dropped and the next buffer is marked DISCONT"));
+    warn_skipped(self, where, line, byte, problem);
     priv->next_discont = true;
     return true;
   }
-  GST_ELEMENT_ERROR(self, STREAM, DECODE,
-                    ("jsonbridge cannot decode the JSON stream: %s %" G_GUINT64_FORMAT ", byte %" G_GUINT64_FORMAT
-                     ": %s",
-                     where, line, byte, problem.c_str()),
-                    ("Fix the producer, or set on-error=skip to drop bad objects and go on."));
+  FASTAUDIO_ELEMENT_ERROR(self, STREAM, DECODE,
+                          ("jsonbridge cannot decode the JSON stream: %s %" G_GUINT64_FORMAT
+                           ", byte %" G_GUINT64_FORMAT ": %s",
+                           where, line, byte, problem.c_str()),
+                          ("Fix the producer, or set on-error=skip to drop bad objects and go on."));
+  priv->failed = true;
   return false;
 }
 
+// An object without a channel-mask gets the default positions.
 static GstCaps *caps_for(const json::BlockHeader &h) {
-  GstAudioInfo info;
-  gst_audio_info_set_format(&info, fastaudio::sample_format_to_gst(h.format), gint(h.rate), gint(h.channels),
-                            nullptr);
-  return gst_audio_info_to_caps(&info);
+  const auto mask = h.channel_mask == json::kNone ? std::nullopt : std::optional<guint64>(h.channel_mask);
+  return fastaudio::audio_caps_with_positions(fastaudio::sample_format_to_gst(h.format), gint(h.rate),
+                                              gint(h.channels), mask);
 }
 
 static bool same_format(const json::BlockHeader &a, const json::BlockHeader &b) {
-  return a.format == b.format && a.rate == b.rate && a.channels == b.channels;
+  return a.format == b.format && a.rate == b.rate && a.channels == b.channels && a.channel_mask == b.channel_mask;
 }
 
 static void stamp(GstBuffer *buf, const json::BlockHeader &h, size_t frames, bool discont) {
@@ -207,14 +250,16 @@ static GstFlowReturn push_audio(GstJsonBridge *self, const json::BlockHeader &h,
     if (!ok) {
       gst_buffer_unref(buf);
       GstCaps *downstream = gst_pad_peer_query_caps(self->srcpad, nullptr);
-      fastaudio::post_downstream_refusal(
-          GST_ELEMENT(self), "jsonbridge", "output decoded", caps, caps, downstream,
+      priv->refusals.refuse_downstream(
+          GST_ELEMENT(self), caps, caps, downstream, "output decoded",
           "The JSON objects describe this format; put fastconvert/fastresample after jsonbridge.");
       gst_caps_unref(downstream);
       gst_caps_unref(caps);
+      priv->failed = true;
       return GST_FLOW_NOT_NEGOTIATED;
     }
     gst_caps_unref(caps);
+    priv->refusals.negotiated();
     priv->out_format = h;
     priv->have_out_format = true;
   }
@@ -279,7 +324,7 @@ static GstFlowReturn decode_chain(GstJsonBridge *self, GstBuffer *buf) {
   GstMapInfo map;
   if (!gst_buffer_map(buf, &map, GST_MAP_READ)) {
     gst_buffer_unref(buf);
-    GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
     return GST_FLOW_ERROR;
   }
   const guint8 *data = map.data;
@@ -331,6 +376,7 @@ static json::BlockHeader header_of(const GstAudioInfo *info, GstBuffer *buf) {
   h.format = *fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(info));
   h.rate = GST_AUDIO_INFO_RATE(info);
   h.channels = GST_AUDIO_INFO_CHANNELS(info);
+  h.channel_mask = fastaudio::channel_mask_of(info).value_or(json::kNone);
   h.pts = GST_BUFFER_PTS(buf);
   h.duration = GST_BUFFER_DURATION(buf);
   h.offset = GST_BUFFER_OFFSET(buf);
@@ -341,34 +387,69 @@ static json::BlockHeader header_of(const GstAudioInfo *info, GstBuffer *buf) {
 
 static GstFlowReturn map_failed(GstJsonBridge *self, GstBuffer *buf) {
   gst_buffer_unref(buf);
-  GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
+  FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
   return GST_FLOW_ERROR;
 }
 
+// Frames [from, from + n) of a block of `total` frames described by `h`:
+// timestamps from sample counts, DISCONT on the first piece only.
+static json::BlockHeader piece_of(const json::BlockHeader &h, size_t from, size_t n, size_t total) {
+  json::BlockHeader p = h;
+  const GstClockTime base = h.pts == json::kNone ? 0 : h.pts;
+  auto at = [&](size_t frame) { return base + gst_util_uint64_scale_int(frame, GST_SECOND, gint(h.rate)); };
+  const GstClockTime end = from + n == total && h.duration != json::kNone ? base + h.duration : at(from + n);
+  if (h.pts != json::kNone) p.pts = at(from);
+  if (h.duration != json::kNone) p.duration = end - at(from);
+  if (h.offset != json::kNone) p.offset = h.offset + from;
+  p.discont = h.discont && from == 0;
+  return p;
+}
+
+// One JSON line holding `samples` samples of `data`, as the next bytes of
+// the output.
+static GstBuffer *encode_line(GstJsonBridge *self, const json::BlockHeader &h, const guint8 *data, size_t samples) {
+  auto priv = self->priv;
+  GstBuffer *out = gst_buffer_new_allocate(nullptr, json::max_encoded_size(h.format, samples), nullptr);
+  GstMapInfo om;
+  if (!out || !gst_buffer_map(out, &om, GST_MAP_WRITE)) {
+    if (out) gst_buffer_unref(out);
+    return nullptr;
+  }
+  const size_t n = json::encode(h, data, samples, reinterpret_cast<char *>(om.data));
+  gst_buffer_unmap(out, &om);
+  gst_buffer_set_size(out, gssize(n));
+  GST_BUFFER_PTS(out) = h.pts == json::kNone ? GST_CLOCK_TIME_NONE : h.pts;
+  GST_BUFFER_DURATION(out) = h.duration == json::kNone ? GST_CLOCK_TIME_NONE : h.duration;
+  if (h.discont) GST_BUFFER_FLAG_SET(out, GST_BUFFER_FLAG_DISCONT);
+  GST_BUFFER_OFFSET(out) = priv->out_bytes;
+  GST_BUFFER_OFFSET_END(out) = priv->out_bytes + n;
+  priv->out_bytes += n;
+  return out;
+}
+
+// One line per buffer, or several when one would be longer than
+// max-line-length, the limit the decoder applies.
 static GstFlowReturn encode_chain(GstJsonBridge *self, GstBuffer *buf) {
   auto priv = self->priv;
   GstMapInfo in;
   if (!gst_buffer_map(buf, &in, GST_MAP_READ)) return map_failed(self, buf);
   const json::BlockHeader h = header_of(&priv->in_info, buf);
-  const size_t samples = in.size / fastaudio::sample_bytes(h.format);
-  GstBuffer *out = gst_buffer_new_allocate(nullptr, json::max_encoded_size(h.format, samples), nullptr);
-  GstMapInfo om;
-  if (!out || !gst_buffer_map(out, &om, GST_MAP_WRITE)) {
-    gst_buffer_unmap(buf, &in);
-    if (out) gst_buffer_unref(out);
-    return map_failed(self, buf);
+  const size_t width = fastaudio::sample_bytes(h.format) * h.channels;
+  const size_t frames = in.size / width;
+  const size_t per_line = json::max_frames_per_line(h.format, h.channels, priv->active.max_line_length);
+  GstFlowReturn ret = GST_FLOW_OK;
+  for (size_t from = 0; ret == GST_FLOW_OK && (from < frames || from == 0); from += per_line) {
+    const size_t n = std::min(per_line, frames - from);
+    GstBuffer *out = encode_line(self, piece_of(h, from, n, frames), in.data + from * width, n * h.channels);
+    if (!out) {
+      gst_buffer_unmap(buf, &in);
+      return map_failed(self, buf);
+    }
+    ret = gst_pad_push(self->srcpad, out);
   }
-  const size_t n = json::encode(h, in.data, samples, reinterpret_cast<char *>(om.data));
-  gst_buffer_unmap(out, &om);
-  gst_buffer_set_size(out, gssize(n));
   gst_buffer_unmap(buf, &in);
-  gst_buffer_copy_into(out, buf, GstBufferCopyFlags(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS), 0, gsize(-1));
-  GST_BUFFER_FLAG_UNSET(out, GST_BUFFER_FLAG_GAP);  // the bytes are not silence
-  GST_BUFFER_OFFSET(out) = priv->out_bytes;
-  GST_BUFFER_OFFSET_END(out) = priv->out_bytes + n;
-  priv->out_bytes += n;
   gst_buffer_unref(buf);
-  return gst_pad_push(self->srcpad, out);
+  return ret;
 }
 
 // Audio -> JSON text -> audio, the decoded samples written over the input
@@ -396,10 +477,10 @@ static GstFlowReturn roundtrip_chain(GstJsonBridge *self, GstBuffer *buf) {
   gst_buffer_unmap(buf, &map);
   if (!ok) {
     gst_buffer_unref(buf);
-    GST_ELEMENT_ERROR(self, STREAM, DECODE,
-                      ("jsonbridge could not decode its own JSON (object %" G_GUINT64_FORMAT ", byte %zu): %s",
-                       object, err.offset, err.message.c_str()),
-                      ("This is a bug in jsonbridge; please report it with the input."));
+    FASTAUDIO_ELEMENT_ERROR(self, STREAM, DECODE,
+                            ("jsonbridge could not decode its own JSON (object %" G_GUINT64_FORMAT ", byte %zu): %s",
+                             object, err.offset, err.message.c_str()),
+                            ("This is a bug in jsonbridge; please report it with the input."));
     return GST_FLOW_ERROR;
   }
   return gst_pad_push(self->srcpad, buf);
@@ -411,9 +492,9 @@ static GstFlowReturn gst_json_bridge_chain(GstPad *, GstObject *parent, GstBuffe
   if (priv->active.mode == GST_JSON_BRIDGE_DECODE) return decode_chain(self, buf);
   if (!priv->have_in_info) {
     gst_buffer_unref(buf);
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) received audio before any caps",
-                                                mode_name(priv->active.mode)),
-                      (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) received audio before any caps",
+                                                      mode_name(priv->active.mode)),
+                            (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
   if (!fastaudio::check_whole_frames(GST_ELEMENT(self), buf, &priv->in_info)) {
@@ -428,8 +509,8 @@ static GstFlowReturn gst_json_bridge_chain(GstPad *, GstObject *parent, GstBuffe
 static void explain_downstream_refusal(GstJsonBridge *self, GstCaps *caps, GstCaps *out) {
   const bool roundtrip = current_settings(self).mode == GST_JSON_BRIDGE_ROUNDTRIP;
   GstCaps *downstream = gst_pad_peer_query_caps(self->srcpad, nullptr);
-  fastaudio::post_downstream_refusal(
-      GST_ELEMENT(self), "jsonbridge", roundtrip ? "pass" : "encode", caps, out, downstream,
+  self->priv->refusals.refuse_downstream(
+      GST_ELEMENT(self), caps, out, downstream, roundtrip ? "pass" : "encode",
       roundtrip ? "In mode=roundtrip jsonbridge outputs the raw audio caps it receives: put fastconvert and "
                   "fastresample after it, or send it what downstream accepts."
                 : "mode=encode outputs application/x-json (one JSON object per line): link it to something that "
@@ -454,9 +535,10 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
   if (!ok) {
     if (!fits || why.empty()) why = fastaudio::explain_caps_mismatch(caps, templ);
     gst_caps_unref(templ);
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) cannot take these caps: %s",
-                                                mode_name(priv->active.mode), why.c_str()),
-                      ("caps: %" GST_PTR_FORMAT, caps));
+    priv->refusals.refuse(GST_ELEMENT(self), caps,
+                          std::string("jsonbridge (mode=") + mode_name(priv->active.mode) +
+                              ") cannot take these caps: " + why,
+                          why + ";");
     gst_event_unref(event);
     return FALSE;
   }
@@ -469,7 +551,8 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
   // (stored), and the next buffer would fail with a bare not-negotiated.
   const gboolean res = gst_pad_peer_query_accept_caps(self->srcpad, out) &&
                        gst_pad_push_event(self->srcpad, gst_event_new_caps(out));
-  if (!res) explain_downstream_refusal(self, caps, out);
+  if (res) priv->refusals.negotiated();
+  else explain_downstream_refusal(self, caps, out);
   gst_caps_unref(out);
   gst_event_unref(event);
   return res;
@@ -502,14 +585,16 @@ static gboolean gst_json_bridge_sink_event(GstPad *pad, GstObject *parent, GstEv
       return TRUE;
     }
     case GST_EVENT_EOS:
-      if (decode && drain_at_eos(self) == GST_FLOW_ERROR) {
-        // The error is posted; EOS still goes on so that sinks finish.
-      }
+      // After an error or a refusal the rest of a line is no news (upstream
+      // sends EOS when we stop it). Either way EOS goes on so that sinks finish.
+      if (decode && !priv->failed) drain_at_eos(self);
+      if (decode) warn_skipped_total(self);
       break;
     case GST_EVENT_FLUSH_STOP:
       gst_adapter_clear(priv->adapter);
       priv->discarding = false;
       priv->next_discont = true;
+      priv->failed = false;
       break;
     default: break;
   }
@@ -554,7 +639,9 @@ static gboolean sink_accept_caps(GstJsonBridge *self, GstCaps *caps) {
   GstCaps *allowed = pad_caps(self, self->sinkpad, caps);
   const gboolean ok = gst_caps_is_subset(caps, allowed);
   gst_caps_unref(allowed);
-  if (ok || !gst_caps_is_fixed(caps)) return ok;
+  // Only the check of an arriving caps event is worth a word: a peer asking
+  // before it chooses is answered without one.
+  if (ok || !gst_caps_is_fixed(caps) || !fastaudio::CapsRefusalReporter::arriving(self->sinkpad, caps)) return ok;
   const GstJsonBridgeMode mode = current_settings(self).mode;
   GstCaps *templ = gst_static_caps_get(mode == GST_JSON_BRIDGE_DECODE ? &json_caps : &audio_caps);
   std::string why;  // stays empty when only downstream refuses
@@ -563,8 +650,9 @@ static gboolean sink_accept_caps(GstJsonBridge *self, GstCaps *caps) {
   if (why.empty() && mode != GST_JSON_BRIDGE_DECODE) fastaudio::audio_info_from_caps(&info, caps, &why);
   gst_caps_unref(templ);
   if (!why.empty()) {
-    GST_ELEMENT_WARNING(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) refused caps: %s", mode_name(mode), why.c_str()),
-                        ("caps: %" GST_PTR_FORMAT, caps));
+    self->priv->refusals.refuse(GST_ELEMENT(self), caps,
+                                std::string("jsonbridge (mode=") + mode_name(mode) + ") refused caps: " + why,
+                                why + ";");
   } else {
     explain_downstream_refusal(self, caps, caps);  // only roundtrip depends on downstream
   }
@@ -672,7 +760,7 @@ static void gst_json_bridge_class_init(GstJsonBridgeClass *klass) {
       g_param_spec_uint64("max-line-length", "Maximum line length",
                           "Longest JSON line (bytes) decode accepts; bounds the memory held for one line. "
                           "1M F32 samples take about 12 MB",
-                          1, G_MAXUINT32, kDefaultMaxLineLength, ready_only));
+                          1, G_MAXUINT32, json::kDefaultMaxLineLength, ready_only));
 
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);

@@ -21,6 +21,7 @@
 
 #include "audio_formats.h"
 #include "audio_input.h"
+#include "element_message.h"
 #include "negotiation.h"
 #include "vad.h"
 
@@ -110,9 +111,14 @@ struct GstRmsVadPrivate {
   std::deque<Pending> pending;
   bool drop_discont = false;  // next pushed buffer follows dropped ones
   fastaudio::CapsRefusalReporter refusals{
-      "rmsvad", "pass",
-      "rmsvad passes audio through unchanged (S16LE, S32LE, F32LE, F64LE at 8-192 kHz): put fastconvert and "
-      "fastresample before it to change the format or rate."};
+      "rmsvad",
+      "pass",
+      {{"rate", "rmsvad passes audio through unchanged (8-192 kHz): put fastresample before it to change the rate."},
+       {"format", "rmsvad passes audio through unchanged (S16LE, S32LE, F32LE, F64LE): put fastconvert before it "
+                  "to change the format."},
+       {"channels", "rmsvad passes audio through unchanged: put fastconvert before it to change the channel count."},
+       {nullptr, "rmsvad passes audio through unchanged (S16LE, S32LE, F32LE, F64LE at 8-192 kHz): put fastconvert "
+                 "and fastresample before it to change the format or rate."}}};
 };
 
 struct _GstRmsVad {
@@ -211,6 +217,17 @@ static void add_level_meta(GstBuffer *buf, double rms_db, bool voice) {
   }
 }
 
+// A dropped buffer leaves a GAP event for its span, as gap mode leaves a GAP
+// buffer: sinks preroll and keep time (a live pipeline that starts in
+// silence would otherwise never reach PLAYING).
+static void push_gap_for(GstRmsVad *self, GstBuffer *buf, const Pending &item) {
+  auto priv = self->priv;
+  GstClockTime ts = GST_BUFFER_PTS(buf), duration = GST_BUFFER_DURATION(buf);
+  if (!GST_CLOCK_TIME_IS_VALID(ts)) ts = sample_time(priv, item.from);
+  if (!GST_CLOCK_TIME_IS_VALID(duration)) duration = sample_time(priv, item.to) - sample_time(priv, item.from);
+  gst_pad_push_event(GST_BASE_TRANSFORM_SRC_PAD(self), gst_event_new_gap(ts, duration));
+}
+
 // Pops pending items whose decision is final (all of them when `all`), and
 // returns the next buffer to push (nullptr if none is ready). Events ahead
 // of it are pushed here.
@@ -232,6 +249,7 @@ static GstBuffer *next_ready(GstRmsVad *self, bool all) {
     GstBuffer *buf = item.buffer;
     if (!speech && priv->active.silence_action == SILENCE_DROP) {
       GST_LOG_OBJECT(self, "dropping silent buffer %" GST_PTR_FORMAT, buf);
+      push_gap_for(self, buf, item);
       gst_buffer_unref(buf);
       priv->drop_discont = true;
       continue;
@@ -282,6 +300,21 @@ static void restart_timeline(GstRmsVadPrivate *priv, bool keep_floor) {
   priv->noise_floor.store(priv->vad.noise_floor_db(), std::memory_order_relaxed);
 }
 
+// The start/stop pair is checked where it is used, so that the order in
+// which properties are set does not matter; an invalid pair runs without
+// hysteresis (stop lowered to start) and a warning says so.
+static VadParams thresholds_in_force(GstRmsVad *self, VadParams v) {
+  if (v.stop_db <= v.start_db) return v;
+  FASTAUDIO_ELEMENT_WARNING(self, LIBRARY, SETTINGS,
+                            ("rmsvad: stop-threshold %g dB is above start-threshold %g dB; in force: "
+                             "start-threshold %g dB, stop-threshold %g dB",
+                             v.stop_db, v.start_db, v.start_db, v.start_db),
+                            ("stop-threshold must not exceed start-threshold (speech continues above stop-threshold "
+                             "once it started above start-threshold)"));
+  v.stop_db = v.start_db;
+  return v;
+}
+
 // Copies the properties for this buffer if any changed; new detector
 // parameters keep the learned floor. Posts a latency message when the
 // latency changes.
@@ -295,6 +328,7 @@ static void refresh_settings(GstRmsVad *self) {
     s = priv->settings;
   }
   priv->active_generation = generation;
+  s.vad = thresholds_in_force(self, s.vad);
   const GstClockTime old_latency = own_latency(priv);
   const bool vad_changed = !(s.vad == priv->active.vad);
   priv->active = s;
@@ -317,11 +351,11 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
   if (!format || !priv->vad.configure({*format, unsigned(GST_AUDIO_INFO_CHANNELS(&info)),
                                        unsigned(GST_AUDIO_INFO_RATE(&info))},
                                       priv->active.vad)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                      ("rmsvad cannot analyse %s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&info),
-                       GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info)),
-                      ("Supported: S16LE, S32LE, F32LE, F64LE at 8-192 kHz; put fastconvert before it."));
-    priv->refusals.explained();
+    gchar *text = g_strdup_printf("rmsvad cannot analyse %s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&info),
+                                  GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info));
+    priv->refusals.refuse(GST_ELEMENT(self), incaps, text,
+                          "Supported: S16LE, S32LE, F32LE, F64LE at 8-192 kHz; put fastconvert before it.");
+    g_free(text);
     return FALSE;
   }
   priv->info = info;
@@ -338,8 +372,8 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
 }
 
 static gboolean gst_rms_vad_accept_caps(GstBaseTransform *trans, GstPadDirection direction, GstCaps *caps) {
-  return fastaudio::accept_caps_explained(trans, GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class), "rmsvad",
-                                          direction, caps);
+  return GST_RMS_VAD(trans)->priv->refusals.accept_caps(trans, GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class),
+                                                        direction, caps);
 }
 
 // Passthrough: the same caps on both sides, less any channel-mask we would
@@ -375,7 +409,7 @@ static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuf
   }
   if (!priv->configured) {
     gst_buffer_unref(buf);
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("rmsvad received a buffer before any caps"), (nullptr));
+    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("rmsvad received a buffer before any caps"), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
   if (!fastaudio::check_whole_frames(GST_ELEMENT(self), buf, &priv->info)) {
@@ -416,7 +450,7 @@ static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuf
     GstMapInfo map;
     if (!gst_buffer_map(buf, &map, GST_MAP_READ)) {
       gst_buffer_unref(buf);
-      GST_ELEMENT_ERROR(self, RESOURCE, FAILED, ("rmsvad could not map an input buffer"), (nullptr));
+      FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("rmsvad could not map an input buffer"), (nullptr));
       return GST_FLOW_ERROR;
     }
     priv->vad.process(map.data, frames);
@@ -547,10 +581,6 @@ static gboolean gst_rms_vad_stop(GstBaseTransform *trans) {
   return TRUE;
 }
 
-static void warn_refused(GObject *object, const char *what) {
-  g_warning("rmsvad %s: %s; the value was refused and the previous one kept", GST_OBJECT_NAME(object), what);
-}
-
 // GLib's g_object_set_property() lets through doubles a hair outside the
 // range (-2.5e-64 for a [0, 60] property): hold the nearest valid value.
 static double in_range(const GValue *value, GParamSpec *pspec) {
@@ -561,30 +591,12 @@ static double in_range(const GValue *value, GParamSpec *pspec) {
 static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec) {
   auto self = GST_RMS_VAD(object);
   auto priv = self->priv;
-  std::unique_lock<std::mutex> guard(priv->lock);
+  std::lock_guard<std::mutex> guard(priv->lock);
   VadParams &v = priv->settings.vad;
   switch (prop_id) {
     case PROP_FRAME_DURATION: v.frame_s = seconds(g_value_get_uint64(value)); break;
-    case PROP_START_THRESHOLD: {
-      const double x = in_range(value, pspec);
-      if (x < v.stop_db) {
-        guard.unlock();
-        warn_refused(object, "start-threshold must not be below stop-threshold");
-        return;
-      }
-      v.start_db = x;
-      break;
-    }
-    case PROP_STOP_THRESHOLD: {
-      const double x = in_range(value, pspec);
-      if (x > v.start_db) {
-        guard.unlock();
-        warn_refused(object, "stop-threshold must not exceed start-threshold");
-        return;
-      }
-      v.stop_db = x;
-      break;
-    }
+    case PROP_START_THRESHOLD: v.start_db = in_range(value, pspec); break;
+    case PROP_STOP_THRESHOLD: v.stop_db = in_range(value, pspec); break;
     case PROP_ABSOLUTE_THRESHOLD: v.absolute_db = in_range(value, pspec); break;
     case PROP_MODULATION_THRESHOLD:
       v.modulation_db = in_range(value, pspec);
@@ -671,10 +683,12 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
   db_prop(PROP_START_THRESHOLD, "start-threshold", "Start threshold",
           "Speech starts when a frame's level is this many dB above the noise floor", 0, 60, d.start_db);
   db_prop(PROP_STOP_THRESHOLD, "stop-threshold", "Stop threshold",
-          "Speech continues while frames are this many dB above the noise floor (<= start-threshold)", 0, 60,
+          "Speech continues while frames are this many dB above the noise floor; at most start-threshold (a "
+          "larger value runs as start-threshold, with a warning)", 0, 60,
           d.stop_db);
   db_prop(PROP_ABSOLUTE_THRESHOLD, "absolute-threshold", "Absolute threshold",
-          "Frames below this level (dBFS, 100-3000 Hz band) are never speech", -120, 0, d.absolute_db);
+          "Frames below this level (dBFS, in the detector's band of roughly 250-2000 Hz) are never speech", -120, 0,
+          d.absolute_db);
   db_prop(PROP_MODULATION_THRESHOLD, "modulation-threshold", "Modulation threshold",
           "Speech starts only when the level moves by this many dB per frame on average over 200 ms "
           "(syllables do, steady noise does not); 0 disables the check",
@@ -713,7 +727,8 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
       gobject_class, PROP_SILENCE_ACTION,
       g_param_spec_enum("silence-action", "Silence action",
                         "What to do with buffers without speech; gap and drop hold buffers until decided "
-                        "(reported as latency)",
+                        "(reported as latency); drop sends a GAP event in place of each dropped buffer, so "
+                        "sinks preroll and keep time",
                         GST_TYPE_RMS_VAD_SILENCE_ACTION, SILENCE_PASS, rw));
   g_object_class_install_property(
       gobject_class, PROP_RESET_FLOOR_ON_FLUSH,

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "audio_formats.h"
+#include "element_message.h"
 
 GST_DEBUG_CATEGORY_STATIC(fastaudio_negotiation_debug);
 #define GST_CAT_DEFAULT fastaudio_negotiation_debug
@@ -65,7 +66,9 @@ GstCaps *without_bad_channel_masks(GstCaps *caps) {
   return out;
 }
 
-std::string explain_no_common_caps(const char *element, GstCaps *offered, GstCaps *accepted) {
+std::string explain_no_common_caps(const char *element, GstCaps *offered, GstCaps *accepted,
+                                   std::string *field_named) {
+  if (field_named) field_named->clear();
   if (gst_caps_can_intersect(offered, accepted)) return "";
   if (gst_caps_is_empty(accepted)) return "downstream accepts no caps at all";
   if (gst_caps_is_empty(offered)) return std::string(element) + " can output nothing from these caps";
@@ -106,9 +109,10 @@ std::string explain_no_common_caps(const char *element, GstCaps *offered, GstCap
       if (o) add_distinct(given, serialize(o));
       if (a) add_distinct(wanted, serialize(a));
     }
-    if (!agrees)
-      return "downstream wants " + field + " " + joined(wanted) + ", " + element + " can output " + field + " " +
-             joined(given);
+    if (agrees) continue;
+    if (field_named) *field_named = field;
+    return "downstream wants " + field + " " + joined(wanted) + ", " + element + " can output " + field + " " +
+           joined(given);
   }
   return "every field fits on its own but no combination does";
 }
@@ -129,49 +133,94 @@ std::string describe_caps(GstCaps *caps) {
   return text;
 }
 
-void post_downstream_refusal(GstElement *element, const char *name, const char *verb, GstCaps *caps,
-                             GstCaps *offered, GstCaps *downstream, const char *hint) {
-  ensure_debug_category();
+CapsRefusalReporter::~CapsRefusalReporter() { gst_caps_replace(&refused_, nullptr); }
+
+bool CapsRefusalReporter::arriving(GstPad *sinkpad, GstCaps *caps) {
+  // Inside a bin our peer is the internal pad of the bin's ghost sink pad,
+  // which checks the event before storing it: look past it.
+  GstPad *pad = gst_pad_get_peer(sinkpad);
+  while (pad && GST_IS_PROXY_PAD(pad) && !GST_IS_GHOST_PAD(pad)) {
+    GstPad *ghost = GST_PAD(gst_proxy_pad_get_internal(GST_PROXY_PAD(pad)));
+    gst_object_unref(pad);
+    pad = ghost ? gst_pad_get_peer(ghost) : nullptr;
+    if (ghost) gst_object_unref(ghost);
+  }
+  GstCaps *stored = pad ? gst_pad_get_current_caps(pad) : nullptr;
+  const bool same = stored && gst_caps_is_equal(stored, caps);
+  if (stored) gst_caps_unref(stored);
+  if (pad) gst_object_unref(pad);
+  return same;
+}
+
+void CapsRefusalReporter::refuse(GstElement *element, GstCaps *caps, const std::string &text,
+                                 const std::string &debug) {
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    if (refused_ && gst_caps_is_equal(refused_, caps)) return;
+    gst_caps_replace(&refused_, caps);
+    any_refused_ = true;
+  }
+  FASTAUDIO_ELEMENT_ERROR(element, CORE, NEGOTIATION, ("%s", text.c_str()),
+                          ("%s%srefused caps: %" GST_PTR_FORMAT, debug.c_str(), debug.empty() ? "" : " ", caps));
+}
+
+void CapsRefusalReporter::negotiated() {
+  if (!any_refused_) return;
+  std::lock_guard<std::mutex> guard(lock_);
+  gst_caps_replace(&refused_, nullptr);
+  any_refused_ = false;
+}
+
+const char *CapsRefusalReporter::hint_for(const std::string &field, const char *fallback) const {
+  const char *any = "";
+  for (const Hint &h : hints_) {
+    if (!h.field) any = h.text;
+    else if (field == h.field) return h.text;
+  }
+  return fallback ? fallback : any;
+}
+
+void CapsRefusalReporter::refuse_downstream(GstElement *element, GstCaps *caps, GstCaps *offered,
+                                            GstCaps *downstream, const char *verb, const char *hint) {
   const std::string what = describe_caps(caps);
   // Caps with a channel-mask that cannot describe their channels are no
   // choice at all (GStreamer would warn about them): explain without them.
   GstCaps *usable = without_bad_channel_masks(downstream);
-  std::string why;
+  std::string why, field;
   if (gst_caps_is_empty(usable) && !gst_caps_is_empty(downstream)) {
     why = "downstream accepts only caps with an invalid channel-mask (" +
           channel_mask_problem(gst_caps_get_structure(downstream, 0)) + ")";
   } else {
-    why = explain_no_common_caps(name, offered, usable);
+    why = explain_no_common_caps(name_, offered, usable, &field);
   }
   gst_caps_unref(usable);
-  GST_ELEMENT_ERROR(element, CORE, NEGOTIATION,
-                    ("%s cannot %s %s to any format downstream accepts%s%s", name, verb, what.c_str(),
-                     why.empty() ? "" : ": ", why.c_str()),
-                    ("downstream accepts %" GST_PTR_FORMAT ". %s", downstream, hint));
+  gchar *accepts = gst_caps_to_string(downstream);
+  refuse(element, caps,
+         std::string(name_) + " cannot " + (verb ? verb : verb_) + " " + what + " to any format downstream accepts" +
+             (why.empty() ? "" : ": " + why),
+         std::string("downstream accepts ") + accepts + ". " + hint_for(field, hint));
+  g_free(accepts);
 }
 
-gboolean accept_caps_explained(GstBaseTransform *trans, GstBaseTransformClass *parent_class, const char *name,
-                               GstPadDirection direction, GstCaps *caps) {
-  ensure_debug_category();
+gboolean CapsRefusalReporter::accept_caps(GstBaseTransform *trans, GstBaseTransformClass *parent_class,
+                                          GstPadDirection direction, GstCaps *caps) {
   // The template says nothing about channel-mask or frame size: check them
   // here, before gst_audio_info_from_caps() sees the caps.
-  if (gst_caps_is_fixed(caps)) {
-    std::string problem = raw_caps_problem(gst_caps_get_structure(caps, 0));
-    if (!problem.empty()) {
-      GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("%s refused caps: %s", name, problem.c_str()),
-                          ("caps: %" GST_PTR_FORMAT, caps));
-      return FALSE;
-    }
+  std::string why = gst_caps_is_fixed(caps) ? raw_caps_problem(gst_caps_get_structure(caps, 0)) : "";
+  if (why.empty() && parent_class->accept_caps(trans, direction, caps)) return TRUE;
+  if (why.empty() && gst_caps_is_fixed(caps)) {
+    GstPad *pad = direction == GST_PAD_SINK ? trans->sinkpad : trans->srcpad;
+    GstCaps *templ = gst_pad_get_pad_template_caps(pad);
+    if (!gst_caps_can_intersect(caps, templ)) why = explain_caps_mismatch(caps, templ);
+    gst_caps_unref(templ);
   }
-  if (parent_class->accept_caps(trans, direction, caps)) return TRUE;
-  GstPad *pad = direction == GST_PAD_SINK ? trans->sinkpad : trans->srcpad;
-  GstCaps *templ = gst_pad_get_pad_template_caps(pad);
-  if (gst_caps_is_fixed(caps) && !gst_caps_can_intersect(caps, templ)) {
-    std::string why = explain_caps_mismatch(caps, templ);
-    GST_ELEMENT_WARNING(trans, CORE, NEGOTIATION, ("%s refused caps: %s", name, why.c_str()),
-                        ("caps: %" GST_PTR_FORMAT, caps));
+  if (why.empty()) return FALSE;
+  if (direction == GST_PAD_SINK && arriving(trans->sinkpad, caps)) {
+    refuse(GST_ELEMENT(trans), caps, std::string(name_) + " refused caps: " + why, why + ";");
+  } else {
+    ensure_debug_category();
+    GST_INFO_OBJECT(trans, "refused caps a peer asked about: %s", why.c_str());
   }
-  gst_caps_unref(templ);
   return FALSE;
 }
 
@@ -181,25 +230,26 @@ gboolean CapsRefusalReporter::sink_event(GstBaseTransform *trans, GstBaseTransfo
   if (GST_EVENT_TYPE(event) == GST_EVENT_CAPS) {
     gst_event_parse_caps(event, &caps);
     gst_caps_ref(caps);
-    explained_ = false;
   }
   const gboolean ret = parent_class->sink_event(trans, event);
-  if (caps && !ret && !explained_) explain(trans, caps);
+  if (caps && ret) negotiated();
+  if (caps && !ret) refuse_transform(trans, caps);  // once: set_caps may have refused them already
   if (caps) gst_caps_unref(caps);
   return ret;
 }
 
 GstFlowReturn CapsRefusalReporter::submit_input_buffer(GstBaseTransform *trans, GstBaseTransformClass *parent_class,
                                                        gboolean is_discont, GstBuffer *input) {
-  explained_ = false;
   const GstFlowReturn ret = parent_class->submit_input_buffer(trans, is_discont, input);
   // GstBaseTransform's submit_input_buffer returns not-negotiated only when
   // renegotiating for downstream failed.
-  if (ret == GST_FLOW_NOT_NEGOTIATED && !explained_) {
+  if (ret == GST_FLOW_NOT_NEGOTIATED) {
     if (GstCaps *caps = gst_pad_get_current_caps(trans->sinkpad)) {
-      explain(trans, caps);
+      refuse_transform(trans, caps);
       gst_caps_unref(caps);
     }
+  } else if (ret == GST_FLOW_OK) {
+    negotiated();  // after a refused renegotiation succeeded
   }
   return ret;
 }
@@ -208,22 +258,21 @@ bool CapsRefusalReporter::read_caps(GstBaseTransform *trans, const char *what, G
                                     GstAudioInfo *in, GstAudioInfo *out) {
   std::string why;  // a channel-mask downstream asks for may be one GStreamer would only warn about
   if (audio_info_from_caps(in, incaps, &why) && audio_info_from_caps(out, outcaps, &why)) return true;
-  ensure_debug_category();
-  GST_ELEMENT_ERROR(trans, CORE, NEGOTIATION, ("%s: %s", what, why.c_str()),
-                    ("in: %" GST_PTR_FORMAT ", out: %" GST_PTR_FORMAT, incaps, outcaps));
-  explained();
+  gchar *out_text = gst_caps_to_string(outcaps);
+  refuse(GST_ELEMENT(trans), incaps, std::string(what) + ": " + why, std::string("output caps: ") + out_text + ";");
+  g_free(out_text);
   return false;
 }
 
 // What this element could make of `caps` (as GstBaseTransform asked)
 // against what downstream takes.
-void CapsRefusalReporter::explain(GstBaseTransform *trans, GstCaps *caps) {
+void CapsRefusalReporter::refuse_transform(GstBaseTransform *trans, GstCaps *caps) {
   GstBaseTransformClass *klass = GST_BASE_TRANSFORM_GET_CLASS(trans);
   GstCaps *templ = gst_pad_get_pad_template_caps(trans->srcpad);
   GstCaps *offered =
       klass->transform_caps ? klass->transform_caps(trans, GST_PAD_SINK, caps, templ) : gst_caps_intersect(caps, templ);
   GstCaps *downstream = gst_pad_peer_query_caps(trans->srcpad, nullptr);
-  post_downstream_refusal(GST_ELEMENT(trans), name_, verb_, caps, offered, downstream, hint_);
+  refuse_downstream(GST_ELEMENT(trans), caps, offered, downstream);
   gst_caps_unref(downstream);
   gst_caps_unref(offered);
   gst_caps_unref(templ);

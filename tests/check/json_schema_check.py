@@ -44,6 +44,8 @@ bad = [
     dict(good, channels="2"),
     {k: v for k, v in good.items() if k != "rate"},
     dict(json.loads(lines[12]), samples=["nan"]),  # F32LE
+    dict(good, **{"channel-mask": 1 << 28}),
+    dict(good, **{"channel-mask": "0x3"}),
 ]
 for obj in bad:
     assert list(validator.iter_errors(obj)), f"schema accepts {obj}"

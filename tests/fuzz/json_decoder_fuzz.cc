@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // libFuzzer target for json::Decoder: any bytes as one line. It must never
 // crash, hang or read out of bounds; errors must carry a message and an
-// offset inside the line; accepted objects must survive encode -> decode
+// offset inside the line and be valid UTF-8; accepted objects must survive encode -> decode
 // unchanged (bit-exact); the decoder's fast path must agree with its general
 // path on every input.
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "json_codec.h"
+#include "utf8_text.h"
 
 using namespace fastaudio;
 using namespace fastaudio::json;
@@ -40,6 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   else check(err.message == err_general.message && err.offset == err_general.offset, "different errors");
   if (!ok) {
     check(!err.message.empty(), "an error without a message");
+    check(escape_bytes(err.message) == err.message, "an error text that is not clean UTF-8");
     check(err.offset <= size, "an error offset past the line");
     return 0;
   }
@@ -55,7 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   DecodeError err2;
   check(again.decode(text, h2, samples2, err2), "our own output was refused");
   check(samples2 == samples, "samples changed in encode -> decode");
-  check(h2.format == h.format && h2.rate == h.rate && h2.channels == h.channels && h2.pts == h.pts &&
+  check(h2.format == h.format && h2.rate == h.rate && h2.channels == h.channels &&
+            h2.channel_mask == h.channel_mask && h2.pts == h.pts &&
             h2.duration == h.duration && h2.offset == h.offset && h2.discont == h.discont && h2.gap == h.gap,
         "header changed in encode -> decode");
   return 0;

@@ -64,7 +64,7 @@ ELEMENT_PACKAGES = {
     "gstreamer1.0-tools": "fakesink fakesrc filesrc filesink queue tee identity capsfilter fdsrc fdsink "
                          "appsrc appsink",
     "gstreamer1.0-plugins-base": "audioconvert audioresample audiotestsrc audiorate volume opusenc opusdec "
-                                 "oggmux oggdemux decodebin uridecodebin playbin appsrc appsink "
+                                 "oggmux oggdemux decodebin uridecodebin playbin appsrc appsink rawaudioparse "
                                  "tcpserversink tcpclientsrc giosrc giosink",
     "gstreamer1.0-plugins-good": "wavparse wavenc level udpsrc udpsink rtpbin rtpjitterbuffer rtpopuspay "
                                  "rtpopusdepay rtpL16pay rtpL16depay rtpL24pay autoaudiosrc autoaudiosink "

@@ -47,6 +47,50 @@ for name in elements:
                              props, flags=re.M):
         check("Default" in match.group(2), f"{name}: range with default ({match.group(0).strip()})")
 
+# A figure in a blurb is the one the docs give (tests/check/dsp/vad.cc measures it).
+if "rmsvad" in elements:
+    blurb = re.search(r"absolute-threshold\s+: (.*)", inspect("rmsvad")).group(1)
+    band = re.search(r"\d+-\d+ Hz", blurb)
+    doc = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "rmsvad.md")).read()
+    check(band is not None and f"roughly {band.group(0)}" in doc,
+          f"rmsvad absolute-threshold blurb names the band docs/rmsvad.md gives ({blurb})")
+
+
+def launch(pipeline):
+    """gst-launch-1.0's output (stdout and stderr) for `pipeline`, also when it hangs after an error."""
+    env = dict(os.environ, GST_PLUGIN_PATH_1_0=os.path.join(BUILD, "gst"))
+    try:
+        run = subprocess.run(["gst-launch-1.0", *pipeline.split()], capture_output=True, text=True, env=env,
+                             timeout=20)
+        return run.stdout + run.stderr
+    except subprocess.TimeoutExpired as e:  # rawaudioparse sometimes leaves gst-launch waiting after an error
+        return (e.stdout or b"").decode(errors="replace") + (e.stderr or b"").decode(errors="replace")
+
+
+# A caps refusal is one error, the first gst-launch prints (the source's "Internal data stream error" may
+# follow), with the hint for the field refused.
+if "fastconvert" in elements:
+    with tempfile.TemporaryDirectory() as tmp:
+        six = os.path.join(tmp, "six.wav")
+        launch(f"audiotestsrc num-buffers=5 ! audio/x-raw,format=S16LE,channels=6 ! wavenc ! filesink location={six}")
+        raw = os.path.join(tmp, "z.raw")
+        with open(raw, "wb") as f:
+            f.write(bytes(10000))
+        for run in range(3):
+            out = launch(f"filesrc location={six} ! wavparse ! fastconvert ! audio/x-raw,channels=2 ! fakesink")
+            errors = re.findall(r"^ERROR: from element \S+: (.*)$", out, flags=re.M)
+            check(errors[:1] == ["fastconvert cannot convert S16LE, 44100 Hz, 6 channels to any format downstream "
+                                 "accepts: downstream wants channels 2, fastconvert can output channels 6 or 1"]
+                  and sum(e.startswith("fastconvert") for e in errors) == 1 and "put audioconvert before it" in out
+                  and "fastresample" not in out,
+                  f"6 -> 2 channels, run {run + 1}: one error with the channel hint ({errors})")
+            out = launch(f"filesrc location={raw} ! rawaudioparse format=pcm pcm-format=u16le ! fastconvert ! fakesink")
+            errors = re.findall(r"^ERROR: from element \S+: (.*)$", out, flags=re.M)
+            check(errors[:1] == ["fastconvert refused caps: format U16LE is not supported (supported: { (string)U8, "
+                                 "(string)S8, (string)S16LE, (string)S24LE, (string)S24_32LE, (string)S32LE, "
+                                 "(string)F32LE, (string)F64LE })"] and "WARNING" not in out,
+                  f"U16LE refused, run {run + 1}: the explanation is the first error, no warnings ({errors[:1]})")
+
 # `meson install` lays the plugin out as GStreamer's own: <prefix>/<libdir>/gstreamer-1.0
 # (or -Dplugindir), the docs and examples under <datadir>/doc/fastaudio.
 options = {o["name"]: o["value"] for o in json.loads(subprocess.run(

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "json_codec.h"
+#include "utf8_text.h"
 
 // Last: check.h defines a fail() macro that clashes with <ios>.
 #include <gst/check/gstcheck.h>
@@ -473,6 +474,107 @@ GST_START_TEST(test_errors_name_problem_and_offset) {
 }
 GST_END_TEST;
 
+// Python's json.dumps writes NaN and the infinities as bare words, and some
+// writers start a file with a UTF-8 byte order mark: both are read.
+GST_START_TEST(test_python_spellings_and_bom) {
+  for (const char *format : {"F32LE", "F64LE"}) {
+    const std::string line = std::string("\xef\xbb\xbf{\"version\":1,\"format\":\"") + format +
+                             "\",\"rate\":8000,\"channels\":1,\"samples\":[NaN, Infinity,-Infinity ,0.5]}";
+    for (bool fast : {true, false}) {
+      Decoder d;
+      d.set_fast_path(fast);
+      BlockHeader h;
+      std::vector<uint8_t> out;
+      DecodeError err;
+      fail_unless(d.decode(line, h, out, err), "%s: %s", format, err.message.c_str());
+      std::vector<double> x;
+      for (size_t i = 0; i < 4; i++) {
+        if (h.format == SampleFormat::F32) {
+          float y;
+          std::memcpy(&y, &out[4 * i], 4);
+          x.push_back(y);
+        } else {
+          double y;
+          std::memcpy(&y, &out[8 * i], 8);
+          x.push_back(y);
+        }
+      }
+      const double inf = std::numeric_limits<double>::infinity();
+      fail_unless(std::isnan(x[0]) && x[1] == inf && x[2] == -inf && x[3] == 0.5, "%s", format);
+    }
+  }
+  // Not in integer arrays, and no other words.
+  fail_if(decode_line(std::string(kHead) + "[NaN,1]}").ok);
+  Decoded d = decode_line("{\"version\":1,\"format\":\"F32LE\",\"rate\":8000,\"channels\":1,\"samples\":[Inf]}");
+  fail_unless(!d.ok && d.error.message.find("samples[0]: malformed JSON: expected a value, got Inf") == 0, "%s",
+              d.error.message.c_str());
+}
+GST_END_TEST;
+
+// Excerpts of bad input in messages are escaped: any bytes give valid UTF-8.
+GST_START_TEST(test_error_text_is_utf8) {
+  Decoded d = decode_line(std::string("\xff\xfe\x01 binary \xc3\xa9 \xe2\x82") + std::string(60, 'x'));
+  fail_unless(!d.ok);
+  fail_unless_equals_string(
+      d.error.message.c_str(),
+      "expected a JSON object, got \\xff\\xfe\\x01 binary \xc3\xa9 \\xe2\\x82xxxxxxxxxxxxxxxxxxxxxxxx...");
+  std::mt19937 rng(7);
+  for (int i = 0; i < 2000; i++) {
+    std::string line(1 + rng() % 80, '\0');
+    for (auto &c : line) c = char(rng());
+    if (i % 2) line = "{\"version\":1,\"format\":\"" + line + "\"}";
+    Decoded r = decode_line(line);
+    fail_unless(!r.ok && escape_bytes(r.error.message) == r.error.message, "%s", r.error.message.c_str());
+  }
+  const std::string escaped = escape_bytes("a\tb\n\x7f\xed\xa0\x80\xf0\x9f\x8e\xb5");
+  fail_unless_equals_string(escaped.c_str(),
+                            "a\tb\n\\x7f\\xed\\xa0\\x80\xf0\x9f\x8e\xb5");
+}
+GST_END_TEST;
+
+// channel-mask is optional: written when the header has one, read back, and
+// checked against channels.
+GST_START_TEST(test_channel_mask) {
+  BlockHeader h = header_for(SampleFormat::S16, 6);
+  h.channel_mask = 0x3f;
+  const std::vector<uint8_t> samples(12 * 2, 1);
+  const std::string line = encode_line(h, samples);
+  fail_unless(line.find(",\"layout\":\"interleaved\",\"channel-mask\":63,\"pts\"") != std::string::npos, "%s",
+              line.c_str());
+  Decoded d = decode_line(line);
+  fail_unless(d.ok && d.header.channel_mask == 0x3f, "%s", d.error.message.c_str());
+  fail_unless(decode_line(encode_line(header_for(SampleFormat::S16, 6), samples)).header.channel_mask == kNone);
+  const std::string head = "{\"version\":1,\"format\":\"S16LE\",\"rate\":8000,\"channels\":2,";
+  d = decode_line(head + "\"samples\":[1,2],\"channel-mask\":0}");
+  fail_unless(d.ok && d.header.channel_mask == 0);
+  d = decode_line(head + "\"channel-mask\":7,\"samples\":[1,2]}");
+  fail_unless(!d.ok && d.error.message == "channel-mask 7 names 3 positions, not 2 (0 for unpositioned channels)" &&
+                  d.error.offset == head.size() + 15,
+              "%s at %zu", d.error.message.c_str(), d.error.offset);
+  d = decode_line(head + "\"samples\":[1,2],\"channel-mask\":1}");
+  fail_unless(!d.ok && d.error.message.find("channel-mask 1 names 1 positions") == 0, "%s", d.error.message.c_str());
+  d = decode_line(head + "\"channel-mask\":268435456,\"samples\":[1,2]}");
+  fail_unless(!d.ok && d.error.message.find("field \"channel-mask\" must be an integer from 0 to 268435455") == 0,
+              "%s", d.error.message.c_str());
+}
+GST_END_TEST;
+
+// The encoder's pieces stay within the limit the decoder applies.
+GST_START_TEST(test_frames_per_line_fit) {
+  fail_unless(Decoder().max_line_length() == kDefaultMaxLineLength);
+  for (SampleFormat f : {SampleFormat::U8, SampleFormat::S16, SampleFormat::S32, SampleFormat::F32,
+                         SampleFormat::F64}) {
+    for (uint32_t channels : {1u, 2u, 7u}) {
+      const size_t limit = 4096;
+      const size_t frames = max_frames_per_line(f, channels, limit);
+      fail_unless(frames >= 1 && max_encoded_size(f, frames * channels) <= limit);
+      fail_unless(max_encoded_size(f, (frames + 1) * channels) > limit);
+    }
+  }
+  fail_unless(max_frames_per_line(SampleFormat::F64, 65535, 100) == 1);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_line_length_limit) {
   const std::vector<uint8_t> samples(2000, 1);
   const std::string line = encode_line(header_for(SampleFormat::U8, 1), samples);
@@ -612,6 +714,10 @@ static Suite *json_codec_suite() {
   tcase_add_test(tc, test_non_finite_rule);
   tcase_add_test(tc, test_any_field_order_and_spacing);
   tcase_add_test(tc, test_errors_name_problem_and_offset);
+  tcase_add_test(tc, test_python_spellings_and_bom);
+  tcase_add_test(tc, test_error_text_is_utf8);
+  tcase_add_test(tc, test_channel_mask);
+  tcase_add_test(tc, test_frames_per_line_fit);
   tcase_add_test(tc, test_line_length_limit);
   tcase_add_test(tc, test_decoder_reuse_after_error);
   tcase_add_test(tc, test_fast_path_matches_general_path);

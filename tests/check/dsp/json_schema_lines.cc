@@ -37,6 +37,7 @@ int main() {
         h.pts = 20000000;
         h.duration = UINT64_MAX - 1;
         h.offset = 960;
+        h.channel_mask = 0x3;
         h.discont = h.gap = true;
       }
       Encoder e;

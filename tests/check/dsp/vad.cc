@@ -216,6 +216,28 @@ GST_START_TEST(test_band_response) {
     fail_unless(gain_db(50) < -10, "50 Hz at %u Hz: %.1f dB", rate, gain_db(50));
     fail_unless(gain_db(500) > -3 && gain_db(500) < 1, "500 Hz at %u Hz: %.1f dB", rate, gain_db(500));
     if (rate >= 16000) fail_unless(gain_db(7000) < -10, "7 kHz at %u Hz: %.1f dB", rate, gain_db(7000));
+    // The band docs/rmsvad.md and the absolute-threshold blurb name,
+    // "roughly 250-2000 Hz": within 6 dB there at every rate, within 4 dB
+    // at 8-32 kHz; 100 Hz and (at 8-32 kHz) 3 kHz are well outside it.
+    // Averaged over phases: a tone whose period spans whole mean-removal
+    // blocks sees the same phase in every block.
+    auto mean_gain_db = [&](double hz) {
+      const size_t n = rate;
+      double band = 0, total = 0;
+      for (double phase : {0.0, 0.8, 1.6, 2.4}) {
+        std::vector<float> x(n);
+        for (size_t i = 0; i < n; i++) x[i] = float(std::sin(2 * kPi * hz * i / rate + phase));
+        band += fe(x.data(), n, band_decimation(rate));
+        total += ref::sum_squares(x.data(), n);
+      }
+      return 10 * std::log10(band / total);
+    };
+    const double edge_db = band_decimation(rate) * 4000 == rate ? -4 : -6;
+    for (double hz : {250.0, 2000.0})
+      fail_unless(mean_gain_db(hz) > edge_db, "%.0f Hz at %u Hz: %.1f dB", hz, rate, mean_gain_db(hz));
+    fail_unless(mean_gain_db(100) < -8, "100 Hz at %u Hz: %.1f dB", rate, mean_gain_db(100));
+    if (edge_db == -4)
+      fail_unless(mean_gain_db(3000) < -6, "3 kHz at %u Hz: %.1f dB", rate, mean_gain_db(3000));
   }
   fail_unless_equals_int(band_decimation(8000), 2);
   fail_unless_equals_int(band_decimation(16000), 4);

@@ -319,10 +319,10 @@ GST_START_TEST(test_unsupported_caps_refused) {
   gst_harness_set_sink_caps_str(h, "audio/x-raw");
   gst_harness_set_src_caps_str(h, "audio/x-raw,format=S24BE,layout=interleaved,rate=48000,channels=1");
   fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 30, nullptr)), GST_FLOW_NOT_NEGOTIATED);
-  GstMessage *msg = find_message(h, GST_MESSAGE_WARNING);
+  GstMessage *msg = find_message(h, GST_MESSAGE_ERROR);
   fail_unless(msg != nullptr, "no message naming the refused caps");
   GError *err = nullptr;
-  gst_message_parse_warning(msg, &err, nullptr);
+  gst_message_parse_error(msg, &err, nullptr);
   fail_unless(g_strrstr(err->message, "format S24BE is not supported") != nullptr, "%s", err->message);
   g_error_free(err);
   gst_message_unref(msg);
@@ -559,10 +559,10 @@ GST_START_TEST(test_regression_channel_mask_popcount) {
   gst_harness_set_src_caps_str(h, "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2,"
                                   "channel-mask=(bitmask)0x1");
   fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 40, nullptr)), GST_FLOW_NOT_NEGOTIATED);
-  GstMessage *msg = find_message(h, GST_MESSAGE_WARNING);
+  GstMessage *msg = find_message(h, GST_MESSAGE_ERROR);
   fail_unless(msg != nullptr);
   GError *err = nullptr;
-  gst_message_parse_warning(msg, &err, nullptr);
+  gst_message_parse_error(msg, &err, nullptr);
   fail_unless_equals_string(err->message, "fastconvert refused caps: channel-mask 0x1 names 1 channel positions, not 2");
   g_error_free(err);
   gst_message_unref(msg);

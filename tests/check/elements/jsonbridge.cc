@@ -126,7 +126,140 @@ void check_buffer_matches(GstBuffer *buf, const Block &b, const char *what) {
   fail_unless_equals_uint64(GST_BUFFER_OFFSET(buf), b.header.offset);
 }
 
+// Caps with this channel-mask (none for kNone).
+std::string positioned_caps(SampleFormat f, uint32_t rate, uint32_t channels, uint64_t mask) {
+  if (mask == json::kNone) return audio_caps(f, rate, channels);
+  GstCaps *caps = gst_caps_from_string(audio_caps(f, rate, channels).c_str());
+  gst_caps_set_simple(caps, "channel-mask", GST_TYPE_BITMASK, guint64(mask), nullptr);
+  gchar *text = gst_caps_to_string(caps);
+  std::string r = text;
+  g_free(text);
+  gst_caps_unref(caps);
+  return r;
+}
+
+guint64 decoded_mask(GstHarness *h) {
+  GstCaps *caps = gst_pad_get_current_caps(h->sinkpad);
+  guint64 mask = json::kNone;
+  gst_structure_get(gst_caps_get_structure(caps, 0), "channel-mask", GST_TYPE_BITMASK, &mask, nullptr);
+  gst_caps_unref(caps);
+  return mask;
+}
+
 }  // namespace
+
+// Channel positions survive encode -> decode; objects without a
+// channel-mask get GStreamer's default positions for their channel count.
+GST_START_TEST(test_channel_positions) {
+  struct Case {
+    uint32_t channels;
+    uint64_t mask;  // kNone: no channel-mask in the caps (mono)
+  } cases[] = {{1, json::kNone}, {2, 0x3}, {3, 0x7}, {3, 0xb}, {4, 0x33}, {5, 0x37}, {6, 0x3f}, {8, 0xc3f}, {6, 0}};
+  for (const Case &c : cases) {
+    GstHarness *enc = gst_harness_new_parse("jsonbridge mode=encode");
+    gst_harness_set_src_caps_str(enc, positioned_caps(SampleFormat::S16, 48000, c.channels, c.mask).c_str());
+    Decode d;
+    Block b = make_block(SampleFormat::S16, 48000, c.channels, 10, 0, c.channels);
+    fail_unless_equals_int(gst_harness_push(enc, gst_buffer_new_memdup(b.samples.data(), b.samples.size())),
+                           GST_FLOW_OK);
+    fail_unless_equals_int(gst_harness_push(d.h, gst_harness_pull(enc)), GST_FLOW_OK);
+    gst_buffer_unref(gst_harness_pull(d.h));
+    fail_unless_equals_uint64(decoded_mask(d.h), c.mask);
+    gst_harness_teardown(enc);
+  }
+  // Without the field (older writers): the defaults, unpositioned above 8.
+  for (uint32_t channels : {1u, 2u, 3u, 6u, 8u, 10u}) {
+    Decode d;
+    Block b = make_block(SampleFormat::S16, 48000, channels, 4, 0, 9);
+    fail_unless_equals_int(gst_harness_push(d.h, text_buffer(line_of(b))), GST_FLOW_OK);
+    gst_buffer_unref(gst_harness_pull(d.h));
+    const uint64_t want = channels == 1 ? json::kNone : gst_audio_channel_get_fallback_mask(int(channels));
+    fail_unless_equals_uint64(decoded_mask(d.h), want);
+  }
+}
+GST_END_TEST;
+
+// 5.1 decoded from JSON can be downmixed by audioconvert.
+GST_START_TEST(test_decoded_surround_downmixes) {
+  GstHarness *h =
+      gst_harness_new_parse("jsonbridge mode=decode ! audioconvert ! capsfilter caps=audio/x-raw,channels=2");
+  gst_harness_set_src_caps_str(h, "application/x-json");
+  Block b = make_block(SampleFormat::S16, 48000, 6, 100, 0, 3);
+  fail_unless_equals_int(gst_harness_push(h, text_buffer(line_of(b))), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull(h);
+  fail_unless_equals_int(gst_buffer_get_size(out), 100 * 2 * 2);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+// A buffer whose text would pass max-line-length becomes several objects,
+// each one the decoder takes, with timestamps from sample counts.
+GST_START_TEST(test_encode_splits_long_buffers) {
+  GstHarness *enc = gst_harness_new_parse("jsonbridge mode=encode max-line-length=4096");
+  gst_harness_set_src_caps_str(enc, audio_caps(SampleFormat::F32, 44100, 2).c_str());
+  Block b = make_block(SampleFormat::F32, 44100, 2, 5000, GST_SECOND, 8);
+  b.header.duration = 113378685;  // not what 5000 frames at 44.1 kHz round to: the last piece ends there
+  GstBuffer *in = gst_buffer_new_memdup(b.samples.data(), b.samples.size());
+  GST_BUFFER_PTS(in) = b.header.pts;
+  GST_BUFFER_DURATION(in) = b.header.duration;
+  GST_BUFFER_OFFSET(in) = b.header.offset;
+  GST_BUFFER_FLAG_SET(in, GST_BUFFER_FLAG_DISCONT);
+  fail_unless_equals_int(gst_harness_push(enc, in), GST_FLOW_OK);
+  fail_unless(gst_harness_buffers_in_queue(enc) > 1);
+  json::Decoder dec;
+  dec.set_max_line_length(4096);
+  std::vector<uint8_t> all;
+  uint64_t frames = 0;
+  bool first = true;
+  while (GstBuffer *line = gst_harness_try_pull(enc)) {
+    const std::vector<uint8_t> text = bytes_of(line);
+    fail_unless(text.size() <= 4096 && text.back() == '\n');
+    json::BlockHeader h;
+    std::vector<uint8_t> samples;
+    json::DecodeError err;
+    fail_unless(dec.decode(std::string_view(reinterpret_cast<const char *>(text.data()), text.size()), h, samples,
+                           err),
+                "%s", err.message.c_str());
+    fail_unless_equals_uint64(h.pts, GST_SECOND + gst_util_uint64_scale_int(frames, GST_SECOND, 44100));
+    fail_unless_equals_uint64(GST_BUFFER_PTS(line), h.pts);
+    fail_unless_equals_uint64(h.offset, b.header.offset + frames);
+    fail_unless(h.discont == first);
+    first = false;
+    frames += samples.size() / 8;
+    const uint64_t end = frames == 5000 ? GST_SECOND + b.header.duration
+                                        : GST_SECOND + gst_util_uint64_scale_int(frames, GST_SECOND, 44100);
+    fail_unless_equals_uint64(h.pts + h.duration, end);
+    all.insert(all.end(), samples.begin(), samples.end());
+    gst_buffer_unref(line);
+  }
+  fail_unless(all == b.samples);
+  gst_harness_teardown(enc);
+}
+GST_END_TEST;
+
+// With the defaults, the encoder never writes a line the decoder refuses:
+// 2.4M F32 samples whose text is the longest an F32 takes (36 MB in one line).
+GST_START_TEST(test_default_limits_agree) {
+  GstHarness *enc = gst_harness_new_parse("jsonbridge mode=encode");
+  gst_harness_set_src_caps_str(enc, audio_caps(SampleFormat::F32, 48000, 1).c_str());
+  const std::vector<float> samples(2400000, -1.17549435e-38f);
+  GstBuffer *in = gst_buffer_new_memdup(samples.data(), samples.size() * 4);
+  GST_BUFFER_PTS(in) = 0;
+  fail_unless_equals_int(gst_harness_push(enc, in), GST_FLOW_OK);
+  Decode d;
+  size_t decoded = 0;
+  while (GstBuffer *line = gst_harness_try_pull(enc)) {
+    fail_unless_equals_int(gst_harness_push(d.h, line), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull(d.h);
+    decoded += gst_buffer_get_size(out);
+    gst_buffer_unref(out);
+  }
+  fail_unless_equals_uint64(decoded, samples.size() * 4);
+  fail_unless_equals_string(d.message(GST_MESSAGE_WARNING).c_str(), "");
+  gst_harness_teardown(enc);
+}
+GST_END_TEST;
 
 GST_START_TEST(test_encode_writes_one_line_per_buffer) {
   GstHarness *h = gst_harness_new_parse("jsonbridge mode=encode");
@@ -695,6 +828,10 @@ static Suite *jsonbridge_suite() {
   tcase_add_test(tc, test_roundtrip_leaves_shared_input_alone);
   tcase_add_test(tc, test_encode_then_decode_is_lossless);
   tcase_add_test(tc, test_encode_refuses_partial_frames);
+  tcase_add_test(tc, test_channel_positions);
+  tcase_add_test(tc, test_decoded_surround_downmixes);
+  tcase_add_test(tc, test_encode_splits_long_buffers);
+  tcase_add_test(tc, test_default_limits_agree);
   tcase_add_test(tc, test_decode_after_filesrc);
   tcase_add_test(tc, test_decode_after_tcpclientsrc);
   tcase_add_test(tc, test_pipeline_encode_decode_with_fastconvert);

@@ -313,6 +313,65 @@ Observed json_scenario(const char *properties, const std::string &bad, bool then
   return o;
 }
 
+// Every error and warning still on `element`'s bus, texts only.
+std::vector<std::string> remaining_problems(GstElement *element) {
+  std::vector<std::string> texts;
+  for (;;) {
+    Observed o;
+    read_problem(element, o);
+    if (o.kind == "none") return texts;
+    texts.push_back(o.kind + ": " + o.message);
+  }
+}
+
+// `lines` bad lines with on-error=skip, then EOS: the first warning is the
+// row's; recovery checks that the flood became few messages with a count.
+Observed json_flood_scenario(size_t lines) {
+  Observed o;
+  GstHarness *h = json_decoder("on-error=skip");
+  std::string text;
+  for (size_t i = 0; i < lines; i++) text += "x\n";
+  o.flow = gst_harness_push(h, text_buffer(text));
+  gst_harness_push_event(h, gst_event_new_eos());
+  read_problem(h->element, o);
+  const std::vector<std::string> rest = remaining_problems(h->element);
+  const std::string total = "warning: jsonbridge skipped " + std::to_string(lines) + " bad JSON objects in this stream";
+  o.recovered = rest.size() == 5 && rest.back() == total && json_decodes_after_flush(h);
+  teardown_with_bus(h);
+  return o;
+}
+
+// Downstream refuses the first object's caps while upstream has sent half of
+// the next line, then EOS: the refusal is the only message.
+Observed json_refusal_then_eos_scenario() {
+  Observed o;
+  GstHarness *h = json_decoder();
+  gst_harness_set_sink_caps_str(h, "video/x-raw");
+  o.flow = gst_harness_push(h, text_buffer(std::string(kJsonLine) + std::string(kJsonLine).substr(0, 50)));
+  gst_harness_push_event(h, gst_event_new_eos());
+  read_problem(h->element, o);
+  const bool quiet = remaining_problems(h->element).empty();
+  gst_harness_set_sink_caps_str(h, "audio/x-raw");
+  o.recovered = quiet && json_decodes_after_flush(h);
+  teardown_with_bus(h);
+  return o;
+}
+
+// Refused caps `bad`, then four buffers (each makes GstPad send the refused
+// sticky caps event again, and ask accept-caps again): one message in all.
+Observed refused_once_scenario(const char *element, const std::string &bad, const char *downstream, size_t bytes) {
+  Observed o;
+  GstHarness *h = harness_with_bus(element);
+  gst_harness_set_sink_caps_str(h, downstream);
+  push_caps(h, bad);
+  o.flow = gst_harness_push(h, silence(bytes));
+  for (int i = 0; i < 4; i++) gst_harness_push(h, silence(bytes));
+  read_problem(h->element, o);
+  o.recovered = remaining_problems(h->element).empty();
+  teardown_with_bus(h);
+  return o;
+}
+
 const std::string S16_STEREO = caps_str("S16LE", 2, 48000);
 const std::string F32_MONO = caps_str("F32LE", 1, 48000);
 const char *FORMATS = "{ (string)U8, (string)S8, (string)S16LE, (string)S24LE, (string)S24_32LE, (string)S32LE, "
@@ -334,26 +393,46 @@ const std::vector<RobustnessCase> &cases() {
          return caps_scenario("fastconvert", "audio/x-raw,format=S24BE,layout=interleaved,rate=48000,channels=1",
                               "audio/x-raw", 30, S16_STEREO, 40, 40);
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning", s24be.c_str(), "S24BE", "new supported caps: converts again"},
+       GST_FLOW_NOT_NEGOTIATED, "error", s24be.c_str(), "S24BE", "new supported caps: converts again"},
+      {"fastconvert", "caps with a field name that is not UTF-8 (an application can build such caps)",
+       [] {
+         Observed o;
+         GstHarness *h = harness_with_bus("fastconvert");
+         gst_harness_set_sink_caps_str(h, "audio/x-raw");
+         GstCaps *caps = gst_caps_from_string("audio/x-raw,format=S24BE,layout=interleaved,rate=48000,channels=1");
+         gst_structure_set(gst_caps_get_structure(caps, 0), "\xff\xfe", G_TYPE_INT, 1, nullptr);
+         gst_pad_push_event(h->srcpad, gst_event_new_caps(caps));
+         gst_caps_unref(caps);
+         GstSegment segment;
+         gst_segment_init(&segment, GST_FORMAT_TIME);
+         gst_pad_push_event(h->srcpad, gst_event_new_segment(&segment));
+         o.flow = gst_harness_push(h, silence(30));
+         read_problem(h->element, o);
+         push_caps(h, S16_STEREO);
+         o.recovered = converts(h, 40, 40);
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error", s24be.c_str(), "\\xff\\xfe=(int)1", "new supported caps: converts again"},
       {"fastconvert", "caps of another media type (audio/x-alaw)",
        [] {
          return caps_scenario("fastconvert", "audio/x-alaw,rate=8000,channels=1", "audio/x-raw", 30, S16_STEREO,
                               40, 40);
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning", alaw.c_str(), "audio/x-alaw", "new supported caps: converts again"},
+       GST_FLOW_NOT_NEGOTIATED, "error", alaw.c_str(), "audio/x-alaw", "new supported caps: converts again"},
       {"fastconvert", "caps with channels=0",
        [] {
          return caps_scenario("fastconvert", "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=0",
                               "audio/x-raw", 30, S16_STEREO, 40, 40);
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning", zero_channels.c_str(), "channels=(int)0",
+       GST_FLOW_NOT_NEGOTIATED, "error", zero_channels.c_str(), "channels=(int)0",
        "new supported caps: converts again"},
       {"fastconvert", "caps with rate=0",
        [] {
          return caps_scenario("fastconvert", "audio/x-raw,format=S16LE,layout=interleaved,rate=0,channels=2",
                               "audio/x-raw", 40, S16_STEREO, 40, 40);
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning", zero_rate.c_str(), "rate=(int)0", "new supported caps: converts again"},
+       GST_FLOW_NOT_NEGOTIATED, "error", zero_rate.c_str(), "rate=(int)0", "new supported caps: converts again"},
       {"fastconvert", "channel-mask naming fewer positions than channels (2 channels, mask 0x1)",
        [] {
          return caps_scenario(
@@ -361,14 +440,14 @@ const std::vector<RobustnessCase> &cases() {
              "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2,channel-mask=(bitmask)0x1",
              "audio/x-raw", 40, S16_STEREO, 40, 40);
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning", mask.c_str(), "channel-mask=(bitmask)0x0000000000000001",
+       GST_FLOW_NOT_NEGOTIATED, "error", mask.c_str(), "channel-mask=(bitmask)0x0000000000000001",
        "new supported caps: converts again"},
       {"fastconvert", "6 channels without a channel-mask",
        [] {
          return caps_scenario("fastconvert", "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=6",
                               "audio/x-raw", 24, S16_STEREO, 40, 40);
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning",
+       GST_FLOW_NOT_NEGOTIATED, "error",
        "fastconvert refused caps: channels=6 needs a channel-mask (channel-mask=(bitmask)0x0 for unpositioned channels)", "channels=(int)6",
        "new supported caps: converts again"},
       {"fastconvert", "65 unpositioned channels (channel-mask 0) to mono",
@@ -386,7 +465,7 @@ const std::vector<RobustnessCase> &cases() {
                               "channel-mask=(bitmask)0x0",
                               F32_MONO.c_str(), 64, caps_str("F32LE", 2, 48000), 80, 40);
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning",
+       GST_FLOW_NOT_NEGOTIATED, "error",
        "fastconvert refused caps: channels=2147483647 makes a frame of 17179869176 bytes (at most 2147483647)", "channels=(int)2147483647",
        "new supported caps: converts again"},
       {"fastconvert", "a frame size that wraps to 0 (F64LE, channels=536870912, channel-mask 0)",
@@ -396,7 +475,7 @@ const std::vector<RobustnessCase> &cases() {
                               "channel-mask=(bitmask)0x0",
                               F32_MONO.c_str(), 64, caps_str("F32LE", 2, 48000), 80, 40);
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning",
+       GST_FLOW_NOT_NEGOTIATED, "error",
        "fastconvert refused caps: channels=536870912 makes a frame of 4294967296 bytes (at most 2147483647)", "channels=(int)536870912",
        "new supported caps: converts again"},
       {"fastconvert", "input caps without a channels field, downstream wants stereo (fixation read an uninitialised "
@@ -406,7 +485,7 @@ const std::vector<RobustnessCase> &cases() {
                               caps_str("S16LE", 2, 48000).c_str(), 32, caps_str("F32LE", 2, 48000), 80, 40);
        },
        GST_FLOW_NOT_NEGOTIATED, "error", "Invalid audio caps: caps lack the channels field",
-       "in: audio/x-raw", "new supported caps: converts again"},
+       "refused caps: audio/x-raw", "new supported caps: converts again"},
       {"fastconvert", "a channel change it cannot do (3 channels to 2)",
        [] {
          return caps_scenario("fastconvert", caps_str("F32LE", 3, 48000), caps_str("F32LE", 2, 48000).c_str(), 48,
@@ -415,7 +494,25 @@ const std::vector<RobustnessCase> &cases() {
        GST_FLOW_NOT_NEGOTIATED, "error",
        "fastconvert cannot convert F32LE, 48000 Hz, 3 channels to any format downstream accepts: downstream wants "
        "channels 2, fastconvert can output channels 3 or 1",
-       "channels=(int)2", "new caps it can convert: converts again"},
+       "put audioconvert before it for other channel mixes", "new caps it can convert: converts again"},
+      {"fastconvert", "the same unsupported caps (S24BE) with five buffers (GStreamer retries the caps event and "
+                      "accept-caps for each)",
+       [] {
+         return refused_once_scenario("fastconvert",
+                                      "audio/x-raw,format=S24BE,layout=interleaved,rate=48000,channels=1", "audio/x-raw",
+                                      30);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error", s24be.c_str(), "format S24BE is not supported",
+       "one message in all: no repeats"},
+      {"fastconvert", "a channel change it cannot do (6 channels to 2) with five buffers",
+       [] {
+         return refused_once_scenario("fastconvert", caps_str("S16LE", 6, 44100), caps_str("S16LE", 2, 44100).c_str(),
+                                      120);
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastconvert cannot convert S16LE, 44100 Hz, 6 channels to any format downstream accepts: downstream wants "
+       "channels 2, fastconvert can output channels 6 or 1",
+       "put audioconvert before it for other channel mixes", "one message in all, with the hint for channels"},
       {"fastconvert", "a rate change (downstream wants 44100 Hz, input is 48000 Hz)",
        [] {
          return caps_scenario("fastconvert", S16_STEREO, caps_str("F32LE", 1, 44100).c_str(), 40,
@@ -584,7 +681,7 @@ const std::vector<RobustnessCase> &cases() {
          return caps_scenario_with("fastresample", caps_str("U8", 1, 48000), "audio/x-raw,rate=16000", 48,
                                    caps_str("S16LE", 1, 48000), [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning",
+       GST_FLOW_NOT_NEGOTIATED, "error",
        "fastresample refused caps: format U8 is not supported (supported: { (string)F32LE, (string)S16LE, "
        "(string)S32LE, (string)F64LE })",
        "U8", "new supported caps: resamples again (4800 -> 1600 frames)"},
@@ -594,7 +691,7 @@ const std::vector<RobustnessCase> &cases() {
                                    "audio/x-raw,rate=16000", 32, caps_str("S16LE", 1, 48000),
                                    [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning",
+       GST_FLOW_NOT_NEGOTIATED, "error",
        "fastresample refused caps: layout non-interleaved is not supported (supported: interleaved)",
        "non-interleaved", "new supported caps: resamples again (4800 -> 1600 frames)"},
       {"fastresample", "caps with rate=0",
@@ -602,7 +699,7 @@ const std::vector<RobustnessCase> &cases() {
          return caps_scenario_with("fastresample", caps_str("S16LE", 1, 0) + ",rate=0", "audio/x-raw,rate=16000", 48,
                                    caps_str("S16LE", 1, 48000), [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning", "fastresample refused caps: rate 0 is not supported (supported: [ 1, 768000 ])",
+       GST_FLOW_NOT_NEGOTIATED, "error", "fastresample refused caps: rate 0 is not supported (supported: [ 1, 768000 ])",
        "rate=(int)0", "new supported caps: resamples again"},
       {"fastresample", "an absurd ratio (1 Hz to 768000 Hz)",
        [] {
@@ -620,7 +717,7 @@ const std::vector<RobustnessCase> &cases() {
                                    "audio/x-raw,rate=16000", 64, caps_str("S16LE", 1, 48000),
                                    [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning",
+       GST_FLOW_NOT_NEGOTIATED, "error",
        "fastresample refused caps: channels=2147483647 makes a frame of 17179869176 bytes (at most 2147483647)",
        "channels=(int)2147483647", "new supported caps: resamples again"},
       {"fastresample", "channel-mask naming fewer positions than channels (2 channels, mask 0x1)",
@@ -631,7 +728,7 @@ const std::vector<RobustnessCase> &cases() {
              "audio/x-raw,rate=16000", 40, caps_str("S16LE", 1, 48000),
              [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning", "fastresample refused caps: channel-mask 0x1 names 1 channel positions, not 2",
+       GST_FLOW_NOT_NEGOTIATED, "error", "fastresample refused caps: channel-mask 0x1 names 1 channel positions, not 2",
        "channel-mask=(bitmask)0x0000000000000001", "new supported caps: resamples again"},
       {"fastresample", "a buffer that is not a whole number of frames (7 bytes of S16LE stereo)",
        [] {
@@ -724,7 +821,7 @@ const std::vector<RobustnessCase> &cases() {
        [] {
          return caps_scenario("rmsvad", caps_str("U8", 1, 16000), "audio/x-raw", 32, caps_str("S16LE", 1, 16000), 64, 64);
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning",
+       GST_FLOW_NOT_NEGOTIATED, "error",
        "rmsvad refused caps: format U8 is not supported (supported: { (string)S16LE, (string)S32LE, (string)F32LE, "
        "(string)F64LE })",
        "U8", "new supported caps: passes audio again"},
@@ -732,7 +829,7 @@ const std::vector<RobustnessCase> &cases() {
        [] {
          return caps_scenario("rmsvad", caps_str("S16LE", 1, 4000), "audio/x-raw", 32, caps_str("S16LE", 1, 16000), 64, 64);
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning", "rmsvad refused caps: rate 4000 is not supported (supported: [ 8000, 192000 ])",
+       GST_FLOW_NOT_NEGOTIATED, "error", "rmsvad refused caps: rate 4000 is not supported (supported: [ 8000, 192000 ])",
        "rate=(int)4000", "new supported caps: passes audio again"},
       {"rmsvad", "a frame size that overflows (F64LE, channels=2147483647, channel-mask 0)",
        [] {
@@ -741,7 +838,7 @@ const std::vector<RobustnessCase> &cases() {
                               "channel-mask=(bitmask)0x0",
                               "audio/x-raw", 64, caps_str("S16LE", 1, 16000), 64, 64);
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning",
+       GST_FLOW_NOT_NEGOTIATED, "error",
        "rmsvad refused caps: channels=2147483647 makes a frame of 17179869176 bytes (at most 2147483647)",
        "channels=(int)2147483647", "new supported caps: passes audio again"},
       {"rmsvad", "a buffer that is not a whole number of frames (7 bytes of S16LE stereo)",
@@ -776,16 +873,25 @@ const std::vector<RobustnessCase> &cases() {
       {"rmsvad", "stop-threshold above start-threshold (start 8, stop 20)",
        [] {
          Observed o;
-         GstElement *e = gst_element_factory_make("rmsvad", nullptr);
-         with_warning_allowed(nullptr, "stop-threshold must not exceed start-threshold",
-                              [&] { gst_util_set_object_arg(G_OBJECT(e), "stop-threshold", "20"); });
+         GstHarness *h = harness_with_bus("rmsvad stop-threshold=20");
+         gst_harness_set_sink_caps_str(h, "audio/x-raw");
+         gst_harness_set_src_caps_str(h, caps_str("S16LE", 1, 16000).c_str());
+         o.flow = gst_harness_push(h, silence(640));
+         read_problem(h->element, o);
+         GstElement *vad = gst_harness_find_element(h, "rmsvad");
          double stop = 0;
-         g_object_get(e, "stop-threshold", &stop, nullptr);
-         o.recovered = stop == 5;
-         gst_object_unref(e);
+         g_object_get(vad, "stop-threshold", &stop, nullptr);
+         g_object_set(vad, "start-threshold", 25.0, nullptr);
+         gst_object_unref(vad);
+         Observed again;
+         o.recovered = stop == 20 && converts(h, 640, 640) && (read_problem(h->element, again), again.kind == "none");
+         teardown_with_bus(h);
          return o;
        },
-       GST_FLOW_OK, "none", "", "", "refused with a GLib warning naming the rule; keeps the previous value (5)"},
+       GST_FLOW_OK, "warning",
+       "rmsvad: stop-threshold 20 dB is above start-threshold 8 dB; in force: start-threshold 8 dB, "
+       "stop-threshold 8 dB",
+       "must not exceed", "the property keeps 20; start-threshold=25 makes the pair valid: no further warning"},
       {"rmsvad", "a frame-duration out of range (1 ms) and a NaN threshold",
        [] {
          Observed o;
@@ -810,7 +916,7 @@ const std::vector<RobustnessCase> &cases() {
        GST_FLOW_NOT_NEGOTIATED, "error",
        "rmsvad cannot pass audio/x-raw, layout=(string)interleaved, rate=(int)16000, channels=(int)1 "
        "(caps lack the format field) to any format downstream accepts: downstream wants rate 8000, "
-       "rmsvad can output rate 16000", "put fastconvert and fastresample before it",
+       "rmsvad can output rate 16000", "put fastresample before it to change the rate",
        "complete caps downstream accepts: passes audio again"},
       {"rmsvad", "caps without a channels field, downstream refuses passthrough (wants S32LE)",
        [] {
@@ -828,7 +934,7 @@ const std::vector<RobustnessCase> &cases() {
                               caps_str("S16LE", 1, 16000), 64, 64);
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
-       "rmsvad received invalid audio caps: caps lack the format field", "in: audio/x-raw",
+       "rmsvad received invalid audio caps: caps lack the format field", "refused caps: audio/x-raw",
        "complete caps: passes audio again"},
       {"rmsvad", "downstream asks for a channel-mask that cannot describe its channels (2 channels, mask 0x1)",
        [] {
@@ -885,12 +991,57 @@ const std::vector<RobustnessCase> &cases() {
        "jsonbridge skipped a bad JSON object: line 1, byte 14: the object is not closed: the line must end with '}' "
        "(truncated object, or text after it)",
        "on-error=skip", "the next object decodes"},
+      {"jsonbridge", "binary bytes, not text (mode=decode)",
+       [] { return json_scenario("", "\xff\xfe\x01{\"version\":1}\n", false); },
+       GST_FLOW_ERROR, "error",
+       "jsonbridge cannot decode the JSON stream: line 1, byte 0: expected a JSON object, got "
+       "\\xff\\xfe\\x01{\"version\":1}",
+       "on-error=skip", "after a flush: decodes again"},
+      {"jsonbridge", "1000 bad lines with on-error=skip, then EOS",
+       [] { return json_flood_scenario(1000); },
+       GST_FLOW_OK, "warning",
+       "jsonbridge skipped a bad JSON object: line 1, byte 0: expected a JSON object, got x", "on-error=skip",
+       "5 warnings in full, then at most one a second; at EOS \"jsonbridge skipped 1000 bad JSON objects in this "
+       "stream\"; after a flush: decodes again"},
+      {"jsonbridge", "a channel-mask that does not fit the channel count (3 positions, 2 channels)",
+       [] {
+         std::string line = kJsonLine;
+         line.replace(line.find("\"layout\""), 0, "\"channel-mask\":7,");
+         return json_scenario("", line, false);
+       },
+       GST_FLOW_ERROR, "error",
+       "jsonbridge cannot decode the JSON stream: line 1, byte 71: channel-mask 7 names 3 positions, not 2 (0 for "
+       "unpositioned channels)",
+       "", "after a flush: decodes again"},
+      {"jsonbridge", "downstream refuses the decoded caps, then EOS inside the next line (mode=decode)",
+       [] { return json_refusal_then_eos_scenario(); },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "jsonbridge cannot output decoded S16LE, 16000 Hz, 2 channels to any format downstream accepts: "
+       "downstream wants video/x-raw, jsonbridge can output audio/x-raw", "put fastconvert/fastresample after jsonbridge",
+       "nothing more at EOS (no report about the cut line); downstream takes audio, after a flush: decodes again"},
+      {"jsonbridge", "Python's json.dumps spellings NaN, Infinity, -Infinity and a UTF-8 byte order mark (mode=decode)",
+       [] {
+         Observed o;
+         GstHarness *h = json_decoder();
+         o.flow = gst_harness_push(h, text_buffer("\xef\xbb\xbf{\"version\":1,\"format\":\"F32LE\",\"rate\":8000,"
+                                                  "\"channels\":1,\"samples\":[NaN,Infinity,-Infinity]}\n"));
+         read_problem(h->element, o);
+         if (GstBuffer *out = gst_harness_try_pull(h)) {
+           float x[3] = {};
+           o.recovered = gst_buffer_extract(out, 0, x, sizeof x) == sizeof x && std::isnan(x[0]) &&
+                         x[1] == INFINITY && x[2] == -INFINITY;
+           gst_buffer_unref(out);
+         }
+         teardown_with_bus(h);
+         return o;
+       },
+       GST_FLOW_OK, "none", "", "", "decoded: NaN, +Inf, -Inf"},
       {"jsonbridge", "caps with channels=0, downstream takes no audio (video/x-raw, mode=roundtrip)",
        [] {
          return downstream_scenario("jsonbridge", caps_str("S16LE", 0, 48000), "video/x-raw", 40, "audio/x-raw",
                                     S16_STEREO, [](GstHarness *h) { return converts(h, 40, 40); });
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning",
+       GST_FLOW_NOT_NEGOTIATED, "error",
        "jsonbridge (mode=roundtrip) refused caps: channels 0 is not supported (supported: [ 1, 65535 ])", "channels=(int)0",
        "valid caps, downstream takes audio: passes audio again"},
       {"jsonbridge", "valid audio, downstream takes no audio (video/x-raw, mode=roundtrip)",
@@ -964,6 +1115,8 @@ GST_START_TEST(test_robustness_row) {
   fail_unless(o.debug.find(c.debug_contains) != std::string::npos, "%s, %s: debug text '%s' lacks '%s'", c.element,
               c.input, o.debug.c_str(), c.debug_contains);
   fail_unless(o.recovered, "%s, %s: recovery failed (%s)", c.element, c.input, c.recovery);
+  fail_unless(g_utf8_validate(o.message.c_str(), -1, nullptr) && g_utf8_validate(o.debug.c_str(), -1, nullptr),
+              "%s, %s: message or debug text is not UTF-8", c.element, c.input);
 }
 GST_END_TEST;
 
