@@ -12,14 +12,16 @@
 #include <gst/audio/audio.h>
 
 #include <atomic>
+#include <iterator>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "audio_formats.h"
 #include "audio_input.h"
-#include "element_message.h"
+#include "buffer_map.h"
 #include "convert.h"
-#include <iterator>
-#include <string>
+#include "element_message.h"
 
 #include "negotiation.h"
 #include "output_pool.h"
@@ -157,17 +159,23 @@ static void push_drain(GstFastResample *self) {
     return;
   }
   GstBuffer *buf = gst_buffer_new_allocate(nullptr, frames * GST_AUDIO_INFO_BPF(&priv->out_info), nullptr);
-  GstMapInfo map;
-  gst_buffer_map(buf, &map, GST_MAP_WRITE);
   size_t written;
-  if (priv->convert) {
-    if (priv->out_f32.size() < frames * channels) priv->out_f32.resize(frames * channels);
-    written = priv->resampler.drain(priv->out_f32.data(), frames);
-    priv->from_f32.process(priv->out_f32.data(), map.data, written);
-  } else {
-    written = priv->resampler.drain(reinterpret_cast<float *>(map.data), frames);
+  {
+    const fastaudio::BufferMap map(buf, GST_MAP_WRITE);
+    if (!map) {
+      gst_buffer_unref(buf);
+      reset_stream(priv);
+      FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map a buffer for the drained tail"), (nullptr));
+      return;
+    }
+    if (priv->convert) {
+      if (priv->out_f32.size() < frames * channels) priv->out_f32.resize(frames * channels);
+      written = priv->resampler.drain(priv->out_f32.data(), frames);
+      priv->from_f32.process(priv->out_f32.data(), map.data(), written);
+    } else {
+      written = priv->resampler.drain(reinterpret_cast<float *>(map.data()), frames);
+    }
   }
-  gst_buffer_unmap(buf, &map);
   gst_buffer_set_size(buf, written * GST_AUDIO_INFO_BPF(&priv->out_info));
   if (priv->need_discont) GST_BUFFER_FLAG_SET(buf, GST_BUFFER_FLAG_DISCONT);
   stamp_output(priv, buf, written);
@@ -367,47 +375,45 @@ static GstFlowReturn gst_fast_resample_transform(GstBaseTransform *trans, GstBuf
     GST_BUFFER_FLAG_SET(outbuf, GST_BUFFER_FLAG_DISCONT);
     priv->need_discont = false;
   }
-  // In place (see prepare_output_buffer): one mapping for both.
-  const bool in_place = inbuf == outbuf;
-  GstMapInfo in, out;
-  if (!gst_buffer_map(inbuf, &in, in_place ? GST_MAP_READWRITE : GST_MAP_READ)) {
-    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map input buffer"), (nullptr));
-    return GST_FLOW_ERROR;
-  }
-  if (in_place) {
-    out = in;
-  } else if (!gst_buffer_map(outbuf, &out, GST_MAP_WRITE)) {
-    gst_buffer_unmap(inbuf, &in);
-    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map output buffer"), (nullptr));
-    return GST_FLOW_ERROR;
-  }
+  // In place (see prepare_output_buffer): one mapping for both; unmapped
+  // before the output's size is set.
   const unsigned channels = GST_AUDIO_INFO_CHANNELS(&priv->in_info);
-  const size_t in_frames = in.size / GST_AUDIO_INFO_BPF(&priv->in_info);
-  const size_t capacity = out.size / GST_AUDIO_INFO_BPF(&priv->out_info);
-  float *dst = reinterpret_cast<float *>(out.data);
-  if (priv->convert) {
-    if (priv->out_f32.size() < capacity * channels) priv->out_f32.resize(capacity * channels);
-    dst = priv->out_f32.data();
-  }
-  const bool gap = GST_BUFFER_FLAG_IS_SET(inbuf, GST_BUFFER_FLAG_GAP);
-  size_t produced;
-  if (gap) {
-    produced = priv->resampler.process_silence(in_frames, dst, capacity);
-  } else {
-    const float *src = reinterpret_cast<const float *>(in.data);
-    if (priv->convert) {
-      if (priv->in_f32.size() < in_frames * channels) priv->in_f32.resize(in_frames * channels);
-      priv->to_f32.process(in.data, priv->in_f32.data(), in_frames);
-      src = priv->in_f32.data();
+  size_t in_frames = 0, produced = 0;
+  bool silent = false;
+  {
+    const bool in_place = inbuf == outbuf;
+    const fastaudio::BufferMap in(inbuf, in_place ? GST_MAP_READWRITE : GST_MAP_READ);
+    std::optional<fastaudio::BufferMap> out_map;
+    if (!in_place) out_map.emplace(outbuf, GST_MAP_WRITE);
+    if (!in || (out_map && !*out_map)) {
+      FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map %s buffer", in ? "output" : "input"), (nullptr));
+      return GST_FLOW_ERROR;
     }
-    produced = priv->resampler.process(src, in_frames, dst, capacity);
+    const fastaudio::BufferMap &out = out_map ? *out_map : in;
+    in_frames = in.size() / GST_AUDIO_INFO_BPF(&priv->in_info);
+    const size_t capacity = out.size() / GST_AUDIO_INFO_BPF(&priv->out_info);
+    float *dst = reinterpret_cast<float *>(out.data());
+    if (priv->convert) {
+      if (priv->out_f32.size() < capacity * channels) priv->out_f32.resize(capacity * channels);
+      dst = priv->out_f32.data();
+    }
+    const bool gap = GST_BUFFER_FLAG_IS_SET(inbuf, GST_BUFFER_FLAG_GAP);
+    if (gap) {
+      produced = priv->resampler.process_silence(in_frames, dst, capacity);
+    } else {
+      const float *src = reinterpret_cast<const float *>(in.data());
+      if (priv->convert) {
+        if (priv->in_f32.size() < in_frames * channels) priv->in_f32.resize(in_frames * channels);
+        priv->to_f32.process(in.data(), priv->in_f32.data(), in_frames);
+        src = priv->in_f32.data();
+      }
+      produced = priv->resampler.process(src, in_frames, dst, capacity);
+    }
+    if (priv->convert) priv->from_f32.process(dst, out.data(), produced);
+    // GAP only when no ringing of earlier signal is in this output.
+    silent = gap;
+    for (size_t i = 0; silent && i < produced * channels; i++) silent = dst[i] == 0.f;
   }
-  if (priv->convert) priv->from_f32.process(dst, out.data, produced);
-  // GAP only when no ringing of earlier signal is in this output.
-  bool silent = gap;
-  for (size_t i = 0; silent && i < produced * channels; i++) silent = dst[i] == 0.f;
-  if (!in_place) gst_buffer_unmap(outbuf, &out);
-  gst_buffer_unmap(inbuf, &in);
 
   priv->have_data = true;
   priv->samples_in += in_frames;

@@ -14,10 +14,12 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "audio_formats.h"
 #include "audio_input.h"
+#include "buffer_map.h"
 #include "element_message.h"
 #include "json_codec.h"
 #include "negotiation.h"
@@ -214,20 +216,17 @@ static void stamp(GstBuffer *buf, const json::BlockHeader &h, size_t frames, boo
 
 struct SinkTarget {
   GstBuffer *buffer = nullptr;
-  GstMapInfo map{};
-  bool mapped = false;
+  std::optional<fastaudio::BufferMap> map;
 
   static void *allocate(void *ctx, const json::BlockHeader &, size_t bytes) {
     auto t = static_cast<SinkTarget *>(ctx);
     t->buffer = gst_buffer_new_allocate(nullptr, bytes, nullptr);
     if (!t->buffer) return nullptr;
-    if (!gst_buffer_map(t->buffer, &t->map, GST_MAP_WRITE)) return nullptr;
-    t->mapped = true;
-    return t->map.data;
+    t->map.emplace(t->buffer, GST_MAP_WRITE);
+    return t->map->data();
   }
   GstBuffer *release() {
-    if (mapped) gst_buffer_unmap(buffer, &map);
-    mapped = false;
+    map.reset();
     GstBuffer *b = buffer;
     buffer = nullptr;
     return b;
@@ -314,6 +313,11 @@ static GstFlowReturn line_too_long(GstJsonBridge *self, gsize drop, bool newline
   return report_bad_object(self, line, start, problem, false) ? GST_FLOW_OK : GST_FLOW_ERROR;
 }
 
+static GstFlowReturn map_failed(GstJsonBridge *self) {
+  FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
+  return GST_FLOW_ERROR;
+}
+
 // Splits the byte stream into lines. Only the new buffer is scanned for
 // newlines, so any chunking costs linear time; the adapter never holds more
 // than max-line-length bytes plus one input buffer.
@@ -321,14 +325,11 @@ static GstFlowReturn decode_chain(GstJsonBridge *self, GstBuffer *buf) {
   auto priv = self->priv;
   if (GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DISCONT) && gst_adapter_available(priv->adapter) > 0)
     GST_DEBUG_OBJECT(self, "DISCONT inside a line: the line is kept, the decoder will judge it");
-  GstMapInfo map;
-  if (!gst_buffer_map(buf, &map, GST_MAP_READ)) {
-    gst_buffer_unref(buf);
-    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
-    return GST_FLOW_ERROR;
-  }
-  const guint8 *data = map.data;
-  const gsize size = map.size;
+  const fastaudio::OwnedBuffer owned(buf);
+  const fastaudio::BufferMap map(buf, GST_MAP_READ);
+  if (!map) return map_failed(self);
+  const guint8 *data = map.data();
+  const gsize size = map.size();
   gst_adapter_push(priv->adapter, gst_buffer_ref(buf));
   GstFlowReturn ret = GST_FLOW_OK;
   gsize pos = 0;
@@ -358,8 +359,6 @@ static GstFlowReturn decode_chain(GstJsonBridge *self, GstBuffer *buf) {
       ret = decode_line(self, len, len + 1, false);
     }
   }
-  gst_buffer_unmap(buf, &map);
-  gst_buffer_unref(buf);
   return ret;
 }
 
@@ -385,11 +384,6 @@ static json::BlockHeader header_of(const GstAudioInfo *info, GstBuffer *buf) {
   return h;
 }
 
-static GstFlowReturn map_failed(GstJsonBridge *self, GstBuffer *buf) {
-  gst_buffer_unref(buf);
-  FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
-  return GST_FLOW_ERROR;
-}
 
 // Frames [from, from + n) of a block of `total` frames described by `h`:
 // timestamps from sample counts, DISCONT on the first piece only.
@@ -409,46 +403,39 @@ static json::BlockHeader piece_of(const json::BlockHeader &h, size_t from, size_
 // the output.
 static GstBuffer *encode_line(GstJsonBridge *self, const json::BlockHeader &h, const guint8 *data, size_t samples) {
   auto priv = self->priv;
-  GstBuffer *out = gst_buffer_new_allocate(nullptr, json::max_encoded_size(h.format, samples), nullptr);
-  GstMapInfo om;
-  if (!out || !gst_buffer_map(out, &om, GST_MAP_WRITE)) {
-    if (out) gst_buffer_unref(out);
-    return nullptr;
-  }
-  const size_t n = json::encode(h, data, samples, reinterpret_cast<char *>(om.data));
-  gst_buffer_unmap(out, &om);
-  gst_buffer_set_size(out, gssize(n));
-  GST_BUFFER_PTS(out) = h.pts == json::kNone ? GST_CLOCK_TIME_NONE : h.pts;
-  GST_BUFFER_DURATION(out) = h.duration == json::kNone ? GST_CLOCK_TIME_NONE : h.duration;
-  if (h.discont) GST_BUFFER_FLAG_SET(out, GST_BUFFER_FLAG_DISCONT);
-  GST_BUFFER_OFFSET(out) = priv->out_bytes;
-  GST_BUFFER_OFFSET_END(out) = priv->out_bytes + n;
+  fastaudio::OwnedBuffer out(gst_buffer_new_allocate(nullptr, json::max_encoded_size(h.format, samples), nullptr));
+  fastaudio::BufferMap om(out.get(), GST_MAP_WRITE);
+  if (!om) return nullptr;
+  const size_t n = json::encode(h, data, samples, reinterpret_cast<char *>(om.data()));
+  om.unmap();  // before the size changes
+  gst_buffer_set_size(out.get(), gssize(n));
+  GST_BUFFER_PTS(out.get()) = h.pts == json::kNone ? GST_CLOCK_TIME_NONE : h.pts;
+  GST_BUFFER_DURATION(out.get()) = h.duration == json::kNone ? GST_CLOCK_TIME_NONE : h.duration;
+  if (h.discont) GST_BUFFER_FLAG_SET(out.get(), GST_BUFFER_FLAG_DISCONT);
+  GST_BUFFER_OFFSET(out.get()) = priv->out_bytes;
+  GST_BUFFER_OFFSET_END(out.get()) = priv->out_bytes + n;
   priv->out_bytes += n;
-  return out;
+  return out.release();
 }
 
 // One line per buffer, or several when one would be longer than
 // max-line-length, the limit the decoder applies.
 static GstFlowReturn encode_chain(GstJsonBridge *self, GstBuffer *buf) {
   auto priv = self->priv;
-  GstMapInfo in;
-  if (!gst_buffer_map(buf, &in, GST_MAP_READ)) return map_failed(self, buf);
+  const fastaudio::OwnedBuffer owned(buf);
+  const fastaudio::BufferMap in(buf, GST_MAP_READ);
+  if (!in) return map_failed(self);
   const json::BlockHeader h = header_of(&priv->in_info, buf);
   const size_t width = fastaudio::sample_bytes(h.format) * h.channels;
-  const size_t frames = in.size / width;
+  const size_t frames = in.size() / width;
   const size_t per_line = json::max_frames_per_line(h.format, h.channels, priv->active.max_line_length);
   GstFlowReturn ret = GST_FLOW_OK;
   for (size_t from = 0; ret == GST_FLOW_OK && (from < frames || from == 0); from += per_line) {
     const size_t n = std::min(per_line, frames - from);
-    GstBuffer *out = encode_line(self, piece_of(h, from, n, frames), in.data + from * width, n * h.channels);
-    if (!out) {
-      gst_buffer_unmap(buf, &in);
-      return map_failed(self, buf);
-    }
+    GstBuffer *out = encode_line(self, piece_of(h, from, n, frames), in.data() + from * width, n * h.channels);
+    if (!out) return map_failed(self);
     ret = gst_pad_push(self->srcpad, out);
   }
-  gst_buffer_unmap(buf, &in);
-  gst_buffer_unref(buf);
   return ret;
 }
 
@@ -456,17 +443,17 @@ static GstFlowReturn encode_chain(GstJsonBridge *self, GstBuffer *buf) {
 // buffer (the text holds everything by then): no allocation per buffer.
 static GstFlowReturn roundtrip_chain(GstJsonBridge *self, GstBuffer *buf) {
   auto priv = self->priv;
-  buf = gst_buffer_make_writable(buf);
-  GstMapInfo map;
-  if (!gst_buffer_map(buf, &map, GST_MAP_READWRITE)) return map_failed(self, buf);
-  const json::BlockHeader h = header_of(&priv->in_info, buf);
-  const size_t samples = map.size / fastaudio::sample_bytes(h.format);
+  fastaudio::OwnedBuffer owned(gst_buffer_make_writable(buf));
+  fastaudio::BufferMap map(owned.get(), GST_MAP_READWRITE);
+  if (!map) return map_failed(self);
+  const json::BlockHeader h = header_of(&priv->in_info, owned.get());
+  const size_t samples = map.size() / fastaudio::sample_bytes(h.format);
   // The text goes straight into the decoder's padded scratch.
   char *text = priv->decoder.prepare(json::max_encoded_size(h.format, samples));
-  const size_t n = json::encode(h, map.data, samples, text);
+  const size_t n = json::encode(h, map.data(), samples, text);
   auto into_input = [](void *ctx, const json::BlockHeader &, size_t bytes) -> void * {
-    auto m = static_cast<GstMapInfo *>(ctx);
-    return bytes == m->size ? m->data : nullptr;
+    auto m = static_cast<fastaudio::BufferMap *>(ctx);
+    return bytes == m->size() ? m->data() : nullptr;
   };
   json::BlockHeader back;
   json::DecodeError err;
@@ -474,16 +461,15 @@ static GstFlowReturn roundtrip_chain(GstJsonBridge *self, GstBuffer *buf) {
   const guint64 object = priv->line++;
   const bool ok = priv->decoder.decode_prepared(n - 1, back, count, into_input, &map, err) &&
                   same_format(back, h) && count == samples;
-  gst_buffer_unmap(buf, &map);
+  map.unmap();  // before the buffer goes downstream
   if (!ok) {
-    gst_buffer_unref(buf);
     FASTAUDIO_ELEMENT_ERROR(self, STREAM, DECODE,
                             ("jsonbridge could not decode its own JSON (object %" G_GUINT64_FORMAT ", byte %zu): %s",
                              object, err.offset, err.message.c_str()),
                             ("This is a bug in jsonbridge; please report it with the input."));
     return GST_FLOW_ERROR;
   }
-  return gst_pad_push(self->srcpad, buf);
+  return gst_pad_push(self->srcpad, owned.release());
 }
 
 static GstFlowReturn gst_json_bridge_chain(GstPad *, GstObject *parent, GstBuffer *buf) {

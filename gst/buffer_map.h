@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// A buffer mapped for the lifetime of a scope: unmapped on every way out,
+// so no error path needs its own gst_buffer_unmap().
+#pragma once
+
+#include <gst/gst.h>
+
+#include <cstddef>
+#include <memory>
+
+namespace fastaudio {
+
+class BufferMap {
+ public:
+  BufferMap(GstBuffer *buffer, GstMapFlags flags)
+      : buffer_(buffer), mapped_(buffer != nullptr && gst_buffer_map(buffer, &map_, flags)) {}
+  ~BufferMap() { unmap(); }
+  BufferMap(const BufferMap &) = delete;
+  BufferMap &operator=(const BufferMap &) = delete;
+
+  // False when the buffer could not be mapped (then data() is null).
+  explicit operator bool() const { return mapped_; }
+  guint8 *data() const { return mapped_ ? map_.data : nullptr; }
+  size_t size() const { return mapped_ ? map_.size : 0; }
+  GstMapInfo *info() { return &map_; }
+  // Unmaps before the scope ends (to resize or unref the buffer).
+  void unmap() {
+    if (mapped_) gst_buffer_unmap(buffer_, &map_);
+    mapped_ = false;
+  }
+
+ private:
+  GstBuffer *buffer_;
+  GstMapInfo map_{};
+  bool mapped_;
+};
+
+// A buffer reference released at the end of a scope. Declared before a
+// BufferMap of the same buffer, it outlives the map: unmapped, then unreffed.
+struct BufferUnref {
+  void operator()(GstBuffer *buffer) const { gst_buffer_unref(buffer); }
+};
+using OwnedBuffer = std::unique_ptr<GstBuffer, BufferUnref>;
+
+}  // namespace fastaudio
