@@ -22,6 +22,7 @@
 #include "audio_formats.h"
 #include "audio_input.h"
 #include "negotiation.h"
+#include "rmsvad_messages.h"
 #include "vad.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_rms_vad_debug);
@@ -65,6 +66,7 @@ enum {
   PROP_RESET_FLOOR_ON_FLUSH,
   PROP_SPEAKING,
   PROP_NOISE_FLOOR,
+  PROP_WEBRTC_MESSAGES,
 };
 
 // Property limits: data, shared by the param specs and the docs.
@@ -78,6 +80,7 @@ struct Settings {
   bool audio_level_meta = false;
   GstRmsVadSilenceAction silence_action = SILENCE_PASS;
   bool reset_floor_on_flush = false;
+  bool webrtc_messages = false;
 };
 
 // A buffer (or a serialized event) waiting for its decision in gap/drop mode.
@@ -176,6 +179,11 @@ static void handle_events(GstRmsVad *self) {
     GST_DEBUG_OBJECT(self, "%s at %" GST_TIME_FORMAT ", level %.1f dB, floor %.1f dB",
                      gst_structure_get_name(s), GST_TIME_ARGS(ts), ev.level_db, ev.floor_db);
     gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
+    if (priv->active.webrtc_messages) {
+      const GstClockTime stream = gst_segment_to_stream_time(&GST_BASE_TRANSFORM(self)->segment, GST_FORMAT_TIME, ts);
+      gst_element_post_message(GST_ELEMENT(self), fastaudio::voice_activity_message(GST_OBJECT(self), stream,
+                                                                                    ev.kind == VadEvent::Start));
+    }
   }
   priv->vad.events().clear();
 
@@ -608,6 +616,7 @@ static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValu
       priv->settings.silence_action = GstRmsVadSilenceAction(g_value_get_enum(value));
       break;
     case PROP_RESET_FLOOR_ON_FLUSH: priv->settings.reset_floor_on_flush = g_value_get_boolean(value); break;
+    case PROP_WEBRTC_MESSAGES: priv->settings.webrtc_messages = g_value_get_boolean(value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); return;
   }
   priv->settings_generation.fetch_add(1, std::memory_order_release);
@@ -635,6 +644,7 @@ static void gst_rms_vad_get_property(GObject *object, guint prop_id, GValue *val
     case PROP_RESET_FLOOR_ON_FLUSH: g_value_set_boolean(value, priv->settings.reset_floor_on_flush); break;
     case PROP_SPEAKING: g_value_set_boolean(value, priv->speaking.load(std::memory_order_relaxed)); break;
     case PROP_NOISE_FLOOR: g_value_set_double(value, priv->noise_floor.load(std::memory_order_relaxed)); break;
+    case PROP_WEBRTC_MESSAGES: g_value_set_boolean(value, priv->settings.webrtc_messages); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -719,6 +729,12 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
       gobject_class, PROP_RESET_FLOOR_ON_FLUSH,
       g_param_spec_boolean("reset-floor-on-flush", "Reset floor on flush",
                            "Forget the learned noise floor on flush (it is kept by default)", FALSE, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_WEBRTC_MESSAGES,
+      g_param_spec_boolean("webrtc-messages", "webrtcdsp messages",
+                           "Also post webrtcdsp's \"voice-activity\" message (stream-time, stream-has-voice) "
+                           "when speech starts and stops, for applications written for webrtcdsp",
+                           FALSE, rw));
   g_object_class_install_property(
       gobject_class, PROP_SPEAKING,
       g_param_spec_boolean("speaking", "Speaking", "Whether the detector is inside a speech segment", FALSE, ro));
