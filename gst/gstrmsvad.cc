@@ -67,6 +67,7 @@ enum {
   PROP_SPEAKING,
   PROP_NOISE_FLOOR,
   PROP_WEBRTC_MESSAGES,
+  PROP_TRANSIENT_THRESHOLD,
 };
 
 // Property limits: data, shared by the param specs and the docs.
@@ -606,6 +607,7 @@ static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValu
       v.background_db = in_range(value, pspec);
       v.background_stop_db = v.background_db * 0.6;
       break;
+    case PROP_TRANSIENT_THRESHOLD: v.transient_rise_db = in_range(value, pspec); break;
     case PROP_HANGOVER: v.hangover_s = seconds(g_value_get_uint64(value)); break;
     case PROP_PRE_ROLL: v.pre_roll_s = seconds(g_value_get_uint64(value)); break;
     case PROP_MIN_SPEECH: v.min_speech_s = seconds(g_value_get_uint64(value)); break;
@@ -634,6 +636,7 @@ static void gst_rms_vad_get_property(GObject *object, guint prop_id, GValue *val
     case PROP_MODULATION_THRESHOLD: g_value_set_double(value, v.modulation_db); break;
     case PROP_RELATIVE_THRESHOLD: g_value_set_double(value, v.relative_db); break;
     case PROP_BACKGROUND_THRESHOLD: g_value_set_double(value, v.background_db); break;
+    case PROP_TRANSIENT_THRESHOLD: g_value_set_double(value, v.transient_rise_db); break;
     case PROP_HANGOVER: g_value_set_uint64(value, clock_time(v.hangover_s)); break;
     case PROP_PRE_ROLL: g_value_set_uint64(value, clock_time(v.pre_roll_s)); break;
     case PROP_MIN_SPEECH: g_value_set_uint64(value, clock_time(v.min_speech_s)); break;
@@ -698,6 +701,10 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
           "and continues while 0.6 times as far above it: a sound present most of the time (babble, "
           "steady or swelling noise) is background, one talker pauses. 0 disables the check",
           0, 30, d.background_db);
+  db_prop(PROP_TRANSIENT_THRESHOLD, "transient-threshold", "Transient threshold",
+          "Impulsive sounds (typing, clicks, knocks) are not speech: a 7 ms sub-frame this many dB above the "
+          "two before it starts one, and its ring-down is taken out of the level; 0 disables the check",
+          0, 40, d.transient_rise_db);
   time_prop(PROP_HANGOVER, "hangover", "Hangover",
             "Speech is held this long (ns) after the level falls below the stop threshold", 0, kMaxHangover,
             d.hangover_s);
