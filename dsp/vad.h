@@ -54,7 +54,7 @@ struct VadParams {
   // whose energy under an envelope falling transient_decay_db_s is taken out
   // of the level the thresholds see (0: off).
   double transient_rise_db = 13.0;
-  double transient_decay_db_s = 80.0;
+  double transient_decay_db_s = 70.0;
   double transient_sub_s = 0.007;
   double floor_window_s = 1.0;   // the floor follows the minimum level over this window
   double floor_rise_db_s = 6.0;  // at most this fast when the background gets louder

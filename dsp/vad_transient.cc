@@ -73,8 +73,14 @@ double TransientGate::sustained(double e) {
   if (train_left_ > 0) train_left_--;
 
   double s = e - envelope_;
-  // Under an event, the sound that went on before it is assumed to go on.
-  if (envelope_ > 0) s = std::max(s, std::min(e, before_));
+  if (envelope_ > 0) {
+    // A sound emerges from under the event once it is within the attack
+    // threshold of the sub-frame; a sliver above the envelope is the event
+    // holding on for a moment.
+    if (s * rise_ < e) s = 0;
+    // The sound that went on before the event is assumed to go on.
+    s = std::max(s, std::min(e, before_));
+  }
   s = std::max(s, 0.0);
   prev2_ = prev1_;
   prev1_ = e;

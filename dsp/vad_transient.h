@@ -7,11 +7,12 @@
 // band energy in sub-frames of about 7 ms. A sub-frame far above the two
 // before it is an attack; from then on, energy under an envelope that starts
 // at the attack and decays at the slowest rate an impulsive sound rings down
-// belongs to that event. What is left, the sustained part, is what the
-// detector compares with its thresholds. The sound that went on before the
-// attack (someone talking while typing) counts as sustained throughout, and
-// so does a train of attacks that keep coming back to the same level within
-// 20 ms of each other: the glottal pulses of a low voice.
+// belongs to that event; what rises above it counts once it is within the
+// attack threshold of the sub-frame. What is left, the sustained part, is
+// what the detector compares with its thresholds. The sound that went on
+// before the attack (someone talking while typing) counts as sustained
+// throughout, and so does a train of attacks that keep coming back to the
+// same level within 20 ms of each other: the glottal pulses of a low voice.
 #pragma once
 
 #include <cstddef>

@@ -31,7 +31,7 @@ double speech_seconds(const char *props) {
 GST_START_TEST(test_typing_is_not_speech) {
   const double on = speech_seconds(""), off = speech_seconds("transient-threshold=0");
   std::printf("8 s of typing: %.2f s speech, %.2f s with transient-threshold=0\n", on, off);
-  fail_unless(on <= 0.4, "typing reported as %.2f s of speech", on);
+  fail_unless(on <= 0.25, "typing reported as %.2f s of speech", on);
   fail_unless(off >= 4.0, "without the check only %.2f s", off);
 }
 GST_END_TEST;
