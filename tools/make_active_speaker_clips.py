@@ -17,11 +17,12 @@ needs numpy.
 import json
 import os
 import sys
-import wave
 
 import numpy as np
 
-RATE = 16000
+import wav16
+from wav16 import RATE, write
+
 LENGTH_S = 15.5
 FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "files")
 # (participant, labelled segment of the speech fixture, start in the call, gain dB)
@@ -37,23 +38,12 @@ TYPIST = "erin"
 
 
 def read(name):
-    with wave.open(os.path.join(FILES, name)) as w:
-        assert w.getframerate() == RATE and w.getnchannels() == 1
-        return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float64) / 32768
+    return wav16.read(os.path.join(FILES, name))
 
 
 def labels():
     with open(os.path.join(FILES, "vad-speech-16k.labels")) as fh:
         return [tuple(map(float, line.split())) for line in fh if line.strip() and not line.startswith("#")]
-
-
-def write(path, x):
-    pcm = np.clip(np.round(x * 32767), -32768, 32767).astype("<i2")
-    with wave.open(path, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(pcm.tobytes())
 
 
 def main():

@@ -22,11 +22,11 @@ numpy. Run once and commit the output.
 """
 import os
 import sys
-import wave
 
 import numpy as np
 
-RATE = 16000
+from wav16 import RATE, write
+
 rng = np.random.default_rng(20)
 
 
@@ -98,15 +98,6 @@ def dropped_object(x, at_s):
         t += gap
         gap *= 0.7
         peak -= 20 * np.log10(1 / 0.6)
-
-
-def write(path, x):
-    pcm = np.clip(np.round(x * 32767), -32768, 32767).astype("<i2")
-    with wave.open(path, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(pcm.tobytes())
 
 
 def noise(seconds):

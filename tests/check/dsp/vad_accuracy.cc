@@ -17,6 +17,7 @@
 
 #include <gst/check/gstcheck.h>
 
+#include "../speech_fixture.h"
 #include "vad.h"
 
 using namespace fastaudio;
@@ -27,9 +28,8 @@ constexpr unsigned kRate = 16000;
 constexpr double kPi = 3.14159265358979323846;
 
 std::string fixture(const char *name) {
-  const char *dir = g_getenv("FASTAUDIO_TEST_FILES");
-  fail_unless(dir != nullptr, "FASTAUDIO_TEST_FILES is not set (run through meson test)");
-  return std::string(dir) + "/" + name;
+  fail_unless(g_getenv("FASTAUDIO_TEST_FILES") != nullptr, "FASTAUDIO_TEST_FILES is not set (run through meson test)");
+  return speech_fixture::path(name);
 }
 
 // The fixtures are canonical 44-byte-header mono S16 16 kHz WAVs.
@@ -48,19 +48,7 @@ std::vector<double> read_wav(const char *name) {
 
 std::vector<double> read_speech() { return read_wav("vad-speech-16k.wav"); }
 
-std::vector<std::pair<double, double>> read_labels() {
-  std::ifstream in(fixture("vad-speech-16k.labels"));
-  std::vector<std::pair<double, double>> segs;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    double a, b;
-    fail_unless(std::sscanf(line.c_str(), "%lf %lf", &a, &b) == 2, "bad label line: %s", line.c_str());
-    segs.emplace_back(a, b);
-  }
-  fail_unless(segs.size() >= 5);
-  return segs;
-}
+speech_fixture::Segments read_labels() { return speech_fixture::labels(); }
 
 std::vector<bool> to_frames(const std::vector<std::pair<double, double>> &segs, size_t n) {
   std::vector<bool> f(n);

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "speech_fixture.h"
+#include "../speech_fixture.h"
 
 #include <gst/app/gstappsink.h>
 #include <gst/audio/audio.h>

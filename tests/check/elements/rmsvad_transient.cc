@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "speech_fixture.h"
+#include "../speech_fixture.h"
 
 namespace {
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The labelled speech clip of tests/files (tools/make_vad_fixtures.py) for
-// element tests that run whole pipelines on it. Header-only.
+// The fixtures of tests/files for the tests: the labelled speech clip
+// (tools/make_vad_fixtures.py) and a way to run whole pipelines on them.
+// Header-only.
 #pragma once
 
 // Standard headers first: check.h defines a fail() macro that breaks <ios>.
