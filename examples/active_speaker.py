@@ -140,6 +140,8 @@ class Receiver:
         bus.connect("message::error", lambda _b, m: (print(m.parse_error()[0].message, file=sys.stderr),
                                                      loop.quit()))
         self.pipeline.set_state(Gst.State.PLAYING)
+        self.pipeline.get_state(Gst.CLOCK_TIME_NONE)
+        print(f"listening for {len(self.names)} participants", flush=True)
         GLib.timeout_add(100, check)
         loop.run()
         self.pipeline.set_state(Gst.State.NULL)
