@@ -36,9 +36,11 @@ double TransientGate::sustained(double e) {
   envelope_ *= decay_;
   if (envelope_ < 1e-30) envelope_ = 0;  // no denormals in long stretches without events
   const double before = std::max(prev1_, prev2_);
+  // Another event while one rings down: a rise, and energy beyond the
+  // envelope far above the sustained sound.
+  const bool rings_up = e > kRingRise * before && e - envelope_ > rise_ * std::max(sustained1_, sustained2_);
   // Nothing is an attack until there are two sub-frames to compare with.
-  const bool attack = seen_ >= 2 && (e > rise_ * before || (e > kRingRise * before &&
-                                                             e - envelope_ > rise_ * std::max(sustained1_, sustained2_)));
+  const bool attack = seen_ >= 2 && (e > rise_ * before || rings_up);
   seen_ = std::min(seen_ + 1, 2);
   bool pulse = false;
   if (peak_ > 0 && age_ < pulse_subs_) {

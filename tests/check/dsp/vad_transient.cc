@@ -65,7 +65,8 @@ GST_START_TEST(test_steady_sound_kept) {
   std::vector<double> e(20, 1e-7);
   e.resize(80, 1e-3);
   std::vector<double> s = run(e);
-  for (size_t i = 35; i < s.size(); i++) fail_unless(s[i] >= 0.5 * e[i], "abrupt: sub-frame %zu at %.1f dB", i, db(s[i]));
+  for (size_t i = 35; i < s.size(); i++)
+    fail_unless(s[i] >= 0.5 * e[i], "abrupt: sub-frame %zu at %.1f dB", i, db(s[i]));
   std::vector<double> fade(20, 1e-7);
   for (int i = 0; i < 60; i++) fade.push_back(1e-7 * std::pow(10.0, std::min(i, 40) * 0.1));  // 1 dB per sub-frame
   s = run(fade);

@@ -135,7 +135,8 @@ void check_run(const Run &run, double frame_s) {
       voiced_in_silence += p.voice;
     }
   }
-  std::printf("%zu packets: V set on %zu of %zu in speech, %zu of %zu in silence; %zu levels equal rmsvad's frame level\n",
+  std::printf("%zu packets: V set on %zu of %zu in speech, %zu of %zu in silence; %zu levels equal rmsvad's "
+              "frame level\n",
               run.packets.size(), voiced_in_speech, in_speech, voiced_in_silence, in_silence, levels_checked);
   fail_unless(levels_checked > run.packets.size() * 9 / 10);
   fail_unless(in_speech > 500 && in_silence > 100);

@@ -32,7 +32,8 @@ struct Handler {
     VoiceActivity v{};
     gboolean voice = FALSE;
     if (!gst_structure_get_uint64(s, "stream-time", &v.stream_time)) problems.push_back("stream-time not a guint64");
-    if (!gst_structure_get_boolean(s, "stream-has-voice", &voice)) problems.push_back("stream-has-voice not a gboolean");
+    if (!gst_structure_get_boolean(s, "stream-has-voice", &voice))
+      problems.push_back("stream-has-voice not a gboolean");
     if (gst_structure_n_fields(s) != 2) problems.push_back("fields: " + std::to_string(gst_structure_n_fields(s)));
     v.has_voice = voice;
     changes.push_back(v);
