@@ -17,8 +17,9 @@ level and voice flag and applies a dominant-speaker rule:
 
 Packet times come from each sender's RTP clock, anchored at the arrival of
 its first packet, so that a busy receiver does not misdate them. Prints
-"floor <time> <name>" at every change and "floor: <names in order>" at the
-end (after IDLE seconds without packets).
+"floor <time> <name>" at every change and, at the end (after IDLE seconds
+without packets), each participant's packet counts and "floor: <names in
+order>".
 
 usage: active_speaker.py --port BASE --names alice,bob,...
        (participant i sends to UDP port BASE + i on 127.0.0.1)
@@ -91,6 +92,7 @@ class Receiver:
         self.floor = DominantSpeaker()
         self.lock = threading.Lock()
         self.anchor = {}  # participant -> (first RTP timestamp, call time of its arrival)
+        self.counts = {name: [0, 0] for name in names}  # packets, voiced packets
         self.start = None  # running time of the first packet of the call
         self.last_arrival = None
         branches = [f"udpsrc address=127.0.0.1 port={base_port + i} caps=\"{CAPS}\" ! "
@@ -115,6 +117,8 @@ class Receiver:
             self.last_arrival = GLib.get_monotonic_time()
             if self.start is None:
                 self.start = arrival
+            self.counts[who][0] += 1
+            self.counts[who][1] += bool(ext[0] & 0x80)
             first_ts, first_t = self.anchor.setdefault(who, (ts, arrival - self.start))
             t = first_t + ((ts - first_ts) & 0xFFFFFFFF) / CLOCK_RATE
             holder = self.floor.packet(who, t, ext[0] & 0x7F, bool(ext[0] & 0x80))
@@ -145,6 +149,8 @@ class Receiver:
         GLib.timeout_add(100, check)
         loop.run()
         self.pipeline.set_state(Gst.State.NULL)
+        for name, (packets, voiced) in self.counts.items():
+            print(f"{name}: {packets} packets, {voiced} with voice", flush=True)
         print("floor: " + " ".join(who for _, who in self.floor.changes), flush=True)
 
 
