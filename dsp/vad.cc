@@ -16,6 +16,8 @@ constexpr double kSilenceDb = -150.0;
 constexpr double kMinDb = -200.0;
 constexpr double kBgLowDb = -150.0;
 constexpr double kBgBinDb = 0.5;
+// The longest gap between the glottal pulses of a low voice (50 Hz).
+constexpr double kPulseGap_s = 0.02;
 }  // namespace
 
 double power_db(double mean_square) {
@@ -70,6 +72,16 @@ void VoiceDetector::set_params(const VadParams &params) {
     step_sum_ = 0;
   }
   const double frame_s = double(frame_len_) / stream_.rate;
+  std::vector<size_t> bounds;
+  if (params.transient_rise_db > 0)
+    bounds = transient_sub_frames(frame_len_, decim_, frame_s, params.transient_sub_s);
+  const double sub_s = bounds.size() > 1 ? frame_s / double(bounds.size() - 1) : frame_s;
+  gate_.configure(params.transient_rise_db, params.transient_decay_db_s * sub_s,
+                  int(std::lround(kPulseGap_s / sub_s)));
+  if (bounds != gate_bounds_) {
+    gate_bounds_ = std::move(bounds);
+    gate_.reset();
+  }
   const size_t bg_len = std::clamp<size_t>(size_t(std::lround(params.background_window_s / frame_s)), 1, kMaxBgFrames);
   // The background is only tracked while the cue is on; it restarts when the
   // cue or its window changes.
@@ -119,6 +131,8 @@ void VoiceDetector::reset(bool keep_floor) {
     bg_index_ = bg_count_ = bg_cursor_ = bg_below_ = 0;
     background_ = kMinDb;
   }
+  gate_.reset();
+  onset_ = gated_end_ = gated_len_ = 0;
 }
 
 void VoiceDetector::process(const void *data, size_t frames) {
@@ -148,7 +162,8 @@ void VoiceDetector::process_silence(size_t frames) {
     const size_t take = std::min(frames, frame_len_ - fill_);
     position_ += take;
     if (fill_ == 0 && take == frame_len_) {
-      decide(position_ - take, take, kMinDb, true);
+      decide(position_ - take, take, kMinDb, kMinDb, true);
+      gate_.reset();
       last_level_db_ = last_rms_db_ = kMinDb;
     } else {
       std::fill_n(scratch_ + fill_, take, 0.f);
@@ -162,13 +177,33 @@ void VoiceDetector::process_silence(size_t frames) {
   }
 }
 
+// The frame's band energy; with the transient gate on, summed over its
+// sub-frames (whole kernel blocks, so the same blocks as one call), and
+// `sustained` gets the part the gate leaves.
+double VoiceDetector::band_energy(const float *x, size_t n, double *sustained) {
+  if (gate_bounds_.empty() || n != frame_len_) return *sustained = band_energy_(x, n, decim_);
+  double band = 0, kept = 0;
+  for (size_t i = 0; i + 1 < gate_bounds_.size(); i++) {
+    const size_t len = gate_bounds_[i + 1] - gate_bounds_[i];
+    const double e = band_energy_(x + gate_bounds_[i], len, decim_);
+    band += e;
+    if (std::isfinite(e)) kept += gate_.sustained(e / double(len)) * double(len);
+  }
+  if (!std::isfinite(band)) gate_.reset();
+  // A frame a quarter sustained or more (speech with a click in it) keeps
+  // its whole level; below that, only the sustained part counts.
+  *sustained = kept < 0.25 * band ? kept : band;
+  return band;
+}
+
 void VoiceDetector::analyse(const float *x, size_t n) {
-  const double band = band_energy_(x, n, decim_);
+  double sustained;
+  const double band = band_energy(x, n, &sustained);
   const bool valid = std::isfinite(band);
   const double level = valid ? power_db(band / double(n)) : kMinDb;
   last_level_db_ = level;
   last_rms_db_ = valid && measure_rms_ ? power_db(sum_squares_(x, n) / double(n)) : kMinDb;
-  decide(position_ - n, n, level, valid);
+  decide(position_ - n, n, level, valid ? power_db(sustained / double(n)) : kMinDb, valid);
 }
 
 void VoiceDetector::emit(VadEvent::Kind kind, uint64_t sample, double level_db) {
@@ -180,7 +215,7 @@ void VoiceDetector::emit(VadEvent::Kind kind, uint64_t sample, double level_db) 
   events_.push_back(ev);
 }
 
-void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
+void VoiceDetector::decide(uint64_t start, size_t n, double level, double sustained, bool valid) {
   const double frame_s = double(n) / stream_.rate;
   const uint64_t end = start + n;
 
@@ -220,22 +255,27 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
   modulation_ = step_sum_ / double(step_count_);
   if (bg_on_) update_background(clamped);
 
-  const bool loud = valid && level > params_.absolute_db && floor_valid_;
-  bool above_start = loud && level > floor_db_ + params_.start_db && modulation_ >= params_.modulation_db;
-  bool above_stop = loud && level > floor_db_ + params_.stop_db && modulation_ >= params_.modulation_stop_db;
+  // The floor, modulation and background follow every sound; the
+  // thresholds see the level without impulsive events.
+  const double lv = sustained;  // the level without impulsive events
+  const bool loud = valid && lv > params_.absolute_db && floor_valid_;
+  bool above_start = loud && lv > floor_db_ + params_.start_db && modulation_ >= params_.modulation_db;
+  bool above_stop = loud && lv > floor_db_ + params_.stop_db && modulation_ >= params_.modulation_stop_db;
   // Level relative to the recent speech peak: a talker is louder than the
   // background talkers of babble.
   peak_db_ = std::max(kMinDb, peak_db_ - params_.peak_decay_db_s * frame_s);
-  if (above_start) peak_db_ = std::max(peak_db_, level);
-  if (params_.relative_db > 0) above_start = above_start && level > peak_db_ - params_.relative_db;
-  if (params_.relative_stop_db > 0) above_stop = above_stop && level > peak_db_ - params_.relative_stop_db;
-  if (params_.background_db > 0) above_start = above_start && level > background_ + params_.background_db;
-  if (params_.background_stop_db > 0) above_stop = above_stop && level > background_ + params_.background_stop_db;
+  if (above_start) peak_db_ = std::max(peak_db_, lv);
+  if (params_.relative_db > 0) above_start = above_start && lv > peak_db_ - params_.relative_db;
+  if (params_.relative_stop_db > 0) above_stop = above_stop && lv > peak_db_ - params_.relative_stop_db;
+  if (params_.background_db > 0) above_start = above_start && lv > background_ + params_.background_db;
+  if (params_.background_stop_db > 0) above_stop = above_stop && lv > background_ + params_.background_stop_db;
 
   switch (state_) {
     case State::Silence:
       if (!above_start) break;
       candidate_ = start;
+      // A sound the transient gate held back for one frame began there.
+      onset_ = gated_end_ == start ? start - gated_len_ : start;
       state_ = State::Pending;
       [[fallthrough]];
     case State::Pending:
@@ -245,7 +285,7 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
       }
       active_end_ = end;
       if (end - candidate_ >= min_speech_) {
-        const uint64_t from = candidate_ > pre_roll_ ? candidate_ - pre_roll_ : 0;
+        const uint64_t from = onset_ > pre_roll_ ? onset_ - pre_roll_ : 0;
         emit(VadEvent::Start, std::max(from, last_stop_), level);
         state_ = State::Speech;
       }
@@ -270,11 +310,16 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, bool valid) {
       break;
   }
 
+  if (valid && lv < level && level > floor_db_ + params_.start_db) {
+    gated_end_ = end;
+    gated_len_ = n;
+  }
   if (record_frames_) {
     VadFrame f;
     f.start = start;
     f.length = uint32_t(n);
     f.level_db = level;
+    f.sustained_db = sustained;
     f.rms_db = last_rms_db_;
     f.floor_db = floor_db_;
     f.background_db = background_;
@@ -299,12 +344,14 @@ uint64_t VoiceDetector::decided_until() const {
   const uint64_t analysed = position_ - fill_;
   switch (state_) {
     case State::Silence: {
-      // The partial frame may still start a segment dated back by the pre-roll.
-      const uint64_t d = analysed > pre_roll_ ? analysed - pre_roll_ : 0;
+      // The partial frame may still start a segment dated back by the
+      // pre-roll, and by a frame the transient gate held back before it.
+      const uint64_t back = pre_roll_ + (gated_end_ == analysed ? gated_len_ : 0);
+      const uint64_t d = analysed > back ? analysed - back : 0;
       return std::max(d, last_stop_);
     }
     case State::Pending: {
-      const uint64_t d = candidate_ > pre_roll_ ? candidate_ - pre_roll_ : 0;
+      const uint64_t d = onset_ > pre_roll_ ? onset_ - pre_roll_ : 0;
       return std::max(d, last_stop_);
     }
     case State::Speech: return std::min(position_, active_end_ + hangover_);
@@ -315,7 +362,8 @@ uint64_t VoiceDetector::decided_until() const {
 
 uint64_t VoiceDetector::decision_delay() const {
   auto frames_of = [this](uint64_t n) { return (n + frame_len_ - 1) / frame_len_ * frame_len_; };
-  const uint64_t onset = pre_roll_ + frames_of(min_speech_) + 2 * frame_len_;
+  const uint64_t gated = gate_bounds_.empty() ? 0 : frame_len_;
+  const uint64_t onset = pre_roll_ + frames_of(min_speech_) + 2 * frame_len_ + gated;
   const uint64_t offset = frames_of(min_silence_) + 2 * frame_len_;
   return std::max(onset, offset);
 }

@@ -15,6 +15,7 @@
 #include "convert.h"
 #include "sample_format.h"
 #include "vad_energy.h"
+#include "vad_transient.h"
 
 namespace fastaudio {
 
@@ -48,6 +49,13 @@ struct VadParams {
   double background_stop_db = 3.0;
   double background_window_s = 2.0;
   double background_quantile = 0.25;
+  // Transient gate (dsp/vad_transient.h): a sub-frame (about transient_sub_s)
+  // transient_rise_db above the two before it starts an impulsive event,
+  // whose energy under an envelope falling transient_decay_db_s is taken out
+  // of the level the thresholds see (0: off).
+  double transient_rise_db = 13.0;
+  double transient_decay_db_s = 70.0;
+  double transient_sub_s = 0.007;
   double floor_window_s = 1.0;   // the floor follows the minimum level over this window
   double floor_rise_db_s = 6.0;  // at most this fast when the background gets louder
   double floor_fall_s = 0.04;    // time constant when it gets quieter
@@ -66,6 +74,7 @@ struct VadFrame {
   uint64_t start = 0;      // first sample
   uint32_t length = 0;     // samples
   double level_db = 0;     // high-passed RMS, dBFS (-inf for digital silence)
+  double sustained_db = 0; // the same without transient events (dsp/vad_transient.h)
   double rms_db = 0;       // full-band RMS, dBFS (-200 unless measure_rms)
   double floor_db = 0;     // noise floor after this frame
   double background_db = 0;  // background quantile after this frame
@@ -131,7 +140,8 @@ class VoiceDetector {
   enum class State : uint8_t { Silence, Pending, Speech, Trailing };
 
   void analyse(const float *x, size_t n);
-  void decide(uint64_t start, size_t n, double level_db, bool valid);
+  void decide(uint64_t start, size_t n, double level_db, double sustained_db, bool valid);
+  double band_energy(const float *x, size_t n, double *sustained);
   void emit(VadEvent::Kind kind, uint64_t sample, double level_db);
   uint64_t samples(double seconds) const;
 
@@ -183,6 +193,11 @@ class VoiceDetector {
   bool bg_on_ = false;
   double background_ = -200;
   void update_background(double clamped);
+  TransientGate gate_;
+  std::vector<size_t> gate_bounds_;  // the gate's sub-frames in a frame; empty: gate off
+  uint64_t onset_ = 0;      // where the pending sound began: candidate_, or a frame before
+  uint64_t gated_end_ = 0;  // end of the last loud frame the transient gate held back
+  size_t gated_len_ = 0;
   bool record_frames_ = false;
   std::vector<VadEvent> events_;
   std::vector<VadFrame> frames_;

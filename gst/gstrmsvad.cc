@@ -23,6 +23,7 @@
 #include "audio_input.h"
 #include "element_message.h"
 #include "negotiation.h"
+#include "rmsvad_messages.h"
 #include "vad.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_rms_vad_debug);
@@ -66,6 +67,8 @@ enum {
   PROP_RESET_FLOOR_ON_FLUSH,
   PROP_SPEAKING,
   PROP_NOISE_FLOOR,
+  PROP_WEBRTC_MESSAGES,
+  PROP_TRANSIENT_THRESHOLD,
 };
 
 // Property limits: data, shared by the param specs and the docs.
@@ -79,6 +82,7 @@ struct Settings {
   bool audio_level_meta = false;
   GstRmsVadSilenceAction silence_action = SILENCE_PASS;
   bool reset_floor_on_flush = false;
+  bool webrtc_messages = false;
 };
 
 // A buffer (or a serialized event) waiting for its decision in gap/drop mode.
@@ -182,6 +186,11 @@ static void handle_events(GstRmsVad *self) {
     GST_DEBUG_OBJECT(self, "%s at %" GST_TIME_FORMAT ", level %.1f dB, floor %.1f dB",
                      gst_structure_get_name(s), GST_TIME_ARGS(ts), ev.level_db, ev.floor_db);
     gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
+    if (priv->active.webrtc_messages) {
+      const GstClockTime stream = gst_segment_to_stream_time(&GST_BASE_TRANSFORM(self)->segment, GST_FORMAT_TIME, ts);
+      gst_element_post_message(GST_ELEMENT(self), fastaudio::voice_activity_message(GST_OBJECT(self), stream,
+                                                                                    ev.kind == VadEvent::Start));
+    }
   }
   priv->vad.events().clear();
 
@@ -610,6 +619,7 @@ static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValu
       v.background_db = in_range(value, pspec);
       v.background_stop_db = v.background_db * 0.6;
       break;
+    case PROP_TRANSIENT_THRESHOLD: v.transient_rise_db = in_range(value, pspec); break;
     case PROP_HANGOVER: v.hangover_s = seconds(g_value_get_uint64(value)); break;
     case PROP_PRE_ROLL: v.pre_roll_s = seconds(g_value_get_uint64(value)); break;
     case PROP_MIN_SPEECH: v.min_speech_s = seconds(g_value_get_uint64(value)); break;
@@ -620,6 +630,7 @@ static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValu
       priv->settings.silence_action = GstRmsVadSilenceAction(g_value_get_enum(value));
       break;
     case PROP_RESET_FLOOR_ON_FLUSH: priv->settings.reset_floor_on_flush = g_value_get_boolean(value); break;
+    case PROP_WEBRTC_MESSAGES: priv->settings.webrtc_messages = g_value_get_boolean(value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); return;
   }
   priv->settings_generation.fetch_add(1, std::memory_order_release);
@@ -637,6 +648,7 @@ static void gst_rms_vad_get_property(GObject *object, guint prop_id, GValue *val
     case PROP_MODULATION_THRESHOLD: g_value_set_double(value, v.modulation_db); break;
     case PROP_RELATIVE_THRESHOLD: g_value_set_double(value, v.relative_db); break;
     case PROP_BACKGROUND_THRESHOLD: g_value_set_double(value, v.background_db); break;
+    case PROP_TRANSIENT_THRESHOLD: g_value_set_double(value, v.transient_rise_db); break;
     case PROP_HANGOVER: g_value_set_uint64(value, clock_time(v.hangover_s)); break;
     case PROP_PRE_ROLL: g_value_set_uint64(value, clock_time(v.pre_roll_s)); break;
     case PROP_MIN_SPEECH: g_value_set_uint64(value, clock_time(v.min_speech_s)); break;
@@ -647,6 +659,7 @@ static void gst_rms_vad_get_property(GObject *object, guint prop_id, GValue *val
     case PROP_RESET_FLOOR_ON_FLUSH: g_value_set_boolean(value, priv->settings.reset_floor_on_flush); break;
     case PROP_SPEAKING: g_value_set_boolean(value, priv->speaking.load(std::memory_order_relaxed)); break;
     case PROP_NOISE_FLOOR: g_value_set_double(value, priv->noise_floor.load(std::memory_order_relaxed)); break;
+    case PROP_WEBRTC_MESSAGES: g_value_set_boolean(value, priv->settings.webrtc_messages); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -702,6 +715,10 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
           "and continues while 0.6 times as far above it: a sound present most of the time (babble, "
           "steady or swelling noise) is background, one talker pauses. 0 disables the check",
           0, 30, d.background_db);
+  db_prop(PROP_TRANSIENT_THRESHOLD, "transient-threshold", "Transient threshold",
+          "Impulsive sounds (typing, clicks, knocks) are not speech: a 7 ms sub-frame this many dB above the "
+          "two before it starts one, and its ring-down is taken out of the level; 0 disables the check",
+          0, 40, d.transient_rise_db);
   time_prop(PROP_HANGOVER, "hangover", "Hangover",
             "Speech is held this long (ns) after the level falls below the stop threshold", 0, kMaxHangover,
             d.hangover_s);
@@ -734,6 +751,12 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
       gobject_class, PROP_RESET_FLOOR_ON_FLUSH,
       g_param_spec_boolean("reset-floor-on-flush", "Reset floor on flush",
                            "Forget the learned noise floor on flush (it is kept by default)", FALSE, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_WEBRTC_MESSAGES,
+      g_param_spec_boolean("webrtc-messages", "webrtcdsp messages",
+                           "Also post webrtcdsp's \"voice-activity\" message (stream-time, stream-has-voice) "
+                           "when speech starts and stops, for applications written for webrtcdsp",
+                           FALSE, rw));
   g_object_class_install_property(
       gobject_class, PROP_SPEAKING,
       g_param_spec_boolean("speaking", "Speaking", "Whether the detector is inside a speech segment", FALSE, ro));

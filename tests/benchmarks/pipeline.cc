@@ -2,12 +2,15 @@
 // The whole speech front end: 48 kHz (and 44.1 kHz) stereo S16 in, 16 kHz
 // mono F32 analysed for speech out. fastaudio's chain against the stock
 // GStreamer chains and the Python path, per second of audio, at live (10 ms,
-// 20 ms) and batch (1 s) buffer sizes; then many streams on many threads.
+// 20 ms) and batch (1 s) buffer sizes; then many streams on many threads,
+// and 64 participants' front ends served by one worker thread per core.
 // Every chain gets its input as a source hands it over: buffers it holds the
 // only reference to, so an element may convert in place.
 #include <gst/audio/audio.h>
 #include <gst/gst.h>
 
+#include <algorithm>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <string>
@@ -266,11 +269,67 @@ void many_streams(const std::vector<uint8_t> &pcm, int passes) {
   }
 }
 
+double process_cpu_s() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+// A media server's load: `n` participants' front ends (48 kHz stereo in,
+// 10 ms buffers as WebRTC delivers them), served by one worker thread per
+// core, each worker taking its participants' buffers in turn as they would
+// arrive. Reports the aggregate real-time factor and the CPU each
+// participant costs.
+void participants(const std::vector<uint8_t> &pcm, int n, int passes) {
+  const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  const size_t seconds = 3;  // of audio per participant and pass
+  const std::vector<uint8_t> clip(pcm.begin(), pcm.begin() + std::min(pcm.size(), seconds * 48000 * 4));
+  printf("\n## Participants: %d front ends (%s), 48 kHz stereo S16 in 10 ms buffers, %u worker threads\n\n", n,
+         kChains[0].name, workers);
+  std::vector<std::unique_ptr<bench::Rig>> rigs;
+  std::vector<GstBuffer *> input = bench::make_buffers(clip, 4, 48000, 480);
+  for (int i = 0; i < n; i++) rigs.push_back(std::make_unique<bench::Rig>(kChains[0].description, caps_for(48000)));
+  if (!rigs[0]->ok()) {
+    printf("n/a (element missing)\n");
+    bench::free_buffers(input);
+    return;
+  }
+  printf("| participants | wall time (s) | audio processed (s) | aggregate x realtime | CPU per participant "
+         "(%% of a core) | participants per core |\n|---|---|---|---|---|---|\n");
+  std::vector<double> aggregates, shares;
+  for (int p = 0; p < passes; p++) {
+    // Copies made before the clock starts and handed over, as a source does.
+    std::vector<std::vector<GstBuffer *>> owned(n);
+    for (int i = 0; i < n; i++) owned[i] = bench::fresh_copies(input);
+    for (int i = 0; i < n && p > 0; i++) rigs[i]->restart();
+    const double cpu0 = process_cpu_s(), start = bench::now_ns();
+    std::vector<std::thread> threads;
+    for (unsigned w = 0; w < workers; w++)
+      threads.emplace_back([&, w] {
+        for (size_t b = 0; b < input.size(); b++)
+          for (int i = int(w); i < n; i += int(workers)) rigs[i]->push(owned[i][b]);
+      });
+    for (auto &t : threads) t.join();
+    const double wall = (bench::now_ns() - start) / 1e9, cpu = process_cpu_s() - cpu0;
+    const double audio = double(n) * double(input.size()) * 0.01;
+    const double share = cpu / audio;  // core-seconds per second of one participant
+    printf("| %d | %.3f | %.0f | %.0f | %.4f | %.0f |\n", n, wall, audio, audio / wall, 100 * share, 1 / share);
+    aggregates.push_back(audio / wall);
+    shares.push_back(share);
+  }
+  bench::record("participants/" + std::to_string(n) + "/aggregate", bench::median(aggregates), "x realtime");
+  bench::record("participants/" + std::to_string(n) + "/cpu per participant", 100 * bench::median(shares),
+                "% of a core");
+  bench::free_buffers(input);
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
   gst_init(&argc, &argv);
-  const int repeats = argc > 1 ? atoi(argv[1]) : 15;
+  // `bench-pipeline participants` runs the participants table alone.
+  const bool only_participants = argc > 1 && std::string(argv[1]) == "participants";
+  const int repeats = argc > 1 && !only_participants ? atoi(argv[1]) : 15;
   const std::string wav_path = FASTAUDIO_FILES_DIR "/speech-48k-stereo.wav";
   bench::Wav wav;
   if (!bench::read_wav(wav_path, &wav) || wav.rate != 48000 || wav.channels != 2 || wav.bits != 16) {
@@ -280,6 +339,10 @@ int main(int argc, char **argv) {
   // Twice the clip: about 17 s of audio per run.
   std::vector<uint8_t> pcm48 = wav.data;
   pcm48.insert(pcm48.end(), wav.data.begin(), wav.data.end());
+  if (only_participants) {
+    participants(pcm48, 64, 3);
+    return 0;
+  }
   single_stream("48 kHz", 48000, pcm48, wav_path, repeats);
 
   const std::vector<uint8_t> pcm44 = resample_s16_stereo(pcm48, 48000, 44100);
@@ -300,5 +363,6 @@ int main(int argc, char **argv) {
   remove(wav44.c_str());
 
   many_streams(pcm48, 3);
+  participants(pcm48, 64, 3);
   return 0;
 }

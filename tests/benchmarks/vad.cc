@@ -130,10 +130,12 @@ void kernel_table() {
 
 // The whole detector (band energy, floor, cues, decision) per 20 ms frame
 // on 10 s of speech-like audio whose level swings by 30 dB every syllable
-// (the background quantile's cursor moves), with each cue off and on.
+// (the background quantile's cursor moves), with the background cue and the
+// transient gate each off and on.
 void detector_table() {
   std::printf("\n== Detector per 20 ms frame, ns (F32 mono, median of 15 runs over 10 s) ==\n");
-  std::printf("%-8s %12s %12s %12s\n", "rate", "all cues", "background 0", "cue cost");
+  std::printf("%-8s %12s %12s %12s %12s %12s\n", "rate", "all cues", "background 0", "cue cost", "transient 0",
+              "gate cost");
   const unsigned rates[] = {16000, 48000};
   for (unsigned rate : rates) {
     const std::vector<float> x = speechlike(rate, 10.0);
@@ -150,13 +152,17 @@ void detector_table() {
     };
     VadParams off;
     off.background_db = off.background_stop_db = 0;
-    std::vector<double> on_t, off_t;
+    VadParams no_gate;
+    no_gate.transient_rise_db = 0;
+    std::vector<double> on_t, off_t, gate_t;
     for (int k = 0; k < 3; k++) {  // interleaved
       on_t.push_back(time(VadParams()));
       off_t.push_back(time(off));
+      gate_t.push_back(time(no_gate));
     }
-    const double on = bench::median(on_t), no = bench::median(off_t);
-    std::printf("%-8u %12.1f %12.1f %12.1f\n", rate, on, no, on - no);
+    const double on = bench::median(on_t), no = bench::median(off_t), ng = bench::median(gate_t);
+    std::printf("%-8u %12.1f %12.1f %12.1f %12.1f %12.1f\n", rate, on, no, on - no, ng, on - ng);
+    bench::record("vad/detector/" + std::to_string(rate) + "/transient off", ng, "ns per 20 ms frame");
     bench::record("vad/detector/" + std::to_string(rate) + "/all cues", on, "ns per 20 ms frame");
     bench::record("vad/detector/" + std::to_string(rate) + "/background off", no, "ns per 20 ms frame");
   }

@@ -116,10 +116,10 @@ def shell_commands(text):
     functions = set(re.findall(r"^\s*([\w-]+)\s*\(\)\s*\{", text, flags=re.M))
     text = re.sub(r"\\\n", " ", strip_comments(text))
     text = re.sub(r"'[^']*'", "''", text, flags=re.S)  # single-quoted text is data
+    text = re.sub(r"\$\(\([^)]*\)\)", "0", text)  # arithmetic, also inside double quotes
     # Double-quoted text is data too, but for the commands substituted in it.
     text = re.sub(r'"((?:[^"\\]|\\.)*)"', lambda m: " ; ".join(['""'] + re.findall(r"\$\(([^)]*)\)", m.group(1))),
                   text, flags=re.S)
-    text = re.sub(r"\$\(\([^)]*\)\)", "0", text)  # arithmetic
     text = re.sub(r"\d*(?:>>|>|<)(?:&\d+|\s*[^\s;|&)]+)", " ", text)  # redirections
     found = []
     for line in text.splitlines():

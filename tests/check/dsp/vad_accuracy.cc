@@ -17,6 +17,7 @@
 
 #include <gst/check/gstcheck.h>
 
+#include "../speech_fixture.h"
 #include "vad.h"
 
 using namespace fastaudio;
@@ -27,14 +28,13 @@ constexpr unsigned kRate = 16000;
 constexpr double kPi = 3.14159265358979323846;
 
 std::string fixture(const char *name) {
-  const char *dir = g_getenv("FASTAUDIO_TEST_FILES");
-  fail_unless(dir != nullptr, "FASTAUDIO_TEST_FILES is not set (run through meson test)");
-  return std::string(dir) + "/" + name;
+  fail_unless(g_getenv("FASTAUDIO_TEST_FILES") != nullptr, "FASTAUDIO_TEST_FILES is not set (run through meson test)");
+  return speech_fixture::path(name);
 }
 
-// The fixture is a canonical 44-byte-header mono S16 WAV.
-std::vector<double> read_speech() {
-  std::ifstream in(fixture("vad-speech-16k.wav"), std::ios::binary);
+// The fixtures are canonical 44-byte-header mono S16 16 kHz WAVs.
+std::vector<double> read_wav(const char *name) {
+  std::ifstream in(fixture(name), std::ios::binary);
   std::vector<char> b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   fail_unless(b.size() > 44 && std::memcmp(b.data(), "RIFF", 4) == 0, "fixture missing or not a WAV");
   std::vector<double> x((b.size() - 44) / 2);
@@ -46,19 +46,9 @@ std::vector<double> read_speech() {
   return x;
 }
 
-std::vector<std::pair<double, double>> read_labels() {
-  std::ifstream in(fixture("vad-speech-16k.labels"));
-  std::vector<std::pair<double, double>> segs;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    double a, b;
-    fail_unless(std::sscanf(line.c_str(), "%lf %lf", &a, &b) == 2, "bad label line: %s", line.c_str());
-    segs.emplace_back(a, b);
-  }
-  fail_unless(segs.size() >= 5);
-  return segs;
-}
+std::vector<double> read_speech() { return read_wav("vad-speech-16k.wav"); }
+
+speech_fixture::Segments read_labels() { return speech_fixture::labels(); }
 
 std::vector<bool> to_frames(const std::vector<std::pair<double, double>> &segs, size_t n) {
   std::vector<bool> f(n);
@@ -269,11 +259,62 @@ GST_START_TEST(test_babble) {
   std::printf("babble pooled: BAcc %.1f, FAR %.1f %%, onset median %.0f ms (%zu); background cue off: BAcc %.1f, "
               "FAR %.1f %%\n",
               100 * with.bacc(), 100 * with.far(), median, lat.size(), 100 * without.bacc(), 100 * without.far());
-  // Measured: BAcc 79.8, FAR 36.8 %; 51.1 / 97.7 % with the cue off.
+  // Measured: BAcc 79.6, FAR 36.8 %; 51.1 / 97.7 % with the cue off.
   fail_unless(with.bacc() >= 0.76, "babble BAcc regressed to %.1f", 100 * with.bacc());
   fail_unless(with.far() <= 0.42, "babble FAR regressed to %.1f %%", 100 * with.far());
   fail_unless(with.bacc() >= without.bacc() + 0.20, "the background cue gains only %.1f BAcc points on babble",
               100 * (with.bacc() - without.bacc()));
+}
+GST_END_TEST;
+
+double fraction(const std::vector<bool> &v, const std::vector<bool> *where = nullptr, bool in = true) {
+  size_t n = 0, on = 0;
+  for (size_t i = 0; i < v.size(); i++)
+    if (!where || (*where)[i] == in) n++, on += v[i];
+  return n ? double(on) / double(n) : 0;
+}
+
+// Impulsive sounds alone (tools/make_transient_fixtures.py: typing at 5-15
+// keys per second; clicks, knocks, a dropped object) are not speech, and
+// the transient gate is what keeps them out; speech with typing over it is
+// still found.
+GST_START_TEST(test_transients) {
+  VadParams off;
+  off.transient_rise_db = 0;
+  size_t total = 0, flagged = 0;
+  for (const char *name : {"transients-typing-16k.wav", "transients-impacts-16k.wav"}) {
+    const std::vector<double> x = read_wav(name);
+    const size_t frames10 = x.size() / (kRate / 100);
+    const std::vector<bool> on = detect(x, frames10), without = detect(x, frames10, off);
+    std::printf("%s: %.1f %% of frames speech (%.1f %% without the transient gate)\n", name, 100 * fraction(on),
+                100 * fraction(without));
+    std::fflush(stdout);
+    fail_unless(fraction(on) <= 0.05, "%s: %.1f %% of frames speech", name, 100 * fraction(on));
+    fail_unless(fraction(without) >= 0.3, "%s: only %.1f %% without the gate", name, 100 * fraction(without));
+    total += on.size();
+    flagged += size_t(std::count(on.begin(), on.end(), true));
+  }
+  fail_unless(flagged <= total / 20, "transients: %zu of %zu frames speech", flagged, total);
+
+  // Typing all through the speech fixture (its pauses too), as it comes.
+  const std::vector<double> speech = read_speech(), typing = read_wav("transients-typing-16k.wav");
+  std::vector<double> both(speech);
+  for (size_t i = 0; i < both.size(); i++) both[i] += typing[i % typing.size()];
+  const size_t frames10 = speech.size() / (kRate / 100);
+  const std::vector<bool> ref = to_frames(read_labels(), frames10);
+  const std::vector<bool> clean = detect(speech, frames10), typed = detect(both, frames10);
+  const double recall_clean = fraction(clean, &ref), recall_typed = fraction(typed, &ref);
+  const double far_typed = fraction(typed, &ref, false), far_off = fraction(detect(both, frames10, off), &ref, false);
+  const double far_clean = fraction(clean, &ref, false);
+  std::printf("speech with typing: recall %.1f %% (%.1f %% without typing), FAR %.1f %% (%.1f %% without typing, "
+              "%.1f %% without the gate)\n",
+              100 * recall_typed, 100 * recall_clean, 100 * far_typed, 100 * far_clean, 100 * far_off);
+  std::fflush(stdout);
+  fail_unless(recall_typed >= recall_clean - 0.03, "typing costs %.1f points of recall",
+              100 * (recall_clean - recall_typed));
+  fail_unless(far_typed <= far_clean + 0.04 && far_typed < far_off - 0.3,
+              "FAR with typing %.1f %% (%.1f %% without typing, %.1f %% without the gate)", 100 * far_typed,
+              100 * far_clean, 100 * far_off);
 }
 GST_END_TEST;
 
@@ -283,6 +324,7 @@ static Suite *vad_accuracy_suite() {
   suite_add_tcase(s, tc);
   tcase_add_test(tc, test_accuracy_by_noise_and_snr);
   tcase_add_test(tc, test_babble);
+  tcase_add_test(tc, test_transients);
   return s;
 }
 

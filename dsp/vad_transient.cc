@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "vad_transient.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "vad_energy.h"
+
+namespace fastaudio {
+
+namespace {
+// A second event while one rings down rises at least this much (3 dB) over
+// the sub-frames before it; a sustained sound emerging from under the
+// envelope does not.
+constexpr double kRingRise = 2.0;
+// Below this fraction of its peak (-6 dB) a sound has fallen; back above it
+// (and not above peak / kFallen) it has come back to the same level.
+constexpr double kFallen = 0.25;
+// Pulses that come back this many times in a row are a train.
+constexpr int kTrainPulses = 2;
+}  // namespace
+
+void TransientGate::configure(double rise_db, double decay_db, int pulse_subs) {
+  rise_ = std::pow(10.0, rise_db / 10);
+  decay_ = std::pow(10.0, -std::max(0.0, decay_db) / 10);
+  pulse_subs_ = std::max(1, pulse_subs);
+}
+
+void TransientGate::reset() {
+  prev1_ = prev2_ = sustained1_ = sustained2_ = envelope_ = before_ = peak_ = 0;
+  age_ = pulses_ = train_left_ = seen_ = 0;
+  fell_ = false;
+}
+
+double TransientGate::sustained(double e) {
+  envelope_ *= decay_;
+  if (envelope_ < 1e-30) envelope_ = 0;  // no denormals in long stretches without events
+  const double before = std::max(prev1_, prev2_);
+  // Another event while one rings down: a rise, and energy beyond the
+  // envelope far above the sustained sound.
+  const bool rings_up = e > kRingRise * before && e - envelope_ > rise_ * std::max(sustained1_, sustained2_);
+  // Nothing is an attack until there are two sub-frames to compare with.
+  const bool attack = seen_ >= 2 && (e > rise_ * before || rings_up);
+  seen_ = std::min(seen_ + 1, 2);
+  bool pulse = false;
+  if (peak_ > 0 && age_ < pulse_subs_) {
+    age_++;
+    if (e < kFallen * peak_) {
+      fell_ = true;
+    } else if (fell_ && e <= peak_ / kFallen) {
+      // Back at the peak's level soon after falling from it.
+      pulse = true;
+      if (++pulses_ >= kTrainPulses) {
+        envelope_ = 0;
+        train_left_ = pulse_subs_;
+      }
+      peak_ = e;
+      age_ = 0;
+      fell_ = false;
+    }
+  }
+  if (!pulse && attack) {
+    if (train_left_ > 0 && e <= peak_ / kFallen) {
+      envelope_ = 0;  // the train goes on
+      train_left_ = pulse_subs_;
+    } else {
+      before_ = std::max(sustained1_, sustained2_);
+      envelope_ = std::max(envelope_, e - before_);
+      pulses_ = 0;
+    }
+    peak_ = e;
+    age_ = 0;
+    fell_ = false;
+  }
+  if (train_left_ > 0) train_left_--;
+
+  double s = e - envelope_;
+  if (envelope_ > 0) {
+    // A sound emerges from under the event once it is within the attack
+    // threshold of the sub-frame; a sliver above the envelope is the event
+    // holding on for a moment.
+    if (s * rise_ < e) s = 0;
+    // The sound that went on before the event is assumed to go on.
+    s = std::max(s, std::min(e, before_));
+  }
+  s = std::max(s, 0.0);
+  prev2_ = prev1_;
+  prev1_ = e;
+  sustained2_ = sustained1_;
+  sustained1_ = s;
+  return s;
+}
+
+std::vector<size_t> transient_sub_frames(size_t frame_len, size_t decim, double frame_s, double sub_s) {
+  const size_t block = kBandBlock * decim;
+  const size_t blocks = (frame_len + block - 1) / block;
+  const size_t subs = std::clamp<size_t>(size_t(std::lround(frame_s / std::max(sub_s, 1e-4))), 1, blocks);
+  std::vector<size_t> bounds(subs + 1);
+  for (size_t i = 0; i <= subs; i++) bounds[i] = std::min(frame_len, i * blocks / subs * block);
+  return bounds;
+}
+
+}  // namespace fastaudio

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Transient gate for the voice activity detector: impulsive sounds
+// (keyboard typing, clicks, knocks, a dropped object) are not speech.
+//
+// An impulsive sound puts its energy into a few milliseconds and then rings
+// down; speech sustains its energy over a syllable. The gate follows the
+// band energy in sub-frames of about 7 ms. A sub-frame far above the two
+// before it is an attack; from then on, energy under an envelope that starts
+// at the attack and decays at the slowest rate an impulsive sound rings down
+// belongs to that event; what rises above it counts once it is within the
+// attack threshold of the sub-frame. What is left, the sustained part, is
+// what the detector compares with its thresholds. The sound that went on
+// before the attack (someone talking while typing) counts as sustained
+// throughout, and so does a train of attacks that keep coming back to the
+// same level within 20 ms of each other: the glottal pulses of a low voice.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace fastaudio {
+
+class TransientGate {
+ public:
+  // rise_db: how far above both previous sub-frames an attack is;
+  // decay_db: how far the envelope falls per sub-frame; pulse_subs: the
+  // longest gap, in sub-frames, between pulses of a train.
+  void configure(double rise_db, double decay_db, int pulse_subs);
+  void reset();
+  // One sub-frame's energy (mean square, >= 0) in, its sustained part out.
+  double sustained(double energy);
+
+ private:
+  double rise_ = 20.0, decay_ = 0.9;  // energy ratios
+  int pulse_subs_ = 3;
+
+  double prev1_ = 0, prev2_ = 0;            // the two sub-frames before
+  double sustained1_ = 0, sustained2_ = 0;  // their sustained parts
+  double envelope_ = 0;                     // energy explained by the last event
+  double before_ = 0;                       // sustained energy just before it
+  double peak_ = 0;                         // the event's (or the last pulse's) energy
+  int age_ = 0;                             // sub-frames since that peak
+  bool fell_ = false;                       // the energy fell well below the peak since
+  int pulses_ = 0;                          // returns to the peak level in a row
+  int train_left_ = 0;                      // sub-frames for which attacks are pulses
+  int seen_ = 0;                            // sub-frames since reset, up to 2
+};
+
+// The gate's sub-frames of a frame of `frame_len` samples lasting `frame_s`:
+// about `sub_s` each, made of whole blocks of the band kernel (8 sums of
+// `decim` samples) so that their energies add up to the frame's. Returns
+// their boundaries (first 0, last frame_len).
+std::vector<size_t> transient_sub_frames(size_t frame_len, size_t decim, double frame_s, double sub_s);
+
+}  // namespace fastaudio
