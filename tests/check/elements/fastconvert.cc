@@ -25,9 +25,18 @@ static GstBuffer *buffer_from(const std::vector<uint8_t> &bytes, GstClockTime pt
 
 
 // Random samples plus full-scale and just-past-full-scale values.
+// Big-endian floats are the little-endian ones byte-swapped.
 static std::vector<uint8_t> test_signal(GstAudioFormat format, size_t samples) {
-  return harness_util::random_samples(format, samples, 42, 1.0,
-                                      {1.0, -1.0, 0.0, 1.1, -1.1, 0.99999, -0.99999, 0.5 / 32768, 1.5 / 32768});
+  const bool swap = format == GST_AUDIO_FORMAT_F32BE || format == GST_AUDIO_FORMAT_F64BE;
+  const GstAudioFormat generated = format == GST_AUDIO_FORMAT_F32BE   ? GST_AUDIO_FORMAT_F32LE
+                                   : format == GST_AUDIO_FORMAT_F64BE ? GST_AUDIO_FORMAT_F64LE
+                                                                      : format;
+  auto v = harness_util::random_samples(generated, samples, 42, 1.0,
+                                        {1.0, -1.0, 0.0, 1.1, -1.1, 0.99999, -0.99999, 0.5 / 32768, 1.5 / 32768});
+  const size_t width = GST_AUDIO_FORMAT_INFO_WIDTH(gst_audio_format_get_info(format)) / 8;
+  if (swap)
+    for (size_t i = 0; i < v.size(); i += width) std::reverse(v.begin() + i, v.begin() + i + width);
+  return v;
 }
 
 
@@ -43,19 +52,41 @@ static std::vector<uint8_t> run_once(const char *element, const std::string &in_
   return bytes;
 }
 
-static const GstAudioFormat kFormats[] = {GST_AUDIO_FORMAT_U8,       GST_AUDIO_FORMAT_S8,    GST_AUDIO_FORMAT_S16LE,
-                                          GST_AUDIO_FORMAT_S24LE,    GST_AUDIO_FORMAT_S24_32LE, GST_AUDIO_FORMAT_S32LE,
-                                          GST_AUDIO_FORMAT_F32LE,    GST_AUDIO_FORMAT_F64LE};
+// Sample i of any format as a number in its own units (LSBs for integers),
+// through GStreamer's own unpacking.
+static double any_sample_at(const std::vector<uint8_t> &v, GstAudioFormat format, size_t i) {
+  const GstAudioFormatInfo *info = gst_audio_format_get_info(format);
+  const int width = GST_AUDIO_FORMAT_INFO_WIDTH(info) / 8;
+  if (GST_AUDIO_FORMAT_INFO_IS_FLOAT(info)) {
+    double x;
+    info->unpack_func(info, GST_AUDIO_PACK_FLAG_NONE, &x, &v[i * width], 1);
+    return x;
+  }
+  int32_t x;
+  info->unpack_func(info, GST_AUDIO_PACK_FLAG_NONE, &x, &v[i * width], 1);
+  // Some unpackers repeat the sample's bits below it: keep the sample's own.
+  return double(x >> (32 - GST_AUDIO_FORMAT_INFO_DEPTH(info)));
+}
 
-// Every format pair, stereo and stereo -> mono, within 1 LSB of audioconvert.
+// GST_AUDIO_FORMATS_ALL: every format audioconvert takes.
+static std::vector<GstAudioFormat> all_formats() {
+  std::vector<GstAudioFormat> formats;
+  for (int f = GST_AUDIO_FORMAT_S8; f <= GST_AUDIO_FORMAT_F64BE; f++) formats.push_back(GstAudioFormat(f));
+  return formats;
+}
+
+// Every format pair of the 30 (900), stereo and stereo -> mono, within 1 LSB
+// of audioconvert.
 GST_START_TEST(test_matches_audioconvert) {
-  const size_t frames = 4096;
-  for (GstAudioFormat in : kFormats) {
-    for (GstAudioFormat out : kFormats) {
+  const size_t frames = 1024;
+  const auto formats = all_formats();
+  fail_unless_equals_int(formats.size(), 30);
+  for (GstAudioFormat in : formats) {
+    for (GstAudioFormat out : formats) {
       for (int out_channels : {2, 1}) {
         const char *in_name = gst_audio_format_to_string(in), *out_name = gst_audio_format_to_string(out);
         auto input = test_signal(in, frames * 2);
-        auto ours = run_once("fastconvert", caps_str(in_name, 2), caps_str(out_name, out_channels), input);
+        auto ours = run_once("fastconvert dithering=none", caps_str(in_name, 2), caps_str(out_name, out_channels), input);
         auto theirs = run_once("audioconvert dithering=none noise-shaping=none", caps_str(in_name, 2),
                                caps_str(out_name, out_channels), input);
         fail_unless_equals_int(ours.size(), theirs.size());
@@ -67,7 +98,7 @@ GST_START_TEST(test_matches_audioconvert) {
         const size_t n = frames * out_channels;
         double worst = 0;
         for (size_t i = 0; i < n; i++)
-          worst = std::max(worst, std::fabs(sample_at(ours, out, i) - sample_at(theirs, out, i)));
+          worst = std::max(worst, std::fabs(any_sample_at(ours, out, i) - any_sample_at(theirs, out, i)));
         fail_unless(worst <= tolerance, "%s -> %s, 2 -> %d ch: differs from audioconvert by %g (allowed %g)",
                     in_name, out_name, out_channels, worst, tolerance);
       }
@@ -190,21 +221,122 @@ GST_START_TEST(test_fixation_prefers_input) {
 }
 GST_END_TEST;
 
-GST_START_TEST(test_channel_conversions) {
-  // mono -> 6 copies; 6 -> mono averages.
-  const int16_t mono[] = {1000, -2000};
-  std::vector<uint8_t> in((uint8_t *)mono, (uint8_t *)mono + sizeof mono);
-  auto out = run_once("fastconvert", caps_str("S16LE", 1), caps_str("F32LE", 6), in);
-  fail_unless_equals_int(out.size(), 2 * 6 * 4);
-  for (int c = 0; c < 6; c++) {
-    fail_unless_equals_float(sample_at(out, GST_AUDIO_FORMAT_F32LE, c), 1000.0 / 32768);
-    fail_unless_equals_float(sample_at(out, GST_AUDIO_FORMAT_F32LE, 6 + c), -2000.0 / 32768);
+static std::string positioned_caps(const char *format, int channels, guint64 mask) {
+  char text[160];
+  g_snprintf(text, sizeof text,
+             "audio/x-raw,layout=interleaved,format=%s,rate=48000,channels=%d,channel-mask=(bitmask)0x%" G_GINT64_MODIFIER
+             "x",
+             format, channels, mask);
+  return text;
+}
+
+// Channel layouts mixed by position as audioconvert mixes them (its default
+// matrix: positions, LFE, normalisation), within 1 LSB.
+GST_START_TEST(test_channel_mixing_matches_audioconvert) {
+  struct Layout {
+    int channels;
+    guint64 mask;
+  };
+  const Layout mono{1, 0}, stereo{2, 0x3}, quad{4, 0x33}, five_one{6, 0x3f}, seven_one{8, 0xc3f},
+      left_only{1, 0x1}, centres{2, 0x104}, unpositioned{4, 0};
+  const std::pair<Layout, Layout> cases[] = {
+      {five_one, stereo}, {stereo, five_one}, {quad, stereo}, {seven_one, five_one}, {seven_one, stereo},
+      {stereo, mono},     {mono, stereo},     {five_one, mono}, {left_only, stereo}, {centres, mono},
+      {mono, seven_one},  {unpositioned, unpositioned}};
+  for (const char *format : {"F32LE", "S16LE", "S24BE", "F64LE"}) {
+    const GstAudioFormat f = gst_audio_format_from_string(format);
+    for (auto &[in, out] : cases) {
+      const size_t frames = 777;
+      auto input = test_signal(f, frames * in.channels);
+      const std::string ic = positioned_caps(format, in.channels, in.mask);
+      const std::string oc = positioned_caps(format, out.channels, out.mask);
+      auto ours = run_once("fastconvert dithering=none", ic, oc, input);
+      auto theirs = run_once("audioconvert dithering=none noise-shaping=none", ic, oc, input);
+      fail_unless_equals_int(ours.size(), theirs.size());
+      const bool is_float = GST_AUDIO_FORMAT_INFO_IS_FLOAT(gst_audio_format_get_info(f));
+      double worst = 0;
+      for (size_t i = 0; i < frames * out.channels; i++)
+        worst = std::max(worst, std::fabs(any_sample_at(ours, f, i) - any_sample_at(theirs, f, i)));
+      fail_unless(worst <= (is_float ? 4e-7 : 1.0), "%s %d ch 0x%" G_GINT64_MODIFIER "x -> %d ch: off by %g", format,
+                  in.channels, in.mask, out.channels, worst);
+    }
   }
-  const float six[] = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f};
-  in.assign((uint8_t *)six, (uint8_t *)six + sizeof six);
-  out = run_once("fastconvert", caps_str("F32LE", 6), caps_str("F64LE", 1), in);
-  fail_unless_equals_int(out.size(), 8);
-  fail_unless(std::fabs(sample_at(out, GST_AUDIO_FORMAT_F64LE, 0) - 0.35) < 1e-6);
+  // Positions are honoured: mono at front-left reaches the left channel only.
+  const float x[] = {0.25f, -0.5f};
+  std::vector<uint8_t> in((const uint8_t *)x, (const uint8_t *)x + sizeof x);
+  auto out = run_once("fastconvert", positioned_caps("F32LE", 1, 0x1), positioned_caps("F32LE", 2, 0x3), in);
+  fail_unless_equals_float(sample_at(out, GST_AUDIO_FORMAT_F32LE, 0), 0.25);
+  fail_unless_equals_float(sample_at(out, GST_AUDIO_FORMAT_F32LE, 1), 0.0);
+  fail_unless_equals_float(sample_at(out, GST_AUDIO_FORMAT_F32LE, 2), -0.5);
+  fail_unless_equals_float(sample_at(out, GST_AUDIO_FORMAT_F32LE, 3), 0.0);
+}
+GST_END_TEST;
+
+// A GstValueArray of rows of floats, as the mix-matrix property takes.
+static void set_matrix(GValue *matrix, std::initializer_list<std::initializer_list<float>> rows) {
+  g_value_init(matrix, GST_TYPE_ARRAY);
+  for (auto &row : rows) {
+    GValue r = G_VALUE_INIT, v = G_VALUE_INIT;
+    g_value_init(&r, GST_TYPE_ARRAY);
+    g_value_init(&v, G_TYPE_FLOAT);
+    for (float x : row) {
+      g_value_set_float(&v, x);
+      gst_value_array_append_value(&r, &v);
+    }
+    gst_value_array_append_and_take_value(matrix, &r);
+    g_value_unset(&v);
+  }
+}
+
+static void set_element_matrix(GstHarness *h, const GValue *matrix) {
+  GstElement *e = gst_harness_find_element(h, "fastconvert");
+  g_object_set_property(G_OBJECT(e), "mix-matrix", matrix);
+  gst_object_unref(e);
+}
+
+// mix-matrix: out = m x in, as audioconvert; a wrong shape is refused at
+// negotiation, ragged rows when set.
+GST_START_TEST(test_mix_matrix) {
+  GstHarness *h = harness_with_bus("fastconvert");
+  GValue matrix = G_VALUE_INIT;
+  set_matrix(&matrix, {{0.5f, 0.25f}, {0.0f, 1.0f}, {-1.0f, 0.0f}});
+  set_element_matrix(h, &matrix);
+  gst_harness_set_src_caps_str(h, caps_str("F32LE", 2).c_str());
+  gst_harness_set_sink_caps_str(h, "audio/x-raw,format=F32LE,channels=3,channel-mask=(bitmask)0x0");
+  const float x[] = {0.5f, -0.25f};
+  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_memdup(x, sizeof x)), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull(h);
+  auto bytes = bytes_of(out);
+  fail_unless_equals_int(bytes.size(), 12);
+  fail_unless_equals_float(sample_at(bytes, GST_AUDIO_FORMAT_F32LE, 0), 0.1875);
+  fail_unless_equals_float(sample_at(bytes, GST_AUDIO_FORMAT_F32LE, 1), -0.25);
+  fail_unless_equals_float(sample_at(bytes, GST_AUDIO_FORMAT_F32LE, 2), -0.5);
+  gst_buffer_unref(out);
+  teardown_with_bus(h);
+
+  // Ragged rows are refused when set, keeping the previous matrix (NaN and
+  // Inf are outside the property's range: GObject refuses them).
+  GstElement *e = gst_element_factory_make("fastconvert", nullptr);
+  GValue bad = G_VALUE_INIT;
+  set_matrix(&bad, {{0.5f, 1.0f}, {1.0f}});
+  g_object_set_property(G_OBJECT(e), "mix-matrix", &bad);
+  GValue now = G_VALUE_INIT;
+  g_value_init(&now, GST_TYPE_ARRAY);
+  g_object_get_property(G_OBJECT(e), "mix-matrix", &now);
+  fail_unless_equals_int(gst_value_array_get_size(&now), 0);
+  g_value_unset(&now);
+  g_value_unset(&bad);
+  gst_object_unref(e);
+
+  // 3 rows of 2 cannot mix 4 channels: negotiation fails.
+  h = harness_with_bus("fastconvert");
+  set_element_matrix(h, &matrix);
+  gst_harness_set_sink_caps_str(h, "audio/x-raw,format=F32LE,channels=3,channel-mask=(bitmask)0x0");
+  gst_harness_set_src_caps_str(h, caps_str("F32LE", 4).c_str());
+  fail_unless(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 16, nullptr)) == GST_FLOW_NOT_NEGOTIATED);
+  fail_unless_equals_int(gst_harness_buffers_in_queue(h), 0);
+  teardown_with_bus(h);
+  g_value_unset(&matrix);
 }
 GST_END_TEST;
 
@@ -317,21 +449,22 @@ GST_END_TEST;
 GST_START_TEST(test_unsupported_caps_refused) {
   GstHarness *h = harness_with_bus("fastconvert");
   gst_harness_set_sink_caps_str(h, "audio/x-raw");
-  gst_harness_set_src_caps_str(h, "audio/x-raw,format=S24BE,layout=interleaved,rate=48000,channels=1");
+  gst_harness_set_src_caps_str(h, "audio/x-raw,format=S26LE,layout=interleaved,rate=48000,channels=1");
   fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 30, nullptr)), GST_FLOW_NOT_NEGOTIATED);
   GstMessage *msg = find_message(h, GST_MESSAGE_WARNING);
   fail_unless(msg != nullptr, "no message naming the refused caps");
   GError *err = nullptr;
   gst_message_parse_warning(msg, &err, nullptr);
-  fail_unless(g_strrstr(err->message, "format S24BE is not supported") != nullptr, "%s", err->message);
+  fail_unless(g_strrstr(err->message, "format S26LE is not supported") != nullptr, "%s", err->message);
   g_error_free(err);
   gst_message_unref(msg);
   teardown_with_bus(h);
 
-  // 3 channels cannot become 2: negotiation fails, nothing is output.
+  // 3 unpositioned channels have no default matrix to 2: negotiation fails,
+  // nothing is output.
   h = harness_with_bus("fastconvert");
   gst_harness_set_sink_caps_str(h, caps_str("F32LE", 2).c_str());
-  gst_harness_set_src_caps_str(h, caps_str("F32LE", 3).c_str());
+  gst_harness_set_src_caps_str(h, "audio/x-raw,format=F32LE,layout=interleaved,rate=48000,channels=3,channel-mask=(bitmask)0x0");
   fail_unless(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 12 * 4, nullptr)) == GST_FLOW_NOT_NEGOTIATED);
   fail_unless_equals_int(gst_harness_buffers_in_queue(h), 0);
   teardown_with_bus(h);
@@ -500,10 +633,10 @@ GST_START_TEST(test_dithering_property) {
   fail_unless(e != nullptr);
   gint dither = -1;
   g_object_get(e, "dithering", &dither, nullptr);
-  fail_unless_equals_int(dither, 0);
-  gst_util_set_object_arg(G_OBJECT(e), "dithering", "tpdf");
+  fail_unless_equals_int(dither, GST_AUDIO_DITHER_TPDF);  // audioconvert's default
+  gst_util_set_object_arg(G_OBJECT(e), "dithering", "tpdf-hf");
   g_object_get(e, "dithering", &dither, nullptr);
-  fail_unless_equals_int(dither, 1);
+  fail_unless_equals_int(dither, GST_AUDIO_DITHER_TPDF_HF);
   gst_object_unref(e);
 
   // With TPDF dither a constant between two codes comes out as both codes.
@@ -525,6 +658,46 @@ GST_START_TEST(test_dithering_property) {
   fail_unless(low > 1000 && high > 1000, "dither did not spread the values: %d / %d", low, high);
   gst_buffer_unref(out);
   gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+// Noise power and its lag-1 correlation (negative: pushed up in frequency)
+// of F32 -> S16 rounding error, in LSB.
+static std::pair<double, double> error_statistics(const char *element, const std::vector<uint8_t> &input) {
+  auto out = run_once(element, caps_str("F32LE", 1), caps_str("S16LE", 1), input);
+  const size_t n = out.size() / 2;
+  std::vector<double> e(n);
+  for (size_t i = 0; i < n; i++) e[i] = sample_at(out, GST_AUDIO_FORMAT_S16LE, i) - sample_at(input, GST_AUDIO_FORMAT_F32LE, i) * 32768;
+  double power = 0, lag1 = 0;
+  for (size_t i = 0; i < n; i++) power += e[i] * e[i], lag1 += i ? e[i] * e[i - 1] : 0;
+  return {power / n, lag1 / power};
+}
+
+// Each dithering and noise-shaping method against audioconvert's at the same
+// setting: outputs are random, so their noise power and spectral tilt (lag-1
+// correlation) are compared, not their bits.
+GST_START_TEST(test_dither_and_noise_shaping_match_audioconvert) {
+  const size_t n = 48000;
+  std::vector<uint8_t> input(n * 4);
+  for (size_t i = 0; i < n; i++) {
+    const float x = float(0.01 * std::sin(i * 0.0137) + 0.3 / 32768);
+    std::memcpy(&input[i * 4], &x, 4);
+  }
+  for (const char *dither : {"none", "rpdf", "tpdf", "tpdf-hf"}) {
+    for (const char *shaping : {"none", "error-feedback", "simple", "medium", "high"}) {
+      const std::string settings = std::string(" dithering=") + dither + " noise-shaping=" + shaping;
+      auto [power, tilt] = error_statistics(("fastconvert" + settings).c_str(), input);
+      auto [their_power, their_tilt] = error_statistics(("audioconvert" + settings).c_str(), input);
+      fail_unless(power > 0.6 * their_power && power < 1.6 * their_power + 0.02,
+                  "%s: noise power %g LSB^2, audioconvert's %g", settings.c_str(), power, their_power);
+      fail_unless(std::fabs(tilt - their_tilt) < 0.15, "%s: lag-1 correlation %g, audioconvert's %g",
+                  settings.c_str(), tilt, their_tilt);
+    }
+  }
+  // Above the threshold (24 bits > 20) nothing is added: the output is exact.
+  auto [power, tilt] = error_statistics("fastconvert dithering=tpdf dithering-threshold=8", input);
+  fail_unless(power < 0.1, "dithered above the threshold: %g LSB^2", power);
+  (void)tilt;
 }
 GST_END_TEST;
 
@@ -606,7 +779,9 @@ static Suite *fastconvert_suite() {
   tcase_add_test(tc, test_in_place_no_new_memory);
   tcase_add_test(tc, test_shared_input_is_not_written);
   tcase_add_test(tc, test_fixation_prefers_input);
-  tcase_add_test(tc, test_channel_conversions);
+  tcase_add_test(tc, test_channel_mixing_matches_audioconvert);
+  tcase_add_test(tc, test_mix_matrix);
+  tcase_add_test(tc, test_dither_and_noise_shaping_match_audioconvert);
   tcase_add_test(tc, test_timestamps_flags_gap_and_empty);
   tcase_add_test(tc, test_segment_clipping);
   tcase_add_test(tc, test_partial_frame_is_an_error);

@@ -315,26 +315,69 @@ Observed json_scenario(const char *properties, const std::string &bad, bool then
 
 const std::string S16_STEREO = caps_str("S16LE", 2, 48000);
 const std::string F32_MONO = caps_str("F32LE", 1, 48000);
-const char *FORMATS = "{ (string)U8, (string)S8, (string)S16LE, (string)S24LE, (string)S24_32LE, (string)S32LE, "
-                      "(string)F32LE, (string)F64LE }";
+// The pad template's format list (GST_AUDIO_FORMATS_ALL) as a refusal quotes it.
+const std::string &formats_text() {
+  static const std::string text = [] {
+    GValue v = G_VALUE_INIT;
+    g_value_init(&v, GST_TYPE_LIST);
+    gst_value_deserialize(&v, GST_AUDIO_FORMATS_ALL);
+    gchar *t = gst_value_serialize(&v);
+    std::string r = t;
+    g_free(t);
+    g_value_unset(&v);
+    return r;
+  }();
+  return text;
+}
+
+// 4-byte frames per channel; downstream takes what the matrix gives when
+// unpositioned. The refusal must name the shape; then a stereo input converts.
+Observed mix_matrix_scenario(std::initializer_list<std::initializer_list<float>> rows, const std::string &in_caps) {
+  GValue matrix = G_VALUE_INIT;
+  g_value_init(&matrix, GST_TYPE_ARRAY);
+  for (auto &row : rows) {
+    GValue r = G_VALUE_INIT, v = G_VALUE_INIT;
+    g_value_init(&r, GST_TYPE_ARRAY);
+    g_value_init(&v, G_TYPE_FLOAT);
+    for (float x : row) {
+      g_value_set_float(&v, x);
+      gst_value_array_append_value(&r, &v);
+    }
+    gst_value_array_append_and_take_value(&matrix, &r);
+    g_value_unset(&v);
+  }
+  GstHarness *h = harness_with_bus("fastconvert");
+  GstElement *e = gst_harness_find_element(h, "fastconvert");
+  g_object_set_property(G_OBJECT(e), "mix-matrix", &matrix);
+  gst_object_unref(e);
+  g_value_unset(&matrix);
+  gst_harness_set_sink_caps_str(h, "audio/x-raw,format=F32LE,layout=interleaved,rate=48000");
+  gst_harness_set_src_caps_str(h, in_caps.c_str());
+  Observed o;
+  o.flow = gst_harness_push(h, gst_buffer_new_allocate(nullptr, 4 * 4 * 4, nullptr));
+  read_problem(h->element, o);
+  teardown_with_bus(h);
+  o.recovered = true;
+  return o;
+}
 
 std::string refused(const char *what) {
   return std::string("fastconvert refused caps: ") + what;
 }
 
 const std::vector<RobustnessCase> &cases() {
-  static const std::string s24be = refused("format S24BE is not supported (supported: ") + FORMATS + ")";
+  static const std::string s26le = refused("format S26LE is not supported (supported: ") + formats_text() + ")";
   static const std::string alaw = refused("media type audio/x-alaw is not supported (expected audio/x-raw)");
   static const std::string zero_channels = refused("channels 0 is not supported (supported: [ 1, 2147483647 ])");
   static const std::string zero_rate = refused("rate 0 is not supported (supported: [ 1, 2147483647 ])");
   static const std::string mask = refused("channel-mask 0x1 names 1 channel positions, not 2");
   static const std::vector<RobustnessCase> table = {
-      {"fastconvert", "caps with an unsupported sample format (S24BE)",
+      {"fastconvert", "caps with an unknown sample format (S26LE)",
        [] {
-         return caps_scenario("fastconvert", "audio/x-raw,format=S24BE,layout=interleaved,rate=48000,channels=1",
+         return caps_scenario("fastconvert", "audio/x-raw,format=S26LE,layout=interleaved,rate=48000,channels=1",
                               "audio/x-raw", 30, S16_STEREO, 40, 40);
        },
-       GST_FLOW_NOT_NEGOTIATED, "warning", s24be.c_str(), "S24BE", "new supported caps: converts again"},
+       GST_FLOW_NOT_NEGOTIATED, "warning", s26le.c_str(), "S26LE", "new supported caps: converts again"},
       {"fastconvert", "caps of another media type (audio/x-alaw)",
        [] {
          return caps_scenario("fastconvert", "audio/x-alaw,rate=8000,channels=1", "audio/x-raw", 30, S16_STEREO,
@@ -378,7 +421,10 @@ const std::vector<RobustnessCase> &cases() {
                               "channel-mask=(bitmask)0x0",
                               F32_MONO.c_str(), 65 * 4 * 10, caps_str("F32LE", 2, 48000), 80, 40);
        },
-       GST_FLOW_OK, "none", "", "", "converted (mean of the 65 channels); new caps: converts again"},
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastconvert cannot convert F32LE, 48000 Hz, 65 channels to any format downstream accepts: downstream wants "
+       "channels 1, fastconvert can output channels 65",
+       "", "refused as audioconvert does (no default matrix for unpositioned channels); new caps: converts again"},
       {"fastconvert", "a frame size that overflows (F64LE, channels=2147483647, channel-mask 0)",
        [] {
          return caps_scenario("fastconvert",
@@ -407,15 +453,27 @@ const std::vector<RobustnessCase> &cases() {
        },
        GST_FLOW_NOT_NEGOTIATED, "error", "Invalid audio caps: caps lack the channels field",
        "in: audio/x-raw", "new supported caps: converts again"},
-      {"fastconvert", "a channel change it cannot do (3 channels to 2)",
+      {"fastconvert", "3 positioned channels to 2 (mixed by position, as audioconvert)",
        [] {
          return caps_scenario("fastconvert", caps_str("F32LE", 3, 48000), caps_str("F32LE", 2, 48000).c_str(), 48,
                               caps_str("F32LE", 1, 48000), 16, 32);
        },
+       GST_FLOW_OK, "none", "", "", "converted; new caps: converts again"},
+      {"fastconvert", "a mix-matrix of the wrong shape (3 rows of 2 for 4 -> 3 channels)",
+       [] {
+         return mix_matrix_scenario({{0.5f, 0.5f}, {1.f, 0.f}, {0.f, 1.f}}, caps_str("F32LE", 4, 48000));
+       },
        GST_FLOW_NOT_NEGOTIATED, "error",
-       "fastconvert cannot convert F32LE, 48000 Hz, 3 channels to any format downstream accepts: downstream wants "
-       "channels 2, fastconvert can output channels 3 or 1",
-       "channels=(int)2", "new caps it can convert: converts again"},
+       "fastconvert cannot convert F32LE, 48000 Hz, 4 channels to F32LE, 48000 Hz, 3 channels: mix-matrix has 3 rows "
+       "of 2 values; 4 -> 3 channels need 3 rows of 4",
+       "", "nothing converted; a matrix of the right shape converts"},
+      {"fastconvert", "a mix-matrix with rows of different lengths",
+       [] {
+         return mix_matrix_scenario({{0.5f, 0.5f}, {1.f}}, caps_str("F32LE", 2, 48000));
+       },
+       GST_FLOW_OK, "warning",
+       "fastconvert refused the mix-matrix: mix-matrix rows differ in length: row 0 has 2 values, row 1 has 1", "",
+       "the matrix is refused when set; the default one converts"},
       {"fastconvert", "a rate change (downstream wants 44100 Hz, input is 48000 Hz)",
        [] {
          return caps_scenario("fastconvert", S16_STEREO, caps_str("F32LE", 1, 44100).c_str(), 40,
@@ -536,7 +594,7 @@ const std::vector<RobustnessCase> &cases() {
          gst_util_set_object_arg(G_OBJECT(e), "dithering", "99");
          gint value = -1;
          g_object_get(e, "dithering", &value, nullptr);
-         o.recovered = value == 1;
+         o.recovered = value == GST_AUDIO_DITHER_TPDF;
          gst_object_unref(e);
          return o;
        },
