@@ -42,26 +42,50 @@ FA_AVX2 void mix_1_2(const float *m, const float *in, float *out, size_t frames,
   mix_reference<float>(m, in + f, out + 2 * f, frames - f, 1, 2);
 }
 
-// N channels to stereo (5.1, 7.1): channel i of 8 frames gathered into one
-// vector, both outputs accumulated, then interleaved.
+FA_AVX2 inline __m256 row_pair(const float *low, const float *high) {
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(low)), _mm_loadu_ps(high), 1);
+}
+
+// N channels (6: 5.1, 8: 7.1) to stereo, four frames per step: within each
+// 128-bit lane one shuffle puts channel i of two frames as [x x y y]
+// against [l r l r] coefficients, so the sums come out interleaved, in
+// channel order.
 template <unsigned N>
 FA_AVX2 void mix_n_2(const float *m, const float *in, float *out, size_t frames, unsigned, unsigned) {
-  const __m256i stride = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(N));
-  __m256 ml[N], mr[N];
-  for (unsigned i = 0; i < N; i++) ml[i] = _mm256_set1_ps(m[i]), mr[i] = _mm256_set1_ps(m[N + i]);
+  static_assert(N == 6 || N == 8);
+  __m256 coef[N];
+  for (unsigned i = 0; i < N; i++) coef[i] = _mm256_setr_ps(m[i], m[N + i], m[i], m[N + i], m[i], m[N + i], m[i], m[N + i]);
   size_t f = 0;
-  for (; f + 8 <= frames; f += 8) {
-    const float *base = in + f * N;
-    __m256 x = _mm256_i32gather_ps(base, stride, 4);
-    __m256 left = add_product(_mm256_setzero_ps(), x, ml[0]), right = add_product(_mm256_setzero_ps(), x, mr[0]);
-    for (unsigned i = 1; i < N; i++) {
-      x = _mm256_i32gather_ps(base + i, stride, 4);
-      left = add_product(left, x, ml[i]);
-      right = add_product(right, x, mr[i]);
+  for (; f + 4 <= frames; f += 4) {
+    const float *p = in + f * N;
+    // Row r: 4 floats of frames 0-1 (low lane) and of frames 2-3 (high).
+    auto row = [p](size_t r) FA_AVX2 { return row_pair(p + 4 * r, p + 2 * N + 4 * r); };
+    __m256 x[N];
+    if constexpr (N == 6) {
+      // Rows: a = c0-c3 of the first frame, b = c4 c5 of it and c0 c1 of
+      // the second, c = c2-c5 of the second.
+      const __m256 a = row(0), b = row(1), c = row(2);
+      x[0] = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 2, 0, 0));
+      x[1] = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 3, 1, 1));
+      x[2] = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(0, 0, 2, 2));
+      x[3] = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(1, 1, 3, 3));
+      x[4] = _mm256_shuffle_ps(b, c, _MM_SHUFFLE(2, 2, 0, 0));
+      x[5] = _mm256_shuffle_ps(b, c, _MM_SHUFFLE(3, 3, 1, 1));
+    } else {
+      // Rows: c0-c3 and c4-c7 of the first frame, then of the second.
+      const __m256 a = row(0), b = row(1), c = row(2), d = row(3);
+      x[0] = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(0, 0, 0, 0));
+      x[1] = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(1, 1, 1, 1));
+      x[2] = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(2, 2, 2, 2));
+      x[3] = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(3, 3, 3, 3));
+      x[4] = _mm256_shuffle_ps(b, d, _MM_SHUFFLE(0, 0, 0, 0));
+      x[5] = _mm256_shuffle_ps(b, d, _MM_SHUFFLE(1, 1, 1, 1));
+      x[6] = _mm256_shuffle_ps(b, d, _MM_SHUFFLE(2, 2, 2, 2));
+      x[7] = _mm256_shuffle_ps(b, d, _MM_SHUFFLE(3, 3, 3, 3));
     }
-    const __m256 lo = _mm256_unpacklo_ps(left, right), hi = _mm256_unpackhi_ps(left, right);
-    _mm256_storeu_ps(out + 2 * f, _mm256_permute2f128_ps(lo, hi, 0x20));
-    _mm256_storeu_ps(out + 2 * f + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+    __m256 acc = _mm256_setzero_ps();
+    for (unsigned i = 0; i < N; i++) acc = add_product(acc, x[i], coef[i]);
+    _mm256_storeu_ps(out + 2 * f, acc);
   }
   mix_reference<float>(m, in + f * N, out + 2 * f, frames - f, N, 2);
 }
