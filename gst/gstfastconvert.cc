@@ -135,7 +135,7 @@ static GstCaps *gst_fast_convert_transform_caps(GstBaseTransform *trans, GstPadD
 
 // The input format when offered; else one of the same depth (the same
 // family, int or float, first), then the first deeper one (same family
-// first), then the deepest: audioconvert's preference order.
+// first), then the deepest (same family first): audioconvert's order.
 static const gchar *pick_format(const GstAudioFormatInfo *in, const GValue *choices) {
   if (G_VALUE_HOLDS_STRING(choices)) return g_value_get_string(choices);
   const int in_depth = GST_AUDIO_FORMAT_INFO_DEPTH(in);
@@ -150,7 +150,7 @@ static const gchar *pick_format(const GstAudioFormatInfo *in, const GValue *choi
     if (f->format == in->format) return name;
     const int depth = GST_AUDIO_FORMAT_INFO_DEPTH(f);
     const int family = GST_AUDIO_FORMAT_INFO_IS_FLOAT(f) == GST_AUDIO_FORMAT_INFO_IS_FLOAT(in) ? 1 : 0;
-    const int score = depth == in_depth ? 300 + family : depth > in_depth ? 200 + family : depth;
+    const int score = depth == in_depth ? 300 + family : depth > in_depth ? 200 + family : 2 * depth + family;
     if (score > best_score) best_score = score, best = name;
   }
   return best;

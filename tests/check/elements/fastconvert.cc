@@ -230,6 +230,96 @@ static std::string positioned_caps(const char *format, int channels, guint64 mas
   return text;
 }
 
+static std::string negotiated_format(const std::string &in_caps, const char *downstream, gint *channels = nullptr,
+                                     std::string *layout = nullptr) {
+  GstHarness *h = gst_harness_new("fastconvert");
+  gst_harness_set_sink_caps_str(h, downstream);
+  gst_harness_set_src_caps_str(h, in_caps.c_str());
+  gst_harness_push(h, gst_buffer_new_allocate(nullptr, 64 * 8, nullptr));
+  GstCaps *caps = gst_pad_get_current_caps(h->sinkpad);
+  fail_unless(caps != nullptr, "nothing negotiated for %s -> %s", in_caps.c_str(), downstream);
+  const GstStructure *s = gst_caps_get_structure(caps, 0);
+  std::string format = gst_structure_get_string(s, "format");
+  if (channels) gst_structure_get_int(s, "channels", channels);
+  if (layout) *layout = gst_structure_get_string(s, "layout");
+  gst_caps_unref(caps);
+  gst_harness_teardown(h);
+  return format;
+}
+
+// The format audioconvert would pick: the input's if offered, else the same
+// depth (same family first), the first deeper one, else the deepest; and
+// keeping the channel count matters more than keeping format or layout.
+GST_START_TEST(test_fixation_as_audioconvert) {
+  const char *all = "audio/x-raw,layout=interleaved,format={S16LE,S8,S32LE,S24LE,F32LE,F64LE}";
+  for (const char *f : {"S8", "S16LE", "S24LE", "S32LE"})
+    fail_unless_equals_string(negotiated_format(caps_str(f, 1), all).c_str(), f);
+  fail_unless_equals_string(negotiated_format(caps_str("S24LE", 1), "audio/x-raw,layout=interleaved,format={F32LE,S32LE,S16LE}").c_str(),
+                            "S32LE");
+  fail_unless_equals_string(negotiated_format(caps_str("F64LE", 1), "audio/x-raw,layout=interleaved,format={S32LE,F32LE,S16LE}").c_str(),
+                            "F32LE");
+  fail_unless_equals_string(negotiated_format(caps_str("U16BE", 1), "audio/x-raw,layout=interleaved,format={F32LE,S8,S16LE}").c_str(),
+                            "S16LE");
+  gint channels = 0;
+  std::string layout;
+  const std::string format = negotiated_format(
+      caps_str("F32LE", 1),
+      "audio/x-raw,format=S16LE,layout=interleaved,channels=2;"
+      "audio/x-raw,format={F32LE,F64LE},layout=non-interleaved,channels=[1,8]",
+      &channels, &layout);
+  fail_unless_equals_string(format.c_str(), "F32LE");
+  fail_unless_equals_string(layout.c_str(), "non-interleaved");
+  fail_unless_equals_int(channels, 1);
+}
+GST_END_TEST;
+
+// Narrowing integers rounds ties up (away from -inf), as audioconvert's
+// quantizer: S32 -> S16 and S32 -> U16 (one-pass and generic paths alike),
+// S16 -> S8.
+GST_START_TEST(test_integer_ties_round_up) {
+  const int32_t s32[] = {(32 << 16) + (1 << 15), (32 << 16) - (1 << 15), -(32 << 16) + (1 << 15),
+                         -(32 << 16) - (1 << 15), G_MININT32, G_MAXINT32};
+  const double want[] = {33, 32, -31, -32, -32768, 32767};
+  std::vector<uint8_t> in((const uint8_t *)s32, (const uint8_t *)s32 + sizeof s32);
+  for (const char *out_format : {"S16LE", "U16LE", "S16BE"}) {
+    auto out = run_once("fastconvert dithering=none", caps_str("S32LE", 1), caps_str(out_format, 1), in);
+    const GstAudioFormat f = gst_audio_format_from_string(out_format);
+    for (size_t i = 0; i < std::size(want); i++)
+      fail_unless_equals_float(any_sample_at(out, f, i), want[i]);
+  }
+  const int16_t s16[] = {127, 128, 256 + 127, 256 + 128, -128, -129};
+  const double want8[] = {0, 1, 1, 2, 0, -1};
+  in.assign((const uint8_t *)s16, (const uint8_t *)s16 + sizeof s16);
+  auto out = run_once("fastconvert dithering=none", caps_str("S16LE", 1), caps_str("S8", 1), in);
+  for (size_t i = 0; i < std::size(want8); i++) fail_unless_equals_float(any_sample_at(out, GST_AUDIO_FORMAT_S8, i), want8[i]);
+}
+GST_END_TEST;
+
+// Three in a row negotiate and run (each proposes what the next can take);
+// unpositioned channels keep their count and values.
+GST_START_TEST(test_chained_and_unpositioned) {
+  GstElement *pipeline = gst_parse_launch(
+      "audiotestsrc num-buffers=3 ! audio/x-raw,format=S16LE,channels=2 ! fastconvert ! fastconvert ! "
+      "fastconvert ! audio/x-raw,format=F32BE ! fakesink",
+      nullptr);
+  fail_unless(pipeline != nullptr);
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  GstMessage *msg = gst_bus_timed_pop_filtered(GST_ELEMENT_BUS(pipeline), 10 * GST_SECOND,
+                                               GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  fail_unless(msg != nullptr && GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS, "three fastconverts did not reach EOS");
+  gst_message_unref(msg);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(pipeline);
+
+  const uint8_t u8[] = {0x80, 0x20, 0xff, 0x00};
+  std::vector<uint8_t> in(u8, u8 + 4);
+  auto out = run_once("fastconvert", "audio/x-raw,format=U8,layout=interleaved,rate=8000,channels=4,channel-mask=(bitmask)0x0",
+                      "audio/x-raw,format=U16LE,channels=4,channel-mask=(bitmask)0x0", in);
+  const double want[] = {0, -96 * 256, 127 * 256, -128 * 256};
+  for (size_t i = 0; i < 4; i++) fail_unless_equals_float(any_sample_at(out, GST_AUDIO_FORMAT_U16LE, i), want[i]);
+}
+GST_END_TEST;
+
 // Channel layouts mixed by position as audioconvert mixes them (its default
 // matrix: positions, LFE, normalisation), within 1 LSB.
 GST_START_TEST(test_channel_mixing_matches_audioconvert) {
@@ -779,6 +869,9 @@ static Suite *fastconvert_suite() {
   tcase_add_test(tc, test_in_place_no_new_memory);
   tcase_add_test(tc, test_shared_input_is_not_written);
   tcase_add_test(tc, test_fixation_prefers_input);
+  tcase_add_test(tc, test_fixation_as_audioconvert);
+  tcase_add_test(tc, test_integer_ties_round_up);
+  tcase_add_test(tc, test_chained_and_unpositioned);
   tcase_add_test(tc, test_channel_mixing_matches_audioconvert);
   tcase_add_test(tc, test_mix_matrix);
   tcase_add_test(tc, test_dither_and_noise_shaping_match_audioconvert);
