@@ -53,6 +53,8 @@ struct GstFastConvertPrivate {
   // Frames keep their size: a writable input buffer is converted in place
   // (read without the object lock).
   bool reuse_input = false;
+  // What set_caps told GstBaseTransform, read without its object lock.
+  bool passthrough = false;
   // Non-interleaved on either side: buffers carry a GstAudioMeta and go
   // through convert_planar().
   bool in_planar = false, out_planar = false;
@@ -301,6 +303,7 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
   // without a GstAudioMeta): the meta names the format, which would be stale.
   const bool in_place = !passthrough && !priv->in_planar && !priv->out_planar && priv->converter.can_run_in_place();
   gst_base_transform_set_passthrough(trans, passthrough);
+  priv->passthrough = passthrough;
   priv->reuse_input = in_place;
   GST_INFO_OBJECT(self, "%s -> %s, %u -> %u channels, %s, %s", GST_AUDIO_INFO_NAME(&in),
                   GST_AUDIO_INFO_NAME(&out), spec.in_channels, spec.out_channels,
@@ -353,7 +356,7 @@ static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *tr
                                                             GstBuffer **outbuf) {
   auto self = GST_FAST_CONVERT(trans);
   auto priv = self->priv;
-  if (gst_base_transform_is_passthrough(trans))
+  if (priv->passthrough)
     return GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->prepare_output_buffer(trans, input, outbuf);
   if (priv->reuse_input && gst_buffer_is_writable(input) && gst_buffer_is_all_memory_writable(input) &&
       !gst_buffer_get_audio_meta(input)) {

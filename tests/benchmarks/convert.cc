@@ -177,28 +177,34 @@ std::string caps_for(const char *format, int channels) {
 double push_ns(const char *element, const char *in_format, const char *out_format, size_t samples, int buffers,
                int repeats) {
   bench::Rig rig(element, caps_for(in_format, 1), caps_for(out_format, 1));
-  std::vector<uint8_t> zeros(samples * 4 * buffers, 0);
-  auto prepared = bench::make_buffers(zeros, 4, 48000, samples);
+  const size_t width = GST_AUDIO_FORMAT_INFO_WIDTH(gst_audio_format_get_info(gst_audio_format_from_string(in_format))) / 8;
+  std::vector<uint8_t> zeros(samples * width * buffers, 0);
+  auto prepared = bench::make_buffers(zeros, width, 48000, samples);
   const double ns = rig.median_push_ns(prepared, repeats) / prepared.size();
   bench::free_buffers(prepared);
   return ns;
 }
 
-void elements(int repeats) {
-  printf("\n## Element own cost per buffer, F32 -> S16 mono, median of %d runs (us per buffer)\n\n", repeats);
+// `key` names the recorded figures ("convert-element" for F32 -> S16).
+void element_table(const char *in, const char *out, const char *key, int repeats) {
+  printf("\n## Element own cost per buffer, %s -> %s mono, median of %d runs (us per buffer)\n\n", in, out, repeats);
   printf("Own cost = gst_pad_push() through the element minus a direct pad-to-pad push (no queues, no threads).\n\n");
   printf("| samples per buffer | bare push | fastconvert own | audioconvert dithering=none own | audioconvert / fastconvert |\n");
   printf("|---|---|---|---|---|\n");
   for (size_t samples : {size_t(480), size_t(960), size_t(1) << 20}) {
     const int buffers = samples > 100000 ? 8 : 2000;
-    const double base = push_ns(nullptr, "F32LE", "F32LE", samples, buffers, repeats);
-    const double ours = push_ns("fastconvert dithering=none", "F32LE", "S16LE", samples, buffers, repeats) - base;
-    const double theirs =
-        push_ns("audioconvert dithering=none noise-shaping=none", "F32LE", "S16LE", samples, buffers, repeats) - base;
+    const double base = push_ns(nullptr, in, in, samples, buffers, repeats);
+    const double ours = push_ns("fastconvert dithering=none", in, out, samples, buffers, repeats) - base;
+    const double theirs = push_ns("audioconvert dithering=none noise-shaping=none", in, out, samples, buffers, repeats) - base;
     printf("| %zu | %.3f | %.3f | %.3f | %.1fx |\n", samples, base / 1e3, ours / 1e3, theirs / 1e3, theirs / ours);
-    bench::record("convert-element/" + std::to_string(samples) + "/fastconvert", ours / 1e3, "us");
-    bench::record("convert-element/" + std::to_string(samples) + "/audioconvert", theirs / 1e3, "us");
+    bench::record(std::string(key) + "/" + std::to_string(samples) + "/fastconvert", ours / 1e3, "us");
+    bench::record(std::string(key) + "/" + std::to_string(samples) + "/audioconvert", theirs / 1e3, "us");
   }
+}
+
+void elements(int repeats) {
+  element_table("F32LE", "S16LE", "convert-element", repeats);
+  element_table("S16LE", "F32LE", "convert-element-s16-f32", repeats);
 }
 
 double gst_converter_ns(GstAudioFormat in, GstAudioFormat out, int in_channels, int out_channels, const void *src,
