@@ -17,16 +17,29 @@
 #include <cstdint>
 #include <vector>
 
+#include "convert.h"
+
 namespace fastaudio {
 
 enum class DitherMethod : uint8_t { None, Rpdf, Tpdf, TpdfHf };
 enum class NoiseShaping : uint8_t { None, ErrorFeedback, Simple, Medium, High };
 
+// Dither noise comes from eight xorshift32 generators taking turns sample
+// by sample (sample k of the stream uses generator k mod 8), so that the
+// AVX2 kernel, which runs all eight at once, gives the same bits as the
+// scalar loop.
+struct DitherLanes {
+  std::array<uint32_t, 8> state{};
+  unsigned next = 0;  // the generator of the next sample
+  void seed();
+};
+
 class Quantizer {
  public:
   // `rate` below 32 kHz turns simple/medium/high into error feedback: their
   // filters would move the noise into the audible band (as audioconvert does).
-  void configure(DitherMethod dither, NoiseShaping shaping, unsigned channels, int out_depth, unsigned rate);
+  void configure(DitherMethod dither, NoiseShaping shaping, unsigned channels, int out_depth, unsigned rate,
+                 Isa isa = best_isa());
   bool active() const { return dither_ != DitherMethod::None || shaping_ != NoiseShaping::None; }
   // Forgets the error history (a DISCONT or FLUSH).
   void reset();
@@ -34,18 +47,35 @@ class Quantizer {
   void process(Real *samples, size_t frames);
 
  private:
-  double next_dither(unsigned channel);
+  template <typename Real, DitherMethod D>
+  void run_unshaped(Real *samples, size_t n);
+  template <typename Real, DitherMethod D>
+  void run_shaped(Real *samples, size_t frames);
+  template <typename Real, DitherMethod D, bool Feedback>
+  void run(Real *samples, size_t frames);
+  template <DitherMethod D>
+  float dither(unsigned channel);
+  // Sample i of the stream (channel i mod channels), in Real's precision.
+  template <typename Real, DitherMethod D>
+  Real quantize_one(Real x, size_t i, Real lo, Real hi, Real full, Real scale, Real bias);
 
   DitherMethod dither_ = DitherMethod::None;
   NoiseShaping shaping_ = NoiseShaping::None;
   unsigned channels_ = 1;
-  double full_ = 32768;           // 2^(depth-1)
-  uint32_t rng_ = 0xc2d6038fu;
-  std::vector<double> last_random_;  // per channel, tpdf-hf
-  std::vector<double> errors_;       // per channel, kMaxTaps past errors, newest last
-  const double *taps_ = nullptr;     // oldest error first
+  double full_ = 32768;  // 2^(depth-1)
+  bool avx2_ = false;
+  DitherLanes lanes_;
+  std::vector<float> last_random_;  // per channel, tpdf-hf
+  std::vector<double> errors_;      // per channel, kMaxTaps past errors, newest last
+  const double *taps_ = nullptr;    // oldest error first
   unsigned n_taps_ = 0;
   static constexpr unsigned kMaxTaps = 8;
 };
+
+namespace simd {
+// Unshaped rpdf or tpdf quantization of `n` floats (a multiple of 8, the
+// stream at generator 0): x -> floor(clamp(x * full + dither + 0.5)) / full.
+void quantize_dither_avx2(float *x, size_t n, float full, DitherMethod dither, DitherLanes *lanes);
+}  // namespace simd
 
 }  // namespace fastaudio

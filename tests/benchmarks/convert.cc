@@ -185,17 +185,20 @@ double push_ns(const char *element, const char *in_format, const char *out_forma
   return ns;
 }
 
-// `key` names the recorded figures ("convert-element" for F32 -> S16).
-void element_table(const char *in, const char *out, const char *key, int repeats) {
-  printf("\n## Element own cost per buffer, %s -> %s mono, median of %d runs (us per buffer)\n\n", in, out, repeats);
+// `key` names the recorded figures ("convert-element" for F32 -> S16);
+// `settings` are given to both elements.
+void element_table(const char *in, const char *out, const char *key, const char *settings, int repeats) {
+  printf("\n## Element own cost per buffer, %s -> %s mono, %s, median of %d runs (us per buffer)\n\n", in, out,
+         settings, repeats);
   printf("Own cost = gst_pad_push() through the element minus a direct pad-to-pad push (no queues, no threads).\n\n");
-  printf("| samples per buffer | bare push | fastconvert own | audioconvert dithering=none own | audioconvert / fastconvert |\n");
+  printf("| samples per buffer | bare push | fastconvert own | audioconvert own | audioconvert / fastconvert |\n");
   printf("|---|---|---|---|---|\n");
+  const std::string fast = std::string("fastconvert ") + settings, slow = std::string("audioconvert ") + settings;
   for (size_t samples : {size_t(480), size_t(960), size_t(1) << 20}) {
     const int buffers = samples > 100000 ? 8 : 2000;
     const double base = push_ns(nullptr, in, in, samples, buffers, repeats);
-    const double ours = push_ns("fastconvert dithering=none", in, out, samples, buffers, repeats) - base;
-    const double theirs = push_ns("audioconvert dithering=none noise-shaping=none", in, out, samples, buffers, repeats) - base;
+    const double ours = push_ns(fast.c_str(), in, out, samples, buffers, repeats) - base;
+    const double theirs = push_ns(slow.c_str(), in, out, samples, buffers, repeats) - base;
     printf("| %zu | %.3f | %.3f | %.3f | %.1fx |\n", samples, base / 1e3, ours / 1e3, theirs / 1e3, theirs / ours);
     bench::record(std::string(key) + "/" + std::to_string(samples) + "/fastconvert", ours / 1e3, "us");
     bench::record(std::string(key) + "/" + std::to_string(samples) + "/audioconvert", theirs / 1e3, "us");
@@ -203,8 +206,10 @@ void element_table(const char *in, const char *out, const char *key, int repeats
 }
 
 void elements(int repeats) {
-  element_table("F32LE", "S16LE", "convert-element", repeats);
-  element_table("S16LE", "F32LE", "convert-element-s16-f32", repeats);
+  element_table("F32LE", "S16LE", "convert-element", "dithering=none noise-shaping=none", repeats);
+  element_table("S16LE", "F32LE", "convert-element-s16-f32", "dithering=none noise-shaping=none", repeats);
+  // Both elements' defaults: tpdf dither into 16 bits.
+  element_table("F32LE", "S16LE", "convert-element-default", "dithering=tpdf", repeats);
 }
 
 double gst_converter_ns(GstAudioFormat in, GstAudioFormat out, int in_channels, int out_channels, const void *src,
