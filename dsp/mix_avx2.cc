@@ -4,6 +4,8 @@
 // bit-identical to it, so results never depend on where buffers split.
 #include <immintrin.h>
 
+#include <utility>
+
 #include "mix.h"
 
 #define FA_AVX2 __attribute__((target("avx2")))
@@ -46,6 +48,12 @@ FA_AVX2 inline __m256 row_pair(const float *low, const float *high) {
   return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(low)), _mm_loadu_ps(high), 1);
 }
 
+// x[i] = [lo_i lo_i hi_i hi_i] in each lane: channel i of two frames.
+template <int... I>
+FA_AVX2 inline void spread_channels(__m256 lo, __m256 hi, __m256 *x, std::integer_sequence<int, I...>) {
+  ((x[I] = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(I, I, I, I))), ...);
+}
+
 // N channels (6: 5.1, 8: 7.1) to stereo, four frames per step: within each
 // 128-bit lane one shuffle puts channel i of two frames as [x x y y]
 // against [l r l r] coefficients, so the sums come out interleaved, in
@@ -74,14 +82,8 @@ FA_AVX2 void mix_n_2(const float *m, const float *in, float *out, size_t frames,
     } else {
       // Rows: c0-c3 and c4-c7 of the first frame, then of the second.
       const __m256 a = row(0), b = row(1), c = row(2), d = row(3);
-      x[0] = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(0, 0, 0, 0));
-      x[1] = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(1, 1, 1, 1));
-      x[2] = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(2, 2, 2, 2));
-      x[3] = _mm256_shuffle_ps(a, c, _MM_SHUFFLE(3, 3, 3, 3));
-      x[4] = _mm256_shuffle_ps(b, d, _MM_SHUFFLE(0, 0, 0, 0));
-      x[5] = _mm256_shuffle_ps(b, d, _MM_SHUFFLE(1, 1, 1, 1));
-      x[6] = _mm256_shuffle_ps(b, d, _MM_SHUFFLE(2, 2, 2, 2));
-      x[7] = _mm256_shuffle_ps(b, d, _MM_SHUFFLE(3, 3, 3, 3));
+      spread_channels(a, c, x, std::make_integer_sequence<int, 4>{});
+      spread_channels(b, d, x + 4, std::make_integer_sequence<int, 4>{});
     }
     __m256 acc = _mm256_setzero_ps();
     for (unsigned i = 0; i < N; i++) acc = add_product(acc, x[i], coef[i]);

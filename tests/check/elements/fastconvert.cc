@@ -362,35 +362,12 @@ GST_START_TEST(test_channel_mixing_matches_audioconvert) {
 }
 GST_END_TEST;
 
-// A GstValueArray of rows of floats, as the mix-matrix property takes.
-static void set_matrix(GValue *matrix, std::initializer_list<std::initializer_list<float>> rows) {
-  g_value_init(matrix, GST_TYPE_ARRAY);
-  for (auto &row : rows) {
-    GValue r = G_VALUE_INIT, v = G_VALUE_INIT;
-    g_value_init(&r, GST_TYPE_ARRAY);
-    g_value_init(&v, G_TYPE_FLOAT);
-    for (float x : row) {
-      g_value_set_float(&v, x);
-      gst_value_array_append_value(&r, &v);
-    }
-    gst_value_array_append_and_take_value(matrix, &r);
-    g_value_unset(&v);
-  }
-}
-
-static void set_element_matrix(GstHarness *h, const GValue *matrix) {
-  GstElement *e = gst_harness_find_element(h, "fastconvert");
-  g_object_set_property(G_OBJECT(e), "mix-matrix", matrix);
-  gst_object_unref(e);
-}
-
 // mix-matrix: out = m x in, as audioconvert; a wrong shape is refused at
 // negotiation, ragged rows when set.
 GST_START_TEST(test_mix_matrix) {
   GstHarness *h = harness_with_bus("fastconvert");
-  GValue matrix = G_VALUE_INIT;
-  set_matrix(&matrix, {{0.5f, 0.25f}, {0.0f, 1.0f}, {-1.0f, 0.0f}});
-  set_element_matrix(h, &matrix);
+  const auto matrix = {std::initializer_list<float>{0.5f, 0.25f}, {0.0f, 1.0f}, {-1.0f, 0.0f}};
+  harness_util::set_mix_matrix(h, matrix);
   gst_harness_set_src_caps_str(h, caps_str("F32LE", 2).c_str());
   gst_harness_set_sink_caps_str(h, "audio/x-raw,format=F32LE,channels=3,channel-mask=(bitmask)0x0");
   const float x[] = {0.5f, -0.25f};
@@ -406,27 +383,25 @@ GST_START_TEST(test_mix_matrix) {
 
   // Ragged rows are refused when set, keeping the previous matrix (NaN and
   // Inf are outside the property's range: GObject refuses them).
-  GstElement *e = gst_element_factory_make("fastconvert", nullptr);
-  GValue bad = G_VALUE_INIT;
-  set_matrix(&bad, {{0.5f, 1.0f}, {1.0f}});
-  g_object_set_property(G_OBJECT(e), "mix-matrix", &bad);
+  h = harness_with_bus("fastconvert");
+  harness_util::set_mix_matrix(h, {{0.5f, 1.0f}, {1.0f}});
+  GstElement *e = gst_harness_find_element(h, "fastconvert");
   GValue now = G_VALUE_INIT;
   g_value_init(&now, GST_TYPE_ARRAY);
   g_object_get_property(G_OBJECT(e), "mix-matrix", &now);
   fail_unless_equals_int(gst_value_array_get_size(&now), 0);
   g_value_unset(&now);
-  g_value_unset(&bad);
   gst_object_unref(e);
+  teardown_with_bus(h);
 
   // 3 rows of 2 cannot mix 4 channels: negotiation fails.
   h = harness_with_bus("fastconvert");
-  set_element_matrix(h, &matrix);
+  harness_util::set_mix_matrix(h, matrix);
   gst_harness_set_sink_caps_str(h, "audio/x-raw,format=F32LE,channels=3,channel-mask=(bitmask)0x0");
   gst_harness_set_src_caps_str(h, caps_str("F32LE", 4).c_str());
   fail_unless(gst_harness_push(h, gst_buffer_new_allocate(nullptr, 16, nullptr)) == GST_FLOW_NOT_NEGOTIATED);
   fail_unless_equals_int(gst_harness_buffers_in_queue(h), 0);
   teardown_with_bus(h);
-  g_value_unset(&matrix);
 }
 GST_END_TEST;
 

@@ -333,24 +333,8 @@ const std::string &formats_text() {
 // 4-byte frames per channel; downstream takes what the matrix gives when
 // unpositioned. The refusal must name the shape; then a stereo input converts.
 Observed mix_matrix_scenario(std::initializer_list<std::initializer_list<float>> rows, const std::string &in_caps) {
-  GValue matrix = G_VALUE_INIT;
-  g_value_init(&matrix, GST_TYPE_ARRAY);
-  for (auto &row : rows) {
-    GValue r = G_VALUE_INIT, v = G_VALUE_INIT;
-    g_value_init(&r, GST_TYPE_ARRAY);
-    g_value_init(&v, G_TYPE_FLOAT);
-    for (float x : row) {
-      g_value_set_float(&v, x);
-      gst_value_array_append_value(&r, &v);
-    }
-    gst_value_array_append_and_take_value(&matrix, &r);
-    g_value_unset(&v);
-  }
   GstHarness *h = harness_with_bus("fastconvert");
-  GstElement *e = gst_harness_find_element(h, "fastconvert");
-  g_object_set_property(G_OBJECT(e), "mix-matrix", &matrix);
-  gst_object_unref(e);
-  g_value_unset(&matrix);
+  harness_util::set_mix_matrix(h, rows);
   gst_harness_set_sink_caps_str(h, "audio/x-raw,format=F32LE,layout=interleaved,rate=48000");
   gst_harness_set_src_caps_str(h, in_caps.c_str());
   Observed o;
