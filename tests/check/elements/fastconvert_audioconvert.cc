@@ -178,11 +178,52 @@ GST_START_TEST(test_channel_mixing_matches_audioconvert) {
 }
 GST_END_TEST;
 
+// The same mix-matrix in both elements gives the same samples (within 1
+// LSB): 5 unpositioned -> 3 with gains past 1, and 63 -> stereo.
+GST_START_TEST(test_mix_matrix_matches_audioconvert) {
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> coef(-1.5f, 1.5f);
+  for (auto [ic, oc] : {std::pair{5, 3}, std::pair{63, 2}}) {  // audioconvert mixes fewer than 64
+    std::vector<std::vector<float>> rows(oc, std::vector<float>(ic));
+    for (auto &row : rows)
+      for (float &x : row) x = coef(rng) / float(ic / 4 + 1);
+    for (const char *format : {"F32LE", "S16LE"}) {
+      const GstAudioFormat f = gst_audio_format_from_string(format);
+      const size_t frames = 300;
+      const auto input = test_signal(f, frames * ic);
+      char in_caps[160];
+      g_snprintf(in_caps, sizeof in_caps, "audio/x-raw,layout=interleaved,format=%s,rate=48000,channels=%d,"
+                 "channel-mask=(bitmask)0x0", format, ic);
+      const std::string out_caps = caps_str(format, oc);  // positioned: audioconvert fixates no other
+      std::vector<uint8_t> outputs[2];
+      const char *elements[2] = {"fastconvert", "audioconvert"};
+      for (int e = 0; e < 2; e++) {
+        GstHarness *h = gst_harness_new_parse(e == 0 ? "fastconvert dithering=none" : "audioconvert dithering=none");
+        harness_util::set_mix_matrix(h, rows, elements[e]);
+        gst_harness_set_sink_caps_str(h, out_caps.c_str());
+        gst_harness_set_src_caps_str(h, in_caps);
+        const GstFlowReturn flow = gst_harness_push(h, gst_buffer_new_memdup(input.data(), input.size()));
+        fail_unless(flow == GST_FLOW_OK, "%s, %s %d -> %d: flow %s", elements[e], format, ic, oc, gst_flow_get_name(flow));
+        GstBuffer *out = gst_harness_pull(h);
+        outputs[e] = bytes_of(out);
+        gst_buffer_unref(out);
+        gst_harness_teardown(h);
+      }
+      fail_unless_equals_int(outputs[0].size(), outputs[1].size());
+      double worst = 0;
+      for (size_t i = 0; i < frames * oc; i++)
+        worst = std::max(worst, std::fabs(any_sample_at(outputs[0], f, i) - any_sample_at(outputs[1], f, i)));
+      fail_unless(worst <= (f == GST_AUDIO_FORMAT_F32LE ? 2e-6 : 1.0), "%s %d -> %d: off by %g", format, ic, oc, worst);
+    }
+  }
+}
+GST_END_TEST;
+
 // mix-matrix: out = m x in, as audioconvert; a wrong shape is refused at
 // negotiation, ragged rows when set.
 GST_START_TEST(test_mix_matrix) {
   GstHarness *h = harness_with_bus("fastconvert");
-  const auto matrix = {std::initializer_list<float>{0.5f, 0.25f}, {0.0f, 1.0f}, {-1.0f, 0.0f}};
+  const std::vector<std::vector<float>> matrix = {{0.5f, 0.25f}, {0.0f, 1.0f}, {-1.0f, 0.0f}};
   harness_util::set_mix_matrix(h, matrix);
   gst_harness_set_src_caps_str(h, caps_str("F32LE", 2).c_str());
   gst_harness_set_sink_caps_str(h, "audio/x-raw,format=F32LE,channels=3,channel-mask=(bitmask)0x0");
@@ -271,6 +312,7 @@ static Suite *fastconvert_audioconvert_suite() {
   tcase_add_test(tc, test_chained_and_unpositioned);
   tcase_add_test(tc, test_channel_mixing_matches_audioconvert);
   tcase_add_test(tc, test_mix_matrix);
+  tcase_add_test(tc, test_mix_matrix_matches_audioconvert);
   tcase_add_test(tc, test_dither_and_noise_shaping_match_audioconvert);
   return s;
 }

@@ -164,9 +164,10 @@ inline double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// Sets fastconvert's mix-matrix property (a GstValueArray of rows of
-// floats, one row per output channel) on the harness's fastconvert.
-inline void set_mix_matrix(GstHarness *h, std::initializer_list<std::initializer_list<float>> rows) {
+// Sets the mix-matrix property (a GstValueArray of rows of floats, one row
+// per output channel) on the harness's `factory` element.
+inline void set_mix_matrix(GstHarness *h, const std::vector<std::vector<float>> &rows,
+                           const char *factory = "fastconvert") {
   GValue matrix = G_VALUE_INIT;
   g_value_init(&matrix, GST_TYPE_ARRAY);
   for (auto &row : rows) {
@@ -180,7 +181,7 @@ inline void set_mix_matrix(GstHarness *h, std::initializer_list<std::initializer
     gst_value_array_append_and_take_value(&matrix, &r);
     g_value_unset(&v);
   }
-  GstElement *e = gst_harness_find_element(h, "fastconvert");
+  GstElement *e = gst_harness_find_element(h, factory);
   g_object_set_property(G_OBJECT(e), "mix-matrix", &matrix);
   gst_object_unref(e);
   g_value_unset(&matrix);

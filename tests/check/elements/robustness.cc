@@ -332,7 +332,7 @@ const std::string &formats_text() {
 
 // 4-byte frames per channel; downstream takes what the matrix gives when
 // unpositioned. The refusal must name the shape; then a stereo input converts.
-Observed mix_matrix_scenario(std::initializer_list<std::initializer_list<float>> rows, const std::string &in_caps) {
+Observed mix_matrix_scenario(const std::vector<std::vector<float>> &rows, const std::string &in_caps) {
   GstHarness *h = harness_with_bus("fastconvert");
   harness_util::set_mix_matrix(h, rows);
   gst_harness_set_sink_caps_str(h, "audio/x-raw,format=F32LE,layout=interleaved,rate=48000");
