@@ -98,11 +98,16 @@ void pack(const Real *in, uint8_t *out, size_t samples) {
       write_raw<F>(out, raw);
     } else {
       constexpr double full = double(uint64_t(1) << (info.depth - 1));
-      // Ties round up, as audioconvert's quantizer does. Products of depth
-      // <= 24 stay exact in float; wider ones round in double.
+      // floor(x * full + 0.5): ties round up, as audioconvert's quantizer
+      // does. Products of depth <= 24 stay exact in float; wider ones round
+      // in double. Saturation first, so that floor() is a truncating
+      // conversion (std::floor is a library call on baseline x86-64).
       using Calc = std::conditional_t<(info.depth <= 24), Real, double>;
-      const Calc s = std::floor(Calc(in[i]) * Calc(full) + Calc(0.5));
-      int64_t q = s == s ? (s >= Calc(full) ? int64_t(full) - 1 : s <= -Calc(full) ? -int64_t(full) : int64_t(s)) : 0;
+      const Calc t = Calc(in[i]) * Calc(full) + Calc(0.5);
+      int64_t q = 0;  // NaN
+      if (t >= Calc(full)) q = int64_t(full) - 1;
+      else if (t < -Calc(full)) q = -int64_t(full);
+      else if (t == t) q = int64_t(t) - (Calc(int64_t(t)) > t);
       if constexpr (info.is_unsigned) q += int64_t(full);
       // Containers wider than the depth: S24_32 sign-extends, the rest keep
       // their spare bits zero (as GStreamer writes them).

@@ -254,18 +254,21 @@ void mixing_and_formats(int repeats) {
   bench::record("convert/5.1->stereo F32/fastaudio", ours / 1e6, "ms");
   bench::record("convert/5.1->stereo F32/GstAudioConverter", gst / 1e6, "ms");
 
-  printf("\n## 16-bit formats -> F32, 1M samples, median of %d runs (ms)\n\n", repeats);
-  printf("| input | fastaudio | / S16LE -> F32 |\n|---|---|---|\n");
-  double base = 0;
-  for (PcmFormat f : {PcmFormat::S16LE, PcmFormat::S16BE, PcmFormat::U16LE}) {
-    PipelineSpec one;
-    one.in_format = f;
-    ConvertPipeline conv;
-    conv.configure(one);
-    const double ns = bench::median_ns(repeats, [&] { conv.process(f32.data(), out.data(), kSamples); });
-    if (f == PcmFormat::S16LE) base = ns;
-    printf("| %s | %.3f | %.2fx |\n", pcm_format_name(f), ns / 1e6, ns / base);
-    bench::record(std::string("convert/") + pcm_format_name(f) + "->F32/fastaudio", ns / 1e6, "ms");
+  printf("\n## 16-bit formats to and from F32, 1M samples, no dither, median of %d runs (ms)\n\n", repeats);
+  printf("| conversion | fastaudio | / the S16LE one |\n|---|---|---|\n");
+  for (bool to_f32 : {true, false}) {
+    double base = 0;
+    for (PcmFormat f : {PcmFormat::S16LE, PcmFormat::S16BE, PcmFormat::U16LE}) {
+      PipelineSpec one;
+      (to_f32 ? one.in_format : one.out_format) = f;
+      ConvertPipeline conv;
+      conv.configure(one);
+      const double ns = bench::median_ns(repeats, [&] { conv.process(f32.data(), out.data(), kSamples); });
+      if (f == PcmFormat::S16LE) base = ns;
+      const std::string name = to_f32 ? std::string(pcm_format_name(f)) + "->F32" : std::string("F32->") + pcm_format_name(f);
+      printf("| %s | %.3f | %.2fx |\n", name.c_str(), ns / 1e6, ns / base);
+      bench::record("convert/" + name + "/fastaudio", ns / 1e6, "ms");
+    }
   }
 
   printf("\n## Element own cost, 5.1 S16 -> stereo S16, 20 ms buffers (960 frames), median of %d runs (us per buffer)\n\n",
