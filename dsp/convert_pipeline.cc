@@ -78,12 +78,22 @@ bool ConvertPipeline::configure(const PipelineSpec &spec, Isa isa) {
 }
 
 // Native formats use the one-pass kernels to and from F32/F64 (SIMD where
-// there is one); the others the generic codec.
+// there is one); a float input packs to a byte-swapped or unsigned twin of
+// a native format by its kernel plus a fix-up pass; the rest use the
+// generic codec.
 void ConvertPipeline::choose_codecs(Isa isa) {
   const SampleFormat real = use_float_ ? SampleFormat::F32 : SampleFormat::F64;
   unpack_kernel_ = pack_kernel_ = nullptr;
   if (auto f = native_format(spec_.in_format)) unpack_kernel_ = find_kernel({*f, real, 1, 1, Dither::None}, isa);
-  if (auto f = native_format(spec_.out_format)) pack_kernel_ = find_kernel({real, *f, 1, 1, Dither::None}, isa);
+  pack_fixup_ = nullptr;
+  if (auto f = native_format(spec_.out_format)) {
+    pack_kernel_ = find_kernel({real, *f, 1, 1, Dither::None}, isa);
+  } else if (auto twin = native_twin(spec_.out_format); twin && pcm_info(spec_.in_format).is_float) {
+    // Float input only: the native kernels round ties to even, where
+    // integer narrowing must round them up as audioconvert does.
+    pack_kernel_ = find_kernel({real, *twin, 1, 1, Dither::None}, isa);
+    pack_fixup_ = twin_fixup(spec_.out_format);
+  }
   unpack_f_ = use_float_ ? unpack_function<float>(spec_.in_format) : nullptr;
   unpack_d_ = use_float_ ? nullptr : unpack_function<double>(spec_.in_format);
   pack_f_ = use_float_ ? pack_function<float>(spec_.out_format) : nullptr;
@@ -141,6 +151,7 @@ void ConvertPipeline::process_blocks(const uint8_t *in, uint8_t *out, size_t fra
     }
     if (!write_direct) {
       if (pack_kernel_) pack_kernel_(reinterpret_cast<const uint8_t *>(to_pack), dst, n * oc, 1, 1);
+      if (pack_fixup_) pack_fixup_(dst, n * oc);
       else if constexpr (sizeof(Real) == 4) pack_f_(to_pack, dst, n * oc);
       else pack_d_(to_pack, dst, n * oc);
     }

@@ -69,6 +69,7 @@ class ConvertPipeline {
   size_t block_frames_ = 0;
   // Exactly one of each pair is set, for the chosen Real.
   ConvertKernel unpack_kernel_ = nullptr, pack_kernel_ = nullptr;
+  FixupFn pack_fixup_ = nullptr;  // after pack_kernel_ when it writes the output's native twin
   UnpackFn<float> unpack_f_ = nullptr;
   UnpackFn<double> unpack_d_ = nullptr;
   PackFn<float> pack_f_ = nullptr;

@@ -117,6 +117,32 @@ void pack(const Real *in, uint8_t *out, size_t samples) {
   }
 }
 
+// The signed little-endian format of F's width and depth.
+constexpr PcmFormat signed_le(PcmFormat f) {
+  const PcmInfo info = pcm_info(f);
+  if (info.is_float) return info.width == 4 ? PcmFormat::F32LE : PcmFormat::F64LE;
+  if (info.width == 1) return PcmFormat::S8;
+  return PcmFormat(2 + (unsigned(f) - 2) / 4 * 4);
+}
+
+template <PcmFormat F>
+void from_twin(uint8_t *data, size_t samples) {
+  constexpr PcmInfo info = pcm_info(F);
+  constexpr uint64_t sign = info.is_float ? 0 : uint64_t(1) << (info.depth - 1);
+  constexpr uint64_t mask = info.width == 8 ? ~uint64_t(0) : (uint64_t(1) << (8 * info.width)) - 1;
+  constexpr uint64_t unsigned_mask = info.depth >= 64 ? ~uint64_t(0) : (uint64_t(1) << info.depth) - 1;
+  for (size_t i = 0; i < samples; i++, data += info.width) {
+    uint64_t raw = read_raw<signed_le(F)>(data) & mask;
+    if constexpr (info.is_unsigned) raw = (raw ^ sign) & unsigned_mask;
+    write_raw<F>(data, raw);
+  }
+}
+
+template <size_t... I>
+constexpr auto fixup_table(std::index_sequence<I...>) {
+  return std::array<FixupFn, sizeof...(I)>{&from_twin<PcmFormat(I)>...};
+}
+
 template <typename Real, size_t... I>
 constexpr auto unpack_table(std::index_sequence<I...>) {
   return std::array<UnpackFn<Real>, sizeof...(I)>{&unpack<PcmFormat(I), Real>...};
@@ -137,6 +163,16 @@ UnpackFn<Real> unpack_function(PcmFormat f) {
 template <typename Real>
 PackFn<Real> pack_function(PcmFormat f) {
   static constexpr auto table = pack_table<Real>(std::make_index_sequence<kPcmFormatCount>{});
+  return table[size_t(f)];
+}
+
+std::optional<SampleFormat> native_twin(PcmFormat f) {
+  if (native_format(f)) return std::nullopt;  // its own kernels apply
+  return native_format(signed_le(f));
+}
+
+FixupFn twin_fixup(PcmFormat f) {
+  static constexpr auto table = fixup_table(std::make_index_sequence<kPcmFormatCount>{});
   return table[size_t(f)];
 }
 

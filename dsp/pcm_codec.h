@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "pcm_format.h"
 
@@ -22,5 +23,13 @@ template <typename Real>
 UnpackFn<Real> unpack_function(PcmFormat f);
 template <typename Real>
 PackFn<Real> pack_function(PcmFormat f);
+
+// The native format a format differs from only in byte order or sign
+// (S16BE, U16LE -> S16LE; F32BE -> F32LE; ...), if any: samples packed by
+// that format's SIMD kernel become this format's by twin_fixup().
+std::optional<SampleFormat> native_twin(PcmFormat f);
+using FixupFn = void (*)(uint8_t *data, size_t samples);
+// Rewrites `samples` samples of native_twin(f) as f, in place.
+FixupFn twin_fixup(PcmFormat f);
 
 }  // namespace fastaudio
