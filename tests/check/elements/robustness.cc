@@ -330,18 +330,37 @@ const std::string &formats_text() {
   return text;
 }
 
-// 4-byte frames per channel; downstream takes what the matrix gives when
-// unpositioned. The refusal must name the shape; then a stereo input converts.
-Observed mix_matrix_scenario(const std::vector<std::vector<float>> &rows, const std::string &in_caps) {
+// `bad` set as the mix-matrix (GLib itself refusing it when
+// `glib_refuses`), then F32 frames pushed from `in_caps` into an open
+// downstream. Recovery: with `good` set instead (or, when empty, with the
+// bad one ignored) the next buffer converts to as many channels as it says.
+Observed mix_matrix_scenario(const std::vector<std::vector<float>> &bad, const std::string &in_caps,
+                             const std::vector<std::vector<float>> &good, bool glib_refuses = false) {
   GstHarness *h = harness_with_bus("fastconvert");
-  harness_util::set_mix_matrix(h, rows);
+  if (glib_refuses) ASSERT_WARNING(harness_util::set_mix_matrix(h, bad));
+  else harness_util::set_mix_matrix(h, bad);
   gst_harness_set_sink_caps_str(h, "audio/x-raw,format=F32LE,layout=interleaved,rate=48000");
   gst_harness_set_src_caps_str(h, in_caps.c_str());
+  GstAudioInfo info;
+  GstCaps *caps = gst_caps_from_string(in_caps.c_str());
+  gst_audio_info_from_caps(&info, caps);
+  gst_caps_unref(caps);
+  const size_t frames = 4, bytes = frames * GST_AUDIO_INFO_BPF(&info);
   Observed o;
-  o.flow = gst_harness_push(h, gst_buffer_new_allocate(nullptr, 4 * 4 * 4, nullptr));
+  o.flow = gst_harness_push(h, gst_buffer_new_allocate(nullptr, bytes, nullptr));
   read_problem(h->element, o);
+  if (!good.empty()) {
+    harness_util::set_mix_matrix(h, good);
+    gst_harness_set_src_caps_str(h, in_caps.c_str());
+  }
+  const size_t out_channels = good.empty() ? GST_AUDIO_INFO_CHANNELS(&info) : good.size();
+  if (gst_harness_push(h, gst_buffer_new_allocate(nullptr, bytes, nullptr)) == GST_FLOW_OK) {
+    while (GstBuffer *out = gst_harness_try_pull(h)) {
+      o.recovered = gst_buffer_get_size(out) == frames * out_channels * 4;
+      gst_buffer_unref(out);
+    }
+  }
   teardown_with_bus(h);
-  o.recovered = true;
   return o;
 }
 
@@ -445,19 +464,27 @@ const std::vector<RobustnessCase> &cases() {
        GST_FLOW_OK, "none", "", "", "converted; new caps: converts again"},
       {"fastconvert", "a mix-matrix of the wrong shape (3 rows of 2 for 4 -> 3 channels)",
        [] {
-         return mix_matrix_scenario({{0.5f, 0.5f}, {1.f, 0.f}, {0.f, 1.f}}, caps_str("F32LE", 4, 48000));
+         return mix_matrix_scenario({{0.5f, 0.5f}, {1.f, 0.f}, {0.f, 1.f}}, caps_str("F32LE", 4, 48000),
+                                    {{0.5f, 0.5f, 0.f, 0.f}, {0.f, 0.f, 1.f, 0.f}, {0.f, 0.f, 0.f, 1.f}});
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
        "fastconvert cannot convert F32LE, 48000 Hz, 4 channels to F32LE, 48000 Hz, 3 channels: mix-matrix has 3 rows "
        "of 2 values; 4 -> 3 channels need 3 rows of 4",
-       "", "nothing converted; a matrix of the right shape converts"},
+       "", "nothing converted; with a matrix of the right shape set, the next buffer converts"},
       {"fastconvert", "a mix-matrix with rows of different lengths",
        [] {
-         return mix_matrix_scenario({{0.5f, 0.5f}, {1.f}}, caps_str("F32LE", 2, 48000));
+         return mix_matrix_scenario({{0.5f, 0.5f}, {1.f}}, caps_str("F32LE", 2, 48000), {});
        },
        GST_FLOW_OK, "warning",
        "fastconvert refused the mix-matrix: mix-matrix rows differ in length: row 0 has 2 values, row 1 has 1", "",
        "the matrix is refused when set; the default one converts"},
+      {"fastconvert", "a mix-matrix with NaN or Inf in it",
+       [] {
+         return mix_matrix_scenario({{NAN, 0.5f}, {0.5f, INFINITY}}, caps_str("F32LE", 2, 48000), {}, true);
+       },
+       GST_FLOW_OK, "none", "", "",
+       "refused when set, by GObject's check of the property's range (a GLib warning: value ... is invalid or "
+       "out of range for property 'mix-matrix'); the default matrix converts"},
       {"fastconvert", "a rate change (downstream wants 44100 Hz, input is 48000 Hz)",
        [] {
          return caps_scenario("fastconvert", S16_STEREO, caps_str("F32LE", 1, 44100).c_str(), 40,
