@@ -150,9 +150,10 @@ void ConvertPipeline::process_blocks(const uint8_t *in, uint8_t *out, size_t fra
       quantizer_.process(in_block, n);
     }
     if (!write_direct) {
-      if (pack_kernel_) pack_kernel_(reinterpret_cast<const uint8_t *>(to_pack), dst, n * oc, 1, 1);
-      if (pack_fixup_) pack_fixup_(dst, n * oc);
-      else if constexpr (sizeof(Real) == 4) pack_f_(to_pack, dst, n * oc);
+      if (pack_kernel_) {
+        pack_kernel_(reinterpret_cast<const uint8_t *>(to_pack), dst, n * oc, 1, 1);
+        if (pack_fixup_) pack_fixup_(dst, n * oc);
+      } else if constexpr (sizeof(Real) == 4) pack_f_(to_pack, dst, n * oc);
       else pack_d_(to_pack, dst, n * oc);
     }
     done += n;

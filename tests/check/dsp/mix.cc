@@ -82,12 +82,41 @@ GST_START_TEST(test_pipeline_mixes_any_format) {
 }
 GST_END_TEST;
 
+// 5.1 F32 -> stereo S16LE is exactly its stages: mix_reference(), then the
+// one-pass F32 -> S16 kernel (ties to even: 0.5 and 1.5 LSB give 0 and 2),
+// and nothing after them.
+GST_START_TEST(test_pipeline_is_its_stages) {
+  PipelineSpec spec;
+  spec.out_format = PcmFormat::S16LE;
+  spec.in_channels = 6;
+  spec.out_channels = 2;
+  spec.matrix = {6, 2, {1.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.3f, 0.2f, 0.1f, 0.f, 0.25f}};
+  ConvertPipeline pipeline;
+  fail_unless(pipeline.configure(spec));
+  const size_t frames = 999;
+  std::mt19937 rng(4);
+  std::uniform_real_distribution<float> uni(-1.1f, 1.1f);
+  std::vector<float> in(frames * 6), mixed(frames * 2);
+  for (float &x : in) x = uni(rng);
+  in[0] = 0.5f / 32768, in[6] = 1.5f / 32768;
+  std::vector<int16_t> ours(frames * 2), want(frames * 2);
+  pipeline.process(in.data(), ours.data(), frames);
+  mix_reference<float>(spec.matrix.m.data(), in.data(), mixed.data(), frames, 6, 2);
+  find_kernel({SampleFormat::F32, SampleFormat::S16, 1, 1, Dither::None}, Isa::Scalar)(
+      reinterpret_cast<const uint8_t *>(mixed.data()), reinterpret_cast<uint8_t *>(want.data()), frames * 2, 1, 1);
+  fail_unless_equals_int(ours[0], 0);
+  fail_unless_equals_int(ours[2], 2);
+  fail_unless(ours == want, "the pipeline is not mix then pack");
+}
+GST_END_TEST;
+
 static Suite *mix_suite() {
   Suite *s = suite_create("dsp-mix");
   TCase *tc = tcase_create("general");
   suite_add_tcase(s, tc);
   tcase_add_test(tc, test_mix_kernels_match_reference);
   tcase_add_test(tc, test_pipeline_mixes_any_format);
+  tcase_add_test(tc, test_pipeline_is_its_stages);
   return s;
 }
 
