@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "convert_pipeline.h"
@@ -45,15 +46,22 @@ GST_START_TEST(test_mix_kernels_match_reference) {
 }
 GST_END_TEST;
 
+// 6 -> 2 channels by `m` (left row, then right row), no dither.
+static PipelineSpec six_to_two(PcmFormat in, PcmFormat out, std::vector<float> m) {
+  PipelineSpec spec;
+  spec.in_format = in;
+  spec.out_format = out;
+  spec.in_channels = 6;
+  spec.out_channels = 2;
+  spec.matrix = {6, 2, std::move(m)};
+  return spec;
+}
+
 // 5.1 S16BE -> stereo S16LE through the pipeline equals the matrix applied
 // by hand, rounded (no dither).
 GST_START_TEST(test_pipeline_mixes_any_format) {
-  PipelineSpec spec;
-  spec.in_format = PcmFormat::S16BE;
-  spec.out_format = PcmFormat::S16LE;
-  spec.in_channels = 6;
-  spec.out_channels = 2;
-  spec.matrix = {6, 2, {0.3f, 0.f, 0.2f, 0.1f, 0.25f, 0.f, 0.f, 0.3f, 0.2f, 0.1f, 0.f, 0.25f}};
+  PipelineSpec spec = six_to_two(PcmFormat::S16BE, PcmFormat::S16LE,
+                                 {0.3f, 0.f, 0.2f, 0.1f, 0.25f, 0.f, 0.f, 0.3f, 0.2f, 0.1f, 0.f, 0.25f});
   ConvertPipeline pipeline;
   fail_unless(pipeline.configure(spec));
   const size_t frames = 1001;
@@ -86,11 +94,8 @@ GST_END_TEST;
 // one-pass F32 -> S16 kernel (ties to even: 0.5 and 1.5 LSB give 0 and 2),
 // and nothing after them.
 GST_START_TEST(test_pipeline_is_its_stages) {
-  PipelineSpec spec;
-  spec.out_format = PcmFormat::S16LE;
-  spec.in_channels = 6;
-  spec.out_channels = 2;
-  spec.matrix = {6, 2, {1.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.3f, 0.2f, 0.1f, 0.f, 0.25f}};
+  const PipelineSpec spec = six_to_two(PcmFormat::F32LE, PcmFormat::S16LE,
+                                       {1.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.3f, 0.2f, 0.1f, 0.f, 0.25f});
   ConvertPipeline pipeline;
   fail_unless(pipeline.configure(spec));
   const size_t frames = 999;
