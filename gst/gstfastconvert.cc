@@ -12,6 +12,7 @@
 
 #include <gst/audio/audio.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
@@ -235,7 +236,8 @@ static bool choose_matrix(const FastConvertSettings &settings, const GstAudioInf
   const unsigned ic = GST_AUDIO_INFO_CHANNELS(in), oc = GST_AUDIO_INFO_CHANNELS(out);
   if (gst_value_array_get_size(&settings.mix_matrix) > 0) {
     if (!fastaudio::matrix_from_value(&settings.mix_matrix, ic, oc, matrix, why)) return false;
-  } else if (ic != oc || memcmp(in->position, out->position, ic * sizeof in->position[0]) != 0) {
+  } else if (ic != oc || memcmp(in->position, out->position, std::min(ic, 64u) * sizeof in->position[0]) != 0) {
+    // (GstAudioInfo holds 64 positions; more channels are unpositioned.)
     if (!fastaudio::default_channel_matrix(in, out, matrix, why)) return false;
   }
   if (!matrix->m.empty() && matrix->is_identity()) matrix->m.clear();

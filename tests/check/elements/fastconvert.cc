@@ -118,6 +118,20 @@ GST_START_TEST(test_fixation_prefers_input) {
 }
 GST_END_TEST;
 
+// More channels than GStreamer has positions (65, unpositioned) convert
+// format by format without a matrix.
+GST_START_TEST(test_more_channels_than_positions) {
+  const std::string in = "audio/x-raw,layout=interleaved,format=S16LE,rate=8000,channels=65,channel-mask=(bitmask)0x0";
+  const std::string out = "audio/x-raw,layout=interleaved,format=F32LE,rate=8000,channels=65,channel-mask=(bitmask)0x0";
+  std::vector<uint8_t> input(65 * 2 * 3);
+  for (size_t i = 0; i < input.size() / 2; i++) input[2 * i + 1] = uint8_t(i);  // sample i = i * 256
+  auto output = run_once("fastconvert", in, out, input);
+  fail_unless_equals_int(output.size(), 65 * 4 * 3);
+  for (size_t i = 0; i < 65 * 3; i++)
+    fail_unless_equals_float(sample_at(output, GST_AUDIO_FORMAT_F32LE, i), double(int8_t(uint8_t(i)) * 256) / 32768);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_timestamps_flags_gap_and_empty) {
   GstHarness *h = make_harness("fastconvert", caps_str("F32LE", 1), caps_str("S16LE", 1));
   std::vector<uint8_t> ones(480 * 4);
@@ -516,6 +530,7 @@ static Suite *fastconvert_suite() {
   tcase_add_test(tc, test_in_place_no_new_memory);
   tcase_add_test(tc, test_shared_input_is_not_written);
   tcase_add_test(tc, test_fixation_prefers_input);
+  tcase_add_test(tc, test_more_channels_than_positions);
   tcase_add_test(tc, test_timestamps_flags_gap_and_empty);
   tcase_add_test(tc, test_segment_clipping);
   tcase_add_test(tc, test_partial_frame_is_an_error);
