@@ -17,6 +17,13 @@ std::optional<SampleFormat> sample_format_from_gst(GstAudioFormat format) {
   }
 }
 
+// GstAudioFormat lists the PCM formats in PcmFormat's order from S8.
+std::optional<PcmFormat> pcm_format_from_gst(GstAudioFormat format) {
+  static_assert(GST_AUDIO_FORMAT_F64BE - GST_AUDIO_FORMAT_S8 + 1 == int(kPcmFormatCount));
+  if (format < GST_AUDIO_FORMAT_S8 || format > GST_AUDIO_FORMAT_F64BE) return std::nullopt;
+  return PcmFormat(format - GST_AUDIO_FORMAT_S8);
+}
+
 GstAudioFormat sample_format_to_gst(SampleFormat format) {
   switch (format) {
     case SampleFormat::U8: return GST_AUDIO_FORMAT_U8;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "pcm_format.h"
 #include "sample_format.h"
 
 namespace fastaudio {
@@ -15,6 +16,8 @@ namespace fastaudio {
 #define FASTAUDIO_FORMATS "{ U8, S8, S16LE, S24LE, S24_32LE, S32LE, F32LE, F64LE }"
 
 std::optional<SampleFormat> sample_format_from_gst(GstAudioFormat format);
+// Any of GStreamer's 30 PCM formats (GST_AUDIO_FORMATS_ALL).
+std::optional<PcmFormat> pcm_format_from_gst(GstAudioFormat format);
 GstAudioFormat sample_format_to_gst(SampleFormat format);
 
 // Why `caps` do not fit `template_caps`, in words a user can act on

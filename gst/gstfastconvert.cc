@@ -1,24 +1,28 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// fastconvert: sample-format and channel-count conversion of raw audio.
+// fastconvert: audioconvert's job (any of the 30 PCM formats, either layout,
+// channels mixed by position or by a mix-matrix, dithering and noise
+// shaping) with the kernels of dsp/convert_pipeline.h.
 //
 // Identical caps pass the buffer through; a writable buffer whose frames
 // keep their size (F32 <-> S32, stereo S16 -> mono F32) converts in place;
-// everything else converts in one pass into a pooled buffer, with a kernel
-// from dsp/convert.h picked at run time. Planar
-// (non-interleaved) audio converts plane by plane when both sides are planar
-// with the same channels, and through an interleaved copy otherwise.
+// everything else converts into a pooled buffer. Planar (non-interleaved)
+// audio converts plane by plane when both sides are planar and channels are
+// not mixed, and through an interleaved copy otherwise.
 #include "gstfastconvert.h"
 
 #include <gst/audio/audio.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <mutex>
 #include <vector>
 
 #include "audio_formats.h"
 #include "audio_input.h"
+#include "channel_matrix.h"
+#include "convert_pipeline.h"
 #include "element_message.h"
-#include "convert.h"
 #include "layout.h"
 #include "negotiation.h"
 #include "output_pool.h"
@@ -26,48 +30,46 @@
 GST_DEBUG_CATEGORY_STATIC(gst_fast_convert_debug);
 #define GST_CAT_DEFAULT gst_fast_convert_debug
 
-using fastaudio::ConvertSpec;
-using fastaudio::Converter;
-using fastaudio::Dither;
+using fastaudio::ConvertPipeline;
+using fastaudio::PipelineSpec;
 
-enum GstFastConvertDithering { GST_FAST_CONVERT_DITHER_NONE, GST_FAST_CONVERT_DITHER_TPDF };
+enum { PROP_0, PROP_DITHERING, PROP_NOISE_SHAPING, PROP_MIX_MATRIX, PROP_DITHERING_THRESHOLD };
 
-#define GST_TYPE_FAST_CONVERT_DITHERING (gst_fast_convert_dithering_get_type())
-static GType gst_fast_convert_dithering_get_type() {
-  static const GEnumValue values[] = {
-      {GST_FAST_CONVERT_DITHER_NONE, "No dithering: round to nearest", "none"},
-      {GST_FAST_CONVERT_DITHER_TPDF, "Triangular probability density dither of +-1 LSB", "tpdf"},
-      {0, nullptr, nullptr},
-  };
-  static GType type = 0;
-  if (g_once_init_enter(&type)) g_once_init_leave(&type, g_enum_register_static("GstFastConvertDithering", values));
-  return type;
-}
-
-enum { PROP_0, PROP_DITHERING };
+// What the properties say; the streaming thread copies it when `generation`
+// moves.
+struct FastConvertSettings {
+  GstAudioDitherMethod dithering = GST_AUDIO_DITHER_TPDF;
+  GstAudioNoiseShapingMethod noise_shaping = GST_AUDIO_NOISE_SHAPING_NONE;
+  guint dithering_threshold = 20;
+  GValue mix_matrix = G_VALUE_INIT;  // GST_TYPE_ARRAY; empty: the default matrix
+};
 
 struct GstFastConvertPrivate {
-  std::atomic<GstFastConvertDithering> dithering{GST_FAST_CONVERT_DITHER_NONE};
+  std::mutex lock;  // guards settings
+  FastConvertSettings settings;
+  std::atomic<unsigned> generation{0};
+  unsigned configured_generation = 0;
   GstAudioInfo in_info;
   GstAudioInfo out_info;
-  Converter converter;
+  ConvertPipeline converter;
   // Frames keep their size: a writable input buffer is converted in place
   // (read without the object lock).
   bool reuse_input = false;
+  // What set_caps told GstBaseTransform, read without its object lock.
+  bool passthrough = false;
   // Non-interleaved on either side: buffers carry a GstAudioMeta and go
   // through convert_planar().
   bool in_planar = false, out_planar = false;
-  bool per_plane = false;      // both planar, same channels: plane_converter on each plane
-  Converter plane_converter;   // the same conversion for one channel
+  bool per_plane = false;         // both planar, channels unmixed: plane_converter on each plane
+  ConvertPipeline plane_converter;  // the same conversion for one channel
   std::vector<uint8_t> interleaved_in, interleaved_out;  // scratch for layout changes
   fastaudio::OutputPool pool;  // output buffers when neither passthrough nor in place
   fastaudio::CapsRefusalReporter refusals{
       "fastconvert",
       "convert",
-      {{"rate", "fastconvert converts formats and channel counts, never the rate: put fastresample before it."},
-       {"channels", "fastconvert keeps the channel count or converts mono to N and N to mono: put audioconvert "
-                    "before it for other channel mixes."},
-       {nullptr, "fastconvert converts formats and channel counts (equal, mono to N, N to mono), never the rate."}}};
+      {{"rate", "fastconvert converts formats, layouts and channels, never the rate: put fastresample before it."},
+       {nullptr, "fastconvert converts formats, layouts and channels (mixed by position or mix-matrix), never "
+                 "the rate."}}};
 };
 
 struct _GstFastConvert {
@@ -78,8 +80,8 @@ struct _GstFastConvert {
 G_DEFINE_TYPE(GstFastConvert, gst_fast_convert, GST_TYPE_BASE_TRANSFORM);
 GST_ELEMENT_REGISTER_DEFINE(fastconvert, "fastconvert", GST_RANK_NONE, GST_TYPE_FAST_CONVERT);
 
-#define CAPS_STR                                      \
-  "audio/x-raw, format = (string) " FASTAUDIO_FORMATS \
+#define CAPS_STR                                          \
+  "audio/x-raw, format = (string) " GST_AUDIO_FORMATS_ALL \
   ", rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], layout = (string) { interleaved, non-interleaved }"
 
 static GstStaticPadTemplate sink_template =
@@ -87,45 +89,45 @@ static GstStaticPadTemplate sink_template =
 static GstStaticPadTemplate src_template =
     GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(CAPS_STR));
 
-static Dither to_dither(GstFastConvertDithering d) {
-  return d == GST_FAST_CONVERT_DITHER_TPDF ? Dither::Tpdf : Dither::None;
+// Rows and columns of the mix-matrix property, or 0 when it is not set.
+static void matrix_shape(GstFastConvertPrivate *priv, gint *rows, gint *cols) {
+  std::lock_guard<std::mutex> guard(priv->lock);
+  const GValue *m = &priv->settings.mix_matrix;
+  *rows = gst_value_array_get_size(m);
+  *cols = *rows ? gst_value_array_get_size(gst_value_array_get_value(m, 0)) : 0;
 }
 
-// For each structure: itself first (passthrough), then any format and sample
-// layout at the same channel layout, then the channel counts we can mix to
-// (N <-> mono).
-static GstCaps *gst_fast_convert_transform_caps(GstBaseTransform *, GstPadDirection,
+// For each structure: itself first (passthrough, unless a mix-matrix is
+// set), then any format and layout with any channel count (the
+// mix-matrix's when set). Unpositioned
+// channels (channel-mask 0) keep their count unless a matrix says otherwise,
+// as audioconvert does: no default matrix exists for them.
+static GstCaps *gst_fast_convert_transform_caps(GstBaseTransform *trans, GstPadDirection direction,
                                                 GstCaps *in_caps, GstCaps *filter) {
   // Never offer the other side a channel-mask we would refuse ourselves.
   GstCaps *caps = fastaudio::without_bad_channel_masks(in_caps);
   GstCaps *result = gst_caps_new_empty();
-  GValue formats = G_VALUE_INIT, layouts = G_VALUE_INIT;
-  gst_value_deserialize(&(g_value_init(&formats, GST_TYPE_LIST), formats), FASTAUDIO_FORMATS);
-  gst_value_deserialize(&(g_value_init(&layouts, GST_TYPE_LIST), layouts), "{ interleaved, non-interleaved }");
+  gint rows = 0, cols = 0;
+  matrix_shape(GST_FAST_CONVERT(trans)->priv, &rows, &cols);
+  const gint other_channels = direction == GST_PAD_SINK ? rows : cols;
 
   for (guint i = 0; i < gst_caps_get_size(caps); i++) {
     if (gst_caps_is_any(caps)) break;
     const GstStructure *s = gst_caps_get_structure(caps, i);
     GstCapsFeatures *features = gst_caps_get_features(caps, i);
     if (!gst_caps_features_is_equal(features, GST_CAPS_FEATURES_MEMORY_SYSTEM_MEMORY)) continue;
+    if (other_channels == 0) result = gst_caps_merge_structure(result, gst_structure_copy(s));
 
-    result = gst_caps_merge_structure(result, gst_structure_copy(s));
-
-    GstStructure *any_format = gst_structure_copy(s);
-    gst_structure_set_value(any_format, "format", &formats);
-    gst_structure_set_value(any_format, "layout", &layouts);
-    result = gst_caps_merge_structure(result, gst_structure_copy(any_format));
-
-    gint channels;
-    gst_structure_remove_field(any_format, "channel-mask");
-    if (gst_structure_get_int(s, "channels", &channels) && channels > 1)
-      gst_structure_set(any_format, "channels", G_TYPE_INT, 1, nullptr);
-    else
-      gst_structure_set(any_format, "channels", GST_TYPE_INT_RANGE, 1, G_MAXINT, nullptr);
-    result = gst_caps_merge_structure(result, any_format);
+    GstStructure *any = gst_structure_copy(s);
+    gst_structure_remove_fields(any, "format", "layout", nullptr);
+    guint64 mask = 1;
+    gint channels = 0;
+    const bool unpositioned = gst_structure_get(s, "channel-mask", GST_TYPE_BITMASK, &mask, nullptr) && mask == 0 &&
+                              gst_structure_get_int(s, "channels", &channels) && channels > 1;
+    if (other_channels > 0 || !unpositioned) gst_structure_remove_fields(any, "channel-mask", "channels", nullptr);
+    if (other_channels > 0) gst_structure_set(any, "channels", G_TYPE_INT, other_channels, nullptr);
+    result = gst_caps_merge_structure(result, any);
   }
-  g_value_unset(&formats);
-  g_value_unset(&layouts);
   if (gst_caps_is_any(caps)) gst_caps_replace(&result, caps);
   gst_caps_unref(caps);
 
@@ -137,24 +139,25 @@ static GstCaps *gst_fast_convert_transform_caps(GstBaseTransform *, GstPadDirect
   return result;
 }
 
-// Closest format to `in` among `choices`: one that loses no precision first,
-// then the same family (int/float), then the nearest depth.
+// The input format when offered; else one of the same depth (the same
+// family, int or float, first), then the first deeper one (same family
+// first), then the deepest (same family first): audioconvert's order.
 static const gchar *pick_format(const GstAudioFormatInfo *in, const GValue *choices) {
+  if (G_VALUE_HOLDS_STRING(choices)) return g_value_get_string(choices);
+  const int in_depth = GST_AUDIO_FORMAT_INFO_DEPTH(in);
   const gchar *best = nullptr;
   int best_score = G_MININT;
-  auto consider = [&](const gchar *name) {
-    const GstAudioFormatInfo *f = gst_audio_format_get_info(gst_audio_format_from_string(name));
-    if (!f || f->format == GST_AUDIO_FORMAT_UNKNOWN) return;
-    const int depth = GST_AUDIO_FORMAT_INFO_DEPTH(f), in_depth = GST_AUDIO_FORMAT_INFO_DEPTH(in);
-    int score = depth >= in_depth ? 1000 : 0;
-    if (GST_AUDIO_FORMAT_INFO_IS_FLOAT(f) == GST_AUDIO_FORMAT_INFO_IS_FLOAT(in)) score += 500;
-    score -= std::abs(depth - in_depth);
-    if (score > best_score) best_score = score, best = name;
-  };
-  if (G_VALUE_HOLDS_STRING(choices)) return g_value_get_string(choices);
   for (guint i = 0; i < gst_value_list_get_size(choices); i++) {
     const GValue *v = gst_value_list_get_value(choices, i);
-    if (G_VALUE_HOLDS_STRING(v)) consider(g_value_get_string(v));
+    if (!G_VALUE_HOLDS_STRING(v)) continue;
+    const gchar *name = g_value_get_string(v);
+    const GstAudioFormatInfo *f = gst_audio_format_get_info(gst_audio_format_from_string(name));
+    if (!f || f->format == GST_AUDIO_FORMAT_UNKNOWN) continue;
+    if (f->format == in->format) return name;
+    const int depth = GST_AUDIO_FORMAT_INFO_DEPTH(f);
+    const int family = GST_AUDIO_FORMAT_INFO_IS_FLOAT(f) == GST_AUDIO_FORMAT_INFO_IS_FLOAT(in) ? 1 : 0;
+    const int score = depth == in_depth ? 300 + family : depth > in_depth ? 200 + family : 2 * depth + family;
+    if (score > best_score) best_score = score, best = name;
   }
   return best;
 }
@@ -167,6 +170,15 @@ static GstCaps *gst_fast_convert_fixate_caps(GstBaseTransform *, GstPadDirection
     return gst_caps_fixate(same);
   }
   gst_caps_unref(same);
+  // Keeping the channels and rate matters more than keeping the format or
+  // layout: prefer what matches the input but for those two.
+  GstCaps *loose = gst_caps_copy(caps);
+  for (guint i = 0; i < gst_caps_get_size(loose); i++)
+    gst_structure_remove_fields(gst_caps_get_structure(loose, i), "format", "layout", nullptr);
+  GstCaps *near = gst_caps_intersect(othercaps, loose);
+  gst_caps_unref(loose);
+  if (!gst_caps_is_empty(near)) gst_caps_replace(&othercaps, near);
+  gst_caps_unref(near);
 
   othercaps = gst_caps_truncate(othercaps);
   othercaps = gst_caps_make_writable(othercaps);
@@ -220,27 +232,63 @@ static gboolean gst_fast_convert_transform_size(GstBaseTransform *trans, GstPadD
   return TRUE;
 }
 
+// The matrix for in -> out: the mix-matrix property if set, else
+// GStreamer's default for the positions (none when nothing moves).
+static bool choose_matrix(const FastConvertSettings &settings, const GstAudioInfo *in, const GstAudioInfo *out,
+                          fastaudio::MixMatrix *matrix, std::string *why) {
+  const unsigned ic = GST_AUDIO_INFO_CHANNELS(in), oc = GST_AUDIO_INFO_CHANNELS(out);
+  if (gst_value_array_get_size(&settings.mix_matrix) > 0) {
+    if (!fastaudio::matrix_from_value(&settings.mix_matrix, ic, oc, matrix, why)) return false;
+  } else if (ic != oc || memcmp(in->position, out->position, std::min(ic, 64u) * sizeof in->position[0]) != 0) {
+    // (GstAudioInfo holds 64 positions; more channels are unpositioned.)
+    if (!fastaudio::default_channel_matrix(in, out, matrix, why)) return false;
+  }
+  if (!matrix->m.empty() && matrix->is_identity()) matrix->m.clear();
+  if (!matrix->m.empty() && GST_AUDIO_INFO_IS_INTEGER(in) && GST_AUDIO_INFO_IS_INTEGER(out))
+    fastaudio::truncate_like_integer_mixer(matrix);
+  return true;
+}
+
+// The whole conversion for these caps and the current settings.
+static bool build_spec(GstFastConvertPrivate *priv, const GstAudioInfo *in, const GstAudioInfo *out,
+                       PipelineSpec *spec, std::string *why) {
+  auto in_format = fastaudio::pcm_format_from_gst(GST_AUDIO_INFO_FORMAT(in));
+  auto out_format = fastaudio::pcm_format_from_gst(GST_AUDIO_INFO_FORMAT(out));
+  if (!in_format || !out_format) {
+    *why = "not a PCM sample format";
+    return false;
+  }
+  if (GST_AUDIO_INFO_RATE(in) != GST_AUDIO_INFO_RATE(out)) {
+    *why = "the rates differ";
+    return false;
+  }
+  spec->in_format = *in_format;
+  spec->out_format = *out_format;
+  spec->in_channels = GST_AUDIO_INFO_CHANNELS(in);
+  spec->out_channels = GST_AUDIO_INFO_CHANNELS(out);
+  spec->rate = GST_AUDIO_INFO_RATE(out);
+  std::lock_guard<std::mutex> guard(priv->lock);
+  priv->configured_generation = priv->generation.load();
+  spec->dither = fastaudio::DitherMethod(priv->settings.dithering);
+  spec->shaping = fastaudio::NoiseShaping(priv->settings.noise_shaping);
+  spec->dither_threshold = priv->settings.dithering_threshold;
+  return choose_matrix(priv->settings, in, out, &spec->matrix, why);
+}
+
 static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *incaps, GstCaps *outcaps) {
   auto self = GST_FAST_CONVERT(trans);
   auto priv = self->priv;
   GstAudioInfo in, out;
   if (!priv->refusals.read_caps(trans, "Invalid audio caps", incaps, outcaps, &in, &out)) return FALSE;
-  auto in_format = fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&in));
-  auto out_format = fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&out));
-  ConvertSpec spec;
-  spec.in_channels = GST_AUDIO_INFO_CHANNELS(&in);
-  spec.out_channels = GST_AUDIO_INFO_CHANNELS(&out);
-  spec.dither = to_dither(priv->dithering.load());
-  if (in_format) spec.in_format = *in_format;
-  if (out_format) spec.out_format = *out_format;
-  if (!in_format || !out_format || GST_AUDIO_INFO_RATE(&in) != GST_AUDIO_INFO_RATE(&out) ||
-      !priv->converter.configure(spec)) {
-    gchar *text = g_strdup_printf("fastconvert cannot convert %s, %d Hz, %d channels to %s, %d Hz, %d channels",
+  PipelineSpec spec;
+  std::string why;
+  if (!build_spec(priv, &in, &out, &spec, &why) || !priv->converter.configure(spec)) {
+    gchar *text = g_strdup_printf("fastconvert cannot convert %s, %d Hz, %d channels to %s, %d Hz, %d channels: %s",
                                   GST_AUDIO_INFO_NAME(&in), GST_AUDIO_INFO_RATE(&in), GST_AUDIO_INFO_CHANNELS(&in),
                                   GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_RATE(&out),
-                                  GST_AUDIO_INFO_CHANNELS(&out));
+                                  GST_AUDIO_INFO_CHANNELS(&out), why.empty() ? "unsupported" : why.c_str());
     priv->refusals.refuse(GST_ELEMENT(self), incaps, text,
-                          "It converts formats and channel counts (equal, mono to N, N to mono), never the rate.");
+                          "It converts formats, layouts and channels, never the rate: put fastresample before it.");
     g_free(text);
     return FALSE;
   }
@@ -248,23 +296,24 @@ static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *inca
   priv->out_info = out;
   priv->in_planar = GST_AUDIO_INFO_LAYOUT(&in) == GST_AUDIO_LAYOUT_NON_INTERLEAVED;
   priv->out_planar = GST_AUDIO_INFO_LAYOUT(&out) == GST_AUDIO_LAYOUT_NON_INTERLEAVED;
-  priv->per_plane = priv->in_planar && priv->out_planar && spec.in_channels == spec.out_channels;
+  priv->per_plane = priv->in_planar && priv->out_planar && spec.matrix.m.empty();
   if (priv->per_plane) {
-    ConvertSpec one = spec;
+    PipelineSpec one = spec;
     one.in_channels = one.out_channels = 1;
     priv->plane_converter.configure(one);
   }
 
-  const bool passthrough = gst_caps_is_equal(incaps, outcaps);
+  const bool passthrough = gst_caps_is_equal(incaps, outcaps) && spec.matrix.m.empty();
   // In place keeps interleaved buffers only (and, per buffer, only those
   // without a GstAudioMeta): the meta names the format, which would be stale.
   const bool in_place = !passthrough && !priv->in_planar && !priv->out_planar && priv->converter.can_run_in_place();
   gst_base_transform_set_passthrough(trans, passthrough);
+  priv->passthrough = passthrough;
   priv->reuse_input = in_place;
-  GST_INFO_OBJECT(self, "%s -> %s, %u -> %u channels, %s%s", GST_AUDIO_INFO_NAME(&in),
+  GST_INFO_OBJECT(self, "%s -> %s, %u -> %u channels, %s, %s", GST_AUDIO_INFO_NAME(&in),
                   GST_AUDIO_INFO_NAME(&out), spec.in_channels, spec.out_channels,
                   passthrough ? "passthrough" : in_place ? "in place" : priv->per_plane ? "copy, per plane" : "copy",
-                  priv->converter.uses_simd() ? " (simd)" : "");
+                  priv->converter.path());
   return TRUE;
 }
 
@@ -312,7 +361,7 @@ static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *tr
                                                             GstBuffer **outbuf) {
   auto self = GST_FAST_CONVERT(trans);
   auto priv = self->priv;
-  if (gst_base_transform_is_passthrough(trans))
+  if (priv->passthrough)
     return GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->prepare_output_buffer(trans, input, outbuf);
   if (priv->reuse_input && gst_buffer_is_writable(input) && gst_buffer_is_all_memory_writable(input) &&
       !gst_buffer_get_audio_meta(input)) {
@@ -335,15 +384,18 @@ static gboolean gst_fast_convert_stop(GstBaseTransform *trans) {
   return TRUE;
 }
 
-// The dithering property may change while streaming.
-static void follow_dithering(GstFastConvertPrivate *priv) {
-  const Dither dither = to_dither(priv->dithering.load(std::memory_order_relaxed));
-  for (Converter *c : {&priv->converter, &priv->plane_converter}) {
-    if (c == &priv->plane_converter && !priv->per_plane) continue;
-    if (c->spec().dither == dither) continue;
-    ConvertSpec spec = c->spec();
-    spec.dither = dither;
-    c->configure(spec);
+// Dithering, noise shaping and the threshold may change while streaming:
+// the next buffer is converted with them.
+static void follow_settings(GstFastConvert *self) {
+  auto priv = self->priv;
+  if (priv->generation.load(std::memory_order_relaxed) == priv->configured_generation) return;
+  PipelineSpec spec;
+  std::string why;
+  if (!build_spec(priv, &priv->in_info, &priv->out_info, &spec, &why)) return;  // a new matrix renegotiates
+  priv->converter.configure(spec);
+  if (priv->per_plane) {
+    spec.in_channels = spec.out_channels = 1;
+    priv->plane_converter.configure(spec);
   }
 }
 
@@ -355,7 +407,7 @@ static GstFlowReturn convert_mapped(GstFastConvert *self, GstBuffer *inbuf, GstB
     GST_BUFFER_FLAG_SET(outbuf, GST_BUFFER_FLAG_GAP);
     return GST_FLOW_OK;
   }
-  follow_dithering(priv);
+  follow_settings(self);
   priv->converter.process(in, out, in_size / GST_AUDIO_INFO_BPF(&priv->in_info));
   return GST_FLOW_OK;
 }
@@ -364,9 +416,10 @@ static GstFlowReturn convert_mapped(GstFastConvert *self, GstBuffer *inbuf, GstB
 // frames: both sides planar with the same channels convert plane by plane;
 // otherwise planar input is interleaved into scratch first and planar output
 // split from scratch after.
-static void convert_planar(GstFastConvertPrivate *priv, GstAudioBuffer *in, GstAudioBuffer *out) {
+static void convert_planar(GstFastConvert *self, GstAudioBuffer *in, GstAudioBuffer *out) {
+  auto priv = self->priv;
   const gsize frames = in->n_samples;
-  follow_dithering(priv);
+  follow_settings(self);
   if (priv->per_plane) {
     for (gint c = 0; c < in->n_planes; c++)
       priv->plane_converter.process(static_cast<const uint8_t *>(in->planes[c]), static_cast<uint8_t *>(out->planes[c]),
@@ -422,7 +475,7 @@ static GstFlowReturn transform_planar(GstFastConvert *self, GstBuffer *inbuf, Gs
       gst_audio_format_info_fill_silence(priv->out_info.finfo, out.planes[c], plane_bytes);
     GST_BUFFER_FLAG_SET(outbuf, GST_BUFFER_FLAG_GAP);
   } else {
-    convert_planar(priv, &in, &out);
+    convert_planar(self, &in, &out);
   }
   gst_audio_buffer_unmap(&out);
   gst_audio_buffer_unmap(&in);
@@ -462,27 +515,91 @@ map_failed:
   return GST_FLOW_ERROR;
 }
 
+// A mix-matrix that cannot be one whatever the caps (ragged, NaN) is refused
+// here, keeping the previous one; its shape against the channels is checked
+// at negotiation, as audioconvert does.
+static void set_mix_matrix(GstFastConvert *self, const GValue *value) {
+  auto priv = self->priv;
+  const std::string problem = gst_value_array_get_size(value) ? fastaudio::mix_matrix_problem(value) : "";
+  if (!problem.empty()) {
+    FASTAUDIO_ELEMENT_WARNING(self, LIBRARY, SETTINGS, ("fastconvert refused the mix-matrix: %s", problem.c_str()),
+                              ("the previous mix-matrix stays in use"));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> guard(priv->lock);
+    g_value_copy(value, &priv->settings.mix_matrix);
+    priv->generation++;
+  }
+  gst_base_transform_reconfigure_sink(GST_BASE_TRANSFORM(self));
+}
+
 static void gst_fast_convert_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec) {
   auto self = GST_FAST_CONVERT(object);
+  auto priv = self->priv;
+  if (prop_id == PROP_MIX_MATRIX) return set_mix_matrix(self, value);
+  std::lock_guard<std::mutex> guard(priv->lock);
   switch (prop_id) {
-    case PROP_DITHERING:
-      self->priv->dithering = GstFastConvertDithering(g_value_get_enum(value));
+    case PROP_DITHERING: priv->settings.dithering = GstAudioDitherMethod(g_value_get_enum(value)); break;
+    case PROP_NOISE_SHAPING:
+      priv->settings.noise_shaping = GstAudioNoiseShapingMethod(g_value_get_enum(value));
       break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    case PROP_DITHERING_THRESHOLD: priv->settings.dithering_threshold = g_value_get_uint(value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); return;
   }
+  priv->generation++;
 }
 
 static void gst_fast_convert_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec) {
-  auto self = GST_FAST_CONVERT(object);
+  auto priv = GST_FAST_CONVERT(object)->priv;
+  std::lock_guard<std::mutex> guard(priv->lock);
   switch (prop_id) {
-    case PROP_DITHERING: g_value_set_enum(value, self->priv->dithering.load()); break;
+    case PROP_DITHERING: g_value_set_enum(value, priv->settings.dithering); break;
+    case PROP_NOISE_SHAPING: g_value_set_enum(value, priv->settings.noise_shaping); break;
+    case PROP_DITHERING_THRESHOLD: g_value_set_uint(value, priv->settings.dithering_threshold); break;
+    case PROP_MIX_MATRIX: g_value_copy(&priv->settings.mix_matrix, value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
 
 static void gst_fast_convert_finalize(GObject *object) {
-  delete GST_FAST_CONVERT(object)->priv;
+  auto priv = GST_FAST_CONVERT(object)->priv;
+  g_value_unset(&priv->settings.mix_matrix);
+  delete priv;
   G_OBJECT_CLASS(gst_fast_convert_parent_class)->finalize(object);
+}
+
+static void install_properties(GObjectClass *gobject_class) {
+  const auto flags = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+  const auto readwrite = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_property(
+      gobject_class, PROP_DITHERING,
+      g_param_spec_enum("dithering", "Dithering",
+                        "Dither added before rounding to an integer output of at most dithering-threshold bits "
+                        "that loses precision: none, rpdf (+-1 LSB uniform), tpdf (+-1 LSB triangular), tpdf-hf "
+                        "(triangular, high-passed)",
+                        GST_TYPE_AUDIO_DITHER_METHOD, GST_AUDIO_DITHER_TPDF, flags));
+  g_object_class_install_property(
+      gobject_class, PROP_NOISE_SHAPING,
+      g_param_spec_enum("noise-shaping", "Noise shaping",
+                        "Moves rounding noise up in frequency where dithering applies: none, error-feedback, "
+                        "simple, medium, high (below 32 kHz the last three act as error-feedback)",
+                        GST_TYPE_AUDIO_NOISE_SHAPING_METHOD, GST_AUDIO_NOISE_SHAPING_NONE, flags));
+  g_object_class_install_property(
+      gobject_class, PROP_DITHERING_THRESHOLD,
+      g_param_spec_uint("dithering-threshold", "Dithering threshold",
+                        "Dithering and noise shaping apply to integer outputs of at most this many bits", 0, 32, 20,
+                        flags));
+  g_object_class_install_property(
+      gobject_class, PROP_MIX_MATRIX,
+      gst_param_spec_array("mix-matrix", "Input/output channel matrix",
+                           "One row per output channel of one float per input channel: out[o] = sum of "
+                           "m[o][i] * in[i]. Empty: the default matrix for the channel positions",
+                           gst_param_spec_array("matrix-rows", "rows", "rows",
+                                                g_param_spec_float("matrix-cols", "cols", "cols", -G_MAXFLOAT,
+                                                                   G_MAXFLOAT, 0, readwrite),
+                                                readwrite),
+                           readwrite));
 }
 
 static void gst_fast_convert_class_init(GstFastConvertClass *klass) {
@@ -494,21 +611,15 @@ static void gst_fast_convert_class_init(GstFastConvertClass *klass) {
   gobject_class->get_property = gst_fast_convert_get_property;
   gobject_class->finalize = gst_fast_convert_finalize;
 
-  g_object_class_install_property(
-      gobject_class, PROP_DITHERING,
-      g_param_spec_enum("dithering", "Dithering",
-                        "Dither added before reducing precision (float to int, or to a narrower int). "
-                        "none rounds to nearest; tpdf adds +-1 LSB triangular noise",
-                        GST_TYPE_FAST_CONVERT_DITHERING, GST_FAST_CONVERT_DITHER_NONE,
-                        GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  install_properties(gobject_class);
 
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);
   gst_element_class_set_static_metadata(
       element_class, "Fast audio converter", "Filter/Converter/Audio",
-      "Converts raw audio between sample formats (U8, S8, S16, S24, S24_32, S32, F32, F64) and "
-      "channel counts (mono to N, N to mono) with SIMD kernels: passthrough for identical caps, "
-      "in place for equal sample widths",
+      "Converts raw audio between every PCM format and layout audioconvert takes, mixes channels by "
+      "position (audioconvert's default matrix) or by mix-matrix, dithers and noise-shapes as it does, "
+      "with SIMD kernels: passthrough for identical caps, in place for equal frame sizes",
       "fastaudio developers");
 
   trans_class->transform_caps = gst_fast_convert_transform_caps;
@@ -525,7 +636,6 @@ static void gst_fast_convert_class_init(GstFastConvertClass *klass) {
   trans_class->passthrough_on_same_caps = TRUE;
   trans_class->transform_ip_on_passthrough = FALSE;
 
-  gst_type_mark_as_plugin_api(GST_TYPE_FAST_CONVERT_DITHERING, GstPluginAPIFlags(0));
   GST_DEBUG_CATEGORY_INIT(gst_fast_convert_debug, "fastconvert", 0, "fastaudio format converter");
 }
 
@@ -533,4 +643,5 @@ static void gst_fast_convert_init(GstFastConvert *self) {
   self->priv = new GstFastConvertPrivate();
   gst_audio_info_init(&self->priv->in_info);
   gst_audio_info_init(&self->priv->out_info);
+  g_value_init(&self->priv->settings.mix_matrix, GST_TYPE_ARRAY);
 }

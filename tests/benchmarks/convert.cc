@@ -17,6 +17,7 @@
 #include "bench_util.h"
 #include "rig.h"
 #include "convert.h"
+#include "convert_pipeline.h"
 
 using namespace fastaudio;
 
@@ -58,6 +59,15 @@ __attribute__((target("avx2"))) void plain_stereo_s16_mono_f32(const int16_t *in
     __m256i r = _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(in + 2 * i + 8)));
     __m256i sums = _mm256_permute4x64_epi64(_mm256_hadd_epi32(l, r), 0xD8);
     _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_cvtepi32_ps(sums), k));
+  }
+}
+
+// 5.1 -> stereo as a plain per-frame loop built for AVX2 and FMA.
+__attribute__((target("avx2,fma"))) void plain_6_2(const float *m, const float *in, float *out, size_t frames) {
+  for (size_t f = 0; f < frames; f++, in += 6, out += 2) {
+    float l = 0, r = 0;
+    for (int i = 0; i < 6; i++) l += m[i] * in[i], r += m[6 + i] * in[i];
+    out[0] = l, out[1] = r;
   }
 }
 
@@ -167,28 +177,116 @@ std::string caps_for(const char *format, int channels) {
 double push_ns(const char *element, const char *in_format, const char *out_format, size_t samples, int buffers,
                int repeats) {
   bench::Rig rig(element, caps_for(in_format, 1), caps_for(out_format, 1));
-  std::vector<uint8_t> zeros(samples * 4 * buffers, 0);
-  auto prepared = bench::make_buffers(zeros, 4, 48000, samples);
+  const size_t width = GST_AUDIO_FORMAT_INFO_WIDTH(gst_audio_format_get_info(gst_audio_format_from_string(in_format))) / 8;
+  std::vector<uint8_t> zeros(samples * width * buffers, 0);
+  auto prepared = bench::make_buffers(zeros, width, 48000, samples);
   const double ns = rig.median_push_ns(prepared, repeats) / prepared.size();
   bench::free_buffers(prepared);
   return ns;
 }
 
-void elements(int repeats) {
-  printf("\n## Element own cost per buffer, F32 -> S16 mono, median of %d runs (us per buffer)\n\n", repeats);
+// `key` names the recorded figures ("convert-element" for F32 -> S16);
+// `settings` are given to both elements.
+void element_table(const char *in, const char *out, const char *key, const char *settings, int repeats) {
+  printf("\n## Element own cost per buffer, %s -> %s mono, %s, median of %d runs (us per buffer)\n\n", in, out,
+         settings, repeats);
   printf("Own cost = gst_pad_push() through the element minus a direct pad-to-pad push (no queues, no threads).\n\n");
-  printf("| samples per buffer | bare push | fastconvert own | audioconvert dithering=none own | audioconvert / fastconvert |\n");
+  printf("| samples per buffer | bare push | fastconvert own | audioconvert own | audioconvert / fastconvert |\n");
   printf("|---|---|---|---|---|\n");
+  const std::string fast = std::string("fastconvert ") + settings, slow = std::string("audioconvert ") + settings;
   for (size_t samples : {size_t(480), size_t(960), size_t(1) << 20}) {
     const int buffers = samples > 100000 ? 8 : 2000;
-    const double base = push_ns(nullptr, "F32LE", "F32LE", samples, buffers, repeats);
-    const double ours = push_ns("fastconvert", "F32LE", "S16LE", samples, buffers, repeats) - base;
-    const double theirs =
-        push_ns("audioconvert dithering=none noise-shaping=none", "F32LE", "S16LE", samples, buffers, repeats) - base;
+    const double base = push_ns(nullptr, in, in, samples, buffers, repeats);
+    const double ours = push_ns(fast.c_str(), in, out, samples, buffers, repeats) - base;
+    const double theirs = push_ns(slow.c_str(), in, out, samples, buffers, repeats) - base;
     printf("| %zu | %.3f | %.3f | %.3f | %.1fx |\n", samples, base / 1e3, ours / 1e3, theirs / 1e3, theirs / ours);
-    bench::record("convert-element/" + std::to_string(samples) + "/fastconvert", ours / 1e3, "us");
-    bench::record("convert-element/" + std::to_string(samples) + "/audioconvert", theirs / 1e3, "us");
+    bench::record(std::string(key) + "/" + std::to_string(samples) + "/fastconvert", ours / 1e3, "us");
+    bench::record(std::string(key) + "/" + std::to_string(samples) + "/audioconvert", theirs / 1e3, "us");
   }
+}
+
+void elements(int repeats) {
+  element_table("F32LE", "S16LE", "convert-element", "dithering=none noise-shaping=none", repeats);
+  element_table("S16LE", "F32LE", "convert-element-s16-f32", "dithering=none noise-shaping=none", repeats);
+  // Both elements' defaults: tpdf dither into 16 bits.
+  element_table("F32LE", "S16LE", "convert-element-default", "dithering=tpdf", repeats);
+}
+
+double gst_converter_ns(GstAudioFormat in, GstAudioFormat out, int in_channels, int out_channels, const void *src,
+                        void *dst, size_t frames, int repeats) {
+  GstAudioInfo in_info, out_info;
+  GstAudioChannelPosition in_pos[64], out_pos[64];
+  gst_audio_channel_positions_from_mask(in_channels, gst_audio_channel_get_fallback_mask(in_channels), in_pos);
+  gst_audio_channel_positions_from_mask(out_channels, gst_audio_channel_get_fallback_mask(out_channels), out_pos);
+  gst_audio_info_set_format(&in_info, in, 48000, in_channels, in_pos);
+  gst_audio_info_set_format(&out_info, out, 48000, out_channels, out_pos);
+  GstStructure *config = gst_structure_new("config", GST_AUDIO_CONVERTER_OPT_DITHER_METHOD, GST_TYPE_AUDIO_DITHER_METHOD,
+                                           GST_AUDIO_DITHER_NONE, nullptr);
+  GstAudioConverter *conv = gst_audio_converter_new(GST_AUDIO_CONVERTER_FLAG_NONE, &in_info, &out_info, config);
+  gpointer gin[1] = {const_cast<void *>(src)}, gout[1] = {dst};
+  const double ns = bench::median_ns(
+      repeats, [&] { gst_audio_converter_samples(conv, GST_AUDIO_CONVERTER_FLAG_NONE, gin, frames, gout, frames); });
+  gst_audio_converter_free(conv);
+  return ns;
+}
+
+// Channel mixing and the byte-swapped / unsigned formats through the
+// conversion pipeline (what the element runs).
+void mixing_and_formats(int repeats) {
+  std::vector<float> f32(kSamples * 6);
+  std::mt19937 rng(2);
+  std::uniform_real_distribution<float> uni(-1.f, 1.f);
+  for (auto &x : f32) x = uni(rng);
+  std::vector<uint8_t> out(kSamples * 8, 1);
+  const size_t frames = kSamples;
+  PipelineSpec spec;
+  spec.in_channels = 6, spec.out_channels = 2;
+  spec.matrix = {6, 2, {0.29f, 0.f, 0.21f, 0.f, 0.29f, 0.f, 0.f, 0.29f, 0.21f, 0.f, 0.f, 0.29f}};
+  ConvertPipeline mix;
+  mix.configure(spec);
+  const double ours = bench::median_ns(repeats, [&] { mix.process(f32.data(), out.data(), frames); });
+  const double plain = bench::median_ns(repeats, [&] { plain_6_2(spec.matrix.m.data(), f32.data(), (float *)out.data(), frames); });
+  const double gst = gst_converter_ns(GST_AUDIO_FORMAT_F32LE, GST_AUDIO_FORMAT_F32LE, 6, 2, f32.data(), out.data(),
+                                      frames, repeats);
+  printf("\n## Channel mixing, 5.1 F32 -> stereo F32, 1M = 2^20 frames, median of %d runs (ms)\n\n", repeats);
+  printf("| fastaudio | plain AVX2 6->2 loop | GstAudioConverter | vs plain loop | GstAudioConverter / ours |\n|---|---|---|---|---|\n");
+  printf("| %.3f | %.3f | %.3f | %.2fx | %.1fx |\n", ours / 1e6, plain / 1e6, gst / 1e6, ours / plain, gst / ours);
+  bench::record("convert/5.1->stereo F32/fastaudio", ours / 1e6, "ms");
+  bench::record("convert/5.1->stereo F32/GstAudioConverter", gst / 1e6, "ms");
+
+  printf("\n## 16-bit formats to and from F32, 1M samples, no dither, median of %d runs (ms)\n\n", repeats);
+  printf("| conversion | fastaudio | / the S16LE one |\n|---|---|---|\n");
+  for (bool to_f32 : {true, false}) {
+    double base = 0;
+    for (PcmFormat f : {PcmFormat::S16LE, PcmFormat::S16BE, PcmFormat::U16LE}) {
+      PipelineSpec one;
+      (to_f32 ? one.in_format : one.out_format) = f;
+      ConvertPipeline conv;
+      conv.configure(one);
+      const double ns = bench::median_ns(repeats, [&] { conv.process(f32.data(), out.data(), kSamples); });
+      if (f == PcmFormat::S16LE) base = ns;
+      const std::string name = to_f32 ? std::string(pcm_format_name(f)) + "->F32" : std::string("F32->") + pcm_format_name(f);
+      printf("| %s | %.3f | %.2fx |\n", name.c_str(), ns / 1e6, ns / base);
+      bench::record("convert/" + name + "/fastaudio", ns / 1e6, "ms");
+    }
+  }
+
+  printf("\n## Element own cost, 5.1 S16 -> stereo S16, 20 ms buffers (960 frames), median of %d runs (us per buffer)\n\n",
+         repeats);
+  const std::string in_caps = caps_for("S16LE", 6) + ",channel-mask=(bitmask)0x3f", out_caps = caps_for("S16LE", 2);
+  auto element_ns = [&](const char *element) {
+    bench::Rig rig(element, in_caps, out_caps);
+    std::vector<uint8_t> zeros(960 * 12 * 200, 0);
+    auto prepared = bench::make_buffers(zeros, 12, 48000, 960);
+    const double ns = rig.median_push_ns(prepared, repeats) / prepared.size();
+    bench::free_buffers(prepared);
+    return ns;
+  };
+  const double bare = element_ns(nullptr);
+  const double fast = element_ns("fastconvert dithering=none") - bare;
+  const double ac = element_ns("audioconvert dithering=none noise-shaping=none") - bare;
+  printf("| fastconvert own | audioconvert own | audioconvert / fastconvert |\n|---|---|---|\n");
+  printf("| %.3f | %.3f | %.1fx |\n", fast / 1e3, ac / 1e3, ac / fast);
 }
 
 }  // namespace
@@ -197,6 +295,7 @@ int main(int argc, char **argv) {
   gst_init(&argc, &argv);
   const int repeats = argc > 1 ? atoi(argv[1]) : 31;
   kernels(repeats);
+  mixing_and_formats(repeats);
   elements(std::max(5, repeats / 3));
   return 0;
 }

@@ -70,26 +70,19 @@ def launch(pipeline):
 # A caps refusal is one error, the first gst-launch prints (the source's "Internal data stream error" may
 # follow), with the hint for the field refused.
 if "fastconvert" in elements:
-    with tempfile.TemporaryDirectory() as tmp:
-        six = os.path.join(tmp, "six.wav")
-        launch(f"audiotestsrc num-buffers=5 ! audio/x-raw,format=S16LE,channels=6 ! wavenc ! filesink location={six}")
-        raw = os.path.join(tmp, "z.raw")
-        with open(raw, "wb") as f:
-            f.write(bytes(10000))
-        for run in range(3):
-            out = launch(f"filesrc location={six} ! wavparse ! fastconvert ! audio/x-raw,channels=2 ! fakesink")
-            errors = re.findall(r"^ERROR: from element \S+: (.*)$", out, flags=re.M)
-            check(errors[:1] == ["fastconvert cannot convert S16LE, 44100 Hz, 6 channels to any format downstream "
-                                 "accepts: downstream wants channels 2, fastconvert can output channels 6 or 1"]
-                  and sum(e.startswith("fastconvert") for e in errors) == 1 and "put audioconvert before it" in out
-                  and "fastresample" not in out,
-                  f"6 -> 2 channels, run {run + 1}: one error with the channel hint ({errors})")
-            out = launch(f"filesrc location={raw} ! rawaudioparse format=pcm pcm-format=u16le ! fastconvert ! fakesink")
-            errors = re.findall(r"^ERROR: from element \S+: (.*)$", out, flags=re.M)
-            check(errors[:1] == ["fastconvert refused caps: format U16LE is not supported (supported: { (string)U8, "
-                                 "(string)S8, (string)S16LE, (string)S24LE, (string)S24_32LE, (string)S32LE, "
-                                 "(string)F32LE, (string)F64LE })"] and "WARNING" not in out,
-                  f"U16LE refused, run {run + 1}: the explanation is the first error, no warnings ({errors[:1]})")
+    tmp = tempfile.TemporaryDirectory()
+    wav = os.path.join(tmp.name, "48k.wav")
+    launch(f"audiotestsrc num-buffers=5 ! audio/x-raw,format=S16LE,rate=48000,channels=2 ! wavenc ! filesink location={wav}")
+    for run in range(3):
+        # wavparse's caps come at run time, so the refusal is fastconvert's, not the parser's link check.
+        out = launch(f"filesrc location={wav} ! wavparse ! fastconvert ! audio/x-raw,rate=44100 ! fakesink")
+        errors = re.findall(r"^ERROR: from element \S+: (.*)$", out, flags=re.M)
+        check(errors[:1] == ["fastconvert cannot convert S16LE, 48000 Hz, 2 channels to any format downstream "
+                             "accepts: downstream wants rate 44100, fastconvert can output rate 48000"]
+              and sum(e.startswith("fastconvert") for e in errors) == 1 and "put fastresample before it" in out
+              and "WARNING" not in out,
+              f"48000 -> 44100 Hz, run {run + 1}: one error with the rate hint ({errors})")
+    tmp.cleanup()
 
 # `meson install` lays the plugin out as GStreamer's own: <prefix>/<libdir>/gstreamer-1.0
 # (or -Dplugindir), the docs and examples under <datadir>/doc/fastaudio.

@@ -164,4 +164,27 @@ inline double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Sets the mix-matrix property (a GstValueArray of rows of floats, one row
+// per output channel) on the harness's `factory` element.
+inline void set_mix_matrix(GstHarness *h, const std::vector<std::vector<float>> &rows,
+                           const char *factory = "fastconvert") {
+  GValue matrix = G_VALUE_INIT;
+  g_value_init(&matrix, GST_TYPE_ARRAY);
+  for (auto &row : rows) {
+    GValue r = G_VALUE_INIT, v = G_VALUE_INIT;
+    g_value_init(&r, GST_TYPE_ARRAY);
+    g_value_init(&v, G_TYPE_FLOAT);
+    for (float x : row) {
+      g_value_set_float(&v, x);
+      gst_value_array_append_value(&r, &v);
+    }
+    gst_value_array_append_and_take_value(&matrix, &r);
+    g_value_unset(&v);
+  }
+  GstElement *e = gst_harness_find_element(h, factory);
+  g_object_set_property(G_OBJECT(e), "mix-matrix", &matrix);
+  gst_object_unref(e);
+  g_value_unset(&matrix);
+}
+
 }  // namespace harness_util

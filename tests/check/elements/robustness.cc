@@ -374,32 +374,78 @@ Observed refused_once_scenario(const char *element, const std::string &bad, cons
 
 const std::string S16_STEREO = caps_str("S16LE", 2, 48000);
 const std::string F32_MONO = caps_str("F32LE", 1, 48000);
-const char *FORMATS = "{ (string)U8, (string)S8, (string)S16LE, (string)S24LE, (string)S24_32LE, (string)S32LE, "
-                      "(string)F32LE, (string)F64LE }";
+// The pad template's format list (GST_AUDIO_FORMATS_ALL) as a refusal quotes it.
+const std::string &formats_text() {
+  static const std::string text = [] {
+    GValue v = G_VALUE_INIT;
+    g_value_init(&v, GST_TYPE_LIST);
+    gst_value_deserialize(&v, GST_AUDIO_FORMATS_ALL);
+    gchar *t = gst_value_serialize(&v);
+    std::string r = t;
+    g_free(t);
+    g_value_unset(&v);
+    return r;
+  }();
+  return text;
+}
+
+// `bad` set as the mix-matrix (GLib itself refusing it when
+// `glib_refuses`), then F32 frames pushed from `in_caps` into an open
+// downstream. Recovery: with `good` set instead (or, when empty, with the
+// bad one ignored) the next buffer converts to as many channels as it says.
+Observed mix_matrix_scenario(const std::vector<std::vector<float>> &bad, const std::string &in_caps,
+                             const std::vector<std::vector<float>> &good, bool glib_refuses = false) {
+  GstHarness *h = harness_with_bus("fastconvert");
+  if (glib_refuses) ASSERT_WARNING(harness_util::set_mix_matrix(h, bad));
+  else harness_util::set_mix_matrix(h, bad);
+  gst_harness_set_sink_caps_str(h, "audio/x-raw,format=F32LE,layout=interleaved,rate=48000");
+  gst_harness_set_src_caps_str(h, in_caps.c_str());
+  GstAudioInfo info;
+  GstCaps *caps = gst_caps_from_string(in_caps.c_str());
+  gst_audio_info_from_caps(&info, caps);
+  gst_caps_unref(caps);
+  const size_t frames = 4, bytes = frames * GST_AUDIO_INFO_BPF(&info);
+  Observed o;
+  o.flow = gst_harness_push(h, gst_buffer_new_allocate(nullptr, bytes, nullptr));
+  read_problem(h->element, o);
+  if (!good.empty()) {
+    harness_util::set_mix_matrix(h, good);
+    gst_harness_set_src_caps_str(h, in_caps.c_str());
+  }
+  const size_t out_channels = good.empty() ? GST_AUDIO_INFO_CHANNELS(&info) : good.size();
+  if (gst_harness_push(h, gst_buffer_new_allocate(nullptr, bytes, nullptr)) == GST_FLOW_OK) {
+    while (GstBuffer *out = gst_harness_try_pull(h)) {
+      o.recovered = gst_buffer_get_size(out) == frames * out_channels * 4;
+      gst_buffer_unref(out);
+    }
+  }
+  teardown_with_bus(h);
+  return o;
+}
 
 std::string refused(const char *what) {
   return std::string("fastconvert refused caps: ") + what;
 }
 
 const std::vector<RobustnessCase> &cases() {
-  static const std::string s24be = refused("format S24BE is not supported (supported: ") + FORMATS + ")";
+  static const std::string s26le = refused("format S26LE is not supported (supported: ") + formats_text() + ")";
   static const std::string alaw = refused("media type audio/x-alaw is not supported (expected audio/x-raw)");
   static const std::string zero_channels = refused("channels 0 is not supported (supported: [ 1, 2147483647 ])");
   static const std::string zero_rate = refused("rate 0 is not supported (supported: [ 1, 2147483647 ])");
   static const std::string mask = refused("channel-mask 0x1 names 1 channel positions, not 2");
   static const std::vector<RobustnessCase> table = {
-      {"fastconvert", "caps with an unsupported sample format (S24BE)",
+      {"fastconvert", "caps with an unknown sample format (S26LE)",
        [] {
-         return caps_scenario("fastconvert", "audio/x-raw,format=S24BE,layout=interleaved,rate=48000,channels=1",
+         return caps_scenario("fastconvert", "audio/x-raw,format=S26LE,layout=interleaved,rate=48000,channels=1",
                               "audio/x-raw", 30, S16_STEREO, 40, 40);
        },
-       GST_FLOW_NOT_NEGOTIATED, "error", s24be.c_str(), "S24BE", "new supported caps: converts again"},
+       GST_FLOW_NOT_NEGOTIATED, "error", s26le.c_str(), "S26LE", "new supported caps: converts again"},
       {"fastconvert", "caps with a field name that is not UTF-8 (an application can build such caps)",
        [] {
          Observed o;
          GstHarness *h = harness_with_bus("fastconvert");
          gst_harness_set_sink_caps_str(h, "audio/x-raw");
-         GstCaps *caps = gst_caps_from_string("audio/x-raw,format=S24BE,layout=interleaved,rate=48000,channels=1");
+         GstCaps *caps = gst_caps_from_string("audio/x-raw,format=S26LE,layout=interleaved,rate=48000,channels=1");
          gst_structure_set(gst_caps_get_structure(caps, 0), "\xff\xfe", G_TYPE_INT, 1, nullptr);
          gst_pad_push_event(h->srcpad, gst_event_new_caps(caps));
          gst_caps_unref(caps);
@@ -413,7 +459,7 @@ const std::vector<RobustnessCase> &cases() {
          teardown_with_bus(h);
          return o;
        },
-       GST_FLOW_NOT_NEGOTIATED, "error", s24be.c_str(), "\\xff\\xfe=(int)1", "new supported caps: converts again"},
+       GST_FLOW_NOT_NEGOTIATED, "error", s26le.c_str(), "\\xff\\xfe=(int)1", "new supported caps: converts again"},
       {"fastconvert", "caps of another media type (audio/x-alaw)",
        [] {
          return caps_scenario("fastconvert", "audio/x-alaw,rate=8000,channels=1", "audio/x-raw", 30, S16_STEREO,
@@ -457,7 +503,10 @@ const std::vector<RobustnessCase> &cases() {
                               "channel-mask=(bitmask)0x0",
                               F32_MONO.c_str(), 65 * 4 * 10, caps_str("F32LE", 2, 48000), 80, 40);
        },
-       GST_FLOW_OK, "none", "", "", "converted (mean of the 65 channels); new caps: converts again"},
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastconvert cannot convert F32LE, 48000 Hz, 65 channels to any format downstream accepts: downstream wants "
+       "channels 1, fastconvert can output channels 65",
+       "", "refused as audioconvert does (no default matrix for unpositioned channels); new caps: converts again"},
       {"fastconvert", "a frame size that overflows (F64LE, channels=2147483647, channel-mask 0)",
        [] {
          return caps_scenario("fastconvert",
@@ -486,33 +535,44 @@ const std::vector<RobustnessCase> &cases() {
        },
        GST_FLOW_NOT_NEGOTIATED, "error", "Invalid audio caps: caps lack the channels field",
        "refused caps: audio/x-raw", "new supported caps: converts again"},
-      {"fastconvert", "a channel change it cannot do (3 channels to 2)",
+      {"fastconvert", "3 positioned channels to 2 (mixed by position, as audioconvert)",
        [] {
          return caps_scenario("fastconvert", caps_str("F32LE", 3, 48000), caps_str("F32LE", 2, 48000).c_str(), 48,
                               caps_str("F32LE", 1, 48000), 16, 32);
        },
+       GST_FLOW_OK, "none", "", "", "converted; new caps: converts again"},
+      {"fastconvert", "a mix-matrix of the wrong shape (3 rows of 2 for 4 -> 3 channels)",
+       [] {
+         return mix_matrix_scenario({{0.5f, 0.5f}, {1.f, 0.f}, {0.f, 1.f}}, caps_str("F32LE", 4, 48000),
+                                    {{0.5f, 0.5f, 0.f, 0.f}, {0.f, 0.f, 1.f, 0.f}, {0.f, 0.f, 0.f, 1.f}});
+       },
        GST_FLOW_NOT_NEGOTIATED, "error",
-       "fastconvert cannot convert F32LE, 48000 Hz, 3 channels to any format downstream accepts: downstream wants "
-       "channels 2, fastconvert can output channels 3 or 1",
-       "put audioconvert before it for other channel mixes", "new caps it can convert: converts again"},
-      {"fastconvert", "the same unsupported caps (S24BE) with five buffers (GStreamer retries the caps event and "
+       "fastconvert cannot convert F32LE, 48000 Hz, 4 channels to F32LE, 48000 Hz, 3 channels: mix-matrix has 3 rows "
+       "of 2 values; 4 -> 3 channels need 3 rows of 4",
+       "", "nothing converted; with a matrix of the right shape set, the next buffer converts"},
+      {"fastconvert", "a mix-matrix with rows of different lengths",
+       [] {
+         return mix_matrix_scenario({{0.5f, 0.5f}, {1.f}}, caps_str("F32LE", 2, 48000), {});
+       },
+       GST_FLOW_OK, "warning",
+       "fastconvert refused the mix-matrix: mix-matrix rows differ in length: row 0 has 2 values, row 1 has 1", "",
+       "the matrix is refused when set; the default one converts"},
+      {"fastconvert", "a mix-matrix with NaN or Inf in it",
+       [] {
+         return mix_matrix_scenario({{NAN, 0.5f}, {0.5f, INFINITY}}, caps_str("F32LE", 2, 48000), {}, true);
+       },
+       GST_FLOW_OK, "none", "", "",
+       "refused when set, by GObject's check of the property's range (a GLib warning: value ... is invalid or "
+       "out of range for property 'mix-matrix'); the default matrix converts"},
+      {"fastconvert", "the same unsupported caps (S26LE) with five buffers (GStreamer retries the caps event and "
                       "accept-caps for each)",
        [] {
          return refused_once_scenario("fastconvert",
-                                      "audio/x-raw,format=S24BE,layout=interleaved,rate=48000,channels=1", "audio/x-raw",
+                                      "audio/x-raw,format=S26LE,layout=interleaved,rate=48000,channels=1", "audio/x-raw",
                                       30);
        },
-       GST_FLOW_NOT_NEGOTIATED, "error", s24be.c_str(), "format S24BE is not supported",
+       GST_FLOW_NOT_NEGOTIATED, "error", s26le.c_str(), "format S26LE is not supported",
        "one message in all: no repeats"},
-      {"fastconvert", "a channel change it cannot do (6 channels to 2) with five buffers",
-       [] {
-         return refused_once_scenario("fastconvert", caps_str("S16LE", 6, 44100), caps_str("S16LE", 2, 44100).c_str(),
-                                      120);
-       },
-       GST_FLOW_NOT_NEGOTIATED, "error",
-       "fastconvert cannot convert S16LE, 44100 Hz, 6 channels to any format downstream accepts: downstream wants "
-       "channels 2, fastconvert can output channels 6 or 1",
-       "put audioconvert before it for other channel mixes", "one message in all, with the hint for channels"},
       {"fastconvert", "a rate change (downstream wants 44100 Hz, input is 48000 Hz)",
        [] {
          return caps_scenario("fastconvert", S16_STEREO, caps_str("F32LE", 1, 44100).c_str(), 40,
@@ -633,7 +693,7 @@ const std::vector<RobustnessCase> &cases() {
          gst_util_set_object_arg(G_OBJECT(e), "dithering", "99");
          gint value = -1;
          g_object_get(e, "dithering", &value, nullptr);
-         o.recovered = value == 1;
+         o.recovered = value == GST_AUDIO_DITHER_TPDF;
          gst_object_unref(e);
          return o;
        },

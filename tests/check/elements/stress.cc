@@ -38,22 +38,22 @@ struct StressCase {
 };
 
 const StressCase kCases[] = {
-    {"fastconvert", {"S16LE", 2, 48000}, {"F32LE", 1, 0},
+    {"fastconvert dithering=none", {"S16LE", 2, 48000}, {"F32LE", 1, 0},
      {{"F32LE", 2, 48000}, {"S32LE", 1, 44100}, {"U8", 6, 8000}, {"S16LE", 2, 16000}},
      true, false, "dithering", {"none", "tpdf"}, 0},
-    {"fastconvert", {"F32LE", 2, 48000}, {"S16LE", 2, 0},
+    {"fastconvert dithering=none", {"F32LE", 2, 48000}, {"S16LE", 2, 0},
      {{"F64LE", 2, 48000}, {"S16LE", 1, 22050}, {"F32LE", 1, 96000}},
      true, false, "dithering", {"none", "tpdf"}, 1},
-    {"fastconvert", {"F32LE", 1, 16000}, {"S32LE", 1, 0},  // in place
+    {"fastconvert dithering=none", {"F32LE", 1, 16000}, {"S32LE", 1, 0},  // in place
      {{"S24LE", 1, 16000}, {"F64LE", 1, 8000}},
      true, false, "dithering", {"tpdf", "none"}, 1},
-    {"fastconvert", {"S24LE", 1, 44100}, {"F64LE", 6, 0},  // mono -> 6
+    {"fastconvert dithering=none", {"S24LE", 1, 44100}, {"F64LE", 6, 0},  // mono -> 6
      {{"S8", 6, 44100}, {"F32LE", 1, 48000}},
      true, false, "dithering", {"none", "tpdf"}, 0},
-    {"fastconvert", {"U8", 6, 8000}, {"S16LE", 1, 0},  // 6 -> mono
+    {"fastconvert dithering=none", {"U8", 6, 8000}, {"S16LE", 1, 0},  // 6 -> mono
      {{"S24_32LE", 2, 8000}, {"F32LE", 6, 32000}},
      true, false, "dithering", {"none", "tpdf"}, 1},
-    {"fastconvert", {"F64LE", 2, 48000}, {"F64LE", 2, 0},  // passthrough
+    {"fastconvert dithering=none", {"F64LE", 2, 48000}, {"F64LE", 2, 0},  // passthrough
      {{"S16LE", 2, 48000}, {"F64LE", 1, 11025}},
      true, false, nullptr, {}, 0},
     // fastresample: not bit-exact across chunkings (F32 output differs from
