@@ -26,8 +26,11 @@ template void mix_reference<float>(const float *, const float *, float *, size_t
 template void mix_reference<double>(const float *, const double *, double *, size_t, unsigned, unsigned);
 
 MixKernel<float> find_mix_kernel(unsigned in_channels, unsigned out_channels, Isa isa) {
+#if defined(__x86_64__)
   if (isa >= Isa::Avx2)
     if (MixKernel<float> k = simd::find_avx2_mix_kernel(in_channels, out_channels)) return k;
+#endif
+  (void)isa;
   return &mix_reference<float>;
 }
 

@@ -106,10 +106,14 @@ void Quantizer::run_unshaped(Real *x, size_t n) {
   if constexpr (sizeof(Real) == 4 && (D == DitherMethod::Rpdf || D == DitherMethod::Tpdf)) {
     for (; i < n && lanes_.next != 0; i++) x[i] = quantize_one<Real, D>(x[i], i, lo, hi, full, scale, bias);
     const size_t whole = (n - i) & ~size_t(7);
+#if defined(__x86_64__)
     if (avx2_ && whole > 0) {
       simd::quantize_dither_avx2(x + i, whole, float(full_), D, &lanes_);
       i += whole;
     }
+#else
+    (void)whole;  // the dither kernel is AVX2's
+#endif
   }
   for (; i < n; i++) x[i] = quantize_one<Real, D>(x[i], i, lo, hi, full, scale, bias);
 }

@@ -42,8 +42,6 @@ struct Resampler::GatherRun {
   }
 };
 
-#if defined(__x86_64__)
-
 namespace {
 
 // down is invertible mod up (they are coprime): extended Euclid.
@@ -59,6 +57,8 @@ uint32_t inverse_mod(uint32_t down, uint32_t up) {
 
 }  // namespace
 
+// Tables only, on any architecture (Resampler::path_for() plans for
+// AVX-512 anywhere); only x86-64 builds have the kernels that read them.
 void Resampler::build_gather() {
   gather_.reset();
   if (isa_ != ResampleIsa::Avx512 || interpolate_ || wide_ || up_ % kGatherGroup != 0 || up_ == 0 ||
@@ -100,6 +100,8 @@ void Resampler::build_gather() {
   t->inv_down = inverse_mod(down_, up_);
   gather_ = t;
 }
+
+#if defined(__x86_64__)
 
 // Whole groups of 16 outputs of the period: a group that starts before the
 // next output (the previous call ended inside it) or ends after the last one
@@ -228,7 +230,6 @@ void Resampler::gather_channels(float *out, const GatherRun &run) {
 
 #else  // the gather kernels are x86-64's
 
-void Resampler::build_gather() { gather_.reset(); }
 size_t Resampler::produce_gather(float *, size_t) { return 0; }
 void Resampler::gather_stereo(float *, const GatherRun &) {}
 void Resampler::gather_channels(float *, const GatherRun &) {}
