@@ -360,12 +360,31 @@ uint64_t VoiceDetector::decided_until() const {
   return 0;
 }
 
-uint64_t VoiceDetector::decision_delay() const {
-  auto frames_of = [this](uint64_t n) { return (n + frame_len_ - 1) / frame_len_ * frame_len_; };
-  const uint64_t gated = gate_bounds_.empty() ? 0 : frame_len_;
-  const uint64_t onset = pre_roll_ + frames_of(min_speech_) + 2 * frame_len_ + gated;
-  const uint64_t offset = frames_of(min_silence_) + 2 * frame_len_;
+uint64_t VoiceDetector::decision_delay() const { return vad_decision_delay(stream_, params_); }
+
+// Onset: pre-roll, min-speech and two frames (and one more with the
+// transient gate on); offset: min-silence and two frames.
+uint64_t vad_decision_delay(const VadStream &stream, const VadParams &params) {
+  auto samples = [&stream](double seconds) { return uint64_t(std::llround(std::max(0.0, seconds) * stream.rate)); };
+  const uint64_t frame = std::max<uint64_t>(1, samples(params.frame_s));
+  auto frames_of = [frame](uint64_t n) { return (n + frame - 1) / frame * frame; };
+  const uint64_t gated = params.transient_rise_db > 0 ? frame : 0;
+  const uint64_t onset = samples(params.pre_roll_s) + frames_of(samples(params.min_speech_s)) + 2 * frame + gated;
+  const uint64_t offset = frames_of(samples(params.min_silence_s)) + 2 * frame;
   return std::max(onset, offset);
+}
+
+VadParams with_cue_hysteresis(VadParams p) {
+  p.modulation_stop_db = p.modulation_db * (2.0 / 3.0);
+  p.relative_stop_db = p.relative_db > 0 ? p.relative_db + 10 : 0;
+  p.background_stop_db = p.background_db * 0.6;
+  return p;
+}
+
+VadParams with_valid_thresholds(VadParams p, bool *changed) {
+  *changed = p.stop_db > p.start_db;
+  if (*changed) p.stop_db = p.start_db;
+  return p;
 }
 
 }  // namespace fastaudio

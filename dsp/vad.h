@@ -89,6 +89,19 @@ struct VadEvent {
   double floor_db = 0;   // noise floor then
 };
 
+// The continuation (stop) thresholds of the modulation, relative and
+// background cues follow their onset thresholds (the hysteresis of each
+// cue): `p` with them derived from the onset ones, as the element's
+// properties set only the onsets.
+VadParams with_cue_hysteresis(VadParams p);
+// The start/stop pair in force: stop-threshold at most start-threshold (a
+// larger one runs as start-threshold). `changed` says whether it had to.
+VadParams with_valid_thresholds(VadParams p, bool *changed);
+// Samples from a frame's start until its decision is final, for `params`
+// on `stream`: what a configured detector's decision_delay() says, without
+// building one (a latency query).
+uint64_t vad_decision_delay(const VadStream &stream, const VadParams &params);
+
 class VoiceDetector {
  public:
   VoiceDetector() = default;

@@ -3,6 +3,7 @@
 // so no error path needs its own gst_buffer_unmap().
 #pragma once
 
+#include <gst/audio/audio.h>
 #include <gst/gst.h>
 
 #include <cstddef>
@@ -32,6 +33,26 @@ class BufferMap {
  private:
   GstBuffer *buffer_;
   GstMapInfo map_{};
+  bool mapped_;
+};
+
+// The same for an audio buffer's planes (gst_audio_buffer_map()).
+class AudioBufferMap {
+ public:
+  AudioBufferMap(const GstAudioInfo *info, GstBuffer *buffer, GstMapFlags flags)
+      : mapped_(gst_audio_buffer_map(&map_, info, buffer, flags)) {}
+  ~AudioBufferMap() {
+    if (mapped_) gst_audio_buffer_unmap(&map_);
+  }
+  AudioBufferMap(const AudioBufferMap &) = delete;
+  AudioBufferMap &operator=(const AudioBufferMap &) = delete;
+
+  explicit operator bool() const { return mapped_; }
+  GstAudioBuffer *get() { return &map_; }
+  GstAudioBuffer *operator->() { return &map_; }
+
+ private:
+  GstAudioBuffer map_{};
   bool mapped_;
 };
 

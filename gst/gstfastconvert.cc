@@ -16,10 +16,12 @@
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "audio_formats.h"
 #include "audio_input.h"
+#include "buffer_map.h"
 #include "channel_matrix.h"
 #include "convert_pipeline.h"
 #include "element_message.h"
@@ -448,71 +450,50 @@ static GstFlowReturn transform_planar(GstFastConvert *self, GstBuffer *inbuf, Gs
   auto priv = self->priv;
   // GStreamer wants a GstAudioMeta on planar buffers; one without is read as
   // contiguous planes, through a shallow copy (shared memory) that has one.
-  GstBuffer *described = gst_buffer_ref(inbuf);
+  fastaudio::OwnedBuffer described(gst_buffer_ref(inbuf));
   if (priv->in_planar && !gst_buffer_get_audio_meta(inbuf)) {
-    gst_buffer_unref(described);
-    described = gst_buffer_copy(inbuf);
-    gst_buffer_add_audio_meta(described, &priv->in_info, fastaudio::buffer_frames(inbuf, &priv->in_info), nullptr);
+    described.reset(gst_buffer_copy(inbuf));
+    gst_buffer_add_audio_meta(described.get(), &priv->in_info, fastaudio::buffer_frames(inbuf, &priv->in_info),
+                              nullptr);
   }
-  GstAudioBuffer in, out;
-  if (!gst_audio_buffer_map(&in, &priv->in_info, described, GST_MAP_READ)) {
-    gst_buffer_unref(described);
+  fastaudio::AudioBufferMap in(&priv->in_info, described.get(), GST_MAP_READ);
+  if (!in) {
     FASTAUDIO_ELEMENT_ERROR(self, STREAM, FORMAT, ("Could not map the planar input buffer"),
                             ("its GstAudioMeta does not fit %s x %d channels or the buffer's size",
                              GST_AUDIO_INFO_NAME(&priv->in_info), GST_AUDIO_INFO_CHANNELS(&priv->in_info)));
     return GST_FLOW_ERROR;
   }
-  if (priv->out_planar) gst_buffer_add_audio_meta(outbuf, &priv->out_info, in.n_samples, nullptr);
-  if (!gst_audio_buffer_map(&out, &priv->out_info, outbuf, GST_MAP_WRITE)) {
-    gst_audio_buffer_unmap(&in);
-    gst_buffer_unref(described);
+  if (priv->out_planar) gst_buffer_add_audio_meta(outbuf, &priv->out_info, in->n_samples, nullptr);
+  fastaudio::AudioBufferMap out(&priv->out_info, outbuf, GST_MAP_WRITE);
+  if (!out) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map the output buffer"), (nullptr));
     return GST_FLOW_ERROR;
   }
   if (GST_BUFFER_FLAG_IS_SET(inbuf, GST_BUFFER_FLAG_GAP)) {
-    const gsize plane_bytes = gsize(out.n_samples) * GST_AUDIO_INFO_BPF(&priv->out_info) / out.n_planes;
-    for (gint c = 0; c < out.n_planes; c++)
-      gst_audio_format_info_fill_silence(priv->out_info.finfo, out.planes[c], plane_bytes);
+    const gsize plane_bytes = gsize(out->n_samples) * GST_AUDIO_INFO_BPF(&priv->out_info) / out->n_planes;
+    for (gint c = 0; c < out->n_planes; c++)
+      gst_audio_format_info_fill_silence(priv->out_info.finfo, out->planes[c], plane_bytes);
     GST_BUFFER_FLAG_SET(outbuf, GST_BUFFER_FLAG_GAP);
   } else {
-    convert_planar(self, &in, &out);
+    convert_planar(self, in.get(), out.get());
   }
-  gst_audio_buffer_unmap(&out);
-  gst_audio_buffer_unmap(&in);
-  gst_buffer_unref(described);
   return GST_FLOW_OK;
-}
-
-static GstFlowReturn convert_in_place(GstFastConvert *self, GstBuffer *buf) {
-  GstMapInfo map;
-  if (!gst_buffer_map(buf, &map, GST_MAP_READWRITE)) {
-    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
-    return GST_FLOW_ERROR;
-  }
-  GstFlowReturn ret = convert_mapped(self, buf, buf, map.data, map.data, map.size, map.size);
-  gst_buffer_unmap(buf, &map);
-  return ret;
 }
 
 static GstFlowReturn gst_fast_convert_transform(GstBaseTransform *trans, GstBuffer *inbuf, GstBuffer *outbuf) {
   auto self = GST_FAST_CONVERT(trans);
   if (self->priv->in_planar || self->priv->out_planar) return transform_planar(self, inbuf, outbuf);
-  if (inbuf == outbuf) return convert_in_place(self, inbuf);
-  GstMapInfo in, out;
-  if (!gst_buffer_map(inbuf, &in, GST_MAP_READ)) goto map_failed;
-  if (!gst_buffer_map(outbuf, &out, GST_MAP_WRITE)) {
-    gst_buffer_unmap(inbuf, &in);
-    goto map_failed;
+  // In place: one mapping for both.
+  const bool in_place = inbuf == outbuf;
+  const fastaudio::BufferMap in(inbuf, in_place ? GST_MAP_READWRITE : GST_MAP_READ);
+  std::optional<fastaudio::BufferMap> out_map;
+  if (!in_place) out_map.emplace(outbuf, GST_MAP_WRITE);
+  if (!in || (out_map && !*out_map)) {
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
+    return GST_FLOW_ERROR;
   }
-  {
-    GstFlowReturn ret = convert_mapped(self, inbuf, outbuf, in.data, out.data, in.size, out.size);
-    gst_buffer_unmap(outbuf, &out);
-    gst_buffer_unmap(inbuf, &in);
-    return ret;
-  }
-map_failed:
-  FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
-  return GST_FLOW_ERROR;
+  const fastaudio::BufferMap &out = out_map ? *out_map : in;
+  return convert_mapped(self, inbuf, outbuf, in.data(), out.data(), in.size(), out.size());
 }
 
 // A mix-matrix that cannot be one whatever the caps (ragged, NaN) is refused

@@ -21,9 +21,11 @@
 
 #include "audio_formats.h"
 #include "audio_input.h"
+#include "buffer_map.h"
 #include "element_message.h"
 #include "negotiation.h"
 #include "rmsvad_messages.h"
+#include "settings.h"
 #include "vad.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_rms_vad_debug);
@@ -93,19 +95,15 @@ struct Pending {
 };
 
 struct GstRmsVadPrivate {
-  std::mutex lock;  // guards settings and `negotiated`
-  Settings settings;
-  // Bumped by every property write, so the streaming thread copies the
-  // settings (under the lock) only when one changed, not for every buffer.
-  std::atomic<uint64_t> settings_generation{1};
+  fastaudio::SharedSettings<Settings> settings;
+  std::mutex stream_lock;                          // guards `negotiated`
   std::optional<fastaudio::VadStream> negotiated;  // for latency queries from other threads
   // Read-only properties, written by the streaming thread for every buffer.
   std::atomic<bool> speaking{false};
   std::atomic<double> noise_floor{-120};
 
   // Streaming thread only.
-  Settings active;
-  uint64_t active_generation = 0;  // settings_generation that `active` was copied at
+  fastaudio::SharedSettings<Settings>::Active active;  // the settings in force
   GstAudioInfo info;
   VoiceDetector vad;
   bool configured = false;
@@ -153,7 +151,7 @@ static GstClockTime sample_time(GstRmsVadPrivate *priv, uint64_t sample) {
 static bool holds_buffers(const Settings &s) { return s.silence_action != SILENCE_PASS; }
 
 static GstClockTime own_latency(GstRmsVadPrivate *priv) {
-  if (!holds_buffers(priv->active) || !priv->configured) return 0;
+  if (!holds_buffers(priv->active.value) || !priv->configured) return 0;
   return gst_util_uint64_scale_int(priv->vad.decision_delay(), GST_SECOND, GST_AUDIO_INFO_RATE(&priv->info));
 }
 
@@ -177,7 +175,7 @@ static void handle_events(GstRmsVad *self) {
       s = timed_structure(self, "speech-start", ts);
     } else {
       const uint64_t from = priv->open_start.value_or(ev.sample);
-      if (holds_buffers(priv->active)) priv->segments.emplace_back(from, ev.sample);  // for next_ready()
+      if (holds_buffers(priv->active.value)) priv->segments.emplace_back(from, ev.sample);  // for next_ready()
       priv->open_start.reset();
       s = timed_structure(self, "speech-stop", ts);
       gst_structure_set(s, "duration", G_TYPE_UINT64, ts - sample_time(priv, from), nullptr);
@@ -186,7 +184,7 @@ static void handle_events(GstRmsVad *self) {
     GST_DEBUG_OBJECT(self, "%s at %" GST_TIME_FORMAT ", level %.1f dB, floor %.1f dB",
                      gst_structure_get_name(s), GST_TIME_ARGS(ts), ev.level_db, ev.floor_db);
     gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
-    if (priv->active.webrtc_messages) {
+    if (priv->active.value.webrtc_messages) {
       const GstClockTime stream = gst_segment_to_stream_time(&GST_BASE_TRANSFORM(self)->segment, GST_FORMAT_TIME, ts);
       gst_element_post_message(GST_ELEMENT(self), fastaudio::voice_activity_message(GST_OBJECT(self), stream,
                                                                                     ev.kind == VadEvent::Start));
@@ -256,19 +254,19 @@ static GstBuffer *next_ready(GstRmsVad *self, bool all) {
     const bool speech = overlaps_speech(priv, item.from, item.to);
     while (!priv->segments.empty() && priv->segments.front().second <= item.to) priv->segments.erase(priv->segments.begin());
     GstBuffer *buf = item.buffer;
-    if (!speech && priv->active.silence_action == SILENCE_DROP) {
+    if (!speech && priv->active.value.silence_action == SILENCE_DROP) {
       GST_LOG_OBJECT(self, "dropping silent buffer %" GST_PTR_FORMAT, buf);
       push_gap_for(self, buf, item);
       gst_buffer_unref(buf);
       priv->drop_discont = true;
       continue;
     }
-    if (!speech || priv->drop_discont || priv->active.audio_level_meta) {
+    if (!speech || priv->drop_discont || priv->active.value.audio_level_meta) {
       buf = gst_buffer_make_writable(buf);  // a new GstBuffer at most: memory is shared
       if (!speech) GST_BUFFER_FLAG_SET(buf, GST_BUFFER_FLAG_GAP);
       if (priv->drop_discont) GST_BUFFER_FLAG_SET(buf, GST_BUFFER_FLAG_DISCONT);
       priv->drop_discont = false;
-      if (priv->active.audio_level_meta) {
+      if (priv->active.value.audio_level_meta) {
         const GstAudioLevelMeta *m = gst_buffer_get_audio_level_meta(buf);
         add_level_meta(buf, m ? -double(m->level) : priv->vad.last_rms_db(), speech);
       }
@@ -312,15 +310,19 @@ static void restart_timeline(GstRmsVadPrivate *priv, bool keep_floor) {
 // The start/stop pair is checked where it is used, so that the order in
 // which properties are set does not matter; an invalid pair runs without
 // hysteresis (stop lowered to start) and a warning says so.
-static VadParams thresholds_in_force(GstRmsVad *self, VadParams v) {
-  if (v.stop_db <= v.start_db) return v;
-  FASTAUDIO_ELEMENT_WARNING(self, LIBRARY, SETTINGS,
-                            ("rmsvad: stop-threshold %g dB is above start-threshold %g dB; in force: "
-                             "start-threshold %g dB, stop-threshold %g dB",
-                             v.stop_db, v.start_db, v.start_db, v.start_db),
-                            ("stop-threshold must not exceed start-threshold (speech continues above stop-threshold "
-                             "once it started above start-threshold)"));
-  v.stop_db = v.start_db;
+// The detector's parameters for the properties: the cues' hysteresis and a
+// valid threshold pair (dsp/vad.h), with a warning saying what is in force
+// when the pair is not.
+static VadParams params_in_force(GstRmsVad *self, const VadParams &set) {
+  bool changed;
+  const VadParams v = fastaudio::with_valid_thresholds(fastaudio::with_cue_hysteresis(set), &changed);
+  if (changed)
+    FASTAUDIO_ELEMENT_WARNING(self, LIBRARY, SETTINGS,
+                              ("rmsvad: stop-threshold %g dB is above start-threshold %g dB; in force: "
+                               "start-threshold %g dB, stop-threshold %g dB",
+                               set.stop_db, set.start_db, v.start_db, v.stop_db),
+                              ("stop-threshold must not exceed start-threshold (speech continues above "
+                               "stop-threshold once it started above start-threshold)"));
   return v;
 }
 
@@ -329,18 +331,13 @@ static VadParams thresholds_in_force(GstRmsVad *self, VadParams v) {
 // latency changes.
 static void refresh_settings(GstRmsVad *self) {
   auto priv = self->priv;
-  const uint64_t generation = priv->settings_generation.load(std::memory_order_acquire);
-  if (generation == priv->active_generation) return;
-  Settings s;
-  {
-    std::lock_guard<std::mutex> guard(priv->lock);
-    s = priv->settings;
-  }
-  priv->active_generation = generation;
-  s.vad = thresholds_in_force(self, s.vad);
+  if (!priv->settings.changed(priv->active)) return;
+  const VadParams old_vad = priv->active.value.vad;
   const GstClockTime old_latency = own_latency(priv);
-  const bool vad_changed = !(s.vad == priv->active.vad);
-  priv->active = s;
+  priv->settings.refresh(priv->active);
+  Settings &s = priv->active.value;
+  s.vad = params_in_force(self, s.vad);
+  const bool vad_changed = !(s.vad == old_vad);
   priv->vad.set_record_frames(s.post_messages);
   priv->vad.set_measure_rms(s.post_messages || s.audio_level_meta);
   if (vad_changed && priv->configured) priv->vad.set_params(s.vad);
@@ -359,7 +356,7 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
   refresh_settings(self);
   if (!format || !priv->vad.configure({*format, unsigned(GST_AUDIO_INFO_CHANNELS(&info)),
                                        unsigned(GST_AUDIO_INFO_RATE(&info))},
-                                      priv->active.vad)) {
+                                      priv->active.value.vad)) {
     gchar *text = g_strdup_printf("rmsvad cannot analyse %s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&info),
                                   GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info));
     priv->refusals.refuse(GST_ELEMENT(self), incaps, text,
@@ -370,7 +367,7 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
   priv->info = info;
   priv->configured = true;
   {
-    std::lock_guard<std::mutex> guard(priv->lock);
+    std::lock_guard<std::mutex> guard(priv->stream_lock);
     priv->negotiated = priv->vad.stream();
   }
   restart_timeline(priv, false);
@@ -413,7 +410,7 @@ static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuf
   trans->queued_buf = nullptr;
   if (!buf) {
     // Called again after a push: release whatever else became ready.
-    if (holds_buffers(priv->active)) *outbuf = next_ready(self, false);
+    if (holds_buffers(priv->active.value)) *outbuf = next_ready(self, false);
     return GST_FLOW_OK;
   }
   if (!priv->configured) {
@@ -427,9 +424,9 @@ static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuf
   }
   const gsize size = gst_buffer_get_size(buf);
   const gint bpf = GST_AUDIO_INFO_BPF(&priv->info);
-  const bool was_holding = holds_buffers(priv->active);
+  const bool was_holding = holds_buffers(priv->active.value);
   refresh_settings(self);
-  if (was_holding && !holds_buffers(priv->active)) {
+  if (was_holding && !holds_buffers(priv->active.value)) {
     while (GstBuffer *b = next_ready(self, true)) gst_pad_push(trans->srcpad, b);
   }
 
@@ -456,14 +453,13 @@ static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuf
   if (GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_GAP)) {
     priv->vad.process_silence(frames);
   } else {
-    GstMapInfo map;
-    if (!gst_buffer_map(buf, &map, GST_MAP_READ)) {
+    const fastaudio::BufferMap map(buf, GST_MAP_READ);
+    if (!map) {
       gst_buffer_unref(buf);
       FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("rmsvad could not map an input buffer"), (nullptr));
       return GST_FLOW_ERROR;
     }
-    priv->vad.process(map.data, frames);
-    gst_buffer_unmap(buf, &map);
+    priv->vad.process(map.data(), frames);
   }
   bool started_here = false;
   for (size_t i = events_before; i < priv->vad.events().size(); i++)
@@ -471,8 +467,8 @@ static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuf
   const double rms_db = priv->vad.last_rms_db();
   handle_events(self);
 
-  if (!holds_buffers(priv->active)) {
-    if (priv->active.audio_level_meta) {
+  if (!holds_buffers(priv->active.value)) {
+    if (priv->active.value.audio_level_meta) {
       buf = gst_buffer_make_writable(buf);  // a new GstBuffer at most: memory is shared
       add_level_meta(buf, rms_db, priv->vad.in_speech() || started_here);
     }
@@ -493,11 +489,7 @@ static gboolean gst_rms_vad_sink_event(GstBaseTransform *trans, GstEvent *event)
   auto priv = self->priv;
   switch (GST_EVENT_TYPE(event)) {
     case GST_EVENT_FLUSH_STOP: {
-      bool reset_floor;
-      {
-        std::lock_guard<std::mutex> guard(priv->lock);
-        reset_floor = priv->settings.reset_floor_on_flush;
-      }
+      const bool reset_floor = priv->settings.get().reset_floor_on_flush;
       if (priv->configured) {
         // Keep start/stop paired for the application; flushed audio is gone.
         priv->vad.finish();
@@ -522,7 +514,7 @@ static gboolean gst_rms_vad_sink_event(GstBaseTransform *trans, GstEvent *event)
           priv->vad.process_silence(
               gst_util_uint64_scale_int_round(duration, GST_AUDIO_INFO_RATE(&priv->info), GST_SECOND));
           handle_events(self);
-          if (holds_buffers(priv->active) && !priv->pending.empty()) {
+          if (holds_buffers(priv->active.value) && !priv->pending.empty()) {
             Pending p;
             p.event = event;
             p.from = from;
@@ -558,17 +550,15 @@ static gboolean gst_rms_vad_query(GstBaseTransform *trans, GstPadDirection direc
     GstClockTime min, max;
     gst_query_parse_latency(query, &live, &min, &max);
     // Latency of the current properties, even before the next buffer.
-    Settings s;
+    const Settings s = self->priv->settings.get();
     std::optional<fastaudio::VadStream> stream;
     {
-      std::lock_guard<std::mutex> guard(self->priv->lock);
-      s = self->priv->settings;
+      std::lock_guard<std::mutex> guard(self->priv->stream_lock);
       stream = self->priv->negotiated;
     }
     GstClockTime ours = 0;
-    VoiceDetector probe;
-    if (holds_buffers(s) && stream && probe.configure(*stream, s.vad))
-      ours = gst_util_uint64_scale_int(probe.decision_delay(), GST_SECOND, stream->rate);
+    if (holds_buffers(s) && stream && stream->rate > 0)
+      ours = gst_util_uint64_scale_int(fastaudio::vad_decision_delay(*stream, s.vad), GST_SECOND, stream->rate);
     GST_DEBUG_OBJECT(self, "our latency %" GST_TIME_FORMAT, GST_TIME_ARGS(ours));
     min += ours;
     if (GST_CLOCK_TIME_IS_VALID(max)) max += ours;
@@ -583,7 +573,7 @@ static gboolean gst_rms_vad_stop(GstBaseTransform *trans) {
   clear_pending(priv);
   priv->configured = false;
   {
-    std::lock_guard<std::mutex> guard(priv->lock);
+    std::lock_guard<std::mutex> guard(priv->stream_lock);
     priv->negotiated.reset();
   }
   restart_timeline(priv, false);
@@ -599,47 +589,37 @@ static double in_range(const GValue *value, GParamSpec *pspec) {
 
 static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec) {
   auto self = GST_RMS_VAD(object);
-  auto priv = self->priv;
-  std::lock_guard<std::mutex> guard(priv->lock);
-  VadParams &v = priv->settings.vad;
-  switch (prop_id) {
-    case PROP_FRAME_DURATION: v.frame_s = seconds(g_value_get_uint64(value)); break;
-    case PROP_START_THRESHOLD: v.start_db = in_range(value, pspec); break;
-    case PROP_STOP_THRESHOLD: v.stop_db = in_range(value, pspec); break;
-    case PROP_ABSOLUTE_THRESHOLD: v.absolute_db = in_range(value, pspec); break;
-    case PROP_MODULATION_THRESHOLD:
-      v.modulation_db = in_range(value, pspec);
-      v.modulation_stop_db = v.modulation_db * (2.0 / 3.0);
-      break;
-    case PROP_RELATIVE_THRESHOLD:
-      v.relative_db = in_range(value, pspec);
-      v.relative_stop_db = v.relative_db > 0 ? v.relative_db + 10 : 0;
-      break;
-    case PROP_BACKGROUND_THRESHOLD:
-      v.background_db = in_range(value, pspec);
-      v.background_stop_db = v.background_db * 0.6;
-      break;
-    case PROP_TRANSIENT_THRESHOLD: v.transient_rise_db = in_range(value, pspec); break;
-    case PROP_HANGOVER: v.hangover_s = seconds(g_value_get_uint64(value)); break;
-    case PROP_PRE_ROLL: v.pre_roll_s = seconds(g_value_get_uint64(value)); break;
-    case PROP_MIN_SPEECH: v.min_speech_s = seconds(g_value_get_uint64(value)); break;
-    case PROP_MIN_SILENCE: v.min_silence_s = seconds(g_value_get_uint64(value)); break;
-    case PROP_POST_MESSAGES: priv->settings.post_messages = g_value_get_boolean(value); break;
-    case PROP_AUDIO_LEVEL_META: priv->settings.audio_level_meta = g_value_get_boolean(value); break;
-    case PROP_SILENCE_ACTION:
-      priv->settings.silence_action = GstRmsVadSilenceAction(g_value_get_enum(value));
-      break;
-    case PROP_RESET_FLOOR_ON_FLUSH: priv->settings.reset_floor_on_flush = g_value_get_boolean(value); break;
-    case PROP_WEBRTC_MESSAGES: priv->settings.webrtc_messages = g_value_get_boolean(value); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); return;
-  }
-  priv->settings_generation.fetch_add(1, std::memory_order_release);
+  self->priv->settings.update([&](Settings &settings) {
+    VadParams &v = settings.vad;
+    switch (prop_id) {
+      case PROP_FRAME_DURATION: v.frame_s = seconds(g_value_get_uint64(value)); break;
+      case PROP_START_THRESHOLD: v.start_db = in_range(value, pspec); break;
+      case PROP_STOP_THRESHOLD: v.stop_db = in_range(value, pspec); break;
+      case PROP_ABSOLUTE_THRESHOLD: v.absolute_db = in_range(value, pspec); break;
+      case PROP_MODULATION_THRESHOLD: v.modulation_db = in_range(value, pspec); break;
+      case PROP_RELATIVE_THRESHOLD: v.relative_db = in_range(value, pspec); break;
+      case PROP_BACKGROUND_THRESHOLD: v.background_db = in_range(value, pspec); break;
+      case PROP_TRANSIENT_THRESHOLD: v.transient_rise_db = in_range(value, pspec); break;
+      case PROP_HANGOVER: v.hangover_s = seconds(g_value_get_uint64(value)); break;
+      case PROP_PRE_ROLL: v.pre_roll_s = seconds(g_value_get_uint64(value)); break;
+      case PROP_MIN_SPEECH: v.min_speech_s = seconds(g_value_get_uint64(value)); break;
+      case PROP_MIN_SILENCE: v.min_silence_s = seconds(g_value_get_uint64(value)); break;
+      case PROP_POST_MESSAGES: settings.post_messages = g_value_get_boolean(value); break;
+      case PROP_AUDIO_LEVEL_META: settings.audio_level_meta = g_value_get_boolean(value); break;
+      case PROP_SILENCE_ACTION:
+        settings.silence_action = GstRmsVadSilenceAction(g_value_get_enum(value));
+        break;
+      case PROP_RESET_FLOOR_ON_FLUSH: settings.reset_floor_on_flush = g_value_get_boolean(value); break;
+      case PROP_WEBRTC_MESSAGES: settings.webrtc_messages = g_value_get_boolean(value); break;
+      default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+  });
 }
 
 static void gst_rms_vad_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec) {
   auto priv = GST_RMS_VAD(object)->priv;
-  std::lock_guard<std::mutex> guard(priv->lock);
-  const VadParams &v = priv->settings.vad;
+  const Settings settings = priv->settings.get();
+  const VadParams &v = settings.vad;
   switch (prop_id) {
     case PROP_FRAME_DURATION: g_value_set_uint64(value, clock_time(v.frame_s)); break;
     case PROP_START_THRESHOLD: g_value_set_double(value, v.start_db); break;
@@ -653,13 +633,13 @@ static void gst_rms_vad_get_property(GObject *object, guint prop_id, GValue *val
     case PROP_PRE_ROLL: g_value_set_uint64(value, clock_time(v.pre_roll_s)); break;
     case PROP_MIN_SPEECH: g_value_set_uint64(value, clock_time(v.min_speech_s)); break;
     case PROP_MIN_SILENCE: g_value_set_uint64(value, clock_time(v.min_silence_s)); break;
-    case PROP_POST_MESSAGES: g_value_set_boolean(value, priv->settings.post_messages); break;
-    case PROP_AUDIO_LEVEL_META: g_value_set_boolean(value, priv->settings.audio_level_meta); break;
-    case PROP_SILENCE_ACTION: g_value_set_enum(value, priv->settings.silence_action); break;
-    case PROP_RESET_FLOOR_ON_FLUSH: g_value_set_boolean(value, priv->settings.reset_floor_on_flush); break;
+    case PROP_POST_MESSAGES: g_value_set_boolean(value, settings.post_messages); break;
+    case PROP_AUDIO_LEVEL_META: g_value_set_boolean(value, settings.audio_level_meta); break;
+    case PROP_SILENCE_ACTION: g_value_set_enum(value, settings.silence_action); break;
+    case PROP_RESET_FLOOR_ON_FLUSH: g_value_set_boolean(value, settings.reset_floor_on_flush); break;
     case PROP_SPEAKING: g_value_set_boolean(value, priv->speaking.load(std::memory_order_relaxed)); break;
     case PROP_NOISE_FLOOR: g_value_set_double(value, priv->noise_floor.load(std::memory_order_relaxed)); break;
-    case PROP_WEBRTC_MESSAGES: g_value_set_boolean(value, priv->settings.webrtc_messages); break;
+    case PROP_WEBRTC_MESSAGES: g_value_set_boolean(value, settings.webrtc_messages); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
