@@ -132,7 +132,6 @@ size_t Resampler::taps_for(const ResamplePreset &p) const {
 
 void Resampler::build_bank(const ResamplePreset &p) {
   const double scale = std::min(1.0, double(up_) / down_);  // lower Nyquist / input Nyquist
-  const double fc = 0.5 * p.design.cutoff * scale;                  // cycles per input sample
   taps_ = taps_for(p);
   wide_ = p.design.wide_accumulator;
   interpolate_ = up_ > kMaxExactPhases;
@@ -143,7 +142,7 @@ void Resampler::build_bank(const ResamplePreset &p) {
   } else {
     const unsigned factor = equiripple_factor(p);
     equiripple_ = factor != 0;
-    bank_ = shared_bank(phases_, interpolate_, taps_, fc, p.design.kaiser_beta, factor ? &p : nullptr, factor);
+    bank_ = shared_bank(phases_, interpolate_, taps_, scale, p, factor);
   }
   // The cascade has its own stages: the single-stage kernels' tables would
   // only cost time and memory (set_quality builds them when leaving it).

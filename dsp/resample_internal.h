@@ -25,6 +25,13 @@ inline constexpr unsigned kInterpFactor = 4;
 inline constexpr size_t kInterpHalfWidth = 8;
 inline constexpr double kInterpBeta = 18.0;
 
+// Prototypes behind the banks of other than integer ratios are tabulated
+// at this many points per period of the lower rate (four-point
+// interpolation from there is exact to about 1e-11 of the peak).
+inline constexpr size_t kTableSteps = 512;
+// Banks kept after their resamplers are gone, in bytes (see retain()).
+inline constexpr size_t kRetainedBankBytes = size_t(8) << 20;
+
 // History frames consumed beyond what must be kept before it is moved down.
 inline constexpr size_t kCompactSlack = 2048;
 
@@ -48,9 +55,13 @@ inline size_t outputs_before(uint64_t next_index, uint32_t next_phase, uint32_t 
 
 // A polyphase bank, shared by every resampler with the same design (see
 // resample_design.cc).
-std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_row, size_t taps, double fc,
-                                                      double beta, const ResamplePreset *equiripple,
-                                                      unsigned factor);
+// `scale` is the lower rate / the input rate; `factor` the equiripple
+// design's integer ratio, or 0 for the preset's Kaiser window.
+std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_row, size_t taps, double scale,
+                                                      const ResamplePreset &p, unsigned factor);
+// Bytes of the banks kept alive for reuse: at most kRetainedBankBytes, or
+// the one most recently used if it alone is bigger.
+size_t retained_bank_bytes();
 // An equiripple prototype interpolated onto the bank's grid (any ratio).
 std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const ResamplePreset &p, int in_rate,
                                                                        int out_rate, size_t phases, size_t taps);

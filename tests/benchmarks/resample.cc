@@ -4,7 +4,8 @@
 // chunks of 10 s of mono F32 noise on one thread, in the same run. Prints the
 // median "x realtime" (seconds of input per second of CPU) of repeated runs
 // and the ratio to each anchor; then stereo vs mono, the element against
-// `audioresample`, and the seed's one-shot rows (1 s / 5 s / 10 s).
+// `audioresample`, the seed's one-shot rows (1 s / 5 s / 10 s), and the
+// setup of a new rate pair.
 #include <gst/audio/audio.h>
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
@@ -259,6 +260,31 @@ void element_table() {
   }
 }
 
+// Setup of a rate pair no resampler in the process has used (what a caps
+// change to a new rate costs before its first buffer): configure() of
+// random input rates to common output rates, stereo, median and worst ms.
+void setup_table() {
+  std::printf("\n## Setup of a new rate pair: configure() of never-seen ratios (8k..96k -> 48k/16k/44.1k/22.05k), "
+              "200 per preset, ms (target: median <= 1 ms)\n\n");
+  std::printf("| preset | median | 90th percentile | worst |\n|---|---|---|---|\n");
+  std::mt19937 rng(2026);
+  std::uniform_int_distribution<int> in_rate(8000, 96000);
+  const int outs[] = {48000, 16000, 44100, 22050};
+  for (ResampleQuality q : {ResampleQuality::Fast, ResampleQuality::High, ResampleQuality::VeryHigh}) {
+    std::vector<double> ms;
+    for (int i = 0; i < 200; i++) {
+      Resampler r;
+      const double a = cpu_now();
+      r.configure({in_rate(rng), outs[i % 4], 2, q});
+      ms.push_back((cpu_now() - a) * 1e3);
+    }
+    std::sort(ms.begin(), ms.end());
+    const double median = bench::median(ms);
+    std::printf("| %s | %.3f | %.3f | %.3f |\n", resample_quality_name(q), median, ms[ms.size() * 9 / 10], ms.back());
+    bench::record(std::string("resample/setup-new-rate-pair/") + resample_quality_name(q), median, "ms");
+  }
+}
+
 // The seed compared one-shot calls (librosa.resample) on 1 s, 5 s and 10 s.
 void seed_table() {
   const Ratio r{48000, 16000};
@@ -307,7 +333,7 @@ void seed_table() {
 int main(int argc, char **argv) {
   gst_init(&argc, &argv);
   if (const char *r = std::getenv("FASTAUDIO_BENCH_REPEATS")) g_repeats = std::max(1, std::atoi(r));
-  // FASTAUDIO_BENCH_ONLY=streaming,stereo,element,seed picks tables.
+  // FASTAUDIO_BENCH_ONLY=streaming,stereo,element,seed,setup picks tables.
   const char *only = std::getenv("FASTAUDIO_BENCH_ONLY");
   auto want = [only](const char *name) { return !only || std::strstr(only, name); };
   std::printf("# fastresample benchmark\n");
@@ -315,5 +341,6 @@ int main(int argc, char **argv) {
   if (want("stereo")) stereo_table();
   if (want("element")) element_table();
   if (want("seed")) seed_table();
+  if (want("setup")) setup_table();
   return 0;
 }
