@@ -135,7 +135,7 @@ void Resampler::build_bank(const ResamplePreset &p) {
   taps_ = taps_for(p);
   wide_ = p.design.wide_accumulator;
   interpolate_ = up_ > kMaxExactPhases;
-  phases_ = interpolate_ ? kInterpolatedPhases : up_;
+  phases_ = interpolate_ ? interpolated_phases(up_, down_) : up_;
   if (interpolated_equiripple(p)) {
     equiripple_ = true;
     bank_ = interpolated_equiripple_bank(p, spec_.in_rate, spec_.out_rate, phases_, taps_);

@@ -2,7 +2,10 @@
 // fastresample element: passthrough, sample counts and timestamps, latency,
 // gaps, flushing, discontinuities, renegotiation, quality changes, bad input.
 
+#include <sys/resource.h>
+
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -557,6 +560,46 @@ GST_START_TEST(test_bad_input) {
 }
 GST_END_TEST;
 
+// A stream whose rate changes with every few buffers (issue 18: a new
+// random rate per JSON line): every change gives output of the new ratio,
+// and time and memory stay bounded (loosely here, for loaded machines and
+// sanitizers; bench-resample's rate-change rows measure them).
+GST_START_TEST(test_many_rate_changes) {
+  rusage before{};
+  getrusage(RUSAGE_SELF, &before);
+  const auto start = std::chrono::steady_clock::now();
+  GstHarness *h = gst_harness_new("fastresample");
+  gst_harness_set_sink_caps_str(h, caps_str(16000).c_str());
+  std::mt19937 rng(18);
+  std::uniform_int_distribution<int> rate(8000, 96000);
+  auto data = noise(1024, 3);
+  for (int i = 0; i < 300; i++) {
+    const int in_rate = rate(rng);
+    gst_harness_set_src_caps_str(h, caps_str(in_rate).c_str());
+    guint64 out_frames = 0;
+    for (int b = 0; b < 3; b++) {
+      fail_unless_equals_int(gst_harness_push(h, f32_buffer(data.data(), 1024, GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE)),
+                             GST_FLOW_OK);
+      while (GstBuffer *out = gst_harness_try_pull(h)) {
+        out_frames += gst_buffer_get_size(out) / sizeof(float);
+        gst_buffer_unref(out);
+      }
+    }
+    // All of the last rate's input is out but the filter's delay (a caps change drains).
+    const double expected = 3072.0 * 16000 / in_rate;
+    fail_unless(out_frames > expected - 400 && out_frames <= expected + 400, "%d Hz: %" G_GUINT64_FORMAT " frames",
+                in_rate, out_frames);
+  }
+  gst_harness_teardown(h);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  rusage after{};
+  getrusage(RUSAGE_SELF, &after);
+  fail_unless(seconds < 30, "300 rate changes took %.1f s", seconds);
+  fail_unless(after.ru_maxrss - before.ru_maxrss < 50 * 1024, "peak RSS grew by %ld kB",
+              after.ru_maxrss - before.ru_maxrss);
+}
+GST_END_TEST;
+
 // Negotiation: downstream free to choose keeps the rate (passthrough);
 // otherwise the nearest allowed rate is picked.
 GST_START_TEST(test_fixation) {
@@ -606,6 +649,7 @@ static Suite *fastresample_suite() {
   tcase_add_test(tc, test_s16_matches_f32);
   tcase_add_test(tc, test_bad_input);
   tcase_add_test(tc, test_fixation);
+  tcase_add_test(tc, test_many_rate_changes);
   return s;
 }
 
