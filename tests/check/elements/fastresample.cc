@@ -463,14 +463,14 @@ GST_START_TEST(test_quality_change_mid_stream) {
   gst_element_set_bus(h->element, bus);
   push_stream(h, 48000, 20000, {960});
   while (GstMessage *m = gst_bus_pop(bus)) gst_message_unref(m);
-  g_object_set(h->element, "quality", 2, nullptr);  // very-high
+  g_object_set(h->element, "quality", 10, nullptr);  // audioresample's 10: very-high
   push_stream(h, 48000, 20000, {960}, frames_to_time(20000, 48000), 1, 2);
   GstMessage *m = gst_bus_pop_filtered(bus, GST_MESSAGE_LATENCY);
   fail_unless(m != nullptr, "no latency message after a quality change");
   gst_message_unref(m);
   gint q;
   g_object_get(h->element, "quality", &q, nullptr);
-  fail_unless_equals_int(q, 2);
+  fail_unless_equals_int(q, 10);
   gst_harness_push_event(h, gst_event_new_eos());
   Output out;
   pull_all(h, out);
@@ -479,6 +479,56 @@ GST_START_TEST(test_quality_change_mid_stream) {
   gst_element_set_bus(h->element, nullptr);
   gst_object_unref(bus);
   gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+// `quality` takes audioresample's 0..10 too, from gst-launch syntax and
+// g_object_set: each level filters exactly like the preset it maps onto,
+// and reads back as set.
+GST_START_TEST(test_quality_levels) {
+  auto run = [](const char *desc) {
+    GstHarness *h = gst_harness_new_parse(desc);
+    gst_harness_set_src_caps_str(h, caps_str(44100).c_str());
+    gst_harness_set_sink_caps_str(h, caps_str(16000).c_str());
+    push_stream(h, 44100, 8000, {441});
+    gst_harness_push_event(h, gst_event_new_eos());
+    Output out;
+    pull_all(h, out);
+    gst_harness_teardown(h);
+    return out.samples;
+  };
+  const struct {
+    const char *level, *preset;
+    int value;
+  } cases[] = {{"0", "fast", 0}, {"4", "fast", 4}, {"5", "high", 5}, {"8", "high", 8}, {"9", "very-high", 9},
+               {"10", "very-high", 10}};
+  for (const auto &c : cases) {
+    const std::string by_level = std::string("fastresample quality=") + c.level;
+    const std::string by_name = std::string("fastresample quality=") + c.preset;
+    fail_unless(run(by_level.c_str()) == run(by_name.c_str()), "%s differs from %s", by_level.c_str(), by_name.c_str());
+    GstElement *e = gst_element_factory_make("fastresample", nullptr);
+    gst_util_set_object_arg(G_OBJECT(e), "quality", c.level);
+    gint q = -1;
+    g_object_get(e, "quality", &q, nullptr);
+    fail_unless_equals_int(q, c.value);
+    g_object_set(e, "quality", c.value, nullptr);
+    g_object_get(e, "quality", &q, nullptr);
+    fail_unless_equals_int(q, c.value);
+    gst_object_unref(e);
+  }
+  // The preset names are the levels 4, 8 and 10; the default is high.
+  GstElement *e = gst_element_factory_make("fastresample", nullptr);
+  gint q = -1;
+  g_object_get(e, "quality", &q, nullptr);
+  fail_unless_equals_int(q, 8);
+  for (auto [name, value] : {std::pair{"fast", 4}, std::pair{"high", 8}, std::pair{"very-high", 10}}) {
+    gst_util_set_object_arg(G_OBJECT(e), "quality", name);
+    g_object_get(e, "quality", &q, nullptr);
+    fail_unless_equals_int(q, value);
+  }
+  // Presets differ: the mapping is not a no-op.
+  fail_if(run("fastresample quality=3") == run("fastresample quality=10"));
+  gst_object_unref(e);
 }
 GST_END_TEST;
 
@@ -650,6 +700,7 @@ static Suite *fastresample_suite() {
   tcase_add_test(tc, test_bad_input);
   tcase_add_test(tc, test_fixation);
   tcase_add_test(tc, test_many_rate_changes);
+  tcase_add_test(tc, test_quality_levels);
   return s;
 }
 
