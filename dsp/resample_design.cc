@@ -371,13 +371,14 @@ std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_
 // equiripple_table). Rows are scaled by D / in_rate, i.e. unity passband
 // gain per phase.
 std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const ResamplePreset &p, int in_rate,
-                                                                       int out_rate, size_t phases, size_t taps) {
+                                                                       int out_rate, size_t phases, bool extra_row,
+                                                                       size_t taps) {
   const std::vector<double> &t = equiripple_table(p);
   const double lower = std::min(in_rate, out_rate);
   const double step = double(kTableSteps) * lower / in_rate;
   const double gain = double(kInterpFactor) * lower / in_rate;
-  return cached_bank({phases, false, taps, step, gain, &t},
-                     [&] { return bank_from_table(t, phases, false, taps, step, gain); });
+  return cached_bank({phases, extra_row, taps, step, gain, &t},
+                     [&] { return bank_from_table(t, phases, extra_row, taps, step, gain); });
 }
 
 const std::vector<float> &halfband_taps(const HalfbandDesign &design) {

@@ -19,10 +19,13 @@ namespace fastaudio::resample_detail {
 inline constexpr uint32_t kMaxExactPhases = 2048;
 // Downsampling, the filter is smoother in input periods by the ratio: as
 // few phases as keep the same interpolation error (its square), at least
-// kMinInterpolatedPhases, so the bank's size stays that of 1:1 whatever
-// the ratio (2048 x 890 taps would be 7 MB for `high` at 96k -> 16k).
+// kMinInterpolatedPhases, so the bank's size stays about that of 1:1
+// whatever the ratio (2048 x 890 taps would be 7 MB for `high` at 96k -> 16k).
 inline constexpr uint32_t kInterpolatedPhases = 2048;
-inline constexpr uint32_t kMinInterpolatedPhases = 64;
+inline constexpr uint32_t kMinInterpolatedPhases = 2;
+// Phases are interpolated too where an exact bank would exceed this many
+// coefficients (far downsampling: 47 x 254k taps at 48k -> 47 very-high).
+inline constexpr size_t kMaxExactBankFloats = size_t(1) << 21;
 inline uint32_t interpolated_phases(uint32_t up, uint32_t down) {
   const uint64_t p = (uint64_t(kInterpolatedPhases) * up + down - 1) / down;
   return uint32_t(std::clamp<uint64_t>(p, kMinInterpolatedPhases, kInterpolatedPhases));
@@ -73,8 +76,10 @@ std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_
 // the one most recently used if it alone is bigger.
 size_t retained_bank_bytes();
 // An equiripple prototype interpolated onto the bank's grid (any ratio).
+// extra_row: one more row (phase `phases`) for interpolating between phases.
 std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const ResamplePreset &p, int in_rate,
-                                                                       int out_rate, size_t phases, size_t taps);
+                                                                       int out_rate, size_t phases, bool extra_row,
+                                                                       size_t taps);
 
 // ---- Two-stage path: half-band 2:1 decimation, then the rational rest ----
 //

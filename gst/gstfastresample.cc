@@ -70,6 +70,8 @@ static GType gst_fast_resample_quality_get_type() {
 }
 
 enum { PROP_0, PROP_QUALITY };
+// Largest output buffer made for one input buffer.
+constexpr gsize kMaxOutputBufferBytes = gsize(256) << 20;
 constexpr int kDefaultLevel = kHighLevel;
 
 struct GstFastResamplePrivate {
@@ -95,7 +97,7 @@ struct GstFastResamplePrivate {
       {{"format", "fastresample changes only the rate: put fastconvert before or after it for another format."},
        {"channels", "fastresample changes only the rate: put fastconvert before or after it for another channel "
                     "count."},
-       {nullptr, "fastresample changes only the rate (F32LE, S16LE, S32LE, F64LE, 1 to 768000 Hz): put fastconvert "
+       {nullptr, "fastresample changes only the rate (F32LE, S16LE, S32LE, F64LE, any rate): put fastconvert "
                  "before or after it for another format or channel count."}}};
 };
 
@@ -109,7 +111,7 @@ GST_ELEMENT_REGISTER_DEFINE(fastresample, "fastresample", GST_RANK_NONE, GST_TYP
 
 #define CAPS_STR                                                        \
   "audio/x-raw, format = (string) { F32LE, S16LE, S32LE, F64LE }, "     \
-  "rate = (int) [ 1, 768000 ], channels = (int) [ 1, MAX ], layout = (string) interleaved"
+  "rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], layout = (string) interleaved"
 
 static GstStaticPadTemplate sink_template =
     GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(CAPS_STR));
@@ -271,8 +273,9 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   const int in_rate = GST_AUDIO_INFO_RATE(&in), out_rate = GST_AUDIO_INFO_RATE(&out);
   if (const char *why = fastaudio::resample_rates_problem(in_rate, out_rate)) {
     gchar *text = g_strdup_printf("fastresample cannot resample %d Hz to %d Hz: %s", in_rate, out_rate, why);
-    gchar *supported = g_strdup_printf("supported: 1 to %d Hz, ratios up to %d:1 either way",
-                                       fastaudio::kMaxResampleRate, fastaudio::kMaxResampleFactor);
+    gchar *supported = g_strdup_printf("supported: 1 to %d Hz, downsampling up to %d:1, upsampling up to 1:%d",
+                                       fastaudio::kMaxResampleRate, fastaudio::kMaxDownsampling,
+                                       fastaudio::kMaxUpsampling);
     priv->refusals.refuse(GST_ELEMENT(self), incaps, text, supported);
     g_free(supported);
     g_free(text);
@@ -499,6 +502,15 @@ static GstFlowReturn gst_fast_resample_prepare_output_buffer(GstBaseTransform *t
       !gst_buffer_iterate_meta(input, &meta_state)) {
     *outbuf = input;
     return GST_FLOW_OK;
+  }
+  // Upsampling up to 1:65536, one input buffer can ask for gigabytes: refused, not attempted.
+  if (out_size > kMaxOutputBufferBytes) {
+    FASTAUDIO_ELEMENT_ERROR(self, STREAM, FAILED,
+                            ("An input buffer of %" G_GSIZE_FORMAT " bytes would make an output buffer of %"
+                             G_GSIZE_FORMAT " bytes at %d Hz -> %d Hz (at most %" G_GSIZE_FORMAT "): send smaller "
+                             "buffers", in_size, out_size, GST_AUDIO_INFO_RATE(&priv->in_info),
+                             GST_AUDIO_INFO_RATE(&priv->out_info), kMaxOutputBufferBytes), (nullptr));
+    return GST_FLOW_ERROR;
   }
   if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,

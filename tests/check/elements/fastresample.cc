@@ -572,11 +572,11 @@ GST_START_TEST(test_bad_input) {
     GstBus *bus = gst_bus_new();
     gst_element_set_bus(h->element, bus);
     gst_harness_set_src_caps_str(h, caps_str(48000).c_str());
-    gst_harness_set_sink_caps_str(h, caps_str(100).c_str());
+    gst_harness_set_sink_caps_str(h, caps_str(46).c_str());
     auto data = noise(480, 1);
     fail_unless_equals_int(gst_harness_push(h, f32_buffer(data.data(), 480, 0, GST_MSECOND * 10)),
                            GST_FLOW_NOT_NEGOTIATED);
-    fail_unless(bus_has_message(bus, "cannot resample 48000 Hz to 100 Hz"));
+    fail_unless(bus_has_message(bus, "cannot resample 48000 Hz to 46 Hz: downsampling beyond 1024:1"));
     gst_element_set_bus(h->element, nullptr);
     gst_object_unref(bus);
     gst_harness_teardown(h);
@@ -650,6 +650,48 @@ GST_START_TEST(test_many_rate_changes) {
 }
 GST_END_TEST;
 
+// Ratios beyond 256:1 either way negotiate and stream with exact totals;
+// 1 Hz -> 2^31 - 1 Hz is refused with the reason, and so is an input
+// buffer whose output would be absurdly big.
+GST_START_TEST(test_far_ratios) {
+  for (auto [in_rate, out_rate, frames] : {std::array<int, 3>{48000, 187, 96000}, std::array<int, 3>{8, 48000, 40}}) {
+    GstHarness *h = make_harness(in_rate, out_rate);
+    push_stream(h, in_rate, size_t(frames), {size_t(frames) / 4});
+    gst_harness_push_event(h, gst_event_new_eos());
+    Output out;
+    pull_all(h, out);
+    fail_unless_equals_uint64(out.samples.size(), expected_frames(guint64(frames), in_rate, out_rate));
+    check_timestamps(out, 0, out_rate);
+    gst_harness_teardown(h);
+  }
+  {
+    GstHarness *h = gst_harness_new("fastresample");
+    GstBus *bus = gst_bus_new();
+    gst_element_set_bus(h->element, bus);
+    gst_harness_set_src_caps_str(h, caps_str(1).c_str());
+    gst_harness_set_sink_caps_str(h, caps_str(G_MAXINT).c_str());
+    const float one = 0.5f;
+    fail_unless_equals_int(gst_harness_push(h, f32_buffer(&one, 1, 0, GST_SECOND)), GST_FLOW_NOT_NEGOTIATED);
+    fail_unless(bus_has_message(bus, "cannot resample 1 Hz to 2147483647 Hz: upsampling beyond 1:65536"));
+    gst_element_set_bus(h->element, nullptr);
+    gst_object_unref(bus);
+    gst_harness_teardown(h);
+  }
+  {
+    // 1:65536 is accepted, but 4096 frames at once would make 1 GB.
+    GstHarness *h = make_harness(1, 65536);
+    GstBus *bus = gst_bus_new();
+    gst_element_set_bus(h->element, bus);
+    auto data = noise(4096, 2);
+    fail_unless_equals_int(gst_harness_push(h, f32_buffer(data.data(), 4096, 0, 4096 * GST_SECOND)), GST_FLOW_ERROR);
+    fail_unless(bus_has_message(bus, "send smaller buffers"));
+    gst_element_set_bus(h->element, nullptr);
+    gst_object_unref(bus);
+    gst_harness_teardown(h);
+  }
+}
+GST_END_TEST;
+
 // Negotiation: downstream free to choose keeps the rate (passthrough);
 // otherwise the nearest allowed rate is picked.
 GST_START_TEST(test_fixation) {
@@ -701,6 +743,7 @@ static Suite *fastresample_suite() {
   tcase_add_test(tc, test_fixation);
   tcase_add_test(tc, test_many_rate_changes);
   tcase_add_test(tc, test_quality_levels);
+  tcase_add_test(tc, test_far_ratios);
   return s;
 }
 
