@@ -70,8 +70,8 @@ static GType gst_fast_resample_quality_get_type() {
 }
 
 enum { PROP_0, PROP_QUALITY };
-// Largest output buffer made for one input buffer.
-constexpr gsize kMaxOutputBufferBytes = gsize(256) << 20;
+// Largest output buffer made for one input buffer (about a second of work to fill).
+constexpr gsize kMaxOutputBufferBytes = gsize(64) << 20;
 constexpr int kDefaultLevel = kHighLevel;
 
 struct GstFastResamplePrivate {
