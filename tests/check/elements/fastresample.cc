@@ -122,6 +122,19 @@ bool bus_has_message(GstBus *bus, const char *needle) {
   return found;
 }
 
+// Runs `push` (which returns the flow it got) with a bus on the harness's
+// element, expects `flow`, then whether a message containing `needle` was posted.
+template <typename Push>
+bool flow_and_message(GstHarness *h, GstFlowReturn flow, const char *needle, Push push) {
+  GstBus *bus = gst_bus_new();
+  gst_element_set_bus(h->element, bus);
+  fail_unless_equals_int(push(), flow);
+  const bool found = bus_has_message(bus, needle);
+  gst_element_set_bus(h->element, nullptr);
+  gst_object_unref(bus);
+  return found;
+}
+
 }  // namespace
 
 GST_START_TEST(test_passthrough_same_buffer) {
@@ -568,17 +581,11 @@ GST_END_TEST;
 // a partial frame is an error, not a crash.
 GST_START_TEST(test_bad_input) {
   {
-    GstHarness *h = gst_harness_new("fastresample");
-    GstBus *bus = gst_bus_new();
-    gst_element_set_bus(h->element, bus);
-    gst_harness_set_src_caps_str(h, caps_str(48000).c_str());
-    gst_harness_set_sink_caps_str(h, caps_str(46).c_str());
+    GstHarness *h = make_harness(48000, 46);
     auto data = noise(480, 1);
-    fail_unless_equals_int(gst_harness_push(h, f32_buffer(data.data(), 480, 0, GST_MSECOND * 10)),
-                           GST_FLOW_NOT_NEGOTIATED);
-    fail_unless(bus_has_message(bus, "cannot resample 48000 Hz to 46 Hz: downsampling beyond 1024:1"));
-    gst_element_set_bus(h->element, nullptr);
-    gst_object_unref(bus);
+    fail_unless(flow_and_message(h, GST_FLOW_NOT_NEGOTIATED,
+                                 "cannot resample 48000 Hz to 46 Hz: downsampling beyond 1024:1",
+                                 [&] { return gst_harness_push(h, f32_buffer(data.data(), 480, 0, GST_MSECOND * 10)); }));
     gst_harness_teardown(h);
   }
   {
@@ -598,13 +605,9 @@ GST_START_TEST(test_bad_input) {
   }
   {
     GstHarness *h = make_harness(48000, 16000);
-    GstBus *bus = gst_bus_new();
-    gst_element_set_bus(h->element, bus);
     const guint8 three[3] = {1, 2, 3};
-    fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_memdup(three, 3)), GST_FLOW_ERROR);
-    fail_unless(bus_has_message(bus, "not a whole number of audio frames"));
-    gst_element_set_bus(h->element, nullptr);
-    gst_object_unref(bus);
+    fail_unless(flow_and_message(h, GST_FLOW_ERROR, "not a whole number of audio frames",
+                                 [&] { return gst_harness_push(h, gst_buffer_new_memdup(three, 3)); }));
     gst_harness_teardown(h);
   }
 }
@@ -664,31 +667,19 @@ GST_START_TEST(test_far_ratios) {
     check_timestamps(out, 0, out_rate);
     gst_harness_teardown(h);
   }
-  {
-    GstHarness *h = gst_harness_new("fastresample");
-    GstBus *bus = gst_bus_new();
-    gst_element_set_bus(h->element, bus);
-    gst_harness_set_src_caps_str(h, caps_str(1).c_str());
-    gst_harness_set_sink_caps_str(h, caps_str(G_MAXINT).c_str());
-    const float one = 0.5f;
-    fail_unless_equals_int(gst_harness_push(h, f32_buffer(&one, 1, 0, GST_SECOND)), GST_FLOW_NOT_NEGOTIATED);
-    fail_unless(bus_has_message(bus, "cannot resample 1 Hz to 2147483647 Hz: upsampling beyond 1:65536"));
-    gst_element_set_bus(h->element, nullptr);
-    gst_object_unref(bus);
-    gst_harness_teardown(h);
-  }
-  {
-    // 1:65536 is accepted, but 4096 frames at once would make 1 GB.
-    GstHarness *h = make_harness(1, 65536);
-    GstBus *bus = gst_bus_new();
-    gst_element_set_bus(h->element, bus);
-    auto data = noise(4096, 2);
-    fail_unless_equals_int(gst_harness_push(h, f32_buffer(data.data(), 4096, 0, 4096 * GST_SECOND)), GST_FLOW_ERROR);
-    fail_unless(bus_has_message(bus, "send smaller buffers"));
-    gst_element_set_bus(h->element, nullptr);
-    gst_object_unref(bus);
-    gst_harness_teardown(h);
-  }
+  GstHarness *h = make_harness(1, G_MAXINT);
+  const float one = 0.5f;
+  fail_unless(flow_and_message(h, GST_FLOW_NOT_NEGOTIATED,
+                               "cannot resample 1 Hz to 2147483647 Hz: upsampling beyond 1:65536",
+                               [&] { return gst_harness_push(h, f32_buffer(&one, 1, 0, GST_SECOND)); }));
+  gst_harness_teardown(h);
+  // 1:65536 is accepted, but 4096 frames at once would make 1 GB.
+  h = make_harness(1, 65536);
+  auto data = noise(4096, 2);
+  fail_unless(flow_and_message(h, GST_FLOW_ERROR, "send smaller buffers", [&] {
+    return gst_harness_push(h, f32_buffer(data.data(), 4096, 0, 4096 * GST_SECOND));
+  }));
+  gst_harness_teardown(h);
 }
 GST_END_TEST;
 
