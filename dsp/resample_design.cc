@@ -119,38 +119,21 @@ double kaiser_sinc(double x, double fc, double half_width, double beta) {
   return 2 * fc * s * w;
 }
 
-// Row r, tap m of a bank with P phases holds the prototype at x = r/P +
-// taps/2 - 1 - m input periods, i.e. at k/P for the integer k = r + P*(taps/2
-// - 1 - m). The prototype is even, so it is evaluated once per |k|, and rows
-// are normalised to unity gain at DC so no phase has its own DC ripple.
-// Kaiser rows are normalised one by one (their passband is flat to 1e-6, so
-// exact DC per phase only removes phase-dependent DC ripple); an equiripple
-// prototype is only scaled by the number of phases, which keeps its
-// designed passband (normalising DC would shift the whole ripple band).
-std::vector<float> build_bank_rows(size_t phases, bool extra_row, size_t taps, const std::vector<double> &proto,
-                                   bool normalise_rows) {
+// The bank of an integer ratio from its equiripple prototype, designed on
+// the bank's own grid: row r, tap m of a bank with P phases holds the
+// prototype at x = r/P + taps/2 - 1 - m input periods, i.e. at k/P for the
+// integer k = r + P*(taps/2 - 1 - m) (the prototype is even: element |k|).
+// Rows are only scaled by the number of phases, which keeps the designed
+// passband (normalising each to DC would shift the whole ripple band).
+std::vector<float> build_bank_rows(size_t phases, bool extra_row, size_t taps, const std::vector<double> &proto) {
   const size_t rows = phases + (extra_row ? 1 : 0);
   const int64_t half = int64_t(taps) / 2;
-  auto at = [&proto](int64_t k) {
-    const size_t i = size_t(k < 0 ? -k : k);
-    return i < proto.size() ? proto[i] : 0.0;
-  };
-  // Tap-major: consecutive rows read consecutive prototype points.
-  std::vector<double> sums(rows, 0.0);
   std::vector<float> bank(rows * taps);
-  for (size_t m = 0; m < taps; m++) {
-    const int64_t base = int64_t(phases) * (half - 1 - int64_t(m));
-    for (size_t r = 0; r < rows; r++) {
-      const double v = at(int64_t(r) + base);
-      sums[r] += v;
-      bank[r * taps + m] = float(v);
-    }
-  }
   for (size_t r = 0; r < rows; r++) {
-    // Normalised in double from the prototype, not from the rounded floats.
-    const double inv = normalise_rows ? 1.0 / sums[r] : double(phases);
     for (size_t m = 0; m < taps; m++) {
-      bank[r * taps + m] = float(at(int64_t(r) + int64_t(phases) * (half - 1 - int64_t(m))) * inv);
+      const int64_t k = int64_t(r) + int64_t(phases) * (half - 1 - int64_t(m));
+      const size_t i = size_t(k < 0 ? -k : k);
+      bank[r * taps + m] = float((i < proto.size() ? proto[i] : 0.0) * double(phases));
     }
   }
   return bank;
@@ -254,10 +237,12 @@ void table_row(const double *t, size_t len, double x0, double step, size_t taps,
 
 namespace {
 
-// A bank like build_bank_rows() makes, from a prototype tabulated at `step`
-// table steps per input period (see table_row). Row phases - r is row r
-// reversed (the prototype is even), and so is the extra row of row 0: half
-// the rows are evaluated. gain 0 normalises each row to unity gain at DC.
+// A bank laid out as build_bank_rows() does, from a prototype tabulated at
+// `step` table steps per input period (see table_row). Row phases - r is
+// row r reversed (the prototype is even), and so is the extra row of row 0:
+// half the rows are evaluated. gain 0 normalises each row to unity gain at
+// DC (Kaiser rows: their passband is flat to 1e-6, so this only removes
+// phase-dependent DC ripple); otherwise rows are scaled by `gain`.
 std::vector<float> bank_from_table(const std::vector<double> &t, size_t phases, bool extra_row, size_t taps,
                                    double step, double gain) {
   const size_t rows = phases + (extra_row ? 1 : 0);
@@ -359,7 +344,7 @@ std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_
     // Integer ratios: the equiripple prototype on its own grid (cached forever).
     const std::vector<double> *proto = &equiripple_prototype(p, factor);
     return cached_bank({phases, extra_row, taps, 0.0, 0.0, proto},
-                       [&] { return build_bank_rows(phases, extra_row, taps, *proto, false); });
+                       [&] { return build_bank_rows(phases, extra_row, taps, *proto); });
   }
   const std::vector<double> &t = kaiser_table(p);
   const double step = double(kTableSteps) * scale;  // table steps per input period
