@@ -14,10 +14,10 @@ using namespace resample_detail;
 
 const char *resample_rates_problem(int in_rate, int out_rate) {
   if (in_rate <= 0 || out_rate <= 0) return "sample rates must be positive";
-  if (in_rate > kMaxResampleRate || out_rate > kMaxResampleRate)
-    return "sample rates above 768000 Hz are not supported";
-  if (in_rate > int64_t(out_rate) * kMaxResampleFactor || out_rate > int64_t(in_rate) * kMaxResampleFactor)
-    return "the rate ratio is beyond 256:1 (resample in two steps)";
+  if (in_rate > int64_t(out_rate) * kMaxDownsampling)
+    return "downsampling beyond 1024:1 needs too long a filter (resample in two steps)";
+  if (out_rate > int64_t(in_rate) * kMaxUpsampling)
+    return "upsampling beyond 1:65536 makes too much output per input frame (resample in two steps)";
   return nullptr;
 }
 
@@ -132,18 +132,17 @@ size_t Resampler::taps_for(const ResamplePreset &p) const {
 
 void Resampler::build_bank(const ResamplePreset &p) {
   const double scale = std::min(1.0, double(up_) / down_);  // lower Nyquist / input Nyquist
-  const double fc = 0.5 * p.design.cutoff * scale;                  // cycles per input sample
   taps_ = taps_for(p);
   wide_ = p.design.wide_accumulator;
-  interpolate_ = up_ > kMaxExactPhases;
-  phases_ = interpolate_ ? kInterpolatedPhases : up_;
+  interpolate_ = up_ > kMaxExactPhases || size_t(up_) * taps_ > kMaxExactBankFloats;
+  phases_ = interpolate_ ? interpolated_phases(up_, down_) : up_;
   if (interpolated_equiripple(p)) {
     equiripple_ = true;
-    bank_ = interpolated_equiripple_bank(p, spec_.in_rate, spec_.out_rate, phases_, taps_);
+    bank_ = interpolated_equiripple_bank(p, spec_.in_rate, spec_.out_rate, phases_, interpolate_, taps_);
   } else {
     const unsigned factor = equiripple_factor(p);
     equiripple_ = factor != 0;
-    bank_ = shared_bank(phases_, interpolate_, taps_, fc, p.design.kaiser_beta, factor ? &p : nullptr, factor);
+    bank_ = shared_bank(phases_, interpolate_, taps_, scale, p, factor);
   }
   // The cascade has its own stages: the single-stage kernels' tables would
   // only cost time and memory (set_quality builds them when leaving it).

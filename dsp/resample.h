@@ -90,9 +90,14 @@ inline size_t equiripple_length(const ResamplePreset &p, unsigned factor) {
   return size_t(p.design.eq_length * factor / 2) * 2 + 1;
 }
 
-// Rates accepted by configure(): 1 Hz .. 768 kHz, ratio within 1/256 .. 256.
-inline constexpr int kMaxResampleRate = 768000;
-inline constexpr int kMaxResampleFactor = 256;
+// Rates accepted by configure(): 1 Hz .. 2^31 - 1 Hz (audioresample's
+// range), downsampling up to 1024:1 and upsampling up to 65536:1. Beyond
+// those the filter (its length grows with the downsampling ratio: 254k taps
+// for `very-high` at 1024:1) or the output of one input frame would be
+// absurd; two resamplers in a row can go further.
+inline constexpr int kMaxResampleRate = 2147483647;
+inline constexpr int kMaxDownsampling = 1024;
+inline constexpr int kMaxUpsampling = 65536;
 // Why a rate pair is refused, or nullptr when it is fine.
 const char *resample_rates_problem(int in_rate, int out_rate);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -20,7 +21,7 @@ namespace {
 // Presets as data: how each is designed, and what it promises.
 constexpr ResamplePreset kPresets[] = {
     {.quality = ResampleQuality::Fast, .name = "fast", .label = "Fast",
-     .design = {.cutoff = 0.918, .half_width = 31.0, .kaiser_beta = 8.45, .wide_accumulator = false,
+     .design = {.cutoff = 0.918, .half_width = 33.0, .kaiser_beta = 8.45, .wide_accumulator = false,
                 .eq_length = 50.33, .eq_passband_db = 0.045, .eq_edge = 0.902, .eq_edge_db = 2.0,
                 .eq_stop_near_db = -72, .eq_stop_far_db = -92},
      .targets = {.passband_edge = 0.85, .passband_ripple_db = 0.05, .minus3db_at_least = 0.90,
@@ -118,38 +119,21 @@ double kaiser_sinc(double x, double fc, double half_width, double beta) {
   return 2 * fc * s * w;
 }
 
-// Row r, tap m of a bank with P phases holds the prototype at x = r/P +
-// taps/2 - 1 - m input periods, i.e. at k/P for the integer k = r + P*(taps/2
-// - 1 - m). The prototype is even, so it is evaluated once per |k|, and rows
-// are normalised to unity gain at DC so no phase has its own DC ripple.
-// Kaiser rows are normalised one by one (their passband is flat to 1e-6, so
-// exact DC per phase only removes phase-dependent DC ripple); an equiripple
-// prototype is only scaled by the number of phases, which keeps its
-// designed passband (normalising DC would shift the whole ripple band).
-std::vector<float> build_bank_rows(size_t phases, bool extra_row, size_t taps, const std::vector<double> &proto,
-                                   bool normalise_rows) {
+// The bank of an integer ratio from its equiripple prototype, designed on
+// the bank's own grid: row r, tap m of a bank with P phases holds the
+// prototype at x = r/P + taps/2 - 1 - m input periods, i.e. at k/P for the
+// integer k = r + P*(taps/2 - 1 - m) (the prototype is even: element |k|).
+// Rows are only scaled by the number of phases, which keeps the designed
+// passband (normalising each to DC would shift the whole ripple band).
+std::vector<float> build_bank_rows(size_t phases, bool extra_row, size_t taps, const std::vector<double> &proto) {
   const size_t rows = phases + (extra_row ? 1 : 0);
   const int64_t half = int64_t(taps) / 2;
-  auto at = [&proto](int64_t k) {
-    const size_t i = size_t(k < 0 ? -k : k);
-    return i < proto.size() ? proto[i] : 0.0;
-  };
-  // Tap-major: consecutive rows read consecutive prototype points.
-  std::vector<double> sums(rows, 0.0);
   std::vector<float> bank(rows * taps);
-  for (size_t m = 0; m < taps; m++) {
-    const int64_t base = int64_t(phases) * (half - 1 - int64_t(m));
-    for (size_t r = 0; r < rows; r++) {
-      const double v = at(int64_t(r) + base);
-      sums[r] += v;
-      bank[r * taps + m] = float(v);
-    }
-  }
   for (size_t r = 0; r < rows; r++) {
-    // Normalised in double from the prototype, not from the rounded floats.
-    const double inv = normalise_rows ? 1.0 / sums[r] : double(phases);
     for (size_t m = 0; m < taps; m++) {
-      bank[r * taps + m] = float(at(int64_t(r) + int64_t(phases) * (half - 1 - int64_t(m))) * inv);
+      const int64_t k = int64_t(r) + int64_t(phases) * (half - 1 - int64_t(m));
+      const size_t i = size_t(k < 0 ? -k : k);
+      bank[r * taps + m] = float((i < proto.size() ? proto[i] : 0.0) * double(phases));
     }
   }
   return bank;
@@ -182,106 +166,204 @@ const std::vector<double> &equiripple_prototype(const ResamplePreset &p, unsigne
 
 // The banks used last stay alive after their resamplers are gone: an
 // element created per stream (or per file) would otherwise rebuild its bank
-// each time (a few milliseconds for 44.1k -> 16k). At most kRetainedBanks.
-constexpr size_t kRetainedBanks = 8;
+// each time. Bounded in bytes, not in count: a stream that changes rate
+// often would otherwise keep several megabytes per rate pair.
 namespace {
 
+std::mutex retained_mutex;
+std::vector<std::shared_ptr<const std::vector<float>>> retained;
+
 std::shared_ptr<const std::vector<float>> retain(std::shared_ptr<const std::vector<float>> bank) {
-  static std::mutex mutex;
-  static std::vector<std::shared_ptr<const std::vector<float>>> recent;
-  std::lock_guard<std::mutex> lock(mutex);
+  auto &recent = retained;
+  std::lock_guard<std::mutex> lock(retained_mutex);
   auto it = std::find(recent.begin(), recent.end(), bank);
   if (it != recent.end()) recent.erase(it);
   recent.insert(recent.begin(), bank);
-  if (recent.size() > kRetainedBanks) recent.pop_back();
+  size_t bytes = 0, keep = 0;
+  for (; keep < recent.size(); keep++) {
+    bytes += recent[keep]->size() * sizeof(float);
+    if (keep > 0 && bytes > kRetainedBankBytes) break;
+  }
+  recent.resize(keep);
   return bank;
 }
 
 }  // namespace
 
-// Banks are shared by every resampler with the same design (elements in one
-// process at the same ratio): building one costs up to a few milliseconds.
-std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_row, size_t taps, double fc,
-                                                      double beta, const ResamplePreset *equiripple,
-                                                      unsigned factor) {
-  // Equiripple banks are keyed by their prototype's address (cached forever).
-  using Key = std::tuple<size_t, bool, size_t, double, double, const void *>;
+size_t retained_bank_bytes() {
+  std::lock_guard<std::mutex> lock(retained_mutex);
+  size_t bytes = 0;
+  for (const auto &bank : retained) bytes += bank->size() * sizeof(float);
+  return bytes;
+}
+
+namespace {
+
+// Banks by design, held weakly (the resamplers and retain() own them); the
+// entries of banks gone are swept out so the map stays small too.
+using BankKey = std::tuple<size_t, bool, size_t, double, double, const void *>;
+
+std::shared_ptr<const std::vector<float>> cached_bank(const BankKey &key,
+                                                      const std::function<std::vector<float>()> &build) {
   static std::mutex mutex;
-  static std::map<Key, std::weak_ptr<const std::vector<float>>> cache;
-  const std::vector<double> *proto = equiripple ? &equiripple_prototype(*equiripple, factor) : nullptr;
-  const Key key{phases, extra_row, taps, fc, beta, proto};
+  static std::map<BankKey, std::weak_ptr<const std::vector<float>>> cache;
   {
     std::lock_guard<std::mutex> lock(mutex);
-    if (auto found = cache[key].lock()) return retain(found);
+    auto it = cache.find(key);
+    if (it != cache.end())
+      if (auto found = it->second.lock()) return retain(found);
   }
-  std::shared_ptr<const std::vector<float>> bank;
-  if (equiripple) {
-    bank = std::make_shared<const std::vector<float>>(
-        build_bank_rows(phases, extra_row, taps, *proto, false));
-  } else {
-    const size_t n = phases * (taps / 2) + phases + 1;
-    bank = std::make_shared<const std::vector<float>>(build_bank_rows(
-        phases, extra_row, taps, prototype_on_grid(n, phases, fc, double(taps / 2), beta), true));
-  }
+  auto bank = std::make_shared<const std::vector<float>>(build());
   std::lock_guard<std::mutex> lock(mutex);
+  std::erase_if(cache, [](const auto &entry) { return entry.second.expired(); });
   cache[key] = bank;
   return retain(bank);
 }
 
-// An equiripple prototype on a fine grid by bandlimited interpolation. The
-// prototype h[n] is designed at D = kInterpFactor x the lower rate; its
-// continuous version h(u) = sum_n h[n] g(u - n) (u in design samples) uses a
-// Kaiser-windowed sinc g with cutoff at D / 2: flat (to 1e-8) over the
-// prototype's passband and transition (up to 1.125 x the lower Nyquist, 0.14 D)
-// and below -170 dB from D - 0.14 D on, where the passband's first image
-// lies. g is 1 at 0 and 0 at other integers, so h(n) = h[n]: the bank
-// holds the designed filter itself wherever its grid meets the design grid.
-// Rows are scaled by D / in_rate, i.e. unity passband gain per phase.
-std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const ResamplePreset &p, int in_rate,
-                                                                       int out_rate, size_t phases, size_t taps) {
-  using Key = std::tuple<const void *, int, int, size_t, size_t>;
-  static std::mutex mutex;
-  static std::map<Key, std::weak_ptr<const std::vector<float>>> cache;
-  const std::vector<double> &proto = equiripple_prototype(p, kInterpFactor);
-  const Key key{&proto, in_rate, out_rate, phases, taps};
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (auto found = cache[key].lock()) return retain(found);
+}  // namespace
+
+// Built for baseline x86-64 (no FMA contraction): the same arithmetic as table_row_avx2.
+void table_row(const double *t, size_t len, double x0, double step, size_t taps, double *row) {
+  const double cap = double(len - 4);
+  for (size_t m = 0; m < taps; m++) {
+    const double pos = std::min(std::fabs(x0 - double(m)) * step, cap);
+    const int32_t i = int32_t(pos);
+    const double f = pos - double(i);
+    const double a = t[i], b = t[i + 1], c = t[i + 2], d = t[i + 3];
+    const double fm1 = f - 1, fm2 = f - 2, fp1 = f + 1;
+    row[m] = (d * fp1 * f * fm1 - a * f * fm1 * fm2) * (1.0 / 6) + (b * fp1 * fm1 * fm2 - c * fp1 * f * fm2) * 0.5;
   }
-  const double D = double(kInterpFactor) * std::min(in_rate, out_rate);
-  // Grid point k sits at u = k * num / den design samples.
-  const uint64_t num0 = uint64_t(kInterpFactor) * uint64_t(std::min(in_rate, out_rate));
-  const uint64_t den0 = uint64_t(phases) * uint64_t(in_rate);
-  const uint64_t g = std::gcd(num0, den0), num = num0 / g, den = den0 / g;
-  const double extent = double(proto.size() - 1 + kInterpHalfWidth);
-  const size_t n = size_t(extent * double(den) / double(num)) + 2;
+}
+
+namespace {
+
+// A bank laid out as build_bank_rows() does, from a prototype tabulated at
+// `step` table steps per input period (see table_row). Row phases - r is
+// row r reversed (the prototype is even), and so is the extra row of row 0:
+// half the rows are evaluated. gain 0 normalises each row to unity gain at
+// DC (Kaiser rows: their passband is flat to 1e-6, so this only removes
+// phase-dependent DC ripple); otherwise rows are scaled by `gain`.
+std::vector<float> bank_from_table(const std::vector<double> &t, size_t phases, bool extra_row, size_t taps,
+                                   double step, double gain) {
+  const size_t rows = phases + (extra_row ? 1 : 0);
+  const double half = double(taps / 2);
+  std::vector<float> bank(rows * taps);
+  std::vector<double> row(taps);
+#if defined(__x86_64__)
+  const auto row_fn = best_resample_isa() >= ResampleIsa::Avx2 ? table_row_avx2 : table_row;
+#else
+  const auto row_fn = table_row;
+#endif
+  for (size_t r = 0; r <= phases / 2; r++) {
+    row_fn(t.data(), t.size(), double(r) / double(phases) + half - 1, step, taps, row.data());
+    // Four partial sums (taps is a multiple of kTapAlign), not one long chain.
+    double sums[4] = {0, 0, 0, 0};
+    for (size_t m = 0; m < taps; m += 4)
+      for (size_t k = 0; k < 4; k++) sums[k] += row[m + k];
+    const double sum = (sums[0] + sums[1]) + (sums[2] + sums[3]);
+    const double scale = gain > 0 ? gain : 1.0 / sum;
+    float *dst = bank.data() + r * taps;
+    for (size_t m = 0; m < taps; m++) dst[m] = float(row[m] * scale);
+    const size_t mirror = r == 0 ? (extra_row ? phases : 0) : phases - r;
+    if (mirror != r && mirror != 0) std::reverse_copy(dst, dst + taps, bank.data() + mirror * taps);
+  }
+  return bank;
+}
+
+// Tables as table_row() reads them: `centre_out` from the centre on, then zeros.
+std::vector<double> padded_table(const std::vector<double> &centre_out) {
+  std::vector<double> t(centre_out.size() + 5, 0.0);
+  std::copy(centre_out.begin(), centre_out.end(), t.begin() + 1);
+  t[0] = centre_out.size() > 1 ? centre_out[1] : 0.0;
+  return t;
+}
+
+// A preset's Kaiser-windowed sinc, tabulated at kTableSteps per period of
+// the lower rate out to its half-width (then zeros): every Kaiser bank,
+// whatever the ratio, is interpolated from it.
+const std::vector<double> &kaiser_table(const ResamplePreset &p) {
+  static std::mutex mutex;
+  static std::map<const ResamplePreset *, std::vector<double>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &t = cache[&p];
+  if (t.empty()) {
+    const size_t n = size_t(p.design.half_width * kTableSteps) + 1;
+    t = padded_table(
+        prototype_on_grid(n, kTableSteps, 0.5 * p.design.cutoff, p.design.half_width, p.design.kaiser_beta));
+  }
+  return t;
+}
+
+// The continuous version of a preset's equiripple prototype designed at D =
+// kInterpFactor x the lower rate, h(u) = sum_n h[n] g(u - n) (u in design
+// samples), tabulated at kTableSteps per period of the lower rate. g is a
+// Kaiser-windowed sinc with cutoff at D / 2: flat (to 1e-8) over the
+// prototype's passband and transition (up to 1.125 x the lower Nyquist,
+// 0.14 D) and below -170 dB from D - 0.14 D on, where the passband's first
+// image lies; g is 1 at 0 and 0 at other integers, so h(n) = h[n].
+const std::vector<double> &equiripple_table(const ResamplePreset &p) {
+  static std::mutex mutex;
+  static std::map<const ResamplePreset *, std::vector<double>> cache;
+  const std::vector<double> &proto = equiripple_prototype(p, kInterpFactor);
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &t = cache[&p];
+  if (!t.empty()) return t;
   const long W = long(kInterpHalfWidth);
-  const double scale = D / in_rate / double(phases);  // build_bank_rows multiplies by phases
-  // g(frac - i) for i = -W .. W depends only on frac = (k * num mod den) / den:
-  // evaluated once per fraction (441 of them at 44.1k -> 16k's second stage).
-  std::map<uint64_t, std::vector<double>> kernel;
-  std::vector<double> fine(n, 0.0);
+  const size_t per_sample = kTableSteps / kInterpFactor;  // table steps per design sample
+  const size_t n = (proto.size() + kInterpHalfWidth) * per_sample;
+  // g(frac - i) for i = -W .. W + 1 depends only on the step within a design sample.
+  std::vector<double> g(per_sample * size_t(2 * W + 2));
+  for (size_t f = 0; f < per_sample; f++)
+    for (long i = -W; i <= W + 1; i++)
+      g[f * size_t(2 * W + 2) + size_t(i + W)] =
+          kaiser_sinc(double(f) / double(per_sample) - double(i), 0.5, double(W), kInterpBeta);
+  std::vector<double> h(n);
   for (size_t k = 0; k < n; k++) {
-    const uint64_t whole = uint64_t(k) * num / den, rem = uint64_t(k) * num % den;
-    std::vector<double> &w = kernel[rem];
-    if (w.empty()) {
-      w.resize(size_t(2 * W + 2));
-      for (long i = -W; i <= W + 1; i++)
-        w[size_t(i + W)] = kaiser_sinc(double(rem) / double(den) - double(i), 0.5, double(W),
-                                                        kInterpBeta);
-    }
+    const long whole = long(k / per_sample);
+    const double *w = g.data() + (k % per_sample) * size_t(2 * W + 2);
     double acc = 0;
     for (long i = -W; i <= W + 1; i++) {
-      const long m = long(whole) + i;
+      const long m = whole + i;
       const size_t a = size_t(m < 0 ? -m : m);
-      if (a < proto.size()) acc += proto[a] * w[size_t(i + W)];
+      if (a < proto.size()) acc += proto[a] * w[i + W];
     }
-    fine[k] = acc * scale;
+    h[k] = acc;
   }
-  auto bank = std::make_shared<const std::vector<float>>(build_bank_rows(phases, false, taps, fine, false));
-  std::lock_guard<std::mutex> lock(mutex);
-  cache[key] = bank;
-  return retain(bank);
+  t = padded_table(h);
+  return t;
+}
+
+}  // namespace
+
+// Banks are shared by every resampler with the same design (elements in one
+// process at the same ratio). Kaiser banks are interpolated from the
+// preset's table: a few hundred microseconds for a new ratio.
+std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_row, size_t taps, double scale,
+                                                      const ResamplePreset &p, unsigned factor) {
+  if (factor) {
+    // Integer ratios: the equiripple prototype on its own grid (cached forever).
+    const std::vector<double> *proto = &equiripple_prototype(p, factor);
+    return cached_bank({phases, extra_row, taps, 0.0, 0.0, proto},
+                       [&] { return build_bank_rows(phases, extra_row, taps, *proto); });
+  }
+  const std::vector<double> &t = kaiser_table(p);
+  const double step = double(kTableSteps) * scale;  // table steps per input period
+  return cached_bank({phases, extra_row, taps, step, 0.0, &t},
+                     [&] { return bank_from_table(t, phases, extra_row, taps, step, 0.0); });
+}
+
+// An equiripple prototype interpolated onto the bank's grid (see
+// equiripple_table). Rows are scaled by D / in_rate, i.e. unity passband
+// gain per phase.
+std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const ResamplePreset &p, int in_rate,
+                                                                       int out_rate, size_t phases, bool extra_row,
+                                                                       size_t taps) {
+  const std::vector<double> &t = equiripple_table(p);
+  const double lower = std::min(in_rate, out_rate);
+  const double step = double(kTableSteps) * lower / in_rate;
+  const double gain = double(kInterpFactor) * lower / in_rate;
+  return cached_bank({phases, extra_row, taps, step, gain, &t},
+                     [&] { return bank_from_table(t, phases, extra_row, taps, step, gain); });
 }
 
 const std::vector<float> &halfband_taps(const HalfbandDesign &design) {

@@ -3,6 +3,7 @@
 // constants, the banks and their caches, and the kernel choice.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,7 +17,19 @@ namespace fastaudio::resample_detail {
 // Above this many phases the bank would not fit in cache: store a fixed
 // number of phases and interpolate linearly between the two nearest.
 inline constexpr uint32_t kMaxExactPhases = 2048;
+// Downsampling, the filter is smoother in input periods by the ratio: as
+// few phases as keep the same interpolation error (its square), at least
+// kMinInterpolatedPhases, so the bank's size stays about that of 1:1
+// whatever the ratio (2048 x 890 taps would be 7 MB for `high` at 96k -> 16k).
 inline constexpr uint32_t kInterpolatedPhases = 2048;
+inline constexpr uint32_t kMinInterpolatedPhases = 2;
+// Phases are interpolated too where an exact bank would exceed this many
+// coefficients (far downsampling: 47 x 254k taps at 48k -> 47 very-high).
+inline constexpr size_t kMaxExactBankFloats = size_t(1) << 21;
+inline uint32_t interpolated_phases(uint32_t up, uint32_t down) {
+  const uint64_t p = (uint64_t(kInterpolatedPhases) * up + down - 1) / down;
+  return uint32_t(std::clamp<uint64_t>(p, kMinInterpolatedPhases, kInterpolatedPhases));
+}
 
 // Interpolated equiripple banks (see interpolated_equiripple_bank): the
 // prototype's design rate in multiples of the lower rate, and the
@@ -24,6 +37,13 @@ inline constexpr uint32_t kInterpolatedPhases = 2048;
 inline constexpr unsigned kInterpFactor = 4;
 inline constexpr size_t kInterpHalfWidth = 8;
 inline constexpr double kInterpBeta = 18.0;
+
+// Prototypes behind the banks of other than integer ratios are tabulated
+// at this many points per period of the lower rate (four-point
+// interpolation from there is exact to about 1e-11 of the peak).
+inline constexpr size_t kTableSteps = 512;
+// Banks kept after their resamplers are gone, in bytes (see retain()).
+inline constexpr size_t kRetainedBankBytes = size_t(8) << 20;
 
 // History frames consumed beyond what must be kept before it is moved down.
 inline constexpr size_t kCompactSlack = 2048;
@@ -48,12 +68,18 @@ inline size_t outputs_before(uint64_t next_index, uint32_t next_phase, uint32_t 
 
 // A polyphase bank, shared by every resampler with the same design (see
 // resample_design.cc).
-std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_row, size_t taps, double fc,
-                                                      double beta, const ResamplePreset *equiripple,
-                                                      unsigned factor);
+// `scale` is the lower rate / the input rate; `factor` the equiripple
+// design's integer ratio, or 0 for the preset's Kaiser window.
+std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_row, size_t taps, double scale,
+                                                      const ResamplePreset &p, unsigned factor);
+// Bytes of the banks kept alive for reuse: at most kRetainedBankBytes, or
+// the one most recently used if it alone is bigger.
+size_t retained_bank_bytes();
 // An equiripple prototype interpolated onto the bank's grid (any ratio).
+// extra_row: one more row (phase `phases`) for interpolating between phases.
 std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const ResamplePreset &p, int in_rate,
-                                                                       int out_rate, size_t phases, size_t taps);
+                                                                       int out_rate, size_t phases, bool extra_row,
+                                                                       size_t taps);
 
 // ---- Two-stage path: half-band 2:1 decimation, then the rational rest ----
 //

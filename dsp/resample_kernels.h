@@ -112,6 +112,13 @@ void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float
 void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 // The same with the sums in registers (AVX-512F; FMA like the AVX-512 clone).
 void halfband_block_avx512(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
+// One row of a bank from an even prototype tabulated with one point before
+// its centre (t[1] is the centre, t[0] = t[2]) and at least four zeros at
+// its end: row[m] = the prototype at |x0 - m| x step table steps, by
+// four-point Lagrange interpolation. taps is a multiple of 4. The AVX2
+// version (with gathers) is bit-identical.
+void table_row(const double *t, size_t len, double x0, double step, size_t taps, double *row);
+void table_row_avx2(const double *t, size_t len, double x0, double step, size_t taps, double *row);
 // Windowed sinc at x input periods from the centre (for tests of the design).
 double kaiser_sinc(double x, double fc, double half_width, double beta);
 // kaiser_sinc(k / step, fc, half_width, beta) for k = 0 .. n-1, computed fast.

@@ -36,29 +36,48 @@ using fastaudio::ResampleQuality;
 using fastaudio::Resampler;
 using fastaudio::SampleFormat;
 
+// `quality` takes audioresample's levels 0..10 as well as the preset
+// names: the enum's values are the levels, each mapped onto a preset, and
+// the three levels that stand for a preset carry its name as nick (so
+// `quality=4`, `quality=fast` and g_object_set(..., "quality", 10, ...) all work).
+constexpr int kMaxLevel = 10;
+constexpr int kFastLevel = 4, kHighLevel = 8, kVeryHighLevel = 10;
+
+static ResampleQuality preset_for_level(int level) {
+  // audioresample's default (4) and below: the cheapest preset; its top two levels: the most exact.
+  return level <= kFastLevel ? ResampleQuality::Fast : level <= kHighLevel ? ResampleQuality::High
+                                                                           : ResampleQuality::VeryHigh;
+}
+
 #define GST_TYPE_FAST_RESAMPLE_QUALITY (gst_fast_resample_quality_get_type())
 static GType gst_fast_resample_quality_get_type() {
   static GType type = 0;
   if (g_once_init_enter(&type)) {
-    // Nicks are the dsp preset names; descriptions state the targets the
-    // quality test asserts (dsp/resample_design.cc's table).
-    constexpr ResampleQuality kQualities[] = {ResampleQuality::Fast, ResampleQuality::High, ResampleQuality::VeryHigh};
-    static std::string descriptions[std::size(kQualities)];
-    static GEnumValue values[std::size(kQualities) + 1];
-    for (size_t i = 0; i < std::size(kQualities); i++) {
-      descriptions[i] = fastaudio::resample_quality_description(kQualities[i]);
-      values[i] = {int(kQualities[i]), descriptions[i].c_str(), fastaudio::resample_quality_name(kQualities[i])};
+    // Descriptions state the targets the quality test asserts (dsp/resample_design.cc's table).
+    static std::string descriptions[kMaxLevel + 1], nicks[kMaxLevel + 1];
+    static GEnumValue values[kMaxLevel + 2];
+    for (int level = 0; level <= kMaxLevel; level++) {
+      const ResampleQuality q = preset_for_level(level);
+      const bool named = level == kFastLevel || level == kHighLevel || level == kVeryHighLevel;
+      nicks[level] = named ? fastaudio::resample_quality_name(q) : std::to_string(level);
+      descriptions[level] = named ? fastaudio::resample_quality_description(q)
+                                  : "audioresample's quality " + std::to_string(level) + ": as " +
+                                        fastaudio::resample_quality_name(q);
+      values[level] = {level, descriptions[level].c_str(), nicks[level].c_str()};
     }
+    values[kMaxLevel + 1] = {0, nullptr, nullptr};
     g_once_init_leave(&type, g_enum_register_static("GstFastResampleQuality", values));
   }
   return type;
 }
 
 enum { PROP_0, PROP_QUALITY };
-constexpr ResampleQuality kDefaultQuality = ResampleQuality::High;
+// Largest output buffer made for one input buffer (about a second of work to fill).
+constexpr gsize kMaxOutputBufferBytes = gsize(64) << 20;
+constexpr int kDefaultLevel = kHighLevel;
 
 struct GstFastResamplePrivate {
-  std::atomic<ResampleQuality> quality{kDefaultQuality};
+  std::atomic<int> level{kDefaultLevel};  // of `quality`: preset_for_level() gives the preset
   GstAudioInfo in_info;
   GstAudioInfo out_info;
   bool configured = false;
@@ -80,7 +99,7 @@ struct GstFastResamplePrivate {
       {{"format", "fastresample changes only the rate: put fastconvert before or after it for another format."},
        {"channels", "fastresample changes only the rate: put fastconvert before or after it for another channel "
                     "count."},
-       {nullptr, "fastresample changes only the rate (F32LE, S16LE, S32LE, F64LE, 1 to 768000 Hz): put fastconvert "
+       {nullptr, "fastresample changes only the rate (F32LE, S16LE, S32LE, F64LE, any rate): put fastconvert "
                  "before or after it for another format or channel count."}}};
 };
 
@@ -94,7 +113,7 @@ GST_ELEMENT_REGISTER_DEFINE(fastresample, "fastresample", GST_RANK_NONE, GST_TYP
 
 #define CAPS_STR                                                        \
   "audio/x-raw, format = (string) { F32LE, S16LE, S32LE, F64LE }, "     \
-  "rate = (int) [ 1, 768000 ], channels = (int) [ 1, MAX ], layout = (string) interleaved"
+  "rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], layout = (string) interleaved"
 
 static GstStaticPadTemplate sink_template =
     GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(CAPS_STR));
@@ -262,8 +281,9 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   const int in_rate = GST_AUDIO_INFO_RATE(&in), out_rate = GST_AUDIO_INFO_RATE(&out);
   if (const char *why = fastaudio::resample_rates_problem(in_rate, out_rate)) {
     gchar *text = g_strdup_printf("fastresample cannot resample %d Hz to %d Hz: %s", in_rate, out_rate, why);
-    gchar *supported = g_strdup_printf("supported: 1 to %d Hz, ratios up to %d:1 either way",
-                                       fastaudio::kMaxResampleRate, fastaudio::kMaxResampleFactor);
+    gchar *supported = g_strdup_printf("supported: 1 to %d Hz, downsampling up to %d:1, upsampling up to 1:%d",
+                                       fastaudio::kMaxResampleRate, fastaudio::kMaxDownsampling,
+                                       fastaudio::kMaxUpsampling);
     priv->refusals.refuse(GST_ELEMENT(self), incaps, text, supported);
     g_free(supported);
     g_free(text);
@@ -284,7 +304,7 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   const GstClockTime old_latency = latency_time(priv);
   const auto format = fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&in));
   const unsigned channels = GST_AUDIO_INFO_CHANNELS(&in);
-  fastaudio::ResampleSpec spec{in_rate, out_rate, channels, priv->quality.load()};
+  fastaudio::ResampleSpec spec{in_rate, out_rate, channels, preset_for_level(priv->level.load())};
   const bool passthrough = in_rate == out_rate;
   if (!format || (!passthrough && !priv->resampler.configure(spec))) {
     priv->configured = false;
@@ -347,7 +367,7 @@ static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *tra
   if (!input) return GST_FLOW_OK;  // entirely outside the segment
   if (priv->configured) {
     // Quality changes take effect here, before the output size is computed.
-    const ResampleQuality q = priv->quality.load(std::memory_order_relaxed);
+    const ResampleQuality q = preset_for_level(priv->level.load(std::memory_order_relaxed));
     if (q != priv->resampler.spec().quality) {
       const GstClockTime before = latency_time(priv);
       priv->resampler.set_quality(q);
@@ -489,6 +509,15 @@ static GstFlowReturn gst_fast_resample_prepare_output_buffer(GstBaseTransform *t
     *outbuf = input;
     return GST_FLOW_OK;
   }
+  // Upsampling up to 1:65536, one input buffer can ask for gigabytes: refused, not attempted.
+  if (out_size > kMaxOutputBufferBytes) {
+    FASTAUDIO_ELEMENT_ERROR(self, STREAM, FAILED,
+                            ("An input buffer of %" G_GSIZE_FORMAT " bytes would make an output buffer of %"
+                             G_GSIZE_FORMAT " bytes at %d Hz -> %d Hz (at most %" G_GSIZE_FORMAT "): send smaller "
+                             "buffers", in_size, out_size, GST_AUDIO_INFO_RATE(&priv->in_info),
+                             GST_AUDIO_INFO_RATE(&priv->out_info), kMaxOutputBufferBytes), (nullptr));
+    return GST_FLOW_ERROR;
+  }
   if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
                             ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
@@ -502,7 +531,7 @@ static void gst_fast_resample_set_property(GObject *object, guint prop_id, const
                                            GParamSpec *pspec) {
   auto self = GST_FAST_RESAMPLE(object);
   switch (prop_id) {
-    case PROP_QUALITY: self->priv->quality = ResampleQuality(g_value_get_enum(value)); break;
+    case PROP_QUALITY: self->priv->level = g_value_get_enum(value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -510,7 +539,7 @@ static void gst_fast_resample_set_property(GObject *object, guint prop_id, const
 static void gst_fast_resample_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec) {
   auto self = GST_FAST_RESAMPLE(object);
   switch (prop_id) {
-    case PROP_QUALITY: g_value_set_enum(value, int(self->priv->quality.load())); break;
+    case PROP_QUALITY: g_value_set_enum(value, self->priv->level.load()); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -533,9 +562,11 @@ static void gst_fast_resample_class_init(GstFastResampleClass *klass) {
       gobject_class, PROP_QUALITY,
       g_param_spec_enum("quality", "Quality",
                         "Filter preset: fast, high or very-high, each with the figures its value states "
-                        "(at every ratio; docs/fastresample.md has them measured). "
+                        "(at every ratio; docs/fastresample.md has them measured), or audioresample's "
+                        "quality 0-10: 0-4 is fast (4 = fast), 5-8 high (8 = high), 9-10 very-high "
+                        "(10 = very-high); reads back as set. "
                         "Can change while playing: the stream stays continuous and a latency message is posted",
-                        GST_TYPE_FAST_RESAMPLE_QUALITY, int(kDefaultQuality),
+                        GST_TYPE_FAST_RESAMPLE_QUALITY, kDefaultLevel,
                         GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
 
   gst_element_class_add_static_pad_template(element_class, &sink_template);

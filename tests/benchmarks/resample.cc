@@ -4,12 +4,17 @@
 // chunks of 10 s of mono F32 noise on one thread, in the same run. Prints the
 // median "x realtime" (seconds of input per second of CPU) of repeated runs
 // and the ratio to each anchor; then stereo vs mono, the element against
-// `audioresample`, and the seed's one-shot rows (1 s / 5 s / 10 s).
+// `audioresample`, the seed's one-shot rows (1 s / 5 s / 10 s), the setup
+// of a new rate pair, and a stream changing rate 300 times.
 #include <gst/audio/audio.h>
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
 
 #include <algorithm>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <ctime>
 #include <cstdio>
 #include <cstdlib>
@@ -259,6 +264,101 @@ void element_table() {
   }
 }
 
+// The issue-18 case: a stream whose rate changes with every chunk
+// (jsonbridge lines with a new random rate each). 300 input rates from
+// 8k..96k, each with three 1024-frame F32 mono buffers, through one element
+// to 16 kHz; run in a child process so that its CPU time and peak RSS are
+// its own (the RSS includes GStreamer's, as gst-launch's would).
+struct ChildCost {
+  double cpu_s, max_rss_mb;
+};
+
+ChildCost in_child(const std::function<void()> &fn) {
+  std::fflush(stdout);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    fn();
+    _exit(0);
+  }
+  int status = 0;
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  const double cpu = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                     double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+  return {WIFEXITED(status) && WEXITSTATUS(status) == 0 ? cpu : -1, double(ru.ru_maxrss) / 1024};
+}
+
+std::function<void()> rate_changes(const char *desc, int changes) {
+  return [=] {
+    GstHarness *h = gst_harness_new_parse(desc);
+    gst_harness_set_sink_caps_str(h, "audio/x-raw,format=F32LE,rate=16000,channels=1,layout=interleaved");
+    std::mt19937 rng(18);
+    std::uniform_int_distribution<int> rate(8000, 96000);
+    auto in = noise(1024);
+    for (int i = 0; i < changes; i++) {
+      gchar *caps = g_strdup_printf("audio/x-raw,format=F32LE,rate=%d,channels=1,layout=interleaved", rate(rng));
+      gst_harness_set_src_caps_str(h, caps);
+      g_free(caps);
+      for (int b = 0; b < 3; b++) {
+        gst_harness_push(h, gst_buffer_new_memdup(in.data(), in.size() * sizeof(float)));
+        while (GstBuffer *out = gst_harness_try_pull(h)) gst_buffer_unref(out);
+      }
+    }
+    gst_harness_teardown(h);
+  };
+}
+
+void rate_change_table() {
+  constexpr int kChanges = 300;
+  std::printf("\n## %d random input rates (8k..96k -> 16k, 3 x 1024 frames each) through one element, in a "
+              "child process (target: <= 2x audioresample's CPU, < 50 MB peak RSS)\n\n", kChanges);
+  std::printf("| element | CPU s | peak RSS MB | CPU / audioresample |\n|---|---|---|---|\n");
+  // audioresample's default (sinc-filter-mode=auto) crashes in GStreamer
+  // 1.22 when a rate change moves it between full and interpolated filters
+  // (heap overflow in gst_audio_resampler_update, valgrind): the anchor is
+  // its default quality with the filter mode fixed.
+  const char *elements[] = {"audioresample sinc-filter-mode=interpolated", "audioresample sinc-filter-mode=full",
+                            "audioresample", "audioresample quality=10", "fastresample quality=fast",
+                            "fastresample quality=high", "fastresample quality=very-high"};
+  double anchor = 0;
+  for (const char *desc : elements) {
+    const ChildCost c = in_child(rate_changes(desc, kChanges));
+    if (anchor == 0) anchor = c.cpu_s;
+    if (c.cpu_s < 0) {
+      std::printf("| %s | crashed | | |\n", desc);
+      continue;
+    }
+    std::printf("| %s | %.3f | %.1f | %.2fx |\n", desc, c.cpu_s, c.max_rss_mb, c.cpu_s / anchor);
+    bench::record(std::string("resample/rate-changes/") + desc, c.cpu_s, "s");
+    bench::record(std::string("resample/rate-changes-rss/") + desc, c.max_rss_mb, "MB");
+  }
+}
+
+// Setup of a rate pair no resampler in the process has used (what a caps
+// change to a new rate costs before its first buffer): configure() of
+// random input rates to common output rates, stereo, median and worst ms.
+void setup_table() {
+  std::printf("\n## Setup of a new rate pair: configure() of never-seen ratios (8k..96k -> 48k/16k/44.1k/22.05k), "
+              "200 per preset, ms (target: median <= 1 ms)\n\n");
+  std::printf("| preset | median | 90th percentile | worst |\n|---|---|---|---|\n");
+  std::mt19937 rng(2026);
+  std::uniform_int_distribution<int> in_rate(8000, 96000);
+  const int outs[] = {48000, 16000, 44100, 22050};
+  for (ResampleQuality q : {ResampleQuality::Fast, ResampleQuality::High, ResampleQuality::VeryHigh}) {
+    std::vector<double> ms;
+    for (int i = 0; i < 200; i++) {
+      Resampler r;
+      const double a = cpu_now();
+      r.configure({in_rate(rng), outs[i % 4], 2, q});
+      ms.push_back((cpu_now() - a) * 1e3);
+    }
+    std::sort(ms.begin(), ms.end());
+    const double median = bench::median(ms);
+    std::printf("| %s | %.3f | %.3f | %.3f |\n", resample_quality_name(q), median, ms[ms.size() * 9 / 10], ms.back());
+    bench::record(std::string("resample/setup-new-rate-pair/") + resample_quality_name(q), median, "ms");
+  }
+}
+
 // The seed compared one-shot calls (librosa.resample) on 1 s, 5 s and 10 s.
 void seed_table() {
   const Ratio r{48000, 16000};
@@ -307,13 +407,16 @@ void seed_table() {
 int main(int argc, char **argv) {
   gst_init(&argc, &argv);
   if (const char *r = std::getenv("FASTAUDIO_BENCH_REPEATS")) g_repeats = std::max(1, std::atoi(r));
-  // FASTAUDIO_BENCH_ONLY=streaming,stereo,element,seed picks tables.
+  // FASTAUDIO_BENCH_ONLY=rate-changes,streaming,stereo,element,seed,setup picks tables.
   const char *only = std::getenv("FASTAUDIO_BENCH_ONLY");
   auto want = [only](const char *name) { return !only || std::strstr(only, name); };
   std::printf("# fastresample benchmark\n");
+  // First, while the process is small: its children inherit its memory.
+  if (want("rate-changes")) rate_change_table();
   if (want("streaming")) streaming_table();
   if (want("stereo")) stereo_table();
   if (want("element")) element_table();
   if (want("seed")) seed_table();
+  if (want("setup")) setup_table();
   return 0;
 }

@@ -2,7 +2,10 @@
 // fastresample element: passthrough, sample counts and timestamps, latency,
 // gaps, flushing, discontinuities, renegotiation, quality changes, bad input.
 
+#include <sys/resource.h>
+
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -116,6 +119,19 @@ bool bus_has_message(GstBus *bus, const char *needle) {
     g_free(dbg);
     gst_message_unref(m);
   }
+  return found;
+}
+
+// Runs `push` (which returns the flow it got) with a bus on the harness's
+// element, expects `flow`, then whether a message containing `needle` was posted.
+template <typename Push>
+bool flow_and_message(GstHarness *h, GstFlowReturn flow, const char *needle, Push push) {
+  GstBus *bus = gst_bus_new();
+  gst_element_set_bus(h->element, bus);
+  fail_unless_equals_int(push(), flow);
+  const bool found = bus_has_message(bus, needle);
+  gst_element_set_bus(h->element, nullptr);
+  gst_object_unref(bus);
   return found;
 }
 
@@ -460,14 +476,14 @@ GST_START_TEST(test_quality_change_mid_stream) {
   gst_element_set_bus(h->element, bus);
   push_stream(h, 48000, 20000, {960});
   while (GstMessage *m = gst_bus_pop(bus)) gst_message_unref(m);
-  g_object_set(h->element, "quality", 2, nullptr);  // very-high
+  g_object_set(h->element, "quality", 10, nullptr);  // audioresample's 10: very-high
   push_stream(h, 48000, 20000, {960}, frames_to_time(20000, 48000), 1, 2);
   GstMessage *m = gst_bus_pop_filtered(bus, GST_MESSAGE_LATENCY);
   fail_unless(m != nullptr, "no latency message after a quality change");
   gst_message_unref(m);
   gint q;
   g_object_get(h->element, "quality", &q, nullptr);
-  fail_unless_equals_int(q, 2);
+  fail_unless_equals_int(q, 10);
   gst_harness_push_event(h, gst_event_new_eos());
   Output out;
   pull_all(h, out);
@@ -476,6 +492,56 @@ GST_START_TEST(test_quality_change_mid_stream) {
   gst_element_set_bus(h->element, nullptr);
   gst_object_unref(bus);
   gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+// `quality` takes audioresample's 0..10 too, from gst-launch syntax and
+// g_object_set: each level filters exactly like the preset it maps onto,
+// and reads back as set.
+GST_START_TEST(test_quality_levels) {
+  auto run = [](const char *desc) {
+    GstHarness *h = gst_harness_new_parse(desc);
+    gst_harness_set_src_caps_str(h, caps_str(44100).c_str());
+    gst_harness_set_sink_caps_str(h, caps_str(16000).c_str());
+    push_stream(h, 44100, 8000, {441});
+    gst_harness_push_event(h, gst_event_new_eos());
+    Output out;
+    pull_all(h, out);
+    gst_harness_teardown(h);
+    return out.samples;
+  };
+  const struct {
+    const char *level, *preset;
+    int value;
+  } cases[] = {{"0", "fast", 0}, {"4", "fast", 4}, {"5", "high", 5}, {"8", "high", 8}, {"9", "very-high", 9},
+               {"10", "very-high", 10}};
+  for (const auto &c : cases) {
+    const std::string by_level = std::string("fastresample quality=") + c.level;
+    const std::string by_name = std::string("fastresample quality=") + c.preset;
+    fail_unless(run(by_level.c_str()) == run(by_name.c_str()), "%s differs from %s", by_level.c_str(), by_name.c_str());
+    GstElement *e = gst_element_factory_make("fastresample", nullptr);
+    gst_util_set_object_arg(G_OBJECT(e), "quality", c.level);
+    gint q = -1;
+    g_object_get(e, "quality", &q, nullptr);
+    fail_unless_equals_int(q, c.value);
+    g_object_set(e, "quality", c.value, nullptr);
+    g_object_get(e, "quality", &q, nullptr);
+    fail_unless_equals_int(q, c.value);
+    gst_object_unref(e);
+  }
+  // The preset names are the levels 4, 8 and 10; the default is high.
+  GstElement *e = gst_element_factory_make("fastresample", nullptr);
+  gint q = -1;
+  g_object_get(e, "quality", &q, nullptr);
+  fail_unless_equals_int(q, 8);
+  for (auto [name, value] : {std::pair{"fast", 4}, std::pair{"high", 8}, std::pair{"very-high", 10}}) {
+    gst_util_set_object_arg(G_OBJECT(e), "quality", name);
+    g_object_get(e, "quality", &q, nullptr);
+    fail_unless_equals_int(q, value);
+  }
+  // Presets differ: the mapping is not a no-op.
+  fail_if(run("fastresample quality=3") == run("fastresample quality=10"));
+  gst_object_unref(e);
 }
 GST_END_TEST;
 
@@ -515,17 +581,11 @@ GST_END_TEST;
 // a partial frame is an error, not a crash.
 GST_START_TEST(test_bad_input) {
   {
-    GstHarness *h = gst_harness_new("fastresample");
-    GstBus *bus = gst_bus_new();
-    gst_element_set_bus(h->element, bus);
-    gst_harness_set_src_caps_str(h, caps_str(48000).c_str());
-    gst_harness_set_sink_caps_str(h, caps_str(100).c_str());
+    GstHarness *h = make_harness(48000, 46);
     auto data = noise(480, 1);
-    fail_unless_equals_int(gst_harness_push(h, f32_buffer(data.data(), 480, 0, GST_MSECOND * 10)),
-                           GST_FLOW_NOT_NEGOTIATED);
-    fail_unless(bus_has_message(bus, "cannot resample 48000 Hz to 100 Hz"));
-    gst_element_set_bus(h->element, nullptr);
-    gst_object_unref(bus);
+    fail_unless(flow_and_message(h, GST_FLOW_NOT_NEGOTIATED,
+                                 "cannot resample 48000 Hz to 46 Hz: downsampling beyond 1024:1",
+                                 [&] { return gst_harness_push(h, f32_buffer(data.data(), 480, 0, GST_MSECOND * 10)); }));
     gst_harness_teardown(h);
   }
   {
@@ -545,15 +605,81 @@ GST_START_TEST(test_bad_input) {
   }
   {
     GstHarness *h = make_harness(48000, 16000);
-    GstBus *bus = gst_bus_new();
-    gst_element_set_bus(h->element, bus);
     const guint8 three[3] = {1, 2, 3};
-    fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_memdup(three, 3)), GST_FLOW_ERROR);
-    fail_unless(bus_has_message(bus, "not a whole number of audio frames"));
-    gst_element_set_bus(h->element, nullptr);
-    gst_object_unref(bus);
+    fail_unless(flow_and_message(h, GST_FLOW_ERROR, "not a whole number of audio frames",
+                                 [&] { return gst_harness_push(h, gst_buffer_new_memdup(three, 3)); }));
     gst_harness_teardown(h);
   }
+}
+GST_END_TEST;
+
+// A stream whose rate changes with every few buffers (issue 18: a new
+// random rate per JSON line): every change gives output of the new ratio,
+// and time and memory stay bounded (loosely here, for loaded machines and
+// sanitizers; bench-resample's rate-change rows measure them).
+GST_START_TEST(test_many_rate_changes) {
+  rusage before{};
+  getrusage(RUSAGE_SELF, &before);
+  const auto start = std::chrono::steady_clock::now();
+  GstHarness *h = gst_harness_new("fastresample");
+  gst_harness_set_sink_caps_str(h, caps_str(16000).c_str());
+  std::mt19937 rng(18);
+  std::uniform_int_distribution<int> rate(8000, 96000);
+  auto data = noise(1024, 3);
+  for (int i = 0; i < 300; i++) {
+    const int in_rate = rate(rng);
+    gst_harness_set_src_caps_str(h, caps_str(in_rate).c_str());
+    guint64 out_frames = 0;
+    for (int b = 0; b < 3; b++) {
+      fail_unless_equals_int(gst_harness_push(h, f32_buffer(data.data(), 1024, GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE)),
+                             GST_FLOW_OK);
+      while (GstBuffer *out = gst_harness_try_pull(h)) {
+        out_frames += gst_buffer_get_size(out) / sizeof(float);
+        gst_buffer_unref(out);
+      }
+    }
+    // All of the last rate's input is out but the filter's delay (a caps change drains).
+    const double expected = 3072.0 * 16000 / in_rate;
+    fail_unless(out_frames > expected - 400 && out_frames <= expected + 400, "%d Hz: %" G_GUINT64_FORMAT " frames",
+                in_rate, out_frames);
+  }
+  gst_harness_teardown(h);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  rusage after{};
+  getrusage(RUSAGE_SELF, &after);
+  fail_unless(seconds < 30, "300 rate changes took %.1f s", seconds);
+  fail_unless(after.ru_maxrss - before.ru_maxrss < 50 * 1024, "peak RSS grew by %ld kB",
+              after.ru_maxrss - before.ru_maxrss);
+}
+GST_END_TEST;
+
+// Ratios beyond 256:1 either way negotiate and stream with exact totals;
+// 1 Hz -> 2^31 - 1 Hz is refused with the reason, and so is an input
+// buffer whose output would be absurdly big.
+GST_START_TEST(test_far_ratios) {
+  for (auto [in_rate, out_rate, frames] : {std::array<int, 3>{48000, 187, 96000}, std::array<int, 3>{8, 48000, 40}}) {
+    GstHarness *h = make_harness(in_rate, out_rate);
+    push_stream(h, in_rate, size_t(frames), {size_t(frames) / 4});
+    gst_harness_push_event(h, gst_event_new_eos());
+    Output out;
+    pull_all(h, out);
+    fail_unless_equals_uint64(out.samples.size(), expected_frames(guint64(frames), in_rate, out_rate));
+    check_timestamps(out, 0, out_rate);
+    gst_harness_teardown(h);
+  }
+  GstHarness *h = make_harness(1, G_MAXINT);
+  const float one = 0.5f;
+  fail_unless(flow_and_message(h, GST_FLOW_NOT_NEGOTIATED,
+                               "cannot resample 1 Hz to 2147483647 Hz: upsampling beyond 1:65536",
+                               [&] { return gst_harness_push(h, f32_buffer(&one, 1, 0, GST_SECOND)); }));
+  gst_harness_teardown(h);
+  // 1:65536 is accepted, but 4096 frames at once would make 1 GB.
+  h = make_harness(1, 65536);
+  auto data = noise(4096, 2);
+  fail_unless(flow_and_message(h, GST_FLOW_ERROR, "send smaller buffers", [&] {
+    return gst_harness_push(h, f32_buffer(data.data(), 4096, 0, 4096 * GST_SECOND));
+  }));
+  gst_harness_teardown(h);
 }
 GST_END_TEST;
 
@@ -606,6 +732,9 @@ static Suite *fastresample_suite() {
   tcase_add_test(tc, test_s16_matches_f32);
   tcase_add_test(tc, test_bad_input);
   tcase_add_test(tc, test_fixation);
+  tcase_add_test(tc, test_many_rate_changes);
+  tcase_add_test(tc, test_quality_levels);
+  tcase_add_test(tc, test_far_ratios);
   return s;
 }
 
