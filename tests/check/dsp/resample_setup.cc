@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <vector>
 
@@ -82,7 +83,12 @@ GST_START_TEST(test_new_rate_pair_setup) {
                   "%zu bytes of banks kept", resample_detail::retained_bank_bytes());
     }
     std::nth_element(ms.begin(), ms.begin() + long(ms.size() / 2), ms.end());
-    fail_unless(ms[ms.size() / 2] < 20.0, "%s: median setup %.2f ms", resample_quality_name(q), ms[ms.size() / 2]);
+    // Under an emulator (tools/test-aarch64.sh) time says nothing about the code.
+    if (std::getenv("FASTAUDIO_EMULATED"))
+      std::printf("%s: median setup %.2f ms under emulation, not asserted\n", resample_quality_name(q),
+                  ms[ms.size() / 2]);
+    else
+      fail_unless(ms[ms.size() / 2] < 20.0, "%s: median setup %.2f ms", resample_quality_name(q), ms[ms.size() / 2]);
   }
 }
 GST_END_TEST;

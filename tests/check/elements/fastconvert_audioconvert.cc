@@ -68,14 +68,23 @@ static std::string negotiated_format(const std::string &in_caps, const char *dow
 // keeping the channel count matters more than keeping format or layout.
 GST_START_TEST(test_fixation_as_audioconvert) {
   const char *all = "audio/x-raw,layout=interleaved,format={S16LE,S8,S32LE,S24LE,F32LE,F64LE}";
-  for (const char *f : {"S8", "S16LE", "S24LE", "S32LE"})
-    fail_unless_equals_string(negotiated_format(caps_str(f, 1), all).c_str(), f);
-  fail_unless_equals_string(negotiated_format(caps_str("S24LE", 1), "audio/x-raw,layout=interleaved,format={F32LE,S32LE,S16LE}").c_str(),
-                            "S32LE");
-  fail_unless_equals_string(negotiated_format(caps_str("F64LE", 1), "audio/x-raw,layout=interleaved,format={S32LE,F32LE,S16LE}").c_str(),
-                            "F32LE");
-  fail_unless_equals_string(negotiated_format(caps_str("U16BE", 1), "audio/x-raw,layout=interleaved,format={F32LE,S8,S16LE}").c_str(),
-                            "S16LE");
+  // (fail_unless_equals_string keeps a pointer into its argument: the
+  // strings must outlive it.)
+  for (const char *f : {"S8", "S16LE", "S24LE", "S32LE"}) {
+    const std::string same = negotiated_format(caps_str(f, 1), all);
+    fail_unless_equals_string(same.c_str(), f);
+  }
+  const struct {
+    const char *in, *downstream, *want;
+  } cases[] = {
+      {"S24LE", "audio/x-raw,layout=interleaved,format={F32LE,S32LE,S16LE}", "S32LE"},
+      {"F64LE", "audio/x-raw,layout=interleaved,format={S32LE,F32LE,S16LE}", "F32LE"},
+      {"U16BE", "audio/x-raw,layout=interleaved,format={F32LE,S8,S16LE}", "S16LE"},
+  };
+  for (const auto &c : cases) {
+    const std::string got = negotiated_format(caps_str(c.in, 1), c.downstream);
+    fail_unless_equals_string(got.c_str(), c.want);
+  }
   gint channels = 0;
   std::string layout;
   const std::string format = negotiated_format(

@@ -256,7 +256,8 @@ GST_START_TEST(test_default_limits_agree) {
     gst_buffer_unref(out);
   }
   fail_unless_equals_uint64(decoded, samples.size() * 4);
-  fail_unless_equals_string(d.message(GST_MESSAGE_WARNING).c_str(), "");
+  const std::string warning = d.message(GST_MESSAGE_WARNING);  // outlives the check's pointer into it
+  fail_unless_equals_string(warning.c_str(), "");
   gst_harness_teardown(enc);
 }
 GST_END_TEST;
