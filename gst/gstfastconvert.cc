@@ -13,9 +13,7 @@
 #include <gst/audio/audio.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
-#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -28,6 +26,7 @@
 #include "layout.h"
 #include "negotiation.h"
 #include "output_pool.h"
+#include "settings.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_fast_convert_debug);
 #define GST_CAT_DEFAULT gst_fast_convert_debug
@@ -37,20 +36,35 @@ using fastaudio::PipelineSpec;
 
 enum { PROP_0, PROP_DITHERING, PROP_NOISE_SHAPING, PROP_MIX_MATRIX, PROP_DITHERING_THRESHOLD };
 
-// What the properties say; the streaming thread copies it when `generation`
-// moves.
+// The mix-matrix property's value (a GstValueArray), copied deeply so that
+// the settings holding it copy like any other.
+class MatrixValue {
+ public:
+  MatrixValue() { g_value_init(&value_, GST_TYPE_ARRAY); }
+  MatrixValue(const MatrixValue &other) : MatrixValue() { g_value_copy(&other.value_, &value_); }
+  MatrixValue &operator=(const MatrixValue &other) {
+    if (this != &other) g_value_copy(&other.value_, &value_);
+    return *this;
+  }
+  ~MatrixValue() { g_value_unset(&value_); }
+  const GValue *get() const { return &value_; }
+  void set(const GValue *value) { g_value_copy(value, &value_); }
+
+ private:
+  GValue value_ = G_VALUE_INIT;
+};
+
 struct FastConvertSettings {
   GstAudioDitherMethod dithering = GST_AUDIO_DITHER_TPDF;
   GstAudioNoiseShapingMethod noise_shaping = GST_AUDIO_NOISE_SHAPING_NONE;
   guint dithering_threshold = 20;
-  GValue mix_matrix = G_VALUE_INIT;  // GST_TYPE_ARRAY; empty: the default matrix
+  MatrixValue mix_matrix;  // empty: the default matrix
 };
 
 struct GstFastConvertPrivate {
-  std::mutex lock;  // guards settings
-  FastConvertSettings settings;
-  std::atomic<unsigned> generation{0};
-  unsigned configured_generation = 0;
+  fastaudio::SharedSettings<FastConvertSettings> settings;
+  // Streaming thread: the settings the converter was configured with.
+  fastaudio::SharedSettings<FastConvertSettings>::Active active;
   GstAudioInfo in_info;
   GstAudioInfo out_info;
   ConvertPipeline converter;
@@ -93,8 +107,8 @@ static GstStaticPadTemplate src_template =
 
 // Rows and columns of the mix-matrix property, or 0 when it is not set.
 static void matrix_shape(GstFastConvertPrivate *priv, gint *rows, gint *cols) {
-  std::lock_guard<std::mutex> guard(priv->lock);
-  const GValue *m = &priv->settings.mix_matrix;
+  const FastConvertSettings settings = priv->settings.get();
+  const GValue *m = settings.mix_matrix.get();
   *rows = gst_value_array_get_size(m);
   *cols = *rows ? gst_value_array_get_size(gst_value_array_get_value(m, 0)) : 0;
 }
@@ -239,8 +253,8 @@ static gboolean gst_fast_convert_transform_size(GstBaseTransform *trans, GstPadD
 static bool choose_matrix(const FastConvertSettings &settings, const GstAudioInfo *in, const GstAudioInfo *out,
                           fastaudio::MixMatrix *matrix, std::string *why) {
   const unsigned ic = GST_AUDIO_INFO_CHANNELS(in), oc = GST_AUDIO_INFO_CHANNELS(out);
-  if (gst_value_array_get_size(&settings.mix_matrix) > 0) {
-    if (!fastaudio::matrix_from_value(&settings.mix_matrix, ic, oc, matrix, why)) return false;
+  if (gst_value_array_get_size(settings.mix_matrix.get()) > 0) {
+    if (!fastaudio::matrix_from_value(settings.mix_matrix.get(), ic, oc, matrix, why)) return false;
   } else if (ic != oc || memcmp(in->position, out->position, std::min(ic, 64u) * sizeof in->position[0]) != 0) {
     // (GstAudioInfo holds 64 positions; more channels are unpositioned.)
     if (!fastaudio::default_channel_matrix(in, out, matrix, why)) return false;
@@ -269,12 +283,12 @@ static bool build_spec(GstFastConvertPrivate *priv, const GstAudioInfo *in, cons
   spec->in_channels = GST_AUDIO_INFO_CHANNELS(in);
   spec->out_channels = GST_AUDIO_INFO_CHANNELS(out);
   spec->rate = GST_AUDIO_INFO_RATE(out);
-  std::lock_guard<std::mutex> guard(priv->lock);
-  priv->configured_generation = priv->generation.load();
-  spec->dither = fastaudio::DitherMethod(priv->settings.dithering);
-  spec->shaping = fastaudio::NoiseShaping(priv->settings.noise_shaping);
-  spec->dither_threshold = priv->settings.dithering_threshold;
-  return choose_matrix(priv->settings, in, out, &spec->matrix, why);
+  priv->settings.refresh(priv->active);
+  const FastConvertSettings &settings = priv->active.value;
+  spec->dither = fastaudio::DitherMethod(settings.dithering);
+  spec->shaping = fastaudio::NoiseShaping(settings.noise_shaping);
+  spec->dither_threshold = settings.dithering_threshold;
+  return choose_matrix(settings, in, out, &spec->matrix, why);
 }
 
 static gboolean gst_fast_convert_set_caps(GstBaseTransform *trans, GstCaps *incaps, GstCaps *outcaps) {
@@ -390,7 +404,7 @@ static gboolean gst_fast_convert_stop(GstBaseTransform *trans) {
 // the next buffer is converted with them.
 static void follow_settings(GstFastConvert *self) {
   auto priv = self->priv;
-  if (priv->generation.load(std::memory_order_relaxed) == priv->configured_generation) return;
+  if (!priv->settings.changed(priv->active)) return;
   PipelineSpec spec;
   std::string why;
   if (!build_spec(priv, &priv->in_info, &priv->out_info, &spec, &why)) return;  // a new matrix renegotiates
@@ -507,11 +521,7 @@ static void set_mix_matrix(GstFastConvert *self, const GValue *value) {
                               ("the previous mix-matrix stays in use"));
     return;
   }
-  {
-    std::lock_guard<std::mutex> guard(priv->lock);
-    g_value_copy(value, &priv->settings.mix_matrix);
-    priv->generation++;
-  }
+  priv->settings.update([value](FastConvertSettings &settings) { settings.mix_matrix.set(value); });
   gst_base_transform_reconfigure_sink(GST_BASE_TRANSFORM(self));
 }
 
@@ -519,34 +529,30 @@ static void gst_fast_convert_set_property(GObject *object, guint prop_id, const 
   auto self = GST_FAST_CONVERT(object);
   auto priv = self->priv;
   if (prop_id == PROP_MIX_MATRIX) return set_mix_matrix(self, value);
-  std::lock_guard<std::mutex> guard(priv->lock);
-  switch (prop_id) {
-    case PROP_DITHERING: priv->settings.dithering = GstAudioDitherMethod(g_value_get_enum(value)); break;
-    case PROP_NOISE_SHAPING:
-      priv->settings.noise_shaping = GstAudioNoiseShapingMethod(g_value_get_enum(value));
-      break;
-    case PROP_DITHERING_THRESHOLD: priv->settings.dithering_threshold = g_value_get_uint(value); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); return;
-  }
-  priv->generation++;
+  priv->settings.update([&](FastConvertSettings &settings) {
+    switch (prop_id) {
+      case PROP_DITHERING: settings.dithering = GstAudioDitherMethod(g_value_get_enum(value)); break;
+      case PROP_NOISE_SHAPING: settings.noise_shaping = GstAudioNoiseShapingMethod(g_value_get_enum(value)); break;
+      case PROP_DITHERING_THRESHOLD: settings.dithering_threshold = g_value_get_uint(value); break;
+      default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+  });
 }
 
 static void gst_fast_convert_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec) {
   auto priv = GST_FAST_CONVERT(object)->priv;
-  std::lock_guard<std::mutex> guard(priv->lock);
+  const FastConvertSettings settings = priv->settings.get();
   switch (prop_id) {
-    case PROP_DITHERING: g_value_set_enum(value, priv->settings.dithering); break;
-    case PROP_NOISE_SHAPING: g_value_set_enum(value, priv->settings.noise_shaping); break;
-    case PROP_DITHERING_THRESHOLD: g_value_set_uint(value, priv->settings.dithering_threshold); break;
-    case PROP_MIX_MATRIX: g_value_copy(&priv->settings.mix_matrix, value); break;
+    case PROP_DITHERING: g_value_set_enum(value, settings.dithering); break;
+    case PROP_NOISE_SHAPING: g_value_set_enum(value, settings.noise_shaping); break;
+    case PROP_DITHERING_THRESHOLD: g_value_set_uint(value, settings.dithering_threshold); break;
+    case PROP_MIX_MATRIX: g_value_copy(settings.mix_matrix.get(), value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
 
 static void gst_fast_convert_finalize(GObject *object) {
-  auto priv = GST_FAST_CONVERT(object)->priv;
-  g_value_unset(&priv->settings.mix_matrix);
-  delete priv;
+  delete GST_FAST_CONVERT(object)->priv;
   G_OBJECT_CLASS(gst_fast_convert_parent_class)->finalize(object);
 }
 
@@ -624,5 +630,4 @@ static void gst_fast_convert_init(GstFastConvert *self) {
   self->priv = new GstFastConvertPrivate();
   gst_audio_info_init(&self->priv->in_info);
   gst_audio_info_init(&self->priv->out_info);
-  g_value_init(&self->priv->settings.mix_matrix, GST_TYPE_ARRAY);
 }

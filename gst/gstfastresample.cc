@@ -11,7 +11,6 @@
 
 #include <gst/audio/audio.h>
 
-#include <atomic>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -26,6 +25,7 @@
 #include "negotiation.h"
 #include "output_pool.h"
 #include "resample.h"
+#include "settings.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_fast_resample_debug);
 #define GST_CAT_DEFAULT gst_fast_resample_debug
@@ -76,8 +76,13 @@ enum { PROP_0, PROP_QUALITY };
 constexpr gsize kMaxOutputBufferBytes = gsize(64) << 20;
 constexpr int kDefaultLevel = kHighLevel;
 
+struct FastResampleSettings {
+  int level = kDefaultLevel;  // of `quality`: preset_for_level() gives the preset
+};
+
 struct GstFastResamplePrivate {
-  std::atomic<int> level{kDefaultLevel};  // of `quality`: preset_for_level() gives the preset
+  fastaudio::SharedSettings<FastResampleSettings> settings;
+  fastaudio::SharedSettings<FastResampleSettings>::Active active;  // streaming thread: the settings in force
   GstAudioInfo in_info;
   GstAudioInfo out_info;
   bool configured = false;
@@ -304,7 +309,8 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   const GstClockTime old_latency = latency_time(priv);
   const auto format = fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&in));
   const unsigned channels = GST_AUDIO_INFO_CHANNELS(&in);
-  fastaudio::ResampleSpec spec{in_rate, out_rate, channels, preset_for_level(priv->level.load())};
+  priv->settings.refresh(priv->active);
+  fastaudio::ResampleSpec spec{in_rate, out_rate, channels, preset_for_level(priv->active.value.level)};
   const bool passthrough = in_rate == out_rate;
   if (!format || (!passthrough && !priv->resampler.configure(spec))) {
     priv->configured = false;
@@ -367,7 +373,8 @@ static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *tra
   if (!input) return GST_FLOW_OK;  // entirely outside the segment
   if (priv->configured) {
     // Quality changes take effect here, before the output size is computed.
-    const ResampleQuality q = preset_for_level(priv->level.load(std::memory_order_relaxed));
+    priv->settings.refresh(priv->active);
+    const ResampleQuality q = preset_for_level(priv->active.value.level);
     if (q != priv->resampler.spec().quality) {
       const GstClockTime before = latency_time(priv);
       priv->resampler.set_quality(q);
@@ -531,7 +538,11 @@ static void gst_fast_resample_set_property(GObject *object, guint prop_id, const
                                            GParamSpec *pspec) {
   auto self = GST_FAST_RESAMPLE(object);
   switch (prop_id) {
-    case PROP_QUALITY: self->priv->level = g_value_get_enum(value); break;
+    case PROP_QUALITY: {
+      const int level = g_value_get_enum(value);
+      self->priv->settings.update([level](FastResampleSettings &s) { s.level = level; });
+      break;
+    }
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -539,7 +550,7 @@ static void gst_fast_resample_set_property(GObject *object, guint prop_id, const
 static void gst_fast_resample_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec) {
   auto self = GST_FAST_RESAMPLE(object);
   switch (prop_id) {
-    case PROP_QUALITY: g_value_set_enum(value, self->priv->level.load()); break;
+    case PROP_QUALITY: g_value_set_enum(value, self->priv->settings.get().level); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }

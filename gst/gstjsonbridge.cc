@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -23,6 +22,7 @@
 #include "element_message.h"
 #include "json_codec.h"
 #include "negotiation.h"
+#include "settings.h"
 #include "warning_flood.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_json_bridge_debug);
@@ -67,11 +67,12 @@ struct Settings {
 };
 
 struct GstJsonBridgePrivate {
-  std::mutex lock;  // guards settings
-  Settings settings;
+  fastaudio::SharedSettings<Settings> settings;
 
   // Streaming state, touched by the streaming thread only.
-  Settings active;  // settings snapshot taken when the stream starts
+  // The settings in force, taken when the stream starts: the mode decides
+  // the pads' caps, so a change waits for the next stream.
+  fastaudio::SharedSettings<Settings>::Active active;
   GstAudioInfo in_info;
   bool have_in_info = false;
   json::Decoder decoder;
@@ -121,10 +122,7 @@ static const char *mode_name(GstJsonBridgeMode m) {
   return m == GST_JSON_BRIDGE_ENCODE ? "encode" : m == GST_JSON_BRIDGE_DECODE ? "decode" : "roundtrip";
 }
 
-static Settings current_settings(GstJsonBridge *self) {
-  std::lock_guard<std::mutex> guard(self->priv->lock);
-  return self->priv->settings;
-}
+static Settings current_settings(GstJsonBridge *self) { return self->priv->settings.get(); }
 
 static void reset_stream(GstJsonBridge *self) {
   auto priv = self->priv;
@@ -180,7 +178,7 @@ static bool report_bad_object(GstJsonBridge *self, guint64 line, guint64 byte, c
                               bool at_eos) {
   auto priv = self->priv;
   const char *where = at_eos ? "stream ended inside line" : "line";
-  if (priv->active.on_error == GST_JSON_BRIDGE_SKIP) {
+  if (priv->active.value.on_error == GST_JSON_BRIDGE_SKIP) {
     warn_skipped(self, where, line, byte, problem);
     priv->next_discont = true;
     return true;
@@ -303,9 +301,9 @@ static GstFlowReturn decode_line(GstJsonBridge *self, gsize len, gsize consumed,
 static GstFlowReturn line_too_long(GstJsonBridge *self, gsize drop, bool newline_seen) {
   auto priv = self->priv;
   const std::string problem = "the line is longer than max-line-length (" +
-                              std::to_string(priv->active.max_line_length) +
+                              std::to_string(priv->active.value.max_line_length) +
                               " bytes); raise max-line-length if the objects are that big";
-  const guint64 line = priv->line, start = priv->adapter_offset + priv->active.max_line_length;
+  const guint64 line = priv->line, start = priv->adapter_offset + priv->active.value.max_line_length;
   gst_adapter_flush(priv->adapter, drop);
   priv->adapter_offset += drop;
   if (newline_seen) priv->line++;
@@ -340,7 +338,7 @@ static GstFlowReturn decode_chain(GstJsonBridge *self, GstBuffer *buf) {
       if (priv->discarding) {
         gst_adapter_flush(priv->adapter, pending);
         priv->adapter_offset += pending;
-      } else if (pending > priv->active.max_line_length) {
+      } else if (pending > priv->active.value.max_line_length) {
         ret = line_too_long(self, pending, false);
       }
       break;
@@ -353,7 +351,7 @@ static GstFlowReturn decode_chain(GstJsonBridge *self, GstBuffer *buf) {
       priv->adapter_offset += len + 1;
       priv->line++;
       priv->discarding = false;
-    } else if (len > priv->active.max_line_length) {
+    } else if (len > priv->active.value.max_line_length) {
       ret = line_too_long(self, len + 1, true);
     } else {
       ret = decode_line(self, len, len + 1, false);
@@ -428,7 +426,7 @@ static GstFlowReturn encode_chain(GstJsonBridge *self, GstBuffer *buf) {
   const json::BlockHeader h = header_of(&priv->in_info, buf);
   const size_t width = fastaudio::sample_bytes(h.format) * h.channels;
   const size_t frames = in.size() / width;
-  const size_t per_line = json::max_frames_per_line(h.format, h.channels, priv->active.max_line_length);
+  const size_t per_line = json::max_frames_per_line(h.format, h.channels, priv->active.value.max_line_length);
   GstFlowReturn ret = GST_FLOW_OK;
   for (size_t from = 0; ret == GST_FLOW_OK && (from < frames || from == 0); from += per_line) {
     const size_t n = std::min(per_line, frames - from);
@@ -475,11 +473,11 @@ static GstFlowReturn roundtrip_chain(GstJsonBridge *self, GstBuffer *buf) {
 static GstFlowReturn gst_json_bridge_chain(GstPad *, GstObject *parent, GstBuffer *buf) {
   auto self = GST_JSON_BRIDGE(parent);
   auto priv = self->priv;
-  if (priv->active.mode == GST_JSON_BRIDGE_DECODE) return decode_chain(self, buf);
+  if (priv->active.value.mode == GST_JSON_BRIDGE_DECODE) return decode_chain(self, buf);
   if (!priv->have_in_info) {
     gst_buffer_unref(buf);
     FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("jsonbridge (mode=%s) received audio before any caps",
-                                                      mode_name(priv->active.mode)),
+                                                      mode_name(priv->active.value.mode)),
                             (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
@@ -487,7 +485,7 @@ static GstFlowReturn gst_json_bridge_chain(GstPad *, GstObject *parent, GstBuffe
     gst_buffer_unref(buf);
     return GST_FLOW_ERROR;
   }
-  return priv->active.mode == GST_JSON_BRIDGE_ENCODE ? encode_chain(self, buf) : roundtrip_chain(self, buf);
+  return priv->active.value.mode == GST_JSON_BRIDGE_ENCODE ? encode_chain(self, buf) : roundtrip_chain(self, buf);
 }
 
 // Downstream takes nothing this mode makes of input `caps` (`out`): say which
@@ -508,7 +506,7 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
   auto priv = self->priv;
   GstCaps *caps;
   gst_event_parse_caps(event, &caps);
-  if (priv->active.mode == GST_JSON_BRIDGE_DECODE) {
+  if (priv->active.value.mode == GST_JSON_BRIDGE_DECODE) {
     gst_event_unref(event);  // output caps come from the objects
     return TRUE;
   }
@@ -522,7 +520,7 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
     if (!fits || why.empty()) why = fastaudio::explain_caps_mismatch(caps, templ);
     gst_caps_unref(templ);
     priv->refusals.refuse(GST_ELEMENT(self), caps,
-                          std::string("jsonbridge (mode=") + mode_name(priv->active.mode) +
+                          std::string("jsonbridge (mode=") + mode_name(priv->active.value.mode) +
                               ") cannot take these caps: " + why,
                           why + ";");
     gst_event_unref(event);
@@ -531,7 +529,7 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
   gst_caps_unref(templ);
   priv->in_info = info;
   priv->have_in_info = true;
-  const bool roundtrip = priv->active.mode == GST_JSON_BRIDGE_ROUNDTRIP;
+  const bool roundtrip = priv->active.value.mode == GST_JSON_BRIDGE_ROUNDTRIP;
   GstCaps *out = roundtrip ? gst_caps_ref(caps) : gst_static_caps_get(&json_caps);
   // Asked first: a sticky caps event downstream refuses is still "pushed"
   // (stored), and the next buffer would fail with a bare not-negotiated.
@@ -547,7 +545,7 @@ static gboolean sink_caps(GstJsonBridge *self, GstEvent *event) {
 static gboolean gst_json_bridge_sink_event(GstPad *pad, GstObject *parent, GstEvent *event) {
   auto self = GST_JSON_BRIDGE(parent);
   auto priv = self->priv;
-  const bool decode = priv->active.mode == GST_JSON_BRIDGE_DECODE;
+  const bool decode = priv->active.value.mode == GST_JSON_BRIDGE_DECODE;
   switch (GST_EVENT_TYPE(event)) {
     case GST_EVENT_CAPS: return sink_caps(self, event);
     case GST_EVENT_SEGMENT: {
@@ -677,10 +675,10 @@ static GstStateChangeReturn gst_json_bridge_change_state(GstElement *element, Gs
   auto priv = self->priv;
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     reset_stream(self);
-    priv->active = current_settings(self);
+    priv->settings.refresh(priv->active);
     // roundtrip decodes its own text: no limit applies to that.
-    priv->decoder.set_max_line_length(priv->active.mode == GST_JSON_BRIDGE_ROUNDTRIP ? SIZE_MAX
-                                                                                    : priv->active.max_line_length);
+    priv->decoder.set_max_line_length(priv->active.value.mode == GST_JSON_BRIDGE_ROUNDTRIP ? SIZE_MAX
+                                                                                    : priv->active.value.max_line_length);
   }
   GstStateChangeReturn ret = GST_ELEMENT_CLASS(gst_json_bridge_parent_class)->change_state(element, transition);
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) reset_stream(self);
@@ -689,20 +687,19 @@ static GstStateChangeReturn gst_json_bridge_change_state(GstElement *element, Gs
 
 static void gst_json_bridge_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec) {
   auto self = GST_JSON_BRIDGE(object);
-  std::lock_guard<std::mutex> guard(self->priv->lock);
-  Settings &s = self->priv->settings;
-  switch (prop_id) {
-    case PROP_MODE: s.mode = GstJsonBridgeMode(g_value_get_enum(value)); break;
-    case PROP_ON_ERROR: s.on_error = GstJsonBridgeOnError(g_value_get_enum(value)); break;
-    case PROP_MAX_LINE_LENGTH: s.max_line_length = g_value_get_uint64(value); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-  }
+  self->priv->settings.update([&](Settings &s) {
+    switch (prop_id) {
+      case PROP_MODE: s.mode = GstJsonBridgeMode(g_value_get_enum(value)); break;
+      case PROP_ON_ERROR: s.on_error = GstJsonBridgeOnError(g_value_get_enum(value)); break;
+      case PROP_MAX_LINE_LENGTH: s.max_line_length = g_value_get_uint64(value); break;
+      default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+  });
 }
 
 static void gst_json_bridge_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec) {
   auto self = GST_JSON_BRIDGE(object);
-  std::lock_guard<std::mutex> guard(self->priv->lock);
-  const Settings &s = self->priv->settings;
+  const Settings s = self->priv->settings.get();
   switch (prop_id) {
     case PROP_MODE: g_value_set_enum(value, s.mode); break;
     case PROP_ON_ERROR: g_value_set_enum(value, s.on_error); break;
