@@ -183,16 +183,20 @@ void VoiceDetector::process_silence(size_t frames) {
 double VoiceDetector::band_energy(const float *x, size_t n, double *sustained) {
   if (gate_bounds_.empty() || n != frame_len_) return *sustained = band_energy_(x, n, decim_);
   double band = 0, kept = 0;
+  bool all_emerged = true;
   for (size_t i = 0; i + 1 < gate_bounds_.size(); i++) {
     const size_t len = gate_bounds_[i + 1] - gate_bounds_[i];
     const double e = band_energy_(x + gate_bounds_[i], len, decim_);
     band += e;
     if (std::isfinite(e)) kept += gate_.sustained(e / double(len)) * double(len);
+    all_emerged = all_emerged && gate_.emerged();
   }
   if (!std::isfinite(band)) gate_.reset();
-  // A frame a quarter sustained or more (speech with a click in it) keeps
-  // its whole level; below that, only the sustained part counts.
-  *sustained = kept < 0.25 * band ? kept : band;
+  // A frame a quarter sustained or more (speech with a click in it), or
+  // whose every sub-frame has a sound of its own sustained (a voice rising
+  // out of an event), keeps its whole level; otherwise only the sustained
+  // part counts.
+  *sustained = kept < 0.25 * band && !all_emerged ? kept : band;
   return band;
 }
 

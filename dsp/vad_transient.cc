@@ -24,12 +24,16 @@ void TransientGate::configure(double rise_db, double decay_db, int pulse_subs) {
   rise_ = std::pow(10.0, rise_db / 10);
   decay_ = std::pow(10.0, -std::max(0.0, decay_db) / 10);
   pulse_subs_ = std::max(1, pulse_subs);
+  // The slowest ring-down falls 6 dB (kFallen) in this many sub-frames.
+  hold_subs_ = decay_db > 0 ? int(std::ceil(10 * std::log10(1 / kFallen) / decay_db)) : 0;
 }
 
 void TransientGate::reset() {
   prev1_ = prev2_ = sustained1_ = sustained2_ = envelope_ = before_ = peak_ = 0;
   age_ = pulses_ = train_left_ = seen_ = 0;
-  fell_ = false;
+  fell_ = rising_ = event_fell_ = false;
+  event_peak_ = 0;
+  held_ = 0;
 }
 
 double TransientGate::sustained(double e) {
@@ -64,6 +68,13 @@ double TransientGate::sustained(double e) {
       envelope_ = 0;  // the train goes on
       train_left_ = pulse_subs_;
     } else {
+      // A new event, unless this one rings up inside one that rings down
+      // (bounces, keys in a burst): held or not is judged on the first.
+      if (e > rise_ * before || envelope_ <= 0) {
+        event_peak_ = e;
+        event_fell_ = false;
+        held_ = 0;
+      }
       before_ = std::max(sustained1_, sustained2_);
       envelope_ = std::max(envelope_, e - before_);
       pulses_ = 0;
@@ -71,15 +82,33 @@ double TransientGate::sustained(double e) {
     peak_ = e;
     age_ = 0;
     fell_ = false;
+    rising_ = true;
+  } else if (rising_ && !pulse) {
+    // The sub-frame after an attack holds the rest of the event's rise when
+    // the sub-frame boundary split it (where it falls depends on the rate
+    // and the frame's phase): the envelope starts at the event's peak.
+    envelope_ = std::max(envelope_, e - before_);
+    rising_ = false;
+  } else {
+    rising_ = false;
   }
   if (train_left_ > 0) train_left_--;
+  // An event that holds within 6 dB of its peak for longer than the
+  // slowest ring-down takes to fall that far is not impulsive: a syllable
+  // that began abruptly. Its sound is sustained from then on.
+  if (envelope_ > 0 && hold_subs_ > 0) {
+    event_peak_ = std::max(event_peak_, e);
+    if (e < kFallen * event_peak_) event_fell_ = true;
+    else if (!event_fell_ && ++held_ >= hold_subs_) envelope_ = 0;
+  }
 
   double s = e - envelope_;
+  emerged_ = envelope_ <= 0 || s * rise_ >= e;
   if (envelope_ > 0) {
     // A sound emerges from under the event once it is within the attack
     // threshold of the sub-frame; a sliver above the envelope is the event
     // holding on for a moment.
-    if (s * rise_ < e) s = 0;
+    if (!emerged_) s = 0;
     // The sound that went on before the event is assumed to go on.
     s = std::max(s, std::min(e, before_));
   }

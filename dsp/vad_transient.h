@@ -29,6 +29,9 @@ class TransientGate {
   void reset();
   // One sub-frame's energy (mean square, >= 0) in, its sustained part out.
   double sustained(double energy);
+  // Whether the last sub-frame's own sound was sustained (no event, or it
+  // rose out of the event's envelope), not only the sound from before.
+  bool emerged() const { return emerged_; }
 
  private:
   double rise_ = 20.0, decay_ = 0.9;  // energy ratios
@@ -41,6 +44,12 @@ class TransientGate {
   double peak_ = 0;                         // the event's (or the last pulse's) energy
   int age_ = 0;                             // sub-frames since that peak
   bool fell_ = false;                       // the energy fell well below the peak since
+  bool rising_ = false;                     // the sub-frame before was an attack
+  bool emerged_ = true;                     // the last sub-frame's own sound was sustained
+  double event_peak_ = 0;                   // the current event's highest energy
+  bool event_fell_ = false;                 // it fell 6 dB below that since
+  int held_ = 0;                            // sub-frames it held within 6 dB of it
+  int hold_subs_ = 13;                      // held this long, it is not impulsive
   int pulses_ = 0;                          // returns to the peak level in a row
   int train_left_ = 0;                      // sub-frames for which attacks are pulses
   int seen_ = 0;                            // sub-frames since reset, up to 2
