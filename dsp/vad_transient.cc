@@ -82,11 +82,13 @@ double TransientGate::sustained(double e) {
     peak_ = e;
     age_ = 0;
     fell_ = false;
-    rising_ = true;
+    // An event's first attack may hold only part of its rise (below); a
+    // ring-up sets the envelope to its own level.
+    rising_ = e > rise_ * before;
   } else if (rising_ && !pulse) {
-    // The sub-frame after an attack holds the rest of the event's rise when
-    // the sub-frame boundary split it (where it falls depends on the rate
-    // and the frame's phase): the envelope starts at the event's peak.
+    // The sub-frame after an event's first attack holds the rest of its rise
+    // when the sub-frame boundary split it (where that falls depends on the
+    // rate and the frame's phase): the envelope starts at the event's peak.
     envelope_ = std::max(envelope_, e - before_);
     rising_ = false;
   } else {

@@ -44,7 +44,7 @@ class TransientGate {
   double peak_ = 0;                         // the event's (or the last pulse's) energy
   int age_ = 0;                             // sub-frames since that peak
   bool fell_ = false;                       // the energy fell well below the peak since
-  bool rising_ = false;                     // the sub-frame before was an attack
+  bool rising_ = false;                     // the sub-frame before was an event's first attack
   bool emerged_ = true;                     // the last sub-frame's own sound was sustained
   double event_peak_ = 0;                   // the current event's highest energy
   bool event_fell_ = false;                 // it fell 6 dB below that since
