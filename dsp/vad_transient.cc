@@ -14,7 +14,7 @@ namespace {
 // envelope does not.
 constexpr double kRingRise = 2.0;
 // Below this fraction of its peak (-6 dB) a sound has fallen; back above it
-// (and not above peak / kFallen) it has come back to the same level.
+// it has come back (a train goes on only at about the same level).
 constexpr double kFallen = 0.25;
 // Pulses that come back this many times in a row are a train.
 constexpr int kTrainPulses = 2;
@@ -51,8 +51,9 @@ double TransientGate::sustained(double e) {
     age_++;
     if (e < kFallen * peak_) {
       fell_ = true;
-    } else if (fell_ && e <= peak_ / kFallen) {
-      // Back at the peak's level soon after falling from it.
+    } else if (fell_) {
+      // Back at the peak's level (or above: a voice getting louder) soon
+      // after falling from it.
       pulse = true;
       if (++pulses_ >= kTrainPulses) {
         envelope_ = 0;

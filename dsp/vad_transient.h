@@ -6,13 +6,17 @@
 // down; speech sustains its energy over a syllable. The gate follows the
 // band energy in sub-frames of about 7 ms. A sub-frame far above the two
 // before it is an attack; from then on, energy under an envelope that starts
-// at the attack and decays at the slowest rate an impulsive sound rings down
-// belongs to that event; what rises above it counts once it is within the
-// attack threshold of the sub-frame. What is left, the sustained part, is
-// what the detector compares with its thresholds. The sound that went on
-// before the attack (someone talking while typing) counts as sustained
-// throughout, and so does a train of attacks that keep coming back to the
-// same level within 20 ms of each other: the glottal pulses of a low voice.
+// at the event's peak (the attack's sub-frame or, when a sub-frame boundary
+// split the rise, the one after it) and decays at the slowest rate an
+// impulsive sound rings down belongs to that event; what rises above it
+// counts once it is within the attack threshold of the sub-frame. An event
+// that stays within 6 dB of its peak for longer than that slowest ring-down
+// takes to fall 6 dB is not impulsive (a syllable that began abruptly) and
+// is released. What is left, the sustained part, is what the detector
+// compares with its thresholds. The sound that went on before the attack
+// (someone talking while typing) counts as sustained throughout, and so does
+// a train of attacks that keep coming back (to the level they fell from or
+// above) within 20 ms of each other: the glottal pulses of a low voice.
 #pragma once
 
 #include <cstddef>
