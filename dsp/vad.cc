@@ -18,6 +18,10 @@ constexpr double kBgLowDb = -150.0;
 constexpr double kBgBinDb = 0.5;
 // The longest gap between the glottal pulses of a low voice (50 Hz).
 constexpr double kPulseGap_s = 0.02;
+// A sound heard (without impulsive events) this recently goes on under a
+// new event: a pause inside a word or between syllables, as long as the
+// default hangover holds speech.
+constexpr double kBefore_s = 0.08;
 }  // namespace
 
 double power_db(double mean_square) {
@@ -77,7 +81,7 @@ void VoiceDetector::set_params(const VadParams &params) {
     bounds = transient_sub_frames(frame_len_, decim_, frame_s, params.transient_sub_s);
   const double sub_s = bounds.size() > 1 ? frame_s / double(bounds.size() - 1) : frame_s;
   gate_.configure(params.transient_rise_db, params.transient_decay_db_s * sub_s,
-                  int(std::lround(kPulseGap_s / sub_s)));
+                  int(std::lround(kPulseGap_s / sub_s)), int(std::lround(kBefore_s / sub_s)));
   if (bounds != gate_bounds_) {
     gate_bounds_ = std::move(bounds);
     gate_.reset();

@@ -20,10 +20,13 @@ constexpr double kFallen = 0.25;
 constexpr int kTrainPulses = 2;
 }  // namespace
 
-void TransientGate::configure(double rise_db, double decay_db, int pulse_subs) {
+void TransientGate::configure(double rise_db, double decay_db, int pulse_subs, int before_subs) {
   rise_ = std::pow(10.0, rise_db / 10);
   decay_ = std::pow(10.0, -std::max(0.0, decay_db) / 10);
   pulse_subs_ = std::max(1, pulse_subs);
+  look_len_ = std::clamp(before_subs, 0, kMaxBeforeSubs);
+  look_pos_ = 0;
+  std::fill_n(look_, kMaxBeforeSubs, 0.0);
   // The slowest ring-down falls 6 dB (kFallen) in this many sub-frames.
   hold_subs_ = decay_db > 0 ? int(std::ceil(10 * std::log10(1 / kFallen) / decay_db)) : 0;
 }
@@ -34,6 +37,7 @@ void TransientGate::reset() {
   fell_ = rising_ = event_fell_ = false;
   event_peak_ = 0;
   held_ = 0;
+  std::fill_n(look_, kMaxBeforeSubs, 0.0);
 }
 
 double TransientGate::sustained(double e) {
@@ -76,7 +80,11 @@ double TransientGate::sustained(double e) {
         event_fell_ = false;
         held_ = 0;
       }
+      // The sound that went on before the attack: the sustained part of the
+      // last two sub-frames, or a sound heard without any event over the
+      // last before_subs (a syllable after a short pause goes on a word).
       before_ = std::max(sustained1_, sustained2_);
+      for (int i = 0; i < look_len_; i++) before_ = std::max(before_, std::min(e, look_[i]));
       envelope_ = std::max(envelope_, e - before_);
       pulses_ = 0;
     }
@@ -118,6 +126,12 @@ double TransientGate::sustained(double e) {
   s = std::max(s, 0.0);
   prev2_ = prev1_;
   prev1_ = e;
+  if (look_len_ > 0) {
+    // Only sound heard while no event rang: what emerged from an envelope
+    // may be a key holding on, and must not vouch for the next key.
+    look_[look_pos_] = envelope_ > 0 ? 0.0 : s;
+    look_pos_ = (look_pos_ + 1) % look_len_;
+  }
   sustained2_ = sustained1_;
   sustained1_ = s;
   return s;

@@ -14,9 +14,10 @@
 // takes to fall 6 dB is not impulsive (a syllable that began abruptly) and
 // is released. What is left, the sustained part, is what the detector
 // compares with its thresholds. The sound that went on before the attack
-// (someone talking while typing) counts as sustained throughout, and so does
-// a train of attacks that keep coming back (to the level they fell from or
-// above) within 20 ms of each other: the glottal pulses of a low voice.
+// (someone talking while typing, or a word that paused for a moment) counts
+// as sustained throughout, and so does a train of attacks that keep coming
+// back (to the level they fell from or above) within 20 ms of each other:
+// the glottal pulses of a low voice.
 #pragma once
 
 #include <cstddef>
@@ -28,8 +29,11 @@ class TransientGate {
  public:
   // rise_db: how far above both previous sub-frames an attack is;
   // decay_db: how far the envelope falls per sub-frame; pulse_subs: the
-  // longest gap, in sub-frames, between pulses of a train.
-  void configure(double rise_db, double decay_db, int pulse_subs);
+  // longest gap, in sub-frames, between pulses of a train; before_subs:
+  // how far back (at most kMaxBeforeSubs) a sound heard without any event
+  // counts as going on under a new one (0: the last two sub-frames only).
+  static constexpr int kMaxBeforeSubs = 64;
+  void configure(double rise_db, double decay_db, int pulse_subs, int before_subs = 0);
   void reset();
   // One sub-frame's energy (mean square, >= 0) in, its sustained part out.
   double sustained(double energy);
@@ -49,7 +53,9 @@ class TransientGate {
   int age_ = 0;                             // sub-frames since that peak
   bool fell_ = false;                       // the energy fell well below the peak since
   bool rising_ = false;                     // the sub-frame before was an event's first attack
-  bool emerged_ = true;                     // the last sub-frame's own sound was sustained
+  bool emerged_ = true;
+  double look_[kMaxBeforeSubs] = {};         // sustained sound without events, last before_subs
+  int look_len_ = 0, look_pos_ = 0;                     // the last sub-frame's own sound was sustained
   double event_peak_ = 0;                   // the current event's highest energy
   bool event_fell_ = false;                 // it fell 6 dB below that since
   int held_ = 0;                            // sub-frames it held within 6 dB of it
