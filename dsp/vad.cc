@@ -18,6 +18,10 @@ constexpr double kBgLowDb = -150.0;
 constexpr double kBgBinDb = 0.5;
 // The longest gap between the glottal pulses of a low voice (50 Hz).
 constexpr double kPulseGap_s = 0.02;
+// A sound heard (without impulsive events) this recently goes on under a
+// new event: a pause inside a word or between syllables, as long as the
+// default hangover holds speech.
+constexpr double kBefore_s = 0.08;
 }  // namespace
 
 double power_db(double mean_square) {
@@ -77,7 +81,7 @@ void VoiceDetector::set_params(const VadParams &params) {
     bounds = transient_sub_frames(frame_len_, decim_, frame_s, params.transient_sub_s);
   const double sub_s = bounds.size() > 1 ? frame_s / double(bounds.size() - 1) : frame_s;
   gate_.configure(params.transient_rise_db, params.transient_decay_db_s * sub_s,
-                  int(std::lround(kPulseGap_s / sub_s)));
+                  int(std::lround(kPulseGap_s / sub_s)), int(std::lround(kBefore_s / sub_s)));
   if (bounds != gate_bounds_) {
     gate_bounds_ = std::move(bounds);
     gate_.reset();
@@ -183,16 +187,20 @@ void VoiceDetector::process_silence(size_t frames) {
 double VoiceDetector::band_energy(const float *x, size_t n, double *sustained) {
   if (gate_bounds_.empty() || n != frame_len_) return *sustained = band_energy_(x, n, decim_);
   double band = 0, kept = 0;
+  bool all_emerged = true;
   for (size_t i = 0; i + 1 < gate_bounds_.size(); i++) {
     const size_t len = gate_bounds_[i + 1] - gate_bounds_[i];
     const double e = band_energy_(x + gate_bounds_[i], len, decim_);
     band += e;
     if (std::isfinite(e)) kept += gate_.sustained(e / double(len)) * double(len);
+    all_emerged = all_emerged && gate_.emerged();
   }
   if (!std::isfinite(band)) gate_.reset();
-  // A frame a quarter sustained or more (speech with a click in it) keeps
-  // its whole level; below that, only the sustained part counts.
-  *sustained = kept < 0.25 * band ? kept : band;
+  // A frame a quarter sustained or more (speech with a click in it), or
+  // whose every sub-frame has a sound of its own sustained (a voice rising
+  // out of an event), keeps its whole level; otherwise only the sustained
+  // part counts.
+  *sustained = kept < 0.25 * band && !all_emerged ? kept : band;
   return band;
 }
 

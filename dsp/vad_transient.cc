@@ -14,22 +14,30 @@ namespace {
 // envelope does not.
 constexpr double kRingRise = 2.0;
 // Below this fraction of its peak (-6 dB) a sound has fallen; back above it
-// (and not above peak / kFallen) it has come back to the same level.
+// it has come back (a train goes on only at about the same level).
 constexpr double kFallen = 0.25;
 // Pulses that come back this many times in a row are a train.
 constexpr int kTrainPulses = 2;
 }  // namespace
 
-void TransientGate::configure(double rise_db, double decay_db, int pulse_subs) {
+void TransientGate::configure(double rise_db, double decay_db, int pulse_subs, int before_subs) {
   rise_ = std::pow(10.0, rise_db / 10);
   decay_ = std::pow(10.0, -std::max(0.0, decay_db) / 10);
   pulse_subs_ = std::max(1, pulse_subs);
+  look_len_ = std::clamp(before_subs, 0, kMaxBeforeSubs);
+  look_pos_ = 0;
+  std::fill_n(look_, kMaxBeforeSubs, 0.0);
+  // The slowest ring-down falls 6 dB (kFallen) in this many sub-frames.
+  hold_subs_ = decay_db > 0 ? int(std::ceil(10 * std::log10(1 / kFallen) / decay_db)) : 0;
 }
 
 void TransientGate::reset() {
   prev1_ = prev2_ = sustained1_ = sustained2_ = envelope_ = before_ = peak_ = 0;
   age_ = pulses_ = train_left_ = seen_ = 0;
-  fell_ = false;
+  fell_ = rising_ = event_fell_ = false;
+  event_peak_ = 0;
+  held_ = 0;
+  std::fill_n(look_, kMaxBeforeSubs, 0.0);
 }
 
 double TransientGate::sustained(double e) {
@@ -47,8 +55,9 @@ double TransientGate::sustained(double e) {
     age_++;
     if (e < kFallen * peak_) {
       fell_ = true;
-    } else if (fell_ && e <= peak_ / kFallen) {
-      // Back at the peak's level soon after falling from it.
+    } else if (fell_) {
+      // Back at the peak's level (or above: a voice getting louder) soon
+      // after falling from it.
       pulse = true;
       if (++pulses_ >= kTrainPulses) {
         envelope_ = 0;
@@ -64,28 +73,65 @@ double TransientGate::sustained(double e) {
       envelope_ = 0;  // the train goes on
       train_left_ = pulse_subs_;
     } else {
+      // A new event, unless this one rings up inside one that rings down
+      // (bounces, keys in a burst): held or not is judged on the first.
+      if (e > rise_ * before || envelope_ <= 0) {
+        event_peak_ = e;
+        event_fell_ = false;
+        held_ = 0;
+      }
+      // The sound that went on before the attack: the sustained part of the
+      // last two sub-frames, or a sound heard without any event over the
+      // last before_subs (a syllable after a short pause goes on a word).
       before_ = std::max(sustained1_, sustained2_);
+      for (int i = 0; i < look_len_; i++) before_ = std::max(before_, std::min(e, look_[i]));
       envelope_ = std::max(envelope_, e - before_);
       pulses_ = 0;
     }
     peak_ = e;
     age_ = 0;
     fell_ = false;
+    // An event's first attack may hold only part of its rise (below); a
+    // ring-up sets the envelope to its own level.
+    rising_ = e > rise_ * before;
+  } else if (rising_ && !pulse) {
+    // The sub-frame after an event's first attack holds the rest of its rise
+    // when the sub-frame boundary split it (where that falls depends on the
+    // rate and the frame's phase): the envelope starts at the event's peak.
+    envelope_ = std::max(envelope_, e - before_);
+    rising_ = false;
+  } else {
+    rising_ = false;
   }
   if (train_left_ > 0) train_left_--;
+  // An event that holds within 6 dB of its peak for longer than the
+  // slowest ring-down takes to fall that far is not impulsive: a syllable
+  // that began abruptly. Its sound is sustained from then on.
+  if (envelope_ > 0 && hold_subs_ > 0) {
+    event_peak_ = std::max(event_peak_, e);
+    if (e < kFallen * event_peak_) event_fell_ = true;
+    else if (!event_fell_ && ++held_ >= hold_subs_) envelope_ = 0;
+  }
 
   double s = e - envelope_;
+  emerged_ = envelope_ <= 0 || s * rise_ >= e;
   if (envelope_ > 0) {
     // A sound emerges from under the event once it is within the attack
     // threshold of the sub-frame; a sliver above the envelope is the event
     // holding on for a moment.
-    if (s * rise_ < e) s = 0;
+    if (!emerged_) s = 0;
     // The sound that went on before the event is assumed to go on.
     s = std::max(s, std::min(e, before_));
   }
   s = std::max(s, 0.0);
   prev2_ = prev1_;
   prev1_ = e;
+  if (look_len_ > 0) {
+    // Only sound heard while no event rang: what emerged from an envelope
+    // may be a key holding on, and must not vouch for the next key.
+    look_[look_pos_] = envelope_ > 0 ? 0.0 : s;
+    look_pos_ = (look_pos_ + 1) % look_len_;
+  }
   sustained2_ = sustained1_;
   sustained1_ = s;
   return s;

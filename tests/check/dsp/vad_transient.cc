@@ -59,6 +59,26 @@ GST_START_TEST(test_click_and_ring_down_removed) {
 }
 GST_END_TEST;
 
+GST_START_TEST(test_split_rise_removed) {
+  // A click whose rise a sub-frame boundary splits: its first sub-frame
+  // holds 30-90 % of the peak's energy, the next one the peak (up to 5 dB
+  // more), then it rings down at 2-10 dB per sub-frame. Where the boundary
+  // falls depends on the rate and the frame's phase; none of it is kept.
+  const double noise = 1e-7;
+  for (double first : {0.3, 0.5, 0.7, 0.9})
+    for (double fall_db : {2.0, 4.0, 10.0}) {
+      std::vector<double> e(20, noise);
+      e.push_back(noise + first * 1e-2);
+      for (int i = 0; i < 30; i++) e.push_back(noise + 1e-2 * std::pow(10.0, -fall_db * i / 10));
+      e.resize(e.size() + 20, noise);
+      const std::vector<double> s = run(e);
+      for (size_t i = 20; i < s.size(); i++)
+        fail_unless(db(s[i]) < db(noise) + 3, "first %.1f, fall %.0f dB: sub-frame %zu kept at %.1f dB", first,
+                    fall_db, i, db(s[i]));
+    }
+}
+GST_END_TEST;
+
 GST_START_TEST(test_steady_sound_kept) {
   // A sound that starts abruptly and holds its level is sustained after a
   // few sub-frames; one that fades in is never touched.
@@ -171,6 +191,7 @@ static Suite *vad_transient_suite() {
   TCase *tc = tcase_create("general");
   suite_add_tcase(s, tc);
   tcase_add_test(tc, test_click_and_ring_down_removed);
+  tcase_add_test(tc, test_split_rise_removed);
   tcase_add_test(tc, test_steady_sound_kept);
   tcase_add_test(tc, test_speech_under_a_click_kept);
   tcase_add_test(tc, test_pulse_train_kept);
