@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
@@ -617,6 +618,16 @@ GST_END_TEST;
 // random rate per JSON line): every change gives output of the new ratio,
 // and time and memory stay bounded (loosely here, for loaded machines and
 // sanitizers; bench-resample's rate-change rows measure them).
+// Time and memory say nothing under ASan or valgrind: there the bounds are
+// reported, not asserted (and valgrind runs a tenth of the changes).
+static bool instrumented() {
+#if defined(__SANITIZE_ADDRESS__)
+  return true;
+#else
+  return g_getenv("FASTAUDIO_UNDER_VALGRIND") != nullptr;
+#endif
+}
+
 GST_START_TEST(test_many_rate_changes) {
   rusage before{};
   getrusage(RUSAGE_SELF, &before);
@@ -626,7 +637,8 @@ GST_START_TEST(test_many_rate_changes) {
   std::mt19937 rng(18);
   std::uniform_int_distribution<int> rate(8000, 96000);
   auto data = noise(1024, 3);
-  for (int i = 0; i < 300; i++) {
+  const int changes = g_getenv("FASTAUDIO_UNDER_VALGRIND") ? 30 : 300;
+  for (int i = 0; i < changes; i++) {
     const int in_rate = rate(rng);
     gst_harness_set_src_caps_str(h, caps_str(in_rate).c_str());
     guint64 out_frames = 0;
@@ -647,9 +659,14 @@ GST_START_TEST(test_many_rate_changes) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rusage after{};
   getrusage(RUSAGE_SELF, &after);
+  const long grown_kb = after.ru_maxrss - before.ru_maxrss;
+  if (instrumented()) {
+    std::printf("%d rate changes: %.1f s, peak RSS +%ld kB (instrumented: not asserted)\n", changes, seconds,
+                grown_kb);
+    return;
+  }
   fail_unless(seconds < 30, "300 rate changes took %.1f s", seconds);
-  fail_unless(after.ru_maxrss - before.ru_maxrss < 50 * 1024, "peak RSS grew by %ld kB",
-              after.ru_maxrss - before.ru_maxrss);
+  fail_unless(grown_kb < 50 * 1024, "peak RSS grew by %ld kB", grown_kb);
 }
 GST_END_TEST;
 
