@@ -5,15 +5,10 @@
 # dependencies debian/control names; needs root for that.
 set -e
 cd "$(dirname "$0")/.."
-export DEBIAN_FRONTEND=noninteractive
-PACKAGES="dpkg-dev debhelper lintian"
-missing=""
-for p in $PACKAGES; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ] || ! dpkg-checkbuilddeps >/dev/null 2>&1; then
+tools/install-deps.sh deb
+if ! dpkg-checkbuilddeps >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
-  [ -z "$missing" ] || apt-get install -y -q --no-install-recommends $missing
   apt-get build-dep -y -q ./
 fi
 version=$(dpkg-parsechangelog -S Version)

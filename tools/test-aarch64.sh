@@ -13,17 +13,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-PACKAGES="crossbuild-essential-arm64 qemu-user-static debootstrap meson ninja-build pkg-config liborc-0.4-dev-bin"
-missing=""
-for p in $PACKAGES; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  echo "installing:$missing"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends $missing
-fi
+tools/install-deps.sh aarch64
 
 # What building and testing need on the target side.
 SYSROOT_PACKAGES="libc6-dev,libstdc++-12-dev,libgcc-12-dev,libgstreamer1.0-dev,libgstreamer-plugins-base1.0-dev,\

@@ -83,15 +83,17 @@ SHELL_WORDS = set("""if then else elif fi for in do done while until case esac f
 
 def install_lists():
     """The package lists tools/install-deps.sh installs, read from its
-    assignments (BUILD_PACKAGES, TEST_PACKAGES, DEV_PACKAGES; a lone
-    PACKAGES list counts as the build list)."""
+    assignments (BUILD_PACKAGES, TEST_PACKAGES, DEV_PACKAGES, and the
+    packaging and cross-build tools' DEB_PACKAGES and AARCH64_PACKAGES; a
+    lone PACKAGES list counts as the build list)."""
     text = open(os.path.join(SRC, "tools", "install-deps.sh")).read()
     values = {}
     for m in re.finditer(r'^(\w*PACKAGES)="([^"]*)"', text, flags=re.M):
         words = m.group(2).replace("\\\n", " ").split()
         values[m.group(1)] = {p for w in words for p in (values.get(w[1:], set()) if w.startswith("$") else {w})}
     return {"build": values.get("BUILD_PACKAGES", values.get("PACKAGES", set())),
-            "test": values.get("TEST_PACKAGES", set()), "dev": values.get("DEV_PACKAGES", set())}
+            "test": values.get("TEST_PACKAGES", set()), "dev": values.get("DEV_PACKAGES", set()),
+            "tools": values.get("DEB_PACKAGES", set()) | values.get("AARCH64_PACKAGES", set())}
 
 
 def split_heredocs(text):
@@ -209,10 +211,7 @@ def sources():
 
 def installs_itself(rel, text):
     """Packages a script installs on its own: named on its apt-get install
-    line or in a *PACKAGES list it installs. debian/rules runs under
-    tools/build-deb.sh, which installs the packaging tools."""
-    if rel == "debian/rules":
-        rel, text = "tools/build-deb.sh", open(os.path.join(SRC, "tools", "build-deb.sh")).read()
+    line or in a *PACKAGES list it installs."""
     if not re.search(r"apt-get\b[^\n]*\binstall\b", text):
         return set()
     named = {w for line in re.findall(r"apt-get\b[^\n]*\binstall\b([^\n]*)", text) for w in line.split()}
@@ -238,7 +237,8 @@ def main():
             problems.append(f"{rel}: {what} '{name}': no Debian package known for it "
                             f"(add it to tests/install/check_install_list.py)")
             return
-        allowed = lists["build"] if rel in BUILD_STEP_FILES else lists["build"] | lists["test"] | lists["dev"]
+        allowed = (lists["build"] if rel in BUILD_STEP_FILES
+                   else lists["build"] | lists["test"] | lists["dev"] | lists["tools"])
         self_installed = package in installs_itself(rel, text)
         if package not in allowed and not self_installed:
             where = "build" if rel in BUILD_STEP_FILES else "build or test"
