@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "pcm_planes.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <utility>
 
+#include "convert.h"
 #include "layout.h"
 #include "pcm_sample.h"
 
 namespace fastaudio {
+
+#if defined(__x86_64__)
+namespace pcm_planes_detail {
+void s24le_to_float_avx2(const uint8_t *in, size_t samples, float *out);
+}  // namespace pcm_planes_detail
+#endif
 
 namespace {
 
@@ -94,12 +102,35 @@ constexpr auto plain_table(std::index_sequence<I...>) {
         &unpack_plain<PcmFormat(I), 0>}...}};
 }
 
+#if defined(__x86_64__)
+// S24LE on AVX2: a block of samples converted in order, then split into
+// the streams by the F32 split above (the block stays in L1).
+void unpack_s24le_avx2(const uint8_t *in, unsigned streams, size_t frames, float *const *rows) {
+  if (streams == 1) return pcm_planes_detail::s24le_to_float_avx2(in, frames, rows[0]);
+  constexpr size_t kBlockSamples = 1024;
+  alignas(32) float block[kBlockSamples];
+  const size_t step = kBlockSamples / streams;
+  const UnpackStreamsFn split = streams == 2 ? unpack_F32LE_2 : unpack_F32LE_4;
+  for (size_t f = 0; f < frames; f += step) {
+    const size_t n = std::min(step, frames - f);
+    pcm_planes_detail::s24le_to_float_avx2(in + f * streams * 3, n * streams, block);
+    float *at[4];
+    for (unsigned s = 0; s < streams; s++) at[s] = rows[s] + f;
+    split(reinterpret_cast<const uint8_t *>(block), streams, n, at);
+  }
+}
+#endif
+
 UnpackStreamsFn find_unpack(PcmFormat f, unsigned streams) {
   const size_t v = variant_of(streams);
   constexpr UnpackStreamsFn s16[] = {unpack_S16LE_1, unpack_S16LE_2, unpack_S16LE_4};
   constexpr UnpackStreamsFn s24[] = {unpack_S24LE_1, unpack_S24LE_2, unpack_S24LE_4};
   constexpr UnpackStreamsFn s32[] = {unpack_S32LE_1, unpack_S32LE_2, unpack_S32LE_4};
   constexpr UnpackStreamsFn f32[] = {unpack_F32LE_1, unpack_F32LE_2, unpack_F32LE_4};
+#if defined(__x86_64__)
+  static const bool avx2 = best_isa() >= Isa::Avx2;
+  if (f == PcmFormat::S24LE && v < 3 && avx2) return unpack_s24le_avx2;
+#endif
   if (v < 3) {
     switch (f) {
       case PcmFormat::S16LE: return s16[v];
@@ -122,11 +153,10 @@ void unpack_streams(PcmFormat f, const uint8_t *in, unsigned streams, size_t fra
 void PcmWriter::write(const float *in, size_t frames, const PcmSink &sink) {
   if (frames == 0) return;
   const size_t width = pcm_info(sink.format).width;
-  std::vector<uint8_t *> planes;
-  if (sink.planar && sink.channels > 1) {
-    planes.resize(sink.channels);
-    for (unsigned c = 0; c < sink.channels; c++) planes[c] = sink.data + c * frames * width;
-  }
+  std::vector<uint8_t *> &planes = planes_;
+  planes.clear();
+  if (sink.planar && sink.channels > 1)
+    for (unsigned c = 0; c < sink.channels; c++) planes.push_back(sink.data + c * frames * width);
   if (sink.format == PcmFormat::F32LE) {
     if (planes.empty()) std::memcpy(sink.data, in, frames * sink.channels * sizeof(float));
     else deinterleave(reinterpret_cast<const uint8_t *>(in), sink.channels, frames, width, planes.data());

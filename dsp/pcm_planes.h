@@ -63,6 +63,7 @@ class PcmWriter {
   unsigned channels_ = 0;
   ConvertPipeline pipeline_;
   std::vector<uint8_t> interleaved_;  // planar output: the converted frames before the split
+  std::vector<uint8_t *> planes_;     // planar output: where each channel's plane starts
 };
 
 }  // namespace fastaudio

@@ -279,6 +279,7 @@ class Resampler {
   // Output in another format or layout: the kernels' interleaved F32 block, then the writer.
   std::vector<float> out_block_;
   PcmWriter writer_;
+  std::vector<float *> row_ptrs_;  // append(): where each channel's frames go
 };
 
 

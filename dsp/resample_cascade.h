@@ -41,6 +41,7 @@ struct Resampler::Cascade {
   // (dsp/resample_io.cc: converted to float on the way).
   void append(const PcmSource *in, size_t frames);
   void split_pairs_of(const PcmSource &in, size_t first, size_t pairs);
+  std::vector<float *> row_ptrs;  // split_pairs_of(): the ev and od rows' ends
   // Half-band outputs whose window is complete, appended to the 2/3 stage's history.
   size_t halfband();
   // Writes inner outputs past `skip` to out; extra ones go to the stash.

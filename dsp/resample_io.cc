@@ -45,9 +45,9 @@ void Resampler::append(const PcmSource &in, size_t frames) {
     if (in.format == PcmFormat::F32LE && !in.planar) {
       split_f32(reinterpret_cast<const float *>(in.planes[0]), frames, hist_, hist_len_);
     } else if (!in.planar) {
-      std::vector<float *> rows(ch);
-      for (unsigned c = 0; c < ch; c++) rows[c] = hist_[c].data() + hist_len_;
-      unpack_streams(in.format, in.at(0, 0), ch, frames, rows.data());
+      row_ptrs_.resize(ch);
+      for (unsigned c = 0; c < ch; c++) row_ptrs_[c] = hist_[c].data() + hist_len_;
+      unpack_streams(in.format, in.at(0, 0), ch, frames, row_ptrs_.data());
     } else {
       for (unsigned c = 0; c < ch; c++) {
         float *row = hist_[c].data() + hist_len_;
@@ -113,9 +113,9 @@ void Resampler::Cascade::split_pairs_of(const PcmSource &in, size_t first, size_
   }
   if (!in.planar) {
     // A pair of interleaved frames is 2 x ch streams: ev rows, then od rows.
-    std::vector<float *> rows(2 * ch);
-    for (unsigned c = 0; c < ch; c++) rows[c] = ev[c].data() + ev_len, rows[ch + c] = od[c].data() + od_len;
-    return unpack_streams(in.format, in.at(first, 0), 2 * ch, pairs, rows.data());
+    row_ptrs.resize(2 * ch);
+    for (unsigned c = 0; c < ch; c++) row_ptrs[c] = ev[c].data() + ev_len, row_ptrs[ch + c] = od[c].data() + od_len;
+    return unpack_streams(in.format, in.at(first, 0), 2 * ch, pairs, row_ptrs.data());
   }
   for (unsigned c = 0; c < ch; c++) {
     float *rows[2] = {ev[c].data() + ev_len, od[c].data() + od_len};

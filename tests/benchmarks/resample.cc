@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "pcm_codec.h"
 #include "resample.h"
 
 #ifdef HAVE_SOXR
@@ -264,8 +265,7 @@ void element_table() {
   }
 }
 
-// One element case of the format table: 10 s of 20 ms buffers of random
-// samples (any bit pattern is a valid sample of these formats).
+// One element case of the format table: 10 s of 20 ms buffers of noise.
 struct FormatCase {
   const char *format;
   int channels;
@@ -279,9 +279,14 @@ std::function<void()> format_run(const char *desc, const FormatCase &c) {
   gst_audio_info_set_format(&info, gst_audio_format_from_string(c.format), c.r.in, c.channels, nullptr);
   info.layout = c.planar ? GST_AUDIO_LAYOUT_NON_INTERLEAVED : GST_AUDIO_LAYOUT_INTERLEAVED;
   const size_t frames = size_t(c.r.in / 50);
-  std::vector<uint8_t> bytes(frames * size_t(GST_AUDIO_INFO_BPF(&info)));
+  // Noise at -6 dBFS in the format (planar: the planes back to back).
+  const PcmFormat pcm = PcmFormat(GST_AUDIO_INFO_FORMAT(&info) - GST_AUDIO_FORMAT_S8);
+  std::vector<double> samples(frames * size_t(c.channels));
   std::mt19937 rng(7);
-  for (auto &b : bytes) b = uint8_t(rng());
+  std::uniform_real_distribution<double> d(-0.5, 0.5);
+  for (auto &x : samples) x = d(rng);
+  std::vector<uint8_t> bytes(frames * size_t(GST_AUDIO_INFO_BPF(&info)));
+  pack_function<double>(pcm)(samples.data(), bytes.data(), samples.size());
   const std::string layout = c.planar ? "non-interleaved" : "interleaved";
   const std::string in_caps = std::string("audio/x-raw,format=") + c.format + ",rate=" + std::to_string(c.r.in) +
                               ",channels=" + std::to_string(c.channels) + ",layout=" + layout;
@@ -308,6 +313,7 @@ std::function<void()> format_run(const char *desc, const FormatCase &c) {
 // the same buffers, same run) for formats and layouts other than F32.
 void format_table() {
   const FormatCase cases[] = {
+      {"F32LE", 2, false, {96000, 48000}},  // what reading S24 costs beyond the kernels' own format
       {"S24LE", 2, false, {96000, 48000}},
       {"S16LE", 2, false, {48000, 16000}},
       {"S16LE", 2, true, {48000, 16000}},
