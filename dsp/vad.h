@@ -141,7 +141,6 @@ class VoiceDetector {
   bool in_speech() const { return state_ == State::Speech || state_ == State::Trailing; }
   size_t frame_samples() const { return frame_len_; }
   double noise_floor_db() const { return floor_db_; }
-  double last_level_db() const { return last_level_db_; }
   double last_rms_db() const { return last_rms_db_; }
   double modulation_db() const { return modulation_; }
   double background_db() const { return background_; }
