@@ -153,6 +153,15 @@ class VoiceDetector {
 
   void analyse(const float *x, size_t n);
   void decide(uint64_t start, size_t n, double level_db, double sustained_db, bool valid);
+  // Which thresholds a frame's level crosses: onset and continuation.
+  struct Crossing {
+    bool start = false, stop = false;
+  };
+  void update_floor(double level_db, double frame_s);
+  void update_modulation(double clamped_db);
+  Crossing crossing(double sustained_db, bool valid, double frame_s);
+  void advance_state(uint64_t start, uint64_t end, Crossing c, double level_db);
+  void record_frame(uint64_t start, size_t n, double level_db, double sustained_db, bool valid);
   double band_energy(const float *x, size_t n, double *sustained);
   void emit(VadEvent::Kind kind, uint64_t sample, double level_db);
   uint64_t samples(double seconds) const;
