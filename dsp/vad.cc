@@ -22,6 +22,10 @@ constexpr double kPulseGap_s = 0.02;
 // new event: a pause inside a word or between syllables, as long as the
 // default hangover holds speech.
 constexpr double kBefore_s = 0.08;
+// The longest voice onset time of a stop consonant: a plosive's burst (which
+// the transient gate holds back as impulsive) comes this long at most
+// before the voicing of its vowel.
+constexpr double kVoiceOnset_s = 0.1;
 }  // namespace
 
 double power_db(double mean_square) {
@@ -58,6 +62,7 @@ void VoiceDetector::set_params(const VadParams &params) {
   min_speech_ = samples(params.min_speech_s);
   hangover_ = samples(params.hangover_s);
   min_silence_ = samples(params.min_silence_s);
+  voice_onset_ = params.transient_rise_db > 0 ? samples(kVoiceOnset_s) : 0;
   const size_t frame_len = std::max<uint64_t>(1, samples(params.frame_s));
   if (frame_len != frame_len_) {
     frame_len_ = frame_len;
@@ -136,7 +141,7 @@ void VoiceDetector::reset(bool keep_floor) {
     background_ = kMinDb;
   }
   gate_.reset();
-  onset_ = gated_end_ = gated_len_ = 0;
+  onset_ = gated_end_ = gated_len_ = held_from_ = 0;
 }
 
 void VoiceDetector::process(const void *data, size_t frames) {
@@ -278,7 +283,7 @@ VoiceDetector::Crossing VoiceDetector::crossing(double lv, bool valid, double fr
 }
 
 // The segment state machine: one frame [start, end) with its crossings.
-void VoiceDetector::advance_state(uint64_t start, uint64_t end, Crossing c, double level) {
+void VoiceDetector::advance_state(uint64_t start, uint64_t end, Crossing c, bool held, double level) {
   switch (state_) {
     case State::Silence:
       if (!c.start) break;
@@ -311,7 +316,10 @@ void VoiceDetector::advance_state(uint64_t start, uint64_t end, Crossing c, doub
       if (c.start) {
         active_end_ = end;
         state_ = State::Speech;
-      } else if (end >= trailing_stop_ + min_silence_) {
+      } else if (end >= trailing_stop_ + min_silence_ && !(held && start < held_from_ + voice_onset_)) {
+        // A loud sound the gate holds back may be the burst of the next
+        // word's first consonant: the pause ends only once its voice onset
+        // time has passed without a sustained sound.
         emit(VadEvent::Stop, trailing_stop_, level);
         last_stop_ = trailing_stop_;
         state_ = State::Silence;
@@ -344,9 +352,13 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, double sustai
 
   // The floor, modulation and background follow every sound; the
   // thresholds see the level without impulsive events.
-  advance_state(start, end, crossing(sustained, valid, frame_s), level);
+  // A loud frame the transient gate took out; held_from_ is where the run
+  // of such frames began.
+  const bool held = valid && sustained < level && level > floor_db_ + params_.start_db;
+  if (held && gated_end_ != start) held_from_ = start;
+  advance_state(start, end, crossing(sustained, valid, frame_s), held, level);
 
-  if (valid && sustained < level && level > floor_db_ + params_.start_db) {
+  if (held) {
     gated_end_ = end;
     gated_len_ = n;
   }
@@ -387,14 +399,16 @@ uint64_t VoiceDetector::decided_until() const {
 uint64_t VoiceDetector::decision_delay() const { return vad_decision_delay(stream_, params_); }
 
 // Onset: pre-roll, min-speech and two frames (and one more with the
-// transient gate on); offset: min-silence and two frames.
+// transient gate on); offset: min-silence and two frames (and, with the
+// gate on, the voice onset time a held-back sound may defer it by).
 uint64_t vad_decision_delay(const VadStream &stream, const VadParams &params) {
   auto samples = [&stream](double seconds) { return uint64_t(std::llround(std::max(0.0, seconds) * stream.rate)); };
   const uint64_t frame = std::max<uint64_t>(1, samples(params.frame_s));
   auto frames_of = [frame](uint64_t n) { return (n + frame - 1) / frame * frame; };
   const uint64_t gated = params.transient_rise_db > 0 ? frame : 0;
   const uint64_t onset = samples(params.pre_roll_s) + frames_of(samples(params.min_speech_s)) + 2 * frame + gated;
-  const uint64_t offset = frames_of(samples(params.min_silence_s)) + 2 * frame;
+  const uint64_t deferred = params.transient_rise_db > 0 ? frames_of(samples(kVoiceOnset_s)) : 0;
+  const uint64_t offset = frames_of(samples(params.min_silence_s)) + 2 * frame + deferred;
   return std::max(onset, offset);
 }
 
