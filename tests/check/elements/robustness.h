@@ -51,12 +51,22 @@ Observed caps_scenario(const char *element, const std::string &bad, const char *
                        const std::string &good, size_t good_in, size_t good_out);
 Observed buffer_scenario(const char *element, const std::string &in, const char *out, GstBuffer *bad,
                          size_t good_in, size_t good_out);
+// Caps `in` and downstream `out` on `element` (a launch description), one
+// buffer `bad` pushed; `recover` then judges the harness (pulls the output,
+// pushes more).
+Observed buffer_scenario_with(const char *element, const std::string &in, const std::string &out, GstBuffer *bad,
+                              const std::function<bool(GstHarness *)> &recover);
+// The next output buffer judged by `check`; false when none came.
+bool next_output(GstHarness *h, const std::function<bool(GstBuffer *)> &check);
 Observed downstream_flow_scenario(const char *element, GstFlowReturn flow);
 bool drains_to(GstHarness *h, size_t in_bytes, int out_bpf, size_t want_frames);
 Observed caps_scenario_with(const char *element, const std::string &bad, const char *downstream, size_t bad_bytes,
                             const std::string &good, const std::function<bool(GstHarness *)> &recover);
 Observed bad_mask_downstream_scenario(const char *element, const std::string &in, size_t bytes,
                                       const char *good_downstream, const std::function<bool(GstHarness *)> &recover);
+// bad_mask_downstream_scenario for a passthrough element: S16LE stereo in,
+// and the same passes once downstream takes any audio.
+Observed bad_mask_passthrough_scenario(const char *element);
 Observed downstream_scenario(const char *element, const std::string &in, const char *downstream, size_t bytes,
                              const char *good_downstream, const std::string &good,
                              const std::function<bool(GstHarness *)> &recover);
@@ -65,6 +75,12 @@ Observed renegotiation_scenario(const char *element, const std::string &in, cons
 void with_warning_allowed(const char *domain, const char *pattern, const std::function<void()> &body);
 std::vector<std::string> remaining_problems(GstElement *element);
 Observed refused_once_scenario(const char *element, const std::string &bad, const char *downstream, size_t bytes);
+
+// F64LE 48 kHz caps of `channels` unpositioned channels (frame-size overflows).
+inline std::string f64_unpositioned_caps(const char *channels) {
+  return std::string("audio/x-raw,format=F64LE,layout=interleaved,rate=48000,channels=") + channels +
+         ",channel-mask=(bitmask)0x0";
+}
 
 extern const std::string S16_STEREO;  // 48 kHz
 extern const std::string F32_MONO;    // 48 kHz

@@ -58,6 +58,13 @@ Observed mix_matrix_scenario(const std::vector<std::vector<float>> &bad, const s
   return o;
 }
 
+// Caps whose frame size overflows (F64LE, `channels` unpositioned);
+// recovery: F32LE stereo converts to mono.
+Observed huge_frame_scenario(const char *channels) {
+  return caps_scenario("fastconvert", f64_unpositioned_caps(channels), F32_MONO.c_str(), 64,
+                       caps_str("F32LE", 2, 48000), 80, 40);
+}
+
 std::string refused(const char *what) {
   return std::string("fastconvert refused caps: ") + what;
 }
@@ -146,22 +153,12 @@ const std::vector<RobustnessCase> &cases() {
        "channels 1, fastconvert can output channels 65",
        "", "refused as audioconvert does (no default matrix for unpositioned channels); new caps: converts again"},
       {"fastconvert", "a frame size that overflows (F64LE, channels=2147483647, channel-mask 0)",
-       [] {
-         return caps_scenario("fastconvert",
-                              "audio/x-raw,format=F64LE,layout=interleaved,rate=48000,channels=2147483647,"
-                              "channel-mask=(bitmask)0x0",
-                              F32_MONO.c_str(), 64, caps_str("F32LE", 2, 48000), 80, 40);
-       },
+       [] { return huge_frame_scenario("2147483647"); },
        GST_FLOW_NOT_NEGOTIATED, "error",
        "fastconvert refused caps: channels=2147483647 makes a frame of 17179869176 bytes (at most 2147483647)", "channels=(int)2147483647",
        "new supported caps: converts again"},
       {"fastconvert", "a frame size that wraps to 0 (F64LE, channels=536870912, channel-mask 0)",
-       [] {
-         return caps_scenario("fastconvert",
-                              "audio/x-raw,format=F64LE,layout=interleaved,rate=48000,channels=536870912,"
-                              "channel-mask=(bitmask)0x0",
-                              F32_MONO.c_str(), 64, caps_str("F32LE", 2, 48000), 80, 40);
-       },
+       [] { return huge_frame_scenario("536870912"); },
        GST_FLOW_NOT_NEGOTIATED, "error",
        "fastconvert refused caps: channels=536870912 makes a frame of 4294967296 bytes (at most 2147483647)", "channels=(int)536870912",
        "new supported caps: converts again"},
@@ -265,61 +262,38 @@ const std::vector<RobustnessCase> &cases() {
        "once downstream takes buffers: converts again"},
       {"fastconvert", "NaN, +Inf and -Inf samples (F32LE to S16LE)",
        [] {
-         Observed o;
          const float in[] = {NAN, INFINITY, -INFINITY, 1e30f};
-         GstHarness *h = harness_with_bus("fastconvert");
-         gst_harness_set_sink_caps_str(h, caps_str("S16LE", 1, 48000).c_str());
-         gst_harness_set_src_caps_str(h, caps_str("F32LE", 1, 48000).c_str());
-         o.flow = gst_harness_push(h, buffer_from(reinterpret_cast<const uint8_t *>(in), sizeof in));
-         read_problem(h->element, o);
-         GstBuffer *out = gst_harness_try_pull(h);
-         if (out) {
-           auto b = bytes_of(out);
-           gst_buffer_unref(out);
-           o.recovered = b.size() == 8 && sample_at(b, GST_AUDIO_FORMAT_S16LE, 0) == 0 &&
-                         sample_at(b, GST_AUDIO_FORMAT_S16LE, 1) == 32767 &&
-                         sample_at(b, GST_AUDIO_FORMAT_S16LE, 2) == -32768 &&
-                         sample_at(b, GST_AUDIO_FORMAT_S16LE, 3) == 32767;
-         }
-         teardown_with_bus(h);
-         return o;
+         return buffer_scenario_with(
+             "fastconvert", caps_str("F32LE", 1, 48000), caps_str("S16LE", 1, 48000),
+             buffer_from(reinterpret_cast<const uint8_t *>(in), sizeof in), [](GstHarness *h) {
+               return next_output(h, [](GstBuffer *out) {
+                 auto b = bytes_of(out);
+                 return b.size() == 8 && sample_at(b, GST_AUDIO_FORMAT_S16LE, 0) == 0 &&
+                        sample_at(b, GST_AUDIO_FORMAT_S16LE, 1) == 32767 &&
+                        sample_at(b, GST_AUDIO_FORMAT_S16LE, 2) == -32768 &&
+                        sample_at(b, GST_AUDIO_FORMAT_S16LE, 3) == 32767;
+               });
+             });
        },
        GST_FLOW_OK, "none", "", "", "converted: NaN -> 0, +-Inf and out-of-range values saturate"},
       {"fastconvert", "a GAP buffer with non-silent bytes",
        [] {
-         Observed o;
-         GstHarness *h = harness_with_bus("fastconvert");
-         gst_harness_set_sink_caps_str(h, F32_MONO.c_str());
-         gst_harness_set_src_caps_str(h, S16_STEREO.c_str());
          GstBuffer *gap = gst_buffer_new_allocate(nullptr, 40, nullptr);
          gst_buffer_memset(gap, 0, 0x55, 40);
          GST_BUFFER_PTS(gap) = 0;
          GST_BUFFER_FLAG_SET(gap, GST_BUFFER_FLAG_GAP);
-         o.flow = gst_harness_push(h, gap);
-         read_problem(h->element, o);
-         if (GstBuffer *out = gst_harness_try_pull(h)) {
-           auto b = bytes_of(out);
-           o.recovered = GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_GAP) && b == std::vector<uint8_t>(40, 0);
-           gst_buffer_unref(out);
-         }
-         teardown_with_bus(h);
-         return o;
+         return buffer_scenario_with("fastconvert", S16_STEREO, F32_MONO, gap, [](GstHarness *h) {
+           return next_output(h, [](GstBuffer *out) {
+             return GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_GAP) && bytes_of(out) == std::vector<uint8_t>(40, 0);
+           });
+         });
        },
        GST_FLOW_OK, "none", "", "", "output is silence, still flagged GAP"},
       {"fastconvert", "an empty buffer",
        [] {
-         Observed o;
-         GstHarness *h = harness_with_bus("fastconvert");
-         gst_harness_set_sink_caps_str(h, F32_MONO.c_str());
-         gst_harness_set_src_caps_str(h, S16_STEREO.c_str());
-         o.flow = gst_harness_push(h, gst_buffer_new());
-         read_problem(h->element, o);
-         if (GstBuffer *out = gst_harness_try_pull(h)) {
-           o.recovered = gst_buffer_get_size(out) == 0 && converts(h, 40, 40);
-           gst_buffer_unref(out);
-         }
-         teardown_with_bus(h);
-         return o;
+         return buffer_scenario_with("fastconvert", S16_STEREO, F32_MONO, gst_buffer_new(), [](GstHarness *h) {
+           return next_output(h, [h](GstBuffer *out) { return gst_buffer_get_size(out) == 0 && converts(h, 40, 40); });
+         });
        },
        GST_FLOW_OK, "none", "", "", "an empty buffer leaves; the next buffer converts"},
       {"fastconvert", "an unknown value for the dithering property (\"bogus\", \"99\")",

@@ -6,12 +6,23 @@ using namespace harness_util;
 
 namespace robustness {
 
+namespace {
+
+// Refused caps `bad` (one buffer of `bytes`) facing `downstream`; recovery:
+// S16LE mono 48 kHz caps, and 4800 frames drain to 1600.
+Observed refused_then_resamples(const std::string &bad, size_t bytes,
+                                const char *downstream = "audio/x-raw,rate=16000") {
+  return caps_scenario_with("fastresample", bad, downstream, bytes, caps_str("S16LE", 1, 48000),
+                            [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+}
+
+}  // namespace
+
 const std::vector<RobustnessCase> &cases() {
   static const std::vector<RobustnessCase> table = {
       {"fastresample", "caps with an unsupported sample format (U8)",
        [] {
-         return caps_scenario_with("fastresample", caps_str("U8", 1, 48000), "audio/x-raw,rate=16000", 48,
-                                   caps_str("S16LE", 1, 48000), [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+         return refused_then_resamples(caps_str("U8", 1, 48000), 48);
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
        "fastresample refused caps: format U8 is not supported (supported: { (string)F32LE, (string)S16LE, "
@@ -19,17 +30,14 @@ const std::vector<RobustnessCase> &cases() {
        "U8", "new supported caps: resamples again (4800 -> 1600 frames)"},
       {"fastresample", "non-interleaved (planar) caps (put fastconvert before it)",
        [] {
-         return caps_scenario_with("fastresample", "audio/x-raw,format=F32LE,layout=non-interleaved,rate=48000,channels=2",
-                                   "audio/x-raw,rate=16000", 32, caps_str("S16LE", 1, 48000),
-                                   [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+         return refused_then_resamples("audio/x-raw,format=F32LE,layout=non-interleaved,rate=48000,channels=2", 32);
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
        "fastresample refused caps: layout non-interleaved is not supported (supported: interleaved)",
        "non-interleaved", "new supported caps: resamples again (4800 -> 1600 frames)"},
       {"fastresample", "caps with rate=0",
        [] {
-         return caps_scenario_with("fastresample", caps_str("S16LE", 1, 0) + ",rate=0", "audio/x-raw,rate=16000", 48,
-                                   caps_str("S16LE", 1, 48000), [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+         return refused_then_resamples(caps_str("S16LE", 1, 0) + ",rate=0", 48);
        },
        GST_FLOW_NOT_NEGOTIATED, "error", "fastresample refused caps: rate 0 is not supported (supported: [ 1, 2147483647 ])",
        "rate=(int)0", "new supported caps: resamples again"},
@@ -44,22 +52,15 @@ const std::vector<RobustnessCase> &cases() {
        "supported: 1 to", "new caps with a sane ratio: resamples again"},
       {"fastresample", "a frame size that overflows (F64LE, channels=2147483647, channel-mask 0)",
        [] {
-         return caps_scenario_with("fastresample",
-                                   "audio/x-raw,format=F64LE,layout=interleaved,rate=48000,channels=2147483647,"
-                                   "channel-mask=(bitmask)0x0",
-                                   "audio/x-raw,rate=16000", 64, caps_str("S16LE", 1, 48000),
-                                   [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+         return refused_then_resamples(f64_unpositioned_caps("2147483647"), 64);
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
        "fastresample refused caps: channels=2147483647 makes a frame of 17179869176 bytes (at most 2147483647)",
        "channels=(int)2147483647", "new supported caps: resamples again"},
       {"fastresample", "channel-mask naming fewer positions than channels (2 channels, mask 0x1)",
        [] {
-         return caps_scenario_with(
-             "fastresample",
-             "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2,channel-mask=(bitmask)0x1",
-             "audio/x-raw,rate=16000", 40, caps_str("S16LE", 1, 48000),
-             [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+         return refused_then_resamples(
+             "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2,channel-mask=(bitmask)0x1", 40);
        },
        GST_FLOW_NOT_NEGOTIATED, "error", "fastresample refused caps: channel-mask 0x1 names 1 channel positions, not 2",
        "channel-mask=(bitmask)0x0000000000000001", "new supported caps: resamples again"},
@@ -113,9 +114,7 @@ const std::vector<RobustnessCase> &cases() {
        "DISCONT the output is finite again"},
       {"fastresample", "a sample-format change (F32LE in, downstream wants S16LE)",
        [] {
-         return caps_scenario_with("fastresample", caps_str("F32LE", 1, 48000), "audio/x-raw,format=S16LE,rate=16000",
-                                   64, caps_str("S16LE", 1, 48000),
-                                   [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+         return refused_then_resamples(caps_str("F32LE", 1, 48000), 64, "audio/x-raw,format=S16LE,rate=16000");
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
        "fastresample cannot resample F32LE, 48000 Hz, 1 channels to any format downstream accepts: "

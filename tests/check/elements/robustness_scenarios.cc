@@ -58,30 +58,48 @@ bool converts(GstHarness *h, size_t in_bytes, size_t out_bytes) {
 // recovery: caps `good` and a buffer that must convert.
 Observed caps_scenario(const char *element, const std::string &bad, const char *downstream, size_t bad_bytes,
                        const std::string &good, size_t good_in, size_t good_out) {
-  Observed o;
+  return caps_scenario_with(element, bad, downstream, bad_bytes, good,
+                            [=](GstHarness *h) { return converts(h, good_in, good_out); });
+}
+
+// A harness around `element` facing a downstream that takes `downstream`,
+// with caps `in` and one buffer of `bytes` of silence pushed: the flow and
+// the first problem it posted go into `o`.
+static GstHarness *pushed_after_caps(const char *element, const char *downstream, const std::string &in,
+                                     size_t bytes, Observed &o) {
   GstHarness *h = harness_with_bus(element);
   gst_harness_set_sink_caps_str(h, downstream);
-  push_caps(h, bad);
-  o.flow = gst_harness_push(h, silence(bad_bytes));
+  push_caps(h, in);
+  o.flow = gst_harness_push(h, silence(bytes));
   read_problem(h->element, o);
-  push_caps(h, good);
-  o.recovered = converts(h, good_in, good_out);
-  teardown_with_bus(h);
-  return o;
+  return h;
 }
 
 // Valid caps, then `bad` buffer; recovery: a whole buffer converts.
 Observed buffer_scenario(const char *element, const std::string &in, const char *out, GstBuffer *bad,
                          size_t good_in, size_t good_out) {
+  return buffer_scenario_with(element, in, out, bad, [=](GstHarness *h) { return converts(h, good_in, good_out); });
+}
+
+Observed buffer_scenario_with(const char *element, const std::string &in, const std::string &out, GstBuffer *bad,
+                              const std::function<bool(GstHarness *)> &recover) {
   Observed o;
   GstHarness *h = harness_with_bus(element);
-  gst_harness_set_sink_caps_str(h, out);
+  gst_harness_set_sink_caps_str(h, out.c_str());
   gst_harness_set_src_caps_str(h, in.c_str());
   o.flow = gst_harness_push(h, bad);
   read_problem(h->element, o);
-  o.recovered = converts(h, good_in, good_out);
+  o.recovered = recover(h);
   teardown_with_bus(h);
   return o;
+}
+
+bool next_output(GstHarness *h, const std::function<bool(GstBuffer *)> &check) {
+  GstBuffer *out = gst_harness_try_pull(h);
+  if (!out) return false;
+  const bool ok = check(out);
+  gst_buffer_unref(out);
+  return ok;
 }
 
 // Downstream answers every buffer with `flow` (a probe on the harness sink
@@ -132,11 +150,7 @@ bool drains_to(GstHarness *h, size_t in_bytes, int out_bpf, size_t want_frames) 
 Observed caps_scenario_with(const char *element, const std::string &bad, const char *downstream, size_t bad_bytes,
                             const std::string &good, const std::function<bool(GstHarness *)> &recover) {
   Observed o;
-  GstHarness *h = harness_with_bus(element);
-  gst_harness_set_sink_caps_str(h, downstream);
-  push_caps(h, bad);
-  o.flow = gst_harness_push(h, silence(bad_bytes));
-  read_problem(h->element, o);
+  GstHarness *h = pushed_after_caps(element, downstream, bad, bad_bytes, o);
   push_caps(h, good);
   o.recovered = recover(h);
   teardown_with_bus(h);
@@ -179,17 +193,18 @@ Observed bad_mask_downstream_scenario(const char *element, const std::string &in
   return o;
 }
 
+Observed bad_mask_passthrough_scenario(const char *element) {
+  return bad_mask_downstream_scenario(element, S16_STEREO, 40, "audio/x-raw",
+                                      [](GstHarness *h) { return converts(h, 40, 40); });
+}
+
 // Caps `in` facing a downstream that takes only `downstream`; recovery:
 // downstream takes `good_downstream`, caps `good`, then `recover`.
 Observed downstream_scenario(const char *element, const std::string &in, const char *downstream, size_t bytes,
                              const char *good_downstream, const std::string &good,
                              const std::function<bool(GstHarness *)> &recover) {
   Observed o;
-  GstHarness *h = harness_with_bus(element);
-  gst_harness_set_sink_caps_str(h, downstream);
-  push_caps(h, in);
-  o.flow = gst_harness_push(h, silence(bytes));
-  read_problem(h->element, o);
+  GstHarness *h = pushed_after_caps(element, downstream, in, bytes, o);
   gst_harness_set_sink_caps_str(h, good_downstream);
   push_caps(h, good);
   o.recovered = recover(h);
@@ -246,12 +261,8 @@ std::vector<std::string> remaining_problems(GstElement *element) {
 // sticky caps event again, and ask accept-caps again): one message in all.
 Observed refused_once_scenario(const char *element, const std::string &bad, const char *downstream, size_t bytes) {
   Observed o;
-  GstHarness *h = harness_with_bus(element);
-  gst_harness_set_sink_caps_str(h, downstream);
-  push_caps(h, bad);
-  o.flow = gst_harness_push(h, silence(bytes));
+  GstHarness *h = pushed_after_caps(element, downstream, bad, bytes, o);
   for (int i = 0; i < 4; i++) gst_harness_push(h, silence(bytes));
-  read_problem(h->element, o);
   o.recovered = remaining_problems(h->element).empty();
   teardown_with_bus(h);
   return o;
