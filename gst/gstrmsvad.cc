@@ -195,12 +195,12 @@ struct GstRmsVadPrivate {
   fastaudio::CapsRefusalReporter refusals{
       "rmsvad",
       "pass",
-      {{"rate", "rmsvad passes audio through unchanged (8-192 kHz): put fastresample before it to change the rate."},
-       {"format", "rmsvad passes audio through unchanged (S16LE, S32LE, F32LE, F64LE): put fastconvert before it "
-                  "to change the format."},
+      {{"rate", "rmsvad passes audio through unchanged ({rate}): put fastresample before it to change the rate."},
+       {"format", "rmsvad passes audio through unchanged ({format}): put fastconvert before it to change the "
+                  "format."},
        {"channels", "rmsvad passes audio through unchanged: put fastconvert before it to change the channel count."},
-       {nullptr, "rmsvad passes audio through unchanged (S16LE, S32LE, F32LE, F64LE at 8-192 kHz): put fastconvert "
-                 "and fastresample before it to change the format or rate."}}};
+       {nullptr, "rmsvad passes audio through unchanged ({format} at {rate}): put fastconvert and fastresample "
+                 "before it to change the format or rate."}}};
 };
 
 struct _GstRmsVad {
@@ -440,7 +440,8 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
     gchar *text = g_strdup_printf("rmsvad cannot analyse %s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&info),
                                   GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info));
     priv->refusals.refuse(GST_ELEMENT(self), incaps, text,
-                          "Supported: S16LE, S32LE, F32LE, F64LE at 8-192 kHz; put fastconvert before it.");
+                          fastaudio::with_template_fields(GST_ELEMENT(self),
+                                                          "Supported: {format} at {rate}; put fastconvert before it."));
     g_free(text);
     return FALSE;
   }

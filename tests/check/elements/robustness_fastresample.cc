@@ -148,6 +148,17 @@ const std::vector<RobustnessCase> &cases() {
        "fastresample cannot resample S16LE, 48000 Hz, 1 channels to any format downstream accepts: "
        "downstream wants format F32LE, fastresample can output format S16LE", "format=(string)F32LE",
        "downstream takes S16LE again: resamples again (the first stream's held-back tail, then 1600 frames)"},
+      {"fastresample", "downstream takes no audio (video/x-raw)",
+       [] {
+         return downstream_scenario("fastresample", caps_str("F32LE", 1, 48000), "video/x-raw", 64,
+                                    "audio/x-raw,rate=16000", caps_str("S16LE", 1, 48000),
+                                    [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
+       },
+       GST_FLOW_NOT_NEGOTIATED, "error",
+       "fastresample cannot resample F32LE, 48000 Hz, 1 channels to any format downstream accepts: downstream "
+       "wants video/x-raw, fastresample can output audio/x-raw",
+       "any rate): put fastconvert before or after it",
+       "downstream takes audio: resamples again"},
   };
   return table;
 }

@@ -95,7 +95,8 @@ const std::vector<RobustnessCase> &cases() {
        GST_FLOW_NOT_NEGOTIATED, "error",
        "rmsvad cannot pass audio/x-raw, layout=(string)interleaved, rate=(int)16000, channels=(int)1 "
        "(caps lack the format field) to any format downstream accepts: downstream wants rate 8000, "
-       "rmsvad can output rate 16000", "put fastresample before it to change the rate",
+       "rmsvad can output rate 16000",
+       "rmsvad passes audio through unchanged (8-192 kHz): put fastresample before it to change the rate",
        "complete caps downstream accepts: passes audio again"},
       {"rmsvad", "caps without a channels field, downstream refuses passthrough (wants S32LE)",
        [] {
@@ -105,7 +106,8 @@ const std::vector<RobustnessCase> &cases() {
        GST_FLOW_NOT_NEGOTIATED, "error",
        "rmsvad cannot pass audio/x-raw, format=(string)S16LE, layout=(string)interleaved, "
        "rate=(int)16000 (caps lack the channels field) to any format downstream accepts: downstream "
-       "wants format S32LE, rmsvad can output format S16LE", "format=(string)S32LE",
+       "wants format S32LE, rmsvad can output format S16LE",
+       "format=(string)S32LE. rmsvad passes audio through unchanged (S16LE, S32LE, F32LE, F64LE): put fastconvert",
        "complete caps downstream accepts: passes audio again"},
       {"rmsvad", "caps without a format field, downstream takes any audio",
        [] {
