@@ -88,6 +88,19 @@ std::vector<uint8_t> bytes_of(GstBuffer *buf) {
 
 GstBuffer *text_buffer(const std::string &s) { return gst_buffer_new_memdup(s.data(), s.size()); }
 
+// A jsonbridge harness (`desc`, a launch description) fed raw audio caps.
+GstHarness *bridge_for(const char *desc, SampleFormat f, uint32_t rate, uint32_t channels) {
+  GstHarness *h = gst_harness_new_parse(desc);
+  gst_harness_set_src_caps_str(h, audio_caps(f, rate, channels).c_str());
+  return h;
+}
+
+// Pushes `in` (which must flow) and pulls the output it made.
+GstBuffer *push_and_pull(GstHarness *h, GstBuffer *in) {
+  fail_unless_equals_int(gst_harness_push(h, in), GST_FLOW_OK);
+  return gst_harness_pull(h);
+}
+
 // A decode harness whose element posts to a bus we can read.
 struct Decode {
   GstHarness *h;
@@ -185,8 +198,7 @@ GST_START_TEST(test_decoded_surround_downmixes) {
       gst_harness_new_parse("jsonbridge mode=decode ! audioconvert ! capsfilter caps=audio/x-raw,channels=2");
   gst_harness_set_src_caps_str(h, "application/x-json");
   Block b = make_block(SampleFormat::S16, 48000, 6, 100, 0, 3);
-  fail_unless_equals_int(gst_harness_push(h, text_buffer(line_of(b))), GST_FLOW_OK);
-  GstBuffer *out = gst_harness_pull(h);
+  GstBuffer *out = push_and_pull(h, text_buffer(line_of(b)));
   fail_unless_equals_int(gst_buffer_get_size(out), 100 * 2 * 2);
   gst_buffer_unref(out);
   gst_harness_teardown(h);
@@ -196,8 +208,7 @@ GST_END_TEST;
 // A buffer whose text would pass max-line-length becomes several objects,
 // each one the decoder takes, with timestamps from sample counts.
 GST_START_TEST(test_encode_splits_long_buffers) {
-  GstHarness *enc = gst_harness_new_parse("jsonbridge mode=encode max-line-length=4096");
-  gst_harness_set_src_caps_str(enc, audio_caps(SampleFormat::F32, 44100, 2).c_str());
+  GstHarness *enc = bridge_for("jsonbridge mode=encode max-line-length=4096", SampleFormat::F32, 44100, 2);
   Block b = make_block(SampleFormat::F32, 44100, 2, 5000, GST_SECOND, 8);
   b.header.duration = 113378685;  // not what 5000 frames at 44.1 kHz round to: the last piece ends there
   GstBuffer *in = gst_buffer_new_memdup(b.samples.data(), b.samples.size());
@@ -241,8 +252,7 @@ GST_END_TEST;
 // With the defaults, the encoder never writes a line the decoder refuses:
 // 2.4M F32 samples whose text is the longest an F32 takes (36 MB in one line).
 GST_START_TEST(test_default_limits_agree) {
-  GstHarness *enc = gst_harness_new_parse("jsonbridge mode=encode");
-  gst_harness_set_src_caps_str(enc, audio_caps(SampleFormat::F32, 48000, 1).c_str());
+  GstHarness *enc = bridge_for("jsonbridge mode=encode", SampleFormat::F32, 48000, 1);
   const std::vector<float> samples(2400000, -1.17549435e-38f);
   GstBuffer *in = gst_buffer_new_memdup(samples.data(), samples.size() * 4);
   GST_BUFFER_PTS(in) = 0;
@@ -263,16 +273,14 @@ GST_START_TEST(test_default_limits_agree) {
 GST_END_TEST;
 
 GST_START_TEST(test_encode_writes_one_line_per_buffer) {
-  GstHarness *h = gst_harness_new_parse("jsonbridge mode=encode");
-  gst_harness_set_src_caps_str(h, audio_caps(SampleFormat::S16, 16000, 1).c_str());
+  GstHarness *h = bridge_for("jsonbridge mode=encode", SampleFormat::S16, 16000, 1);
   const int16_t s[] = {-32768, 0, 32767};
   GstBuffer *in = gst_buffer_new_memdup(s, sizeof s);
   GST_BUFFER_PTS(in) = 40 * GST_MSECOND;
   GST_BUFFER_DURATION(in) = 3 * GST_SECOND / 16000;
   GST_BUFFER_OFFSET(in) = 640;
   GST_BUFFER_FLAG_SET(in, GST_BUFFER_FLAG_DISCONT);
-  fail_unless_equals_int(gst_harness_push(h, in), GST_FLOW_OK);
-  GstBuffer *out = gst_harness_pull(h);
+  GstBuffer *out = push_and_pull(h, in);
   auto v = bytes_of(out);
   const std::string text(v.begin(), v.end());
   fail_unless_equals_string(text.c_str(),
@@ -303,8 +311,7 @@ GST_START_TEST(test_roundtrip_every_format_exact) {
       GST_BUFFER_DURATION(in) = b.header.duration;
       GST_BUFFER_OFFSET(in) = b.header.offset;
       if (i == 1) GST_BUFFER_FLAG_SET(in, GST_BUFFER_FLAG_GAP);
-      fail_unless_equals_int(gst_harness_push(h, in), GST_FLOW_OK);
-      GstBuffer *out = gst_harness_pull(h);
+      GstBuffer *out = push_and_pull(h, in);
       check_buffer_matches(out, b, gst_name(f));
       fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_GAP) == (i == 1));
       gst_buffer_unref(out);
@@ -580,8 +587,7 @@ GST_START_TEST(test_roundtrip_leaves_shared_input_alone) {
   std::memcpy(in.data(), values, 8);
   std::memcpy(in.data() + 8, &nan_with_payload, 4);
   GstBuffer *held = gst_buffer_new_memdup(in.data(), in.size());
-  fail_unless_equals_int(gst_harness_push(h, gst_buffer_ref(held)), GST_FLOW_OK);
-  GstBuffer *out = gst_harness_pull(h);
+  GstBuffer *out = push_and_pull(h, gst_buffer_ref(held));
   fail_unless(bytes_of(held) == in, "the held input buffer was modified");
   auto o = bytes_of(out);
   uint32_t bits;
@@ -596,11 +602,9 @@ GST_END_TEST;
 
 // roundtrip is not bound by max-line-length: it decodes its own text.
 GST_START_TEST(test_roundtrip_large_buffer) {
-  GstHarness *h = gst_harness_new_parse("jsonbridge max-line-length=1000");
-  gst_harness_set_src_caps_str(h, audio_caps(SampleFormat::F64, 48000, 1).c_str());
+  GstHarness *h = bridge_for("jsonbridge max-line-length=1000", SampleFormat::F64, 48000, 1);
   Block b = make_block(SampleFormat::F64, 48000, 1, 4800, 0, 5);
-  fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_memdup(b.samples.data(), b.samples.size())), GST_FLOW_OK);
-  GstBuffer *out = gst_harness_pull(h);
+  GstBuffer *out = push_and_pull(h, gst_buffer_new_memdup(b.samples.data(), b.samples.size()));
   fail_unless(bytes_of(out) == b.samples);
   gst_buffer_unref(out);
   gst_harness_teardown(h);
@@ -608,8 +612,7 @@ GST_START_TEST(test_roundtrip_large_buffer) {
 GST_END_TEST;
 
 GST_START_TEST(test_encode_then_decode_is_lossless) {
-  GstHarness *enc = gst_harness_new_parse("jsonbridge mode=encode");
-  gst_harness_set_src_caps_str(enc, audio_caps(SampleFormat::F64, 22050, 3).c_str());
+  GstHarness *enc = bridge_for("jsonbridge mode=encode", SampleFormat::F64, 22050, 3);
   Decode d;
   std::vector<Block> blocks;
   for (int i = 0; i < 4; i++) {
@@ -629,8 +632,7 @@ GST_START_TEST(test_encode_then_decode_is_lossless) {
 GST_END_TEST;
 
 GST_START_TEST(test_encode_refuses_partial_frames) {
-  GstHarness *h = gst_harness_new_parse("jsonbridge mode=encode");
-  gst_harness_set_src_caps_str(h, audio_caps(SampleFormat::S16, 8000, 2).c_str());
+  GstHarness *h = bridge_for("jsonbridge mode=encode", SampleFormat::S16, 8000, 2);
   const uint8_t three[3] = {1, 2, 3};
   fail_unless_equals_int(gst_harness_push(h, gst_buffer_new_memdup(three, 3)), GST_FLOW_ERROR);
   gst_harness_teardown(h);
