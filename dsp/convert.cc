@@ -145,10 +145,6 @@ bool Converter::configure(const ConvertSpec &spec, Isa isa) {
   return true;
 }
 
-bool Converter::is_identity() const {
-  return spec_.in_format == spec_.out_format && spec_.in_channels == spec_.out_channels;
-}
-
 // Every kernel reads a block of frames before it writes the same frames'
 // output, so equal frame sizes (S32 <-> F32, stereo S16 -> mono F32, ...)
 // are enough.

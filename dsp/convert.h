@@ -39,7 +39,6 @@ class Converter {
   void process(const void *in, void *out, size_t frames);
 
   bool can_run_in_place() const;
-  bool is_identity() const;
   const ConvertSpec &spec() const { return spec_; }
   size_t in_frame_bytes() const { return sample_bytes(spec_.in_format) * spec_.in_channels; }
   size_t out_frame_bytes() const { return sample_bytes(spec_.out_format) * spec_.out_channels; }
