@@ -105,8 +105,8 @@ struct GstFastResamplePrivate {
        {"channels", "fastresample changes only the rate: put fastconvert before or after it for another channel "
                     "count."},
        {"layout", "fastresample changes only the rate: put fastconvert before or after it for another layout."},
-       {nullptr, "fastresample changes only the rate (any PCM format and layout, any rate): put fastconvert "
-                 "before or after it for another format, layout or channel count."}}};
+       {nullptr, "fastresample changes only the rate ({format}; {layout}; {rate}): put fastconvert before or after "
+                 "it for another format, layout or channel count."}}};
 };
 
 struct _GstFastResample {
