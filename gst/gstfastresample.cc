@@ -17,7 +17,6 @@
 #include <iterator>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "audio_formats.h"
 #include "audio_input.h"
