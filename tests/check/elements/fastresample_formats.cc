@@ -270,6 +270,47 @@ GST_START_TEST(test_state_cycles_while_streaming) {
 }
 GST_END_TEST;
 
+// GAP input in unsigned and big-endian formats (silence is not all-zero
+// bytes there): once the filter holds only silence, the output is the
+// format's silence and flagged GAP, planar or not.
+GST_START_TEST(test_gap_is_the_formats_silence) {
+  for (const char *format : {"U8", "U24BE", "F32BE"})
+    for (bool planar : {false, true}) {
+      GstAudioInfo info;
+      gst_audio_info_set_format(&info, gst_audio_format_from_string(format), 48000, kChannels, nullptr);
+      info.layout = planar ? GST_AUDIO_LAYOUT_NON_INTERLEAVED : GST_AUDIO_LAYOUT_INTERLEAVED;
+      GstHarness *h = gst_harness_new("fastresample");
+      gst_harness_set_src_caps_str(h, caps_for(format, 48000, planar).c_str());
+      gst_harness_set_sink_caps_str(h, caps_for(format, 16000, planar).c_str());
+      const size_t bpf = size_t(GST_AUDIO_INFO_BPF(&info)), frames = 4800;
+      for (int i = 0; i < 4; i++) {
+        GstBuffer *b = gst_buffer_new_allocate(nullptr, frames * bpf, nullptr);
+        GstMapInfo map;
+        gst_buffer_map(b, &map, GST_MAP_WRITE);
+        gst_audio_format_info_fill_silence(info.finfo, map.data, map.size);
+        gst_buffer_unmap(b, &map);
+        if (planar) gst_buffer_add_audio_meta(b, &info, frames, nullptr);
+        GST_BUFFER_FLAG_SET(b, GST_BUFFER_FLAG_GAP);
+        GST_BUFFER_PTS(b) = frames_to_time(guint64(i) * frames, 48000);
+        fail_unless_equals_int(gst_harness_push(h, b), GST_FLOW_OK);
+      }
+      int gaps = 0;
+      while (GstBuffer *o = gst_harness_try_pull(h)) {
+        GstMapInfo map;
+        gst_buffer_map(o, &map, GST_MAP_READ);
+        for (size_t k = 0; k < map.size; k += size_t(GST_AUDIO_INFO_WIDTH(&info) / 8))
+          fail_unless(std::memcmp(map.data + k, info.finfo->silence, size_t(GST_AUDIO_INFO_WIDTH(&info) / 8)) == 0,
+                      "%s %s: byte %zu is not silence", format, planar ? "planar" : "interleaved", k);
+        gst_buffer_unmap(o, &map);
+        gaps += GST_BUFFER_FLAG_IS_SET(o, GST_BUFFER_FLAG_GAP);
+        gst_buffer_unref(o);
+      }
+      fail_unless_equals_int(gaps, 4);
+      gst_harness_teardown(h);
+    }
+}
+GST_END_TEST;
+
 static Suite *fastresample_formats_suite() {
   Suite *s = suite_create("fastresample_formats");
   TCase *tc = tcase_create("general");
@@ -279,6 +320,7 @@ static Suite *fastresample_formats_suite() {
   tcase_add_test(tc, test_live_rate_switch_totals);
   tcase_add_test(tc, test_reuse_after_null);
   tcase_add_test(tc, test_state_cycles_while_streaming);
+  tcase_add_test(tc, test_gap_is_the_formats_silence);
   return s;
 }
 
