@@ -15,6 +15,7 @@ struct Resampler::Cascade {
   unsigned ch = 1;
   size_t K = resample_detail::kHalfband3.K;
   const float *h = nullptr;  // halfband_taps() of the design in use
+  const double *h_wide = nullptr;  // halfband_taps_wide() where the sums are in F64, else null
   // The input split on arrival into even and odd frames, planar: ev[c][j]
   // and od[c][j] are cascade frames 2(first_pair + j) and 2(first_pair + j)
   // + 1 (cascade frame 0 is input frame `origin`; frames before it are
