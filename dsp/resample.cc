@@ -145,6 +145,7 @@ void Resampler::build_bank(const ResamplePreset &p) {
   const bool centre_in_f64 = p.design.wide_accumulator && fractional_equiripple_ && !interpolate_;
   wide_ = p.design.wide_accumulator && !centre_in_f64;
   centre_rows_.clear();
+  centre_groups_.clear();
   if (interpolated_equiripple(p)) {
     equiripple_ = true;
     bank_ = interpolated_equiripple_bank(p, spec_.in_rate, spec_.out_rate, phases_, interpolate_, taps_);
@@ -341,7 +342,7 @@ void Resampler::build_phase_rows() {
 size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {
   count = std::min(count, out_capacity);
   if (count == 0) return 0;
-  const uint64_t first_index = next_index_;
+  const uint64_t first_n = out_total_, first_index = next_index_;
   const uint32_t first_phase = next_phase_;
   size_t done = 0;
   switch (path_) {
@@ -353,7 +354,7 @@ size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {
     case ResamplePath::Generic: break;
   }
   done += produce_generic(out + done * spec_.channels, count - done);
-  if (!centre_rows_.empty()) add_centre(out, done, first_index, first_phase);
+  if (!centre_rows_.empty()) add_centre(out, done, first_n, first_index, first_phase);
   return done;
 }
 

@@ -212,7 +212,9 @@ class Resampler {
   bool interpolated_equiripple(const ResamplePreset &p) const;
   void build_bank(const ResamplePreset &p);
   void split_centre();
-  void add_centre(float *out, size_t count, uint64_t index, uint32_t phase) const;
+  void build_centre_groups();
+  void add_centre(float *out, size_t count, uint64_t n, uint64_t index, uint32_t phase) const;
+  void add_centre_singles(float *out, size_t count, uint64_t index, uint32_t phase) const;
   bool cascade_wanted(ResampleQuality q) const;
   // What the cascade uses of its second stage, which it feeds in place: a
   // configuration with an equiripple bank at any ratio, room for `count` more
@@ -273,6 +275,12 @@ class Resampler {
   // from the rest (bank_ has them zeroed). Empty elsewhere.
   std::vector<float> centre_rows_;
   size_t centre_from_ = 0;
+  // The same as tables for groups of eight outputs (build_centre_groups()),
+  // centre_stride_ apart, for centre_spans_[k] input frames; empty: one
+  // output at a time.
+  std::vector<double> centre_groups_;
+  std::vector<size_t> centre_spans_;
+  size_t centre_stride_ = 0;
   // Two-stage path (see cascaded()). Meanwhile its own copy of the input is
   // the history; set_quality() rebuilds the one above from it (sync_history).
   struct Cascade;

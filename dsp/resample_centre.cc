@@ -6,6 +6,7 @@
 // small, and the centre taps are added here with the F64 kernels: most of
 // the multiplies at F32 speed, THD+N within a few dB of F64 throughout.
 #include <algorithm>
+#include <numeric>
 
 #include "resample_internal.h"
 
@@ -13,7 +14,8 @@ namespace fastaudio {
 
 using namespace resample_detail;
 
-// Moves the centre taps of every row out of the bank into centre_rows_.
+// Moves the centre taps of every row out of the bank into centre_rows_, and
+// lays them out for groups of kCentreGroup outputs (centre_groups_).
 void Resampler::split_centre() {
   // Row r, tap m is the prototype at r / phases + taps / 2 - 1 - m input
   // periods: the centre is about tap taps / 2 - 1 in every row.
@@ -26,11 +28,79 @@ void Resampler::split_centre() {
     std::fill(row, row + kCentreTaps, 0.f);
   }
   bank_ = tails;
+  build_centre_groups();
 }
 
-// Adds the centre taps' sums to `count` outputs in `out` whose first has
-// window start `index` and phase `phase`.
-void Resampler::add_centre(float *out, size_t count, uint64_t index, uint32_t phase) const {
+// Groups start at outputs n that are multiples of kCentreGroup: output n has
+// phase n * down mod up and window start n * down / up, so a group's phases
+// and window offsets depend only on n mod up, one of up / gcd(up, group)
+// patterns. Pattern k's table holds, for input frame t of the group's span
+// (the last output's window end, so every frame read is in the history),
+// the tap each output applies to it (zero outside its window).
+void Resampler::build_centre_groups() {
+  centre_groups_.clear();
+  centre_spans_.clear();
+  const uint32_t step = std::gcd(up_, uint32_t(kCentreGroup));
+  const size_t patterns = up_ / step;
+  if (patterns > kMaxCentrePatterns) return;
+  auto start = [this](uint64_t n) { return n * down_ / up_; };
+  centre_stride_ = 0;
+  for (size_t k = 0; k < patterns; k++) {
+    const uint64_t r = k * step;
+    centre_spans_.push_back(kCentreTaps + size_t(start(r + kCentreGroup - 1) - start(r)));
+    centre_stride_ = std::max(centre_stride_, centre_spans_.back() * kCentreGroup);
+  }
+  centre_groups_.assign(patterns * centre_stride_, 0.0);
+  for (size_t k = 0; k < patterns; k++) {
+    const uint64_t r = k * step;
+    double *table = centre_groups_.data() + k * centre_stride_;
+    for (size_t l = 0; l < kCentreGroup; l++) {
+      const size_t phase = size_t((r + l) * down_ % up_), offset = size_t(start(r + l) - start(r));
+      for (size_t m = 0; m < kCentreTaps; m++)
+        table[(offset + m) * kCentreGroup + l] = double(centre_rows_[phase * kCentreTaps + m]);
+    }
+  }
+}
+
+// Adds the centre taps' sums to `count` outputs in `out`, the first of
+// which is output number `n` with window start `index` and phase `phase`.
+void Resampler::add_centre(float *out, size_t count, uint64_t n, uint64_t index, uint32_t phase) const {
+  const unsigned ch = spec_.channels;
+  size_t j = 0;
+  if (!centre_groups_.empty()) {
+    const size_t head = std::min(count, size_t((kCentreGroup - n % kCentreGroup) % kCentreGroup));
+    add_centre_singles(out, head, index, phase);
+    const unsigned __int128 pos = (unsigned __int128)head * down_ + phase;
+    index += uint64_t(pos / up_);
+    phase = uint32_t(pos % up_);
+    j = head;
+    // Stepping a group on: its first output's window start, and n mod up.
+    const uint64_t group_index = uint64_t(kCentreGroup) * down_ / up_;
+    const uint32_t group_phase = uint32_t(uint64_t(kCentreGroup) * down_ % up_);
+    const uint32_t step = std::gcd(up_, uint32_t(kCentreGroup));
+    uint32_t r = uint32_t((n + j) % up_);
+    for (; j + kCentreGroup <= count; j += kCentreGroup) {
+      const size_t k = r / step;
+      const double *table = centre_groups_.data() + k * centre_stride_;
+      for (unsigned c = 0; c < ch; c++) {
+        double acc[kCentreGroup];
+        centre_group_wide(hist_[c].data() + size_t(index - base_) + centre_from_, table, centre_spans_[k], acc);
+        for (size_t l = 0; l < kCentreGroup; l++) {
+          float &o = out[(j + l) * ch + c];
+          o = float(double(o) + acc[l]);
+        }
+      }
+      index += group_index;
+      phase += group_phase;
+      if (phase >= up_) phase -= up_, index++;
+      r = uint32_t((uint64_t(r) + kCentreGroup) % up_);
+    }
+  }
+  add_centre_singles(out + j * ch, count - j, index, phase);
+}
+
+// The same one output at a time, four per wide-kernel call.
+void Resampler::add_centre_singles(float *out, size_t count, uint64_t index, uint32_t phase) const {
   const Kernels k = kernels_for(isa_, true);
   const unsigned ch = spec_.channels;
   const uint32_t step_phase = down_ % up_, step_index = down_ / up_;

@@ -54,6 +54,9 @@ inline constexpr size_t kTapAlign = 8;
 // Centre taps of a row summed in F64 where the rest is summed in F32
 // (resample_centre.cc): a multiple of kTapAlign.
 inline constexpr size_t kCentreTaps = 24;
+// Most tables of eight outputs' centre taps kept per second stage (one per
+// phase pattern: up / gcd(up, 8), 40 at 320/441); beyond, one output at a time.
+inline constexpr size_t kMaxCentrePatterns = 64;
 
 // The Gather path's outputs per kernel call (16 float lanes), and the fewest
 // due in a last group for which a whole group beats the generic kernel.
@@ -134,9 +137,13 @@ void split_pairs(const float *x, size_t pairs, float *e, float *o);
 
 // The half-band stage's kernel for the inner stage's ISA.
 void run_halfband(ResampleIsa isa, const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
-// The same sum in F64 with F64 taps, rounded once (dsp/resample_halfband_wide.cc);
+// The same sum in F64 with F64 taps, rounded once (dsp/resample_wide_sums.cc);
 // K at most kMaxWideHalfbandK.
 inline constexpr size_t kMaxWideHalfbandK = 32;
 void halfband_block_wide(const float *e, const float *o, const double *h, size_t K, size_t count, float *y);
+// Centre taps of kCentreGroup consecutive outputs in F64 (resample_centre.cc):
+// acc[l] = sum_t table[t * kCentreGroup + l] * x[t] for t < span.
+inline constexpr size_t kCentreGroup = 8;
+void centre_group_wide(const float *x, const double *table, size_t span, double acc[kCentreGroup]);
 
 }  // namespace fastaudio::resample_detail
