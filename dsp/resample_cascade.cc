@@ -81,7 +81,7 @@ size_t Resampler::Cascade::halfband() {
   const size_t e0 = size_t(int64_t(next_k) - first_pair), o0 = e0 - K;
   for (unsigned c = 0; c < ch; c++) {
     if (h_wide)
-      halfband_block_wide(ev[c].data() + e0, od[c].data() + o0, h_wide, K, count, inner.history_end(c));
+      halfband_block_wide(inner.isa(), ev[c].data() + e0, od[c].data() + o0, h_wide, K, count, inner.history_end(c));
     else
       run_halfband(inner.isa(), ev[c].data() + e0, od[c].data() + o0, h, K, count, inner.history_end(c));
   }

@@ -84,7 +84,7 @@ void Resampler::add_centre(float *out, size_t count, uint64_t n, uint64_t index,
       const double *table = centre_groups_.data() + k * centre_stride_;
       for (unsigned c = 0; c < ch; c++) {
         double acc[kCentreGroup];
-        centre_group_wide(hist_[c].data() + size_t(index - base_) + centre_from_, table, centre_spans_[k], acc);
+        centre_group_wide(isa_, hist_[c].data() + size_t(index - base_) + centre_from_, table, centre_spans_[k], acc);
         for (size_t l = 0; l < kCentreGroup; l++) {
           float &o = out[(j + l) * ch + c];
           o = float(double(o) + acc[l]);
@@ -93,7 +93,7 @@ void Resampler::add_centre(float *out, size_t count, uint64_t n, uint64_t index,
       index += group_index;
       phase += group_phase;
       if (phase >= up_) phase -= up_, index++;
-      r = uint32_t((uint64_t(r) + kCentreGroup) % up_);
+      for (r += uint32_t(kCentreGroup); r >= up_;) r -= up_;
     }
   }
   add_centre_singles(out + j * ch, count - j, index, phase);

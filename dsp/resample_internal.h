@@ -140,10 +140,11 @@ void run_halfband(ResampleIsa isa, const float *e, const float *o, const float *
 // The same sum in F64 with F64 taps, rounded once (dsp/resample_wide_sums.cc);
 // K at most kMaxWideHalfbandK.
 inline constexpr size_t kMaxWideHalfbandK = 32;
-void halfband_block_wide(const float *e, const float *o, const double *h, size_t K, size_t count, float *y);
+void halfband_block_wide(ResampleIsa isa, const float *e, const float *o, const double *h, size_t K, size_t count,
+                         float *y);
 // Centre taps of kCentreGroup consecutive outputs in F64 (resample_centre.cc):
 // acc[l] = sum_t table[t * kCentreGroup + l] * x[t] for t < span.
 inline constexpr size_t kCentreGroup = 8;
-void centre_group_wide(const float *x, const double *table, size_t span, double acc[kCentreGroup]);
+void centre_group_wide(ResampleIsa isa, const float *x, const double *table, size_t span, double acc[kCentreGroup]);
 
 }  // namespace fastaudio::resample_detail

@@ -504,14 +504,16 @@ GST_START_TEST(test_cascade) {
       std::vector<float> e(count + 2 * K), o(count + 2 * K), y(count);
       resample_detail::deinterleave2(x.data(), count + 2 * K - 1, e.data(), o.data());
       std::vector<float> o_exact(o.begin(), o.begin() + long(count + 2 * K - 1));
-      resample_detail::halfband_block_wide(e.data() + K, o_exact.data(), h.data(), K, count, y.data());
-      for (size_t q = 0; q < count; q++) {
-        long double want = 0.5L * x[2 * (q + K)];
-        for (size_t i = 0; i < K; i++)
-          want += (long double)h[i] * ((long double)x[2 * (q + K + i) + 1] + (long double)x[2 * (q + K - 1 - i) + 1]);
-        const double err = std::fabs(double((long double)y[q] - want));
-        fail_unless(err <= 0.5 * std::ldexp(1.0, std::ilogb(double(want)) - 23) + 1e-15, "K %zu: output %zu off by %g",
-                    K, q, err);
+      for (ResampleIsa isa : usable_resample_isas()) {
+        resample_detail::halfband_block_wide(isa, e.data() + K, o_exact.data(), h.data(), K, count, y.data());
+        for (size_t q = 0; q < count; q++) {
+          long double want = 0.5L * x[2 * (q + K)];
+          for (size_t i = 0; i < K; i++)
+            want += (long double)h[i] * ((long double)x[2 * (q + K + i) + 1] + (long double)x[2 * (q + K - 1 - i) + 1]);
+          const double err = std::fabs(double((long double)y[q] - want));
+          fail_unless(err <= 0.5 * std::ldexp(1.0, std::ilogb(double(want)) - 23) + 1e-15,
+                      "%s K %zu: output %zu off by %g", resample_isa_name(isa), K, q, err);
+        }
       }
     }
 
@@ -540,13 +542,15 @@ GST_START_TEST(test_cascade) {
     auto x = noise(span, 24);
     auto c = noise(span * resample_detail::kCentreGroup, 25);
     const std::vector<double> table(c.begin(), c.end());
-    double acc[resample_detail::kCentreGroup];
-    resample_detail::centre_group_wide(x.data(), table.data(), span, acc);
-    for (size_t l = 0; l < resample_detail::kCentreGroup; l++) {
-      long double want = 0;
-      for (size_t t = 0; t < span; t++) want += (long double)table[t * resample_detail::kCentreGroup + l] * x[t];
-      fail_unless(std::fabs(double((long double)acc[l] - want)) <= 1e-14, "span %zu lane %zu: %g, formula %g", span,
-                  l, acc[l], double(want));
+    for (ResampleIsa isa : usable_resample_isas()) {
+      double acc[resample_detail::kCentreGroup];
+      resample_detail::centre_group_wide(isa, x.data(), table.data(), span, acc);
+      for (size_t l = 0; l < resample_detail::kCentreGroup; l++) {
+        long double want = 0;
+        for (size_t t = 0; t < span; t++) want += (long double)table[t * resample_detail::kCentreGroup + l] * x[t];
+        fail_unless(std::fabs(double((long double)acc[l] - want)) <= 1e-14, "%s span %zu lane %zu: %g, formula %g",
+                    resample_isa_name(isa), span, l, acc[l], double(want));
+      }
     }
   }
 
