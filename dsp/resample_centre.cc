@@ -82,14 +82,9 @@ void Resampler::add_centre(float *out, size_t count, uint64_t n, uint64_t index,
     for (; j + kCentreGroup <= count; j += kCentreGroup) {
       const size_t k = r / step;
       const double *table = centre_groups_.data() + k * centre_stride_;
-      for (unsigned c = 0; c < ch; c++) {
-        double acc[kCentreGroup];
-        centre_group_wide(isa_, hist_[c].data() + size_t(index - base_) + centre_from_, table, centre_spans_[k], acc);
-        for (size_t l = 0; l < kCentreGroup; l++) {
-          float &o = out[(j + l) * ch + c];
-          o = float(double(o) + acc[l]);
-        }
-      }
+      for (unsigned c = 0; c < ch; c++)
+        centre_group_wide(isa_, hist_[c].data() + size_t(index - base_) + centre_from_, table, centre_spans_[k],
+                          out + j * ch + c, ch);
       index += group_index;
       phase += group_phase;
       if (phase >= up_) phase -= up_, index++;

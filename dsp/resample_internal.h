@@ -53,7 +53,7 @@ inline constexpr size_t kTapAlign = 8;
 
 // Centre taps of a row summed in F64 where the rest is summed in F32
 // (resample_centre.cc): a multiple of kTapAlign.
-inline constexpr size_t kCentreTaps = 24;
+inline constexpr size_t kCentreTaps = 32;
 // Most tables of eight outputs' centre taps kept per second stage (one per
 // phase pattern: up / gcd(up, 8), 40 at 320/441); beyond, one output at a time.
 inline constexpr size_t kMaxCentrePatterns = 64;
@@ -143,8 +143,9 @@ inline constexpr size_t kMaxWideHalfbandK = 32;
 void halfband_block_wide(ResampleIsa isa, const float *e, const float *o, const double *h, size_t K, size_t count,
                          float *y);
 // Centre taps of kCentreGroup consecutive outputs in F64 (resample_centre.cc):
-// acc[l] = sum_t table[t * kCentreGroup + l] * x[t] for t < span.
+// out[l * stride] += sum_t table[t * kCentreGroup + l] * x[t] for t < span,
+// rounded once.
 inline constexpr size_t kCentreGroup = 8;
-void centre_group_wide(ResampleIsa isa, const float *x, const double *table, size_t span, double acc[kCentreGroup]);
+void centre_group_wide(ResampleIsa isa, const float *x, const double *table, size_t span, float *out, size_t stride);
 
 }  // namespace fastaudio::resample_detail
