@@ -391,7 +391,7 @@ static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *tr
                             ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
     return GST_FLOW_ERROR;
   }
-  GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->copy_metadata(trans, input, *outbuf);
+  fastaudio::copy_metadata(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class), false, input, *outbuf);
   return GST_FLOW_OK;
 }
 
