@@ -458,8 +458,8 @@ GST_START_TEST(test_equiripple_design) {
 GST_END_TEST;
 
 // The two-stage path is picked for `high` and `very-high` at 3:1 and just
-// below (44.1k -> 16k), not at other ratios or for `fast`; its half-band
-// kernels (dispatched clones, F32 and F64) give what the plain formula gives;
+// below (44.1k -> 16k), not at other ratios or for `fast`; its F32
+// half-band kernel (dispatched clones) gives what the plain formula gives;
 // and a stream through it has the exact length and the first output aligned
 // with the first input.
 GST_START_TEST(test_cascade) {
@@ -493,6 +493,51 @@ GST_START_TEST(test_cascade) {
   other.configure({48000, 16000, 1, ResampleQuality::VeryHigh}, ResampleIsa::Scalar);
   fail_unless(other.cascaded());
 
+  // Half-band sizes in use (14, 16) and one without a register kernel (13);
+  // counts that reach the 32-output groups, a 16-output group and the tail.
+  for (size_t K : {14, 16, 13})
+    for (size_t count : {203, 219, 5}) {
+      auto x = noise(2 * (count + 2 * K), 21);
+      auto h = noise(K, 22);
+      std::vector<float> e(count + 2 * K), o(count + 2 * K), y(count);
+      resample_detail::deinterleave2(x.data(), count + 2 * K - 1, e.data(), o.data());
+      // Exactly the frames a half-band call may read: nothing past them.
+      std::vector<float> o_exact(o.begin(), o.begin() + long(count + 2 * K - 1));
+      resample_detail::halfband_block(e.data() + K, o_exact.data(), h.data(), K, count, y.data());
+      for (size_t q = 0; q < count; q++) {
+        float want = 0.5f * x[2 * (q + K)];
+        for (size_t i = 0; i < K; i++) want += h[i] * (x[2 * (q + K + i) + 1] + x[2 * (q + K - 1 - i) + 1]);
+        fail_unless(std::fabs(y[q] - want) <= 2e-6f, "K %zu: half-band output %zu: %g, formula %g", K, q, double(y[q]),
+                    double(want));
+      }
+    }
+
+  // An impulse at input frame 3000 comes out centred on output 1000, and a
+  // stream of odd length totals exactly ceil(n / 3); at 44.1k -> 16k
+  // (half-band, then 320/441) input frame 4410 is output 1600 and the total
+  // is ceil(n * 160 / 441).
+  for (auto q : {ResampleQuality::High, ResampleQuality::VeryHigh})
+    for (auto t : {std::array<int, 4>{48000, 3000, 1000, 960}, std::array<int, 4>{44100, 4410, 1600, 882}}) {
+      Resampler s;
+      fail_unless(s.configure({t[0], 16000, 2, q}));
+      std::vector<float> in(2 * 9001, 0.f);
+      in[2 * size_t(t[1])] = 1.f;
+      in[2 * size_t(t[1]) + 1] = -1.f;
+      auto out = run_chunked(s, in, {size_t(t[3]), 37, 4001});
+      fail_unless_equals_uint64(out.size() / 2, expected_length(9001, t[0], 16000));
+      size_t peak = 0;
+      for (size_t n = 0; n < out.size() / 2; n++)
+        if (std::fabs(out[2 * n]) > std::fabs(out[2 * peak])) peak = n;
+      fail_unless_equals_uint64(peak, size_t(t[2]));
+      fail_unless(out[2 * peak] == -out[2 * peak + 1], "%d %s", t[0], resample_quality_name(q));
+    }
+}
+GST_END_TEST;
+
+// very-high's F64 sums (the half-band, and the second stage's centre taps
+// eight outputs at a time) on every ISA against the formula in long double,
+// and its outputs independent of how the input is chunked.
+GST_START_TEST(test_very_high_wide_sums) {
   // The F64 half-band (very-high) against the formula in long double: one
   // rounding to F32, so within half an F32 step of the exact sum (and a
   // little more for the F64 sum's own rounding).
@@ -517,28 +562,10 @@ GST_START_TEST(test_cascade) {
       }
     }
 
-  // Half-band sizes in use (14, 16) and one without a register kernel (13);
-  // counts that reach the 32-output groups, a 16-output group and the tail.
-  for (size_t K : {14, 16, 13})
-    for (size_t count : {203, 219, 5}) {
-      auto x = noise(2 * (count + 2 * K), 21);
-      auto h = noise(K, 22);
-      std::vector<float> e(count + 2 * K), o(count + 2 * K), y(count);
-      resample_detail::deinterleave2(x.data(), count + 2 * K - 1, e.data(), o.data());
-      // Exactly the frames a half-band call may read: nothing past them.
-      std::vector<float> o_exact(o.begin(), o.begin() + long(count + 2 * K - 1));
-      resample_detail::halfband_block(e.data() + K, o_exact.data(), h.data(), K, count, y.data());
-      for (size_t q = 0; q < count; q++) {
-        float want = 0.5f * x[2 * (q + K)];
-        for (size_t i = 0; i < K; i++) want += h[i] * (x[2 * (q + K + i) + 1] + x[2 * (q + K - 1 - i) + 1]);
-        fail_unless(std::fabs(y[q] - want) <= 2e-6f, "K %zu: half-band output %zu: %g, formula %g", K, q, double(y[q]),
-                    double(want));
-      }
-    }
-
   // The F64 centre taps of eight outputs (very-high's second stage) against
-  // the formula in long double, at spans of both parities.
-  for (size_t span : {size_t(34), size_t(35), size_t(1)}) {
+  // the formula in long double, at spans of every remainder of its four
+  // chains of sums.
+  for (size_t span : {size_t(33), size_t(34), size_t(35), size_t(36), size_t(1)}) {
     auto x = noise(span, 24);
     auto c = noise(span * resample_detail::kCentreGroup, 25);
     const std::vector<double> table(c.begin(), c.end());
@@ -574,26 +601,6 @@ GST_START_TEST(test_cascade) {
     for (size_t i = 0; i < whole.size(); i++) worst = std::max(worst, double(std::fabs(whole[i] - pieces[i])));
     fail_unless(worst <= 2e-6, "%d: chunking changed very-high's output by %g", in_rate, worst);
   }
-
-  // An impulse at input frame 3000 comes out centred on output 1000, and a
-  // stream of odd length totals exactly ceil(n / 3); at 44.1k -> 16k
-  // (half-band, then 320/441) input frame 4410 is output 1600 and the total
-  // is ceil(n * 160 / 441).
-  for (auto q : {ResampleQuality::High, ResampleQuality::VeryHigh})
-    for (auto t : {std::array<int, 4>{48000, 3000, 1000, 960}, std::array<int, 4>{44100, 4410, 1600, 882}}) {
-      Resampler s;
-      fail_unless(s.configure({t[0], 16000, 2, q}));
-      std::vector<float> in(2 * 9001, 0.f);
-      in[2 * size_t(t[1])] = 1.f;
-      in[2 * size_t(t[1]) + 1] = -1.f;
-      auto out = run_chunked(s, in, {size_t(t[3]), 37, 4001});
-      fail_unless_equals_uint64(out.size() / 2, expected_length(9001, t[0], 16000));
-      size_t peak = 0;
-      for (size_t n = 0; n < out.size() / 2; n++)
-        if (std::fabs(out[2 * n]) > std::fabs(out[2 * peak])) peak = n;
-      fail_unless_equals_uint64(peak, size_t(t[2]));
-      fail_unless(out[2 * peak] == -out[2 * peak + 1], "%d %s", t[0], resample_quality_name(q));
-    }
 }
 GST_END_TEST;
 
@@ -677,6 +684,7 @@ static Suite *resample_suite() {
   tcase_add_test(tc, test_bad_rates_refused);
   tcase_add_test(tc, test_process_in_place);
   tcase_add_test(tc, test_cascade);
+  tcase_add_test(tc, test_very_high_wide_sums);
   return s;
 }
 
