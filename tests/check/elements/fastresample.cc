@@ -618,13 +618,14 @@ GST_END_TEST;
 // random rate per JSON line): every change gives output of the new ratio,
 // and time and memory stay bounded (loosely here, for loaded machines and
 // sanitizers; bench-resample's rate-change rows measure them).
-// Time and memory say nothing under ASan or valgrind: there the bounds are
-// reported, not asserted (and valgrind runs a tenth of the changes).
+// Time and memory say nothing under ASan, valgrind or an emulator
+// (tools/test-aarch64.sh): there the bounds are reported, not asserted (and
+// valgrind runs a tenth of the changes).
 static bool instrumented() {
 #if defined(__SANITIZE_ADDRESS__)
   return true;
 #else
-  return g_getenv("FASTAUDIO_UNDER_VALGRIND") != nullptr;
+  return g_getenv("FASTAUDIO_UNDER_VALGRIND") != nullptr || g_getenv("FASTAUDIO_EMULATED") != nullptr;
 #endif
 }
 
