@@ -21,31 +21,6 @@ const char *resample_rates_problem(int in_rate, int out_rate) {
   return nullptr;
 }
 
-namespace {
-
-// Appends `frames` interleaved frames (zeros when `in` is null) to planar rows
-// (one per channel) that hold `len` frames, growing them geometrically.
-void append_planar(std::vector<std::vector<float>> &rows, size_t len, const float *in, size_t frames) {
-  const size_t ch = rows.size();
-  for (auto &r : rows)
-    if (r.size() < len + frames) r.resize(std::max(len + frames, r.size() * 3 / 2));
-  if (frames == 0) return;
-  if (!in) {
-    for (auto &r : rows) std::fill(r.data() + len, r.data() + len + frames, 0.f);
-  } else if (ch == 1) {
-    std::memcpy(rows[0].data() + len, in, frames * sizeof(float));
-  } else if (ch == 2) {
-    split_pairs(in, frames, rows[0].data() + len, rows[1].data() + len);  // both channels in one pass
-  } else {
-    for (size_t c = 0; c < ch; c++) {
-      float *d = rows[c].data() + len;
-      for (size_t i = 0; i < frames; i++) d[i] = in[i * ch + c];
-    }
-  }
-}
-
-}  // namespace
-
 size_t Resampler::latency_input_frames() const { return cascade_ ? cascade_->latency() : taps_ / 2; }
 
 // The next output's window and phase after `n` more outputs.
@@ -305,19 +280,6 @@ size_t Resampler::outputs_ready() const {
   return outputs_before(next_index_, next_phase_, up_, down_, taps_, base_ + hist_len_);
 }
 
-void Resampler::append(const float *in, size_t frames) {
-  append_planar(hist_, hist_len_, in, frames);
-  hist_len_ += frames;
-  in_total_ += frames;
-  trailing_zeros_ = 0;
-}
-
-void Resampler::append_zeros(size_t frames) {
-  append_planar(hist_, hist_len_, nullptr, frames);
-  hist_len_ += frames;
-  trailing_zeros_ += frames;
-}
-
 // The generic path reads the rows of consecutive outputs: for a rational
 // ratio their phases jump around the bank (n * down mod up), so each row
 // starts a cache miss. Stored in output order instead (a copy, only where
@@ -511,17 +473,6 @@ void Resampler::generic_fours(const Kernels &k, unsigned c, float *out, size_t j
     }
     for (size_t q = 0; q < 4 && j + q < count; q++) out[(j + q) * ch + c] = y[q];
   }
-}
-
-size_t Resampler::process(const float *in, size_t in_frames, float *out, size_t out_capacity) {
-  if (cascade_) {
-    // The cascade's own copy of the input is the history meanwhile.
-    in_total_ += in_frames;
-    return cascade_process(in, in_frames, out, out_capacity);
-  }
-  compact();
-  append(in, in_frames);
-  return produce(out, out_capacity, outputs_ready());
 }
 
 size_t Resampler::drain(float *out, size_t out_capacity) {

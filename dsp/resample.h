@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Streaming sample-rate conversion of interleaved F32 audio by an exact
+// Streaming sample-rate conversion of interleaved F32 audio (or any PCM
+// format and layout, see pcm_planes.h) by an exact
 // rational ratio with a polyphase FIR (equiripple or Kaiser-windowed sinc;
 // half-band then a shorter stage for `high` and `very-high` at 2.7..3:1
 // decimation).
@@ -16,6 +17,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "pcm_planes.h"
 
 namespace fastaudio {
 
@@ -173,6 +176,16 @@ class Resampler {
   // zeros it writes zeros without computing them (for GAP buffers).
   size_t process_silence(size_t frames, float *out, size_t out_capacity);
 
+  // The same three on frames of any PCM format in either layout
+  // (pcm_planes.h; the format and layout of `out` may differ from `in`'s).
+  // The input is converted to float as it is split into the planar history
+  // (no pass of its own); the output is rounded and clipped as fastconvert
+  // with dithering=none, straight from the kernels' block when it is
+  // interleaved F32. `out.data` may be `in`'s memory, as above.
+  size_t process(const PcmSource &in, size_t in_frames, const PcmSink &out, size_t out_capacity);
+  size_t process_silence(size_t frames, const PcmSink &out, size_t out_capacity);
+  size_t drain(const PcmSink &out, size_t out_capacity);
+
   // Total input frames consumed and output frames produced since the last reset.
   uint64_t input_frames() const { return in_total_; }
   uint64_t output_frames() const { return out_total_; }
@@ -202,7 +215,10 @@ class Resampler {
   void generic_channel_pair(const resample_detail::Kernels &k, unsigned c, float *out, size_t count) const;
   size_t generic_by_period(const resample_detail::Kernels &k, unsigned c, float *out, size_t count) const;
   void generic_fours(const resample_detail::Kernels &k, unsigned c, float *out, size_t j, size_t count) const;
-  void append(const float *in, size_t frames);
+  // `in` null: zeros (the cascade's drain and GAP input).
+  size_t process_float(const PcmSource *in, size_t in_frames, float *out, size_t out_capacity);
+  float *output_block(size_t frames);
+  void append(const PcmSource &in, size_t frames);
   void append_zeros(size_t frames);
   void compact();
   void advance_outputs(size_t n);
@@ -227,7 +243,7 @@ class Resampler {
   size_t outputs_ready() const;
   void start_cascade(ResampleQuality q);
   void sync_history();
-  size_t cascade_process(const float *in, size_t frames, float *out, size_t out_capacity);
+  size_t cascade_process(const PcmSource *in, size_t frames, float *out, size_t out_capacity);
   size_t cascade_take(float *out, size_t out_capacity);
   size_t cascade_drain(float *out, size_t cap);
 
@@ -287,6 +303,10 @@ class Resampler {
   std::shared_ptr<Cascade> cascade_;
   bool fractional_equiripple_ = false;  // the cascade's second stage: equiripple bank
   bool any_isa_ = false;                // path_for(): configure for an ISA the CPU may lack
+  // Output in another format or layout: the kernels' interleaved F32 block, then the writer.
+  std::vector<float> out_block_;
+  PcmWriter writer_;
+  std::vector<float *> row_ptrs_;  // append(): where each channel's frames go
 };
 
 

@@ -27,47 +27,6 @@ void Resampler::Cascade::reset() {
   inner.reset();
 }
 
-void Resampler::Cascade::append(const float *in, size_t frames, bool zeros) {
-  if (zeros) in = nullptr;
-  const size_t room = (frames + 2) / 2;
-  for (auto *rows : {&ev, &od})
-    for (auto &r : *rows)
-      if (r.size() < ev_len + room) r.resize(std::max(ev_len + room, r.size() * 3 / 2));
-  size_t i = 0;
-  if (raw_total % 2 == 1 && frames > 0) {  // the odd frame of the pending pair
-    for (unsigned c = 0; c < ch; c++) od[c][od_len] = frame(in, 0, c);
-    od_len++;
-    i = 1;
-  }
-  const size_t pairs = (frames - i) / 2;
-  if (!in) {
-    for (unsigned c = 0; c < ch; c++) {
-      std::fill_n(ev[c].data() + ev_len, pairs, 0.f);
-      std::fill_n(od[c].data() + od_len, pairs, 0.f);
-    }
-  } else if (ch == 1) {
-    split_pairs(in + i, pairs, ev[0].data() + ev_len, od[0].data() + od_len);
-  } else if (ch == 2) {
-    // Frame 2m is (L, R), frame 2m + 1 the next: four streams in one pass.
-    deinterleave4(in + 2 * i, pairs, ev[0].data() + ev_len, ev[1].data() + ev_len, od[0].data() + od_len,
-                  od[1].data() + od_len);
-  } else {
-    for (unsigned c = 0; c < ch; c++)
-      for (size_t m = 0; m < pairs; m++) {
-        ev[c][ev_len + m] = in[(i + 2 * m) * ch + c];
-        od[c][od_len + m] = in[(i + 2 * m + 1) * ch + c];
-      }
-  }
-  ev_len += pairs;
-  od_len += pairs;
-  i += 2 * pairs;
-  if (i < frames) {  // an even frame that starts the next pair
-    for (unsigned c = 0; c < ch; c++) ev[c][ev_len] = frame(in, i, c);
-    ev_len++;
-  }
-  raw_total += frames;
-}
-
 size_t Resampler::Cascade::halfband() {
   // Output k needs input frames up to 2k + 2K - 1.
   const uint64_t avail = raw_total;  // frames 0 .. raw_total-1 exist
@@ -118,8 +77,8 @@ size_t Resampler::Cascade::emit(const float *y, size_t n, float *out, size_t cap
   return direct;
 }
 
-size_t Resampler::Cascade::run(const float *in, size_t frames, bool zeros, float *out, size_t cap) {
-  append(in, frames, zeros);
+size_t Resampler::Cascade::run(const PcmSource *in, size_t frames, float *out, size_t cap) {
+  append(in, frames);
   return run_appended(out, cap);
 }
 
@@ -153,12 +112,12 @@ size_t Resampler::cascade_take(float *out, size_t out_capacity) {
   return n;
 }
 
-size_t Resampler::cascade_process(const float *in, size_t frames, float *out, size_t out_capacity) {
+size_t Resampler::cascade_process(const PcmSource *in, size_t frames, float *out, size_t out_capacity) {
   // What a quality switch needs (as compact() keeps for the single stage).
   const uint64_t need = keep_history_ + taps_ / 2;
   cascade_->hold = next_index_ > cascade_->origin + need ? next_index_ - cascade_->origin - need : 0;
   // The input first: `out` may be `in` (see process()), and stashed outputs go out before new ones.
-  cascade_->append(in, frames, in == nullptr);
+  cascade_->append(in, frames);
   size_t n = cascade_take(out, out_capacity);
   n += cascade_->run_appended(out + n * spec_.channels, out_capacity - n);
   // Keep the single-stage bookkeeping in step (used by set_quality and compact).
@@ -208,7 +167,9 @@ void Resampler::start_cascade(ResampleQuality q) {
         frames[j * spec_.channels + c] = f < 0 ? 0.f : hist_[c][size_t(f)];
       }
     // Nothing is emitted here: every output goes to the stash.
-    k->run(frames.data(), len, false, nullptr, 0);
+    const uint8_t *plane = reinterpret_cast<const uint8_t *>(frames.data());
+    const PcmSource kept{PcmFormat::F32LE, spec_.channels, false, &plane};
+    k->run(&kept, len, nullptr, 0);
   }
 }
 
@@ -241,7 +202,7 @@ size_t Resampler::cascade_drain(float *out, size_t cap) {
   size_t written = cascade_take(out, cap);
   const uint64_t halves = (k.raw_total + 1) / 2;
   const uint64_t need = halves ? 2 * (halves - 1) + 2 * k.K : 0;
-  if (need > k.raw_total) written += k.run(nullptr, size_t(need - k.raw_total), true, out + written * ch, cap - written);
+  if (need > k.raw_total) written += k.run(nullptr, size_t(need - k.raw_total), out + written * ch, cap - written);
   const size_t tail = k.inner.pending_output_frames();
   if (k.tmp.size() < tail * ch) k.tmp.resize(tail * ch);
   const size_t got = k.inner.drain(k.tmp.data(), tail);

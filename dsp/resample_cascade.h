@@ -38,14 +38,16 @@ struct Resampler::Cascade {
   void reset();
   // Frames held (from cascade frame 2 first_pair on).
   size_t held() const { return ev_len + od_len; }
-  // Input frame i of `in` (interleaved), channel c; zero when `in` is null.
-  float frame(const float *in, size_t i, unsigned c) const { return in ? in[i * ch + c] : 0.f; }
-  void append(const float *in, size_t frames, bool zeros);
+  // Splits `frames` frames of `in` (zeros when null) into ev and od
+  // (dsp/resample_io.cc: converted to float on the way).
+  void append(const PcmSource *in, size_t frames);
+  void split_pairs_of(const PcmSource &in, size_t first, size_t pairs);
+  std::vector<float *> row_ptrs;  // split_pairs_of(): the ev and od rows' ends
   // Half-band outputs whose window is complete, appended to the 2/3 stage's history.
   size_t halfband();
   // Writes inner outputs past `skip` to out; extra ones go to the stash.
   size_t emit(const float *y, size_t n, float *out, size_t cap);
-  size_t run(const float *in, size_t frames, bool zeros, float *out, size_t cap);
+  size_t run(const PcmSource *in, size_t frames, float *out, size_t cap);
   // Outputs of what append() took in.
   size_t run_appended(float *out, size_t cap);
   // The half-band's look-ahead (output k, at input frame 2k, needs frames up

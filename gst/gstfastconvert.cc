@@ -446,7 +446,7 @@ static void convert_planar(GstFastConvert *self, GstAudioBuffer *in, GstAudioBuf
   if (in->n_planes > 1) {
     priv->interleaved_in.resize(frames * GST_AUDIO_INFO_BPF(&priv->in_info));
     fastaudio::interleave(reinterpret_cast<const uint8_t *const *>(in->planes), in->n_planes, frames,
-                          GST_AUDIO_INFO_BPS(&priv->in_info), priv->interleaved_in.data());
+                          GST_AUDIO_INFO_WIDTH(&priv->in_info) / 8, priv->interleaved_in.data());
     src = priv->interleaved_in.data();
   }
   uint8_t *dst = static_cast<uint8_t *>(out->planes[0]);
@@ -456,7 +456,7 @@ static void convert_planar(GstFastConvert *self, GstAudioBuffer *in, GstAudioBuf
   }
   priv->converter.process(src, dst, frames);
   if (out->n_planes > 1)
-    fastaudio::deinterleave(dst, out->n_planes, frames, GST_AUDIO_INFO_BPS(&priv->out_info),
+    fastaudio::deinterleave(dst, out->n_planes, frames, GST_AUDIO_INFO_WIDTH(&priv->out_info) / 8,
                             reinterpret_cast<uint8_t *const *>(out->planes));
 }
 

@@ -6,20 +6,21 @@
 // sample 0 of a stream is input sample 0, timestamps come from sample counts
 // since the last discontinuity, and the tail is drained (pushed) at EOS,
 // SEGMENT, caps changes and DISCONT. FLUSH_STOP resets without draining.
-// S16/S32/F64 are converted to F32 around the resampler with dsp/convert.h.
+// Every PCM format in either layout, the same out: the resampler converts
+// to float as it splits the input into its history and writes the output's
+// format itself (dsp/pcm_planes.h); planar buffers go through GstAudioMeta.
 #include "gstfastresample.h"
 
 #include <gst/audio/audio.h>
 
+#include <cstring>
 #include <iterator>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "audio_formats.h"
 #include "audio_input.h"
 #include "buffer_map.h"
-#include "convert.h"
 #include "element_message.h"
 
 #include "negotiation.h"
@@ -30,11 +31,11 @@
 GST_DEBUG_CATEGORY_STATIC(gst_fast_resample_debug);
 #define GST_CAT_DEFAULT gst_fast_resample_debug
 
-using fastaudio::ConvertSpec;
-using fastaudio::Converter;
+using fastaudio::PcmFormat;
+using fastaudio::PcmSink;
+using fastaudio::PcmSource;
 using fastaudio::ResampleQuality;
 using fastaudio::Resampler;
-using fastaudio::SampleFormat;
 
 // `quality` takes audioresample's levels 0..10 as well as the preset
 // names: the enum's values are the levels, each mapped onto a preset, and
@@ -87,10 +88,8 @@ struct GstFastResamplePrivate {
   GstAudioInfo out_info;
   bool configured = false;
   Resampler resampler;
-  // Non-F32 formats go through F32 scratch buffers.
-  bool convert = false;
-  Converter to_f32, from_f32;
-  std::vector<float> in_f32, out_f32;
+  PcmFormat format = PcmFormat::F32LE;  // of both sides
+  bool planar = false;                  // non-interleaved: buffers carry a GstAudioMeta
   // Stream bookkeeping since the last discontinuity.
   bool need_discont = true;
   bool have_data = false;
@@ -104,8 +103,9 @@ struct GstFastResamplePrivate {
       {{"format", "fastresample changes only the rate: put fastconvert before or after it for another format."},
        {"channels", "fastresample changes only the rate: put fastconvert before or after it for another channel "
                     "count."},
-       {nullptr, "fastresample changes only the rate ({format}, {rate}): put fastconvert "
-                 "before or after it for another format or channel count."}}};
+       {"layout", "fastresample changes only the rate: put fastconvert before or after it for another layout."},
+       {nullptr, "fastresample changes only the rate ({format}; {layout}; {rate}): put fastconvert before or after "
+                 "it for another format, layout or channel count."}}};
 };
 
 struct _GstFastResample {
@@ -116,9 +116,9 @@ struct _GstFastResample {
 G_DEFINE_TYPE(GstFastResample, gst_fast_resample, GST_TYPE_BASE_TRANSFORM);
 GST_ELEMENT_REGISTER_DEFINE(fastresample, "fastresample", GST_RANK_NONE, GST_TYPE_FAST_RESAMPLE);
 
-#define CAPS_STR                                                        \
-  "audio/x-raw, format = (string) { F32LE, S16LE, S32LE, F64LE }, "     \
-  "rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], layout = (string) interleaved"
+#define CAPS_STR                                          \
+  "audio/x-raw, format = (string) " GST_AUDIO_FORMATS_ALL \
+  ", rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], layout = (string) { interleaved, non-interleaved }"
 
 static GstStaticPadTemplate sink_template =
     GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(CAPS_STR));
@@ -164,6 +164,19 @@ static void stamp_output(GstFastResamplePrivate *priv, GstBuffer *buf, guint64 f
   priv->samples_out += frames;
 }
 
+static PcmSink output_sink(GstFastResamplePrivate *priv, guint8 *data) {
+  return PcmSink{priv->format, unsigned(GST_AUDIO_INFO_CHANNELS(&priv->out_info)), priv->planar, data};
+}
+
+// Trims `buf` to the `frames` frames written; planar ones get the
+// GstAudioMeta that describes their planes (back to back, see PcmSink).
+static void finish_output(GstFastResamplePrivate *priv, GstBuffer *buf, size_t frames) {
+  gst_buffer_set_size(buf, frames * GST_AUDIO_INFO_BPF(&priv->out_info));
+  if (!priv->planar) return;
+  while (GstAudioMeta *old = gst_buffer_get_audio_meta(buf)) gst_buffer_remove_meta(buf, &old->meta);
+  gst_buffer_add_audio_meta(buf, &priv->out_info, frames, nullptr);
+}
+
 // Pushes the tail of the current stream (the samples the filter still holds
 // back) downstream, then resets for a new stream.
 static void push_drain(GstFastResample *self) {
@@ -177,7 +190,6 @@ static void push_drain(GstFastResample *self) {
     return;
   }
   const size_t frames = priv->resampler.pending_output_frames();
-  const unsigned channels = GST_AUDIO_INFO_CHANNELS(&priv->out_info);
   if (frames == 0) {
     reset_stream(priv);
     return;
@@ -192,15 +204,9 @@ static void push_drain(GstFastResample *self) {
       FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map a buffer for the drained tail"), (nullptr));
       return;
     }
-    if (priv->convert) {
-      if (priv->out_f32.size() < frames * channels) priv->out_f32.resize(frames * channels);
-      written = priv->resampler.drain(priv->out_f32.data(), frames);
-      priv->from_f32.process(priv->out_f32.data(), map.data(), written);
-    } else {
-      written = priv->resampler.drain(reinterpret_cast<float *>(map.data()), frames);
-    }
+    written = priv->resampler.drain(output_sink(priv, map.data()), frames);
   }
-  gst_buffer_set_size(buf, written * GST_AUDIO_INFO_BPF(&priv->out_info));
+  finish_output(priv, buf, written);
   if (priv->need_discont) GST_BUFFER_FLAG_SET(buf, GST_BUFFER_FLAG_DISCONT);
   stamp_output(priv, buf, written);
   GST_DEBUG_OBJECT(self, "draining %zu frames at %" GST_TIME_FORMAT, written, GST_TIME_ARGS(GST_BUFFER_PTS(buf)));
@@ -268,6 +274,10 @@ static gboolean gst_fast_resample_transform_size(GstBaseTransform *trans, GstPad
   return TRUE;
 }
 
+static const char *layout_name(const GstAudioInfo *info) {
+  return GST_AUDIO_INFO_LAYOUT(info) == GST_AUDIO_LAYOUT_NON_INTERLEAVED ? "non-interleaved" : "interleaved";
+}
+
 static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *incaps, GstCaps *outcaps) {
   auto self = GST_FAST_RESAMPLE(trans);
   auto priv = self->priv;
@@ -275,10 +285,11 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   if (!priv->refusals.read_caps(trans, "fastresample got invalid audio caps", incaps, outcaps, &in, &out))
     return FALSE;
   if (GST_AUDIO_INFO_FORMAT(&in) != GST_AUDIO_INFO_FORMAT(&out) ||
-      GST_AUDIO_INFO_CHANNELS(&in) != GST_AUDIO_INFO_CHANNELS(&out)) {
-    gchar *text = g_strdup_printf("fastresample changes only the rate, not %s x %d to %s x %d",
-                                  GST_AUDIO_INFO_NAME(&in), GST_AUDIO_INFO_CHANNELS(&in), GST_AUDIO_INFO_NAME(&out),
-                                  GST_AUDIO_INFO_CHANNELS(&out));
+      GST_AUDIO_INFO_CHANNELS(&in) != GST_AUDIO_INFO_CHANNELS(&out) ||
+      GST_AUDIO_INFO_LAYOUT(&in) != GST_AUDIO_INFO_LAYOUT(&out)) {
+    gchar *text = g_strdup_printf("fastresample changes only the rate, not %s x %d %s to %s x %d %s",
+                                  GST_AUDIO_INFO_NAME(&in), GST_AUDIO_INFO_CHANNELS(&in), layout_name(&in),
+                                  GST_AUDIO_INFO_NAME(&out), GST_AUDIO_INFO_CHANNELS(&out), layout_name(&out));
     priv->refusals.refuse(GST_ELEMENT(self), incaps, text, "put fastconvert before or after it");
     g_free(text);
     return FALSE;
@@ -307,7 +318,7 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
     push_drain(self);
 
   const GstClockTime old_latency = latency_time(priv);
-  const auto format = fastaudio::sample_format_from_gst(GST_AUDIO_INFO_FORMAT(&in));
+  const auto format = fastaudio::pcm_format_from_gst(GST_AUDIO_INFO_FORMAT(&in));
   const unsigned channels = GST_AUDIO_INFO_CHANNELS(&in);
   priv->settings.refresh(priv->active);
   fastaudio::ResampleSpec spec{in_rate, out_rate, channels, preset_for_level(priv->active.value.level)};
@@ -317,11 +328,8 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
     priv->refusals.refuse(GST_ELEMENT(self), incaps, "fastresample cannot handle these caps", "");
     return FALSE;
   }
-  priv->convert = *format != SampleFormat::F32;
-  if (priv->convert) {
-    priv->to_f32.configure(ConvertSpec{*format, SampleFormat::F32, channels, channels, fastaudio::Dither::None});
-    priv->from_f32.configure(ConvertSpec{SampleFormat::F32, *format, channels, channels, fastaudio::Dither::None});
-  }
+  priv->format = *format;
+  priv->planar = GST_AUDIO_INFO_LAYOUT(&in) == GST_AUDIO_LAYOUT_NON_INTERLEAVED;
   priv->in_info = in;
   priv->out_info = out;
   priv->configured = !passthrough;
@@ -365,7 +373,8 @@ static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *tra
     FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample received a buffer before any caps"), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  if (!fastaudio::check_whole_frames(GST_ELEMENT(self), input, info)) {
+  // A planar buffer's GstAudioMeta gives its frame count (planes may lie apart).
+  if (!gst_buffer_get_audio_meta(input) && !fastaudio::check_whole_frames(GST_ELEMENT(self), input, info)) {
     gst_buffer_unref(input);
     return GST_FLOW_ERROR;
   }
@@ -389,6 +398,92 @@ static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *tra
                                                   is_discont, input);
 }
 
+// Whether a sample is silence: the format's silence, or a float -0.
+static bool sample_silent(const GstAudioInfo *info, const guint8 *p, size_t width) {
+  if (std::memcmp(p, info->finfo->silence, width) == 0) return true;
+  if (!GST_AUDIO_INFO_IS_FLOAT(info)) return false;
+  const size_t sign_byte = GST_AUDIO_INFO_ENDIANNESS(info) == G_BIG_ENDIAN ? 0 : width - 1;
+  for (size_t k = 0; k < width; k++)
+    if (p[k] != (k == sign_byte ? 0x80 : 0)) return false;
+  return true;
+}
+
+static bool all_silence(const GstAudioInfo *info, const guint8 *data, size_t bytes) {
+  const size_t width = size_t(GST_AUDIO_INFO_WIDTH(info)) / 8;
+  for (size_t i = 0; i < bytes; i += width)
+    if (!sample_silent(info, data + i, width)) return false;
+  return true;
+}
+
+// What one transform() call did: frames in and out, and whether the output is all silence.
+struct Resampled {
+  size_t in_frames = 0, produced = 0;
+  bool silent = false;
+};
+
+// `src` through the resampler into `out_data` (a GAP input as silence,
+// without work once the filter holds only zeros).
+static Resampled resample_into(GstFastResamplePrivate *priv, GstBuffer *inbuf, const PcmSource &src,
+                               size_t in_frames, guint8 *out_data, size_t capacity) {
+  Resampled r;
+  r.in_frames = in_frames;
+  const PcmSink sink = output_sink(priv, out_data);
+  const bool gap = GST_BUFFER_FLAG_IS_SET(inbuf, GST_BUFFER_FLAG_GAP);
+  r.produced = gap ? priv->resampler.process_silence(in_frames, sink, capacity)
+                   : priv->resampler.process(src, in_frames, sink, capacity);
+  // GAP only when no ringing of earlier signal is in this output.
+  r.silent = gap && all_silence(&priv->out_info, out_data, r.produced * GST_AUDIO_INFO_BPF(&priv->out_info));
+  return r;
+}
+
+// Interleaved: in place (see prepare_output_buffer) with one mapping for
+// both; unmapped before the output's size is set.
+static bool transform_interleaved(GstFastResample *self, GstBuffer *inbuf, GstBuffer *outbuf, Resampled *r) {
+  auto priv = self->priv;
+  const bool in_place = inbuf == outbuf;
+  const fastaudio::BufferMap in(inbuf, in_place ? GST_MAP_READWRITE : GST_MAP_READ);
+  std::optional<fastaudio::BufferMap> out_map;
+  if (!in_place) out_map.emplace(outbuf, GST_MAP_WRITE);
+  if (!in || (out_map && !*out_map)) {
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map %s buffer", in ? "output" : "input"), (nullptr));
+    return false;
+  }
+  const fastaudio::BufferMap &out = out_map ? *out_map : in;
+  const guint8 *plane = in.data();
+  const PcmSource src{priv->format, unsigned(GST_AUDIO_INFO_CHANNELS(&priv->in_info)), false, &plane};
+  *r = resample_into(priv, inbuf, src, in.size() / GST_AUDIO_INFO_BPF(&priv->in_info), out.data(),
+                     out.size() / GST_AUDIO_INFO_BPF(&priv->out_info));
+  return true;
+}
+
+// Planar: the planes where the input's GstAudioMeta says (one without a
+// meta is read as contiguous planes, through a shallow copy that has one);
+// the output's planes back to back, described by a meta in finish_output().
+static bool transform_planar(GstFastResample *self, GstBuffer *inbuf, GstBuffer *outbuf, Resampled *r) {
+  auto priv = self->priv;
+  fastaudio::OwnedBuffer described(gst_buffer_ref(inbuf));
+  if (!gst_buffer_get_audio_meta(inbuf)) {
+    described.reset(gst_buffer_copy(inbuf));
+    gst_buffer_add_audio_meta(described.get(), &priv->in_info, fastaudio::buffer_frames(inbuf, &priv->in_info),
+                              nullptr);
+  }
+  fastaudio::AudioBufferMap in(&priv->in_info, described.get(), GST_MAP_READ);
+  if (!in) {
+    FASTAUDIO_ELEMENT_ERROR(self, STREAM, FORMAT, ("Could not map the planar input buffer"),
+                            ("its GstAudioMeta does not fit %s x %d channels or the buffer's size",
+                             GST_AUDIO_INFO_NAME(&priv->in_info), GST_AUDIO_INFO_CHANNELS(&priv->in_info)));
+    return false;
+  }
+  const fastaudio::BufferMap out(outbuf, GST_MAP_WRITE);
+  if (!out) {
+    FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map output buffer"), (nullptr));
+    return false;
+  }
+  const PcmSource src{priv->format, unsigned(in->n_planes), true, reinterpret_cast<const guint8 *const *>(in->planes)};
+  *r = resample_into(priv, inbuf, src, in->n_samples, out.data(), out.size() / GST_AUDIO_INFO_BPF(&priv->out_info));
+  return true;
+}
+
 static GstFlowReturn gst_fast_resample_transform(GstBaseTransform *trans, GstBuffer *inbuf, GstBuffer *outbuf) {
   auto self = GST_FAST_RESAMPLE(trans);
   auto priv = self->priv;
@@ -402,53 +497,15 @@ static GstFlowReturn gst_fast_resample_transform(GstBaseTransform *trans, GstBuf
     GST_BUFFER_FLAG_SET(outbuf, GST_BUFFER_FLAG_DISCONT);
     priv->need_discont = false;
   }
-  // In place (see prepare_output_buffer): one mapping for both; unmapped
-  // before the output's size is set.
-  const unsigned channels = GST_AUDIO_INFO_CHANNELS(&priv->in_info);
-  size_t in_frames = 0, produced = 0;
-  bool silent = false;
-  {
-    const bool in_place = inbuf == outbuf;
-    const fastaudio::BufferMap in(inbuf, in_place ? GST_MAP_READWRITE : GST_MAP_READ);
-    std::optional<fastaudio::BufferMap> out_map;
-    if (!in_place) out_map.emplace(outbuf, GST_MAP_WRITE);
-    if (!in || (out_map && !*out_map)) {
-      FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map %s buffer", in ? "output" : "input"), (nullptr));
-      return GST_FLOW_ERROR;
-    }
-    const fastaudio::BufferMap &out = out_map ? *out_map : in;
-    in_frames = in.size() / GST_AUDIO_INFO_BPF(&priv->in_info);
-    const size_t capacity = out.size() / GST_AUDIO_INFO_BPF(&priv->out_info);
-    float *dst = reinterpret_cast<float *>(out.data());
-    if (priv->convert) {
-      if (priv->out_f32.size() < capacity * channels) priv->out_f32.resize(capacity * channels);
-      dst = priv->out_f32.data();
-    }
-    const bool gap = GST_BUFFER_FLAG_IS_SET(inbuf, GST_BUFFER_FLAG_GAP);
-    if (gap) {
-      produced = priv->resampler.process_silence(in_frames, dst, capacity);
-    } else {
-      const float *src = reinterpret_cast<const float *>(in.data());
-      if (priv->convert) {
-        if (priv->in_f32.size() < in_frames * channels) priv->in_f32.resize(in_frames * channels);
-        priv->to_f32.process(in.data(), priv->in_f32.data(), in_frames);
-        src = priv->in_f32.data();
-      }
-      produced = priv->resampler.process(src, in_frames, dst, capacity);
-    }
-    if (priv->convert) priv->from_f32.process(dst, out.data(), produced);
-    // GAP only when no ringing of earlier signal is in this output.
-    silent = gap;
-    for (size_t i = 0; silent && i < produced * channels; i++) silent = dst[i] == 0.f;
-  }
-
+  Resampled r;
+  if (!(priv->planar ? transform_planar : transform_interleaved)(self, inbuf, outbuf, &r)) return GST_FLOW_ERROR;
   priv->have_data = true;
-  priv->samples_in += in_frames;
-  gst_buffer_set_size(outbuf, produced * GST_AUDIO_INFO_BPF(&priv->out_info));
-  stamp_output(priv, outbuf, produced);
-  if (silent) GST_BUFFER_FLAG_SET(outbuf, GST_BUFFER_FLAG_GAP);
+  priv->samples_in += r.in_frames;
+  finish_output(priv, outbuf, r.produced);
+  stamp_output(priv, outbuf, r.produced);
+  if (r.silent) GST_BUFFER_FLAG_SET(outbuf, GST_BUFFER_FLAG_GAP);
   else GST_BUFFER_FLAG_UNSET(outbuf, GST_BUFFER_FLAG_GAP);
-  return produced == 0 ? GST_BASE_TRANSFORM_FLOW_DROPPED : GST_FLOW_OK;
+  return r.produced == 0 ? GST_BASE_TRANSFORM_FLOW_DROPPED : GST_FLOW_OK;
 }
 
 static gboolean gst_fast_resample_sink_event(GstBaseTransform *trans, GstEvent *event) {
@@ -508,10 +565,10 @@ static GstFlowReturn gst_fast_resample_prepare_output_buffer(GstBaseTransform *t
   if (gst_base_transform_is_passthrough(trans) || !priv->configured)
     return GST_BASE_TRANSFORM_CLASS(gst_fast_resample_parent_class)->prepare_output_buffer(trans, input, outbuf);
   gsize out_size = 0;
-  const gsize in_size = gst_buffer_get_size(input);
+  const gsize in_size = fastaudio::buffer_frames(input, &priv->in_info) * GST_AUDIO_INFO_BPF(&priv->in_info);
   gst_fast_resample_transform_size(trans, GST_PAD_SINK, nullptr, in_size, nullptr, &out_size);
   gpointer meta_state = nullptr;
-  if (out_size <= in_size && gst_buffer_is_writable(input) && gst_buffer_is_all_memory_writable(input) &&
+  if (!priv->planar && out_size <= in_size && gst_buffer_is_writable(input) && gst_buffer_is_all_memory_writable(input) &&
       !gst_buffer_iterate_meta(input, &meta_state)) {
     *outbuf = input;
     return GST_FLOW_OK;

@@ -97,7 +97,7 @@ std::string with_template_fields(GstElement *element, const std::string &text) {
   GstPadTemplate *sink = gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(element), "sink");
   GstCaps *templ = sink ? gst_pad_template_get_caps(sink) : gst_caps_new_any();
   std::string out = text;
-  for (const char *field : {"format", "rate"}) {
+  for (const char *field : {"format", "layout", "rate"}) {
     const std::string placeholder = std::string("{") + field + "}";
     for (size_t at; (at = out.find(placeholder)) != std::string::npos;)
       out.replace(at, placeholder.size(), template_field_text(templ, field));

@@ -35,7 +35,7 @@ std::string explain_no_common_caps(const char *element, GstCaps *offered, GstCap
 // and why they are not valid ("... (caps lack the format field)").
 std::string describe_caps(GstCaps *caps);
 
-// `text` with "{format}" and "{rate}" replaced by what `element`'s sink pad
+// `text` with "{format}", "{layout}" and "{rate}" replaced by what `element`'s sink pad
 // template allows for those fields ("S16LE, S32LE, F32LE, F64LE";
 // "8-192 kHz", "any rate"): refusal hints quote the template and cannot
 // drift from it.
@@ -58,7 +58,7 @@ class CapsRefusalReporter {
  public:
   // A hint for refusals of one field (downstream wants another rate: put
   // fastresample before it). `field` nullptr: the hint for any other. The
-  // text may quote the sink pad template's {format} and {rate}
+  // text may quote the sink pad template's {format}, {layout} and {rate}
   // (with_template_fields).
   struct Hint {
     const char *field;

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "pcm_codec.h"
 #include "resample.h"
 
 #ifdef HAVE_SOXR
@@ -264,6 +265,80 @@ void element_table() {
   }
 }
 
+// One element case of the format table: 10 s of 20 ms buffers of noise.
+struct FormatCase {
+  const char *format;
+  int channels;
+  bool planar;
+  Ratio r;
+};
+
+// Pushes the case's buffers through `desc` (planar ones carry a GstAudioMeta).
+std::function<void()> format_run(const char *desc, const FormatCase &c) {
+  GstAudioInfo info;
+  gst_audio_info_set_format(&info, gst_audio_format_from_string(c.format), c.r.in, c.channels, nullptr);
+  info.layout = c.planar ? GST_AUDIO_LAYOUT_NON_INTERLEAVED : GST_AUDIO_LAYOUT_INTERLEAVED;
+  const size_t frames = size_t(c.r.in / 50);
+  // Noise at -6 dBFS in the format (planar: the planes back to back).
+  const PcmFormat pcm = PcmFormat(GST_AUDIO_INFO_FORMAT(&info) - GST_AUDIO_FORMAT_S8);
+  std::vector<double> samples(frames * size_t(c.channels));
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> d(-0.5, 0.5);
+  for (auto &x : samples) x = d(rng);
+  std::vector<uint8_t> bytes(frames * size_t(GST_AUDIO_INFO_BPF(&info)));
+  pack_function<double>(pcm)(samples.data(), bytes.data(), samples.size());
+  const std::string layout = c.planar ? "non-interleaved" : "interleaved";
+  const std::string in_caps = std::string("audio/x-raw,format=") + c.format + ",rate=" + std::to_string(c.r.in) +
+                              ",channels=" + std::to_string(c.channels) + ",layout=" + layout;
+  const std::string out_caps = std::string("audio/x-raw,format=") + c.format + ",rate=" + std::to_string(c.r.out) +
+                               ",channels=" + std::to_string(c.channels) + ",layout=" + layout;
+  const bool identity = std::strcmp(desc, "identity") == 0;
+  return [=] {
+    GstHarness *h = gst_harness_new_parse(desc);
+    gst_harness_set_caps_str(h, in_caps.c_str(), identity ? in_caps.c_str() : out_caps.c_str());
+    GstBuffer *buf = gst_buffer_new_memdup(bytes.data(), bytes.size());
+    if (c.planar) gst_buffer_add_audio_meta(buf, &info, frames, nullptr);
+    for (int i = 0; i < 500; i++) {
+      GstBuffer *b = gst_buffer_copy(buf);  // shares the memory: no copy of samples
+      GST_BUFFER_PTS(b) = gst_util_uint64_scale_int(GST_SECOND, i * int(frames), c.r.in);
+      gst_harness_push(h, b);
+      gst_buffer_unref(gst_harness_pull(h));
+    }
+    gst_buffer_unref(buf);
+    gst_harness_teardown(h);
+  };
+}
+
+// Each element's own cost per 20 ms buffer (its time minus `identity`'s on
+// the same buffers, same run) for formats and layouts other than F32.
+void format_table() {
+  const FormatCase cases[] = {
+      {"F32LE", 2, false, {96000, 48000}},  // what reading S24 costs beyond the kernels' own format
+      {"S24LE", 2, false, {96000, 48000}},
+      {"S16LE", 2, false, {48000, 16000}},
+      {"S16LE", 2, true, {48000, 16000}},
+  };
+  std::printf("\n## Elements by format and layout, 10 s of 20 ms buffers, own cost per buffer (minus identity), "
+              "median us\n\n");
+  std::printf("| case | fastresample (high) | audioresample quality=4 | audioresample / fastresample |\n"
+              "|---|---|---|---|\n");
+  double interleaved_s16 = 0;
+  for (const FormatCase &c : cases) {
+    const auto t = time_medians({format_run("fastresample", c), format_run("audioresample quality=4", c),
+                                 format_run("identity", c)});
+    const double ours = (t[0] - t[2]) / 500 * 1e6, theirs = (t[1] - t[2]) / 500 * 1e6;
+    const std::string name = std::string(c.format) + (c.planar ? " planar " : " interleaved ") +
+                             std::to_string(c.r.in / 1000) + "k->" + std::to_string(c.r.out / 1000) + "k x" +
+                             std::to_string(c.channels);
+    std::printf("| %s | %.1f | %.1f | %.2fx |\n", name.c_str(), ours, theirs, theirs / ours);
+    bench::record("resample/element-format/" + name + "/fastresample", ours, "us");
+    bench::record("resample/element-format/" + name + "/audioresample-q4", theirs, "us");
+    if (!c.planar && std::strcmp(c.format, "S16LE") == 0) interleaved_s16 = ours;
+    if (c.planar && interleaved_s16 > 0)
+      std::printf("\nS16LE planar / interleaved, fastresample: %.2fx (target <= 1.2)\n", ours / interleaved_s16);
+  }
+}
+
 // The issue-18 case: a stream whose rate changes with every chunk
 // (jsonbridge lines with a new random rate each). 300 input rates from
 // 8k..96k, each with three 1024-frame F32 mono buffers, through one element
@@ -416,6 +491,7 @@ int main(int argc, char **argv) {
   if (want("streaming")) streaming_table();
   if (want("stereo")) stereo_table();
   if (want("element")) element_table();
+  if (want("element")) format_table();
   if (want("seed")) seed_table();
   if (want("setup")) setup_table();
   return 0;

@@ -90,29 +90,32 @@ inline double alias_db(const ResampleSpec &spec, int hz) {
   return db(bin_amplitude(y.data() + w.start(), w.length(), a) / 0.5);
 }
 
-// THD+N of 1 kHz at -1 dBFS: everything in the output but the tone, in dB.
-inline double thdn_db(const ResampleSpec &spec) {
-  const Window w{spec.out_rate};
-  const double amp = std::pow(10.0, -1.0 / 20);
-  auto y = resample_tone(spec, 1000, amp);
-  const float *x = y.data() + w.start();
-  const size_t n = w.length();
-  // Least-squares fit of the 1 kHz sinusoid (exact bin), then the residual's power.
+// THD+N of `n` samples (one second) holding a `hz` tone: everything but
+// the tone (least-squares fit on its exact bin), in dB.
+inline double thdn_of(const float *x, size_t n, long long hz) {
   double re = 0, im = 0;
   for (size_t i = 0; i < n; i++) {
-    const double a = 2 * M_PI * double((1000LL * (long long)i) % (long long)n) / double(n);
+    const double a = 2 * M_PI * double((hz * (long long)i) % (long long)n) / double(n);
     re += x[i] * std::cos(a);
     im += x[i] * std::sin(a);
   }
   re *= 2.0 / double(n), im *= 2.0 / double(n);
   double residual = 0;
   for (size_t i = 0; i < n; i++) {
-    const double a = 2 * M_PI * double((1000LL * (long long)i) % (long long)n) / double(n);
+    const double a = 2 * M_PI * double((hz * (long long)i) % (long long)n) / double(n);
     const double e = x[i] - (re * std::cos(a) + im * std::sin(a));
     residual += e * e;
   }
   const double signal_power = (re * re + im * im) / 2 * double(n);
   return 10 * std::log10(std::max(residual, 1e-300) / signal_power);
+}
+
+// THD+N of 1 kHz at -1 dBFS: everything in the output but the tone, in dB.
+inline double thdn_db(const ResampleSpec &spec) {
+  const Window w{spec.out_rate};
+  const double amp = std::pow(10.0, -1.0 / 20);
+  auto y = resample_tone(spec, 1000, amp);
+  return thdn_of(y.data() + w.start(), w.length(), 1000);
 }
 
 // Largest number of input frames not yet reflected in the output while

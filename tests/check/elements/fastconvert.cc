@@ -341,6 +341,8 @@ GST_START_TEST(test_planar_layouts) {
       {"F32LE", 1, false, "S16LE", 4, true},  {"F64LE", 2, true, "S24LE", 2, true},
       {"U8", 6, true, "S16LE", 6, false},     {"F32LE", 2, true, "F32LE", 1, true},
       {"F32LE", 1, true, "S16LE", 1, false},
+      // Containers wider than their depth (4-byte S24_32, 3-byte S20).
+      {"S24_32LE", 2, true, "S16LE", 2, false}, {"F32LE", 2, false, "S20LE", 2, true},
   };
   const size_t frames = 1000;
   for (const PlanarCase &c : cases) {

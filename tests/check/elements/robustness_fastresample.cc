@@ -20,21 +20,30 @@ Observed refused_then_resamples(const std::string &bad, size_t bytes,
 
 const std::vector<RobustnessCase> &cases() {
   static const std::vector<RobustnessCase> table = {
-      {"fastresample", "caps with an unsupported sample format (U8)",
+      {"fastresample", "caps with a format name GStreamer does not know (S23LE)",
        [] {
-         return refused_then_resamples(caps_str("U8", 1, 48000), 48);
+         return refused_then_resamples(caps_str("S23LE", 1, 48000), 48);
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
-       "fastresample refused caps: format U8 is not supported (supported: { (string)F32LE, (string)S16LE, "
-       "(string)S32LE, (string)F64LE })",
-       "U8", "new supported caps: resamples again (4800 -> 1600 frames)"},
-      {"fastresample", "non-interleaved (planar) caps (put fastconvert before it)",
+       "fastresample refused caps: format S23LE is not supported (supported: { (string)F64LE, (string)F64BE, "
+       "(string)F32LE, (string)F32BE, (string)S32LE, (string)S32BE, (string)U32LE, (string)U32BE, (string)S24_32LE, "
+       "(string)S24_32BE, (string)U24_32LE, (string)U24_32BE, (string)S24LE, (string)S24BE, (string)U24LE, "
+       "(string)U24BE, (string)S20LE, (string)S20BE, (string)U20LE, (string)U20BE, (string)S18LE, (string)S18BE, "
+       "(string)U18LE, (string)U18BE, (string)S16LE, (string)S16BE, (string)U16LE, (string)U16BE, (string)S8, "
+       "(string)U8 })",
+       "S23LE", "new supported caps: resamples again (4800 -> 1600 frames)"},
+      {"fastresample", "a layout change (interleaved in, downstream wants non-interleaved)",
        [] {
-         return refused_then_resamples("audio/x-raw,format=F32LE,layout=non-interleaved,rate=48000,channels=2", 32);
+         return caps_scenario_with("fastresample", "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2",
+                                   "audio/x-raw,layout=non-interleaved,rate=16000", 32,
+                                   "audio/x-raw,format=S16LE,layout=non-interleaved,rate=48000,channels=1",
+                                   [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
-       "fastresample refused caps: layout non-interleaved is not supported (supported: interleaved)",
-       "non-interleaved", "new supported caps: resamples again (4800 -> 1600 frames)"},
+       "fastresample cannot resample S16LE, 48000 Hz, 2 channels to any format downstream accepts: downstream wants "
+       "layout non-interleaved, fastresample can output layout interleaved",
+       "put fastconvert before or after it", "non-interleaved input as downstream wants: resamples again (4800 -> 1600 "
+       "frames)"},
       {"fastresample", "caps with rate=0",
        [] {
          return refused_then_resamples(caps_str("S16LE", 1, 0) + ",rate=0", 48);
