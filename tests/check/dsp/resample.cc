@@ -101,7 +101,7 @@ GST_END_TEST;
 // chunking never changes a sample: bit for bit with the scalar kernels, within
 // rounding with SIMD (large chunks take the block kernels, small ones do not).
 GST_START_TEST(test_output_length_and_chunking) {
-  for (ResampleIsa isa : {ResampleIsa::Scalar, best_resample_isa()}) {
+  for (Isa isa : {Isa::Scalar, best_isa()}) {
     for (auto &rates : kRatePairs) {
       for (size_t frames : {size_t(0), size_t(1), size_t(7), size_t(1000), size_t(12345)}) {
         ResampleSpec spec{rates[0], rates[1], 1, ResampleQuality::Fast};
@@ -117,9 +117,9 @@ GST_START_TEST(test_output_length_and_chunking) {
         fail_unless(std::fabs(double(whole.size()) - std::round(exact)) <= 1.0);
         double worst = 0;
         for (size_t i = 0; i < whole.size(); i++) worst = std::max(worst, double(std::fabs(whole[i] - pieces[i])));
-        fail_unless(worst <= (isa == ResampleIsa::Scalar ? 0.0 : 2e-6),
+        fail_unless(worst <= (isa == Isa::Scalar ? 0.0 : 2e-6),
                     "%d -> %d, %zu frames, %s: chunking changed the output by %g", rates[0], rates[1], frames,
-                    resample_isa_name(isa), worst);
+                    isa_name(isa), worst);
       }
     }
   }
@@ -247,13 +247,13 @@ GST_END_TEST;
 // Every SIMD path (generic, integer decimation and interpolation blocks,
 // interpolated phases, F64 accumulation) against the scalar reference.
 GST_START_TEST(test_simd_matches_scalar) {
-  std::vector<ResampleIsa> isas = usable_resample_isas();
+  std::vector<Isa> isas = usable_isas();
   isas.erase(isas.begin());  // the reference itself
   if (isas.empty()) {
     GST_INFO("no SIMD kernels here: only the scalar kernels run");
     return;
   }
-  for (ResampleIsa isa : isas) std::printf("comparing %s kernels with the scalar ones\n", resample_isa_name(isa));
+  for (Isa isa : isas) std::printf("comparing %s kernels with the scalar ones\n", isa_name(isa));
   const int pairs[][2] = {{48000, 16000}, {16000, 48000}, {44100, 16000}, {44100, 48000},
                           {32000, 8000},  {8000, 40000},  {48000, 44101}, {96000, 48000}};
   int compared = 0;
@@ -262,11 +262,11 @@ GST_START_TEST(test_simd_matches_scalar) {
       for (unsigned ch : {1u, 2u, 3u}) {
         ResampleSpec spec{rates[0], rates[1], ch, q};
         Resampler ref;
-        ref.configure(spec, ResampleIsa::Scalar);
+        ref.configure(spec, Isa::Scalar);
         auto in = noise(size_t(rates[0]) / 10 * ch, 11);
         in[37] = 1.f, in[38] = -1.f, in[39] = 1.0000001f;  // full scale and just past it
         auto want = run_chunked(ref, in, {size_t(rates[0]) / 50});
-        for (ResampleIsa isa : isas) {
+        for (Isa isa : isas) {
           Resampler r;
           r.configure(spec, isa);
           fail_unless(r.isa() == isa);
@@ -276,7 +276,7 @@ GST_START_TEST(test_simd_matches_scalar) {
           for (size_t i = 0; i < got.size(); i++) worst = std::max(worst, double(std::fabs(got[i] - want[i])));
           // Different summation orders of a few hundred products of |x| <= 1.
           fail_unless(worst < 2e-6, "%d -> %d %s %u ch %s: differs by %g", rates[0], rates[1],
-                      resample_quality_name(q), ch, resample_isa_name(isa), worst);
+                      resample_quality_name(q), ch, isa_name(isa), worst);
           compared++;
         }
       }
@@ -336,8 +336,8 @@ GST_START_TEST(test_silence_equals_zeros) {
                       std::array<int, 2>{16000, 48000}}) {
     ResampleSpec spec{rates[0], rates[1], 2, ResampleQuality::High};
     Resampler a, b;
-    a.configure(spec, ResampleIsa::Scalar);
-    b.configure(spec, ResampleIsa::Scalar);
+    a.configure(spec, Isa::Scalar);
+    b.configure(spec, Isa::Scalar);
     auto sig = noise(2 * 3000, 9);
     std::vector<float> zeros(2 * 700, 0.f);
     std::vector<float> oa(200000), ob(200000);
@@ -485,7 +485,7 @@ GST_START_TEST(test_cascade) {
     other.configure({rates[0], rates[1], 1, ResampleQuality::High});
     fail_if(other.cascaded(), "%d -> %d", rates[0], rates[1]);
   }
-  other.configure({48000, 16000, 1, ResampleQuality::High}, ResampleIsa::Scalar);
+  other.configure({48000, 16000, 1, ResampleQuality::High}, Isa::Scalar);
   fail_unless(other.cascaded());
 
   // Half-band sizes in use (14, 16) and one without a register kernel (13);
