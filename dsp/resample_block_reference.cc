@@ -49,6 +49,10 @@ void decimate_pair(const float *const xr[4], const float *c0, const float *c1, s
   }
 }
 
+void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d) {
+  for (size_t m = 0; m < n; m++) a[m] = x[4 * m], b[m] = x[4 * m + 1], c[m] = x[4 * m + 2], d[m] = x[4 * m + 3];
+}
+
 void split3(const float *src, size_t vecs, float *d0, float *d1, float *d2) {
   for (size_t j = 0; j < 16 * vecs; j++) d0[j] = src[3 * j], d1[j] = src[3 * j + 1], d2[j] = src[3 * j + 2];
 }

@@ -137,7 +137,10 @@ void decimate_pair_block(const float *const xr[4], const float *c0, const float 
 
 void DecimatePair(const float *const xr[4], const float *c0, const float *c1, size_t taps, float *out0,
                   float *out1, size_t n) {
-  over_vectors<fitting_vectors(8, 2)>(0, n / kLanes, [&](auto vecs, size_t v) {
+  // Blocks of five vectors on AVX2 (80 outputs: two of them): each window
+  // is loaded just before its two FMAs, so ten sums fit in its registers.
+  constexpr size_t kPairVecs = kRegisters == 16 ? 5 : 10;
+  over_vectors<kPairVecs>(0, n / kLanes, [&](auto vecs, size_t v) {
     const size_t o = v * kLanes;
     const float *const at[4] = {xr[0] + o, xr[1] + o, xr[2] + o, xr[3] + o};
     decimate_pair_block<decltype(vecs)::value>(at, c0, c1, taps, out0 + o, out1 + o);
@@ -154,6 +157,20 @@ void Split3(const float *src, size_t vecs, float *d0, float *d1, float *d2) {
     hn::StoreU(b, d, d1 + j);
     hn::StoreU(c, d, d2 + j);
   }
+}
+
+void Deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *e) {
+  const D d;
+  size_t m = 0;
+  for (; m + kLanes <= n; m += kLanes) {
+    Vf va, vb, vc, ve;
+    hn::LoadInterleaved4(d, x + 4 * m, va, vb, vc, ve);
+    hn::StoreU(va, d, a + m);
+    hn::StoreU(vb, d, b + m);
+    hn::StoreU(vc, d, c + m);
+    hn::StoreU(ve, d, e + m);
+  }
+  for (; m < n; m++) a[m] = x[4 * m], b[m] = x[4 * m + 1], c[m] = x[4 * m + 2], e[m] = x[4 * m + 3];
 }
 
 void Interleave4(const float *a, const float *b, const float *c, const float *e, size_t n, float *out) {
@@ -481,6 +498,7 @@ const IsaKernels<Spread16x4Fn> kSpread16x4Kernels =
 // Highway only, and not for Avx512: its spread16 alone keeps four sums per group.
 const IsaKernels<Spread16TwoFn> kSpread16TwoKernels = {
     {{&ref::spread16_two, nullptr, FASTAUDIO_HWY_NEON(Spread16Two), FASTAUDIO_HWY_AVX2(Spread16Two), nullptr}}};
+const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels = FASTAUDIO_HWY_KERNELS(Deinterleave4, ref::deinterleave4);
 const IsaKernels<HalfbandFn> kHalfbandKernels =
     FASTAUDIO_KERNELS(HalfbandFn, Halfband, halfband_block, halfband_block_avx512);
 

@@ -86,10 +86,10 @@ void deinterleave2(const float *x, size_t pairs, float *e, float *o) {
   for (size_t m = 0; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
 }
 
-// a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3] for m < n.
-FA_CLONES
+// a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3] for m < n:
+// the Highway kernel of best_isa() (kDeinterleave4Kernels).
 void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d) {
-  for (size_t m = 0; m < n; m++) a[m] = x[4 * m], b[m] = x[4 * m + 1], c[m] = x[4 * m + 2], d[m] = x[4 * m + 3];
+  kDeinterleave4Kernels.for_isa(best_isa())(x, n, a, b, c, d);
 }
 
 // e[m] = x[2m], o[m] = x[2m + 1] (an exact copy whatever the kernel ISA):

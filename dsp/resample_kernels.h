@@ -136,6 +136,7 @@ using Spread16x4Fn = void (*)(const float *const x[4], const float *tb, const in
 // Two groups with their own tables and lanes (each as spread16 alone).
 using Spread16TwoFn = void (*)(const float *x0, const float *tb0, const int32_t *r0, const float *x1,
                                const float *tb1, const int32_t *r1, size_t taps, float *out0, float *out1);
+using Deinterleave4Fn = void (*)(const float *x, size_t n, float *a, float *b, float *c, float *d);
 using HalfbandFn = void (*)(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 
 extern const IsaKernels<Dot4Fn> kDot4Kernels;
@@ -153,6 +154,7 @@ extern const IsaKernels<Spread16x2Fn> kSpread16x2Kernels;
 extern const IsaKernels<Spread16x4Fn> kSpread16x4Kernels;
 extern const IsaKernels<Spread16TwoFn> kSpread16TwoKernels;  // where it beats spread16 twice
 extern const IsaKernels<HalfbandFn> kHalfbandKernels;
+extern const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels;
 
 // The scalar references of the block kernels: each output a plain sum in
 // tap order (resample_block_reference.cc).
@@ -170,6 +172,7 @@ void spread16(const float *x, const float *tb, const int32_t *r, size_t taps, fl
 void spread16x2(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps, float *out0,
                 float *out1);
 void spread16x4(const float *const x[4], const float *tb, const int32_t *r, size_t taps, float *const out[4]);
+void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d);
 void spread16_two(const float *x0, const float *tb0, const int32_t *r0, const float *x1, const float *tb1,
                   const int32_t *r1, size_t taps, float *out0, float *out1);
 }  // namespace ref

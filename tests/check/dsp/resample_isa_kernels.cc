@@ -106,6 +106,14 @@ GST_START_TEST(test_splits) {
     fail_unless(got == want, "split3 of %zu vectors", vecs);
   }
   for (size_t n : {size_t(0), size_t(5), size_t(32), size_t(37), size_t(80)}) {
+    auto src = noise(4 * n + 1, 17);
+    std::vector<float> got(4 * 80 + 4, -1.f), want(got);
+    kernel_of(kDeinterleave4Kernels)(src.data(), n, got.data(), got.data() + 81, got.data() + 162, got.data() + 243);
+    reference_of(kDeinterleave4Kernels)(src.data(), n, want.data(), want.data() + 81, want.data() + 162,
+                                        want.data() + 243);
+    fail_unless(got == want, "deinterleave4 of %zu", n);
+  }
+  for (size_t n : {size_t(0), size_t(5), size_t(32), size_t(37), size_t(80)}) {
     auto q = noise(4 * 80, 8);
     std::vector<float> got(4 * 80 + 4, -1.f), want(got);
     kernel_of(kInterleave4Kernels)(q.data(), q.data() + 80, q.data() + 160, q.data() + 240, n, got.data());
