@@ -334,6 +334,25 @@ bool all_finite(const float *const *x, size_t windows, size_t len) {
   return hn::GetLane(hn::SumOfLanes(d, acc)) + tail == 0.f;
 }
 
+// Tap t of W windows (kMasked: only into the lanes whose window holds t).
+template <size_t W, bool kShared, bool kMasked>
+HWY_INLINE void spread_tap(Vf (&acc)[W][kSpreadVecs], const float *const *x, const float *const *tb,
+                           const SpreadLanes *lanes, size_t t) {
+  const D d;
+  HWY_UNROLL(4)
+  for (size_t v = 0; v < kSpreadVecs; v++) {
+    const Vf shared = hn::LoadU(d, tb[0] + t * 16 + v * kLanes);
+    HWY_UNROLL(4)
+    for (size_t n = 0; n < W; n++) {
+      const size_t k = kShared ? 0 : n;
+      const Vf cv = kShared ? shared : hn::LoadU(d, tb[k] + t * 16 + v * kLanes);
+      const Vf sum = hn::MulAdd(hn::Set(d, x[n][t]), cv, acc[n][v]);
+      if constexpr (kMasked) acc[n][v] = hn::IfThenElse(lanes[k].inside(v, t), sum, acc[n][v]);
+      else acc[n][v] = sum;
+    }
+  }
+}
+
 // W windows of one group (shared coefficients: one load feeds W FMAs), or
 // of W groups of their own (kShared false: tb[n], lanes[n]).
 template <size_t W, bool kShared>
@@ -341,30 +360,22 @@ void spread_windows(const float *const *x, const float *const *tb, const SpreadL
                     float *const *out) {
   const D d;
   Vf acc[W][kSpreadVecs];
-  for (auto &window : acc)
-    for (auto &v : window) v = hn::Zero(d);
-  const auto tap = [&](size_t t, bool masked) {
-    for (size_t v = 0; v < kSpreadVecs; v++) {
-      const Vf shared = hn::LoadU(d, tb[0] + t * 16 + v * kLanes);
-      for (size_t n = 0; n < W; n++) {
-        const size_t k = kShared ? 0 : n;
-        const Vf cv = kShared ? shared : hn::LoadU(d, tb[k] + t * 16 + v * kLanes);
-        const Vf sum = hn::MulAdd(hn::Set(d, x[n][t]), cv, acc[n][v]);
-        acc[n][v] = masked ? hn::IfThenElse(lanes[k].inside(v, t), sum, acc[n][v]) : sum;
-      }
-    }
-  };
+  HWY_UNROLL(4)
+  for (size_t n = 0; n < W; n++)
+    HWY_UNROLL(4)
+    for (size_t v = 0; v < kSpreadVecs; v++) acc[n][v] = hn::Zero(d);
   size_t span = 0;
   for (size_t n = 0; n < (kShared ? 1 : W); n++) span = std::max(span, lanes[n].span);
   // Outside a lane's window its coefficients are zero: only a NaN or an
   // infinity there would reach the lane, so mask only where there is one.
-  const bool mask = !all_finite(x, W, taps + span);
-  const size_t head = mask ? std::min(span, taps) : 0, mid_end = mask ? std::max(span, taps) : taps + span;
-  size_t t = 0;
-  for (; t < head; t++) tap(t, true);
-  for (; t < mid_end; t++) tap(t, mask && span > taps);
-  for (; t < taps + span; t++) tap(t, true);
+  if (!all_finite(x, W, taps + span)) {
+    for (size_t t = 0; t < taps + span; t++) spread_tap<W, kShared, true>(acc, x, tb, lanes, t);
+  } else {
+    for (size_t t = 0; t < taps + span; t++) spread_tap<W, kShared, false>(acc, x, tb, lanes, t);
+  }
+  HWY_UNROLL(4)
   for (size_t n = 0; n < W; n++)
+    HWY_UNROLL(4)
     for (size_t v = 0; v < kSpreadVecs; v++) hn::StoreU(acc[n][v], d, out[n] + v * kLanes);
 }
 
