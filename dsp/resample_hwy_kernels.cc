@@ -300,14 +300,18 @@ constexpr size_t kSpreadVecs = 16 / kLanes;
 constexpr size_t kSpreadWindows = std::max<size_t>(1, kRegisters / 2 / kSpreadVecs);
 
 // One group's masks: lane i takes frames r[i] .. r[i] + taps - 1.
+// Vector v's lanes together take frames from[v] .. from[v] + len[v] - 1:
+// beyond those every lane's coefficient is zero.
 struct SpreadLanes {
   hn::Vec<hn::RebindToSigned<D>> first[kSpreadVecs], end[kSpreadVecs];
-  size_t span;
+  size_t span, from[kSpreadVecs], len[kSpreadVecs];
   SpreadLanes(const int32_t *r, size_t taps) : span(size_t(r[15])) {
     const hn::RebindToSigned<D> di;
     for (size_t v = 0; v < kSpreadVecs; v++) {
       first[v] = hn::LoadU(di, r + v * kLanes);
       end[v] = hn::Add(first[v], hn::Set(di, int32_t(taps)));
+      from[v] = size_t(r[v * kLanes]);
+      len[v] = size_t(r[v * kLanes + kLanes - 1]) - from[v] + taps;
     }
   }
   auto inside(size_t v, size_t t) const {
@@ -353,6 +357,44 @@ HWY_INLINE void spread_tap(Vf (&acc)[W][kSpreadVecs], const float *const *x, con
   }
 }
 
+// The unmasked taps, each vector over its own lanes' frames only (with 8
+// lanes, half the span of 16): all vectors together up to the shortest
+// range, then each on its own. Per lane the sum still runs in frame order.
+template <size_t W, bool kShared>
+HWY_INLINE void spread_vectors(Vf (&acc)[W][kSpreadVecs], const float *const *x, const float *const *tb,
+                               const SpreadLanes *lanes) {
+  const D d;
+  size_t common = SIZE_MAX;
+  for (size_t n = 0; n < (kShared ? 1 : W); n++)
+    for (size_t v = 0; v < kSpreadVecs; v++) common = std::min(common, lanes[n].len[v]);
+  const float *coef[W][kSpreadVecs], *input[W][kSpreadVecs];  // at i = 0
+  HWY_UNROLL(4)
+  for (size_t n = 0; n < W; n++)
+    HWY_UNROLL(4)
+    for (size_t v = 0; v < kSpreadVecs; v++) {
+      const size_t k = kShared ? 0 : n;
+      coef[n][v] = tb[k] + lanes[k].from[v] * 16 + v * kLanes;
+      input[n][v] = x[n] + lanes[k].from[v];
+    }
+  for (size_t i = 0; i < common; i++) {
+    HWY_UNROLL(4)
+    for (size_t v = 0; v < kSpreadVecs; v++) {
+      const Vf shared = hn::LoadU(d, coef[0][v] + i * 16);
+      HWY_UNROLL(4)
+      for (size_t n = 0; n < W; n++) {
+        const Vf cv = kShared ? shared : hn::LoadU(d, coef[n][v] + i * 16);
+        acc[n][v] = hn::MulAdd(hn::Set(d, input[n][v][i]), cv, acc[n][v]);
+      }
+    }
+  }
+  HWY_UNROLL(4)
+  for (size_t v = 0; v < kSpreadVecs; v++)
+    HWY_UNROLL(4)
+    for (size_t n = 0; n < W; n++)
+      for (size_t i = common; i < lanes[kShared ? 0 : n].len[v]; i++)
+        acc[n][v] = hn::MulAdd(hn::Set(d, input[n][v][i]), hn::LoadU(d, coef[n][v] + i * 16), acc[n][v]);
+}
+
 // W windows of one group (shared coefficients: one load feeds W FMAs), or
 // of W groups of their own (kShared false: tb[n], lanes[n]).
 template <size_t W, bool kShared>
@@ -371,7 +413,7 @@ void spread_windows(const float *const *x, const float *const *tb, const SpreadL
   if (!all_finite(x, W, taps + span)) {
     for (size_t t = 0; t < taps + span; t++) spread_tap<W, kShared, true>(acc, x, tb, lanes, t);
   } else {
-    for (size_t t = 0; t < taps + span; t++) spread_tap<W, kShared, false>(acc, x, tb, lanes, t);
+    spread_vectors<W, kShared>(acc, x, tb, lanes);
   }
   HWY_UNROLL(4)
   for (size_t n = 0; n < W; n++)
