@@ -31,9 +31,9 @@ void Resampler::advance_outputs(size_t n) {
   out_total_ += n;
 }
 
-bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
+bool Resampler::configure(const ResampleSpec &spec, Isa isa) {
   if (resample_rates_problem(spec.in_rate, spec.out_rate) || spec.channels == 0) return false;
-  if (isa > best_resample_isa() && !any_isa_) isa = best_resample_isa();
+  if (isa > best_isa() && !any_isa_) isa = best_isa();
   spec_ = spec;
   isa_ = isa;
   const uint32_t g = std::gcd(uint32_t(spec.in_rate), uint32_t(spec.out_rate));
@@ -259,7 +259,7 @@ ResamplePath Resampler::second_stage_path() const {
   return cascade_ ? cascade_->inner.path() : path();
 }
 
-bool Resampler::configure_second_stage(const ResampleSpec &spec, ResampleIsa isa) {
+bool Resampler::configure_second_stage(const ResampleSpec &spec, Isa isa) {
   fractional_equiripple_ = true;
   return configure(spec, isa);
 }
@@ -320,10 +320,10 @@ size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {
   return done;
 }
 
-// The single stage's path: the AVX-512 block kernels where the ratio has
-// one, else the generic one.
+// The single stage's path: the block kernels where the ratio has one, else
+// the generic one.
 ResamplePath Resampler::single_stage_path() const {
-  if (isa_ != ResampleIsa::Avx512 || interpolate_ || wide_) return ResamplePath::Generic;
+  if (!has_block_kernels(isa_) || interpolate_ || wide_) return ResamplePath::Generic;
   if (gather_) return ResamplePath::Gather;
   if (up_ == 1 && down_ >= 2) return ResamplePath::Decimate;
   if (up_ == 2 && down_ == 3) return ResamplePath::TwoThirds;
@@ -331,7 +331,7 @@ ResamplePath Resampler::single_stage_path() const {
   return ResamplePath::Generic;
 }
 
-std::pair<ResamplePath, ResamplePath> Resampler::path_for(const ResampleSpec &spec, ResampleIsa isa) {
+std::pair<ResamplePath, ResamplePath> Resampler::path_for(const ResampleSpec &spec, Isa isa) {
   Resampler r;
   r.any_isa_ = true;
   if (!r.configure(spec, isa)) return {ResamplePath::Generic, ResamplePath::Generic};

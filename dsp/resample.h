@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "isa.h"
 #include "pcm_planes.h"
 
 namespace fastaudio {
@@ -75,24 +76,16 @@ const char *resample_quality_name(ResampleQuality q);
 // "High: passband +-0.01 dB to 0.90 Nyquist, ...": the label and the targets.
 std::string resample_quality_description(ResampleQuality q);
 
-// Which kernel computes the inner products; picked once at run time from
-// best_isa() (convert.h), so FASTAUDIO_ISA caps it too. Neon exists on ARM64
-// builds, Avx2 and Avx512 on x86-64 ones (elsewhere they run the scalar
-// kernels).
-enum class ResampleIsa : uint8_t { Scalar, Neon, Avx2, Avx512 };
-ResampleIsa best_resample_isa();
-// The resampler's kernels for each of usable_isas(), without repeats.
-std::vector<ResampleIsa> usable_resample_isas();
-const char *resample_isa_name(ResampleIsa isa);
-
-// How a configured resampler computes its outputs, from the ratio, the
-// preset and the ISA (docs/fastresample.md has the table, checked by a test).
+// How a configured resampler computes its outputs, from the ratio and the
+// preset (docs/fastresample.md has the table, checked by a test). The block
+// paths run on every SIMD ISA (Neon, Avx2, Avx512); Scalar and Orc run the
+// generic one on the scalar kernels.
 enum class ResamplePath : uint8_t {
   Cascade,      // half-band 2:1 decimation, then a shorter rational stage
-  Decimate,     // integer decimation, 64 outputs per kernel call (AVX-512)
-  TwoThirds,    // ratio 2/3, 160 outputs per block (AVX-512)
-  Interpolate,  // integer interpolation by 2-6, blocks of input positions (AVX-512)
-  Gather,       // rational ratios with up a multiple of 16, groups of 16 (AVX-512)
+  Decimate,     // integer decimation, 64 outputs per kernel call
+  TwoThirds,    // ratio 2/3, 160 outputs per block
+  Interpolate,  // integer interpolation by 2-6, blocks of input positions
+  Gather,       // rational ratios with up a multiple of 16, groups of 16
   Generic,      // four outputs per kernel call: any ratio, any ISA
 };
 const char *resample_path_name(ResamplePath path);
@@ -123,17 +116,19 @@ struct ResampleSpec {
 
 class Resampler {
  public:
-  // Builds the filter bank. Returns false for rates resample_rates_problem() refuses.
-  bool configure(const ResampleSpec &spec, ResampleIsa isa = best_resample_isa());
+  // Builds the filter bank. Returns false for rates resample_rates_problem()
+  // refuses. `isa` above best_isa() is capped to it; Orc runs as Scalar
+  // (the resampler has no ORC kernels).
+  bool configure(const ResampleSpec &spec, Isa isa = best_isa());
   const ResampleSpec &spec() const { return spec_; }
-  ResampleIsa isa() const { return isa_; }
+  Isa isa() const { return isa_; }
   // How outputs are computed, chosen in configure() and set_quality(); the
   // cascade's second stage has a path of its own.
   ResamplePath path() const { return cascade_ ? ResamplePath::Cascade : path_; }
   ResamplePath second_stage_path() const;
   // The path (and second-stage path) configure() would choose for `spec` on
   // `isa`, whatever this CPU runs: only tables are built, no kernel runs.
-  static std::pair<ResamplePath, ResamplePath> path_for(const ResampleSpec &spec, ResampleIsa isa);
+  static std::pair<ResamplePath, ResamplePath> path_for(const ResampleSpec &spec, Isa isa);
 
   // Reduced ratio: out/in = up/down.
   uint32_t up() const { return up_; }
@@ -236,7 +231,7 @@ class Resampler {
   // configuration with an equiripple bank at any ratio, room for `count` more
   // frames at history_end(c) in every row, then history_appended(count), and
   // the outputs those complete.
-  bool configure_second_stage(const ResampleSpec &spec, ResampleIsa isa);
+  bool configure_second_stage(const ResampleSpec &spec, Isa isa);
   void reserve_history(size_t count);
   float *history_end(unsigned c) { return hist_[c].data() + hist_len_; }
   void history_appended(size_t count);
@@ -248,7 +243,7 @@ class Resampler {
   size_t cascade_drain(float *out, size_t cap);
 
   ResampleSpec spec_;
-  ResampleIsa isa_ = ResampleIsa::Scalar;
+  Isa isa_ = Isa::Scalar;
   ResamplePath path_ = ResamplePath::Generic;  // of the single stage (see path())
   uint32_t up_ = 1, down_ = 1;
   size_t taps_ = 0, phases_ = 0;
@@ -278,7 +273,7 @@ class Resampler {
   std::vector<float> phase_streams_;  // integer decimation: the input split by phase
   std::vector<const float *> phase_ptrs_;
   std::vector<float> block_out_;
-  // Rational ratios on AVX-512 (see gather16_avx512): the bank transposed
+  // Rational ratios (see spread16_avx512): the bank transposed
   // in groups of 16 consecutive outputs of a period; null where it does not apply.
   struct GatherTable;
   std::shared_ptr<const GatherTable> gather_;

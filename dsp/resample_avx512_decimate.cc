@@ -244,12 +244,6 @@ FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float
   decimate32x2<1>({xr}, c0, c1, taps, {out0}, {out1});
 }
 
-FA_AVX512 void decimate32x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4],
-                                                  const float *c0, const float *c1, size_t taps, float *out_l0,
-                                                  float *out_l1, float *out_r0, float *out_r1) {
-  decimate32x2<2>({xl, xr}, c0, c1, taps, {out_l0, out_r0}, {out_l1, out_r1});
-}
-
 // e[m] = x[2m], o[m] = x[2m + 1]: 64 pairs per iteration (eight loads in
 // flight). Splitting a stereo buffer that comes from memory, the compiler's
 // one-vector loop (deinterleave2) takes about 1.4x memcpy's time for the same

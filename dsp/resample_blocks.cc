@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The integer-ratio block paths of dsp/resample.h (x86-64, AVX-512): many
-// outputs per kernel call, sharing coefficient or input loads. Decimate:
+// The integer-ratio block paths of dsp/resample.h (every SIMD ISA, kernels
+// from the IsaKernels tables): many outputs per kernel call, sharing
+// coefficient or input loads. Decimate:
 // integer decimation, 64 outputs per call; TwoThirds: ratio 2/3 (the
 // cascade's second stage), 160 outputs per block; Interpolate: integer
 // interpolation up to 6, blocks of 32-64 input positions.
@@ -13,8 +14,6 @@
 namespace fastaudio {
 
 using namespace resample_detail;
-
-#if defined(__x86_64__)
 
 namespace {
 
@@ -43,12 +42,14 @@ size_t Resampler::produce_decimate(float *out, size_t count) {
   if (block_out_.size() < kDecimateBlock) block_out_.resize(kDecimateBlock);
   if (phase_ptrs_.size() < M) phase_ptrs_.resize(M);
   const float **xr = phase_ptrs_.data();
+  const Split3Fn split3 = kSplit3Kernels.for_isa(isa_);
+  const Decimate64Fn decimate64 = kDecimate64Kernels.for_isa(isa_);
   for (unsigned c = 0; c < ch; c++) {
     const float *h = hist_[c].data();
     size_t done = 0;  // leading j already split (vectorised for M = 3)
     if (M == 3 && hist_len_ > off0) {
       const size_t vecs = std::min(J / 16, (hist_len_ - off0) / 48);
-      split3_avx512(h + off0, vecs, streams, streams + J, streams + 2 * J);
+      split3(h + off0, vecs, streams, streams + J, streams + 2 * J);
       done = vecs * 16;
     }
     for (unsigned r = 0; r < M; r++) {
@@ -62,7 +63,7 @@ size_t Resampler::produce_decimate(float *out, size_t count) {
     }
     for (size_t b = 0; b < blocks; b++) {
       for (unsigned r = 0; r < M; r++) xr[r] = streams + r * J + b * kDecimateBlock;
-      decimate64_aligned_avx512(xr, M, bank_->data(), taps_, block_out_.data());
+      decimate64(xr, M, bank_->data(), taps_, block_out_.data());
       for (size_t q = 0; q < kDecimateBlock; q++) out[(b * kDecimateBlock + q) * ch + c] = block_out_[q];
     }
   }
@@ -111,7 +112,7 @@ void Resampler::split_two_thirds_streams(unsigned c, float *st, size_t J) const 
   size_t done = 0;
   if (hist_len_ > off0) {
     const size_t vecs = std::min(J / 16, (hist_len_ - off0) / 48);
-    split3_avx512(h + off0, vecs, st, st + J, st + 2 * J);
+    kSplit3Kernels.for_isa(isa_)(h + off0, vecs, st, st + J, st + 2 * J);
     done = vecs * 16;
   }
   for (unsigned r = 0; r < 4; r++) {
@@ -136,23 +137,20 @@ void Resampler::two_thirds_stereo(float *out, float *streams, size_t J, size_t b
   constexpr size_t half = kTwoThirdsHalf;
   const float *row0 = bank_->data(), *row1 = bank_->data() + taps_;
   float *y = block_out_.data();
+  const DecimatePairFn pair = kDecimatePairKernels.for_isa(isa_);
+  const Interleave4Fn interleave4 = kInterleave4Kernels.for_isa(isa_);
   split_two_thirds_streams(0, streams, J);
   split_two_thirds_streams(1, streams + 4 * J, J);
   for (size_t b = 0; b < blocks; b++) {
     const size_t n = std::min(kTwoThirdsBlock, emit - b * kTwoThirdsBlock);
     const float *l = streams + b * half, *r = streams + 4 * J + b * half;
     const float *xl[4] = {l, l + J, l + 2 * J, l + 3 * J}, *xr[4] = {r, r + J, r + 2 * J, r + 3 * J};
-    if (n <= kTwoThirdsSmall) {
-      // Both channels in one call: each coefficient broadcast feeds both
-      // (the 32-output kernel alone has too few FMAs per broadcast).
-      decimate32x2_stereo_aligned_avx512(xl, xr, row0, row1, taps_, y, y + half, y + 2 * half, y + 3 * half);
-    } else {
-      decimate80x2_aligned_avx512(xl, row0, row1, taps_, y, y + half);
-      decimate80x2_aligned_avx512(xr, row0, row1, taps_, y + 2 * half, y + 3 * half);
-    }
+    const size_t outputs = n <= kTwoThirdsSmall ? kTwoThirdsSmall / 2 : half;
+    pair(xl, row0, row1, taps_, y, y + half, outputs);
+    pair(xr, row0, row1, taps_, y + 2 * half, y + 3 * half, outputs);
     // Frame 2i is (left even i, right even i), frame 2i + 1 the odd ones.
     float *o = out + b * 2 * kTwoThirdsBlock;
-    interleave4_avx512(y, y + 2 * half, y + half, y + 3 * half, n / 2, o);
+    interleave4(y, y + 2 * half, y + half, y + 3 * half, n / 2, o);
     if (n % 2) o[2 * (n - 1)] = y[n / 2], o[2 * (n - 1) + 1] = y[2 * half + n / 2];
   }
 }
@@ -170,8 +168,8 @@ void Resampler::two_thirds_channels(float *out, float *streams, size_t J, size_t
       const size_t n = std::min(kTwoThirdsBlock, emit - b * kTwoThirdsBlock);
       const float *xs[4] = {streams + b * half, streams + J + b * half, streams + 2 * J + b * half,
                             streams + 3 * J + b * half};
-      (n <= kTwoThirdsSmall ? decimate32x2_aligned_avx512 : decimate80x2_aligned_avx512)(xs, row0, row1, taps_, y,
-                                                                                         y + half);
+      kDecimatePairKernels.for_isa(isa_)(xs, row0, row1, taps_, y, y + half,
+                                         n <= kTwoThirdsSmall ? kTwoThirdsSmall / 2 : half);
       float *o = out + b * kTwoThirdsBlock * ch + c;
       if (ch == 1) {
         interleave2(y, y + half, n / 2, o);
@@ -212,9 +210,9 @@ size_t Resampler::interpolate_stereo(float *out, size_t count) {
   const size_t wide = 4 * (blocks / 5) * 40;
   size_t pos = 0;
   for (; pos < wide; pos += 40)
-    interpolate40x2_aligned_avx512(x + 2 * pos, bank_->data(), taps_, up_, out + pos * up_ * 2);
+    kInterpolate40x2Kernels.for_isa(isa_)(x + 2 * pos, bank_->data(), taps_, up_, out + pos * up_ * 2);
   for (; pos < blocks * 32; pos += 32)
-    interpolate32x2_aligned_avx512(x + 2 * pos, bank_->data(), taps_, up_, out + pos * up_ * 2);
+    kInterpolate32x2Kernels.for_isa(isa_)(x + 2 * pos, bank_->data(), taps_, up_, out + pos * up_ * 2);
   next_index_ += uint64_t(blocks) * 32;
   out_total_ += blocks * per_block;
   return blocks * per_block;
@@ -235,7 +233,7 @@ size_t Resampler::interpolate_by64(float *out, size_t count) {
     std::memcpy(x, hist_[c].data() + off0, valid * sizeof(float));
     std::fill(x + valid, x + span, 0.f);
     for (size_t b = 0; b < blocks; b++)
-      interpolate64_aligned_avx512(x + b * 64, bank_->data(), taps_, up_, out + b * per_block * ch + c, ch);
+      kInterpolate64Kernels.for_isa(isa_)(x + b * 64, bank_->data(), taps_, up_, out + b * per_block * ch + c, ch);
   }
   next_index_ += uint64_t(blocks) * 64;
   out_total_ += blocks * per_block;
@@ -253,7 +251,7 @@ size_t Resampler::interpolate_by32(float *out, size_t count) {
   for (unsigned c = 0; c < ch; c++) {
     const float *h = hist_[c].data();
     for (size_t b = 0; b < blocks; b++) {
-      interpolate32_avx512(h + off0 + b * 32, bank_->data(), taps_, up_, block_out_.data());
+      kInterpolate32Kernels.for_isa(isa_)(h + off0 + b * 32, bank_->data(), taps_, up_, block_out_.data());
       for (size_t q = 0; q < per_block; q++) out[(b * per_block + q) * ch + c] = block_out_[q];
     }
   }
@@ -261,13 +259,5 @@ size_t Resampler::interpolate_by32(float *out, size_t count) {
   out_total_ += blocks * per_block;
   return blocks * per_block;
 }
-
-#else  // the block kernels are x86-64's
-
-size_t Resampler::produce_decimate(float *, size_t) { return 0; }
-size_t Resampler::produce_two_thirds(float *, size_t) { return 0; }
-size_t Resampler::produce_interpolate(float *, size_t) { return 0; }
-
-#endif
 
 }  // namespace fastaudio

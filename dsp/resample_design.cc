@@ -250,11 +250,7 @@ std::vector<float> bank_from_table(const std::vector<double> &t, size_t phases, 
   const double half = double(taps / 2);
   std::vector<float> bank(rows * taps);
   std::vector<double> row(taps);
-#if defined(__x86_64__)
-  const auto row_fn = best_resample_isa() >= ResampleIsa::Avx2 ? table_row_avx2 : table_row;
-#else
-  const auto row_fn = table_row;
-#endif
+  const auto row_fn = kTableRowKernels.for_isa(best_isa());
   for (size_t r = 0; r <= phases / 2; r++) {
     row_fn(t.data(), t.size(), double(r) / double(phases) + half - 1, step, taps, row.data());
     // Four partial sums (taps is a multiple of kTapAlign), not one long chain.

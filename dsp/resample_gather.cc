@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The Gather path of dsp/resample.h (x86-64, AVX-512): rational ratios with
+// The Gather path of dsp/resample.h (every SIMD ISA): rational ratios with
 // `up` a multiple of 16 (44.1k <-> 48k, the cascade's 320/441 stage), whole
 // groups of 16 outputs of a period per kernel call from a transposed bank.
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <tuple>
 
@@ -57,11 +58,11 @@ uint32_t inverse_mod(uint32_t down, uint32_t up) {
 
 }  // namespace
 
-// Tables only, on any architecture (Resampler::path_for() plans for
-// AVX-512 anywhere); only x86-64 builds have the kernels that read them.
+// Tables only (Resampler::path_for() plans for any ISA); the kernels that
+// read them come from the IsaKernels tables of isa_.
 void Resampler::build_gather() {
   gather_.reset();
-  if (isa_ != ResampleIsa::Avx512 || interpolate_ || wide_ || up_ % kGatherGroup != 0 || up_ == 0 ||
+  if (!has_block_kernels(isa_) || interpolate_ || wide_ || up_ % kGatherGroup != 0 || up_ == 0 ||
       uint64_t(down_) > uint64_t(up_) * 4)
     return;
   auto t = std::make_shared<GatherTable>();
@@ -76,7 +77,8 @@ void Resampler::build_gather() {
   // periods of mono, two of both stereo channels), which gather16 does not
   // (high 44.1k -> 48k; not fast, 56 taps, nor the cascade's 320/441 stage).
   // Chosen whatever the channel count: channels stay bit-identical to mono.
-  t->spread = widest > kGatherMaxSpan ||
+  // Only AVX-512 has gather16 (a two-register permute per tap).
+  t->spread = widest > kGatherMaxSpan || !kGather16Kernels.has(isa_) ||
               (4 * 50 * uint64_t(down_) <= uint64_t(spec_.in_rate) && taps_ >= 8 * size_t(widest));
   t->len = (taps_ + size_t(widest) + 3) / 4 * 4;
   const size_t rows = t->spread ? t->len : taps_;
@@ -100,8 +102,6 @@ void Resampler::build_gather() {
   t->inv_down = inverse_mod(down_, up_);
   gather_ = t;
 }
-
-#if defined(__x86_64__)
 
 // Whole groups of 16 outputs of the period: a group that starts before the
 // next output (the previous call ended inside it) or ends after the last one
@@ -148,6 +148,9 @@ void Resampler::gather_stereo(float *out, const GatherRun &run) {
   const GatherTable &t = *gather_;
   const size_t ngroups = up_ / kGatherGroup;
   const float *h0 = hist_[0].data(), *h1 = hist_[1].data();
+  const Spread16x4Fn spread16x4 = kSpread16x4Kernels.for_isa(isa_);
+  const Spread16x2Fn spread16x2 = kSpread16x2Kernels.for_isa(isa_);
+  const Gather16x2Fn gather16x2 = kGather16x2Kernels.for_isa(isa_);
   alignas(64) float y[16], y2[16], z[16], z2[16];
   auto put2 = [&](size_t b, const float *v0, const float *v1) {
     const auto [first, end] = run.lanes(b);
@@ -162,16 +165,16 @@ void Resampler::gather_stereo(float *out, const GatherRun &run) {
       if (t.spread) {
         const float *x[4] = {h0 + off, h0 + off + down_, h1 + off, h1 + off + down_};
         float *const o[4] = {y, y2, z, z2};
-        spread16x4_avx512(x, tb, r, taps_, o);
+        spread16x4(x, tb, r, taps_, o);
       } else {
-        gather16x2_avx512(h0 + off, h0 + off + down_, tb, r, taps_, y, y2);
-        gather16x2_avx512(h1 + off, h1 + off + down_, tb, r, taps_, z, z2);
+        gather16x2(h0 + off, h0 + off + down_, tb, r, taps_, y, y2);
+        gather16x2(h1 + off, h1 + off + down_, tb, r, taps_, z, z2);
       }
       put2(b, y, z);
       put2(b + ngroups, y2, z2);
     } else if (in_period == 0) {
       // The paired kernels sum each window as the single ones do.
-      (t.spread ? spread16x2_avx512 : gather16x2_avx512)(h0 + off, h1 + off, tb, r, taps_, y, z);
+      (t.spread ? spread16x2 : gather16x2)(h0 + off, h1 + off, tb, r, taps_, y, z);
       put2(b, y, z);
     }
     off += t.advance[g];
@@ -188,6 +191,13 @@ void Resampler::gather_channels(float *out, const GatherRun &run) {
   const GatherTable &t = *gather_;
   const unsigned ch = spec_.channels;
   const size_t ngroups = up_ / kGatherGroup;
+  const Spread16Fn spread16 = kSpread16Kernels.for_isa(isa_);
+  const Spread16x2Fn spread16x2 = kSpread16x2Kernels.for_isa(isa_);
+  const Spread16x4Fn spread16x4 = kSpread16x4Kernels.for_isa(isa_);
+  const Gather16Fn gather16 = kGather16Kernels.for_isa(isa_);
+  const Gather16x2Fn gather16x2 = kGather16x2Kernels.for_isa(isa_);
+  // Lone groups two at a time where that kernel beats one at a time.
+  const Spread16TwoFn spread16_two = kSpread16TwoKernels.has(isa_) ? kSpread16TwoKernels.for_isa(isa_) : nullptr;
   alignas(64) float y[16], y2[16], y3[16], y4[16];
   auto put = [&](size_t b, unsigned c, const float *v) {
     const auto [first, end] = run.lanes(b);
@@ -200,40 +210,41 @@ void Resampler::gather_channels(float *out, const GatherRun &run) {
   for (unsigned c = 0; c < ch; c++) {
     const float *h = hist_[c].data();
     size_t g = run.g0, off = run.off0;
+    size_t done_ahead = SIZE_MAX;  // a lone group computed with the one before
     for (size_t b = 0; b < run.groups; b++) {
       const size_t period = b / ngroups, in_run = period % 4;
       const float *tb = t.group(g);
       const int32_t *r = t.lanes.data() + g * 16;
-      if (t.spread && b + (3 - in_run) * ngroups < run.groups) {
+      const size_t next_g = g + 1 == ngroups ? 0 : g + 1;
+      if (b == done_ahead) {
+      } else if (t.spread && b + (3 - in_run) * ngroups < run.groups) {
         if (in_run == 0) {
           const float *x[4] = {h + off, h + off + down_, h + off + 2 * size_t(down_), h + off + 3 * size_t(down_)};
           float *const o[4] = {y, y2, y3, y4};
-          spread16x4_avx512(x, tb, r, taps_, o);
+          spread16x4(x, tb, r, taps_, o);
           put(b, c, y);
           put(b + ngroups, c, y2);
           put(b + 2 * ngroups, c, y3);
           put(b + 3 * ngroups, c, y4);
         }
       } else if (period % 2 == 0 && b + ngroups < run.groups) {
-        (t.spread ? spread16x2_avx512 : gather16x2_avx512)(h + off, h + off + down_, tb, r, taps_, y, y2);
+        (t.spread ? spread16x2 : gather16x2)(h + off, h + off + down_, tb, r, taps_, y, y2);
         put(b, c, y);
         put(b + ngroups, c, y2);
+      } else if (period % 2 == 0 && t.spread && spread16_two && b + 1 < run.groups && (b + 1) / ngroups == period) {
+        spread16_two(h + off, tb, r, h + off + t.advance[g], t.group(next_g), t.lanes.data() + next_g * 16, taps_, y,
+                     y2);
+        put(b, c, y);
+        put(b + 1, c, y2);
+        done_ahead = b + 1;
       } else if (period % 2 == 0) {
-        (t.spread ? spread16_avx512 : gather16_avx512)(h + off, tb, r, taps_, y);
+        (t.spread ? spread16 : gather16)(h + off, tb, r, taps_, y);
         put(b, c, y);
       }
       off += t.advance[g];
-      if (++g == ngroups) g = 0;
+      g = next_g;
     }
   }
 }
-
-#else  // the gather kernels are x86-64's
-
-size_t Resampler::produce_gather(float *, size_t) { return 0; }
-void Resampler::gather_stereo(float *, const GatherRun &) {}
-void Resampler::gather_channels(float *, const GatherRun &) {}
-
-#endif
 
 }  // namespace fastaudio

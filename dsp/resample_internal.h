@@ -121,6 +121,21 @@ const std::vector<float> &halfband_taps(const HalfbandDesign &design);
 // The same taps before their rounding to F32.
 const std::vector<double> &halfband_taps_wide(const HalfbandDesign &design);
 
+// The block paths (Decimate, TwoThirds, Interpolate, Gather) have kernels
+// for every SIMD ISA; Scalar and Orc run the generic path.
+constexpr bool has_block_kernels(Isa isa) { return isa != Isa::Scalar && isa != Isa::Orc; }
+
+// Kernels that exist as hand-written AVX-512 ones only: null elsewhere.
+extern const IsaKernels<Dot4x2Fn> kDot4x2Kernels;
+extern const IsaKernels<Dot4RowsFn> kDot4RowsKernels;
+using Gather16Fn = void (*)(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
+using Gather16x2Fn = void (*)(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                              float *out0, float *out1);
+extern const IsaKernels<Gather16Fn> kGather16Kernels;
+extern const IsaKernels<Gather16x2Fn> kGather16x2Kernels;
+using TableRowFn = void (*)(const double *t, size_t len, double x0, double step, size_t taps, double *row);
+extern const IsaKernels<TableRowFn> kTableRowKernels;
+
 // The four-output kernels of the generic path for an ISA.
 struct Kernels {
   Dot4Fn dot4;
@@ -128,7 +143,7 @@ struct Kernels {
   Dot4RowsFn dot4_rows = nullptr;  // outputs a period apart sharing rows
 };
 
-Kernels kernels_for(ResampleIsa isa, bool wide);
+Kernels kernels_for(Isa isa, bool wide);
 
 // e[m] = x[2m], o[m] = x[2m + 1] (an exact copy whatever the kernel ISA):
 // the unrolled AVX-512 loop where it runs, which keeps up with memcpy on
@@ -136,16 +151,16 @@ Kernels kernels_for(ResampleIsa isa, bool wide);
 void split_pairs(const float *x, size_t pairs, float *e, float *o);
 
 // The half-band stage's kernel for the inner stage's ISA.
-void run_halfband(ResampleIsa isa, const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
+void run_halfband(Isa isa, const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 // The same sum in F64 with F64 taps, rounded once (dsp/resample_wide_sums.cc);
 // K at most kMaxWideHalfbandK.
 inline constexpr size_t kMaxWideHalfbandK = 32;
-void halfband_block_wide(ResampleIsa isa, const float *e, const float *o, const double *h, size_t K, size_t count,
+void halfband_block_wide(Isa isa, const float *e, const float *o, const double *h, size_t K, size_t count,
                          float *y);
 // Centre taps of kCentreGroup consecutive outputs in F64 (resample_centre.cc):
 // out[l * stride] += sum_t table[t * kCentreGroup + l] * x[t] for t < span,
 // rounded once.
 inline constexpr size_t kCentreGroup = 8;
-void centre_group_wide(ResampleIsa isa, const float *x, const double *table, size_t span, float *out, size_t stride);
+void centre_group_wide(Isa isa, const float *x, const double *table, size_t span, float *out, size_t stride);
 
 }  // namespace fastaudio::resample_detail

@@ -4,42 +4,9 @@
 // (plain loops the compiler vectorises), and which kernel set each ISA runs.
 #include <vector>
 
-#include "convert.h"
 #include "resample_internal.h"
 
 namespace fastaudio {
-
-ResampleIsa best_resample_isa() {
-  // The resampler has no ORC kernels: below AVX2 it runs its scalar ones.
-  switch (best_isa()) {
-    case Isa::Avx512: return ResampleIsa::Avx512;
-    case Isa::Avx2: return ResampleIsa::Avx2;
-    case Isa::Neon: return ResampleIsa::Neon;
-    default: return ResampleIsa::Scalar;
-  }
-}
-
-std::vector<ResampleIsa> usable_resample_isas() {
-  std::vector<ResampleIsa> isas;
-  for (Isa isa : usable_isas()) {
-    const ResampleIsa r = isa == Isa::Avx512 ? ResampleIsa::Avx512
-                          : isa == Isa::Avx2 ? ResampleIsa::Avx2
-                          : isa == Isa::Neon ? ResampleIsa::Neon
-                                             : ResampleIsa::Scalar;
-    if (isas.empty() || isas.back() != r) isas.push_back(r);
-  }
-  return isas;
-}
-
-const char *resample_isa_name(ResampleIsa isa) {
-  switch (isa) {
-    case ResampleIsa::Scalar: return "scalar";
-    case ResampleIsa::Neon: return "neon";
-    case ResampleIsa::Avx2: return "avx2";
-    case ResampleIsa::Avx512: return "avx512";
-  }
-  return "?";
-}
 
 namespace resample_detail {
 
@@ -63,22 +30,28 @@ void dot4_wide_scalar(const float *const x[4], const float *const c[4], size_t t
   for (int q = 0; q < 4; q++) out[q] = dot_wide_scalar(x[q], c[q], taps);
 }
 
-Kernels kernels_for(ResampleIsa isa, bool wide) {
-  switch (isa) {
 #if defined(__x86_64__)
-    case ResampleIsa::Avx512:
-      return wide ? Kernels{dot4_wide_avx512} : Kernels{dot4_avx512, dot4x2_avx512, dot4_rows_avx512};
-    case ResampleIsa::Avx2:
-      return wide ? Kernels{dot4_wide_avx2} : Kernels{dot4_avx2};
-#elif defined(__aarch64__)
-    case ResampleIsa::Neon:
-      return wide ? Kernels{dot4_wide_neon} : Kernels{dot4_neon};
+#define FASTAUDIO_HAND_AVX512(fn) &fn
+#define FASTAUDIO_HAND_AVX2(fn) &fn
+#else
+#define FASTAUDIO_HAND_AVX512(fn) nullptr
+#define FASTAUDIO_HAND_AVX2(fn) nullptr
 #endif
-    default: break;
-  }
-  return wide ? Kernels{dot4_wide_scalar} : Kernels{dot4_scalar};
-}
 
+// Order of the Isa enum: Scalar, Orc, Neon, Avx2, Avx512.
+const IsaKernels<Dot4x2Fn> kDot4x2Kernels = {{{nullptr, nullptr, nullptr, nullptr, FASTAUDIO_HAND_AVX512(dot4x2_avx512)}}};
+const IsaKernels<Dot4RowsFn> kDot4RowsKernels = {
+    {{nullptr, nullptr, nullptr, nullptr, FASTAUDIO_HAND_AVX512(dot4_rows_avx512)}}};
+const IsaKernels<Gather16Fn> kGather16Kernels = {{{nullptr, nullptr, nullptr, nullptr, FASTAUDIO_HAND_AVX512(gather16_avx512)}}};
+const IsaKernels<Gather16x2Fn> kGather16x2Kernels = {
+    {{nullptr, nullptr, nullptr, nullptr, FASTAUDIO_HAND_AVX512(gather16x2_avx512)}}};
+// Bit-identical to table_row (no FMA), so banks do not depend on the ISA.
+const IsaKernels<TableRowFn> kTableRowKernels = {{{&table_row, nullptr, nullptr, FASTAUDIO_HAND_AVX2(table_row_avx2), nullptr}}};
+
+Kernels kernels_for(Isa isa, bool wide) {
+  if (wide) return Kernels{kDot4WideKernels.for_isa(isa)};
+  return Kernels{kDot4Kernels.for_isa(isa), kDot4x2Kernels.for_isa(isa), kDot4RowsKernels.for_isa(isa)};
+}
 
 // Clones of the plain loops for each x86-64 ISA, picked by the loader; on
 // ARM64 the compiler vectorises them for NEON, the baseline there.
@@ -113,29 +86,26 @@ void deinterleave2(const float *x, size_t pairs, float *e, float *o) {
   for (size_t m = 0; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
 }
 
-// a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3] for m < n.
-FA_CLONES
+// a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3] for m < n:
+// the Highway kernel of best_isa() (kDeinterleave4Kernels).
 void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d) {
-  for (size_t m = 0; m < n; m++) a[m] = x[4 * m], b[m] = x[4 * m + 1], c[m] = x[4 * m + 2], d[m] = x[4 * m + 3];
+  kDeinterleave4Kernels.for_isa(best_isa())(x, n, a, b, c, d);
 }
 
 // e[m] = x[2m], o[m] = x[2m + 1] (an exact copy whatever the kernel ISA):
 // the unrolled AVX-512 loop where it runs, which keeps up with memcpy on
 // input fresh from memory; the compiler's clones otherwise.
+using Deinterleave2Fn = void (*)(const float *x, size_t pairs, float *e, float *o);
+const IsaKernels<Deinterleave2Fn> kDeinterleave2Kernels = {
+    {{&deinterleave2, nullptr, nullptr, nullptr, FASTAUDIO_HAND_AVX512(deinterleave2_avx512)}}};
+
 void split_pairs(const float *x, size_t pairs, float *e, float *o) {
-#if defined(__x86_64__)
-  if (best_resample_isa() == ResampleIsa::Avx512) return resample_detail::deinterleave2_avx512(x, pairs, e, o);
-#endif
-  resample_detail::deinterleave2(x, pairs, e, o);
+  kDeinterleave2Kernels.for_isa(best_isa())(x, pairs, e, o);
 }
 
 // The half-band stage's kernel for the inner stage's ISA.
-void run_halfband(ResampleIsa isa, const float *e, const float *o, const float *h, size_t K, size_t count, float *y) {
-#if defined(__x86_64__)
-  if (isa == ResampleIsa::Avx512) return resample_detail::halfband_block_avx512(e, o, h, K, count, y);
-#endif
-  (void)isa;
-  resample_detail::halfband_block(e, o, h, K, count, y);
+void run_halfband(Isa isa, const float *e, const float *o, const float *h, size_t K, size_t count, float *y) {
+  kHalfbandKernels.for_isa(isa)(e, o, h, K, count, y);
 }
 
 }  // namespace resample_detail

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The resampler's inner-product kernels (dsp/resample.h uses them; tests and
-// benchmarks call them directly): the scalar reference, AVX2 and AVX-512 on
-// x86-64, NEON on ARM64. A build has its own architecture's kernels only.
+// benchmarks call them directly): the scalar references, the Highway ones of
+// each target (resample_hwy_kernels.cc, one IsaKernels table per kernel) and
+// the hand-written AVX-512 ones kept where they measure faster.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#include "isa.h"
 
 namespace fastaudio {
 
@@ -16,7 +19,6 @@ float dot_scalar(const float *x, const float *c, size_t taps);
 // Four outputs of one channel at once: windows x[0..3], coefficient rows c[0..3].
 using Dot4Fn = void (*)(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
 void dot4_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
-void dot4_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
 void dot4_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
 // Two channels: windows x[0..3] (first channel) and x[4..7] (second) share
 // coefficient rows c[0..3]; out[0..3] and out[4..7]. Bit-identical to dot4_avx512.
@@ -29,13 +31,10 @@ void dot4_rows_avx512(const float *const x[4], const float *c0, const float *c1,
 // The same, summing in F64 (products of two floats are exact in F64).
 float dot_wide_scalar(const float *x, const float *c, size_t taps);
 void dot4_wide_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
-float dot_wide_avx2(const float *x, const float *c, size_t taps);
-void dot4_wide_avx2(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
 float dot_wide_avx512(const float *x, const float *c, size_t taps);
 void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
-void dot4_neon(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
-void dot4_wide_neon(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
-// Structured ratios (AVX-512 only; the scalar reference is dot_scalar per output).
+// Structured ratios: hand-written AVX-512 kernels; the per-ISA tables below
+// have the same work written once for every target.
 // Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]),
 // xr[r] 64-byte aligned and readable for 16 floats past the last window.
 void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
@@ -49,11 +48,6 @@ void decimate80x2_aligned_avx512(const float *const xr[3], const float *c0, cons
 // the single-phase kernel.
 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                  float *out0, float *out1);
-// Both channels of stereo at once (streams xl and xr, outputs out_l0 / out_l1
-// and out_r0 / out_r1): bit-identical to the above on each.
-void decimate32x2_stereo_aligned_avx512(const float *const xl[4], const float *const xr[4], const float *c0,
-                                        const float *c1, size_t taps, float *out_l0, float *out_l1,
-                                        float *out_r0, float *out_r1);
 // out[4i + 0..3] = a[i], b[i], c[i], d[i] for i < n (stereo 2/3 stage: even
 // and odd outputs of both channels to interleaved frames).
 void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
@@ -119,6 +113,70 @@ void halfband_block_avx512(const float *e, const float *o, const float *h, size_
 // version (with gathers) is bit-identical.
 void table_row(const double *t, size_t len, double x0, double step, size_t taps, double *row);
 void table_row_avx2(const double *t, size_t len, double x0, double step, size_t taps, double *row);
+// One table per kernel, indexed by Isa (isa.h): Scalar is the reference,
+// Neon, Avx2 and Avx512 the Highway kernels or a faster hand-written one.
+// The block kernels' contracts are those of the AVX-512 kernels above
+// (alignment, inputs readable as far, outputs as many), which run for Avx512.
+using Decimate64Fn = void (*)(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
+// Ratio 2/3, n (a multiple of 16) even and odd outputs from all four streams.
+using DecimatePairFn = void (*)(const float *const xr[4], const float *c0, const float *c1, size_t taps,
+                                float *out0, float *out1, size_t n);
+using Split3Fn = void (*)(const float *src, size_t vecs, float *d0, float *d1, float *d2);
+using Interleave4Fn = void (*)(const float *a, const float *b, const float *c, const float *d, size_t n,
+                               float *out);
+using Interpolate32Fn = bool (*)(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+using Interpolate64Fn = bool (*)(const float *x, const float *bank, size_t taps, unsigned L, float *out,
+                                 size_t stride);
+using InterpolateStereoFn = bool (*)(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+using Spread16Fn = void (*)(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
+using Spread16x2Fn = void (*)(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
+                              float *out0, float *out1);
+using Spread16x4Fn = void (*)(const float *const x[4], const float *tb, const int32_t *r, size_t taps,
+                              float *const out[4]);
+// Two groups with their own tables and lanes (each as spread16 alone).
+using Spread16TwoFn = void (*)(const float *x0, const float *tb0, const int32_t *r0, const float *x1,
+                               const float *tb1, const int32_t *r1, size_t taps, float *out0, float *out1);
+using Deinterleave4Fn = void (*)(const float *x, size_t n, float *a, float *b, float *c, float *d);
+using HalfbandFn = void (*)(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
+
+extern const IsaKernels<Dot4Fn> kDot4Kernels;
+extern const IsaKernels<Dot4Fn> kDot4WideKernels;  // sums in F64
+extern const IsaKernels<Decimate64Fn> kDecimate64Kernels;
+extern const IsaKernels<DecimatePairFn> kDecimatePairKernels;
+extern const IsaKernels<Split3Fn> kSplit3Kernels;
+extern const IsaKernels<Interleave4Fn> kInterleave4Kernels;
+extern const IsaKernels<Interpolate32Fn> kInterpolate32Kernels;
+extern const IsaKernels<Interpolate64Fn> kInterpolate64Kernels;
+extern const IsaKernels<InterpolateStereoFn> kInterpolate32x2Kernels;
+extern const IsaKernels<InterpolateStereoFn> kInterpolate40x2Kernels;
+extern const IsaKernels<Spread16Fn> kSpread16Kernels;
+extern const IsaKernels<Spread16x2Fn> kSpread16x2Kernels;
+extern const IsaKernels<Spread16x4Fn> kSpread16x4Kernels;
+extern const IsaKernels<Spread16TwoFn> kSpread16TwoKernels;  // where it beats spread16 twice
+extern const IsaKernels<HalfbandFn> kHalfbandKernels;
+extern const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels;
+
+// The scalar references of the block kernels: each output a plain sum in
+// tap order (resample_block_reference.cc).
+namespace ref {
+void decimate64(const float *const *xr, unsigned M, const float *c, size_t taps, float *out);
+void decimate_pair(const float *const xr[4], const float *c0, const float *c1, size_t taps, float *out0,
+                   float *out1, size_t n);
+void split3(const float *src, size_t vecs, float *d0, float *d1, float *d2);
+void interleave4(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
+bool interpolate32(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+bool interpolate64(const float *x, const float *bank, size_t taps, unsigned L, float *out, size_t stride);
+bool interpolate32x2(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+bool interpolate40x2(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+void spread16(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
+void spread16x2(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps, float *out0,
+                float *out1);
+void spread16x4(const float *const x[4], const float *tb, const int32_t *r, size_t taps, float *const out[4]);
+void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d);
+void spread16_two(const float *x0, const float *tb0, const int32_t *r0, const float *x1, const float *tb1,
+                  const int32_t *r1, size_t taps, float *out0, float *out1);
+}  // namespace ref
+
 // Windowed sinc at x input periods from the centre (for tests of the design).
 double kaiser_sinc(double x, double fc, double half_width, double beta);
 // kaiser_sinc(k / step, fc, half_width, beta) for k = 0 .. n-1, computed fast.

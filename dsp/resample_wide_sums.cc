@@ -115,28 +115,40 @@ FA_WIDE_AVX2 static void centre_group_avx2(const float *x, const double *table, 
 }
 #endif
 
+using HalfbandWideFn = void (*)(const float *e, const float *o, const double *h, size_t K, size_t count, float *y);
+using CentreGroupFn = void (*)(const float *x, const double *table, size_t span, float *out, size_t stride);
+
+// GCC vector extensions rather than Highway: F64 sums of F32 data in
+// 4- and 8-lane groups, compiled per x86 target; other ISAs run the
+// portable 4-lane form.
+const IsaKernels<HalfbandWideFn> kHalfbandWideKernels = {{{
+    &halfband_wide<Lanes4>, nullptr, nullptr,
+#if defined(__x86_64__)
+    &halfband_wide_avx2, &halfband_wide_avx512,
+#else
+    nullptr, nullptr,
+#endif
+}}};
+const IsaKernels<CentreGroupFn> kCentreGroupKernels = {{{
+    &centre_group<Lanes4>, nullptr, nullptr,
+#if defined(__x86_64__)
+    &centre_group_avx2, &centre_group_avx512,
+#else
+    nullptr, nullptr,
+#endif
+}}};
+
 // y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]) in F64,
 // rounded once; a group of outputs at a time, the rest one by one.
-void halfband_block_wide(ResampleIsa isa, const float *e, const float *o, const double *h, size_t K, size_t count,
-                         float *y) {
-#if defined(__x86_64__)
-  if (isa == ResampleIsa::Avx512) return halfband_wide_avx512(e, o, h, K, count, y);
-  if (isa == ResampleIsa::Avx2) return halfband_wide_avx2(e, o, h, K, count, y);
-#endif
-  (void)isa;
-  halfband_wide<Lanes4>(e, o, h, K, count, y);
+void halfband_block_wide(Isa isa, const float *e, const float *o, const double *h, size_t K, size_t count, float *y) {
+  kHalfbandWideKernels.for_isa(isa)(e, o, h, K, count, y);
 }
 
 // out[l * stride] += sum_t table[t * 8 + l] * x[t] for t < span, the sum in
 // F64 and the result rounded once: eight outputs' windows as one
 // input-major pass (a coefficient vector per input frame, no horizontal sums).
-void centre_group_wide(ResampleIsa isa, const float *x, const double *table, size_t span, float *out, size_t stride) {
-#if defined(__x86_64__)
-  if (isa == ResampleIsa::Avx512) return centre_group_avx512(x, table, span, out, stride);
-  if (isa == ResampleIsa::Avx2) return centre_group_avx2(x, table, span, out, stride);
-#endif
-  (void)isa;
-  centre_group<Lanes4>(x, table, span, out, stride);
+void centre_group_wide(Isa isa, const float *x, const double *table, size_t span, float *out, size_t stride) {
+  kCentreGroupKernels.for_isa(isa)(x, table, span, out, stride);
 }
 
 }  // namespace fastaudio::resample_detail

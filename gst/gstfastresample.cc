@@ -340,7 +340,7 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   else
     GST_INFO_OBJECT(self, "%d -> %d Hz, %s x %u: %s path on %s", in_rate, out_rate, GST_AUDIO_INFO_NAME(&in),
                     channels, fastaudio::resample_path_name(priv->resampler.path()),
-                    fastaudio::resample_isa_name(priv->resampler.isa()));
+                    fastaudio::isa_name(priv->resampler.isa()));
   if (latency_time(priv) != old_latency)
     gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
   return TRUE;

@@ -21,6 +21,7 @@
 #include <cstring>
 #include <functional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "bench_util.h"
@@ -80,9 +81,9 @@ std::vector<double> time_medians(const std::vector<std::function<void()>> &fns) 
 using Engine = std::function<void(const std::vector<float> &in, size_t chunk, std::vector<float> &out)>;
 
 // Each engine owns its configured resampler; a run resets it and streams.
-Engine ours(Ratio r, ResampleQuality q, unsigned channels = 1) {
+Engine ours(Ratio r, ResampleQuality q, unsigned channels = 1, Isa isa = best_isa()) {
   auto rs = std::make_shared<Resampler>();
-  rs->configure({r.in, r.out, channels, q});
+  rs->configure({r.in, r.out, channels, q}, isa);
   return [=](const std::vector<float> &in, size_t chunk, std::vector<float> &out) {
     rs->reset();
     const size_t frames = in.size() / channels;
@@ -155,18 +156,33 @@ std::vector<double> x_realtime(const std::vector<Engine> &engines, Ratio r, doub
   return x;
 }
 
-void streaming_table() {
+// The SIMD ISAs this CPU has (capped by FASTAUDIO_ISA), each with a table
+// of its own; scalar where there are none.
+std::vector<Isa> table_isas() {
+  std::vector<Isa> isas;
+  for (Isa isa : usable_isas())
+    if (isa >= Isa::Neon) isas.push_back(isa);
+  if (isas.empty()) isas.push_back(best_isa());
+  return isas;
+}
+
+// Recorded under the plain name for the best ISA, with "@isa" for the others.
+std::string record_name(const std::string &name, Isa isa) {
+  return isa == best_isa() ? name : name + "@" + isa_name(isa);
+}
+
+void streaming_table(Isa isa) {
   std::printf("\n## Streaming, mono F32, 10 s, 20 ms chunks: median x realtime (CPU time, %d runs), isa %s\n\n",
-              g_repeats, resample_isa_name(best_resample_isa()));
+              g_repeats, isa_name(isa));
   std::printf("| engine | 48k->16k | 44.1k->16k | 16k->48k | 44.1k->48k |\n|---|---|---|---|---|\n");
   struct Row {
     const char *name;
     std::function<Engine(Ratio)> make;
   };
   std::vector<Row> rows = {
-      {"fastresample fast", [](Ratio r) { return ours(r, ResampleQuality::Fast); }},
-      {"fastresample high", [](Ratio r) { return ours(r, ResampleQuality::High); }},
-      {"fastresample very-high", [](Ratio r) { return ours(r, ResampleQuality::VeryHigh); }},
+      {"fastresample fast", [isa](Ratio r) { return ours(r, ResampleQuality::Fast, 1, isa); }},
+      {"fastresample high", [isa](Ratio r) { return ours(r, ResampleQuality::High, 1, isa); }},
+      {"fastresample very-high", [isa](Ratio r) { return ours(r, ResampleQuality::VeryHigh, 1, isa); }},
 #ifdef HAVE_SOXR
       {"libsoxr HQ", [](Ratio r) { return soxr_engine(r, SOXR_HQ); }},
       {"libsoxr VHQ", [](Ratio r) { return soxr_engine(r, SOXR_VHQ); }},
@@ -184,8 +200,10 @@ void streaming_table() {
   for (size_t i = 0; i < rows.size(); i++) {
     std::printf("| %s |", rows[i].name);
     for (size_t j = 0; j < xs[i].size(); j++)
-      bench::record(std::string("resample/stream/") + std::to_string(kRatios[j].in) + "->" +
-                        std::to_string(kRatios[j].out) + "/" + rows[i].name, xs[i][j], "x realtime");
+      bench::record(record_name(std::string("resample/stream/") + std::to_string(kRatios[j].in) + "->" +
+                                    std::to_string(kRatios[j].out) + "/" + rows[i].name,
+                                isa),
+                    xs[i][j], "x realtime");
     for (double v : xs[i]) std::printf(" %.0f |", v);
     std::printf("\n");
   }
@@ -208,14 +226,15 @@ void streaming_table() {
 #endif
 }
 
-void stereo_table() {
-  std::printf("\n## Stereo vs mono, fastresample high, 10 s, 20 ms chunks (target: stereo costs <= 2x mono)\n\n");
+void stereo_table(Isa isa) {
+  std::printf("\n## Stereo vs mono, fastresample high, 10 s, 20 ms chunks, isa %s (target: stereo costs <= 2x mono)\n\n",
+              isa_name(isa));
   std::printf("| ratio | mono x realtime | stereo x realtime | stereo cost / mono cost |\n|---|---|---|---|\n");
   for (Ratio r : kRatios) {
     const size_t frames = size_t(r.in) * 10, chunk = size_t(r.in / 50);
     auto in1 = noise(frames), in2 = noise(2 * frames);
     std::vector<float> o1, o2;
-    Engine e1 = ours(r, ResampleQuality::High, 1), e2 = ours(r, ResampleQuality::High, 2);
+    Engine e1 = ours(r, ResampleQuality::High, 1, isa), e2 = ours(r, ResampleQuality::High, 2, isa);
     const auto t = time_medians({[&] { e1(in1, chunk, o1); }, [&] { e2(in2, chunk, o2); }});
     const double mono = 10.0 / t[0], stereo = 10.0 / t[1];
     std::printf("| %d->%d | %.0f | %.0f | %.2fx |\n", r.in, r.out, mono, stereo, mono / stereo);
@@ -488,8 +507,10 @@ int main(int argc, char **argv) {
   std::printf("# fastresample benchmark\n");
   // First, while the process is small: its children inherit its memory.
   if (want("rate-changes")) rate_change_table();
-  if (want("streaming")) streaming_table();
-  if (want("stereo")) stereo_table();
+  if (want("streaming"))
+    for (Isa isa : table_isas()) streaming_table(isa);
+  if (want("stereo"))
+    for (Isa isa : table_isas()) stereo_table(isa);
   if (want("element")) element_table();
   if (want("element")) format_table();
   if (want("seed")) seed_table();

@@ -102,7 +102,7 @@ GST_END_TEST;
 // chunking never changes a sample: bit for bit with the scalar kernels, within
 // rounding with SIMD (large chunks take the block kernels, small ones do not).
 GST_START_TEST(test_output_length_and_chunking) {
-  for (ResampleIsa isa : {ResampleIsa::Scalar, best_resample_isa()}) {
+  for (Isa isa : {Isa::Scalar, best_isa()}) {
     for (auto &rates : kRatePairs) {
       for (size_t frames : {size_t(0), size_t(1), size_t(7), size_t(1000), size_t(12345)}) {
         ResampleSpec spec{rates[0], rates[1], 1, ResampleQuality::Fast};
@@ -118,9 +118,9 @@ GST_START_TEST(test_output_length_and_chunking) {
         fail_unless(std::fabs(double(whole.size()) - std::round(exact)) <= 1.0);
         double worst = 0;
         for (size_t i = 0; i < whole.size(); i++) worst = std::max(worst, double(std::fabs(whole[i] - pieces[i])));
-        fail_unless(worst <= (isa == ResampleIsa::Scalar ? 0.0 : 2e-6),
+        fail_unless(worst <= (isa == Isa::Scalar ? 0.0 : 2e-6),
                     "%d -> %d, %zu frames, %s: chunking changed the output by %g", rates[0], rates[1], frames,
-                    resample_isa_name(isa), worst);
+                    isa_name(isa), worst);
       }
     }
   }
@@ -248,13 +248,13 @@ GST_END_TEST;
 // Every SIMD path (generic, integer decimation and interpolation blocks,
 // interpolated phases, F64 accumulation) against the scalar reference.
 GST_START_TEST(test_simd_matches_scalar) {
-  std::vector<ResampleIsa> isas = usable_resample_isas();
+  std::vector<Isa> isas = usable_isas();
   isas.erase(isas.begin());  // the reference itself
   if (isas.empty()) {
     GST_INFO("no SIMD kernels here: only the scalar kernels run");
     return;
   }
-  for (ResampleIsa isa : isas) std::printf("comparing %s kernels with the scalar ones\n", resample_isa_name(isa));
+  for (Isa isa : isas) std::printf("comparing %s kernels with the scalar ones\n", isa_name(isa));
   const int pairs[][2] = {{48000, 16000}, {16000, 48000}, {44100, 16000}, {44100, 48000},
                           {32000, 8000},  {8000, 40000},  {48000, 44101}, {96000, 48000}};
   int compared = 0;
@@ -263,11 +263,11 @@ GST_START_TEST(test_simd_matches_scalar) {
       for (unsigned ch : {1u, 2u, 3u}) {
         ResampleSpec spec{rates[0], rates[1], ch, q};
         Resampler ref;
-        ref.configure(spec, ResampleIsa::Scalar);
+        ref.configure(spec, Isa::Scalar);
         auto in = noise(size_t(rates[0]) / 10 * ch, 11);
         in[37] = 1.f, in[38] = -1.f, in[39] = 1.0000001f;  // full scale and just past it
         auto want = run_chunked(ref, in, {size_t(rates[0]) / 50});
-        for (ResampleIsa isa : isas) {
+        for (Isa isa : isas) {
           Resampler r;
           r.configure(spec, isa);
           fail_unless(r.isa() == isa);
@@ -277,7 +277,7 @@ GST_START_TEST(test_simd_matches_scalar) {
           for (size_t i = 0; i < got.size(); i++) worst = std::max(worst, double(std::fabs(got[i] - want[i])));
           // Different summation orders of a few hundred products of |x| <= 1.
           fail_unless(worst < 2e-6, "%d -> %d %s %u ch %s: differs by %g", rates[0], rates[1],
-                      resample_quality_name(q), ch, resample_isa_name(isa), worst);
+                      resample_quality_name(q), ch, isa_name(isa), worst);
           compared++;
         }
       }
@@ -337,8 +337,8 @@ GST_START_TEST(test_silence_equals_zeros) {
                       std::array<int, 2>{16000, 48000}}) {
     ResampleSpec spec{rates[0], rates[1], 2, ResampleQuality::High};
     Resampler a, b;
-    a.configure(spec, ResampleIsa::Scalar);
-    b.configure(spec, ResampleIsa::Scalar);
+    a.configure(spec, Isa::Scalar);
+    b.configure(spec, Isa::Scalar);
     auto sig = noise(2 * 3000, 9);
     std::vector<float> zeros(2 * 700, 0.f);
     std::vector<float> oa(200000), ob(200000);
@@ -488,9 +488,9 @@ GST_START_TEST(test_cascade) {
       other.configure({rates[0], rates[1], 1, q});
       fail_if(other.cascaded(), "%d -> %d %s", rates[0], rates[1], resample_quality_name(q));
     }
-  other.configure({48000, 16000, 1, ResampleQuality::High}, ResampleIsa::Scalar);
+  other.configure({48000, 16000, 1, ResampleQuality::High}, Isa::Scalar);
   fail_unless(other.cascaded());
-  other.configure({48000, 16000, 1, ResampleQuality::VeryHigh}, ResampleIsa::Scalar);
+  other.configure({48000, 16000, 1, ResampleQuality::VeryHigh}, Isa::Scalar);
   fail_unless(other.cascaded());
 
   // Half-band sizes in use (14, 16) and one without a register kernel (13);
@@ -549,7 +549,7 @@ GST_START_TEST(test_very_high_wide_sums) {
       std::vector<float> e(count + 2 * K), o(count + 2 * K), y(count);
       resample_detail::deinterleave2(x.data(), count + 2 * K - 1, e.data(), o.data());
       std::vector<float> o_exact(o.begin(), o.begin() + long(count + 2 * K - 1));
-      for (ResampleIsa isa : usable_resample_isas()) {
+      for (Isa isa : usable_isas()) {
         resample_detail::halfband_block_wide(isa, e.data() + K, o_exact.data(), h.data(), K, count, y.data());
         for (size_t q = 0; q < count; q++) {
           long double want = 0.5L * x[2 * (q + K)];
@@ -557,7 +557,7 @@ GST_START_TEST(test_very_high_wide_sums) {
             want += (long double)h[i] * ((long double)x[2 * (q + K + i) + 1] + (long double)x[2 * (q + K - 1 - i) + 1]);
           const double err = std::fabs(double((long double)y[q] - want));
           fail_unless(err <= 0.5 * std::ldexp(1.0, std::ilogb(double(want)) - 23) + 1e-15,
-                      "%s K %zu: output %zu off by %g", resample_isa_name(isa), K, q, err);
+                      "%s K %zu: output %zu off by %g", isa_name(isa), K, q, err);
         }
       }
     }
@@ -569,7 +569,7 @@ GST_START_TEST(test_very_high_wide_sums) {
     auto x = noise(span, 24);
     auto c = noise(span * resample_detail::kCentreGroup, 25);
     const std::vector<double> table(c.begin(), c.end());
-    for (ResampleIsa isa : usable_resample_isas()) {
+    for (Isa isa : usable_isas()) {
       // Written into every other float (a stereo channel), the others untouched.
       auto out = noise(2 * resample_detail::kCentreGroup, 27);
       const auto before = out;
@@ -579,7 +579,7 @@ GST_START_TEST(test_very_high_wide_sums) {
         for (size_t t = 0; t < span; t++) want += (long double)table[t * resample_detail::kCentreGroup + l] * x[t];
         const double err = std::fabs(double((long double)out[2 * l] - want));
         fail_unless(err <= 0.5 * std::ldexp(1.0, std::ilogb(double(want)) - 23) + 1e-15,
-                    "%s span %zu lane %zu: %g, formula %g", resample_isa_name(isa), span, l, double(out[2 * l]),
+                    "%s span %zu lane %zu: %g, formula %g", isa_name(isa), span, l, double(out[2 * l]),
                     double(want));
         fail_unless(out[2 * l + 1] == before[2 * l + 1]);
       }

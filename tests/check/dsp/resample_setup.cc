@@ -98,14 +98,14 @@ GST_END_TEST;
 // not depend on which CPU built it).
 GST_START_TEST(test_table_row_isas_agree) {
 #if defined(__x86_64__)
-  if (best_resample_isa() < ResampleIsa::Avx2) return;
+  if (best_isa() < Isa::Avx2) return;
   std::vector<double> t(4000, 0.0);
   for (size_t k = 0; k + 8 < t.size(); k++) t[k] = std::cos(double(k) * 0.01) / (1.0 + double(k) * 0.001);
   std::vector<double> a(96), b(96);
   for (double x0 : {47.0, 47.3, 47.999}) {
     for (double step : {31.7, 40.0, 55.123}) {
       resample_detail::table_row(t.data(), t.size(), x0, step, a.size(), a.data());
-      resample_detail::table_row_avx2(t.data(), t.size(), x0, step, b.size(), b.data());
+      resample_detail::kTableRowKernels.for_isa(Isa::Avx2)(t.data(), t.size(), x0, step, b.size(), b.data());
       for (size_t m = 0; m < a.size(); m++)
         fail_unless(a[m] == b[m], "x0 %g step %g tap %zu: %.17g != %.17g", x0, step, m, a[m], b[m]);
     }

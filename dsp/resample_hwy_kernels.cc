@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The resampler's kernels written once with Highway and compiled for each
+// target (hwy_kernels.h): the generic path's four-output dot products, and
+// the block paths' kernels, where one lane is one output and each
+// coefficient is broadcast against several vectors of consecutive outputs.
+// Vector counts follow the target's lanes and registers, so the same source
+// keeps AVX2's 16 registers and AVX-512's and NEON's 32 busy.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "resample_hwy_kernels.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+
+#include <hwy/highway.h>
+
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+
+#include "resample_kernels.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace fastaudio::resample_detail::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+using D = hn::ScalableTag<float>;
+using Vf = hn::Vec<D>;
+constexpr size_t kLanes = D::kPrivateN;
+// Registers the accumulators may take: AVX2 has 16, AVX-512 and NEON 32.
+constexpr size_t kRegisters = HWY_TARGET == HWY_AVX2 ? 16 : 32;
+
+// Most vectors (<= limit, at least 1) of outputs whose `per` accumulators
+// and one window each, plus two broadcasts, fit in registers.
+constexpr size_t fitting_vectors(size_t limit, size_t per) {
+  size_t v = 1;
+  while (v < limit && (v + 1) * (per + 1) + 2 <= kRegisters) v++;
+  return v;
+}
+
+// block(integral_constant<V>, first) over vectors [first, end): blocks of
+// kMax vectors, then of fewer for the rest.
+template <size_t kMax, class Block>
+void over_vectors(size_t first, size_t end, const Block &block) {
+  for (; first + kMax <= end; first += kMax) block(std::integral_constant<size_t, kMax>(), first);
+  if constexpr (kMax > 1) over_vectors<kMax - 1>(first, end, block);
+}
+
+// ---- The generic path: four outputs, each a dot product of its own ----
+
+void Dot4(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  const D d;
+  Vf a[4][2];
+  for (int q = 0; q < 4; q++) a[q][0] = a[q][1] = hn::Zero(d);
+  size_t i = 0;
+  for (; i + 2 * kLanes <= taps; i += 2 * kLanes)
+    for (int q = 0; q < 4; q++) {
+      a[q][0] = hn::MulAdd(hn::LoadU(d, x[q] + i), hn::LoadU(d, c[q] + i), a[q][0]);
+      a[q][1] = hn::MulAdd(hn::LoadU(d, x[q] + i + kLanes), hn::LoadU(d, c[q] + i + kLanes), a[q][1]);
+    }
+  for (; i + kLanes <= taps; i += kLanes)
+    for (int q = 0; q < 4; q++) a[q][0] = hn::MulAdd(hn::LoadU(d, x[q] + i), hn::LoadU(d, c[q] + i), a[q][0]);
+  for (int q = 0; q < 4; q++) {
+    float s = hn::GetLane(hn::SumOfLanes(d, hn::Add(a[q][0], a[q][1])));
+    for (size_t t = i; t < taps; t++) s += x[q][t] * c[q][t];
+    out[q] = s;
+  }
+}
+
+// Products of two floats are exact in F64; the sums are too, to F64 rounding.
+float DotWide(const float *x, const float *c, size_t taps) {
+  const hn::ScalableTag<double> dd;
+  const hn::Rebind<float, decltype(dd)> dh;  // half a float vector
+  const size_t n = hn::Lanes(dh);
+  auto a0 = hn::Zero(dd), a1 = a0;
+  size_t i = 0;
+  for (; i + 2 * n <= taps; i += 2 * n) {
+    a0 = hn::MulAdd(hn::PromoteTo(dd, hn::LoadU(dh, x + i)), hn::PromoteTo(dd, hn::LoadU(dh, c + i)), a0);
+    a1 = hn::MulAdd(hn::PromoteTo(dd, hn::LoadU(dh, x + i + n)), hn::PromoteTo(dd, hn::LoadU(dh, c + i + n)), a1);
+  }
+  double s = hn::GetLane(hn::SumOfLanes(dd, hn::Add(a0, a1)));
+  for (; i < taps; i++) s += double(x[i]) * c[i];
+  return float(s);
+}
+
+void Dot4Wide(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  for (int q = 0; q < 4; q++) out[q] = DotWide(x[q], c[q], taps);
+}
+
+// ---- Integer decimation: out[n] = sum_m c[m] x[n M + m] from phase streams ----
+
+// One vector of 64 / lanes accumulators: each FMA takes its window straight
+// from memory, each coefficient is broadcast once for all of them.
+void Decimate64(const float *const *xr, unsigned M, const float *c, size_t taps, float *out) {
+  const D d;
+  constexpr size_t kVecs = 64 / kLanes;
+  Vf a[kVecs];
+  for (auto &v : a) v = hn::Zero(d);
+  for (unsigned r = 0; r < M; r++) {
+    const float *x = xr[r];
+    const size_t n = taps > r ? (taps - r + M - 1) / M : 0;
+    for (size_t j = 0; j < n; j++) {
+      const Vf k = hn::Set(d, c[j * M + r]);
+      for (size_t v = 0; v < kVecs; v++) a[v] = hn::MulAdd(k, hn::LoadU(d, x + j + v * kLanes), a[v]);
+    }
+  }
+  for (size_t v = 0; v < kVecs; v++) hn::StoreU(a[v], d, out + v * kLanes);
+}
+
+// Ratio 2/3, kVecs vectors of even outputs (row c0 on streams 0-2) and of
+// odd ones (row c1 on streams 1-3): each window loaded once for both rows.
+template <size_t kVecs>
+void decimate_pair_block(const float *const xr[4], const float *c0, const float *c1, size_t taps, float *out0,
+                         float *out1) {
+  const D d;
+  Vf a[kVecs], b[kVecs];
+  for (size_t v = 0; v < kVecs; v++) a[v] = b[v] = hn::Zero(d);
+  for (unsigned st = 0; st < 4; st++) {
+    const float *x = xr[st];
+    const size_t n0 = st < 3 && taps > st ? (taps - st + 2) / 3 : 0;
+    const size_t n1 = st >= 1 && taps > st - 1 ? (taps - st + 3) / 3 : 0;
+    for (size_t j = 0; j < std::max(n0, n1); j++) {
+      Vf w[kVecs];
+      for (size_t v = 0; v < kVecs; v++) w[v] = hn::LoadU(d, x + j + v * kLanes);
+      if (j < n0) {
+        const Vf k = hn::Set(d, c0[j * 3 + st]);
+        for (size_t v = 0; v < kVecs; v++) a[v] = hn::MulAdd(k, w[v], a[v]);
+      }
+      if (j < n1) {
+        const Vf k = hn::Set(d, c1[j * 3 + st - 1]);
+        for (size_t v = 0; v < kVecs; v++) b[v] = hn::MulAdd(k, w[v], b[v]);
+      }
+    }
+  }
+  for (size_t v = 0; v < kVecs; v++) {
+    hn::StoreU(a[v], d, out0 + v * kLanes);
+    hn::StoreU(b[v], d, out1 + v * kLanes);
+  }
+}
+
+void DecimatePair(const float *const xr[4], const float *c0, const float *c1, size_t taps, float *out0,
+                  float *out1, size_t n) {
+  // Blocks of five vectors on AVX2 (80 outputs: two of them): each window
+  // is loaded just before its two FMAs, so ten sums fit in its registers.
+  constexpr size_t kPairVecs = kRegisters == 16 ? 5 : 10;
+  over_vectors<kPairVecs>(0, n / kLanes, [&](auto vecs, size_t v) {
+    const size_t o = v * kLanes;
+    const float *const at[4] = {xr[0] + o, xr[1] + o, xr[2] + o, xr[3] + o};
+    decimate_pair_block<decltype(vecs)::value>(at, c0, c1, taps, out0 + o, out1 + o);
+  });
+}
+
+// x[3j + r] -> d_r[j] for j < 16 vecs.
+void Split3(const float *src, size_t vecs, float *d0, float *d1, float *d2) {
+  const D d;
+  for (size_t j = 0; j < 16 * vecs; j += kLanes) {
+    Vf a, b, c;
+    hn::LoadInterleaved3(d, src + 3 * j, a, b, c);
+    hn::StoreU(a, d, d0 + j);
+    hn::StoreU(b, d, d1 + j);
+    hn::StoreU(c, d, d2 + j);
+  }
+}
+
+void Deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *e) {
+  const D d;
+  size_t m = 0;
+  for (; m + kLanes <= n; m += kLanes) {
+    Vf va, vb, vc, ve;
+    hn::LoadInterleaved4(d, x + 4 * m, va, vb, vc, ve);
+    hn::StoreU(va, d, a + m);
+    hn::StoreU(vb, d, b + m);
+    hn::StoreU(vc, d, c + m);
+    hn::StoreU(ve, d, e + m);
+  }
+  for (; m < n; m++) a[m] = x[4 * m], b[m] = x[4 * m + 1], c[m] = x[4 * m + 2], e[m] = x[4 * m + 3];
+}
+
+void Interleave4(const float *a, const float *b, const float *c, const float *e, size_t n, float *out) {
+  const D d;
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    hn::StoreInterleaved4(hn::LoadU(d, a + i), hn::LoadU(d, b + i), hn::LoadU(d, c + i), hn::LoadU(d, e + i), d,
+                          out + 4 * i);
+  for (; i < n; i++) out[4 * i] = a[i], out[4 * i + 1] = b[i], out[4 * i + 2] = c[i], out[4 * i + 3] = e[i];
+}
+
+// ---- Integer interpolation by P: out[q P + p] = sum_m bank[p][m] x[q + m] ----
+
+// y[p * count + i] = sum_m bank[p * taps + m] * x[i + step * m] for i <
+// count (a multiple of the lanes): step 1 for one channel, 2 for the
+// frames of interleaved stereo. One window load feeds P FMAs.
+// Phase p's outputs of one vector (lanes `lanes` of the block) straight to
+// frames q P + p: float lanes for mono, pairs of lanes (64 bits, both
+// channels of a position) for stereo. P is 2..4.
+template <unsigned P, typename DW>
+void store_interleaved(DW dw, const Vf (&a)[P], float *out) {
+  auto *o = reinterpret_cast<hn::TFromD<DW> *>(out);
+  if constexpr (P == 2) hn::StoreInterleaved2(hn::BitCast(dw, a[0]), hn::BitCast(dw, a[1]), dw, o);
+  if constexpr (P == 3)
+    hn::StoreInterleaved3(hn::BitCast(dw, a[0]), hn::BitCast(dw, a[1]), hn::BitCast(dw, a[2]), dw, o);
+  if constexpr (P == 4)
+    hn::StoreInterleaved4(hn::BitCast(dw, a[0]), hn::BitCast(dw, a[1]), hn::BitCast(dw, a[2]),
+                          hn::BitCast(dw, a[3]), dw, o);
+}
+
+// Whole vectors of pairs of lanes to interleave (not on one-lane targets).
+template <unsigned P>
+constexpr bool kDirectStores = P <= 4 && kLanes >= 4;
+template <unsigned P>
+hn::Repartition<double, D> pair_tag() {
+  return {};
+}
+
+// Lanes [first, first + kVecs lanes) of y[p * count + i] = sum_m
+// bank[p * taps + m] * x[i + step * m]: step 1 for one channel, 2 for the
+// frames of interleaved stereo. One window load feeds P FMAs. Written to
+// frames q P + p of `out` where out is dense (P <= 4, stride == step), else
+// to y for interpolate_positions() to place.
+template <unsigned P, size_t kVecs>
+void interpolate_block(const float *x, size_t step, const float *bank, size_t taps, size_t first, float *out,
+                       size_t stride, float *y, size_t count) {
+  const D d;
+  Vf a[kVecs][P];
+  for (auto &vec : a)
+    for (auto &acc : vec) acc = hn::Zero(d);
+  for (size_t m = 0; m < taps; m++) {
+    Vf w[kVecs];
+    for (size_t v = 0; v < kVecs; v++) w[v] = hn::LoadU(d, x + first + step * m + v * kLanes);
+    for (unsigned p = 0; p < P; p++) {
+      const Vf k = hn::Set(d, bank[p * taps + m]);
+      for (size_t v = 0; v < kVecs; v++) a[v][p] = hn::MulAdd(k, w[v], a[v][p]);
+    }
+  }
+  if constexpr (kDirectStores<P>) {
+    if (stride == step) {
+      for (size_t v = 0; v < kVecs; v++) {
+        const size_t lane = first + v * kLanes;  // position lane / step
+        if (step == 1) store_interleaved<P>(d, a[v], out + lane * P);
+        else store_interleaved<P>(pair_tag<P>(), a[v], out + lane * P);
+      }
+      return;
+    }
+  }
+  for (unsigned p = 0; p < P; p++)
+    for (size_t v = 0; v < kVecs; v++) hn::StoreU(a[v][p], d, y + p * count + first + v * kLanes);
+}
+
+// Integer interpolation of `positions` input positions of one channel
+// (step 1, outputs `stride` floats apart) or of interleaved stereo frames
+// (step 2, stride 2: interleaved output frames).
+template <unsigned P>
+void interpolate_positions(const float *x, size_t step, const float *bank, size_t taps, size_t positions,
+                           float *out, size_t stride) {
+  const size_t count = positions * step;
+  alignas(64) float y[P * 2 * 40];  // 64 positions of mono or 40 of stereo
+  over_vectors<fitting_vectors(8, P)>(0, count / kLanes, [&](auto vecs, size_t v) {
+    interpolate_block<P, decltype(vecs)::value>(x, step, bank, taps, v * kLanes, out, stride, y, count);
+  });
+  if (kDirectStores<P> && stride == step) return;
+  for (size_t q = 0; q < positions; q++)
+    for (unsigned p = 0; p < P; p++)
+      for (size_t c = 0; c < step; c++) out[(q * P + p) * stride + c] = y[p * count + q * step + c];
+}
+
+bool interpolate_any(const float *x, size_t step, const float *bank, size_t taps, unsigned L, size_t positions,
+                     float *out, size_t stride) {
+  switch (L) {
+    case 2: interpolate_positions<2>(x, step, bank, taps, positions, out, stride); return true;
+    case 3: interpolate_positions<3>(x, step, bank, taps, positions, out, stride); return true;
+    case 4: interpolate_positions<4>(x, step, bank, taps, positions, out, stride); return true;
+    case 5: interpolate_positions<5>(x, step, bank, taps, positions, out, stride); return true;
+    case 6: interpolate_positions<6>(x, step, bank, taps, positions, out, stride); return true;
+    default: return false;
+  }
+}
+
+bool Interpolate32(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+  return interpolate_any(x, 1, bank, taps, L, 32, out, 1);
+}
+
+bool Interpolate64(const float *x, const float *bank, size_t taps, unsigned L, float *out, size_t stride) {
+  return L <= kMaxBlock64Interpolation && interpolate_any(x, 1, bank, taps, L, 64, out, stride);
+}
+
+bool Interpolate32x2(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+  return L <= kMaxBlock64Interpolation && interpolate_any(x, 2, bank, taps, L, 32, out, 2);
+}
+
+bool Interpolate40x2(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+  return L <= kMaxBlock64Interpolation && interpolate_any(x, 2, bank, taps, L, 40, out, 2);
+}
+
+// ---- Rational ratios: 16 consecutive outputs, each lane its own row ----
+
+// spread16 (resample_kernels.h) for W windows: frame t of a window's span
+// is broadcast against the coefficients of tap t, masked in the lanes whose
+// window it is outside of. Each window is summed in t order whatever else
+// goes with it, so channels agree with mono; the windows' accumulators are
+// the independent sums that hide the FMA latency.
+constexpr size_t kSpreadVecs = 16 / kLanes;
+// Windows per pass whose accumulators fill half the registers.
+constexpr size_t kSpreadWindows = std::max<size_t>(1, kRegisters / 2 / kSpreadVecs);
+
+// One group's masks: lane i takes frames r[i] .. r[i] + taps - 1.
+// Vector v's lanes together take frames from[v] .. from[v] + len[v] - 1:
+// beyond those every lane's coefficient is zero.
+struct SpreadLanes {
+  hn::Vec<hn::RebindToSigned<D>> first[kSpreadVecs], end[kSpreadVecs];
+  size_t span, from[kSpreadVecs], len[kSpreadVecs];
+  SpreadLanes(const int32_t *r, size_t taps) : span(size_t(r[15])) {
+    const hn::RebindToSigned<D> di;
+    for (size_t v = 0; v < kSpreadVecs; v++) {
+      first[v] = hn::LoadU(di, r + v * kLanes);
+      end[v] = hn::Add(first[v], hn::Set(di, int32_t(taps)));
+      from[v] = size_t(r[v * kLanes]);
+      len[v] = size_t(r[v * kLanes + kLanes - 1]) - from[v] + taps;
+    }
+  }
+  auto inside(size_t v, size_t t) const {
+    const hn::RebindToSigned<D> di;
+    const auto tv = hn::Set(di, int32_t(t));
+    return hn::RebindMask(D(), hn::AndNot(hn::Lt(tv, first[v]), hn::Lt(tv, end[v])));
+  }
+};
+
+// True when x[n][0 .. len) is finite for every n < windows (x - x is zero
+// for finite x, NaN otherwise).
+bool all_finite(const float *const *x, size_t windows, size_t len) {
+  const D d;
+  Vf acc = hn::Zero(d);
+  float tail = 0.f;
+  for (size_t n = 0; n < windows; n++) {
+    size_t t = 0;
+    for (; t + kLanes <= len; t += kLanes) {
+      const Vf v = hn::LoadU(d, x[n] + t);
+      acc = hn::Add(acc, hn::Sub(v, v));
+    }
+    for (; t < len; t++) tail += x[n][t] - x[n][t];
+  }
+  return hn::GetLane(hn::SumOfLanes(d, acc)) + tail == 0.f;
+}
+
+// Tap t of W windows (kMasked: only into the lanes whose window holds t).
+template <size_t W, bool kShared, bool kMasked>
+HWY_INLINE void spread_tap(Vf (&acc)[W][kSpreadVecs], const float *const *x, const float *const *tb,
+                           const SpreadLanes *lanes, size_t t) {
+  const D d;
+  HWY_UNROLL(4)
+  for (size_t v = 0; v < kSpreadVecs; v++) {
+    const Vf shared = hn::LoadU(d, tb[0] + t * 16 + v * kLanes);
+    HWY_UNROLL(4)
+    for (size_t n = 0; n < W; n++) {
+      const size_t k = kShared ? 0 : n;
+      const Vf cv = kShared ? shared : hn::LoadU(d, tb[k] + t * 16 + v * kLanes);
+      const Vf sum = hn::MulAdd(hn::Set(d, x[n][t]), cv, acc[n][v]);
+      if constexpr (kMasked) acc[n][v] = hn::IfThenElse(lanes[k].inside(v, t), sum, acc[n][v]);
+      else acc[n][v] = sum;
+    }
+  }
+}
+
+// The unmasked taps, each vector over its own lanes' frames only (with 8
+// lanes, half the span of 16): all vectors together up to the shortest
+// range, then each on its own. Per lane the sum still runs in frame order.
+template <size_t W, bool kShared>
+HWY_INLINE void spread_vectors(Vf (&acc)[W][kSpreadVecs], const float *const *x, const float *const *tb,
+                               const SpreadLanes *lanes) {
+  const D d;
+  size_t common = SIZE_MAX;
+  for (size_t n = 0; n < (kShared ? 1 : W); n++)
+    for (size_t v = 0; v < kSpreadVecs; v++) common = std::min(common, lanes[n].len[v]);
+  const float *coef[W][kSpreadVecs], *input[W][kSpreadVecs];  // at i = 0
+  HWY_UNROLL(4)
+  for (size_t n = 0; n < W; n++)
+    HWY_UNROLL(4)
+    for (size_t v = 0; v < kSpreadVecs; v++) {
+      const size_t k = kShared ? 0 : n;
+      coef[n][v] = tb[k] + lanes[k].from[v] * 16 + v * kLanes;
+      input[n][v] = x[n] + lanes[k].from[v];
+    }
+  for (size_t i = 0; i < common; i++) {
+    HWY_UNROLL(4)
+    for (size_t v = 0; v < kSpreadVecs; v++) {
+      const Vf shared = hn::LoadU(d, coef[0][v] + i * 16);
+      HWY_UNROLL(4)
+      for (size_t n = 0; n < W; n++) {
+        const Vf cv = kShared ? shared : hn::LoadU(d, coef[n][v] + i * 16);
+        acc[n][v] = hn::MulAdd(hn::Set(d, input[n][v][i]), cv, acc[n][v]);
+      }
+    }
+  }
+  HWY_UNROLL(4)
+  for (size_t v = 0; v < kSpreadVecs; v++)
+    HWY_UNROLL(4)
+    for (size_t n = 0; n < W; n++)
+      for (size_t i = common; i < lanes[kShared ? 0 : n].len[v]; i++)
+        acc[n][v] = hn::MulAdd(hn::Set(d, input[n][v][i]), hn::LoadU(d, coef[n][v] + i * 16), acc[n][v]);
+}
+
+// W windows of one group (shared coefficients: one load feeds W FMAs), or
+// of W groups of their own (kShared false: tb[n], lanes[n]).
+template <size_t W, bool kShared>
+void spread_windows(const float *const *x, const float *const *tb, const SpreadLanes *lanes, size_t taps,
+                    float *const *out) {
+  const D d;
+  Vf acc[W][kSpreadVecs];
+  HWY_UNROLL(4)
+  for (size_t n = 0; n < W; n++)
+    HWY_UNROLL(4)
+    for (size_t v = 0; v < kSpreadVecs; v++) acc[n][v] = hn::Zero(d);
+  size_t span = 0;
+  for (size_t n = 0; n < (kShared ? 1 : W); n++) span = std::max(span, lanes[n].span);
+  // Outside a lane's window its coefficients are zero: only a NaN or an
+  // infinity there would reach the lane, so mask only where there is one.
+  if (!all_finite(x, W, taps + span)) {
+    for (size_t t = 0; t < taps + span; t++) spread_tap<W, kShared, true>(acc, x, tb, lanes, t);
+  } else {
+    spread_vectors<W, kShared>(acc, x, tb, lanes);
+  }
+  HWY_UNROLL(4)
+  for (size_t n = 0; n < W; n++)
+    HWY_UNROLL(4)
+    for (size_t v = 0; v < kSpreadVecs; v++) hn::StoreU(acc[n][v], d, out[n] + v * kLanes);
+}
+
+template <size_t N>
+void spread_groups(const float *const *x, const float *tb, const int32_t *r, size_t taps, float *const *out) {
+  constexpr size_t W = std::min(N, kSpreadWindows);
+  const SpreadLanes lanes(r, taps);
+  for (size_t n = 0; n < N; n += W) spread_windows<W, true>(x + n, &tb, &lanes, taps, out + n);
+}
+
+// Two groups with phases of their own (one period's consecutive groups):
+// twice the independent sums of one group alone, the same bits as each alone.
+void Spread16Two(const float *x0, const float *tb0, const int32_t *r0, const float *x1, const float *tb1,
+                 const int32_t *r1, size_t taps, float *out0, float *out1) {
+  const float *x[2] = {x0, x1}, *tb[2] = {tb0, tb1};
+  const SpreadLanes lanes[2] = {SpreadLanes(r0, taps), SpreadLanes(r1, taps)};
+  float *const out[2] = {out0, out1};
+  spread_windows<2, false>(x, tb, lanes, taps, out);
+}
+
+void Spread16(const float *x, const float *tb, const int32_t *r, size_t taps, float *out) {
+  spread_groups<1>(&x, tb, r, taps, &out);
+}
+
+void Spread16x2(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps, float *out0,
+                float *out1) {
+  const float *x[2] = {x0, x1};
+  float *const o[2] = {out0, out1};
+  spread_groups<2>(x, tb, r, taps, o);
+}
+
+void Spread16x4(const float *const x[4], const float *tb, const int32_t *r, size_t taps, float *const out[4]) {
+  spread_groups<4>(x, tb, r, taps, out);
+}
+
+// ---- The cascade's half-band stage ----
+
+// y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), in that
+// order, the sums of kVecs vectors of outputs kept in registers.
+template <size_t kVecs>
+void halfband_vectors(const float *e, const float *o, const float *h, size_t K, size_t q, float *y) {
+  const D d;
+  Vf a[kVecs];
+  for (size_t v = 0; v < kVecs; v++) a[v] = hn::Mul(hn::Set(d, 0.5f), hn::LoadU(d, e + q + v * kLanes));
+  for (size_t i = 0; i < K; i++) {
+    const Vf k = hn::Set(d, h[i]);
+    const float *fwd = o + q + K + i, *back = o + q + K - 1 - i;
+    for (size_t v = 0; v < kVecs; v++)
+      a[v] = hn::MulAdd(k, hn::Add(hn::LoadU(d, fwd + v * kLanes), hn::LoadU(d, back + v * kLanes)), a[v]);
+  }
+  for (size_t v = 0; v < kVecs; v++) hn::StoreU(a[v], d, y + q + v * kLanes);
+}
+
+void Halfband(const float *e, const float *o, const float *h, size_t K, size_t count, float *y) {
+  const size_t vectors = count / kLanes;
+  over_vectors<fitting_vectors(8, 2)>(0, vectors, [&](auto vecs, size_t v) {
+    halfband_vectors<decltype(vecs)::value>(e, o, h, K, v * kLanes, y);
+  });
+  for (size_t q = vectors * kLanes; q < count; q++) {
+    float s = 0.5f * e[q];
+    for (size_t i = 0; i < K; i++) s += h[i] * (o[q + K + i] + o[q + K - 1 - i]);
+    y[q] = s;
+  }
+}
+
+}  // namespace fastaudio::resample_detail::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include "hwy_kernels.h"
+#include "resample_internal.h"
+
+namespace fastaudio::resample_detail {
+
+namespace {
+
+// Hand-written AVX-512 kernels replace the Highway AVX3 ones where they
+// measure faster on the same work (resample_avx512_*.cc say which).
+#if defined(__x86_64__)
+#define FASTAUDIO_HAND_AVX512(fn) &fn
+#else
+#define FASTAUDIO_HAND_AVX512(fn) nullptr
+#endif
+template <typename Fn>
+IsaKernels<Fn> with_avx512(IsaKernels<Fn> k, Fn hand) {
+  if (hand != nullptr) k.by_isa[size_t(Isa::Avx512)] = hand;
+  return k;
+}
+
+const IsaKernels<Dot4Fn> kDot4Hwy = FASTAUDIO_HWY_KERNELS(Dot4, dot4_scalar);
+const IsaKernels<Dot4Fn> kDot4WideHwy = FASTAUDIO_HWY_KERNELS(Dot4Wide, dot4_wide_scalar);
+
+#if defined(__x86_64__)
+// The 2/3 pair's two hand-written block sizes behind one entry.
+void decimate_pair_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps, float *out0,
+                          float *out1, size_t n) {
+  if (n == 80) decimate80x2_aligned_avx512(xr, c0, c1, taps, out0, out1);
+  else decimate32x2_aligned_avx512(xr, c0, c1, taps, out0, out1);
+}
+#endif
+
+}  // namespace
+
+// The hand-written AVX-512 kernels all measure faster than the Highway AVX3
+// ones (resample_avx512_*.cc: valignd windows, gather16's permutes).
+const IsaKernels<Dot4Fn> kDot4Kernels = with_avx512<Dot4Fn>(kDot4Hwy, FASTAUDIO_HAND_AVX512(dot4_avx512));
+const IsaKernels<Dot4Fn> kDot4WideKernels =
+    with_avx512<Dot4Fn>(kDot4WideHwy, FASTAUDIO_HAND_AVX512(dot4_wide_avx512));
+#define FASTAUDIO_KERNELS(Fn, hwy, scalar, hand) \
+  with_avx512<Fn>(IsaKernels<Fn>(FASTAUDIO_HWY_KERNELS(hwy, scalar)), FASTAUDIO_HAND_AVX512(hand))
+const IsaKernels<Decimate64Fn> kDecimate64Kernels =
+    FASTAUDIO_KERNELS(Decimate64Fn, Decimate64, ref::decimate64, decimate64_aligned_avx512);
+const IsaKernels<DecimatePairFn> kDecimatePairKernels =
+    FASTAUDIO_KERNELS(DecimatePairFn, DecimatePair, ref::decimate_pair, decimate_pair_avx512);
+const IsaKernels<Split3Fn> kSplit3Kernels = FASTAUDIO_KERNELS(Split3Fn, Split3, ref::split3, split3_avx512);
+const IsaKernels<Interleave4Fn> kInterleave4Kernels =
+    FASTAUDIO_KERNELS(Interleave4Fn, Interleave4, ref::interleave4, interleave4_avx512);
+const IsaKernels<Interpolate32Fn> kInterpolate32Kernels =
+    FASTAUDIO_KERNELS(Interpolate32Fn, Interpolate32, ref::interpolate32, interpolate32_avx512);
+const IsaKernels<Interpolate64Fn> kInterpolate64Kernels =
+    FASTAUDIO_KERNELS(Interpolate64Fn, Interpolate64, ref::interpolate64, interpolate64_aligned_avx512);
+const IsaKernels<InterpolateStereoFn> kInterpolate32x2Kernels =
+    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate32x2, ref::interpolate32x2, interpolate32x2_aligned_avx512);
+const IsaKernels<InterpolateStereoFn> kInterpolate40x2Kernels =
+    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate40x2, ref::interpolate40x2, interpolate40x2_aligned_avx512);
+const IsaKernels<Spread16Fn> kSpread16Kernels = FASTAUDIO_KERNELS(Spread16Fn, Spread16, ref::spread16, spread16_avx512);
+const IsaKernels<Spread16x2Fn> kSpread16x2Kernels =
+    FASTAUDIO_KERNELS(Spread16x2Fn, Spread16x2, ref::spread16x2, spread16x2_avx512);
+const IsaKernels<Spread16x4Fn> kSpread16x4Kernels =
+    FASTAUDIO_KERNELS(Spread16x4Fn, Spread16x4, ref::spread16x4, spread16x4_avx512);
+// Highway only, and not for Avx512: its spread16 alone keeps four sums per group.
+const IsaKernels<Spread16TwoFn> kSpread16TwoKernels = {
+    {{&ref::spread16_two, nullptr, FASTAUDIO_HWY_NEON(Spread16Two), FASTAUDIO_HWY_AVX2(Spread16Two), nullptr}}};
+const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels = FASTAUDIO_HWY_KERNELS(Deinterleave4, ref::deinterleave4);
+const IsaKernels<HalfbandFn> kHalfbandKernels =
+    FASTAUDIO_KERNELS(HalfbandFn, Halfband, halfband_block, halfband_block_avx512);
+
+}  // namespace fastaudio::resample_detail
+#endif
