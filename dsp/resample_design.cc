@@ -197,12 +197,8 @@ size_t retained_bank_bytes() {
   return bytes;
 }
 
-namespace {
-
 // Banks by design, held weakly (the resamplers and retain() own them); the
 // entries of banks gone are swept out so the map stays small too.
-using BankKey = std::tuple<size_t, bool, size_t, double, double, const void *>;
-
 std::shared_ptr<const std::vector<float>> cached_bank(const BankKey &key,
                                                       const std::function<std::vector<float>()> &build) {
   static std::mutex mutex;
@@ -219,8 +215,6 @@ std::shared_ptr<const std::vector<float>> cached_bank(const BankKey &key,
   cache[key] = bank;
   return retain(bank);
 }
-
-}  // namespace
 
 // Built for baseline x86-64 (no FMA contraction): the same arithmetic as table_row_avx2.
 void table_row(const double *t, size_t len, double x0, double step, size_t taps, double *row) {
@@ -278,21 +272,6 @@ std::vector<double> padded_table(const std::vector<double> &centre_out) {
   return t;
 }
 
-// A preset's Kaiser-windowed sinc, tabulated at kTableSteps per period of
-// the lower rate out to its half-width (then zeros): every Kaiser bank,
-// whatever the ratio, is interpolated from it.
-const std::vector<double> &kaiser_table(const ResamplePreset &p) {
-  static std::mutex mutex;
-  static std::map<const ResamplePreset *, std::vector<double>> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto &t = cache[&p];
-  if (t.empty()) {
-    const size_t n = size_t(p.design.half_width * kTableSteps) + 1;
-    t = padded_table(
-        prototype_on_grid(n, kTableSteps, 0.5 * p.design.cutoff, p.design.half_width, p.design.kaiser_beta));
-  }
-  return t;
-}
 
 // The continuous version of a preset's equiripple prototype designed at D =
 // kInterpFactor x the lower rate, h(u) = sum_n h[n] g(u - n) (u in design
@@ -334,6 +313,22 @@ const std::vector<double> &equiripple_table(const ResamplePreset &p) {
 }
 
 }  // namespace
+
+// A preset's Kaiser-windowed sinc, tabulated at kTableSteps per period of
+// the lower rate out to its half-width (then zeros): every Kaiser bank,
+// whatever the ratio (and the variable path's), is interpolated from it.
+const std::vector<double> &kaiser_table(const ResamplePreset &p) {
+  static std::mutex mutex;
+  static std::map<const ResamplePreset *, std::vector<double>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &t = cache[&p];
+  if (t.empty()) {
+    const size_t n = size_t(p.design.half_width * kTableSteps) + 1;
+    t = padded_table(
+        prototype_on_grid(n, kTableSteps, 0.5 * p.design.cutoff, p.design.half_width, p.design.kaiser_beta));
+  }
+  return t;
+}
 
 // Banks are shared by every resampler with the same design (elements in one
 // process at the same ratio). Kaiser banks are interpolated from the
