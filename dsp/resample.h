@@ -102,6 +102,9 @@ inline size_t equiripple_length(const ResamplePreset &p, unsigned factor) {
 inline constexpr int kMaxResampleRate = 2147483647;
 inline constexpr int kMaxDownsampling = 1024;
 inline constexpr int kMaxUpsampling = 65536;
+// Rate adjustments accepted (ResampleSpec::rate_adjust_ppm), in parts per
+// million of the output rate: far more than any two clocks drift apart.
+inline constexpr double kMaxRateAdjustPpm = 1000.0;
 // Why a rate pair is refused, or nullptr when it is fine.
 const char *resample_rates_problem(int in_rate, int out_rate);
 
@@ -173,6 +176,12 @@ class Resampler {
   // stays continuous. False if not configured or ppm is out of range.
   bool set_rate_adjust(double ppm);
   double rate_adjust() const { return variable_ ? variable_->ppm() : 0.0; }
+  // Right after configure() or reset(): the `frames` interleaved frames
+  // that came just before the stream's first input (e.g. passed through
+  // unchanged until a rate adjustment began) fill the filter's history in
+  // place of zeros, so the output continues them without a fade-in. False
+  // once input was processed, or on the two-stage path.
+  bool prime_history(const float *in, size_t frames);
   // Like process() on `frames` frames of zeros, but once the filter holds only
   // zeros it writes zeros without computing them (for GAP buffers).
   size_t process_silence(size_t frames, float *out, size_t out_capacity);

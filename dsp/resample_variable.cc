@@ -153,6 +153,17 @@ bool Resampler::set_rate_adjust(double ppm) {
   return true;
 }
 
+bool Resampler::prime_history(const float *in, size_t frames) {
+  if (hist_.empty() || cascade_ || in_total_ != 0 || out_total_ != 0) return false;
+  const size_t n = std::min(frames, hist_len_);
+  const unsigned ch = spec_.channels;
+  const float *first = in + (frames - n) * ch;
+  for (unsigned c = 0; c < ch; c++)
+    for (size_t i = 0; i < n; i++) hist_[c][hist_len_ - n + i] = first[i * ch + c];
+  if (n > 0) trailing_zeros_ = 0;
+  return true;
+}
+
 // Each output from the four rows around its position (a cubic through
 // them), per channel one four-row kernel call on the same window; channel
 // pairs in one call where the ISA has one.

@@ -17,9 +17,6 @@ struct ResamplePreset;
 
 namespace fastaudio::resample_detail {
 
-// Rate adjustments accepted, in parts per million of the output rate.
-inline constexpr double kMaxRateAdjustPpm = 1000.0;
-
 class VariableStep {
  public:
   using Position = unsigned __int128;  // input frames << 64 | fraction
