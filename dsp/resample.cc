@@ -123,7 +123,8 @@ unsigned Resampler::equiripple_factor(const ResamplePreset &p) const {
 }
 
 size_t Resampler::taps_for(const ResamplePreset &p) const {
-  if (variable_) return variable_taps(p, spec_.in_rate, spec_.out_rate);
+  if (variable_)
+    return variable_taps(p, spec_.in_rate, spec_.out_rate, spec_.variable_step || spec_.rate_adjust_ppm != 0);
   if (interpolated_equiripple(p)) {
     // The prototype (centre + kInterpHalfWidth design samples either side)
     // in input frames, plus one bank step.

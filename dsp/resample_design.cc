@@ -273,6 +273,25 @@ std::vector<double> padded_table(const std::vector<double> &centre_out) {
 }
 
 
+
+}  // namespace
+
+// A preset's Kaiser-windowed sinc, tabulated at kTableSteps per period of
+// the lower rate out to its half-width (then zeros): every Kaiser bank,
+// whatever the ratio (and the variable path's), is interpolated from it.
+const std::vector<double> &kaiser_table(const ResamplePreset &p) {
+  static std::mutex mutex;
+  static std::map<const ResamplePreset *, std::vector<double>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &t = cache[&p];
+  if (t.empty()) {
+    const size_t n = size_t(p.design.half_width * kTableSteps) + 1;
+    t = padded_table(
+        prototype_on_grid(n, kTableSteps, 0.5 * p.design.cutoff, p.design.half_width, p.design.kaiser_beta));
+  }
+  return t;
+}
+
 // The continuous version of a preset's equiripple prototype designed at D =
 // kInterpFactor x the lower rate, h(u) = sum_n h[n] g(u - n) (u in design
 // samples), tabulated at kTableSteps per period of the lower rate. g is a
@@ -309,24 +328,6 @@ const std::vector<double> &equiripple_table(const ResamplePreset &p) {
     h[k] = acc;
   }
   t = padded_table(h);
-  return t;
-}
-
-}  // namespace
-
-// A preset's Kaiser-windowed sinc, tabulated at kTableSteps per period of
-// the lower rate out to its half-width (then zeros): every Kaiser bank,
-// whatever the ratio (and the variable path's), is interpolated from it.
-const std::vector<double> &kaiser_table(const ResamplePreset &p) {
-  static std::mutex mutex;
-  static std::map<const ResamplePreset *, std::vector<double>> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto &t = cache[&p];
-  if (t.empty()) {
-    const size_t n = size_t(p.design.half_width * kTableSteps) + 1;
-    t = padded_table(
-        prototype_on_grid(n, kTableSteps, 0.5 * p.design.cutoff, p.design.half_width, p.design.kaiser_beta));
-  }
   return t;
 }
 

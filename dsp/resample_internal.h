@@ -83,6 +83,9 @@ std::shared_ptr<const std::vector<float>> cached_bank(const BankKey &key,
 // A preset's Kaiser-windowed sinc tabulated at kTableSteps per period of the
 // lower rate (as table_row() reads it).
 const std::vector<double> &kaiser_table(const ResamplePreset &p);
+// A preset's equiripple prototype designed at kInterpFactor x the lower
+// rate, made continuous and tabulated the same way (presets with one).
+const std::vector<double> &equiripple_table(const ResamplePreset &p);
 // Bytes of the banks kept alive for reuse: at most kRetainedBankBytes, or
 // the one most recently used if it alone is bigger.
 size_t retained_bank_bytes();

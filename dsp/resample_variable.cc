@@ -28,7 +28,8 @@ constexpr size_t kExtraRows = 3;
 // (512 KB, about an L2 cache: beyond it its rows miss the cache anyway)
 // takes the variable path: its bank costs a few hundred rows less to build.
 constexpr size_t kMaxExactBankFloatsForNewRatio = size_t(128) << 10;
-// BankKey's gain field for banks in the variable path's layout.
+// BankKey's gain field for banks in the variable path's layout (minus the
+// rows' gain).
 constexpr double kVariableLayout = -1.0;
 
 constexpr VariableStep::Position kOne = VariableStep::Position(1) << 64;
@@ -72,8 +73,37 @@ uint32_t variable_phases(int in_rate, int out_rate) {
   return std::max<uint32_t>(1, uint32_t(std::ceil(kVariableRowsPerPeriod * scale)));
 }
 
-size_t variable_taps(const ResamplePreset &p, int in_rate, int out_rate) {
-  const double width = p.design.half_width / std::min(1.0, double(out_rate) / in_rate);  // input periods
+namespace {
+
+// The prototype the variable path reads. For a rate adjustment, the
+// preset's Kaiser window (rows normalised to unity gain at DC, as the exact
+// Kaiser banks are): its rows' gains agree to far below the alias targets
+// whatever their fractional position, so a slowly drifting position does
+// not modulate the level (`fast`'s equiripple rows differ by about -83 dB),
+// and a 1:1 exact bank (Kaiser) hands over without a level step. For a new
+// ratio served by this path, the design the exact path uses at ratios that
+// are not integers: `fast`'s equiripple design made continuous (rows
+// scaled by its design gain; Kaiser's would hold back more than `fast`'s
+// 2 ms at 16 kHz), the Kaiser window for the others.
+struct VariableDesign {
+  const std::vector<double> *table;
+  double half_width;  // in periods of the lower rate
+  bool equiripple;
+};
+
+VariableDesign variable_design(const ResamplePreset &p, bool adjusting) {
+  if (!adjusting && p.design.eq_length > 0 && p.quality == ResampleQuality::Fast) {
+    const double design_samples = double(equiripple_length(p, kInterpFactor) / 2 + 1 + kInterpHalfWidth);
+    return {&equiripple_table(p), design_samples / kInterpFactor, true};
+  }
+  return {&kaiser_table(p), p.design.half_width, false};
+}
+
+}  // namespace
+
+size_t variable_taps(const ResamplePreset &p, int in_rate, int out_rate, bool adjusting) {
+  const double lower = std::min(in_rate, out_rate);
+  const double width = variable_design(p, adjusting).half_width * in_rate / lower;  // input periods
   return (size_t(std::ceil(2 * width)) + 2 + kTapAlign - 1) / kTapAlign * kTapAlign;
 }
 
@@ -81,9 +111,10 @@ namespace {
 
 // Row k of `rows` holds the prototype for an output (k - 1) / phases input
 // periods after a window's centre: tap m at (k - 1) / phases + taps / 2 - 1
-// - m, as build_bank_rows() lays out the exact banks. Each row has unity
-// gain at DC, as the Kaiser banks do.
-std::vector<float> variable_bank(const std::vector<double> &t, size_t phases, size_t taps, double step) {
+// - m, as build_bank_rows() lays out the exact banks; scaled by `gain`, or
+// to unity gain at DC where `gain` is 0.
+std::vector<float> variable_bank(const std::vector<double> &t, size_t phases, size_t taps, double step,
+                                 double gain) {
   const size_t rows = phases + kExtraRows;
   std::vector<float> bank(rows * taps);
   std::vector<double> row(taps);
@@ -96,8 +127,9 @@ std::vector<float> variable_bank(const std::vector<double> &t, size_t phases, si
     row_fn(t.data(), t.size(), (double(k) - 1) / double(phases) + double(taps / 2) - 1, step, taps, row.data());
     double sum = 0;
     for (double v : row) sum += v;
+    const double scale = gain > 0 ? gain : 1.0 / sum;
     float *dst = bank.data() + k * taps;
-    for (size_t m = 0; m < taps; m++) dst[m] = float(row[m] / sum);
+    for (size_t m = 0; m < taps; m++) dst[m] = float(row[m] * scale);
   }
   return bank;
 }
@@ -118,15 +150,19 @@ bool Resampler::variable_wanted(const ResamplePreset &p) const {
 void Resampler::build_variable_bank(const ResamplePreset &p) {
   const double lower = std::min(spec_.in_rate, spec_.out_rate);
   const double step = double(kTableSteps) * lower / spec_.in_rate;  // table steps per input period
-  const std::vector<double> &t = kaiser_table(p);
-  taps_ = variable_taps(p, spec_.in_rate, spec_.out_rate);
+  const bool adjusting = spec_.variable_step || spec_.rate_adjust_ppm != 0;
+  const VariableDesign design = variable_design(p, adjusting);
+  const std::vector<double> &t = *design.table;
+  // Equiripple rows: unity passband gain per row (as interpolated_equiripple_bank()).
+  const double gain = design.equiripple ? double(kInterpFactor) * lower / spec_.in_rate : 0.0;
+  taps_ = variable_taps(p, spec_.in_rate, spec_.out_rate, adjusting);
   phases_ = variable_phases(spec_.in_rate, spec_.out_rate);
   wide_ = p.design.wide_accumulator;
   interpolate_ = true;
-  equiripple_ = false;
+  equiripple_ = design.equiripple;
   const size_t phases = phases_, taps = taps_;
-  bank_ = cached_bank({phases + kExtraRows, false, taps, step, kVariableLayout, &t},
-                      [&] { return variable_bank(t, phases, taps, step); });
+  bank_ = cached_bank({phases + kExtraRows, false, taps, step, kVariableLayout - gain, &t},
+                      [&] { return variable_bank(t, phases, taps, step, gain); });
   gather_.reset();
   phase_row_.clear();
   by_position_.clear();

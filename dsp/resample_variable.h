@@ -3,9 +3,10 @@
 // output's input time is a 64.64 fixed-point position advanced by
 // in_rate / (out_rate x (1 + ppm / 10^6)), so the effective output rate can
 // be nudged (clock-drift correction, `rate-adjust`) without a new filter.
-// The filter is a bank of the preset's Kaiser prototype at many phases per
-// input period, built once per (preset, rate scale) and shared; each output
-// interpolates linearly between the two rows around its fractional position.
+// The filter is a bank of the preset's prototype at 128 rows per period of
+// the lower rate, built once per (preset, rate scale) and shared; each
+// output interpolates the four rows around its fractional position with a
+// cubic. The same path serves new ratios whose exact bank would be big.
 #pragma once
 
 #include <cstddef>
@@ -54,7 +55,8 @@ class VariableStep {
 // (kInterpolatedPhases), so both have the same phase-interpolation error.
 uint32_t variable_phases(int in_rate, int out_rate);
 // Taps of the variable path's bank for preset `p`: the prototype's whole
-// length from every row the cubic reaches.
-size_t variable_taps(const ResamplePreset &p, int in_rate, int out_rate);
+// length from every row the cubic reaches. `adjusting`: for a rate
+// adjustment (or ResampleSpec::variable_step), else for a new ratio.
+size_t variable_taps(const ResamplePreset &p, int in_rate, int out_rate, bool adjusting);
 
 }  // namespace fastaudio::resample_detail
