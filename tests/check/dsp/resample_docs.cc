@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "resample.h"
 
@@ -26,6 +28,9 @@ constexpr int kRatePairs[][2] = {{48000, 16000}, {44100, 16000}, {32000, 16000},
                                  {44100, 48000}, {48000, 44100}, {22050, 22051}};
 constexpr ResampleQuality kQualities[] = {ResampleQuality::Fast, ResampleQuality::High, ResampleQuality::VeryHigh};
 constexpr ResampleIsa kIsas[] = {ResampleIsa::Scalar, ResampleIsa::Neon, ResampleIsa::Avx2, ResampleIsa::Avx512};
+
+// Rate pairs with a rate adjustment (ppm) in force.
+constexpr double kAdjustedPairs[][3] = {{48000, 48000, 37}, {44100, 48000, -250}};
 
 std::string path_text(const ResampleSpec &spec, ResampleIsa isa) {
   const auto [path, second] = Resampler::path_for(spec, isa);
@@ -52,20 +57,33 @@ std::string targets_table() {
 std::string paths_table() {
   std::ostringstream t;
   t << "| rates (Hz) | preset | scalar, neon, avx2 | avx512 |\n|---|---|---|---|\n";
+  std::vector<std::pair<ResampleSpec, std::string>> specs;
   for (auto &r : kRatePairs)
+    for (ResampleQuality q : kQualities)
+      specs.push_back({{r[0], r[1], 2, q}, std::to_string(r[0]) + " -> " + std::to_string(r[1])});
+  for (auto &r : kAdjustedPairs) {
+    ResampleSpec spec{int(r[0]), int(r[1]), 2, ResampleQuality::High};
+    spec.rate_adjust_ppm = r[2];
+    char rates[64];
+    std::snprintf(rates, sizeof rates, "%d -> %d, rate-adjust %+g", spec.in_rate, spec.out_rate, r[2]);
     for (ResampleQuality q : kQualities) {
-      const ResampleSpec spec{r[0], r[1], 2, q};
-      // Only AVX-512 has block kernels: the others agree (checked here).
-      const std::string portable = path_text(spec, ResampleIsa::Scalar);
-      for (ResampleIsa isa : kIsas)
-        if (isa != ResampleIsa::Avx512 && path_text(spec, isa) != portable) {
-          std::fprintf(stderr, "FAIL: %d -> %d %s: %s on %s, %s on scalar\n", r[0], r[1], resample_quality_name(q),
-                       path_text(spec, isa).c_str(), resample_isa_name(isa), portable.c_str());
-          return "";
-        }
-      t << "| " << r[0] << " -> " << r[1] << " | " << resample_quality_name(q) << " | " << portable << " | "
-        << path_text(spec, ResampleIsa::Avx512) << " |\n";
+      spec.quality = q;
+      specs.push_back({spec, rates});
     }
+  }
+  for (const auto &[spec, rates] : specs) {
+    const ResampleQuality q = spec.quality;
+    // Only AVX-512 has block kernels: the others agree (checked here).
+    const std::string portable = path_text(spec, ResampleIsa::Scalar);
+    for (ResampleIsa isa : kIsas)
+      if (isa != ResampleIsa::Avx512 && path_text(spec, isa) != portable) {
+        std::fprintf(stderr, "FAIL: %s %s: %s on %s, %s on scalar\n", rates.c_str(), resample_quality_name(q),
+                     path_text(spec, isa).c_str(), resample_isa_name(isa), portable.c_str());
+        return "";
+      }
+    t << "| " << rates << " | " << resample_quality_name(q) << " | " << portable << " | "
+      << path_text(spec, ResampleIsa::Avx512) << " |\n";
+  }
   return t.str();
 }
 
@@ -85,6 +103,15 @@ int check_known_paths() {
   expect(16000, 48000, ResampleQuality::High, ResampleIsa::Avx512, P::Interpolate, P::Interpolate);
   expect(44100, 48000, ResampleQuality::High, ResampleIsa::Avx512, P::Gather, P::Gather);
   expect(48000, 16000, ResampleQuality::VeryHigh, ResampleIsa::Avx512, P::Generic, P::Generic);
+  // A new ratio whose exact bank would be big: the variable path.
+  expect(44100, 16001, ResampleQuality::High, ResampleIsa::Avx512, P::Variable, P::Variable);
+  // A rate adjustment: the variable path, also at equal rates.
+  ResampleSpec adjusted{48000, 48000, 2, ResampleQuality::High};
+  adjusted.rate_adjust_ppm = 37;
+  if (Resampler::path_for(adjusted, ResampleIsa::Avx512).first != P::Variable) {
+    std::fprintf(stderr, "FAIL: 48000 -> 48000 at +37 ppm: not the variable path\n");
+    failures++;
+  }
   // A configured resampler reports the same path as the table.
   Resampler r;
   r.configure({48000, 16000, 2, ResampleQuality::High});
