@@ -34,6 +34,37 @@ constexpr double kVariableLayout = -1.0;
 
 constexpr VariableStep::Position kOne = VariableStep::Position(1) << 64;
 
+// Clones of the plain loop below for each x86-64 ISA, picked by the loader
+// (as resample_kernels.cc's); on ARM64 the compiler vectorises it for NEON.
+#if defined(__x86_64__)
+#define VARIABLE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define VARIABLE_CLONES
+#endif
+
+// One output summed in F64 (presets with wide_accumulator): the window
+// against the four rows, each product sum in F64 lanes kTapAlign wide
+// (the window converted once for all four), combined with the cubic's
+// weights in F64 and rounded once. Rounding the four sums or the combined
+// coefficients to F32 first would leave noise near -143 dB, above
+// very-high's THD+N target.
+VARIABLE_CLONES
+float dot_cubic_wide(const float *x, const float *r0, size_t taps, const double w[4]) {
+  const float *r1 = r0 + taps, *r2 = r0 + 2 * taps, *r3 = r0 + 3 * taps;
+  double a0[kTapAlign] = {}, a1[kTapAlign] = {}, a2[kTapAlign] = {}, a3[kTapAlign] = {};
+  for (size_t m = 0; m < taps; m += kTapAlign)
+    for (size_t k = 0; k < kTapAlign; k++) {
+      const double v = x[m + k];
+      a0[k] += v * double(r0[m + k]);
+      a1[k] += v * double(r1[m + k]);
+      a2[k] += v * double(r2[m + k]);
+      a3[k] += v * double(r3[m + k]);
+    }
+  double sum = 0;
+  for (size_t k = 0; k < kTapAlign; k++) sum += w[0] * a0[k] + w[1] * a1[k] + w[2] * a2[k] + w[3] * a3[k];
+  return float(sum);
+}
+
 // Outputs n >= 0 with pos + n * step < limit.
 uint64_t count_below(VariableStep::Position pos, VariableStep::Position step, VariableStep::Position limit) {
   if (limit <= pos) return 0;
@@ -218,7 +249,9 @@ size_t Resampler::produce_variable(float *out, size_t count) {
     const size_t offset = size_t(variable_->index() - base_);
     float *frame = out + j * ch;
     unsigned c = 0;
-    if (k.dot4x2) {
+    if (wide_) {
+      for (; c < ch; c++) frame[c] = dot_cubic_wide(hist_[c].data() + offset, r0, taps, w);
+    } else if (k.dot4x2) {
       for (; c + 2 <= ch; c += 2) {
         const float *a = hist_[c].data() + offset, *b = hist_[c + 1].data() + offset;
         const float *x[8] = {a, a, a, a, b, b, b, b};
