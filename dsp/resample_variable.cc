@@ -18,10 +18,11 @@ namespace {
 
 // Rows per period of the lower rate. The rows around an output are
 // interpolated by a cubic (four rows), whose error falls with the fourth
-// power of the row spacing: at 128 it is far below every preset's alias
-// and THD+N targets (the quality test measures the variable path too),
-// with a bank of a few rows per input period instead of one per phase.
-constexpr uint32_t kVariableRowsPerPeriod = 128;
+// power of the row spacing: at 64 it is below what the filters themselves
+// leave (more rows do not improve the figures
+// tests/check/dsp/resample_variable.cc measures), with a bank of a few
+// rows per input period instead of one per phase.
+constexpr uint32_t kVariableRowsPerPeriod = 64;
 // The rows before and after [0, 1) that the cubic reaches.
 constexpr size_t kExtraRows = 3;
 // A new ratio whose exact bank would hold more than this many coefficients

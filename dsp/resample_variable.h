@@ -3,7 +3,7 @@
 // output's input time is a 64.64 fixed-point position advanced by
 // in_rate / (out_rate x (1 + ppm / 10^6)), so the effective output rate can
 // be nudged (clock-drift correction, `rate-adjust`) without a new filter.
-// The filter is a bank of the preset's prototype at 128 rows per period of
+// The filter is a bank of the preset's prototype at 64 rows per period of
 // the lower rate, built once per (preset, rate scale) and shared; each
 // output interpolates the four rows around its fractional position with a
 // cubic. The same path serves new ratios whose exact bank would be big.
