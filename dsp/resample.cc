@@ -63,14 +63,15 @@ void Resampler::advance_outputs(size_t n) {
 }
 
 bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
-  if (resample_rates_problem(spec.in_rate, spec.out_rate) || spec.channels == 0) return false;
+  if (resample_rates_problem(spec.in_rate, spec.out_rate) || spec.channels == 0 ||
+      !(std::fabs(spec.rate_adjust_ppm) <= kMaxRateAdjustPpm))
+    return false;
   if (isa > best_resample_isa() && !any_isa_) isa = best_resample_isa();
   spec_ = spec;
   isa_ = isa;
   const uint32_t g = std::gcd(uint32_t(spec.in_rate), uint32_t(spec.out_rate));
   up_ = uint32_t(spec.out_rate) / g;
   down_ = uint32_t(spec.in_rate) / g;
-  if (!(std::fabs(spec.rate_adjust_ppm) <= kMaxRateAdjustPpm)) return false;
   variable_.reset();
   if (spec.variable_step || spec.rate_adjust_ppm != 0 || variable_wanted(resample_preset(spec.quality)))
     variable_.emplace();
