@@ -43,13 +43,20 @@ std::vector<std::pair<int, int>> random_pairs(size_t n, uint32_t seed) {
 }  // namespace
 
 // The quality test's figures at rates a caps change can bring (banks
-// interpolated from the preset's table). THD+N is left to the quality test:
-// at ratios that are not integers `fast` stays above its target (about
-// -90 dB from the interpolated equiripple bank).
+// interpolated from the preset's table, or the variable path where the
+// exact bank would be big). THD+N is left to the quality test: at ratios
+// that are not integers `fast` stays above its target (about -90 dB from
+// the interpolated equiripple bank). Under ASan (minutes per pair) half
+// the pairs.
 GST_START_TEST(test_random_ratio_targets) {
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr size_t kPairs = 3;
+#else
+  constexpr size_t kPairs = 6;
+#endif
   for (ResampleQuality q : kQualities) {
     const ResamplePreset &p = resample_preset(q);
-    for (auto [in_rate, out_rate] : random_pairs(6, 11)) {
+    for (auto [in_rate, out_rate] : random_pairs(kPairs, 11)) {
       const ResampleSpec spec{in_rate, out_rate, 1, q};
       const measure::Quality m = measure::measure(spec);
       fail_unless(m.passband_db <= p.targets.passband_ripple_db, "%s %d->%d: passband +-%.4f dB", p.name, in_rate,
