@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "isa.h"
 #include "sample_format.h"
 
 namespace fastaudio {
@@ -19,25 +20,6 @@ struct ConvertSpec {
   unsigned out_channels = 1;
   Dither dither = Dither::None;
 };
-
-// Which kernels to use, best last; picked once at run time. Orc runs ORC's
-// generated code (SSE, NEON, ...); on ARM64 Neon adds hand-written NEON
-// kernels; on x86-64 Avx2 adds hand-written AVX2 kernels and Avx512
-// AVX-512 ones where they beat AVX2. A build has the kernels of its own
-// architecture only, so Neon and Avx2/Avx512 never meet in one process.
-enum class Isa : uint8_t { Scalar, Orc, Neon, Avx2, Avx512 };
-// What the CPU runs, capped by the environment variable FASTAUDIO_ISA
-// (scalar, orc, neon, avx2 or avx512: avx2 keeps AVX-512 off cores whose
-// clock it lowers; the others compare kernels). It never goes past
-// detected_isa(); an unknown name, or one of another architecture, is
-// reported on stderr and ignored. Read once per process.
-Isa best_isa();
-// What the CPU has, whatever FASTAUDIO_ISA says.
-Isa detected_isa();
-// Every ISA up to best_isa() that this build has kernels for, Scalar first:
-// what the kernel tests compare against the reference.
-std::vector<Isa> usable_isas();
-const char *isa_name(Isa isa);
 
 using ConvertKernel = void (*)(const uint8_t *in, uint8_t *out, size_t frames,
                                unsigned in_channels, unsigned out_channels);
@@ -57,7 +39,6 @@ class Converter {
   void process(const void *in, void *out, size_t frames);
 
   bool can_run_in_place() const;
-  bool is_identity() const;
   const ConvertSpec &spec() const { return spec_; }
   size_t in_frame_bytes() const { return sample_bytes(spec_.in_format) * spec_.in_channels; }
   size_t out_frame_bytes() const { return sample_bytes(spec_.out_format) * spec_.out_channels; }

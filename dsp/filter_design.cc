@@ -64,6 +64,52 @@ double interpolate(const std::vector<double> &x, const std::vector<double> &w, c
   return num / den;
 }
 
+// New extremal set: local extrema of the error within each band,
+// alternating in sign, the largest kept, at most r of them.
+std::vector<size_t> next_extremal_set(const Grid &g, const std::vector<double> &err, size_t r) {
+  std::vector<size_t> cand;
+  size_t start = 0;
+  for (size_t band = 0; band < g.band_end.size(); band++) {
+    const size_t end = g.band_end[band];
+    for (size_t j = start; j < end; j++) {
+      const double e = err[j];
+      const bool left = j == start || (e > 0 ? e >= err[j - 1] : e <= err[j - 1]);
+      const bool right = j + 1 == end || (e > 0 ? e >= err[j + 1] : e <= err[j + 1]);
+      if (left && right && e != 0) cand.push_back(j);
+    }
+    start = end;
+  }
+  std::vector<size_t> alt;
+  for (size_t j : cand) {
+    if (!alt.empty() && (err[alt.back()] > 0) == (err[j] > 0)) {
+      if (std::fabs(err[j]) > std::fabs(err[alt.back()])) alt.back() = j;
+    } else {
+      alt.push_back(j);
+    }
+  }
+  while (alt.size() > r) {
+    if (std::fabs(err[alt.front()]) < std::fabs(err[alt.back()])) alt.erase(alt.begin());
+    else alt.pop_back();
+  }
+  return alt;
+}
+
+// Impulse response of `length` (= 2m + 1) taps from the amplitude, the
+// polynomial through (xi, c), at length equally spaced frequencies.
+std::vector<double> taps_from_amplitude(size_t length, size_t m, const std::vector<double> &xi,
+                                        const std::vector<double> &wi, const std::vector<double> &c) {
+  std::vector<double> amp(m + 1);
+  for (size_t k = 0; k <= m; k++) amp[k] = interpolate(xi, wi, c, std::cos(2 * M_PI * double(k) / double(length)));
+  std::vector<double> taps(length, 0.0);
+  for (size_t i = 0; i < length; i++) {
+    double s = amp[0];
+    for (size_t k = 1; k <= m; k++)
+      s += 2 * amp[k] * std::cos(2 * M_PI * double(k) * (double(i) - double(m)) / double(length));
+    taps[i] = s / double(length);
+  }
+  return taps;
+}
+
 }  // namespace
 
 double amplitude_response(const std::vector<double> &taps, double f) {
@@ -113,32 +159,7 @@ EquirippleResult design_equiripple(size_t length, const std::vector<FilterBand> 
       result.converged = true;
       break;
     }
-    // New extremal set: local extrema of the error within each band,
-    // alternating in sign, the largest kept.
-    std::vector<size_t> cand;
-    size_t start = 0;
-    for (size_t band = 0; band < g.band_end.size(); band++) {
-      const size_t end = g.band_end[band];
-      for (size_t j = start; j < end; j++) {
-        const double e = err[j];
-        const bool left = j == start || (e > 0 ? e >= err[j - 1] : e <= err[j - 1]);
-        const bool right = j + 1 == end || (e > 0 ? e >= err[j + 1] : e <= err[j + 1]);
-        if (left && right && e != 0) cand.push_back(j);
-      }
-      start = end;
-    }
-    std::vector<size_t> alt;
-    for (size_t j : cand) {
-      if (!alt.empty() && (err[alt.back()] > 0) == (err[j] > 0)) {
-        if (std::fabs(err[j]) > std::fabs(err[alt.back()])) alt.back() = j;
-      } else {
-        alt.push_back(j);
-      }
-    }
-    while (alt.size() > r) {
-      if (std::fabs(err[alt.front()]) < std::fabs(err[alt.back()])) alt.erase(alt.begin());
-      else alt.pop_back();
-    }
+    const std::vector<size_t> alt = next_extremal_set(g, err, r);
     if (alt.size() < r) break;  // degenerate: keep the last solution
     if (alt == ext) {
       result.converged = true;
@@ -146,16 +167,7 @@ EquirippleResult design_equiripple(size_t length, const std::vector<FilterBand> 
     }
     ext = alt;
   }
-  // Impulse response from the amplitude at length equally spaced frequencies.
-  std::vector<double> amp(m + 1);
-  for (size_t k = 0; k <= m; k++) amp[k] = interpolate(xi, wi, c, std::cos(2 * M_PI * double(k) / double(length)));
-  result.taps.assign(length, 0.0);
-  for (size_t i = 0; i < length; i++) {
-    double s = amp[0];
-    for (size_t k = 1; k <= m; k++)
-      s += 2 * amp[k] * std::cos(2 * M_PI * double(k) * (double(i) - double(m)) / double(length));
-    result.taps[i] = s / double(length);
-  }
+  result.taps = taps_from_amplitude(length, m, xi, wi, c);
   return result;
 }
 

@@ -60,8 +60,8 @@ inline int digits10(uint32_t v) {
   return 10;
 }
 
-// std::to_chars for int is slower than this two-digits-per-step writer by
-// about 3x on 16-bit samples; the output is the same.
+// Two digits per step from a table: the same text as std::to_chars, in
+// fewer steps for the 16-bit samples most lines hold.
 inline char *write_u32(char *p, uint32_t v) {
   char *end = p + digits10(v);
   char *q = end;
@@ -155,7 +155,7 @@ char *write_floats(char *p, const uint8_t *s, size_t n) {
     Float x;
     std::memcpy(&x, s, sizeof x);
     // In audio's range {fmt}'s Dragonbox writes the same text as
-    // std::to_chars, about 1.2x faster. Where to_chars finds exponent
+    // std::to_chars, and faster. Where to_chars finds exponent
     // notation shorter ("1e-04" for 0.0001, "1e+06") fmt writes fixed, so
     // those go to to_chars.
     const Float magnitude = std::fabs(x);

@@ -84,15 +84,16 @@ bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
   // ... and to rerun the cascade from far enough back when switching to it.
   // The rerun starts on a multiple of twice the second stage's down factor
   // (882 input frames at 44.1k -> 16k): keep two of those more.
-  if (cascade_wanted(ResampleQuality::High)) {
-    const uint32_t half_rate = uint32_t(spec.in_rate / 2);
-    const size_t inner_down = half_rate / std::gcd(half_rate, uint32_t(spec.out_rate));
-    keep_history_ = std::max(keep_history_, taps_for(resample_preset(ResampleQuality::High)) + 64 + 4 * inner_down);
-  }
+  for (ResampleQuality q : {ResampleQuality::High, ResampleQuality::VeryHigh})
+    if (cascade_wanted(q)) {
+      const uint32_t half_rate = uint32_t(spec.in_rate / 2);
+      const size_t inner_down = half_rate / std::gcd(half_rate, uint32_t(spec.out_rate));
+      keep_history_ = std::max(keep_history_, taps_for(resample_preset(q)) + 64 + 4 * inner_down);
+    }
   hist_.assign(spec.channels, {});
   cascade_.reset();
   reset();
-  if (cascade_wanted(spec_.quality)) start_cascade();
+  if (cascade_wanted(spec_.quality)) start_cascade(spec_.quality);
   return true;
 }
 
@@ -106,15 +107,19 @@ bool Resampler::configure(const ResampleSpec &spec, ResampleIsa isa) {
 // the lower rate is interpolated onto it (see interpolated_equiripple_bank).
 // `fast` uses it at every ratio without an integer factor (44.1k <-> 16k,
 // 44.1k <-> 48k): about a seventh fewer taps than its Kaiser window.
+bool Resampler::equiripple_allowed(const ResamplePreset &p) const {
+  return p.design.eq_length > 0 && (fractional_equiripple_ || !p.design.eq_second_stage_only);
+}
+
 bool Resampler::interpolated_equiripple(const ResamplePreset &p) const {
-  if (p.design.eq_length <= 0 || (up_ == 2 && down_ == 3) || up_ > kMaxExactPhases || up_ == down_) return false;
+  if (!equiripple_allowed(p) || (up_ == 2 && down_ == 3) || up_ > kMaxExactPhases || up_ == down_) return false;
   if (fractional_equiripple_) return true;
   const bool integer = std::min(up_, down_) == 1;
   return p.quality == ResampleQuality::Fast && !integer;
 }
 
 unsigned Resampler::equiripple_factor(const ResamplePreset &p) const {
-  if (p.design.eq_length <= 0) return 0;
+  if (!equiripple_allowed(p)) return 0;
   // The cascade's second stage (2/3 at half the input rate): its prototype
   // runs at 2 x its input rate = 3 x the output rate, the 3:1 design's rate.
   if (fractional_equiripple_ && up_ == 2 && down_ == 3) return 3;
@@ -147,9 +152,14 @@ void Resampler::build_bank(const ResamplePreset &p) {
   if (variable_) return build_variable_bank(p);
   const double scale = std::min(1.0, double(up_) / down_);  // lower Nyquist / input Nyquist
   taps_ = taps_for(p);
-  wide_ = p.design.wide_accumulator;
   interpolate_ = up_ > kMaxExactPhases || size_t(up_) * taps_ > kMaxExactBankFloats;
   phases_ = interpolate_ ? interpolated_phases(up_, down_) : up_;
+  // The cascade's second stage sums only its centre taps in F64 (see
+  // split_centre()), where the bank has exact phases.
+  const bool centre_in_f64 = p.design.wide_accumulator && fractional_equiripple_ && !interpolate_;
+  wide_ = p.design.wide_accumulator && !centre_in_f64;
+  centre_rows_.clear();
+  centre_groups_.clear();
   if (interpolated_equiripple(p)) {
     equiripple_ = true;
     bank_ = interpolated_equiripple_bank(p, spec_.in_rate, spec_.out_rate, phases_, interpolate_, taps_);
@@ -158,6 +168,7 @@ void Resampler::build_bank(const ResamplePreset &p) {
     equiripple_ = factor != 0;
     bank_ = shared_bank(phases_, interpolate_, taps_, scale, p, factor);
   }
+  if (centre_in_f64) split_centre();
   // The cascade has its own stages: the single-stage kernels' tables would
   // only cost time and memory (set_quality builds them when leaving it).
   if (cascade_wanted(spec_.quality)) {
@@ -188,7 +199,7 @@ void Resampler::rebuild_filter(ResampleQuality q) {
   // The cascade restarts from the kept history in its current layout (its
   // unemitted outputs are recomputed by whichever path takes over).
   cascade_.reset();
-  if (cascade_wanted(q)) start_cascade();
+  if (cascade_wanted(q)) start_cascade(q);
   const int64_t old_start = int64_t(base_) - int64_t(taps_ / 2 - 1);
   const int64_t end = old_start + int64_t(hist_len_);
   spec_.quality = q;
@@ -349,6 +360,8 @@ void Resampler::build_phase_rows() {
 size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {
   count = std::min(count, out_capacity);
   if (count == 0) return 0;
+  const uint64_t first_n = out_total_, first_index = next_index_;
+  const uint32_t first_phase = next_phase_;
   size_t done = 0;
   switch (path_) {
     case ResamplePath::Decimate: done = produce_decimate(out, count); break;
@@ -359,7 +372,9 @@ size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {
     case ResamplePath::Cascade:
     case ResamplePath::Generic: break;
   }
-  return done + produce_generic(out + done * spec_.channels, count - done);
+  done += produce_generic(out + done * spec_.channels, count - done);
+  if (!centre_rows_.empty()) add_centre(out, done, first_n, first_index, first_phase);
+  return done;
 }
 
 // The single stage's path: the AVX-512 block kernels where the ratio has

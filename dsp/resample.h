@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Streaming sample-rate conversion of interleaved F32 audio by an exact
 // rational ratio with a polyphase FIR (equiripple or Kaiser-windowed sinc;
-// half-band then a shorter stage for `high` at 2.7..3:1 decimation).
+// half-band then a shorter stage for `high` and `very-high` at 2.7..3:1
+// decimation).
 //
 // Output sample n sits at input time n * in_rate / out_rate: the first output
 // is aligned with the first input (the filter's delay is compensated by
@@ -33,12 +34,21 @@ struct ResampleDesign {
   // Kaiser-windowed sinc: the -6 dB point, half the filter length in
   // periods of the lower rate (so the delay is half_width / lower rate), beta.
   double cutoff, half_width, kaiser_beta;
-  bool wide_accumulator;  // sum in F64: F32 rounding would limit THD+N to about -142 dB
+  // Sum in F64: F32 rounding would limit THD+N to about -142 dB (in the
+  // two-stage path: the half-band and the second stage's centre taps).
+  bool wide_accumulator;
   // Equiripple design for integer ratios (eq_length 0: always Kaiser): length
   // in periods of the lower rate, passband ripple up to the targets'
   // passband edge, a looser band up to eq_edge (places the -3 dB point),
   // stopband levels from 1.0 and from 1.125 x Nyquist, all in dB.
   double eq_length, eq_passband_db, eq_edge, eq_edge_db, eq_stop_near_db, eq_stop_far_db;
+  // The equiripple design only in the two-stage path's second stage, the
+  // Kaiser window elsewhere (each integer factor's design costs its first
+  // use about 0.1 s).
+  bool eq_second_stage_only;
+  // Half-band 2:1 decimation first, then the rest of the ratio with the
+  // equiripple design, at 2.7..3:1 decimation (48k -> 16k, 44.1k -> 16k).
+  bool two_stage;
 };
 
 // What a preset promises, at every ratio: the quality test asserts each
@@ -148,7 +158,8 @@ class Resampler {
   // Input frames looked ahead: the filter delay, which is the latency.
   size_t latency_input_frames() const;
   // True when a half-band decimator runs before a shorter rational stage
-  // (`high` at 3:1 decimation, e.g. 48k -> 16k, where it measures faster).
+  // (`high` and `very-high` at 2.7..3:1 decimation, e.g. 48k -> 16k and
+  // 44.1k -> 16k, where it measures faster).
   bool cascaded() const { return bool(cascade_); }
 
   // Most output frames process() can produce from `in_frames` more input.
@@ -227,8 +238,13 @@ class Resampler {
   void advance_outputs(size_t n);
   size_t taps_for(const ResamplePreset &p) const;
   unsigned equiripple_factor(const ResamplePreset &p) const;
+  bool equiripple_allowed(const ResamplePreset &p) const;
   bool interpolated_equiripple(const ResamplePreset &p) const;
   void build_bank(const ResamplePreset &p);
+  void split_centre();
+  void build_centre_groups();
+  void add_centre(float *out, size_t count, uint64_t n, uint64_t index, uint32_t phase) const;
+  void add_centre_singles(float *out, size_t count, uint64_t index, uint32_t phase) const;
   bool cascade_wanted(ResampleQuality q) const;
   // What the cascade uses of its second stage, which it feeds in place: a
   // configuration with an equiripple bank at any ratio, room for `count` more
@@ -239,7 +255,7 @@ class Resampler {
   float *history_end(unsigned c) { return hist_[c].data() + hist_len_; }
   void history_appended(size_t count);
   size_t outputs_ready() const;
-  void start_cascade();
+  void start_cascade(ResampleQuality q);
   void sync_history();
   size_t cascade_process(const float *in, size_t frames, float *out, size_t out_capacity);
   size_t cascade_take(float *out, size_t out_capacity);
@@ -284,6 +300,17 @@ class Resampler {
   // it in output order (by_position_) where phases of consecutive outputs jump.
   std::vector<size_t> phase_row_;  // offsets, so copies of a Resampler stay valid
   std::vector<float> by_position_;
+  // `very-high`'s second stage (resample_centre.cc): the bank's centre taps,
+  // phases_ rows of kCentreTaps from tap centre_from_, summed in F64 apart
+  // from the rest (bank_ has them zeroed). Empty elsewhere.
+  std::vector<float> centre_rows_;
+  size_t centre_from_ = 0;
+  // The same as tables for groups of eight outputs (build_centre_groups()),
+  // centre_stride_ apart, for centre_spans_[k] input frames; empty: one
+  // output at a time.
+  std::vector<double> centre_groups_;
+  std::vector<size_t> centre_spans_;
+  size_t centre_stride_ = 0;
   // Two-stage path (see cascaded()). Meanwhile its own copy of the input is
   // the history; set_quality() rebuilds the one above from it (sync_history).
   struct Cascade;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The two-stage path of dsp/resample.h: a half-band 2:1 decimator, then a
-// shorter rational stage (`high` at 2.7..3:1 decimation, e.g. 48k -> 16k).
+// shorter rational stage (`high` and `very-high` at 2.7..3:1 decimation,
+// e.g. 48k -> 16k).
 #include <algorithm>
 #include <cstring>
 
@@ -78,8 +79,12 @@ size_t Resampler::Cascade::halfband() {
   inner.reserve_history(count);
   // Output q's centre is even pair next_k + q; its odd window starts at pair next_k + q - K.
   const size_t e0 = size_t(int64_t(next_k) - first_pair), o0 = e0 - K;
-  for (unsigned c = 0; c < ch; c++)
-    run_halfband(inner.isa(), ev[c].data() + e0, od[c].data() + o0, h, K, count, inner.history_end(c));
+  for (unsigned c = 0; c < ch; c++) {
+    if (h_wide)
+      halfband_block_wide(inner.isa(), ev[c].data() + e0, od[c].data() + o0, h_wide, K, count, inner.history_end(c));
+    else
+      run_halfband(inner.isa(), ev[c].data() + e0, od[c].data() + o0, h, K, count, inner.history_end(c));
+  }
   inner.history_appended(count);
   next_k += count;
   // Keep pairs from next_k - K on (the next half-band reads from there)
@@ -132,7 +137,7 @@ bool Resampler::cascade_wanted(ResampleQuality q) const {
   // after the half-band, the second stage (2/3, or 320/441) needs about half
   // the taps of the single stage. Closer to 2:1 the half-band's transition
   // band would vanish.
-  return !fractional_equiripple_ && !variable_ && q == ResampleQuality::High && spec_.in_rate % 2 == 0 &&
+  return !fractional_equiripple_ && !variable_ && resample_preset(q).design.two_stage && spec_.in_rate % 2 == 0 &&
          down_ <= 3 * uint64_t(up_) && 100 * uint64_t(down_) >= 270 * uint64_t(up_);
 }
 
@@ -164,17 +169,17 @@ size_t Resampler::cascade_process(const float *in, size_t frames, float *out, si
 // Builds the cascade and brings it to the stream's current position: it
 // reruns the kept input from far enough back that every output from
 // out_total_ on is exact, and drops what was already emitted.
-void Resampler::start_cascade() {
+void Resampler::start_cascade(ResampleQuality q) {
   auto k = std::make_shared<Cascade>();
   k->ch = spec_.channels;
   k->ev.assign(spec_.channels, {});
   k->od.assign(spec_.channels, {});
   k->inner.any_isa_ = any_isa_;
-  if (!k->inner.configure_second_stage({spec_.in_rate / 2, spec_.out_rate, spec_.channels, ResampleQuality::High}, isa_))
-    return;
-  const HalfbandDesign &hb = (up_ == 1 && down_ == 3) ? kHalfband3 : kHalfbandNarrow;
+  if (!k->inner.configure_second_stage({spec_.in_rate / 2, spec_.out_rate, spec_.channels, q}, isa_)) return;
+  const HalfbandDesign &hb = halfband_design(q, up_ == 1 && down_ == 3);
   k->K = hb.K;
   k->h = halfband_taps(hb).data();
+  if (resample_preset(q).design.wide_accumulator) k->h_wide = halfband_taps_wide(hb).data();
   k->reset();
   // Restart at input frame S, a multiple of 2 x the inner down factor so the
   // phases line up, early enough for the first output still due.

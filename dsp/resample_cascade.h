@@ -15,6 +15,7 @@ struct Resampler::Cascade {
   unsigned ch = 1;
   size_t K = resample_detail::kHalfband3.K;
   const float *h = nullptr;  // halfband_taps() of the design in use
+  const double *h_wide = nullptr;  // halfband_taps_wide() where the sums are in F64, else null
   // The input split on arrival into even and odd frames, planar: ev[c][j]
   // and od[c][j] are cascade frames 2(first_pair + j) and 2(first_pair + j)
   // + 1 (cascade frame 0 is input frame `origin`; frames before it are
@@ -47,8 +48,9 @@ struct Resampler::Cascade {
   size_t run(const float *in, size_t frames, bool zeros, float *out, size_t cap);
   // Outputs of what append() took in.
   size_t run_appended(float *out, size_t cap);
-  // The K zero pairs before the stream, then the 2/3 stage's delay at half the rate.
-  size_t latency() const { return 2 * K + 2 * inner.latency_input_frames(); }
+  // The half-band's look-ahead (output k, at input frame 2k, needs frames up
+  // to 2k + 2K - 1), then the second stage's at half the rate.
+  size_t latency() const { return 2 * K - 1 + 2 * inner.latency_input_frames(); }
 };
 
 }  // namespace fastaudio

@@ -23,20 +23,21 @@ constexpr ResamplePreset kPresets[] = {
     {.quality = ResampleQuality::Fast, .name = "fast", .label = "Fast",
      .design = {.cutoff = 0.918, .half_width = 33.0, .kaiser_beta = 8.45, .wide_accumulator = false,
                 .eq_length = 50.33, .eq_passband_db = 0.045, .eq_edge = 0.902, .eq_edge_db = 2.0,
-                .eq_stop_near_db = -72, .eq_stop_far_db = -92},
+                .eq_stop_near_db = -72, .eq_stop_far_db = -92, .eq_second_stage_only = false, .two_stage = false},
      .targets = {.passband_edge = 0.85, .passband_ripple_db = 0.05, .minus3db_at_least = 0.90,
                  .alias_far_db = -90, .alias_near_db = -70, .thdn_db = -100, .held_back_ms = 2.0}},
     {.quality = ResampleQuality::High, .name = "high", .label = "High",
      .design = {.cutoff = 0.950, .half_width = 74.0, .kaiser_beta = 11.75, .wide_accumulator = false,
                 .eq_length = 120.33, .eq_passband_db = 0.007, .eq_edge = 0.935, .eq_edge_db = 0.5,
-                .eq_stop_near_db = -106, .eq_stop_far_db = -130},
+                .eq_stop_near_db = -106, .eq_stop_far_db = -130, .eq_second_stage_only = false, .two_stage = true},
      .targets = {.passband_edge = 0.90, .passband_ripple_db = 0.01, .minus3db_at_least = 0.94,
                  .alias_far_db = -125, .alias_near_db = -100, .thdn_db = -120, .held_back_ms = 5.0}},
-    // Kaiser only: its equiripple design would take about 0.1 s to compute.
+    // Equiripple only in the two-stage path (48k -> 16k, 44.1k -> 16k):
+    // designing it for each integer factor would cost about 0.1 s apiece.
     {.quality = ResampleQuality::VeryHigh, .name = "very-high", .label = "Very high",
      .design = {.cutoff = 0.960, .half_width = 124.0, .kaiser_beta = 15.5, .wide_accumulator = true,
-                .eq_length = 0, .eq_passband_db = 0, .eq_edge = 0, .eq_edge_db = 0,
-                .eq_stop_near_db = 0, .eq_stop_far_db = 0},
+                .eq_length = 160.33, .eq_passband_db = 0.004, .eq_edge = 0.948, .eq_edge_db = 1.0,
+                .eq_stop_near_db = -128, .eq_stop_far_db = -158, .eq_second_stage_only = true, .two_stage = true},
      .targets = {.passband_edge = 0.90, .passband_ripple_db = 0.005, .minus3db_at_least = 0.95,
                  .alias_far_db = -150, .alias_near_db = -125, .thdn_db = -145, .held_back_ms = 8.0}},
 };
@@ -362,9 +363,9 @@ std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const Res
                      [&] { return bank_from_table(t, phases, extra_row, taps, step, gain); });
 }
 
-const std::vector<float> &halfband_taps(const HalfbandDesign &design) {
+const std::vector<double> &halfband_taps_wide(const HalfbandDesign &design) {
   static std::mutex mutex;
-  static std::map<std::pair<size_t, double>, std::vector<float>> cache;
+  static std::map<std::pair<size_t, double>, std::vector<double>> cache;
   std::lock_guard<std::mutex> lock(mutex);
   auto &f = cache[{design.K, design.beta}];
   if (!f.empty()) return f;
@@ -376,7 +377,17 @@ const std::vector<float> &halfband_taps(const HalfbandDesign &design) {
     sum += 2 * d[i];
   }
   f.resize(K);
-  for (size_t i = 0; i < K; i++) f[i] = float(d[i] * 0.5 / sum);  // unity DC gain
+  for (size_t i = 0; i < K; i++) f[i] = d[i] * 0.5 / sum;  // unity DC gain
+  return f;
+}
+
+const std::vector<float> &halfband_taps(const HalfbandDesign &design) {
+  static std::mutex mutex;
+  static std::map<std::pair<size_t, double>, std::vector<float>> cache;
+  const std::vector<double> &wide = halfband_taps_wide(design);
+  std::lock_guard<std::mutex> lock(mutex);
+  auto &f = cache[{design.K, design.beta}];
+  if (f.empty()) f.assign(wide.begin(), wide.end());
   return f;
 }
 

@@ -53,6 +53,13 @@ inline constexpr size_t kCompactSlack = 2048;
 // Taps are padded to a multiple of this (one AVX2 vector).
 inline constexpr size_t kTapAlign = 8;
 
+// Centre taps of a row summed in F64 where the rest is summed in F32
+// (resample_centre.cc): a multiple of kTapAlign.
+inline constexpr size_t kCentreTaps = 32;
+// Most tables of eight outputs' centre taps kept per second stage (one per
+// phase pattern: up / gcd(up, 8), 40 at 320/441); beyond, one output at a time.
+inline constexpr size_t kMaxCentrePatterns = 64;
+
 // The Gather path's outputs per kernel call (16 float lanes), and the fewest
 // due in a last group for which a whole group beats the generic kernel.
 inline constexpr size_t kGatherGroup = 16;
@@ -106,16 +113,27 @@ std::shared_ptr<const std::vector<float>> interpolated_equiripple_bank(const Res
 
 // Half-band Kaiser designs: h[i] is the tap at +-(2i + 1), the centre is 1/2.
 // At 3:1 (48k -> 16k) the stopband starts at 1/3 of the input rate; at
-// 44.1k -> 16k it starts at 14.05k / 44.1k = 0.319, which takes two more taps
-// per side for the same rejection.
+// 44.1k -> 16k it starts at 14.05k / 44.1k = 0.319, which takes more taps
+// per side for the same rejection. `high` needs -130 dB there, `very-high`
+// -150 dB (a larger beta, whose wider transition takes more taps again at
+// 44.1k: K 16 reaches -153 dB at 3:1, K 20 -158 dB at 0.319).
 struct HalfbandDesign {
   size_t K;     // odd taps per side
   double beta;
 };
 inline constexpr HalfbandDesign kHalfband3 = {14, 14.5};
 inline constexpr HalfbandDesign kHalfbandNarrow = {16, 14.5};
+inline constexpr HalfbandDesign kHalfbandVeryHigh3 = {16, 16.6};
+inline constexpr HalfbandDesign kHalfbandVeryHighNarrow = {20, 17.0};
+// The half-band of a two-stage preset; three_to_one: the ratio is exactly 3:1.
+inline const HalfbandDesign &halfband_design(ResampleQuality q, bool three_to_one) {
+  if (q == ResampleQuality::VeryHigh) return three_to_one ? kHalfbandVeryHigh3 : kHalfbandVeryHighNarrow;
+  return three_to_one ? kHalfband3 : kHalfbandNarrow;
+}
 
 const std::vector<float> &halfband_taps(const HalfbandDesign &design);
+// The same taps before their rounding to F32.
+const std::vector<double> &halfband_taps_wide(const HalfbandDesign &design);
 
 // The four-output kernels of the generic path for an ISA.
 struct Kernels {
@@ -133,5 +151,15 @@ void split_pairs(const float *x, size_t pairs, float *e, float *o);
 
 // The half-band stage's kernel for the inner stage's ISA.
 void run_halfband(ResampleIsa isa, const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
+// The same sum in F64 with F64 taps, rounded once (dsp/resample_wide_sums.cc);
+// K at most kMaxWideHalfbandK.
+inline constexpr size_t kMaxWideHalfbandK = 32;
+void halfband_block_wide(ResampleIsa isa, const float *e, const float *o, const double *h, size_t K, size_t count,
+                         float *y);
+// Centre taps of kCentreGroup consecutive outputs in F64 (resample_centre.cc):
+// out[l * stride] += sum_t table[t * kCentreGroup + l] * x[t] for t < span,
+// rounded once.
+inline constexpr size_t kCentreGroup = 8;
+void centre_group_wide(ResampleIsa isa, const float *x, const double *table, size_t span, float *out, size_t stride);
 
 }  // namespace fastaudio::resample_detail

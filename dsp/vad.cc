@@ -22,6 +22,10 @@ constexpr double kPulseGap_s = 0.02;
 // new event: a pause inside a word or between syllables, as long as the
 // default hangover holds speech.
 constexpr double kBefore_s = 0.08;
+// The longest voice onset time of a stop consonant: a plosive's burst (which
+// the transient gate holds back as impulsive) comes this long at most
+// before the voicing of its vowel.
+constexpr double kVoiceOnset_s = 0.1;
 }  // namespace
 
 double power_db(double mean_square) {
@@ -58,6 +62,7 @@ void VoiceDetector::set_params(const VadParams &params) {
   min_speech_ = samples(params.min_speech_s);
   hangover_ = samples(params.hangover_s);
   min_silence_ = samples(params.min_silence_s);
+  voice_onset_ = params.transient_rise_db > 0 ? samples(kVoiceOnset_s) : 0;
   const size_t frame_len = std::max<uint64_t>(1, samples(params.frame_s));
   if (frame_len != frame_len_) {
     frame_len_ = frame_len;
@@ -136,7 +141,7 @@ void VoiceDetector::reset(bool keep_floor) {
     background_ = kMinDb;
   }
   gate_.reset();
-  onset_ = gated_end_ = gated_len_ = 0;
+  onset_ = gated_end_ = gated_len_ = held_from_ = 0;
 }
 
 void VoiceDetector::process(const void *data, size_t frames) {
@@ -223,36 +228,32 @@ void VoiceDetector::emit(VadEvent::Kind kind, uint64_t sample, double level_db) 
   events_.push_back(ev);
 }
 
-void VoiceDetector::decide(uint64_t start, size_t n, double level, double sustained, bool valid) {
-  const double frame_s = double(n) / stream_.rate;
-  const uint64_t end = start + n;
-
-  if (valid && level > kSilenceDb) {
-    // Minimum statistics over the window, then a bounded rise / quick fall.
-    cur_min_ = cur_frames_ == 0 ? level : std::min(cur_min_, level);
-    double target = cur_min_;
-    for (size_t i = 0; i < sub_filled_; i++) target = std::min(target, sub_min_[i]);
-    if (++cur_frames_ >= sub_len_) {
-      sub_min_[sub_index_] = cur_min_;
-      sub_index_ = (sub_index_ + 1) % kSubWindows;
-      sub_filled_ = std::min(sub_filled_ + 1, kSubWindows);
-      cur_frames_ = 0;
-    }
-    if (!floor_valid_) {
-      floor_db_ = level;
-      floor_valid_ = true;
-    } else if (target < floor_db_) {
-      const double a = params_.floor_fall_s > 0 ? 1.0 - std::exp(-frame_s / params_.floor_fall_s) : 1.0;
-      floor_db_ += (target - floor_db_) * a;
-    } else {
-      floor_db_ = std::min(target, floor_db_ + params_.floor_rise_db_s * frame_s);
-    }
+// Minimum statistics over the window, then a bounded rise / quick fall.
+void VoiceDetector::update_floor(double level, double frame_s) {
+  cur_min_ = cur_frames_ == 0 ? level : std::min(cur_min_, level);
+  double target = cur_min_;
+  for (size_t i = 0; i < sub_filled_; i++) target = std::min(target, sub_min_[i]);
+  if (++cur_frames_ >= sub_len_) {
+    sub_min_[sub_index_] = cur_min_;
+    sub_index_ = (sub_index_ + 1) % kSubWindows;
+    sub_filled_ = std::min(sub_filled_ + 1, kSubWindows);
+    cur_frames_ = 0;
   }
+  if (!floor_valid_) {
+    floor_db_ = level;
+    floor_valid_ = true;
+  } else if (target < floor_db_) {
+    const double a = params_.floor_fall_s > 0 ? 1.0 - std::exp(-frame_s / params_.floor_fall_s) : 1.0;
+    floor_db_ += (target - floor_db_) * a;
+  } else {
+    floor_db_ = std::min(target, floor_db_ + params_.floor_rise_db_s * frame_s);
+  }
+}
 
-  // Modulation: mean step of the level (clamped at the floor) over the
-  // window. One talker's syllables move it by several dB per frame;
-  // stationary or slowly varying noise and many-talker babble do not.
-  const double clamped = std::max(valid ? level : kMinDb, floor_db_);
+// Modulation: mean step of the level (clamped at the floor) over the
+// window. One talker's syllables move it by several dB per frame;
+// stationary or slowly varying noise and many-talker babble do not.
+void VoiceDetector::update_modulation(double clamped) {
   const double step = std::fabs(clamped - prev_level_);
   prev_level_ = clamped;
   if (step_count_ == mod_len_) step_sum_ -= steps_[step_index_];
@@ -261,33 +262,38 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, double sustai
   step_sum_ += step;
   step_index_ = (step_index_ + 1) % mod_len_;
   modulation_ = step_sum_ / double(step_count_);
-  if (bg_on_) update_background(clamped);
+}
 
-  // The floor, modulation and background follow every sound; the
-  // thresholds see the level without impulsive events.
-  const double lv = sustained;  // the level without impulsive events
+// Whether the level without impulsive events `lv` crosses the onset and
+// continuation thresholds of every cue that is on.
+VoiceDetector::Crossing VoiceDetector::crossing(double lv, bool valid, double frame_s) {
   const bool loud = valid && lv > params_.absolute_db && floor_valid_;
-  bool above_start = loud && lv > floor_db_ + params_.start_db && modulation_ >= params_.modulation_db;
-  bool above_stop = loud && lv > floor_db_ + params_.stop_db && modulation_ >= params_.modulation_stop_db;
+  Crossing c;
+  c.start = loud && lv > floor_db_ + params_.start_db && modulation_ >= params_.modulation_db;
+  c.stop = loud && lv > floor_db_ + params_.stop_db && modulation_ >= params_.modulation_stop_db;
   // Level relative to the recent speech peak: a talker is louder than the
   // background talkers of babble.
   peak_db_ = std::max(kMinDb, peak_db_ - params_.peak_decay_db_s * frame_s);
-  if (above_start) peak_db_ = std::max(peak_db_, lv);
-  if (params_.relative_db > 0) above_start = above_start && lv > peak_db_ - params_.relative_db;
-  if (params_.relative_stop_db > 0) above_stop = above_stop && lv > peak_db_ - params_.relative_stop_db;
-  if (params_.background_db > 0) above_start = above_start && lv > background_ + params_.background_db;
-  if (params_.background_stop_db > 0) above_stop = above_stop && lv > background_ + params_.background_stop_db;
+  if (c.start) peak_db_ = std::max(peak_db_, lv);
+  if (params_.relative_db > 0) c.start = c.start && lv > peak_db_ - params_.relative_db;
+  if (params_.relative_stop_db > 0) c.stop = c.stop && lv > peak_db_ - params_.relative_stop_db;
+  if (params_.background_db > 0) c.start = c.start && lv > background_ + params_.background_db;
+  if (params_.background_stop_db > 0) c.stop = c.stop && lv > background_ + params_.background_stop_db;
+  return c;
+}
 
+// The segment state machine: one frame [start, end) with its crossings.
+void VoiceDetector::advance_state(uint64_t start, uint64_t end, Crossing c, bool held, double level) {
   switch (state_) {
     case State::Silence:
-      if (!above_start) break;
+      if (!c.start) break;
       candidate_ = start;
       // A sound the transient gate held back for one frame began there.
       onset_ = gated_end_ == start ? start - gated_len_ : start;
       state_ = State::Pending;
       [[fallthrough]];
     case State::Pending:
-      if (!above_stop) {
+      if (!c.stop) {
         state_ = State::Silence;
         break;
       }
@@ -299,7 +305,7 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, double sustai
       }
       break;
     case State::Speech:
-      if (above_stop) {
+      if (c.stop) {
         active_end_ = end;
       } else if (end >= active_end_ + hangover_) {
         trailing_stop_ = active_end_ + hangover_;
@@ -307,34 +313,56 @@ void VoiceDetector::decide(uint64_t start, size_t n, double level, double sustai
       }
       break;
     case State::Trailing:
-      if (above_start) {
+      if (c.start) {
         active_end_ = end;
         state_ = State::Speech;
-      } else if (end >= trailing_stop_ + min_silence_) {
+      } else if (end >= trailing_stop_ + min_silence_ && !(held && start < held_from_ + voice_onset_)) {
+        // A loud sound the gate holds back may be the burst of the next
+        // word's first consonant: the pause ends only once its voice onset
+        // time has passed without a sustained sound.
         emit(VadEvent::Stop, trailing_stop_, level);
         last_stop_ = trailing_stop_;
         state_ = State::Silence;
       }
       break;
   }
+}
 
-  if (valid && lv < level && level > floor_db_ + params_.start_db) {
+void VoiceDetector::record_frame(uint64_t start, size_t n, double level, double sustained, bool valid) {
+  VadFrame f;
+  f.start = start;
+  f.length = uint32_t(n);
+  f.level_db = level;
+  f.sustained_db = sustained;
+  f.rms_db = last_rms_db_;
+  f.floor_db = floor_db_;
+  f.background_db = background_;
+  f.valid = valid;
+  f.speech = in_speech();
+  frames_.push_back(f);
+}
+
+void VoiceDetector::decide(uint64_t start, size_t n, double level, double sustained, bool valid) {
+  const double frame_s = double(n) / stream_.rate;
+  const uint64_t end = start + n;
+  if (valid && level > kSilenceDb) update_floor(level, frame_s);
+  const double clamped = std::max(valid ? level : kMinDb, floor_db_);
+  update_modulation(clamped);
+  if (bg_on_) update_background(clamped);
+
+  // The floor, modulation and background follow every sound; the
+  // thresholds see the level without impulsive events.
+  // A loud frame the transient gate took out; held_from_ is where the run
+  // of such frames began.
+  const bool held = valid && sustained < level && level > floor_db_ + params_.start_db;
+  if (held && gated_end_ != start) held_from_ = start;
+  advance_state(start, end, crossing(sustained, valid, frame_s), held, level);
+
+  if (held) {
     gated_end_ = end;
     gated_len_ = n;
   }
-  if (record_frames_) {
-    VadFrame f;
-    f.start = start;
-    f.length = uint32_t(n);
-    f.level_db = level;
-    f.sustained_db = sustained;
-    f.rms_db = last_rms_db_;
-    f.floor_db = floor_db_;
-    f.background_db = background_;
-    f.valid = valid;
-    f.speech = in_speech();
-    frames_.push_back(f);
-  }
+  if (record_frames_) record_frame(start, n, level, sustained, valid);
 }
 
 void VoiceDetector::finish() {
@@ -371,14 +399,16 @@ uint64_t VoiceDetector::decided_until() const {
 uint64_t VoiceDetector::decision_delay() const { return vad_decision_delay(stream_, params_); }
 
 // Onset: pre-roll, min-speech and two frames (and one more with the
-// transient gate on); offset: min-silence and two frames.
+// transient gate on); offset: min-silence and two frames (and, with the
+// gate on, the voice onset time a held-back sound may defer it by).
 uint64_t vad_decision_delay(const VadStream &stream, const VadParams &params) {
   auto samples = [&stream](double seconds) { return uint64_t(std::llround(std::max(0.0, seconds) * stream.rate)); };
   const uint64_t frame = std::max<uint64_t>(1, samples(params.frame_s));
   auto frames_of = [frame](uint64_t n) { return (n + frame - 1) / frame * frame; };
   const uint64_t gated = params.transient_rise_db > 0 ? frame : 0;
   const uint64_t onset = samples(params.pre_roll_s) + frames_of(samples(params.min_speech_s)) + 2 * frame + gated;
-  const uint64_t offset = frames_of(samples(params.min_silence_s)) + 2 * frame;
+  const uint64_t deferred = params.transient_rise_db > 0 ? frames_of(samples(kVoiceOnset_s)) : 0;
+  const uint64_t offset = frames_of(samples(params.min_silence_s)) + 2 * frame + deferred;
   return std::max(onset, offset);
 }
 

@@ -141,7 +141,6 @@ class VoiceDetector {
   bool in_speech() const { return state_ == State::Speech || state_ == State::Trailing; }
   size_t frame_samples() const { return frame_len_; }
   double noise_floor_db() const { return floor_db_; }
-  double last_level_db() const { return last_level_db_; }
   double last_rms_db() const { return last_rms_db_; }
   double modulation_db() const { return modulation_; }
   double background_db() const { return background_; }
@@ -154,6 +153,15 @@ class VoiceDetector {
 
   void analyse(const float *x, size_t n);
   void decide(uint64_t start, size_t n, double level_db, double sustained_db, bool valid);
+  // Which thresholds a frame's level crosses: onset and continuation.
+  struct Crossing {
+    bool start = false, stop = false;
+  };
+  void update_floor(double level_db, double frame_s);
+  void update_modulation(double clamped_db);
+  Crossing crossing(double sustained_db, bool valid, double frame_s);
+  void advance_state(uint64_t start, uint64_t end, Crossing c, bool held, double level_db);
+  void record_frame(uint64_t start, size_t n, double level_db, double sustained_db, bool valid);
   double band_energy(const float *x, size_t n, double *sustained);
   void emit(VadEvent::Kind kind, uint64_t sample, double level_db);
   uint64_t samples(double seconds) const;
@@ -162,6 +170,7 @@ class VoiceDetector {
   VadParams params_;
   // params_' durations in samples, worked out once per set_params().
   uint64_t pre_roll_ = 0, min_speech_ = 0, hangover_ = 0, min_silence_ = 0;
+  uint64_t voice_onset_ = 0;  // how long a held-back sound defers a stop (gate on)
   Converter to_mono_;
   bool in_place_ = false;  // F32 mono: no conversion
   BandEnergyKernel band_energy_ = nullptr;
@@ -211,6 +220,7 @@ class VoiceDetector {
   uint64_t onset_ = 0;      // where the pending sound began: candidate_, or a frame before
   uint64_t gated_end_ = 0;  // end of the last loud frame the transient gate held back
   size_t gated_len_ = 0;
+  uint64_t held_from_ = 0;  // start of the run of held-back loud frames ending there
   bool record_frames_ = false;
   std::vector<VadEvent> events_;
   std::vector<VadFrame> frames_;

@@ -6,11 +6,9 @@
 namespace fastaudio {
 
 namespace simd {
-double sum_squares_avx2(const float *x, size_t n);
 double band_energy_avx2(const float *x, size_t n, size_t decim);
 BandEnergyKernel band_energy_avx2_for(size_t decim);
 BandEnergyKernel band_energy_avx512_for(size_t decim);
-double sum_squares_neon(const float *x, size_t n);
 double band_energy_neon(const float *x, size_t n, size_t decim);
 BandEnergyKernel band_energy_neon_for(size_t decim);
 }  // namespace simd
@@ -28,15 +26,7 @@ double band_energy_avx512(const float *x, size_t n, size_t decim) {
 }  // namespace
 #endif
 
-SumSquaresKernel find_sum_squares_kernel(Isa isa) {
-#if defined(__x86_64__)
-  if (isa >= Isa::Avx2) return simd::sum_squares_avx2;
-#elif defined(__aarch64__)
-  if (isa >= Isa::Neon) return simd::sum_squares_neon;
-#endif
-  (void)isa;
-  return ref::sum_squares;
-}
+SumSquaresKernel find_sum_squares_kernel(Isa isa) { return kSumSquaresKernels.for_isa(isa); }
 
 BandEnergyKernel find_band_energy_kernel(Isa isa) {
 #if defined(__x86_64__)

@@ -12,7 +12,7 @@
 
 #include <cstddef>
 
-#include "convert.h"
+#include "isa.h"
 
 namespace fastaudio {
 
@@ -28,6 +28,9 @@ using BandEnergyKernel = double (*)(const float *x, size_t n, size_t decim);
 
 // The power-of-two decimation that brings `rate` down to 4-8 kHz (1 below 8 kHz).
 size_t band_decimation(unsigned rate);
+
+// The kernels of each ISA (vad_energy_kernels.cc).
+extern const IsaKernels<SumSquaresKernel> kSumSquaresKernels;
 
 SumSquaresKernel find_sum_squares_kernel(Isa isa);
 BandEnergyKernel find_band_energy_kernel(Isa isa);

@@ -13,26 +13,6 @@
 
 namespace fastaudio::simd {
 
-FA_AVX2 double sum_squares_avx2(const float *x, size_t n) {
-  __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    __m256 v0 = _mm256_loadu_ps(x + i), v1 = _mm256_loadu_ps(x + i + 8);
-    __m256 v2 = _mm256_loadu_ps(x + i + 16), v3 = _mm256_loadu_ps(x + i + 24);
-    a0 = _mm256_fmadd_ps(v0, v0, a0);
-    a1 = _mm256_fmadd_ps(v1, v1, a1);
-    a2 = _mm256_fmadd_ps(v2, v2, a2);
-    a3 = _mm256_fmadd_ps(v3, v3, a3);
-  }
-  for (; i + 8 <= n; i += 8) {
-    __m256 v = _mm256_loadu_ps(x + i);
-    a0 = _mm256_fmadd_ps(v, v, a0);
-  }
-  double acc = simd_avx2::hsum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
-  for (; i < n; i++) acc += double(x[i]) * double(x[i]);
-  return acc;
-}
-
 namespace {
 
 // Lane k of the result = sum of the 8 lanes of w[k]: eight horizontal sums

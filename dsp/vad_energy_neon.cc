@@ -9,26 +9,6 @@
 
 namespace fastaudio::simd {
 
-double sum_squares_neon(const float *x, size_t n) {
-  float32x4_t a0 = vdupq_n_f32(0), a1 = a0, a2 = a0, a3 = a0;
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const float32x4_t v0 = vld1q_f32(x + i), v1 = vld1q_f32(x + i + 4);
-    const float32x4_t v2 = vld1q_f32(x + i + 8), v3 = vld1q_f32(x + i + 12);
-    a0 = vfmaq_f32(a0, v0, v0);
-    a1 = vfmaq_f32(a1, v1, v1);
-    a2 = vfmaq_f32(a2, v2, v2);
-    a3 = vfmaq_f32(a3, v3, v3);
-  }
-  for (; i + 4 <= n; i += 4) {
-    const float32x4_t v = vld1q_f32(x + i);
-    a0 = vfmaq_f32(a0, v, v);
-  }
-  double acc = vaddvq_f32(vaddq_f32(vaddq_f32(a0, a1), vaddq_f32(a2, a3)));
-  for (; i < n; i++) acc += double(x[i]) * double(x[i]);
-  return acc;
-}
-
 namespace {
 
 // Four consecutive decimated sums (each of D samples) from 4 * D samples.

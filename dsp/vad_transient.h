@@ -42,6 +42,11 @@ class TransientGate {
   bool emerged() const { return emerged_; }
 
  private:
+  bool track_pulse(double energy);
+  void start_event(double energy, double before);
+  void release_if_held(double energy);
+  double sustained_part(double energy);
+
   double rise_ = 20.0, decay_ = 0.9;  // energy ratios
   int pulse_subs_ = 3;
 
@@ -53,9 +58,9 @@ class TransientGate {
   int age_ = 0;                             // sub-frames since that peak
   bool fell_ = false;                       // the energy fell well below the peak since
   bool rising_ = false;                     // the sub-frame before was an event's first attack
-  bool emerged_ = true;
-  double look_[kMaxBeforeSubs] = {};         // sustained sound without events, last before_subs
-  int look_len_ = 0, look_pos_ = 0;                     // the last sub-frame's own sound was sustained
+  bool emerged_ = true;                     // the last sub-frame's own sound was sustained
+  double look_[kMaxBeforeSubs] = {};        // sustained sound without events, last before_subs
+  int look_len_ = 0, look_pos_ = 0;         // that ring's length and next slot
   double event_peak_ = 0;                   // the current event's highest energy
   bool event_fell_ = false;                 // it fell 6 dB below that since
   int held_ = 0;                            // sub-frames it held within 6 dB of it

@@ -13,8 +13,20 @@ namespace fastaudio {
 
 class BufferMap {
  public:
-  BufferMap(GstBuffer *buffer, GstMapFlags flags)
-      : buffer_(buffer), mapped_(buffer != nullptr && gst_buffer_map(buffer, &map_, flags)) {}
+  // A buffer of one memory (the usual case) maps that memory alone, without
+  // the reference and checks gst_buffer_map() adds per call. Writing needs
+  // a writable buffer, as gst_buffer_map() says; memory that cannot be
+  // mapped as asked (shared, read-only) goes through gst_buffer_map(), which
+  // maps a copy.
+  BufferMap(GstBuffer *buffer, GstMapFlags flags) : buffer_(buffer) {
+    if (buffer == nullptr || ((flags & GST_MAP_WRITE) && !gst_buffer_is_writable(buffer))) return;
+    if (gst_buffer_n_memory(buffer) == 1 && gst_memory_map(gst_buffer_peek_memory(buffer, 0), &map_, flags)) {
+      memory_ = gst_buffer_peek_memory(buffer, 0);
+      mapped_ = true;
+    } else {
+      mapped_ = gst_buffer_map(buffer, &map_, flags);
+    }
+  }
   ~BufferMap() { unmap(); }
   BufferMap(const BufferMap &) = delete;
   BufferMap &operator=(const BufferMap &) = delete;
@@ -26,14 +38,15 @@ class BufferMap {
   GstMapInfo *info() { return &map_; }
   // Unmaps before the scope ends (to resize or unref the buffer).
   void unmap() {
-    if (mapped_) gst_buffer_unmap(buffer_, &map_);
+    if (mapped_) memory_ ? gst_memory_unmap(memory_, &map_) : gst_buffer_unmap(buffer_, &map_);
     mapped_ = false;
   }
 
  private:
   GstBuffer *buffer_;
+  GstMemory *memory_ = nullptr;  // set when the one memory is mapped directly
   GstMapInfo map_{};
-  bool mapped_;
+  bool mapped_ = false;
 };
 
 // The same for an audio buffer's planes (gst_audio_buffer_map()).

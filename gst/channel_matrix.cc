@@ -64,6 +64,29 @@ std::string mix_matrix_problem(const GValue *value) {
   return "";
 }
 
+// A float param spec type whose check accepts every value.
+static GType any_float_param_type() {
+  static const GType type = [] {
+    GParamSpecTypeInfo info{};
+    info.instance_size = sizeof(GParamSpec);
+    info.value_type = G_TYPE_FLOAT;
+    info.value_validate = [](GParamSpec *, GValue *) -> gboolean { return FALSE; };
+    info.values_cmp = [](GParamSpec *, const GValue *a, const GValue *b) -> gint {
+      const float x = g_value_get_float(a), y = g_value_get_float(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    };
+    return g_param_type_register_static("FastaudioParamAnyFloat", &info);
+  }();
+  return type;
+}
+
+GParamSpec *mix_matrix_param_spec(const char *blurb, GParamFlags flags) {
+  auto value = static_cast<GParamSpec *>(g_param_spec_internal(any_float_param_type(), "matrix-cols", "cols",
+                                                              "a float: NaN and Inf are refused by the element", flags));
+  return gst_param_spec_array("mix-matrix", "Input/output channel matrix", blurb,
+                              gst_param_spec_array("matrix-rows", "rows", "rows", value, flags), flags);
+}
+
 bool matrix_from_value(const GValue *value, unsigned in_channels, unsigned out_channels, MixMatrix *matrix,
                        std::string *why) {
   *why = mix_matrix_problem(value);

@@ -32,6 +32,12 @@ bool matrix_from_value(const GValue *value, unsigned in_channels, unsigned out_c
 // rows, non-float or non-finite entries), or "".
 std::string mix_matrix_problem(const GValue *value);
 
+// The mix-matrix property's spec: rows of floats as audioconvert's, so
+// launch lines may write untyped values, but with a value spec that lets
+// NaN and Inf through (GObject's float spec would refuse them with a
+// generic warning) for mix_matrix_problem() to name.
+GParamSpec *mix_matrix_param_spec(const char *blurb, GParamFlags flags);
+
 // Integer-to-integer mixing in audioconvert uses coefficients truncated to
 // steps of 1/1024; doing the same keeps fastconvert within 1 LSB of it.
 void truncate_like_integer_mixer(MixMatrix *matrix);

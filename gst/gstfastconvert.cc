@@ -391,7 +391,7 @@ static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *tr
                             ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
     return GST_FLOW_ERROR;
   }
-  GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class)->copy_metadata(trans, input, *outbuf);
+  fastaudio::copy_metadata(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class), false, input, *outbuf);
   return GST_FLOW_OK;
 }
 
@@ -519,6 +519,10 @@ static void set_mix_matrix(GstFastConvert *self, const GValue *value) {
   if (!problem.empty()) {
     FASTAUDIO_ELEMENT_WARNING(self, LIBRARY, SETTINGS, ("fastconvert refused the mix-matrix: %s", problem.c_str()),
                               ("the previous mix-matrix stays in use"));
+    // Set before the element is in a pipeline (a launch line), the message
+    // has no bus to reach: say it where gst-launch-1.0 users look.
+    if (GstBus *bus = gst_element_get_bus(GST_ELEMENT(self))) gst_object_unref(bus);
+    else g_warning("fastconvert refused the mix-matrix: %s; the previous one stays in use", problem.c_str());
     return;
   }
   priv->settings.update([value](FastConvertSettings &settings) { settings.mix_matrix.set(value); });
@@ -579,14 +583,9 @@ static void install_properties(GObjectClass *gobject_class) {
                         flags));
   g_object_class_install_property(
       gobject_class, PROP_MIX_MATRIX,
-      gst_param_spec_array("mix-matrix", "Input/output channel matrix",
-                           "One row per output channel of one float per input channel: out[o] = sum of "
-                           "m[o][i] * in[i]. Empty: the default matrix for the channel positions",
-                           gst_param_spec_array("matrix-rows", "rows", "rows",
-                                                g_param_spec_float("matrix-cols", "cols", "cols", -G_MAXFLOAT,
-                                                                   G_MAXFLOAT, 0, readwrite),
-                                                readwrite),
-                           readwrite));
+      fastaudio::mix_matrix_param_spec("One row per output channel of one float per input channel: out[o] = sum of "
+                                       "m[o][i] * in[i]. Empty: the default matrix for the channel positions",
+                                       readwrite));
 }
 
 static void gst_fast_convert_class_init(GstFastConvertClass *klass) {

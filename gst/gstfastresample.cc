@@ -113,7 +113,7 @@ struct GstFastResamplePrivate {
       {{"format", "fastresample changes only the rate: put fastconvert before or after it for another format."},
        {"channels", "fastresample changes only the rate: put fastconvert before or after it for another channel "
                     "count."},
-       {nullptr, "fastresample changes only the rate (F32LE, S16LE, S32LE, F64LE, any rate): put fastconvert "
+       {nullptr, "fastresample changes only the rate ({format}, {rate}): put fastconvert "
                  "before or after it for another format or channel count."}}};
 };
 

@@ -73,10 +73,10 @@ enum {
   PROP_TRANSIENT_THRESHOLD,
 };
 
-// Property limits: data, shared by the param specs and the docs.
-constexpr GstClockTime kMinFrame = 5 * GST_MSECOND, kMaxFrame = 100 * GST_MSECOND;
-constexpr GstClockTime kMaxHangover = 5 * GST_SECOND, kMaxPreRoll = GST_SECOND;
-constexpr GstClockTime kMaxMinSpeech = 2 * GST_SECOND, kMaxMinSilence = 5 * GST_SECOND;
+// Property limits in seconds.
+constexpr double kMinFrame_s = 0.005, kMaxFrame_s = 0.1;
+constexpr double kMaxHangover_s = 5, kMaxPreRoll_s = 1;
+constexpr double kMaxMinSpeech_s = 2, kMaxMinSilence_s = 5;
 
 struct Settings {
   VadParams vad;
@@ -86,6 +86,86 @@ struct Settings {
   bool reset_floor_on_flush = false;
   bool webrtc_messages = false;
 };
+
+// The detector's tunable properties as data: each sets one VadParams field
+// and takes its default from VadParams; a time property is in nanoseconds
+// (range in seconds here), a level one in dB.
+struct NumericProperty {
+  guint id;
+  bool time;
+  const char *name, *nick, *blurb;
+  double lo, hi;
+  double VadParams::*field;
+};
+
+static const NumericProperty kNumericProperties[] = {
+    {PROP_FRAME_DURATION, true, "frame-duration", "Frame duration",
+     "Analysis frame in nanoseconds (5-100 ms); one level per frame", kMinFrame_s, kMaxFrame_s, &VadParams::frame_s},
+    {PROP_START_THRESHOLD, false, "start-threshold", "Start threshold",
+     "Speech starts when a frame's level is this many dB above the noise floor", 0, 60, &VadParams::start_db},
+    {PROP_STOP_THRESHOLD, false, "stop-threshold", "Stop threshold",
+     "Speech continues while frames are this many dB above the noise floor; at most start-threshold (a "
+     "larger value runs as start-threshold, with a warning)",
+     0, 60, &VadParams::stop_db},
+    {PROP_ABSOLUTE_THRESHOLD, false, "absolute-threshold", "Absolute threshold",
+     "Frames below this level (dBFS, in the detector's band of roughly 250-2000 Hz) are never speech", -120, 0,
+     &VadParams::absolute_db},
+    {PROP_MODULATION_THRESHOLD, false, "modulation-threshold", "Modulation threshold",
+     "Speech starts only when the level moves by this many dB per frame on average over 200 ms "
+     "(syllables do, steady noise does not); 0 disables the check",
+     0, 20, &VadParams::modulation_db},
+    {PROP_RELATIVE_THRESHOLD, false, "relative-threshold", "Relative threshold",
+     "Babble guard: speech starts only within this many dB of the recent speech peak and continues "
+     "within 10 dB more (the peak decays at 2 dB/s); misses a talker who gets much quieter. 0 disables",
+     0, 60, &VadParams::relative_db},
+    {PROP_BACKGROUND_THRESHOLD, false, "background-threshold", "Background threshold",
+     "Speech starts only this many dB above the level exceeded 75 % of the time over the last 2 s, "
+     "and continues while 0.6 times as far above it: a sound present most of the time (babble, "
+     "steady or swelling noise) is background, one talker pauses. 0 disables the check",
+     0, 30, &VadParams::background_db},
+    {PROP_TRANSIENT_THRESHOLD, false, "transient-threshold", "Transient threshold",
+     "Impulsive sounds (typing, clicks, knocks) are not speech: a 7 ms sub-frame this many dB above the "
+     "two before it starts one, and its ring-down is taken out of the level; 0 disables the check",
+     0, 40, &VadParams::transient_rise_db},
+    {PROP_HANGOVER, true, "hangover", "Hangover",
+     "Speech is held this long (ns) after the level falls below the stop threshold", 0, kMaxHangover_s,
+     &VadParams::hangover_s},
+    {PROP_PRE_ROLL, true, "pre-roll", "Pre-roll",
+     "speech-start is dated this long (ns) before the first loud frame so that onsets are not clipped", 0,
+     kMaxPreRoll_s, &VadParams::pre_roll_s},
+    {PROP_MIN_SPEECH, true, "min-speech", "Minimum speech", "Loud runs shorter than this (ns) are not speech", 0,
+     kMaxMinSpeech_s, &VadParams::min_speech_s},
+    {PROP_MIN_SILENCE, true, "min-silence", "Minimum silence",
+     "Pauses shorter than this (ns, after the hangover) do not end speech", 0, kMaxMinSilence_s,
+     &VadParams::min_silence_s},
+};
+
+// The element's switches as data (all off by default).
+struct BooleanProperty {
+  guint id;
+  const char *name, *nick, *blurb;
+  bool Settings::*field;
+};
+
+static const BooleanProperty kBooleanProperties[] = {
+    {PROP_POST_MESSAGES, "post-messages", "Post messages",
+     "Post an \"rmsvad\" element message for every frame (level, floor, decision)", &Settings::post_messages},
+    {PROP_AUDIO_LEVEL_META, "audio-level-meta", "Audio level meta",
+     "Attach a GstAudioLevelMeta (level in -dBov, voice_activity) to every buffer", &Settings::audio_level_meta},
+    {PROP_RESET_FLOOR_ON_FLUSH, "reset-floor-on-flush", "Reset floor on flush",
+     "Forget the learned noise floor on flush (it is kept by default)", &Settings::reset_floor_on_flush},
+    {PROP_WEBRTC_MESSAGES, "webrtc-messages", "webrtcdsp messages",
+     "Also post webrtcdsp's \"voice-activity\" message (stream-time, stream-has-voice) "
+     "when speech starts and stops, for applications written for webrtcdsp",
+     &Settings::webrtc_messages},
+};
+
+template <typename Property, size_t N>
+static const Property *find_property(const Property (&table)[N], guint id) {
+  for (const Property &p : table)
+    if (p.id == id) return &p;
+  return nullptr;
+}
 
 // A buffer (or a serialized event) waiting for its decision in gap/drop mode.
 struct Pending {
@@ -115,12 +195,12 @@ struct GstRmsVadPrivate {
   fastaudio::CapsRefusalReporter refusals{
       "rmsvad",
       "pass",
-      {{"rate", "rmsvad passes audio through unchanged (8-192 kHz): put fastresample before it to change the rate."},
-       {"format", "rmsvad passes audio through unchanged (S16LE, S32LE, F32LE, F64LE): put fastconvert before it "
-                  "to change the format."},
+      {{"rate", "rmsvad passes audio through unchanged ({rate}): put fastresample before it to change the rate."},
+       {"format", "rmsvad passes audio through unchanged ({format}): put fastconvert before it to change the "
+                  "format."},
        {"channels", "rmsvad passes audio through unchanged: put fastconvert before it to change the channel count."},
-       {nullptr, "rmsvad passes audio through unchanged (S16LE, S32LE, F32LE, F64LE at 8-192 kHz): put fastconvert "
-                 "and fastresample before it to change the format or rate."}}};
+       {nullptr, "rmsvad passes audio through unchanged ({format} at {rate}): put fastconvert and fastresample "
+                 "before it to change the format or rate."}}};
 };
 
 struct _GstRmsVad {
@@ -360,7 +440,8 @@ static gboolean gst_rms_vad_set_caps(GstBaseTransform *trans, GstCaps *incaps, G
     gchar *text = g_strdup_printf("rmsvad cannot analyse %s, %d Hz, %d channels", GST_AUDIO_INFO_NAME(&info),
                                   GST_AUDIO_INFO_RATE(&info), GST_AUDIO_INFO_CHANNELS(&info));
     priv->refusals.refuse(GST_ELEMENT(self), incaps, text,
-                          "Supported: S16LE, S32LE, F32LE, F64LE at 8-192 kHz; put fastconvert before it.");
+                          fastaudio::with_template_fields(GST_ELEMENT(self),
+                                                          "Supported: {format} at {rate}; put fastconvert before it."));
     g_free(text);
     return FALSE;
   }
@@ -400,6 +481,26 @@ static GstFlowReturn gst_rms_vad_submit_input_buffer(GstBaseTransform *trans, gb
       trans, GST_BASE_TRANSFORM_CLASS(gst_rms_vad_parent_class), is_discont, input);
 }
 
+// DISCONT (or a timestamp more than 40 ms off the sample count) starts a new
+// timeline: speech open in the old one ends where its audio ended.
+static void follow_timeline(GstRmsVad *self, GstBuffer *buf) {
+  auto priv = self->priv;
+  const GstClockTime pts = GST_BUFFER_PTS(buf);
+  bool discont = GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DISCONT);
+  if (!discont && GST_CLOCK_TIME_IS_VALID(pts) && GST_CLOCK_TIME_IS_VALID(priv->base_pts)) {
+    const GstClockTime expected = sample_time(priv, priv->vad.position());
+    const GstClockTime tolerance = 40 * GST_MSECOND;  // GstAudioBaseSink's alignment threshold
+    discont = pts + tolerance < expected || pts > expected + tolerance;
+    if (discont) GST_INFO_OBJECT(self, "timestamp jump at %" GST_TIME_FORMAT ": new timeline", GST_TIME_ARGS(pts));
+  }
+  if (discont && priv->vad.position() > 0) {
+    drain(self);
+    restart_timeline(priv, true);
+  }
+  if (!GST_CLOCK_TIME_IS_VALID(priv->base_pts))
+    priv->base_pts = GST_CLOCK_TIME_IS_VALID(pts) ? pts : GST_BASE_TRANSFORM(self)->segment.start;
+}
+
 // Runs the detector over one input buffer; returns it (or the next buffer
 // whose decision is final in gap/drop mode) as the output.
 static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuffer **outbuf) {
@@ -430,22 +531,7 @@ static GstFlowReturn gst_rms_vad_generate_output(GstBaseTransform *trans, GstBuf
     while (GstBuffer *b = next_ready(self, true)) gst_pad_push(trans->srcpad, b);
   }
 
-  // DISCONT (or a timestamp more than 40 ms off the sample count) starts a new
-  // timeline: speech open in the old one ends where its audio ended.
-  const GstClockTime pts = GST_BUFFER_PTS(buf);
-  bool discont = GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DISCONT);
-  if (!discont && GST_CLOCK_TIME_IS_VALID(pts) && GST_CLOCK_TIME_IS_VALID(priv->base_pts)) {
-    const GstClockTime expected = sample_time(priv, priv->vad.position());
-    const GstClockTime tolerance = 40 * GST_MSECOND;  // GstAudioBaseSink's alignment threshold
-    discont = pts + tolerance < expected || pts > expected + tolerance;
-    if (discont) GST_INFO_OBJECT(self, "timestamp jump at %" GST_TIME_FORMAT ": new timeline", GST_TIME_ARGS(pts));
-  }
-  if (discont && priv->vad.position() > 0) {
-    drain(self);
-    restart_timeline(priv, true);
-  }
-  if (!GST_CLOCK_TIME_IS_VALID(priv->base_pts))
-    priv->base_pts = GST_CLOCK_TIME_IS_VALID(pts) ? pts : trans->segment.start;
+  follow_timeline(self, buf);
 
   const uint64_t from = priv->vad.position();
   const size_t frames = size / bpf;
@@ -590,56 +676,34 @@ static double in_range(const GValue *value, GParamSpec *pspec) {
 static void gst_rms_vad_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec) {
   auto self = GST_RMS_VAD(object);
   self->priv->settings.update([&](Settings &settings) {
-    VadParams &v = settings.vad;
-    switch (prop_id) {
-      case PROP_FRAME_DURATION: v.frame_s = seconds(g_value_get_uint64(value)); break;
-      case PROP_START_THRESHOLD: v.start_db = in_range(value, pspec); break;
-      case PROP_STOP_THRESHOLD: v.stop_db = in_range(value, pspec); break;
-      case PROP_ABSOLUTE_THRESHOLD: v.absolute_db = in_range(value, pspec); break;
-      case PROP_MODULATION_THRESHOLD: v.modulation_db = in_range(value, pspec); break;
-      case PROP_RELATIVE_THRESHOLD: v.relative_db = in_range(value, pspec); break;
-      case PROP_BACKGROUND_THRESHOLD: v.background_db = in_range(value, pspec); break;
-      case PROP_TRANSIENT_THRESHOLD: v.transient_rise_db = in_range(value, pspec); break;
-      case PROP_HANGOVER: v.hangover_s = seconds(g_value_get_uint64(value)); break;
-      case PROP_PRE_ROLL: v.pre_roll_s = seconds(g_value_get_uint64(value)); break;
-      case PROP_MIN_SPEECH: v.min_speech_s = seconds(g_value_get_uint64(value)); break;
-      case PROP_MIN_SILENCE: v.min_silence_s = seconds(g_value_get_uint64(value)); break;
-      case PROP_POST_MESSAGES: settings.post_messages = g_value_get_boolean(value); break;
-      case PROP_AUDIO_LEVEL_META: settings.audio_level_meta = g_value_get_boolean(value); break;
-      case PROP_SILENCE_ACTION:
-        settings.silence_action = GstRmsVadSilenceAction(g_value_get_enum(value));
-        break;
-      case PROP_RESET_FLOOR_ON_FLUSH: settings.reset_floor_on_flush = g_value_get_boolean(value); break;
-      case PROP_WEBRTC_MESSAGES: settings.webrtc_messages = g_value_get_boolean(value); break;
-      default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-    }
+    if (const NumericProperty *p = find_property(kNumericProperties, prop_id))
+      settings.vad.*(p->field) = p->time ? seconds(g_value_get_uint64(value)) : in_range(value, pspec);
+    else if (const BooleanProperty *b = find_property(kBooleanProperties, prop_id))
+      settings.*(b->field) = g_value_get_boolean(value);
+    else if (prop_id == PROP_SILENCE_ACTION)
+      settings.silence_action = GstRmsVadSilenceAction(g_value_get_enum(value));
+    else
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   });
 }
 
 static void gst_rms_vad_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec) {
   auto priv = GST_RMS_VAD(object)->priv;
   const Settings settings = priv->settings.get();
-  const VadParams &v = settings.vad;
+  if (const NumericProperty *p = find_property(kNumericProperties, prop_id)) {
+    const double v = settings.vad.*(p->field);
+    if (p->time) g_value_set_uint64(value, clock_time(v));
+    else g_value_set_double(value, v);
+    return;
+  }
+  if (const BooleanProperty *b = find_property(kBooleanProperties, prop_id)) {
+    g_value_set_boolean(value, settings.*(b->field));
+    return;
+  }
   switch (prop_id) {
-    case PROP_FRAME_DURATION: g_value_set_uint64(value, clock_time(v.frame_s)); break;
-    case PROP_START_THRESHOLD: g_value_set_double(value, v.start_db); break;
-    case PROP_STOP_THRESHOLD: g_value_set_double(value, v.stop_db); break;
-    case PROP_ABSOLUTE_THRESHOLD: g_value_set_double(value, v.absolute_db); break;
-    case PROP_MODULATION_THRESHOLD: g_value_set_double(value, v.modulation_db); break;
-    case PROP_RELATIVE_THRESHOLD: g_value_set_double(value, v.relative_db); break;
-    case PROP_BACKGROUND_THRESHOLD: g_value_set_double(value, v.background_db); break;
-    case PROP_TRANSIENT_THRESHOLD: g_value_set_double(value, v.transient_rise_db); break;
-    case PROP_HANGOVER: g_value_set_uint64(value, clock_time(v.hangover_s)); break;
-    case PROP_PRE_ROLL: g_value_set_uint64(value, clock_time(v.pre_roll_s)); break;
-    case PROP_MIN_SPEECH: g_value_set_uint64(value, clock_time(v.min_speech_s)); break;
-    case PROP_MIN_SILENCE: g_value_set_uint64(value, clock_time(v.min_silence_s)); break;
-    case PROP_POST_MESSAGES: g_value_set_boolean(value, settings.post_messages); break;
-    case PROP_AUDIO_LEVEL_META: g_value_set_boolean(value, settings.audio_level_meta); break;
     case PROP_SILENCE_ACTION: g_value_set_enum(value, settings.silence_action); break;
-    case PROP_RESET_FLOOR_ON_FLUSH: g_value_set_boolean(value, settings.reset_floor_on_flush); break;
     case PROP_SPEAKING: g_value_set_boolean(value, priv->speaking.load(std::memory_order_relaxed)); break;
     case PROP_NOISE_FLOOR: g_value_set_double(value, priv->noise_floor.load(std::memory_order_relaxed)); break;
-    case PROP_WEBRTC_MESSAGES: g_value_set_boolean(value, settings.webrtc_messages); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -651,75 +715,18 @@ static void gst_rms_vad_finalize(GObject *object) {
   G_OBJECT_CLASS(gst_rms_vad_parent_class)->finalize(object);
 }
 
-static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
-  auto gobject_class = G_OBJECT_CLASS(klass);
-  auto element_class = GST_ELEMENT_CLASS(klass);
-  auto trans_class = GST_BASE_TRANSFORM_CLASS(klass);
-  gobject_class->set_property = gst_rms_vad_set_property;
-  gobject_class->get_property = gst_rms_vad_get_property;
-  gobject_class->finalize = gst_rms_vad_finalize;
-
+static void install_properties(GObjectClass *gobject_class) {
   const VadParams d;
   const auto rw = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
   const auto ro = GParamFlags(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  auto time_prop = [&](guint id, const char *name, const char *nick, const char *blurb, GstClockTime lo,
-                       GstClockTime hi, double def_s) {
-    g_object_class_install_property(gobject_class, id,
-                                    g_param_spec_uint64(name, nick, blurb, lo, hi, clock_time(def_s), rw));
-  };
-  auto db_prop = [&](guint id, const char *name, const char *nick, const char *blurb, double lo, double hi,
-                     double def) {
-    g_object_class_install_property(gobject_class, id, g_param_spec_double(name, nick, blurb, lo, hi, def, rw));
-  };
-  time_prop(PROP_FRAME_DURATION, "frame-duration", "Frame duration",
-            "Analysis frame in nanoseconds (5-100 ms); one level per frame", kMinFrame, kMaxFrame, d.frame_s);
-  db_prop(PROP_START_THRESHOLD, "start-threshold", "Start threshold",
-          "Speech starts when a frame's level is this many dB above the noise floor", 0, 60, d.start_db);
-  db_prop(PROP_STOP_THRESHOLD, "stop-threshold", "Stop threshold",
-          "Speech continues while frames are this many dB above the noise floor; at most start-threshold (a "
-          "larger value runs as start-threshold, with a warning)", 0, 60,
-          d.stop_db);
-  db_prop(PROP_ABSOLUTE_THRESHOLD, "absolute-threshold", "Absolute threshold",
-          "Frames below this level (dBFS, in the detector's band of roughly 250-2000 Hz) are never speech", -120, 0,
-          d.absolute_db);
-  db_prop(PROP_MODULATION_THRESHOLD, "modulation-threshold", "Modulation threshold",
-          "Speech starts only when the level moves by this many dB per frame on average over 200 ms "
-          "(syllables do, steady noise does not); 0 disables the check",
-          0, 20, d.modulation_db);
-  db_prop(PROP_RELATIVE_THRESHOLD, "relative-threshold", "Relative threshold",
-          "Babble guard: speech starts only within this many dB of the recent speech peak and continues "
-          "within 10 dB more (the peak decays at 2 dB/s); misses a talker who gets much quieter. 0 disables",
-          0, 60, d.relative_db);
-  db_prop(PROP_BACKGROUND_THRESHOLD, "background-threshold", "Background threshold",
-          "Speech starts only this many dB above the level exceeded 75 % of the time over the last 2 s, "
-          "and continues while 0.6 times as far above it: a sound present most of the time (babble, "
-          "steady or swelling noise) is background, one talker pauses. 0 disables the check",
-          0, 30, d.background_db);
-  db_prop(PROP_TRANSIENT_THRESHOLD, "transient-threshold", "Transient threshold",
-          "Impulsive sounds (typing, clicks, knocks) are not speech: a 7 ms sub-frame this many dB above the "
-          "two before it starts one, and its ring-down is taken out of the level; 0 disables the check",
-          0, 40, d.transient_rise_db);
-  time_prop(PROP_HANGOVER, "hangover", "Hangover",
-            "Speech is held this long (ns) after the level falls below the stop threshold", 0, kMaxHangover,
-            d.hangover_s);
-  time_prop(PROP_PRE_ROLL, "pre-roll", "Pre-roll",
-            "speech-start is dated this long (ns) before the first loud frame so that onsets are not clipped",
-            0, kMaxPreRoll, d.pre_roll_s);
-  time_prop(PROP_MIN_SPEECH, "min-speech", "Minimum speech",
-            "Loud runs shorter than this (ns) are not speech", 0, kMaxMinSpeech, d.min_speech_s);
-  time_prop(PROP_MIN_SILENCE, "min-silence", "Minimum silence",
-            "Pauses shorter than this (ns, after the hangover) do not end speech", 0, kMaxMinSilence,
-            d.min_silence_s);
-  g_object_class_install_property(
-      gobject_class, PROP_POST_MESSAGES,
-      g_param_spec_boolean("post-messages", "Post messages",
-                           "Post an \"rmsvad\" element message for every frame (level, floor, decision)", FALSE,
-                           rw));
-  g_object_class_install_property(
-      gobject_class, PROP_AUDIO_LEVEL_META,
-      g_param_spec_boolean("audio-level-meta", "Audio level meta",
-                           "Attach a GstAudioLevelMeta (level in -dBov, voice_activity) to every buffer", FALSE,
-                           rw));
+  for (const NumericProperty &p : kNumericProperties) {
+    GParamSpec *spec = p.time ? g_param_spec_uint64(p.name, p.nick, p.blurb, clock_time(p.lo), clock_time(p.hi),
+                                                    clock_time(d.*(p.field)), rw)
+                              : g_param_spec_double(p.name, p.nick, p.blurb, p.lo, p.hi, d.*(p.field), rw);
+    g_object_class_install_property(gobject_class, p.id, spec);
+  }
+  for (const BooleanProperty &p : kBooleanProperties)
+    g_object_class_install_property(gobject_class, p.id, g_param_spec_boolean(p.name, p.nick, p.blurb, FALSE, rw));
   g_object_class_install_property(
       gobject_class, PROP_SILENCE_ACTION,
       g_param_spec_enum("silence-action", "Silence action",
@@ -728,22 +735,23 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
                         "sinks preroll and keep time",
                         GST_TYPE_RMS_VAD_SILENCE_ACTION, SILENCE_PASS, rw));
   g_object_class_install_property(
-      gobject_class, PROP_RESET_FLOOR_ON_FLUSH,
-      g_param_spec_boolean("reset-floor-on-flush", "Reset floor on flush",
-                           "Forget the learned noise floor on flush (it is kept by default)", FALSE, rw));
-  g_object_class_install_property(
-      gobject_class, PROP_WEBRTC_MESSAGES,
-      g_param_spec_boolean("webrtc-messages", "webrtcdsp messages",
-                           "Also post webrtcdsp's \"voice-activity\" message (stream-time, stream-has-voice) "
-                           "when speech starts and stops, for applications written for webrtcdsp",
-                           FALSE, rw));
-  g_object_class_install_property(
       gobject_class, PROP_SPEAKING,
       g_param_spec_boolean("speaking", "Speaking", "Whether the detector is inside a speech segment", FALSE, ro));
   g_object_class_install_property(
       gobject_class, PROP_NOISE_FLOOR,
       g_param_spec_double("noise-floor", "Noise floor", "Current noise floor estimate (dBFS, band level)", -200,
                           0, -120, ro));
+}
+
+static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
+  auto gobject_class = G_OBJECT_CLASS(klass);
+  auto element_class = GST_ELEMENT_CLASS(klass);
+  auto trans_class = GST_BASE_TRANSFORM_CLASS(klass);
+  gobject_class->set_property = gst_rms_vad_set_property;
+  gobject_class->get_property = gst_rms_vad_get_property;
+  gobject_class->finalize = gst_rms_vad_finalize;
+
+  install_properties(gobject_class);
 
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);

@@ -55,7 +55,56 @@ std::string joined(const std::vector<std::string> &list) {
   return s;
 }
 
+// "8", "11.025": a rate in kHz without trailing zeros.
+std::string khz(int rate) {
+  gchar *text = g_strdup_printf("%.3f", rate / 1000.0);
+  std::string s = text;
+  g_free(text);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+// One value of a template field as a hint says it: a format name, a rate.
+std::string hint_value(const GValue *v, bool rate) {
+  if (G_VALUE_HOLDS_STRING(v)) return g_value_get_string(v);
+  if (rate && G_VALUE_HOLDS_INT(v)) return khz(g_value_get_int(v)) + " kHz";
+  if (rate && GST_VALUE_HOLDS_INT_RANGE(v)) {
+    const int lo = gst_value_get_int_range_min(v), hi = gst_value_get_int_range_max(v);
+    if (lo <= 1 && hi == G_MAXINT) return "any rate";
+    return khz(lo) + "-" + khz(hi) + " kHz";
+  }
+  return serialize(v);
+}
+
+// What the first structure of `templ` allows for `field`, for a hint.
+std::string template_field_text(GstCaps *templ, const char *field) {
+  if (gst_caps_is_empty(templ) || gst_caps_is_any(templ)) return "any " + std::string(field);
+  const GValue *v = gst_structure_get_value(gst_caps_get_structure(templ, 0), field);
+  if (!v) return "any " + std::string(field);
+  const bool rate = std::string(field) == "rate";
+  if (!GST_VALUE_HOLDS_LIST(v)) return hint_value(v, rate);
+  std::string s;
+  for (guint i = 0; i < gst_value_list_get_size(v); i++)
+    s += (i ? ", " : "") + hint_value(gst_value_list_get_value(v, i), rate);
+  return s;
+}
+
 }  // namespace
+
+std::string with_template_fields(GstElement *element, const std::string &text) {
+  if (text.find('{') == std::string::npos) return text;
+  GstPadTemplate *sink = gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(element), "sink");
+  GstCaps *templ = sink ? gst_pad_template_get_caps(sink) : gst_caps_new_any();
+  std::string out = text;
+  for (const char *field : {"format", "rate"}) {
+    const std::string placeholder = std::string("{") + field + "}";
+    for (size_t at; (at = out.find(placeholder)) != std::string::npos;)
+      out.replace(at, placeholder.size(), template_field_text(templ, field));
+  }
+  gst_caps_unref(templ);
+  return out;
+}
 
 GstCaps *without_bad_channel_masks(GstCaps *caps) {
   GstCaps *out = gst_caps_copy(caps);
@@ -171,13 +220,14 @@ void CapsRefusalReporter::negotiated() {
   any_refused_ = false;
 }
 
-const char *CapsRefusalReporter::hint_for(const std::string &field, const char *fallback) const {
+std::string CapsRefusalReporter::hint_for(GstElement *element, const std::string &field,
+                                          const char *fallback) const {
   const char *any = "";
   for (const Hint &h : hints_) {
     if (!h.field) any = h.text;
-    else if (field == h.field) return h.text;
+    else if (field == h.field) return with_template_fields(element, h.text);
   }
-  return fallback ? fallback : any;
+  return with_template_fields(element, fallback ? fallback : any);
 }
 
 void CapsRefusalReporter::refuse_downstream(GstElement *element, GstCaps *caps, GstCaps *offered,
@@ -198,7 +248,7 @@ void CapsRefusalReporter::refuse_downstream(GstElement *element, GstCaps *caps, 
   refuse(element, caps,
          std::string(name_) + " cannot " + (verb ? verb : verb_) + " " + what + " to any format downstream accepts" +
              (why.empty() ? "" : ": " + why),
-         std::string("downstream accepts ") + accepts + ". " + hint_for(field, hint));
+         std::string("downstream accepts ") + accepts + ". " + hint_for(element, field, hint));
   g_free(accepts);
 }
 

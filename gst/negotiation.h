@@ -35,6 +35,12 @@ std::string explain_no_common_caps(const char *element, GstCaps *offered, GstCap
 // and why they are not valid ("... (caps lack the format field)").
 std::string describe_caps(GstCaps *caps);
 
+// `text` with "{format}" and "{rate}" replaced by what `element`'s sink pad
+// template allows for those fields ("S16LE, S32LE, F32LE, F64LE";
+// "8-192 kHz", "any rate"): refusal hints quote the template and cannot
+// drift from it.
+std::string with_template_fields(GstElement *element, const std::string &text);
+
 // Every caps refusal of one element instance, reported once. GStreamer
 // itself only returns not-negotiated, retries a refused sticky caps event
 // with every buffer and asks accept-caps at each try, so a refusal posted
@@ -51,7 +57,9 @@ std::string describe_caps(GstCaps *caps);
 class CapsRefusalReporter {
  public:
   // A hint for refusals of one field (downstream wants another rate: put
-  // fastresample before it). `field` nullptr: the hint for any other.
+  // fastresample before it). `field` nullptr: the hint for any other. The
+  // text may quote the sink pad template's {format} and {rate}
+  // (with_template_fields).
   struct Hint {
     const char *field;
     const char *text;
@@ -101,7 +109,7 @@ class CapsRefusalReporter {
                  GstAudioInfo *out);
 
  private:
-  const char *hint_for(const std::string &field, const char *fallback) const;
+  std::string hint_for(GstElement *element, const std::string &field, const char *fallback) const;
   void refuse_transform(GstBaseTransform *trans, GstCaps *caps);
   const char *name_, *verb_;
   std::vector<Hint> hints_;

@@ -30,4 +30,12 @@ class OutputPool {
   gsize buffer_size_ = 0;
 };
 
+// GstBaseTransform's copy_metadata for an output buffer from acquire():
+// flags and timestamps copied directly when the input carries no metas (the
+// usual case, where the generic copy costs as much as converting a 10 ms
+// buffer), else the parent class's, which transforms each meta. `gap_aware`
+// as given to gst_base_transform_set_gap_aware() (false: GAP is cleared).
+void copy_metadata(GstBaseTransform *trans, GstBaseTransformClass *parent_class, bool gap_aware, GstBuffer *input,
+                   GstBuffer *output);
+
 }  // namespace fastaudio

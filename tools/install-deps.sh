@@ -13,7 +13,7 @@
 set -e
 BUILD_PACKAGES="meson ninja-build pkg-config g++ \
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev liborc-0.4-dev liborc-0.4-dev-bin \
-  libsimdjson-dev libfmt-dev \
+  libsimdjson-dev libfmt-dev libhwy-dev \
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-base-apps"
 TEST_PACKAGES="gstreamer1.0-plugins-bad \
   python3 python3-numpy python3-scipy python3-matplotlib python3-jsonschema \

@@ -17,7 +17,7 @@ tools/install-deps.sh aarch64
 
 # What building and testing need on the target side.
 SYSROOT_PACKAGES="libc6-dev,libstdc++-12-dev,libgcc-12-dev,libgstreamer1.0-dev,libgstreamer-plugins-base1.0-dev,\
-liborc-0.4-dev,libglib2.0-dev,libsimdjson-dev,libfmt-dev,gstreamer1.0-plugins-base,gstreamer1.0-plugins-good,\
+liborc-0.4-dev,libglib2.0-dev,libsimdjson-dev,libfmt-dev,libhwy-dev,gstreamer1.0-plugins-base,gstreamer1.0-plugins-good,\
 gstreamer1.0-plugins-bad"
 sysroot=${FASTAUDIO_ARM64_SYSROOT:-/var/cache/fastaudio-arm64-sysroot}
 stamp="$sysroot/.fastaudio-packages"

@@ -14,6 +14,7 @@
 #include "cache_line.h"
 #include "filter_design.h"
 #include "resample.h"
+#include "resample_internal.h"
 #include "resample_kernels.h"
 #include "resample_measure.h"
 #include "resample_test_util.h"
@@ -456,36 +457,40 @@ GST_START_TEST(test_equiripple_design) {
 }
 GST_END_TEST;
 
-// The two-stage path is picked for `high` at 3:1 and just below (44.1k ->
-// 16k), not at other ratios or presets; its half-band kernel
-// (dispatched clones) gives what the plain formula gives; and a stream through
-// it has the exact length and the first output aligned with the first input.
+// The two-stage path is picked for `high` and `very-high` at 3:1 and just
+// below (44.1k -> 16k), not at other ratios or for `fast`; its F32
+// half-band kernel (dispatched clones) gives what the plain formula gives;
+// and a stream through it has the exact length and the first output aligned
+// with the first input.
 GST_START_TEST(test_cascade) {
   Resampler r;
   fail_unless(r.configure({48000, 16000, 2, ResampleQuality::High}));
   fail_unless(r.cascaded());
-  for (auto q : {ResampleQuality::Fast, ResampleQuality::VeryHigh}) {
-    fail_unless(r.set_quality(q));
-    fail_if(r.cascaded());
-  }
+  fail_unless(r.set_quality(ResampleQuality::Fast));
+  fail_if(r.cascaded());
+  fail_unless(r.set_quality(ResampleQuality::VeryHigh));
+  fail_unless(r.cascaded());
   fail_unless(r.set_quality(ResampleQuality::High));
   fail_unless(r.cascaded());
   Resampler other;
-  other.configure({44100, 16000, 1, ResampleQuality::High});
-  fail_unless(other.cascaded());
   for (auto &rates : {std::array<int, 2>{44100, 16000}, std::array<int, 2>{48000, 16000}}) {
-    for (auto q : {ResampleQuality::Fast, ResampleQuality::VeryHigh}) {
+    for (auto q : {ResampleQuality::High, ResampleQuality::VeryHigh}) {
       other.configure({rates[0], rates[1], 1, q});
-      fail_if(other.cascaded());
+      fail_unless(other.cascaded(), "%d -> %d %s", rates[0], rates[1], resample_quality_name(q));
     }
+    other.configure({rates[0], rates[1], 1, ResampleQuality::Fast});
+    fail_if(other.cascaded());
   }
   for (auto &rates : {std::array<int, 2>{48000, 24000}, std::array<int, 2>{44100, 8000},
                       std::array<int, 2>{16000, 48000}, std::array<int, 2>{44100, 48000},
-                      std::array<int, 2>{44099, 16000}}) {
-    other.configure({rates[0], rates[1], 1, ResampleQuality::High});
-    fail_if(other.cascaded(), "%d -> %d", rates[0], rates[1]);
-  }
+                      std::array<int, 2>{44099, 16000}})
+    for (auto q : {ResampleQuality::High, ResampleQuality::VeryHigh}) {
+      other.configure({rates[0], rates[1], 1, q});
+      fail_if(other.cascaded(), "%d -> %d %s", rates[0], rates[1], resample_quality_name(q));
+    }
   other.configure({48000, 16000, 1, ResampleQuality::High}, ResampleIsa::Scalar);
+  fail_unless(other.cascaded());
+  other.configure({48000, 16000, 1, ResampleQuality::VeryHigh}, ResampleIsa::Scalar);
   fail_unless(other.cascaded());
 
   // Half-band sizes in use (14, 16) and one without a register kernel (13);
@@ -508,33 +513,94 @@ GST_START_TEST(test_cascade) {
     }
 
   // An impulse at input frame 3000 comes out centred on output 1000, and a
-  // stream of odd length totals exactly ceil(n / 3).
-  std::vector<float> in(2 * 9001, 0.f);
-  in[2 * 3000] = 1.f;
-  in[2 * 3000 + 1] = -1.f;
-  r.reset();
-  auto out = run_chunked(r, in, {960, 37, 4001});
-  fail_unless_equals_uint64(out.size() / 2, expected_length(9001, 48000, 16000));
-  size_t peak = 0;
-  for (size_t n = 0; n < out.size() / 2; n++)
-    if (std::fabs(out[2 * n]) > std::fabs(out[2 * peak])) peak = n;
-  fail_unless_equals_uint64(peak, 1000);
-  fail_unless(out[2 * peak] == -out[2 * peak + 1]);
+  // stream of odd length totals exactly ceil(n / 3); at 44.1k -> 16k
+  // (half-band, then 320/441) input frame 4410 is output 1600 and the total
+  // is ceil(n * 160 / 441).
+  for (auto q : {ResampleQuality::High, ResampleQuality::VeryHigh})
+    for (auto t : {std::array<int, 4>{48000, 3000, 1000, 960}, std::array<int, 4>{44100, 4410, 1600, 882}}) {
+      Resampler s;
+      fail_unless(s.configure({t[0], 16000, 2, q}));
+      std::vector<float> in(2 * 9001, 0.f);
+      in[2 * size_t(t[1])] = 1.f;
+      in[2 * size_t(t[1]) + 1] = -1.f;
+      auto out = run_chunked(s, in, {size_t(t[3]), 37, 4001});
+      fail_unless_equals_uint64(out.size() / 2, expected_length(9001, t[0], 16000));
+      size_t peak = 0;
+      for (size_t n = 0; n < out.size() / 2; n++)
+        if (std::fabs(out[2 * n]) > std::fabs(out[2 * peak])) peak = n;
+      fail_unless_equals_uint64(peak, size_t(t[2]));
+      fail_unless(out[2 * peak] == -out[2 * peak + 1], "%d %s", t[0], resample_quality_name(q));
+    }
+}
+GST_END_TEST;
 
-  // The same at 44.1k -> 16k (half-band, then 320/441): input frame 4410
-  // is output 1600; the total is ceil(n * 160 / 441).
-  Resampler r44;
-  fail_unless(r44.configure({44100, 16000, 2, ResampleQuality::High}));
-  std::vector<float> in44(2 * 9001, 0.f);
-  in44[2 * 4410] = 1.f;
-  in44[2 * 4410 + 1] = -1.f;
-  auto out44 = run_chunked(r44, in44, {882, 37, 4001});
-  fail_unless_equals_uint64(out44.size() / 2, expected_length(9001, 44100, 16000));
-  peak = 0;
-  for (size_t n = 0; n < out44.size() / 2; n++)
-    if (std::fabs(out44[2 * n]) > std::fabs(out44[2 * peak])) peak = n;
-  fail_unless_equals_uint64(peak, 1600);
-  fail_unless(out44[2 * peak] == -out44[2 * peak + 1]);
+// very-high's F64 sums (the half-band, and the second stage's centre taps
+// eight outputs at a time) on every ISA against the formula in long double,
+// and its outputs independent of how the input is chunked.
+GST_START_TEST(test_very_high_wide_sums) {
+  // The F64 half-band (very-high) against the formula in long double: one
+  // rounding to F32, so within half an F32 step of the exact sum (and a
+  // little more for the F64 sum's own rounding).
+  for (size_t K : {16, 20, 13})
+    for (size_t count : {203, 600, 5}) {
+      auto x = noise(2 * (count + 2 * K), 23);
+      std::vector<double> h(K);
+      for (size_t i = 0; i < K; i++) h[i] = 0.3 / double(2 * i + 1) * (i % 2 ? -1 : 1);
+      std::vector<float> e(count + 2 * K), o(count + 2 * K), y(count);
+      resample_detail::deinterleave2(x.data(), count + 2 * K - 1, e.data(), o.data());
+      std::vector<float> o_exact(o.begin(), o.begin() + long(count + 2 * K - 1));
+      for (ResampleIsa isa : usable_resample_isas()) {
+        resample_detail::halfband_block_wide(isa, e.data() + K, o_exact.data(), h.data(), K, count, y.data());
+        for (size_t q = 0; q < count; q++) {
+          long double want = 0.5L * x[2 * (q + K)];
+          for (size_t i = 0; i < K; i++)
+            want += (long double)h[i] * ((long double)x[2 * (q + K + i) + 1] + (long double)x[2 * (q + K - 1 - i) + 1]);
+          const double err = std::fabs(double((long double)y[q] - want));
+          fail_unless(err <= 0.5 * std::ldexp(1.0, std::ilogb(double(want)) - 23) + 1e-15,
+                      "%s K %zu: output %zu off by %g", resample_isa_name(isa), K, q, err);
+        }
+      }
+    }
+
+  // The F64 centre taps of eight outputs (very-high's second stage) against
+  // the formula in long double, at spans of every remainder of its four
+  // chains of sums.
+  for (size_t span : {size_t(33), size_t(34), size_t(35), size_t(36), size_t(1)}) {
+    auto x = noise(span, 24);
+    auto c = noise(span * resample_detail::kCentreGroup, 25);
+    const std::vector<double> table(c.begin(), c.end());
+    for (ResampleIsa isa : usable_resample_isas()) {
+      // Written into every other float (a stereo channel), the others untouched.
+      auto out = noise(2 * resample_detail::kCentreGroup, 27);
+      const auto before = out;
+      resample_detail::centre_group_wide(isa, x.data(), table.data(), span, out.data(), 2);
+      for (size_t l = 0; l < resample_detail::kCentreGroup; l++) {
+        long double want = before[2 * l];
+        for (size_t t = 0; t < span; t++) want += (long double)table[t * resample_detail::kCentreGroup + l] * x[t];
+        const double err = std::fabs(double((long double)out[2 * l] - want));
+        fail_unless(err <= 0.5 * std::ldexp(1.0, std::ilogb(double(want)) - 23) + 1e-15,
+                    "%s span %zu lane %zu: %g, formula %g", resample_isa_name(isa), span, l, double(out[2 * l]),
+                    double(want));
+        fail_unless(out[2 * l + 1] == before[2 * l + 1]);
+      }
+    }
+  }
+
+  // very-high's second stage adds its centre taps eight outputs at a time
+  // where a group starts at a multiple of eight, one at a time elsewhere:
+  // any chunking gives the same output within F32 rounding.
+  for (int in_rate : {48000, 44100}) {
+    Resampler a, b;
+    fail_unless(a.configure({in_rate, 16000, 2, ResampleQuality::VeryHigh}));
+    fail_unless(b.configure({in_rate, 16000, 2, ResampleQuality::VeryHigh}));
+    auto x = noise(2 * 20000, 26);
+    auto whole = run_chunked(a, x, {size_t(in_rate / 50)});
+    auto pieces = run_chunked(b, x, {37, 1, 441, 7, 2000});
+    fail_unless_equals_uint64(whole.size(), pieces.size());
+    double worst = 0;
+    for (size_t i = 0; i < whole.size(); i++) worst = std::max(worst, double(std::fabs(whole[i] - pieces[i])));
+    fail_unless(worst <= 2e-6, "%d: chunking changed very-high's output by %g", in_rate, worst);
+  }
 }
 GST_END_TEST;
 
@@ -618,6 +684,7 @@ static Suite *resample_suite() {
   tcase_add_test(tc, test_bad_rates_refused);
   tcase_add_test(tc, test_process_in_place);
   tcase_add_test(tc, test_cascade);
+  tcase_add_test(tc, test_very_high_wide_sums);
   return s;
 }
 

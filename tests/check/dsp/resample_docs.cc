@@ -102,7 +102,13 @@ int check_known_paths() {
   expect(48000, 16000, ResampleQuality::Fast, ResampleIsa::Avx512, P::Decimate, P::Decimate);
   expect(16000, 48000, ResampleQuality::High, ResampleIsa::Avx512, P::Interpolate, P::Interpolate);
   expect(44100, 48000, ResampleQuality::High, ResampleIsa::Avx512, P::Gather, P::Gather);
-  expect(48000, 16000, ResampleQuality::VeryHigh, ResampleIsa::Avx512, P::Generic, P::Generic);
+  // very-high: two stages at 3:1 and at 44.1k -> 16k; only there (its F32
+  // second stage with F64 centre taps needs the cascade's exact phases).
+  expect(48000, 16000, ResampleQuality::VeryHigh, ResampleIsa::Avx512, P::Cascade, P::TwoThirds);
+  expect(48000, 16000, ResampleQuality::VeryHigh, ResampleIsa::Avx2, P::Cascade, P::Generic);
+  expect(44100, 16000, ResampleQuality::VeryHigh, ResampleIsa::Avx512, P::Cascade, P::Gather);
+  expect(44100, 16000, ResampleQuality::VeryHigh, ResampleIsa::Avx2, P::Cascade, P::Generic);
+  expect(16000, 48000, ResampleQuality::VeryHigh, ResampleIsa::Avx512, P::Generic, P::Generic);
   // A new ratio whose exact bank would be big: the variable path.
   expect(44100, 16001, ResampleQuality::High, ResampleIsa::Avx512, P::Variable, P::Variable);
   // A rate adjustment: the variable path, also at equal rates.

@@ -2,8 +2,12 @@
 // The transient gate (dsp/vad_transient.h) on sub-frame energy sequences:
 // clicks and ring-downs are taken out, steady sound, speech under a click
 // and a pulse train (a low voice) are kept; the sub-frame split adds up to
-// the frame; the detector's level is the same with the gate on or off.
+// the frame; the detector's level is the same with the gate on or off; a
+// plosive the gate holds back after a short pause does not end the
+// segment, and a click in that pause does not move its end.
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <vector>
 
@@ -34,6 +38,49 @@ std::vector<double> run(const std::vector<double> &e) {
 }
 
 double db(double x) { return 10 * std::log10(x + 1e-30); }
+
+// A talker at `rate`: 0.3 s of noise, a 1 s utterance (a 500 Hz vowel in
+// four syllables), a 220 ms pause (shorter than hangover + min-silence),
+// then, when `burst`, a plosive's burst (2 ms of noise ringing down in 4
+// ms) and, `vowel_after` s later when that is >= 0, a second word whose
+// vowel rises 0.5 dB per ms out of it; 0.6 s of noise to end.
+std::vector<float> pause_then_plosive(unsigned rate, bool burst, double vowel_after) {
+  std::mt19937 rng(11);
+  std::normal_distribution<float> noise(0.f, 3e-4f);
+  const double utter_end = 1.3, burst_at = utter_end + 0.22, total = burst_at + 1.2;
+  std::vector<float> x(size_t(total * rate));
+  for (size_t i = 0; i < x.size(); i++) {
+    const double t = double(i) / rate;
+    double v = noise(rng);
+    const double syllables = std::pow(std::sin(M_PI * 4 * t), 2);
+    if (t >= 0.3 && t < utter_end) v += 0.1 * syllables * std::sin(2 * M_PI * 500 * t);
+    if (burst && t >= burst_at) {
+      const double since = t - burst_at;
+      v += 0.05 * noise(rng) / 3e-4 * (since < 0.002 ? 1.0 : std::exp(-(since - 0.002) / 0.004)) * (since < 0.1);
+      const double rise = since - vowel_after;
+      if (vowel_after >= 0 && rise >= 0 && rise < 0.6) {
+        const double amp = std::min(0.1, 0.002 * std::pow(10.0, 0.5 * rise * 1000 / 20));
+        v += amp * (0.5 + 0.5 * std::cos(M_PI * 4 * rise)) * std::sin(2 * M_PI * 500 * t);
+      }
+    }
+    x[i] = float(v);
+  }
+  return x;
+}
+
+// The segments (start, end in seconds) the detector finds in `x`.
+std::vector<std::pair<double, double>> segments(const std::vector<float> &x, unsigned rate) {
+  VoiceDetector vad;
+  fail_unless(vad.configure({SampleFormat::F32, 1, rate}, VadParams{}));
+  vad.process(x.data(), x.size());
+  vad.finish();
+  std::vector<std::pair<double, double>> segs;
+  for (const VadEvent &e : vad.events()) {
+    if (e.kind == VadEvent::Start) segs.emplace_back(double(e.sample) / rate, -1);
+    else if (!segs.empty()) segs.back().second = double(e.sample) / rate;
+  }
+  return segs;
+}
 
 }  // namespace
 
@@ -186,6 +233,22 @@ GST_START_TEST(test_level_unchanged_by_the_gate) {
 }
 GST_END_TEST;
 
+GST_START_TEST(test_plosive_after_a_short_pause) {
+  for (unsigned rate : {8000u, 16000u, 44100u, 48000u}) {
+    const auto word = segments(pause_then_plosive(rate, true, 0.03), rate);
+    for (const auto &seg : word) std::printf("%u Hz: %.3f-%.3f s\n", rate, seg.first, seg.second);
+    fail_unless_equals_int(word.size(), 1);
+    // Only a click in the pause: the utterance ends where it ends in silence.
+    const auto click = segments(pause_then_plosive(rate, true, -1), rate);
+    const auto quiet = segments(pause_then_plosive(rate, false, -1), rate);
+    fail_unless_equals_int(click.size(), 1);
+    fail_unless_equals_int(quiet.size(), 1);
+    fail_unless(std::fabs(click[0].second - quiet[0].second) < 1e-9, "%u Hz: ends %.3f s with a click, %.3f without",
+                rate, click[0].second, quiet[0].second);
+  }
+}
+GST_END_TEST;
+
 static Suite *vad_transient_suite() {
   Suite *s = suite_create("dsp-vad-transient");
   TCase *tc = tcase_create("general");
@@ -198,6 +261,7 @@ static Suite *vad_transient_suite() {
   tcase_add_test(tc, test_bad_input);
   tcase_add_test(tc, test_sub_frames);
   tcase_add_test(tc, test_level_unchanged_by_the_gate);
+  tcase_add_test(tc, test_plosive_after_a_short_pause);
   return s;
 }
 

@@ -2,6 +2,8 @@
 // fastconvert element: zero-copy paths, negotiation, layouts, stream
 // behaviour and bad input (fastconvert_audioconvert.cc: its numbers, mixing
 // and dithering against audioconvert).
+#include <cmath>
+
 #include "fastconvert_util.h"
 
 GST_START_TEST(test_passthrough_same_buffer) {
@@ -474,6 +476,61 @@ GST_START_TEST(test_output_buffers_are_pooled) {
 }
 GST_END_TEST;
 
+// A pooled output buffer comes back from downstream with the flags,
+// timestamps and metas of its last use: the next use carries only its own
+// input's (metas transformed by GstBaseTransform's rules).
+GST_START_TEST(test_pooled_buffers_carry_only_their_input_metadata) {
+  GstHarness *h = make_harness("fastconvert", caps_str("F32LE", 1), caps_str("S16LE", 1));
+  GstCaps *reference = gst_caps_from_string("timestamp/x-test");
+  std::vector<uint8_t> in(480 * 4, 0);
+  GstBuffer *earlier = buffer_from(in, 0);
+  GST_BUFFER_FLAG_SET(earlier, GST_BUFFER_FLAG_DISCONT);
+  gst_buffer_add_reference_timestamp_meta(earlier, reference, 123 * GST_SECOND, GST_CLOCK_TIME_NONE);
+  fail_unless_equals_int(gst_harness_push(h, earlier), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull(h);
+  fail_unless(GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT));
+  GstReferenceTimestampMeta *meta = gst_buffer_get_reference_timestamp_meta(out, reference);
+  fail_unless(meta != nullptr && meta->timestamp == 123 * GST_SECOND, "the input's meta was not copied");
+  GstMemory *memory = gst_buffer_peek_memory(out, 0);
+  gst_buffer_unref(out);
+
+  GstBuffer *later = buffer_from(in, 10 * GST_MSECOND);
+  fail_unless_equals_int(gst_harness_push(h, later), GST_FLOW_OK);
+  out = gst_harness_pull(h);
+  fail_unless(gst_buffer_peek_memory(out, 0) == memory, "the output buffer was not reused");
+  fail_unless(!GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT), "DISCONT of the previous use kept");
+  fail_unless(gst_buffer_get_reference_timestamp_meta(out, reference) == nullptr, "meta of the previous use kept");
+  fail_unless_equals_uint64(GST_BUFFER_PTS(out), 10 * GST_MSECOND);
+  fail_unless_equals_uint64(GST_BUFFER_OFFSET(out), GST_BUFFER_OFFSET(later));
+  gst_buffer_unref(out);
+  gst_caps_unref(reference);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+// Set on an element outside any pipeline (a launch line), a refused
+// mix-matrix has no bus to report on: a GLib warning says why instead.
+GST_START_TEST(test_mix_matrix_refused_without_a_bus) {
+  GstElement *e = gst_element_factory_make("fastconvert", nullptr);
+  GValue matrix = G_VALUE_INIT, row = G_VALUE_INIT, v = G_VALUE_INIT;
+  g_value_init(&matrix, GST_TYPE_ARRAY);
+  g_value_init(&row, GST_TYPE_ARRAY);
+  g_value_init(&v, G_TYPE_FLOAT);
+  g_value_set_float(&v, NAN);
+  gst_value_array_append_value(&row, &v);
+  gst_value_array_append_and_take_value(&matrix, &row);
+  ASSERT_WARNING(g_object_set_property(G_OBJECT(e), "mix-matrix", &matrix));
+  GValue now = G_VALUE_INIT;
+  g_value_init(&now, GST_TYPE_ARRAY);
+  g_object_get_property(G_OBJECT(e), "mix-matrix", &now);
+  fail_unless_equals_int(gst_value_array_get_size(&now), 0);
+  g_value_unset(&now);
+  g_value_unset(&v);
+  g_value_unset(&matrix);
+  gst_object_unref(e);
+}
+GST_END_TEST;
+
 // Found by the caps fuzzer: a channel-mask naming fewer positions than
 // channels made gst_audio_info_from_caps() emit a GLib warning ("Invalid
 // channel positions", fatal under G_DEBUG=fatal-warnings). Now refused with
@@ -540,6 +597,8 @@ static Suite *fastconvert_suite() {
   tcase_add_test(tc, test_planar_matches_audioconvert);
   tcase_add_test(tc, test_dithering_property);
   tcase_add_test(tc, test_output_buffers_are_pooled);
+  tcase_add_test(tc, test_pooled_buffers_carry_only_their_input_metadata);
+  tcase_add_test(tc, test_mix_matrix_refused_without_a_bus);
   tcase_add_test(tc, test_regression_channel_mask_popcount);
   tcase_add_test(tc, test_regression_channel_mask_not_proposed_upstream);
   return s;

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Registering Highway kernels: a kernel source is compiled once per target
+// through hwy/foreach_target.h (namespace fastaudio::N_AVX2, N_AVX3, N_NEON,
+// ...); after the last pass (#if HWY_ONCE) it lists each kernel with
+//
+//   const IsaKernels<Fn> kFoo = FASTAUDIO_HWY_KERNELS(Foo, ref::foo);
+//
+// which maps Isa::Avx512 to Highway's AVX3 target, Avx2 to AVX2 and Neon to
+// NEON, with the scalar reference as Isa::Scalar. dsp/meson.build limits
+// the targets to those (HWY_DISABLED_TARGETS) so no other copy is compiled.
+#pragma once
+
+#include <hwy/highway.h>
+
+#include "isa.h"
+
+#if HWY_TARGETS & HWY_AVX3
+#define FASTAUDIO_HWY_AVX3(fn) &N_AVX3::fn
+#else
+#define FASTAUDIO_HWY_AVX3(fn) nullptr
+#endif
+#if HWY_TARGETS & HWY_AVX2
+#define FASTAUDIO_HWY_AVX2(fn) &N_AVX2::fn
+#else
+#define FASTAUDIO_HWY_AVX2(fn) nullptr
+#endif
+#if HWY_TARGETS & HWY_NEON
+#define FASTAUDIO_HWY_NEON(fn) &N_NEON::fn
+#else
+#define FASTAUDIO_HWY_NEON(fn) nullptr
+#endif
+
+// Order of the Isa enum: Scalar, Orc, Neon, Avx2, Avx512.
+#define FASTAUDIO_HWY_KERNELS(fn, scalar) \
+  {{{&(scalar), nullptr, FASTAUDIO_HWY_NEON(fn), FASTAUDIO_HWY_AVX2(fn), FASTAUDIO_HWY_AVX3(fn)}}}
