@@ -25,6 +25,12 @@ size_t Resampler::latency_input_frames() const { return cascade_ ? cascade_->lat
 
 // The next output's window and phase after `n` more outputs.
 void Resampler::advance_outputs(size_t n) {
+  if (variable_) {
+    variable_->advance(n);
+    next_index_ = variable_->index();
+    out_total_ += n;
+    return;
+  }
   const unsigned __int128 pos = (unsigned __int128)n * down_ + next_phase_;
   next_index_ += uint64_t(pos / up_);
   next_phase_ = uint32_t(pos % up_);
@@ -32,13 +38,18 @@ void Resampler::advance_outputs(size_t n) {
 }
 
 bool Resampler::configure(const ResampleSpec &spec, Isa isa) {
-  if (resample_rates_problem(spec.in_rate, spec.out_rate) || spec.channels == 0) return false;
+  if (resample_rates_problem(spec.in_rate, spec.out_rate) || spec.channels == 0 ||
+      !(std::fabs(spec.rate_adjust_ppm) <= kMaxRateAdjustPpm))
+    return false;
   if (isa > best_isa() && !any_isa_) isa = best_isa();
   spec_ = spec;
   isa_ = isa;
   const uint32_t g = std::gcd(uint32_t(spec.in_rate), uint32_t(spec.out_rate));
   up_ = uint32_t(spec.out_rate) / g;
   down_ = uint32_t(spec.in_rate) / g;
+  variable_.reset();
+  if (spec.variable_step || spec.rate_adjust_ppm != 0 || variable_wanted(resample_preset(spec.quality)))
+    variable_.emplace();
 
   build_bank(resample_preset(spec.quality));
   // Keep enough old input to switch to the longest preset without a gap.
@@ -93,6 +104,8 @@ unsigned Resampler::equiripple_factor(const ResamplePreset &p) const {
 }
 
 size_t Resampler::taps_for(const ResamplePreset &p) const {
+  if (variable_)
+    return variable_taps(p, spec_.in_rate, spec_.out_rate, spec_.variable_step || spec_.rate_adjust_ppm != 0);
   if (interpolated_equiripple(p)) {
     // The prototype (centre + kInterpHalfWidth design samples either side)
     // in input frames, plus one bank step.
@@ -111,6 +124,7 @@ size_t Resampler::taps_for(const ResamplePreset &p) const {
 }
 
 void Resampler::build_bank(const ResamplePreset &p) {
+  if (variable_) return build_variable_bank(p);
   const double scale = std::min(1.0, double(up_) / down_);  // lower Nyquist / input Nyquist
   taps_ = taps_for(p);
   interpolate_ = up_ > kMaxExactPhases || size_t(up_) * taps_ > kMaxExactBankFloats;
@@ -147,6 +161,13 @@ void Resampler::build_bank(const ResamplePreset &p) {
 bool Resampler::set_quality(ResampleQuality q) {
   if (hist_.empty()) return false;
   if (q == spec_.quality) return true;
+  rebuild_filter(q);
+  return true;
+}
+
+// The filter of preset `q` from the next output on, the history laid out
+// for its length (set_quality(), set_rate_adjust()).
+void Resampler::rebuild_filter(ResampleQuality q) {
   if (cascade_) sync_history();
   // History row j holds input frame base_ + j - (taps/2 - 1); the next
   // output's window start next_index_ does not depend on the filter length.
@@ -172,7 +193,6 @@ bool Resampler::set_quality(ResampleQuality q) {
   }
   base_ = next_index_;
   hist_len_ = len;
-  return true;
 }
 
 size_t Resampler::process_silence(size_t frames, float *out, size_t out_capacity) {
@@ -193,13 +213,9 @@ size_t Resampler::process_silence(size_t frames, float *out, size_t out_capacity
   if (frames == 0) return written;
   // Every window from here on holds only zeros: skip the arithmetic.
   const uint64_t end = base_ + hist_len_ + frames;
-  const size_t count = std::min(outputs_before(next_index_, next_phase_, up_, down_, taps_, end),
-                                out_capacity - written);
+  const size_t count = std::min(outputs_before_end(end), out_capacity - written);
   std::fill(out + written * spec_.channels, out + (written + count) * spec_.channels, 0.f);
-  const unsigned __int128 pos = (unsigned __int128)count * down_ + next_phase_;
-  next_index_ += uint64_t(pos / up_);
-  next_phase_ = uint32_t(pos % up_);
-  out_total_ += count;
+  advance_outputs(count);
   in_total_ += frames;
   // The history becomes zeros from the next window on.
   const size_t len = size_t(end - std::min(end, next_index_));
@@ -227,6 +243,7 @@ void Resampler::reset() {
   in_total_ = 0;
   out_total_ = 0;
   if (cascade_) cascade_->reset();
+  if (variable_) variable_->start(0, 0, up_, spec_.in_rate, spec_.out_rate, spec_.rate_adjust_ppm);
 }
 
 size_t Resampler::max_output_frames(size_t in_frames) const {
@@ -235,10 +252,11 @@ size_t Resampler::max_output_frames(size_t in_frames) const {
     const unsigned __int128 total = ((unsigned __int128)(in_total_ + in_frames) * up_ + down_ - 1) / down_;
     return total > out_total_ ? size_t(total - out_total_) : 0;
   }
-  return outputs_before(next_index_, next_phase_, up_, down_, taps_, base_ + hist_len_ + in_frames);
+  return outputs_before_end(base_ + hist_len_ + in_frames);
 }
 
 size_t Resampler::pending_output_frames() const {
+  if (variable_) return size_t(variable_->outputs_due(in_total_));
   const unsigned __int128 total = ((unsigned __int128)in_total_ * up_ + down_ - 1) / down_;
   return total > out_total_ ? size_t(total - out_total_) : 0;
 }
@@ -277,7 +295,7 @@ void Resampler::history_appended(size_t count) {
 }
 
 size_t Resampler::outputs_ready() const {
-  return outputs_before(next_index_, next_phase_, up_, down_, taps_, base_ + hist_len_);
+  return outputs_before_end(base_ + hist_len_);
 }
 
 // The generic path reads the rows of consecutive outputs: for a rational
@@ -312,6 +330,7 @@ size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {
     case ResamplePath::TwoThirds: done = produce_two_thirds(out, count); break;
     case ResamplePath::Interpolate: done = produce_interpolate(out, count); break;
     case ResamplePath::Gather: done = produce_gather(out, count); break;
+    case ResamplePath::Variable: done = produce_variable(out, count); break;
     case ResamplePath::Cascade:
     case ResamplePath::Generic: break;
   }
@@ -346,6 +365,7 @@ const char *resample_path_name(ResamplePath path) {
     case ResamplePath::Interpolate: return "interpolate";
     case ResamplePath::Gather: return "gather";
     case ResamplePath::Generic: return "generic";
+    case ResamplePath::Variable: return "variable";
   }
   return "?";
 }
@@ -488,7 +508,9 @@ size_t Resampler::drain(float *out, size_t out_capacity) {
     compact();
     // Zeros until the window of the last pending output is complete.
     uint64_t last_index = next_index_;
-    {
+    if (variable_) {
+      last_index = variable_->index_after(pending - 1);
+    } else {
       const unsigned __int128 pos = (unsigned __int128)(pending - 1) * down_ + next_phase_;
       last_index += uint64_t(pos / up_);
     }

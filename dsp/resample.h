@@ -14,12 +14,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "isa.h"
 #include "pcm_planes.h"
+#include "resample_variable.h"
 
 namespace fastaudio {
 
@@ -87,6 +89,7 @@ enum class ResamplePath : uint8_t {
   Interpolate,  // integer interpolation by 2-6, blocks of input positions
   Gather,       // rational ratios with up a multiple of 16, groups of 16
   Generic,      // four outputs per kernel call: any ratio, any ISA
+  Variable,     // a continuously variable step (rate adjust; ratios whose exact bank would be big)
 };
 const char *resample_path_name(ResamplePath path);
 
@@ -104,6 +107,9 @@ inline size_t equiripple_length(const ResamplePreset &p, unsigned factor) {
 inline constexpr int kMaxResampleRate = 2147483647;
 inline constexpr int kMaxDownsampling = 1024;
 inline constexpr int kMaxUpsampling = 65536;
+// Rate adjustments accepted (ResampleSpec::rate_adjust_ppm), in parts per
+// million of the output rate: far more than any two clocks drift apart.
+inline constexpr double kMaxRateAdjustPpm = 1000.0;
 // Why a rate pair is refused, or nullptr when it is fine.
 const char *resample_rates_problem(int in_rate, int out_rate);
 
@@ -112,6 +118,11 @@ struct ResampleSpec {
   int out_rate = 16000;
   unsigned channels = 1;
   ResampleQuality quality = ResampleQuality::High;
+  // The output rate nudged by this many parts per million (-1000..1000):
+  // out_rate x (1 + ppm / 10^6) output frames per in_rate input frames.
+  double rate_adjust_ppm = 0;
+  // The variable path even at 0 ppm, e.g. where the adjustment will change.
+  bool variable_step = false;
 };
 
 class Resampler {
@@ -167,6 +178,18 @@ class Resampler {
   // stream's output stays continuous and its total length unchanged; only the
   // latency changes. False if not configured.
   bool set_quality(ResampleQuality q);
+  // Nudges the output rate by `ppm` (see ResampleSpec::rate_adjust_ppm)
+  // mid-stream: the first change moves to the variable path at the current
+  // output position, which then stays (also back at 0 ppm), so the output
+  // stays continuous. False if not configured or ppm is out of range.
+  bool set_rate_adjust(double ppm);
+  double rate_adjust() const { return variable_ ? variable_->ppm() : 0.0; }
+  // Right after configure() or reset(): the `frames` interleaved frames
+  // that came just before the stream's first input (e.g. passed through
+  // unchanged until a rate adjustment began) fill the filter's history in
+  // place of zeros, so the output continues them without a fade-in. False
+  // once input was processed, or on the two-stage path.
+  bool prime_history(const float *in, size_t frames);
   // Like process() on `frames` frames of zeros, but once the filter holds only
   // zeros it writes zeros without computing them (for GAP buffers).
   size_t process_silence(size_t frames, float *out, size_t out_capacity);
@@ -206,6 +229,12 @@ class Resampler {
   void build_gather();
   void build_phase_rows();
   size_t produce_generic(float *out, size_t count);
+  // The variable path (resample_variable.cc).
+  bool variable_wanted(const ResamplePreset &p) const;
+  void build_variable_bank(const ResamplePreset &p);
+  size_t produce_variable(float *out, size_t count);
+  size_t outputs_before_end(uint64_t end) const;
+  void rebuild_filter(ResampleQuality q);
   void plan_outputs(size_t count);
   void generic_channel_pair(const resample_detail::Kernels &k, unsigned c, float *out, size_t count) const;
   size_t generic_by_period(const resample_detail::Kernels &k, unsigned c, float *out, size_t count) const;
@@ -302,6 +331,8 @@ class Resampler {
   std::vector<float> out_block_;
   PcmWriter writer_;
   std::vector<float *> row_ptrs_;  // append(): where each channel's frames go
+  // The variable path's position and step (see path()).
+  std::optional<resample_detail::VariableStep> variable_;
 };
 
 

@@ -96,7 +96,7 @@ bool Resampler::cascade_wanted(ResampleQuality q) const {
   // after the half-band, the second stage (2/3, or 320/441) needs about half
   // the taps of the single stage. Closer to 2:1 the half-band's transition
   // band would vanish.
-  return !fractional_equiripple_ && resample_preset(q).design.two_stage && spec_.in_rate % 2 == 0 &&
+  return !fractional_equiripple_ && !variable_ && resample_preset(q).design.two_stage && spec_.in_rate % 2 == 0 &&
          down_ <= 3 * uint64_t(up_) && 100 * uint64_t(down_) >= 270 * uint64_t(up_);
 }
 

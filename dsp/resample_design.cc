@@ -198,12 +198,8 @@ size_t retained_bank_bytes() {
   return bytes;
 }
 
-namespace {
-
 // Banks by design, held weakly (the resamplers and retain() own them); the
 // entries of banks gone are swept out so the map stays small too.
-using BankKey = std::tuple<size_t, bool, size_t, double, double, const void *>;
-
 std::shared_ptr<const std::vector<float>> cached_bank(const BankKey &key,
                                                       const std::function<std::vector<float>()> &build) {
   static std::mutex mutex;
@@ -220,8 +216,6 @@ std::shared_ptr<const std::vector<float>> cached_bank(const BankKey &key,
   cache[key] = bank;
   return retain(bank);
 }
-
-}  // namespace
 
 // Built for baseline x86-64 (no FMA contraction): the same arithmetic as table_row_avx2.
 void table_row(const double *t, size_t len, double x0, double step, size_t taps, double *row) {
@@ -275,9 +269,13 @@ std::vector<double> padded_table(const std::vector<double> &centre_out) {
   return t;
 }
 
+
+
+}  // namespace
+
 // A preset's Kaiser-windowed sinc, tabulated at kTableSteps per period of
 // the lower rate out to its half-width (then zeros): every Kaiser bank,
-// whatever the ratio, is interpolated from it.
+// whatever the ratio (and the variable path's), is interpolated from it.
 const std::vector<double> &kaiser_table(const ResamplePreset &p) {
   static std::mutex mutex;
   static std::map<const ResamplePreset *, std::vector<double>> cache;
@@ -329,8 +327,6 @@ const std::vector<double> &equiripple_table(const ResamplePreset &p) {
   t = padded_table(h);
   return t;
 }
-
-}  // namespace
 
 // Banks are shared by every resampler with the same design (elements in one
 // process at the same ratio). Kaiser banks are interpolated from the

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <tuple>
 #include <vector>
 
 #include "resample.h"
@@ -79,6 +81,18 @@ inline size_t outputs_before(uint64_t next_index, uint32_t next_phase, uint32_t 
 // design's integer ratio, or 0 for the preset's Kaiser window.
 std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_row, size_t taps, double scale,
                                                       const ResamplePreset &p, unsigned factor);
+// Any bank by its design: (rows, extra row, taps, table steps per input
+// period, gain or layout tag, prototype table), built by `build` on a miss
+// and kept with the others (see retained_bank_bytes()).
+using BankKey = std::tuple<size_t, bool, size_t, double, double, const void *>;
+std::shared_ptr<const std::vector<float>> cached_bank(const BankKey &key,
+                                                      const std::function<std::vector<float>()> &build);
+// A preset's Kaiser-windowed sinc tabulated at kTableSteps per period of the
+// lower rate (as table_row() reads it).
+const std::vector<double> &kaiser_table(const ResamplePreset &p);
+// A preset's equiripple prototype designed at kInterpFactor x the lower
+// rate, made continuous and tabulated the same way (presets with one).
+const std::vector<double> &equiripple_table(const ResamplePreset &p);
 // Bytes of the banks kept alive for reuse: at most kRetainedBankBytes, or
 // the one most recently used if it alone is bigger.
 size_t retained_bank_bytes();

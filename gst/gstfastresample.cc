@@ -72,14 +72,20 @@ static GType gst_fast_resample_quality_get_type() {
   return type;
 }
 
-enum { PROP_0, PROP_QUALITY };
+enum { PROP_0, PROP_QUALITY, PROP_RATE_ADJUST };
 // Largest output buffer made for one input buffer (about a second of work to fill).
 constexpr gsize kMaxOutputBufferBytes = gsize(64) << 20;
 constexpr int kDefaultLevel = kHighLevel;
 
 struct FastResampleSettings {
   int level = kDefaultLevel;  // of `quality`: preset_for_level() gives the preset
+  double rate_adjust_ppm = 0;  // `rate-adjust`
 };
+
+// Frames of the input passed through at equal rates kept for a rate
+// adjustment that starts mid-stream (Resampler::prime_history): more than
+// the longest preset's half filter at 1:1.
+constexpr size_t kPassthroughTailFrames = 512;
 
 struct GstFastResamplePrivate {
   fastaudio::SharedSettings<FastResampleSettings> settings;
@@ -96,6 +102,8 @@ struct GstFastResamplePrivate {
   GstClockTime t0 = GST_CLOCK_TIME_NONE;
   guint64 in_offset0 = GST_BUFFER_OFFSET_NONE, out_offset0 = GST_BUFFER_OFFSET_NONE;
   guint64 samples_in = 0, samples_out = 0;
+  // Equal rates passed through: the last input frames as F32 (see kPassthroughTailFrames).
+  std::vector<float> passthrough_tail;
   fastaudio::OutputPool pool;  // output buffers unless passthrough
   fastaudio::CapsRefusalReporter refusals{
       "fastresample",
@@ -132,6 +140,7 @@ static void reset_stream(GstFastResamplePrivate *priv) {
   priv->t0 = GST_CLOCK_TIME_NONE;
   priv->in_offset0 = priv->out_offset0 = GST_BUFFER_OFFSET_NONE;
   priv->samples_in = priv->samples_out = 0;
+  priv->passthrough_tail.clear();
 }
 
 static GstClockTime latency_time(GstFastResamplePrivate *priv) {
@@ -308,9 +317,13 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
 
   // The same caps again (a reconfiguration that changed nothing): keep the
   // stream and its history.
+  // (GstBaseTransform has just set passthrough for equal caps: a rate
+  // adjustment in force keeps resampling.)
   if (GST_AUDIO_INFO_IS_VALID(&priv->in_info) && gst_audio_info_is_equal(&in, &priv->in_info) &&
-      gst_audio_info_is_equal(&out, &priv->out_info))
+      gst_audio_info_is_equal(&out, &priv->out_info)) {
+    gst_base_transform_set_passthrough(trans, !priv->configured);
     return TRUE;
+  }
 
   // A format change ends the stream in the old format: push its tail first.
   if (priv->configured && (!gst_audio_info_is_equal(&in, &priv->in_info) ||
@@ -322,7 +335,8 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   const unsigned channels = GST_AUDIO_INFO_CHANNELS(&in);
   priv->settings.refresh(priv->active);
   fastaudio::ResampleSpec spec{in_rate, out_rate, channels, preset_for_level(priv->active.value.level)};
-  const bool passthrough = in_rate == out_rate;
+  spec.rate_adjust_ppm = priv->active.value.rate_adjust_ppm;
+  const bool passthrough = in_rate == out_rate && spec.rate_adjust_ppm == 0;
   if (!format || (!passthrough && !priv->resampler.configure(spec))) {
     priv->configured = false;
     priv->refusals.refuse(GST_ELEMENT(self), incaps, "fastresample cannot handle these caps", "");
@@ -363,6 +377,73 @@ static bool stream_breaks(GstFastResamplePrivate *priv, GstBuffer *buf) {
   return std::llabs(at - gint64(priv->samples_in)) > rate / 32;
 }
 
+// Equal rates passed through: keeps the last kPassthroughTailFrames input
+// frames (as interleaved F32, whatever the format and layout; zeros for a
+// GAP) for a rate adjustment that may start.
+static void keep_passthrough_tail(GstFastResamplePrivate *priv, GstBuffer *input) {
+  const unsigned channels = GST_AUDIO_INFO_CHANNELS(&priv->in_info);
+  const size_t frames = fastaudio::buffer_frames(input, &priv->in_info);
+  const size_t n = std::min(frames, kPassthroughTailFrames);
+  std::vector<float> &tail = priv->passthrough_tail;
+  const size_t keep = std::min(tail.size() / channels, kPassthroughTailFrames - n);
+  tail.erase(tail.begin(), tail.end() - long(keep * channels));
+  tail.resize((keep + n) * channels, 0.f);
+  if (n == 0 || GST_BUFFER_FLAG_IS_SET(input, GST_BUFFER_FLAG_GAP)) return;
+  fastaudio::AudioBufferMap map(&priv->in_info, input, GST_MAP_READ);
+  if (!map) return;
+  std::vector<float> planes(n * channels);
+  std::vector<float *> rows(channels);
+  for (unsigned c = 0; c < channels; c++) rows[c] = planes.data() + c * n;
+  const size_t width = fastaudio::pcm_info(priv->format).width;
+  if (map->n_planes == 1) {
+    fastaudio::unpack_streams(priv->format, static_cast<const guint8 *>(map->planes[0]) + (frames - n) * channels * width,
+                              channels, n, rows.data());
+  } else {
+    for (unsigned c = 0; c < channels; c++)
+      fastaudio::unpack_streams(priv->format, static_cast<const guint8 *>(map->planes[c]) + (frames - n) * width, 1,
+                                n, &rows[c]);
+  }
+  float *dst = tail.data() + keep * channels;
+  for (size_t f = 0; f < n; f++)
+    for (unsigned c = 0; c < channels; c++) dst[f * channels + c] = rows[c][f];
+}
+
+// A rate adjustment at equal rates: resampling starts with this buffer,
+// its history the input passed through just before, its timestamps and
+// offsets continuing those (no DISCONT unless the buffer has one).
+static void leave_passthrough(GstFastResample *self, GstBuffer *input, double ppm) {
+  auto priv = self->priv;
+  const int rate = GST_AUDIO_INFO_RATE(&priv->in_info);
+  fastaudio::ResampleSpec spec{rate, rate, unsigned(GST_AUDIO_INFO_CHANNELS(&priv->in_info)),
+                               preset_for_level(priv->active.value.level)};
+  spec.rate_adjust_ppm = ppm;
+  if (!priv->resampler.configure(spec)) return;
+  const bool continues = !GST_BUFFER_IS_DISCONT(input) && !priv->passthrough_tail.empty();
+  std::vector<float> tail = std::move(priv->passthrough_tail);
+  reset_stream(priv);
+  priv->configured = true;
+  if (continues) {
+    priv->resampler.prime_history(tail.data(), tail.size() / spec.channels);
+    priv->need_discont = false;
+    priv->t0 = GST_BUFFER_PTS(input);
+    if (GST_BUFFER_OFFSET_IS_VALID(input)) priv->in_offset0 = priv->out_offset0 = GST_BUFFER_OFFSET(input);
+  }
+  gst_base_transform_set_passthrough(GST_BASE_TRANSFORM(self), FALSE);
+  GST_INFO_OBJECT(self, "rate-adjust %g ppm: resampling %d Hz on the %s path", ppm, rate,
+                  fastaudio::resample_path_name(priv->resampler.path()));
+  gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
+}
+
+// A new rate adjustment while resampling: the step changes from the next
+// output on (the first one moves the resampler onto its variable path).
+static void apply_rate_adjust(GstFastResample *self, double ppm) {
+  auto priv = self->priv;
+  const GstClockTime before = latency_time(priv);
+  if (!priv->resampler.set_rate_adjust(ppm)) return;
+  GST_DEBUG_OBJECT(self, "rate-adjust %g ppm (%s path)", ppm, fastaudio::resample_path_name(priv->resampler.path()));
+  if (latency_time(priv) != before) gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
+}
+
 static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *trans, gboolean is_discont,
                                                            GstBuffer *input) {
   auto self = GST_FAST_RESAMPLE(trans);
@@ -380,9 +461,15 @@ static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *tra
   }
   input = fastaudio::clip_to_segment(input, &trans->segment, info);
   if (!input) return GST_FLOW_OK;  // entirely outside the segment
+  // Property changes take effect here, before the output size is computed.
+  priv->settings.refresh(priv->active);
+  const double ppm = priv->active.value.rate_adjust_ppm;
+  if (!priv->configured && GST_AUDIO_INFO_RATE(info) == GST_AUDIO_INFO_RATE(&priv->out_info)) {
+    if (ppm != 0) leave_passthrough(self, input, ppm);
+    else keep_passthrough_tail(priv, input);
+  }
   if (priv->configured) {
-    // Quality changes take effect here, before the output size is computed.
-    priv->settings.refresh(priv->active);
+    if (ppm != priv->resampler.rate_adjust()) apply_rate_adjust(self, ppm);
     const ResampleQuality q = preset_for_level(priv->active.value.level);
     if (q != priv->resampler.spec().quality) {
       const GstClockTime before = latency_time(priv);
@@ -600,6 +687,11 @@ static void gst_fast_resample_set_property(GObject *object, guint prop_id, const
       self->priv->settings.update([level](FastResampleSettings &s) { s.level = level; });
       break;
     }
+    case PROP_RATE_ADJUST: {
+      const double ppm = g_value_get_double(value);  // GLib refuses NaN and values out of range
+      self->priv->settings.update([ppm](FastResampleSettings &s) { s.rate_adjust_ppm = ppm; });
+      break;
+    }
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -608,6 +700,7 @@ static void gst_fast_resample_get_property(GObject *object, guint prop_id, GValu
   auto self = GST_FAST_RESAMPLE(object);
   switch (prop_id) {
     case PROP_QUALITY: g_value_set_enum(value, self->priv->settings.get().level); break;
+    case PROP_RATE_ADJUST: g_value_set_double(value, self->priv->settings.get().rate_adjust_ppm); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -636,6 +729,17 @@ static void gst_fast_resample_class_init(GstFastResampleClass *klass) {
                         "Can change while playing: the stream stays continuous and a latency message is posted",
                         GST_TYPE_FAST_RESAMPLE_QUALITY, kDefaultLevel,
                         GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+
+  g_object_class_install_property(
+      gobject_class, PROP_RATE_ADJUST,
+      g_param_spec_double(
+          "rate-adjust", "Rate adjust",
+          "Nudges the output rate by this many parts per million (positive: more output frames per second of "
+          "input), e.g. to follow a sender's clock drift. Can change while playing: the step changes from the "
+          "next buffer on, continuously (no click, no renegotiation); timestamps and offsets follow the frames "
+          "produced. Equal rates pass through at 0 and are resampled otherwise, until the caps change",
+          -fastaudio::kMaxRateAdjustPpm, fastaudio::kMaxRateAdjustPpm, 0.0,
+          GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
 
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);

@@ -4,8 +4,9 @@
 // chunks of 10 s of mono F32 noise on one thread, in the same run. Prints the
 // median "x realtime" (seconds of input per second of CPU) of repeated runs
 // and the ratio to each anchor; then stereo vs mono, the element against
-// `audioresample`, the seed's one-shot rows (1 s / 5 s / 10 s), the setup
-// of a new rate pair, and a stream changing rate 300 times.
+// `audioresample`, the element with a rate adjustment, the seed's one-shot
+// rows (1 s / 5 s / 10 s), the setup of a new rate pair, and a stream
+// changing rate 300 times.
 #include <gst/audio/audio.h>
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
@@ -358,6 +359,38 @@ void format_table() {
   }
 }
 
+// Clock-drift correction: the element with a rate adjustment (the variable
+// path) against the same ratio without one (the exact path) and against
+// audioresample at the nearest rate pair it can be given (48000 -> 48002 is
+// +41.7 ppm), 10 s of 20 ms F32 mono buffers, median x realtime.
+void rate_adjust_table() {
+  std::printf("\n## Rate adjustment (variable path), 10 s of 20 ms F32 mono buffers through GstHarness, "
+              "median x realtime\n\n");
+  std::printf("| element | rates | x realtime | / fastresample without rate-adjust | / audioresample quality=4 at "
+              "48000->48002 |\n|---|---|---|---|---|\n");
+  const struct {
+    const char *adjusted, *plain;
+    Ratio r;
+  } rows[] = {
+      {"fastresample rate-adjust=37", "fastresample", {48000, 48000}},
+      {"fastresample quality=very-high rate-adjust=37", "fastresample quality=very-high", {48000, 48000}},
+      {"fastresample rate-adjust=-250", "fastresample", {44100, 48000}},
+      {"fastresample rate-adjust=-250", "fastresample", {48000, 16000}},
+  };
+  for (const auto &row : rows) {
+    // 48000 -> 48000 without an adjustment passes through: its ratio column
+    // compares with the exact path at 48000 -> 48001 instead.
+    const Ratio plain = row.r.in == row.r.out ? Ratio{row.r.in, row.r.out + 1} : row.r;
+    const auto t = time_medians({element_run(row.adjusted, row.r), element_run(row.plain, plain),
+                                 element_run("audioresample quality=4", {48000, 48002})});
+    std::printf("| %s | %d->%d | %.0f | %.2fx (%d->%d) | %.2fx |\n", row.adjusted, row.r.in, row.r.out, 10.0 / t[0],
+                t[1] / t[0], plain.in, plain.out, t[2] / t[0]);
+    bench::record(std::string("resample/rate-adjust/") + row.adjusted + "/" + std::to_string(row.r.in) + "->" +
+                      std::to_string(row.r.out),
+                  10.0 / t[0], "x realtime");
+  }
+}
+
 // The issue-18 case: a stream whose rate changes with every chunk
 // (jsonbridge lines with a new random rate each). 300 input rates from
 // 8k..96k, each with three 1024-frame F32 mono buffers, through one element
@@ -501,7 +534,7 @@ void seed_table() {
 int main(int argc, char **argv) {
   gst_init(&argc, &argv);
   if (const char *r = std::getenv("FASTAUDIO_BENCH_REPEATS")) g_repeats = std::max(1, std::atoi(r));
-  // FASTAUDIO_BENCH_ONLY=rate-changes,streaming,stereo,element,seed,setup picks tables.
+  // FASTAUDIO_BENCH_ONLY=rate-changes,streaming,stereo,element,rate-adjust,seed,setup picks tables.
   const char *only = std::getenv("FASTAUDIO_BENCH_ONLY");
   auto want = [only](const char *name) { return !only || std::strstr(only, name); };
   std::printf("# fastresample benchmark\n");
@@ -513,6 +546,7 @@ int main(int argc, char **argv) {
     for (Isa isa : table_isas()) stereo_table(isa);
   if (want("element")) element_table();
   if (want("element")) format_table();
+  if (want("rate-adjust")) rate_adjust_table();
   if (want("seed")) seed_table();
   if (want("setup")) setup_table();
   return 0;

@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "resample.h"
 
@@ -26,6 +28,9 @@ constexpr int kRatePairs[][2] = {{48000, 16000}, {44100, 16000}, {32000, 16000},
                                  {44100, 48000}, {48000, 44100}, {22050, 22051}};
 constexpr ResampleQuality kQualities[] = {ResampleQuality::Fast, ResampleQuality::High, ResampleQuality::VeryHigh};
 constexpr Isa kSimdIsas[] = {Isa::Neon, Isa::Avx2, Isa::Avx512};
+
+// Rate pairs with a rate adjustment (ppm) in force.
+constexpr double kAdjustedPairs[][3] = {{48000, 48000, 37}, {44100, 48000, -250}};
 
 std::string path_text(const ResampleSpec &spec, Isa isa) {
   const auto [path, second] = Resampler::path_for(spec, isa);
@@ -52,25 +57,37 @@ std::string targets_table() {
 std::string paths_table() {
   std::ostringstream t;
   t << "| rates (Hz) | preset | neon, avx2, avx512 | scalar, orc |\n|---|---|---|---|\n";
+  std::vector<std::pair<ResampleSpec, std::string>> specs;
   for (auto &r : kRatePairs)
+    for (ResampleQuality q : kQualities)
+      specs.push_back({{r[0], r[1], 2, q}, std::to_string(r[0]) + " -> " + std::to_string(r[1])});
+  for (auto &r : kAdjustedPairs) {
+    ResampleSpec spec{int(r[0]), int(r[1]), 2, ResampleQuality::High};
+    spec.rate_adjust_ppm = r[2];
+    char rates[64];
+    std::snprintf(rates, sizeof rates, "%d -> %d, rate-adjust %+g", spec.in_rate, spec.out_rate, r[2]);
     for (ResampleQuality q : kQualities) {
-      const ResampleSpec spec{r[0], r[1], 2, q};
-      // Every SIMD ISA has the block kernels: they agree (checked here), and
-      // ORC runs the scalar kernels.
-      const std::string simd = path_text(spec, Isa::Avx512);
-      for (Isa isa : kSimdIsas)
-        if (path_text(spec, isa) != simd) {
-          std::fprintf(stderr, "FAIL: %d -> %d %s: %s on %s, %s on avx512\n", r[0], r[1], resample_quality_name(q),
-                       path_text(spec, isa).c_str(), isa_name(isa), simd.c_str());
-          return "";
-        }
-      if (path_text(spec, Isa::Orc) != path_text(spec, Isa::Scalar)) {
-        std::fprintf(stderr, "FAIL: %d -> %d %s: orc and scalar differ\n", r[0], r[1], resample_quality_name(q));
+      spec.quality = q;
+      specs.push_back({spec, rates});
+    }
+  }
+  for (const auto &[spec, rates] : specs) {
+    const char *preset = resample_quality_name(spec.quality);
+    // Every SIMD ISA has the block kernels: they agree (checked here), and
+    // ORC runs the scalar kernels.
+    const std::string simd = path_text(spec, Isa::Avx512);
+    for (Isa isa : kSimdIsas)
+      if (path_text(spec, isa) != simd) {
+        std::fprintf(stderr, "FAIL: %s %s: %s on %s, %s on avx512\n", rates.c_str(), preset,
+                     path_text(spec, isa).c_str(), isa_name(isa), simd.c_str());
         return "";
       }
-      t << "| " << r[0] << " -> " << r[1] << " | " << resample_quality_name(q) << " | " << simd << " | "
-        << path_text(spec, Isa::Scalar) << " |\n";
+    if (path_text(spec, Isa::Orc) != path_text(spec, Isa::Scalar)) {
+      std::fprintf(stderr, "FAIL: %s %s: orc and scalar differ\n", rates.c_str(), preset);
+      return "";
     }
+    t << "| " << rates << " | " << preset << " | " << simd << " | " << path_text(spec, Isa::Scalar) << " |\n";
+  }
   return t.str();
 }
 
@@ -102,6 +119,15 @@ int check_known_paths() {
   expect(44100, 16000, ResampleQuality::VeryHigh, Isa::Avx2, P::Cascade, P::Gather);
   expect(48000, 16000, ResampleQuality::VeryHigh, Isa::Scalar, P::Cascade, P::Generic);
   expect(16000, 48000, ResampleQuality::VeryHigh, Isa::Avx512, P::Generic, P::Generic);
+  // A new ratio whose exact bank would be big: the variable path.
+  expect(44100, 16001, ResampleQuality::High, Isa::Avx512, P::Variable, P::Variable);
+  // A rate adjustment: the variable path, also at equal rates.
+  ResampleSpec adjusted{48000, 48000, 2, ResampleQuality::High};
+  adjusted.rate_adjust_ppm = 37;
+  if (Resampler::path_for(adjusted, Isa::Avx512).first != P::Variable) {
+    std::fprintf(stderr, "FAIL: 48000 -> 48000 at +37 ppm: not the variable path\n");
+    failures++;
+  }
   // A configured resampler reports the same path as the table.
   Resampler r;
   r.configure({48000, 16000, 2, ResampleQuality::High});

@@ -44,10 +44,11 @@ std::vector<std::pair<int, int>> random_pairs(size_t n, uint32_t seed) {
 }  // namespace
 
 // The quality test's figures at rates a caps change can bring (banks
-// interpolated from the preset's table). THD+N is left to the quality test:
-// at ratios that are not integers `fast` stays above its target (about
-// -90 dB from the interpolated equiripple bank). One run per preset (a loop
-// test), each within its own timeout, which emulation stretches.
+// interpolated from the preset's table, or the variable path where the
+// exact bank would be big). THD+N is left to the quality test: at ratios
+// that are not integers `fast` stays above its target (about -90 dB from
+// the interpolated equiripple bank). One run per preset (a loop test),
+// each within its own timeout, which emulation and ASan stretch.
 GST_START_TEST(test_random_ratio_targets) {
   const ResampleQuality q = kQualities[__i__];
   const ResamplePreset &p = resample_preset(q);

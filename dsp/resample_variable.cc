@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The variable path of dsp/resample.h (see resample_variable.h): its
+// position arithmetic, its bank and its production loop.
+#include "resample_variable.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "resample_internal.h"
+
+namespace fastaudio {
+
+using namespace resample_detail;
+
+namespace resample_detail {
+
+namespace {
+
+// Rows per period of the lower rate. The rows around an output are
+// interpolated by a cubic (four rows), whose error falls with the fourth
+// power of the row spacing: at 64 it is below what the filters themselves
+// leave (more rows do not improve the figures
+// tests/check/dsp/resample_variable.cc measures), with a bank of a few
+// rows per input period instead of one per phase.
+constexpr uint32_t kVariableRowsPerPeriod = 64;
+// The rows before and after [0, 1) that the cubic reaches.
+constexpr size_t kExtraRows = 3;
+// A new ratio whose exact bank would hold more than this many coefficients
+// (512 KB, about an L2 cache: beyond it its rows miss the cache anyway)
+// takes the variable path: its bank costs a few hundred rows less to build.
+constexpr size_t kMaxExactBankFloatsForNewRatio = size_t(128) << 10;
+// BankKey's gain field for banks in the variable path's layout (minus the
+// rows' gain).
+constexpr double kVariableLayout = -1.0;
+
+constexpr VariableStep::Position kOne = VariableStep::Position(1) << 64;
+
+// Clones of the plain loop below for each x86-64 ISA, picked by the loader
+// (as resample_kernels.cc's); on ARM64 the compiler vectorises it for NEON.
+#if defined(__x86_64__)
+#define VARIABLE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define VARIABLE_CLONES
+#endif
+
+// One output summed in F64 (presets with wide_accumulator): the window
+// against the four rows, each product sum in F64 lanes kTapAlign wide
+// (the window converted once for all four), combined with the cubic's
+// weights in F64 and rounded once. Rounding the four sums or the combined
+// coefficients to F32 first would leave noise near -143 dB, above
+// very-high's THD+N target.
+VARIABLE_CLONES
+float dot_cubic_wide(const float *x, const float *r0, size_t taps, const double w[4]) {
+  const float *r1 = r0 + taps, *r2 = r0 + 2 * taps, *r3 = r0 + 3 * taps;
+  double a0[kTapAlign] = {}, a1[kTapAlign] = {}, a2[kTapAlign] = {}, a3[kTapAlign] = {};
+  for (size_t m = 0; m < taps; m += kTapAlign)
+    for (size_t k = 0; k < kTapAlign; k++) {
+      const double v = x[m + k];
+      a0[k] += v * double(r0[m + k]);
+      a1[k] += v * double(r1[m + k]);
+      a2[k] += v * double(r2[m + k]);
+      a3[k] += v * double(r3[m + k]);
+    }
+  double sum = 0;
+  for (size_t k = 0; k < kTapAlign; k++) sum += w[0] * a0[k] + w[1] * a1[k] + w[2] * a2[k] + w[3] * a3[k];
+  return float(sum);
+}
+
+// Outputs n >= 0 with pos + n * step < limit.
+uint64_t count_below(VariableStep::Position pos, VariableStep::Position step, VariableStep::Position limit) {
+  if (limit <= pos) return 0;
+  return uint64_t((limit - pos + step - 1) / step);
+}
+
+}  // namespace
+
+void VariableStep::start(uint64_t index, uint32_t phase, uint32_t up, int in_rate, int out_rate, double ppm) {
+  in_rate_ = in_rate;
+  out_rate_ = out_rate;
+  pos_ = (Position(index) << 64) + (Position(phase) << 64) / up;
+  set_ppm(ppm);
+}
+
+void VariableStep::set_ppm(double ppm) {
+  ppm_ = ppm;
+  if (ppm == 0) {
+    // in / out rounded up: positions never fall before the exact ones, so
+    // the stream's length is the exact path's ceil(in_frames * out / in).
+    step_ = ((Position(uint32_t(in_rate_)) << 64) + uint32_t(out_rate_) - 1) / uint32_t(out_rate_);
+    return;
+  }
+  const long double step = (long double)in_rate_ / ((long double)out_rate_ * (1.0L + (long double)ppm * 1e-6L));
+  step_ = Position(step * 0x1p64L);
+}
+
+size_t VariableStep::outputs_before(size_t taps, uint64_t end) const {
+  if (end + 1 < taps) return 0;
+  return size_t(count_below(pos_, step_, Position(end + 1 - taps) << 64));
+}
+
+uint64_t VariableStep::outputs_due(uint64_t frames) const { return count_below(pos_, step_, Position(frames) << 64); }
+
+uint32_t variable_phases(int in_rate, int out_rate) {
+  const double scale = std::min(1.0, double(out_rate) / in_rate);
+  return std::max<uint32_t>(1, uint32_t(std::ceil(kVariableRowsPerPeriod * scale)));
+}
+
+namespace {
+
+// The prototype the variable path reads. For a rate adjustment, the
+// preset's Kaiser window (rows normalised to unity gain at DC, as the exact
+// Kaiser banks are): its rows' gains agree to far below the alias targets
+// whatever their fractional position, so a slowly drifting position does
+// not modulate the level (`fast`'s equiripple rows differ by about -83 dB),
+// and a 1:1 exact bank (Kaiser) hands over without a level step. For a new
+// ratio served by this path, the design the exact path uses at ratios that
+// are not integers: `fast`'s equiripple design made continuous (rows
+// scaled by its design gain; Kaiser's would hold back more than `fast`'s
+// 2 ms at 16 kHz), the Kaiser window for the others.
+struct VariableDesign {
+  const std::vector<double> *table;
+  double half_width;  // in periods of the lower rate
+  bool equiripple;
+};
+
+VariableDesign variable_design(const ResamplePreset &p, bool adjusting) {
+  if (!adjusting && p.design.eq_length > 0 && p.quality == ResampleQuality::Fast) {
+    const double design_samples = double(equiripple_length(p, kInterpFactor) / 2 + 1 + kInterpHalfWidth);
+    return {&equiripple_table(p), design_samples / kInterpFactor, true};
+  }
+  return {&kaiser_table(p), p.design.half_width, false};
+}
+
+}  // namespace
+
+size_t variable_taps(const ResamplePreset &p, int in_rate, int out_rate, bool adjusting) {
+  const double lower = std::min(in_rate, out_rate);
+  const double width = variable_design(p, adjusting).half_width * in_rate / lower;  // input periods
+  return (size_t(std::ceil(2 * width)) + 2 + kTapAlign - 1) / kTapAlign * kTapAlign;
+}
+
+namespace {
+
+// Row k of `rows` holds the prototype for an output (k - 1) / phases input
+// periods after a window's centre: tap m at (k - 1) / phases + taps / 2 - 1
+// - m, as build_bank_rows() lays out the exact banks; scaled by `gain`, or
+// to unity gain at DC where `gain` is 0.
+std::vector<float> variable_bank(const std::vector<double> &t, size_t phases, size_t taps, double step,
+                                 double gain) {
+  const size_t rows = phases + kExtraRows;
+  std::vector<float> bank(rows * taps);
+  std::vector<double> row(taps);
+  const auto row_fn = kTableRowKernels.for_isa(best_isa());
+  for (size_t k = 0; k < rows; k++) {
+    row_fn(t.data(), t.size(), (double(k) - 1) / double(phases) + double(taps / 2) - 1, step, taps, row.data());
+    double sum = 0;
+    for (double v : row) sum += v;
+    const double scale = gain > 0 ? gain : 1.0 / sum;
+    float *dst = bank.data() + k * taps;
+    for (size_t m = 0; m < taps; m++) dst[m] = float(row[m] * scale);
+  }
+  return bank;
+}
+
+}  // namespace
+
+}  // namespace resample_detail
+
+bool Resampler::variable_wanted(const ResamplePreset &p) const {
+  if (variable_) return true;
+  if (fractional_equiripple_) return false;  // the cascade's stage keeps its exact positions
+  const size_t taps = taps_for(p);
+  const bool interpolated = up_ > kMaxExactPhases || size_t(up_) * taps > kMaxExactBankFloats;
+  const size_t rows = interpolated ? interpolated_phases(up_, down_) : up_;
+  return rows * taps > kMaxExactBankFloatsForNewRatio;
+}
+
+void Resampler::build_variable_bank(const ResamplePreset &p) {
+  const double lower = std::min(spec_.in_rate, spec_.out_rate);
+  const double step = double(kTableSteps) * lower / spec_.in_rate;  // table steps per input period
+  const bool adjusting = spec_.variable_step || spec_.rate_adjust_ppm != 0;
+  const VariableDesign design = variable_design(p, adjusting);
+  const std::vector<double> &t = *design.table;
+  // Equiripple rows: unity passband gain per row (as interpolated_equiripple_bank()).
+  const double gain = design.equiripple ? double(kInterpFactor) * lower / spec_.in_rate : 0.0;
+  taps_ = variable_taps(p, spec_.in_rate, spec_.out_rate, adjusting);
+  phases_ = variable_phases(spec_.in_rate, spec_.out_rate);
+  wide_ = p.design.wide_accumulator;
+  interpolate_ = true;
+  equiripple_ = design.equiripple;
+  const size_t phases = phases_, taps = taps_;
+  bank_ = cached_bank({phases + kExtraRows, false, taps, step, kVariableLayout - gain, &t},
+                      [&] { return variable_bank(t, phases, taps, step, gain); });
+  gather_.reset();
+  phase_row_.clear();
+  by_position_.clear();
+  path_ = ResamplePath::Variable;
+}
+
+size_t Resampler::outputs_before_end(uint64_t end) const {
+  if (variable_) return variable_->outputs_before(taps_, end);
+  return outputs_before(next_index_, next_phase_, up_, down_, taps_, end);
+}
+
+bool Resampler::set_rate_adjust(double ppm) {
+  if (hist_.empty() || !(std::fabs(ppm) <= kMaxRateAdjustPpm)) return false;
+  spec_.rate_adjust_ppm = ppm;
+  if (variable_) {
+    variable_->set_ppm(ppm);
+    return true;
+  }
+  if (ppm == 0) return true;
+  // From where the exact path stands: the next output keeps its time.
+  variable_.emplace();
+  variable_->start(next_index_, next_phase_, up_, spec_.in_rate, spec_.out_rate, ppm);
+  rebuild_filter(spec_.quality);
+  return true;
+}
+
+bool Resampler::prime_history(const float *in, size_t frames) {
+  if (hist_.empty() || cascade_ || in_total_ != 0 || out_total_ != 0) return false;
+  const size_t n = std::min(frames, hist_len_);
+  const unsigned ch = spec_.channels;
+  const float *first = in + (frames - n) * ch;
+  for (unsigned c = 0; c < ch; c++)
+    for (size_t i = 0; i < n; i++) hist_[c][hist_len_ - n + i] = first[i * ch + c];
+  if (n > 0) trailing_zeros_ = 0;
+  return true;
+}
+
+// Each output from the four rows around its position (a cubic through
+// them), per channel one four-row kernel call on the same window; channel
+// pairs in one call where the ISA has one.
+size_t Resampler::produce_variable(float *out, size_t count) {
+  const Kernels k = kernels_for(isa_, wide_);
+  const unsigned ch = spec_.channels;
+  const size_t taps = taps_;
+  const uint64_t phases = phases_;
+  for (size_t j = 0; j < count; j++) {
+    const unsigned __int128 u = (unsigned __int128)variable_->fraction() * phases;
+    const double t = double(uint64_t(u)) * 0x1p-64;
+    const double w[4] = {-t * (t - 1) * (t - 2) / 6, (t + 1) * (t - 1) * (t - 2) / 2, -(t + 1) * t * (t - 2) / 2,
+                         (t + 1) * t * (t - 1) / 6};
+    const float *r0 = bank_->data() + size_t(u >> 64) * taps;
+    const float *rows[4] = {r0, r0 + taps, r0 + 2 * taps, r0 + 3 * taps};
+    const size_t offset = size_t(variable_->index() - base_);
+    float *frame = out + j * ch;
+    unsigned c = 0;
+    if (wide_) {
+      for (; c < ch; c++) frame[c] = dot_cubic_wide(hist_[c].data() + offset, r0, taps, w);
+    } else if (k.dot4x2) {
+      for (; c + 2 <= ch; c += 2) {
+        const float *a = hist_[c].data() + offset, *b = hist_[c + 1].data() + offset;
+        const float *x[8] = {a, a, a, a, b, b, b, b};
+        float y[8];
+        k.dot4x2(x, rows, taps, y);
+        frame[c] = float(w[0] * y[0] + w[1] * y[1] + w[2] * y[2] + w[3] * y[3]);
+        frame[c + 1] = float(w[0] * y[4] + w[1] * y[5] + w[2] * y[6] + w[3] * y[7]);
+      }
+    }
+    for (; c < ch; c++) {
+      const float *a = hist_[c].data() + offset;
+      const float *x[4] = {a, a, a, a};
+      float y[4];
+      k.dot4(x, rows, taps, y);
+      frame[c] = float(w[0] * y[0] + w[1] * y[1] + w[2] * y[2] + w[3] * y[3]);
+    }
+    variable_->advance(1);
+  }
+  next_index_ = variable_->index();
+  out_total_ += count;
+  return count;
+}
+
+}  // namespace fastaudio
