@@ -14,6 +14,11 @@
 namespace fastaudio {
 
 #define FASTAUDIO_FORMATS "{ U8, S8, S16LE, S24LE, S24_32LE, S32LE, F32LE, F64LE }"
+// Every raw audio caps audioconvert and audioresample take: fastconvert's
+// and fastresample's pad templates.
+#define FASTAUDIO_ALL_RAW_AUDIO_CAPS                      \
+  "audio/x-raw, format = (string) " GST_AUDIO_FORMATS_ALL \
+  ", rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], layout = (string) { interleaved, non-interleaved }"
 
 std::optional<SampleFormat> sample_format_from_gst(GstAudioFormat format);
 // Any of GStreamer's 30 PCM formats (GST_AUDIO_FORMATS_ALL).

@@ -96,14 +96,10 @@ struct _GstFastConvert {
 G_DEFINE_TYPE(GstFastConvert, gst_fast_convert, GST_TYPE_BASE_TRANSFORM);
 GST_ELEMENT_REGISTER_DEFINE(fastconvert, "fastconvert", GST_RANK_NONE, GST_TYPE_FAST_CONVERT);
 
-#define CAPS_STR                                          \
-  "audio/x-raw, format = (string) " GST_AUDIO_FORMATS_ALL \
-  ", rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], layout = (string) { interleaved, non-interleaved }"
-
-static GstStaticPadTemplate sink_template =
-    GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(CAPS_STR));
-static GstStaticPadTemplate src_template =
-    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(CAPS_STR));
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+                                                                    GST_STATIC_CAPS(FASTAUDIO_ALL_RAW_AUDIO_CAPS));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+                                                                   GST_STATIC_CAPS(FASTAUDIO_ALL_RAW_AUDIO_CAPS));
 
 // Rows and columns of the mix-matrix property, or 0 when it is not set.
 static void matrix_shape(GstFastConvertPrivate *priv, gint *rows, gint *cols) {

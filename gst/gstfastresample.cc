@@ -124,14 +124,10 @@ struct _GstFastResample {
 G_DEFINE_TYPE(GstFastResample, gst_fast_resample, GST_TYPE_BASE_TRANSFORM);
 GST_ELEMENT_REGISTER_DEFINE(fastresample, "fastresample", GST_RANK_NONE, GST_TYPE_FAST_RESAMPLE);
 
-#define CAPS_STR                                          \
-  "audio/x-raw, format = (string) " GST_AUDIO_FORMATS_ALL \
-  ", rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], layout = (string) { interleaved, non-interleaved }"
-
-static GstStaticPadTemplate sink_template =
-    GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(CAPS_STR));
-static GstStaticPadTemplate src_template =
-    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(CAPS_STR));
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+                                                                    GST_STATIC_CAPS(FASTAUDIO_ALL_RAW_AUDIO_CAPS));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS,
+                                                                   GST_STATIC_CAPS(FASTAUDIO_ALL_RAW_AUDIO_CAPS));
 
 static void reset_stream(GstFastResamplePrivate *priv) {
   if (priv->configured) priv->resampler.reset();
