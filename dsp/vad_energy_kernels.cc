@@ -171,10 +171,8 @@ const IsaKernels<BandEnergyKernel> kBandEnergyKernels[kBandDecimations] = {
         FASTAUDIO_X86(Avx512, simd::band_energy_avx512<4>),
     FASTAUDIO_BAND_KERNELS(8) FASTAUDIO_X86(Avx2, simd::band_energy_avx2<8>)
         FASTAUDIO_X86(Avx512, simd::band_energy_avx512<8>),
-    FASTAUDIO_BAND_KERNELS(16) FASTAUDIO_X86(Avx2, simd::band_energy_avx2<16>)
-        FASTAUDIO_X86(Avx512, simd::band_energy_avx512<16>),
-    FASTAUDIO_BAND_KERNELS(32) FASTAUDIO_X86(Avx2, simd::band_energy_avx2<32>)
-        FASTAUDIO_X86(Avx512, simd::band_energy_avx512<32>),
+    FASTAUDIO_BAND_KERNELS(16) FASTAUDIO_X86(Avx2, simd::band_energy_avx2<16>) FASTAUDIO_X86(Avx512, nullptr),
+    FASTAUDIO_BAND_KERNELS(32) FASTAUDIO_X86(Avx2, simd::band_energy_avx2<32>) FASTAUDIO_X86(Avx512, nullptr),
 };
 
 #undef FASTAUDIO_X86

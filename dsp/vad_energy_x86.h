@@ -12,7 +12,7 @@ namespace fastaudio::simd {
 // D = 1, 2, 4, 8, 16 or 32.
 template <size_t D>
 double band_energy_avx2(const float *x, size_t n, size_t decim);
-// D = 4, 8, 16 or 32.
+// D = 4 or 8.
 template <size_t D>
 double band_energy_avx512(const float *x, size_t n, size_t decim);
 
