@@ -186,9 +186,7 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 #include "convert_orc.h"
 #include "hwy_kernels.h"
-#if defined(__x86_64__)
-#include "convert_x86.h"
-#endif
+#include "convert_x86.h"  // declarations only: safe on every architecture
 
 namespace fastaudio {
 
@@ -199,15 +197,6 @@ using F = SampleFormat;
 // A pair's Highway kernels with its reference as the Isa::Scalar entry.
 #define FASTAUDIO_CONVERT_KERNELS(fn, in, out) \
   IsaKernels<ConvertKernel> FASTAUDIO_HWY_KERNELS(fn, (ref::convert_kernel<F::in, F::out>))
-
-// Where a hand-written x86 kernel measures faster than the Highway one
-// (convert_x86.h), it replaces that entry; a null AVX-512 entry falls back
-// to the AVX2 kernel.
-#if defined(__x86_64__)
-#define FASTAUDIO_X86(isa, fn) .with(Isa::isa, fn)
-#else
-#define FASTAUDIO_X86(isa, fn)
-#endif
 
 // ORC 0.4.33's ARM64 code for F32 -> S16 keeps lane 0 of each vector only
 // (the other three come out 0; seen under qemu-aarch64, the backup C code is
@@ -221,12 +210,12 @@ using F = SampleFormat;
 constexpr ConvertKernelRow kRows[] = {
     {F::F32, F::S16, false,
      FASTAUDIO_CONVERT_KERNELS(F32ToS16, F32, S16).with(Isa::Orc, FASTAUDIO_ORC_F32_TO_S16)
-         FASTAUDIO_X86(Avx2, simd::f32_to_s16_avx2) FASTAUDIO_X86(Avx512, simd::f32_to_s16_avx512)},
+         FASTAUDIO_X86_KERNEL(Avx2, simd::f32_to_s16_avx2) FASTAUDIO_X86_KERNEL(Avx512, simd::f32_to_s16_avx512)},
     {F::S16, F::F32, false,
      FASTAUDIO_CONVERT_KERNELS(S16ToF32, S16, F32).with(Isa::Orc, orc::per_sample<int16_t, float, fastaudio_orc_s16_to_f32>)},
     {F::F32, F::S32, false,
      FASTAUDIO_CONVERT_KERNELS(F32ToS32, F32, S32)
-         FASTAUDIO_X86(Avx2, simd::f32_to_s32_avx2) FASTAUDIO_X86(Avx512, simd::f32_to_s32_avx512)},
+         FASTAUDIO_X86_KERNEL(Avx2, simd::f32_to_s32_avx2) FASTAUDIO_X86_KERNEL(Avx512, simd::f32_to_s32_avx512)},
     {F::S32, F::F32, false,
      FASTAUDIO_CONVERT_KERNELS(S32ToF32, S32, F32).with(Isa::Orc, orc::per_sample<int32_t, float, fastaudio_orc_s32_to_f32>)},
     {F::S16, F::S32, false,
@@ -235,18 +224,17 @@ constexpr ConvertKernelRow kRows[] = {
     {F::S32, F::S16, false,
      FASTAUDIO_CONVERT_KERNELS(S32ToS16, S32, S16)
          .with(Isa::Orc, orc::per_sample<int32_t, int16_t, fastaudio_orc_s32_to_s16>)
-             FASTAUDIO_X86(Avx2, simd::s32_to_s16_avx2)},
+             FASTAUDIO_X86_KERNEL(Avx2, simd::s32_to_s16_avx2)},
     {F::F32, F::F64, false, FASTAUDIO_CONVERT_KERNELS(F32ToF64, F32, F64)},
     {F::F64, F::F32, false, FASTAUDIO_CONVERT_KERNELS(F64ToF32, F64, F32)},
     {F::S16, F::F32, true,
      FASTAUDIO_CONVERT_KERNELS(StereoS16ToMonoF32, S16, F32)
          .with(Isa::Orc, orc::per_frame<int32_t, float, fastaudio_orc_stereo_s16_to_mono_f32>)
-             FASTAUDIO_X86(Avx2, simd::stereo_s16_to_mono_f32_avx2) FASTAUDIO_X86(Avx512, nullptr)},
+             FASTAUDIO_X86_KERNEL(Avx2, simd::stereo_s16_to_mono_f32_avx2) FASTAUDIO_X86_KERNEL(Avx512, nullptr)},
     {F::F32, F::F32, true,
-     FASTAUDIO_CONVERT_KERNELS(StereoF32ToMonoF32, F32, F32) FASTAUDIO_X86(Avx2, simd::stereo_f32_to_mono_f32_avx2)},
+     FASTAUDIO_CONVERT_KERNELS(StereoF32ToMonoF32, F32, F32) FASTAUDIO_X86_KERNEL(Avx2, simd::stereo_f32_to_mono_f32_avx2)},
 };
 
-#undef FASTAUDIO_X86
 #undef FASTAUDIO_ORC_F32_TO_S16
 #undef FASTAUDIO_CONVERT_KERNELS
 

@@ -22,31 +22,37 @@ using VF = hn::Vec<DF>;
 
 HWY_INLINE VF AddProduct(VF acc, VF x, VF m) { return hn::Add(acc, hn::Mul(x, m)); }
 
+// Runs body(f) for each whole vector of frames from frame 0; returns the
+// frames done, which leaves the rest to the reference.
+template <class Body>
+HWY_INLINE size_t EachVectorOfFrames(size_t frames, const Body &body) {
+  const size_t lanes = hn::Lanes(DF());
+  size_t f = 0;
+  for (; f + lanes <= frames; f += lanes) body(f);
+  return f;
+}
+
 // Stereo to mono.
 void Mix2To1(const float *m, const float *in, float *out, size_t frames, unsigned, unsigned) {
   const DF df;
   const VF left = hn::Set(df, m[0]), right = hn::Set(df, m[1]);
-  const size_t lanes = hn::Lanes(df);
-  size_t f = 0;
-  for (; f + lanes <= frames; f += lanes) {
+  const size_t done = EachVectorOfFrames(frames, [&](size_t f) HWY_ATTR {
     VF l, r;
     hn::LoadInterleaved2(df, in + 2 * f, l, r);
     hn::StoreU(AddProduct(AddProduct(hn::Zero(df), l, left), r, right), df, out + f);
-  }
-  mix_reference<float>(m, in + 2 * f, out + f, frames - f, 2, 1);
+  });
+  mix_reference<float>(m, in + 2 * done, out + done, frames - done, 2, 1);
 }
 
 // Mono to stereo: each sample times the two coefficients, interleaved.
 void Mix1To2(const float *m, const float *in, float *out, size_t frames, unsigned, unsigned) {
   const DF df;
   const VF left = hn::Set(df, m[0]), right = hn::Set(df, m[1]);
-  const size_t lanes = hn::Lanes(df);
-  size_t f = 0;
-  for (; f + lanes <= frames; f += lanes) {
+  const size_t done = EachVectorOfFrames(frames, [&](size_t f) HWY_ATTR {
     const VF x = hn::LoadU(df, in + f);
     hn::StoreInterleaved2(AddProduct(hn::Zero(df), x, left), AddProduct(hn::Zero(df), x, right), df, out + 2 * f);
-  }
-  mix_reference<float>(m, in + f, out + 2 * f, frames - f, 1, 2);
+  });
+  mix_reference<float>(m, in + done, out + 2 * done, frames - done, 1, 2);
 }
 
 // Any N -> M (N >= 3): each input channel of `lanes` frames is one gather;
@@ -85,9 +91,7 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "hwy_kernels.h"
-#if defined(__x86_64__)
-#include "mix_x86.h"
-#endif
+#include "mix_x86.h"  // declarations only: safe on every architecture
 
 namespace fastaudio {
 
@@ -95,24 +99,15 @@ namespace {
 
 // A shape's Highway kernel with the reference as Isa::Scalar.
 #define FASTAUDIO_MIX_KERNELS(fn) IsaKernels<MixKernel<float>> FASTAUDIO_HWY_KERNELS(fn, mix_reference<float>)
-// Where a hand-written AVX2 kernel measures faster than the Highway one
-// (mix_x86.h), it replaces that entry; a null AVX-512 entry falls back to
-// the AVX2 kernel.
-#if defined(__x86_64__)
-#define FASTAUDIO_X86(isa, fn) .with(Isa::isa, fn)
-#else
-#define FASTAUDIO_X86(isa, fn)
-#endif
 
 constexpr MixKernelRow kRows[] = {
-    {2, 1, FASTAUDIO_MIX_KERNELS(Mix2To1) FASTAUDIO_X86(Avx2, simd::mix_2_1_avx2)},
+    {2, 1, FASTAUDIO_MIX_KERNELS(Mix2To1) FASTAUDIO_X86_KERNEL(Avx2, simd::mix_2_1_avx2)},
     {1, 2, FASTAUDIO_MIX_KERNELS(Mix1To2)},
-    {6, 2, FASTAUDIO_MIX_KERNELS(MixAny) FASTAUDIO_X86(Avx2, simd::mix_n_2_avx2<6>) FASTAUDIO_X86(Avx512, nullptr)},
-    {8, 2, FASTAUDIO_MIX_KERNELS(MixAny) FASTAUDIO_X86(Avx2, simd::mix_n_2_avx2<8>) FASTAUDIO_X86(Avx512, nullptr)},
+    {6, 2, FASTAUDIO_MIX_KERNELS(MixAny) FASTAUDIO_X86_KERNEL(Avx2, simd::mix_n_2_avx2<6>) FASTAUDIO_X86_KERNEL(Avx512, nullptr)},
+    {8, 2, FASTAUDIO_MIX_KERNELS(MixAny) FASTAUDIO_X86_KERNEL(Avx2, simd::mix_n_2_avx2<8>) FASTAUDIO_X86_KERNEL(Avx512, nullptr)},
     {kAnyChannels, kAnyChannels, FASTAUDIO_MIX_KERNELS(MixAny)},
 };
 
-#undef FASTAUDIO_X86
 #undef FASTAUDIO_MIX_KERNELS
 
 }  // namespace

@@ -141,9 +141,7 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 #include "hwy_kernels.h"
-#if defined(__x86_64__)
-#include "vad_energy_x86.h"
-#endif
+#include "vad_energy_x86.h"  // declarations only: safe on every architecture
 
 namespace fastaudio {
 
@@ -153,29 +151,19 @@ namespace {
 
 // A decimation's Highway kernels with the reference as Isa::Scalar.
 #define FASTAUDIO_BAND_KERNELS(d) IsaKernels<BandEnergyKernel> FASTAUDIO_HWY_KERNELS(BandEnergy<d>, ref::band_energy)
-// Where a hand-written x86 kernel measures faster than the Highway one
-// (vad_energy_x86.h), it replaces that entry; a null AVX-512 entry falls
-// back to the AVX2 kernel.
-#if defined(__x86_64__)
-#define FASTAUDIO_X86(isa, fn) .with(Isa::isa, fn)
-#else
-#define FASTAUDIO_X86(isa, fn)
-#endif
-
 }  // namespace
 
 const IsaKernels<BandEnergyKernel> kBandEnergyKernels[kBandDecimations] = {
-    FASTAUDIO_BAND_KERNELS(1) FASTAUDIO_X86(Avx2, simd::band_energy_avx2<1>) FASTAUDIO_X86(Avx512, nullptr),
-    FASTAUDIO_BAND_KERNELS(2) FASTAUDIO_X86(Avx2, simd::band_energy_avx2<2>) FASTAUDIO_X86(Avx512, nullptr),
-    FASTAUDIO_BAND_KERNELS(4) FASTAUDIO_X86(Avx2, simd::band_energy_avx2<4>)
-        FASTAUDIO_X86(Avx512, simd::band_energy_avx512<4>),
-    FASTAUDIO_BAND_KERNELS(8) FASTAUDIO_X86(Avx2, simd::band_energy_avx2<8>)
-        FASTAUDIO_X86(Avx512, simd::band_energy_avx512<8>),
-    FASTAUDIO_BAND_KERNELS(16) FASTAUDIO_X86(Avx2, simd::band_energy_avx2<16>) FASTAUDIO_X86(Avx512, nullptr),
-    FASTAUDIO_BAND_KERNELS(32) FASTAUDIO_X86(Avx2, simd::band_energy_avx2<32>) FASTAUDIO_X86(Avx512, nullptr),
+    FASTAUDIO_BAND_KERNELS(1) FASTAUDIO_X86_KERNEL(Avx2, simd::band_energy_avx2<1>) FASTAUDIO_X86_KERNEL(Avx512, nullptr),
+    FASTAUDIO_BAND_KERNELS(2) FASTAUDIO_X86_KERNEL(Avx2, simd::band_energy_avx2<2>) FASTAUDIO_X86_KERNEL(Avx512, nullptr),
+    FASTAUDIO_BAND_KERNELS(4) FASTAUDIO_X86_KERNEL(Avx2, simd::band_energy_avx2<4>)
+        FASTAUDIO_X86_KERNEL(Avx512, simd::band_energy_avx512<4>),
+    FASTAUDIO_BAND_KERNELS(8) FASTAUDIO_X86_KERNEL(Avx2, simd::band_energy_avx2<8>)
+        FASTAUDIO_X86_KERNEL(Avx512, simd::band_energy_avx512<8>),
+    FASTAUDIO_BAND_KERNELS(16) FASTAUDIO_X86_KERNEL(Avx2, simd::band_energy_avx2<16>) FASTAUDIO_X86_KERNEL(Avx512, nullptr),
+    FASTAUDIO_BAND_KERNELS(32) FASTAUDIO_X86_KERNEL(Avx2, simd::band_energy_avx2<32>) FASTAUDIO_X86_KERNEL(Avx512, nullptr),
 };
 
-#undef FASTAUDIO_X86
 #undef FASTAUDIO_BAND_KERNELS
 
 }  // namespace fastaudio
