@@ -89,16 +89,26 @@ HWY_INLINE VF DecimatedSums(const float *p) {
 template <size_t D>
 constexpr size_t kBatchSamples = kBandBlock * kLanes * D;
 
-// One batch: its sums' squares into sq, its block sums' squares into means.
+// One batch: each block's energy about its mean, sum of squared sums minus
+// the squared block sum / kBandBlock, in float, then added in double. Every
+// block takes the same operations whatever its lane, so the energy of a
+// frame is the sum of its blocks' (the detector's sub-frames add up to the
+// whole frame's level).
 template <size_t D>
-HWY_INLINE void Batch(const float *p, VF &sq, VF &means) {
-  VF sums[kBandBlock];
+HWY_INLINE double Batch(const float *p) {
+  const DF df;
+  VF sums[kBandBlock], squares[kBandBlock];
   for (size_t k = 0; k < kBandBlock; k++) {
     sums[k] = DecimatedSums<D>(p + k * kLanes * D);
-    sq = hn::MulAdd(sums[k], sums[k], sq);
+    squares[k] = hn::Mul(sums[k], sums[k]);
   }
-  const VF blocks = TreeSums<kBandBlock>(sums);
-  means = hn::MulAdd(blocks, blocks, means);
+  const VF block_sq = TreeSums<kBandBlock>(squares), block_sums = TreeSums<kBandBlock>(sums);
+  const VF energy = hn::Sub(block_sq, hn::Mul(hn::Mul(block_sums, block_sums), hn::Set(df, 1.f / kBandBlock)));
+  HWY_ALIGN float lanes[kLanes];
+  hn::Store(energy, df, lanes);
+  double sum = 0;
+  for (float e : lanes) sum += double(e);
+  return sum;
 }
 
 // Band energy at decimation D (the argument is ignored): whole batches in
@@ -106,18 +116,15 @@ HWY_INLINE void Batch(const float *p, VF &sq, VF &means) {
 // add nothing), then the short last block as the reference sums it.
 template <size_t D>
 double BandEnergy(const float *x, size_t n, size_t) {
-  const DF df;
   const size_t m = n / D, whole_samples = m / kBandBlock * kBandBlock * D;
-  VF sq = hn::Zero(df), means = hn::Zero(df);
+  double band = 0;
   size_t i = 0;
-  for (; i + kBatchSamples<D> <= whole_samples; i += kBatchSamples<D>) Batch<D>(x + i, sq, means);
+  for (; i + kBatchSamples<D> <= whole_samples; i += kBatchSamples<D>) band += Batch<D>(x + i);
   if (i < whole_samples) {
     HWY_ALIGN float padded[kBatchSamples<D>] = {};
     std::copy(x + i, x + whole_samples, padded);
-    Batch<D>(padded, sq, means);
+    band += Batch<D>(padded);
   }
-  double band = double(hn::GetLane(hn::SumOfLanes(df, sq))) -
-                double(hn::GetLane(hn::SumOfLanes(df, means))) / double(kBandBlock);
   double tail_sum = 0, tail_sq = 0;
   for (size_t j = whole_samples / D; j < m; j++) {
     double s = 0;
