@@ -10,7 +10,7 @@
 namespace fastaudio {
 
 // Best last; picked once at run time. Orc runs ORC's generated code (SSE,
-// NEON, ...); Neon, Avx2 and Avx512 run Highway kernels (isa_kernels.h)
+// NEON, ...); Neon, Avx2 and Avx512 run Highway kernels (hwy_kernels.h)
 // compiled for that target, or a hand-written one where it measures faster.
 // A build has the kernels of its own architecture only, so Neon and
 // Avx2/Avx512 never meet in one process.
