@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "convert_reference.h"
-#include "convert_simd.h"
+#include "convert_kernels.h"
 
 namespace fastaudio {
 
@@ -22,13 +22,6 @@ bool channels_convertible(unsigned in_channels, unsigned out_channels) {
 namespace {
 
 constexpr size_t kFormats = std::size(kAllSampleFormats);
-
-template <SampleFormat In, SampleFormat Out>
-void scalar_kernel(const uint8_t *in, uint8_t *out, size_t frames, unsigned ic, unsigned oc) {
-  if (ic == oc) ref::convert_samples<In, Out>(in, out, frames * ic);
-  else if (ic == 1) ref::upmix<In, Out>(in, out, frames, oc);
-  else ref::downmix<In, Out>(in, out, frames, ic);
-}
 
 using DitherKernel = void (*)(const uint8_t *in, uint8_t *out, size_t frames, unsigned ic,
                               unsigned oc, uint32_t *rng);
@@ -77,7 +70,7 @@ constexpr auto make_table(std::index_sequence<I...>) {
 }
 
 template <SampleFormat In, SampleFormat Out> struct ScalarEntry {
-  static constexpr ConvertKernel value = &scalar_kernel<In, Out>;
+  static constexpr ConvertKernel value = &ref::convert_kernel<In, Out>;
 };
 template <SampleFormat In, SampleFormat Out> struct DitherEntry {
   static constexpr DitherKernel value = &dither_kernel<In, Out>;
@@ -99,40 +92,13 @@ bool needs_dither(const ConvertSpec &s) {
 
 }  // namespace
 
-ConvertKernel simd::find_in_table(std::span<const KernelEntry> table, SampleFormat in, SampleFormat out,
-                                  unsigned in_channels, unsigned out_channels) {
-  const bool stereo_to_mono = in_channels == 2 && out_channels == 1;
-  if (in_channels != out_channels && !stereo_to_mono) return nullptr;
-  for (const KernelEntry &e : table)
-    if (e.in == in && e.out == out && e.stereo_to_mono == stereo_to_mono) return e.kernel;
-  return nullptr;
-}
-
 ConvertKernel find_kernel(const ConvertSpec &spec, Isa isa) {
   if (!channels_convertible(spec.in_channels, spec.out_channels)) return nullptr;
-#if defined(__x86_64__)
-  if (isa >= Isa::Avx512) {
-    if (ConvertKernel k = simd::find_avx512_kernel(spec.in_format, spec.out_format,
-                                                   spec.in_channels, spec.out_channels))
-      return k;
-  }
-  if (isa >= Isa::Avx2) {
-    if (ConvertKernel k = simd::find_avx2_kernel(spec.in_format, spec.out_format,
-                                                 spec.in_channels, spec.out_channels))
-      return k;
-  }
-#elif defined(__aarch64__)
-  if (isa >= Isa::Neon) {
-    if (ConvertKernel k = simd::find_neon_kernel(spec.in_format, spec.out_format,
-                                                 spec.in_channels, spec.out_channels))
-      return k;
-  }
-#endif
-  if (isa >= Isa::Orc) {
-    if (ConvertKernel k = simd::find_orc_kernel(spec.in_format, spec.out_format,
-                                                spec.in_channels, spec.out_channels))
-      return k;
-  }
+  const bool stereo_to_mono = spec.in_channels == 2 && spec.out_channels == 1;
+  if (spec.in_channels == spec.out_channels || stereo_to_mono)
+    for (const ConvertKernelRow &row : convert_kernel_rows())
+      if (row.in == spec.in_format && row.out == spec.out_format && row.stereo_to_mono == stereo_to_mono)
+        return row.kernels.for_isa(isa);
   return kScalarKernels[table_index(spec.in_format, spec.out_format)];
 }
 

@@ -42,7 +42,8 @@ class Converter {
   const ConvertSpec &spec() const { return spec_; }
   size_t in_frame_bytes() const { return sample_bytes(spec_.in_format) * spec_.in_channels; }
   size_t out_frame_bytes() const { return sample_bytes(spec_.out_format) * spec_.out_channels; }
-  // True when the configured kernel is a hand-written SIMD one.
+  // True when the configured kernel is a SIMD one (ORC or Highway), not the
+  // scalar reference.
   bool uses_simd() const { return simd_; }
 
  private:

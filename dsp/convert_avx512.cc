@@ -1,21 +1,20 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// AVX-512 conversion kernels for float -> int, where AVX2 pays for NaN
-// handling with extra instructions and AVX-512 does it with a mask. Masked
-// loads and stores handle the tail, so every sample takes the same path.
+// Hand-written AVX-512 conversion kernels for float -> int, kept because
+// they measure faster than the Highway ones (convert_kernels.cc registers
+// them): NaN handling is a mask, and masked loads and stores take the tail,
+// so every sample takes the same path.
 #include <immintrin.h>
 
 // GCC 12 warns about the undefined vectors inside its own AVX-512 intrinsics.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-#include "convert_simd.h"
+#include "convert_x86.h"
 #include "simd_avx512.h"
 
 #define FA_AVX512 __attribute__((target("avx512f")))
 
 namespace fastaudio::simd {
 namespace {
-
-using F = SampleFormat;
 
 FA_AVX512 inline __m256i f32_to_s16_vec(__m512 x) {
   const __m512 scale = _mm512_set1_ps(32768.f), lo = _mm512_set1_ps(-32768.f), hi = _mm512_set1_ps(32767.f);
@@ -24,9 +23,19 @@ FA_AVX512 inline __m256i f32_to_s16_vec(__m512 x) {
   return _mm512_cvtsepi32_epi16(_mm512_cvtps_epi32(_mm512_maskz_mov_ps(ordered, _mm512_min_ps(_mm512_max_ps(v, lo), hi))));
 }
 
+// 2^31 and above convert to INT32_MIN: the ">= 2^31" mask puts INT32_MAX there.
+FA_AVX512 inline __m512i f32_to_s32_vec(__m512 x) {
+  const __m512 scale = _mm512_set1_ps(2147483648.f);
+  const __m512 v = _mm512_mul_ps(x, scale);
+  const __m512i r = _mm512_maskz_cvtps_epi32(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), v);
+  return _mm512_mask_mov_epi32(r, _mm512_cmp_ps_mask(v, scale, _CMP_GE_OQ), _mm512_set1_epi32(INT32_MAX));
+}
+
+}  // namespace
+
 // A masked narrowing store is slow on some cores: full vectors go through a
 // register and a plain store; only the tail is masked.
-FA_AVX512 void f32_to_s16(const uint8_t *in, uint8_t *out, size_t frames, unsigned ic, unsigned) {
+FA_AVX512 void f32_to_s16_avx512(const uint8_t *in, uint8_t *out, size_t frames, unsigned ic, unsigned) {
   const size_t n = frames * ic;
   auto src = reinterpret_cast<const float *>(in);
   auto dst = reinterpret_cast<int16_t *>(out);
@@ -39,15 +48,7 @@ FA_AVX512 void f32_to_s16(const uint8_t *in, uint8_t *out, size_t frames, unsign
   }
 }
 
-// 2^31 and above convert to INT32_MIN: the ">= 2^31" mask puts INT32_MAX there.
-FA_AVX512 inline __m512i f32_to_s32_vec(__m512 x) {
-  const __m512 scale = _mm512_set1_ps(2147483648.f);
-  const __m512 v = _mm512_mul_ps(x, scale);
-  const __m512i r = _mm512_maskz_cvtps_epi32(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), v);
-  return _mm512_mask_mov_epi32(r, _mm512_cmp_ps_mask(v, scale, _CMP_GE_OQ), _mm512_set1_epi32(INT32_MAX));
-}
-
-FA_AVX512 void f32_to_s32(const uint8_t *in, uint8_t *out, size_t frames, unsigned ic, unsigned) {
+FA_AVX512 void f32_to_s32_avx512(const uint8_t *in, uint8_t *out, size_t frames, unsigned ic, unsigned) {
   const size_t n = frames * ic;
   auto src = reinterpret_cast<const float *>(in);
   auto dst = reinterpret_cast<int32_t *>(out);
@@ -57,17 +58,6 @@ FA_AVX512 void f32_to_s32(const uint8_t *in, uint8_t *out, size_t frames, unsign
     const __mmask16 m = simd_avx512::tail_mask(n - i);
     _mm512_mask_storeu_epi32(dst + i, m, f32_to_s32_vec(_mm512_maskz_loadu_ps(m, src + i)));
   }
-}
-
-constexpr KernelEntry kKernels[] = {
-    {F::F32, F::S16, false, f32_to_s16},
-    {F::F32, F::S32, false, f32_to_s32},
-};
-
-}  // namespace
-
-ConvertKernel find_avx512_kernel(SampleFormat in, SampleFormat out, unsigned in_channels, unsigned out_channels) {
-  return find_in_table(kKernels, in, out, in_channels, out_channels);
 }
 
 }  // namespace fastaudio::simd

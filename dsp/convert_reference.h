@@ -151,6 +151,15 @@ void downmix(const uint8_t *in, uint8_t *out, size_t frames, unsigned in_channel
     store<Out>(out + i * so, mix_down<In, Out>(in + i * in_channels * si, in_channels));
 }
 
+// The reference behind the ConvertKernel signature (convert.h): equal
+// channel counts, mono -> N or N -> mono.
+template <SampleFormat In, SampleFormat Out>
+void convert_kernel(const uint8_t *in, uint8_t *out, size_t frames, unsigned in_channels, unsigned out_channels) {
+  if (in_channels == out_channels) convert_samples<In, Out>(in, out, frames * in_channels);
+  else if (in_channels == 1) upmix<In, Out>(in, out, frames, out_channels);
+  else downmix<In, Out>(in, out, frames, in_channels);
+}
+
 // A sample as a real number in units of the output's LSB, before rounding:
 // what TPDF dither is added to.
 template <SampleFormat In>

@@ -33,3 +33,16 @@
 // Order of the Isa enum: Scalar, Orc, Neon, Avx2, Avx512.
 #define FASTAUDIO_HWY_KERNELS(fn, scalar) \
   {{{&(scalar), nullptr, FASTAUDIO_HWY_NEON(fn), FASTAUDIO_HWY_AVX2(fn), FASTAUDIO_HWY_AVX3(fn)}}}
+// The same for a kernel whose scalar reference is not a function of the
+// same signature (Isa::Scalar has no entry; the caller runs its own loop).
+#define FASTAUDIO_HWY_KERNELS_NO_SCALAR(fn) \
+  {{{nullptr, nullptr, FASTAUDIO_HWY_NEON(fn), FASTAUDIO_HWY_AVX2(fn), FASTAUDIO_HWY_AVX3(fn)}}}
+
+// Appended to a row's IsaKernels: where a hand-written x86 kernel measures
+// faster than the Highway one, it replaces that ISA's entry (a null AVX-512
+// entry falls back to the AVX2 kernel). Nothing on other architectures.
+#if defined(__x86_64__)
+#define FASTAUDIO_X86_KERNEL(isa, fn) .with(Isa::isa, fn)
+#else
+#define FASTAUDIO_X86_KERNEL(isa, fn)
+#endif

@@ -10,7 +10,7 @@
 namespace fastaudio {
 
 // Best last; picked once at run time. Orc runs ORC's generated code (SSE,
-// NEON, ...); Neon, Avx2 and Avx512 run Highway kernels (isa_kernels.h)
+// NEON, ...); Neon, Avx2 and Avx512 run Highway kernels (hwy_kernels.h)
 // compiled for that target, or a hand-written one where it measures faster.
 // A build has the kernels of its own architecture only, so Neon and
 // Avx2/Avx512 never meet in one process.
@@ -45,6 +45,13 @@ struct IsaKernels {
   }
   // True when `isa` has a kernel of its own rather than a fallback.
   bool has(Isa isa) const { return by_isa[size_t(isa)] != nullptr; }
+  // The same with `isa`'s entry replaced: an ORC kernel, or a hand-written
+  // one that measures faster than the Highway kernel of that ISA.
+  constexpr IsaKernels with(Isa isa, Fn fn) const {
+    IsaKernels k = *this;
+    k.by_isa[size_t(isa)] = fn;
+    return k;
+  }
 };
 
 }  // namespace fastaudio

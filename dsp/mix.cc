@@ -26,11 +26,10 @@ template void mix_reference<float>(const float *, const float *, float *, size_t
 template void mix_reference<double>(const float *, const double *, double *, size_t, unsigned, unsigned);
 
 MixKernel<float> find_mix_kernel(unsigned in_channels, unsigned out_channels, Isa isa) {
-#if defined(__x86_64__)
-  if (isa >= Isa::Avx2)
-    if (MixKernel<float> k = simd::find_avx2_mix_kernel(in_channels, out_channels)) return k;
-#endif
-  (void)isa;
+  for (const MixKernelRow &row : mix_kernel_rows()) {
+    const bool ins = row.in_channels == in_channels || (row.in_channels == kAnyChannels && in_channels >= 3);
+    if (ins && (row.out_channels == out_channels || row.out_channels == kAnyChannels)) return row.kernels.for_isa(isa);
+  }
   return &mix_reference<float>;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include "convert.h"
@@ -29,12 +30,18 @@ template <typename Real>
 void mix_reference(const float *m, const Real *in, Real *out, size_t frames, unsigned in_channels,
                    unsigned out_channels);
 
-// The fastest kernel for this matrix's shape on `isa` (AVX2 ones for the
-// common layouts: 1 -> 2, 2 -> 1, 6 -> 2, 8 -> 2, and any N -> M).
-MixKernel<float> find_mix_kernel(unsigned in_channels, unsigned out_channels, Isa isa);
+// The kernels of the common layouts (1 -> 2, 2 -> 1, 6 -> 2, 8 -> 2) and of
+// any N -> M with N >= 3 (kAnyChannels), in every ISA they exist for
+// (mix_kernels.cc); first matching row wins.
+inline constexpr unsigned kAnyChannels = 0;
+struct MixKernelRow {
+  unsigned in_channels, out_channels;
+  IsaKernels<MixKernel<float>> kernels;
+};
+std::span<const MixKernelRow> mix_kernel_rows();
 
-namespace simd {
-MixKernel<float> find_avx2_mix_kernel(unsigned in_channels, unsigned out_channels);
-}
+// The fastest kernel for this matrix's shape on `isa`: the table's, or the
+// reference for the shapes it has none for.
+MixKernel<float> find_mix_kernel(unsigned in_channels, unsigned out_channels, Isa isa);
 
 }  // namespace fastaudio

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// AVX2 channel-mixing kernels. Each output is 0 plus the products in
-// channel order, multiplied and added separately as mix_reference() does:
-// bit-identical to it, so results never depend on where buffers split.
+// Hand-written AVX2 channel-mixing kernels, kept for the layouts where they
+// measure faster than the Highway ones (mix_kernels.cc registers them).
+// Each output is 0 plus the products in channel order, multiplied and added
+// separately as mix_reference() does: bit-identical to it, so results never
+// depend on where buffers split.
 #include <immintrin.h>
 
 #include <utility>
@@ -15,8 +17,10 @@ namespace {
 
 FA_AVX2 inline __m256 add_product(__m256 acc, __m256 x, __m256 m) { return _mm256_add_ps(acc, _mm256_mul_ps(x, m)); }
 
+}  // namespace
+
 // Stereo to mono: 8 frames = two vectors of L R pairs.
-FA_AVX2 void mix_2_1(const float *m, const float *in, float *out, size_t frames, unsigned, unsigned) {
+FA_AVX2 void mix_2_1_avx2(const float *m, const float *in, float *out, size_t frames, unsigned, unsigned) {
   const __m256 l = _mm256_set1_ps(m[0]), r = _mm256_set1_ps(m[1]);
   size_t f = 0;
   for (; f + 8 <= frames; f += 8) {
@@ -30,19 +34,7 @@ FA_AVX2 void mix_2_1(const float *m, const float *in, float *out, size_t frames,
   mix_reference<float>(m, in + 2 * f, out + f, frames - f, 2, 1);
 }
 
-// Mono to stereo: each sample times the two coefficients, interleaved.
-FA_AVX2 void mix_1_2(const float *m, const float *in, float *out, size_t frames, unsigned, unsigned) {
-  const __m256 l = _mm256_set1_ps(m[0]), r = _mm256_set1_ps(m[1]);
-  size_t f = 0;
-  for (; f + 8 <= frames; f += 8) {
-    const __m256 x = _mm256_loadu_ps(in + f);
-    const __m256 a = add_product(_mm256_setzero_ps(), x, l), b = add_product(_mm256_setzero_ps(), x, r);
-    const __m256 lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);
-    _mm256_storeu_ps(out + 2 * f, _mm256_permute2f128_ps(lo, hi, 0x20));
-    _mm256_storeu_ps(out + 2 * f + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
-  }
-  mix_reference<float>(m, in + f, out + 2 * f, frames - f, 1, 2);
-}
+namespace {
 
 FA_AVX2 inline __m256 row_pair(const float *low, const float *high) {
   return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(low)), _mm_loadu_ps(high), 1);
@@ -58,8 +50,10 @@ FA_AVX2 inline void spread_channels(__m256 lo, __m256 hi, __m256 *x, std::intege
 // 128-bit lane one shuffle puts channel i of two frames as [x x y y]
 // against [l r l r] coefficients, so the sums come out interleaved, in
 // channel order.
+}  // namespace
+
 template <unsigned N>
-FA_AVX2 void mix_n_2(const float *m, const float *in, float *out, size_t frames, unsigned, unsigned) {
+FA_AVX2 void mix_n_2_avx2(const float *m, const float *in, float *out, size_t frames, unsigned, unsigned) {
   static_assert(N == 6 || N == 8);
   __m256 coef[N];
   for (unsigned i = 0; i < N; i++) coef[i] = _mm256_setr_ps(m[i], m[N + i], m[i], m[N + i], m[i], m[N + i], m[i], m[N + i]);
@@ -92,37 +86,7 @@ FA_AVX2 void mix_n_2(const float *m, const float *in, float *out, size_t frames,
   mix_reference<float>(m, in + f * N, out + 2 * f, frames - f, N, 2);
 }
 
-// Any N -> M: each output channel of 8 frames from N gathers, stored
-// through a small transpose buffer. Zero coefficients are multiplied too, so
-// that NaN and Inf spread as in the reference.
-FA_AVX2 void mix_any(const float *m, const float *in, float *out, size_t frames, unsigned ic, unsigned oc) {
-  const __m256i stride = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(int(ic)));
-  alignas(32) float lanes[8];
-  size_t f = 0;
-  for (; f + 8 <= frames; f += 8) {
-    const float *base = in + f * ic;
-    for (unsigned o = 0; o < oc; o++) {
-      const float *row = m + o * ic;
-      __m256 acc = _mm256_setzero_ps();
-      for (unsigned i = 0; i < ic; i++)
-        acc = add_product(acc, _mm256_i32gather_ps(base + i, stride, 4), _mm256_set1_ps(row[i]));
-      _mm256_store_ps(lanes, acc);
-      for (unsigned k = 0; k < 8; k++) out[(f + k) * oc + o] = lanes[k];
-    }
-  }
-  mix_reference<float>(m, in + f * ic, out + f * oc, frames - f, ic, oc);
-}
-
-}  // namespace
-
-MixKernel<float> find_avx2_mix_kernel(unsigned in_channels, unsigned out_channels) {
-  if (in_channels == 2 && out_channels == 1) return &mix_2_1;
-  if (in_channels == 1 && out_channels == 2) return &mix_1_2;
-  if (out_channels == 2 && in_channels == 6) return &mix_n_2<6>;
-  if (out_channels == 2 && in_channels == 8) return &mix_n_2<8>;
-  // A gather per input and output only pays when frames are wide enough.
-  if (in_channels >= 3) return &mix_any;
-  return nullptr;
-}
+template void mix_n_2_avx2<6>(const float *, const float *, float *, size_t, unsigned, unsigned);
+template void mix_n_2_avx2<8>(const float *, const float *, float *, size_t, unsigned, unsigned);
 
 }  // namespace fastaudio::simd

@@ -29,7 +29,7 @@ void Quantizer::configure(DitherMethod dither, NoiseShaping shaping, unsigned ch
   shaping_ = shaping;
   channels_ = std::max(channels, 1u);
   full_ = std::ldexp(1.0, out_depth - 1);
-  avx2_ = isa >= Isa::Avx2;
+  dither_kernel_ = kQuantizeDitherKernels.for_isa(isa);
   switch (shaping) {
     case NoiseShaping::Simple: taps_ = kSimple, n_taps_ = 2; break;
     case NoiseShaping::Medium: taps_ = kMedium, n_taps_ = 5; break;
@@ -53,7 +53,7 @@ inline uint32_t xorshift(uint32_t x) {
   return x ^ (x << 5);
 }
 
-// [-0.5, 0.5) from a generator's 32 bits, as the AVX2 kernel converts them.
+// [-0.5, 0.5) from a generator's 32 bits, as the SIMD kernels convert them.
 inline float uniform(uint32_t x) { return float(int32_t(x)) * 0x1p-32f; }
 
 // floor() for values already clamped to the output's range: a truncating
@@ -106,14 +106,10 @@ void Quantizer::run_unshaped(Real *x, size_t n) {
   if constexpr (sizeof(Real) == 4 && (D == DitherMethod::Rpdf || D == DitherMethod::Tpdf)) {
     for (; i < n && lanes_.next != 0; i++) x[i] = quantize_one<Real, D>(x[i], i, lo, hi, full, scale, bias);
     const size_t whole = (n - i) & ~size_t(7);
-#if defined(__x86_64__)
-    if (avx2_ && whole > 0) {
-      simd::quantize_dither_avx2(x + i, whole, float(full_), D, &lanes_);
+    if (dither_kernel_ != nullptr && whole > 0) {
+      dither_kernel_(x + i, whole, float(full_), D, &lanes_);
       i += whole;
     }
-#else
-    (void)whole;  // the dither kernel is AVX2's
-#endif
   }
   for (; i < n; i++) x[i] = quantize_one<Real, D>(x[i], i, lo, hi, full, scale, bias);
 }

@@ -26,13 +26,19 @@ enum class NoiseShaping : uint8_t { None, ErrorFeedback, Simple, Medium, High };
 
 // Dither noise comes from eight xorshift32 generators taking turns sample
 // by sample (sample k of the stream uses generator k mod 8), so that the
-// AVX2 kernel, which runs all eight at once, gives the same bits as the
+// SIMD kernels, which run all eight at once, give the same bits as the
 // scalar loop.
 struct DitherLanes {
   std::array<uint32_t, 8> state{};
   unsigned next = 0;  // the generator of the next sample
   void seed();
 };
+
+// Unshaped rpdf or tpdf quantization of `n` floats (a multiple of 8, the
+// stream at generator 0): x -> floor(clamp(x * full + dither + 0.5)) / full.
+using QuantizeDitherKernel = void (*)(float *x, size_t n, float full, DitherMethod dither, DitherLanes *lanes);
+// In every ISA it exists for (quantize_kernels.cc); none for Isa::Scalar.
+extern const IsaKernels<QuantizeDitherKernel> kQuantizeDitherKernels;
 
 class Quantizer {
  public:
@@ -63,7 +69,7 @@ class Quantizer {
   NoiseShaping shaping_ = NoiseShaping::None;
   unsigned channels_ = 1;
   double full_ = 32768;  // 2^(depth-1)
-  bool avx2_ = false;
+  QuantizeDitherKernel dither_kernel_ = nullptr;  // null: the per-sample loop
   DitherLanes lanes_;
   std::vector<float> last_random_;  // per channel, tpdf-hf
   std::vector<double> errors_;      // per channel, kMaxTaps past errors, newest last
@@ -71,11 +77,5 @@ class Quantizer {
   unsigned n_taps_ = 0;
   static constexpr unsigned kMaxTaps = 8;
 };
-
-namespace simd {
-// Unshaped rpdf or tpdf quantization of `n` floats (a multiple of 8, the
-// stream at generator 0): x -> floor(clamp(x * full + dither + 0.5)) / full.
-void quantize_dither_avx2(float *x, size_t n, float full, DitherMethod dither, DitherLanes *lanes);
-}  // namespace simd
 
 }  // namespace fastaudio

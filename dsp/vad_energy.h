@@ -29,13 +29,15 @@ using BandEnergyKernel = double (*)(const float *x, size_t n, size_t decim);
 // The power-of-two decimation that brings `rate` down to 4-8 kHz (1 below 8 kHz).
 size_t band_decimation(unsigned rate);
 
-// The kernels of each ISA (vad_energy_kernels.cc).
+// The kernels of each ISA (vad_energy_kernels.cc); the band energy's by
+// decimation, log2(decim) indexing kBandEnergyKernels.
+inline constexpr size_t kBandDecimations = 6;  // 1, 2, 4, ..., 32
 extern const IsaKernels<SumSquaresKernel> kSumSquaresKernels;
+extern const IsaKernels<BandEnergyKernel> kBandEnergyKernels[kBandDecimations];
 
 SumSquaresKernel find_sum_squares_kernel(Isa isa);
-BandEnergyKernel find_band_energy_kernel(Isa isa);
-// The same specialised for one `decim` (no dispatch per call): it must then
-// be called with that `decim`.
+// The kernel specialised for one `decim` (no dispatch per call): it must be
+// called with that `decim`. Other decimations get the reference.
 BandEnergyKernel find_band_energy_kernel(Isa isa, size_t decim);
 
 }  // namespace fastaudio

@@ -454,6 +454,57 @@ def plot_vad_example(plt, path):
             f"{len(detected)} detected vs {len(truth)} labelled")
 
 
+ISA_ORDER = ["scalar", "orc", "neon", "avx2", "avx512"]
+# The issue's targets for the full chain against the stock one, by ISA (Intel CPU).
+CHAIN_TARGETS = {"avx2": ">= 3.0x", "avx512": ">= 4.0x (Intel)"}
+CONVERT_PAIRS = ["F32LE->S16LE", "S16LE->F32LE", "F32LE->S32LE", "S32LE->F32LE", "S16LE->S32LE", "S32LE->S16LE",
+                 "F32LE->F64LE", "F64LE->F32LE", "stereo S16LE->mono F32LE", "stereo F32LE->mono F32LE"]
+VAD_FRAMES = [("480@16000", "480 samples at 16 kHz (30 ms)"), ("320@16000", "320 at 16 kHz (20 ms)"),
+              ("960@48000", "960 at 48 kHz (20 ms)"), ("1440@48000", "1440 at 48 kHz (30 ms)")]
+
+
+def isas_in(rep, prefix):
+    """The ISAs this run recorded figures for under `prefix` (pipeline/isa/, ...), in the Isa enum's order."""
+    return [isa for isa in ISA_ORDER if any(k.startswith(f"{prefix}{isa}/") for k in rep.r)]
+
+
+def per_isa(rep):
+    """Every ISA this CPU has side by side: the full chain (a child process per ISA), then the kernels."""
+    add = rep.add
+    chain_isas = isas_in(rep, "pipeline/isa/")
+    if not chain_isas:
+        return
+    add(f"## Per instruction set ({cpu_name()})")
+    add()
+    add("Each ISA this CPU has, capped with `FASTAUDIO_ISA` (the elements pick the best one once per process, so "
+        "`bench-pipeline` runs each row's chains in a child process with the variable set; the stock chain is "
+        "measured in the same child and run). Kernels take the ISA as an argument and run in one process.")
+    add()
+    add("### Full chain, 48 kHz stereo S16 -> 16 kHz mono + VAD, 20 ms buffers (ms of CPU per second of audio)")
+    add()
+    rows = []
+    for isa in chain_isas:
+        k = f"pipeline/isa/{isa}/20ms/"
+        rows.append([isa, rep.fmt(k + "fastaudio"), rep.fmt(k + "stock"), rep.ratio(k + "stock", k + "fastaudio"),
+                     CHAIN_TARGETS.get(isa, "")])
+    rep.table(["ISA", "fastaudio chain", "stock chain", "stock / fastaudio", "target"], rows)
+
+    convert_isas = isas_in(rep, "convert/isa/")
+    if convert_isas:
+        add("### Conversion kernels, 960 samples in (a 20 ms buffer), ns per call")
+        add()
+        rows = [[pair] + [rep.fmt(f"convert/isa/{isa}/{pair}/960", 1) for isa in convert_isas] for pair in CONVERT_PAIRS]
+        rep.table(["conversion"] + convert_isas, rows)
+
+    vad_isas = isas_in(rep, "vad/kernel-isa/")
+    if vad_isas:
+        add("### VAD band energy per frame, ns")
+        add()
+        rows = [[label] + [rep.fmt(f"vad/kernel-isa/{isa}/{frame}/fastaudio", 1) for isa in vad_isas]
+                for frame, label in VAD_FRAMES]
+        rep.table(["frame"] + vad_isas, rows)
+
+
 ARM64_TEXT = """## ARM64
 
 Built with Debian's cross compiler and tested under qemu-aarch64
@@ -464,9 +515,10 @@ is claimed for ARM64; what is known is what runs vectorised:
 
 | kernels | on ARM64 | width |
 |---|---|---|
-| conversion: F32 <-> S16, F32 <-> S32, S16 <-> S32, F32 <-> F64, stereo S16/F32 -> mono F32 | NEON, bit-identical to the reference | 4 x F32 / 8 x S16 |
+| conversion: F32 <-> S16, F32 <-> S32, S16 <-> S32, F32 <-> F64, stereo S16/F32 -> mono F32 | NEON (Highway), bit-identical to the reference | 4 x F32 |
 | other conversions | ORC's NEON code where it has a program (not F32 -> S16: ORC 0.4.33's is wrong on ARM64), otherwise scalar | 4 x F32 |
-| VAD sum of squares and band energy, decimations 1-32 | NEON | 4 x F32 |
+| channel mixing (2 -> 1, 1 -> 2, any N >= 3 -> M), rpdf/tpdf dither | NEON (Highway), bit-identical to the reference | 4 x F32 |
+| VAD sum of squares and band energy, decimations 1-32 | NEON (Highway) | 4 x F32 |
 | resampler four-output dot products (F32, and F64 accumulation for very-high) | NEON: every path | 4 x F32 / 2 x F64 |
 | resampler half-band stage and stream splits | the compiler's vectorisation of plain loops | NEON |
 | resampler AVX-512 block kernels (2/3 stage, integer ratios, gather) | no ARM64 counterpart: the generic path runs | - |
@@ -541,6 +593,7 @@ def main():
         rep.add(line)
     rep.add()
     seed_tables(rep)
+    per_isa(rep)
     scaling(rep)
     participants(rep)
     arm64(rep)

@@ -2,7 +2,8 @@
 // The whole speech front end: 48 kHz (and 44.1 kHz) stereo S16 in, 16 kHz
 // mono F32 analysed for speech out. fastaudio's chain against the stock
 // GStreamer chains and the Python path, per second of audio, at live (10 ms,
-// 20 ms) and batch (1 s) buffer sizes; then many streams on many threads,
+// 20 ms) and batch (1 s) buffer sizes; the 20 ms chain again per instruction
+// set the CPU has (a child process each); then many streams on many threads,
 // and 64 participants' front ends served by one worker thread per core.
 // Every chain gets its input as a source hands it over: buffers it holds the
 // only reference to, so an element may convert in place.
@@ -10,6 +11,7 @@
 #include <gst/gst.h>
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -19,6 +21,7 @@
 
 #include "bench_util.h"
 #include "convert.h"
+#include "isa_tables.h"
 #include "resample.h"
 #include "rig.h"
 #include "vad.h"
@@ -226,6 +229,84 @@ void single_stream(const char *label, int rate, const std::vector<uint8_t> &pcm,
   if (fast[20] > 0 && stock > 0) where_the_time_goes(rate, pcm, repeats, fast[20] * 20, stock * 20);
 }
 
+const Chain &chain_named(const char *name) {
+  for (const Chain &c : kChains)
+    if (std::string(c.name) == name) return c;
+  return kChains[0];
+}
+
+// ms of CPU per second of audio for each chain at 20 ms buffers, 48 kHz,
+// medians of `repeats` runs going round the chains in turn; NAN for a chain
+// that refused a buffer (a failed chain would otherwise read as fast).
+std::vector<double> checked_chain_costs(const std::vector<const Chain *> &chains, const std::vector<uint8_t> &pcm48,
+                                        int repeats) {
+  std::vector<std::unique_ptr<bench::Rig>> rigs;
+  for (const Chain *c : chains) rigs.push_back(std::make_unique<bench::Rig>(c->description, caps_for(48000)));
+  std::vector<GstBuffer *> buffers = bench::make_buffers(pcm48, 4, 48000, 960);
+  std::vector<std::vector<double>> runs(chains.size());
+  std::vector<bool> failed(chains.size(), false);
+  for (int r = 0; r <= repeats; r++) {  // round 0 warms up
+    for (size_t i = 0; i < chains.size(); i++) {
+      if (!rigs[i]->ok() || failed[i]) continue;
+      if (r > 0) rigs[i]->restart();
+      std::vector<GstBuffer *> copies = bench::fresh_copies(buffers);
+      const double start = bench::now_ns();
+      for (GstBuffer *b : copies) {
+        const GstFlowReturn flow = rigs[i]->push(b);
+        if (flow != GST_FLOW_OK && !failed[i]) {
+          fprintf(stderr, "%s: a buffer gave %s\n", chains[i]->name, gst_flow_get_name(flow));
+          failed[i] = true;
+        }
+      }
+      if (r > 0) runs[i].push_back((bench::now_ns() - start) / 1e6 / (double(buffers.size()) * 0.02));
+    }
+  }
+  bench::free_buffers(buffers);
+  std::vector<double> cost;
+  for (size_t i = 0; i < chains.size(); i++) cost.push_back(failed[i] || runs[i].empty() ? NAN : bench::median(runs[i]));
+  return cost;
+}
+
+// In a child with FASTAUDIO_ISA set: the fastaudio chain and the stock one
+// in the same run; prints both in ms per second of audio.
+void isa_child(const std::vector<uint8_t> &pcm48, int repeats) {
+  const std::vector<double> cost = checked_chain_costs({&kChains[0], &chain_named(kStockChain)}, pcm48, repeats);
+  printf("%.6f %.6f\n", cost[0], cost[1]);
+}
+
+// The targets for the full chain against the stock one on an Intel
+// CPU, by ISA.
+const char *chain_target(fastaudio::Isa isa) {
+  switch (isa) {
+    case fastaudio::Isa::Avx2: return ">= 3.0x";
+    case fastaudio::Isa::Avx512: return ">= 4.0x (Intel)";
+    default: return "";
+  }
+}
+
+// One row per ISA this CPU has: the elements pick best_isa() once per
+// process, so each ISA's chain runs in a child process (FASTAUDIO_ISA set),
+// beside the stock chain in the same child and run.
+void per_isa(int repeats) {
+  printf("\n## Full chain per instruction set, 48 kHz stereo S16 -> 16 kHz mono + VAD, 20 ms buffers, "
+         "ms of CPU per second of audio (median of %d runs; %s)\n\n", repeats, bench::cpu_model().c_str());
+  printf("Each row is a child process with FASTAUDIO_ISA set; stock is measured in the same process and run.\n\n");
+  printf("| ISA | fastaudio chain | stock chain | stock / fastaudio | target |\n|---|---|---|---|---|\n");
+  for (fastaudio::Isa isa : fastaudio::usable_isas()) {
+    double fast = NAN, stock = NAN;
+    const std::string out = bench::run_with_isa(isa, "isa-chain " + std::to_string(repeats));
+    if (sscanf(out.c_str(), "%lf %lf", &fast, &stock) != 2 || !(fast > 0) || !(stock > 0)) {
+      printf("| %s | n/a | n/a | | %s |\n", fastaudio::isa_name(isa), chain_target(isa));
+      continue;
+    }
+    printf("| %s | %.3f | %.3f | %.2fx | %s |\n", fastaudio::isa_name(isa), fast, stock, stock / fast,
+           chain_target(isa));
+    const std::string key = std::string("pipeline/isa/") + fastaudio::isa_name(isa) + "/20ms/";
+    bench::record(key + "fastaudio", fast, "ms/s");
+    bench::record(key + "stock", stock, "ms/s");
+  }
+}
+
 // N independent chains on N threads, each pushing the whole input `passes` times.
 void many_streams(const std::vector<uint8_t> &pcm, int passes) {
   printf("\n## Many streams: N fastaudio chains on N threads, 48 kHz input, 20 ms buffers (%u cores here)\n\n",
@@ -327,9 +408,12 @@ void participants(const std::vector<uint8_t> &pcm, int n, int passes) {
 
 int main(int argc, char **argv) {
   gst_init(&argc, &argv);
-  // `bench-pipeline participants` runs the participants table alone.
-  const bool only_participants = argc > 1 && std::string(argv[1]) == "participants";
-  const int repeats = argc > 1 && !only_participants ? atoi(argv[1]) : 15;
+  // `bench-pipeline participants` runs the participants table alone, `isa
+  // [N]` the table per instruction set; `isa-chain N` is that table's child.
+  const std::string mode = argc > 1 ? argv[1] : "";
+  const bool only_participants = mode == "participants";
+  const bool isa_mode = mode == "isa" || mode == "isa-chain";
+  const int repeats = isa_mode ? (argc > 2 ? atoi(argv[2]) : 15) : argc > 1 && !only_participants ? atoi(argv[1]) : 15;
   const std::string wav_path = FASTAUDIO_FILES_DIR "/speech-48k-stereo.wav";
   bench::Wav wav;
   if (!bench::read_wav(wav_path, &wav) || wav.rate != 48000 || wav.channels != 2 || wav.bits != 16) {
@@ -343,7 +427,16 @@ int main(int argc, char **argv) {
     participants(pcm48, 64, 3);
     return 0;
   }
+  if (mode == "isa-chain") {
+    isa_child(pcm48, repeats);
+    return 0;
+  }
+  if (mode == "isa") {
+    per_isa(repeats);
+    return 0;
+  }
   single_stream("48 kHz", 48000, pcm48, wav_path, repeats);
+  per_isa(repeats);
 
   const std::vector<uint8_t> pcm44 = resample_s16_stereo(pcm48, 48000, 44100);
   const std::string wav44 = std::string(g_get_tmp_dir()) + "/fastaudio-bench-44k.wav";

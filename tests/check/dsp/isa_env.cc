@@ -9,6 +9,8 @@
 #include <cstring>
 
 #include "convert.h"
+#include "mix.h"
+#include "quantize.h"
 #include "resample.h"
 #include "vad_energy.h"
 
@@ -36,5 +38,11 @@ int main(int argc, char **argv) {
     check(find_band_energy_kernel(best_isa(), 4) != find_band_energy_kernel(detected_isa(), 4) ||
               detected_isa() < Isa::Avx2,
           "scalar band-energy kernel");
+  // So do the converter (through its table), the mixer and the dither.
+  Converter converter;
+  check(converter.configure({SampleFormat::F32, SampleFormat::S16, 1, 1, Dither::None}), "converter");
+  check(converter.uses_simd() == (want != Isa::Scalar), "converter kernel");
+  check(find_mix_kernel(6, 2, best_isa()) == find_mix_kernel(6, 2, want), "mix kernel");
+  check((kQuantizeDitherKernels.for_isa(best_isa()) != nullptr) == (want >= Isa::Neon), "dither kernel");
   return failures ? 1 : 0;
 }

@@ -12,6 +12,7 @@
 #include <random>
 #include <vector>
 
+#include "isa_under_test.h"
 #include "vad.h"
 #include "vad_energy.h"
 #include "vad_energy_reference.h"
@@ -106,11 +107,12 @@ std::vector<std::pair<double, double>> segments(const Run &r, unsigned rate) {
 
 }  // namespace
 
-// Every kernel set this CPU runs: scalar, NEON or AVX2 and AVX-512 (Orc is
-// convert's choice only; the detector uses the scalar kernels there).
+// Every kernel set under test (isa_under_test.h): scalar, NEON or AVX2 and
+// AVX-512 (Orc is convert's choice only; the detector uses the scalar
+// kernels there).
 std::vector<Isa> kernel_isas() {
   std::vector<Isa> isas;
-  for (Isa isa : usable_isas())
+  for (Isa isa : test::isas_under_test())
     if (isa != Isa::Orc) isas.push_back(isa);
   return isas;
 }
@@ -127,7 +129,7 @@ GST_START_TEST(test_kernels_match_reference) {
   uint32_t seed = 1;
   for (Isa isa : isas) {
     SumSquaresKernel sq = find_sum_squares_kernel(isa);
-    BandEnergyKernel fe = find_band_energy_kernel(isa);
+    auto fe = [isa](const float *p, size_t n, size_t d) { return find_band_energy_kernel(isa, d)(p, n, d); };
     for (size_t n : sizes) {
       std::vector<float> x = random_floats(n, seed++);
       // A DC offset exercises the cancellation in sum^2 - mean.
@@ -138,9 +140,6 @@ GST_START_TEST(test_kernels_match_reference) {
         const double want = ref::band_energy(x.data(), n, d), got = fe(x.data(), n, d);
         fail_unless(close(got, want, want_sq), "band n=%zu d=%zu: %g vs %g", n, d, got, want);
         fail_unless(got >= 0 && got <= want_sq * (1 + 1e-5) * d + 1e-12);
-        // The kernel specialised for d (the detector's) is the same kernel.
-        const double fixed = find_band_energy_kernel(isa, d)(x.data(), n, d);
-        fail_unless(fixed == got, "band n=%zu d=%zu: specialised %g vs %g", n, d, fixed, got);
       }
     }
   }
@@ -166,7 +165,7 @@ GST_START_TEST(test_kernels_every_length) {
 GST_END_TEST;
 
 GST_START_TEST(test_kernels_edge_values) {
-  BandEnergyKernel fe = find_band_energy_kernel(best_isa());
+  auto fe = [](const float *p, size_t n, size_t d) { return find_band_energy_kernel(best_isa(), d)(p, n, d); };
   SumSquaresKernel sq = find_sum_squares_kernel(best_isa());
   const float inf = std::numeric_limits<float>::infinity();
   const float specials[] = {std::nanf(""), inf, -inf};
@@ -203,7 +202,7 @@ GST_END_TEST;
 // The band energy is a band-pass: hum and high frequencies lose, speech
 // frequencies keep, at every rate.
 GST_START_TEST(test_band_response) {
-  BandEnergyKernel fe = find_band_energy_kernel(best_isa());
+  auto fe = [](const float *p, size_t n, size_t d) { return find_band_energy_kernel(best_isa(), d)(p, n, d); };
   const unsigned rates[] = {8000, 16000, 44100, 48000, 96000, 192000};
   for (unsigned rate : rates) {
     auto gain_db = [&](double hz) {
@@ -540,6 +539,7 @@ GST_START_TEST(test_silence_reset_finish) {
 GST_END_TEST;
 
 static Suite *vad_suite() {
+  test::isas_under_test();  // SKIP before forking when the ISA is missing
   Suite *s = suite_create("dsp-vad");
   TCase *tc = tcase_create("general");
   suite_add_tcase(s, tc);
