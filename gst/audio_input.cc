@@ -39,4 +39,18 @@ GstBuffer *clip_to_segment(GstBuffer *buf, const GstSegment *segment, const GstA
   return gst_audio_buffer_clip(buf, segment, GST_AUDIO_INFO_RATE(info), GST_AUDIO_INFO_BPF(info));
 }
 
+OwnedBuffer with_audio_meta(GstBuffer *buf, const GstAudioInfo *info) {
+  if (GST_AUDIO_INFO_LAYOUT(info) != GST_AUDIO_LAYOUT_NON_INTERLEAVED || gst_buffer_get_audio_meta(buf))
+    return OwnedBuffer(gst_buffer_ref(buf));
+  OwnedBuffer described(gst_buffer_copy(buf));
+  gst_buffer_add_audio_meta(described.get(), info, buffer_frames(buf, info), nullptr);
+  return described;
+}
+
+void post_planar_map_error(GstElement *element, const GstAudioInfo *info) {
+  FASTAUDIO_ELEMENT_ERROR(element, STREAM, FORMAT, ("Could not map the planar input buffer"),
+                          ("its GstAudioMeta does not fit %s x %d channels or the buffer's size",
+                           GST_AUDIO_INFO_NAME(info), GST_AUDIO_INFO_CHANNELS(info)));
+}
+
 }  // namespace fastaudio

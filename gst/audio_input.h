@@ -5,6 +5,8 @@
 
 #include <gst/audio/audio.h>
 
+#include "buffer_map.h"
+
 namespace fastaudio {
 
 // Frames in a buffer: its GstAudioMeta says for planar audio, whose planes
@@ -19,5 +21,13 @@ bool check_whole_frames(GstElement *element, GstBuffer *buf, const GstAudioInfo 
 // reference): the same buffer when all of it lies inside, since the clip
 // would copy it just to fill in a missing duration; nullptr when none does.
 GstBuffer *clip_to_segment(GstBuffer *buf, const GstSegment *segment, const GstAudioInfo *info);
+
+// A reference to planar `buf` with the GstAudioMeta gst_audio_buffer_map()
+// needs: `buf` itself when it has one (or `info` is interleaved), else a
+// shallow copy (shared memory) whose meta says the planes are contiguous.
+OwnedBuffer with_audio_meta(GstBuffer *buf, const GstAudioInfo *info);
+
+// Posts the error for planar input whose GstAudioMeta does not fit `info`.
+void post_planar_map_error(GstElement *element, const GstAudioInfo *info);
 
 }  // namespace fastaudio

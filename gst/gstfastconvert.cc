@@ -458,19 +458,10 @@ static void convert_planar(GstFastConvert *self, GstAudioBuffer *in, GstAudioBuf
 
 static GstFlowReturn transform_planar(GstFastConvert *self, GstBuffer *inbuf, GstBuffer *outbuf) {
   auto priv = self->priv;
-  // GStreamer wants a GstAudioMeta on planar buffers; one without is read as
-  // contiguous planes, through a shallow copy (shared memory) that has one.
-  fastaudio::OwnedBuffer described(gst_buffer_ref(inbuf));
-  if (priv->in_planar && !gst_buffer_get_audio_meta(inbuf)) {
-    described.reset(gst_buffer_copy(inbuf));
-    gst_buffer_add_audio_meta(described.get(), &priv->in_info, fastaudio::buffer_frames(inbuf, &priv->in_info),
-                              nullptr);
-  }
+  const fastaudio::OwnedBuffer described = fastaudio::with_audio_meta(inbuf, &priv->in_info);
   fastaudio::AudioBufferMap in(&priv->in_info, described.get(), GST_MAP_READ);
   if (!in) {
-    FASTAUDIO_ELEMENT_ERROR(self, STREAM, FORMAT, ("Could not map the planar input buffer"),
-                            ("its GstAudioMeta does not fit %s x %d channels or the buffer's size",
-                             GST_AUDIO_INFO_NAME(&priv->in_info), GST_AUDIO_INFO_CHANNELS(&priv->in_info)));
+    fastaudio::post_planar_map_error(GST_ELEMENT(self), &priv->in_info);
     return GST_FLOW_ERROR;
   }
   if (priv->out_planar) gst_buffer_add_audio_meta(outbuf, &priv->out_info, in->n_samples, nullptr);

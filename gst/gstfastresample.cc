@@ -544,17 +544,10 @@ static bool transform_interleaved(GstFastResample *self, GstBuffer *inbuf, GstBu
 // the output's planes back to back, described by a meta in finish_output().
 static bool transform_planar(GstFastResample *self, GstBuffer *inbuf, GstBuffer *outbuf, Resampled *r) {
   auto priv = self->priv;
-  fastaudio::OwnedBuffer described(gst_buffer_ref(inbuf));
-  if (!gst_buffer_get_audio_meta(inbuf)) {
-    described.reset(gst_buffer_copy(inbuf));
-    gst_buffer_add_audio_meta(described.get(), &priv->in_info, fastaudio::buffer_frames(inbuf, &priv->in_info),
-                              nullptr);
-  }
+  const fastaudio::OwnedBuffer described = fastaudio::with_audio_meta(inbuf, &priv->in_info);
   fastaudio::AudioBufferMap in(&priv->in_info, described.get(), GST_MAP_READ);
   if (!in) {
-    FASTAUDIO_ELEMENT_ERROR(self, STREAM, FORMAT, ("Could not map the planar input buffer"),
-                            ("its GstAudioMeta does not fit %s x %d channels or the buffer's size",
-                             GST_AUDIO_INFO_NAME(&priv->in_info), GST_AUDIO_INFO_CHANNELS(&priv->in_info)));
+    fastaudio::post_planar_map_error(GST_ELEMENT(self), &priv->in_info);
     return false;
   }
   const fastaudio::BufferMap out(outbuf, GST_MAP_WRITE);
