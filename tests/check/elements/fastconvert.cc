@@ -497,13 +497,14 @@ GST_START_TEST(test_pooled_buffers_carry_only_their_input_metadata) {
   gst_buffer_unref(out);
 
   GstBuffer *later = buffer_from(in, 10 * GST_MSECOND);
+  GST_BUFFER_OFFSET(later) = 480;
   fail_unless_equals_int(gst_harness_push(h, later), GST_FLOW_OK);
   out = gst_harness_pull(h);
   fail_unless(gst_buffer_peek_memory(out, 0) == memory, "the output buffer was not reused");
   fail_unless(!GST_BUFFER_FLAG_IS_SET(out, GST_BUFFER_FLAG_DISCONT), "DISCONT of the previous use kept");
   fail_unless(gst_buffer_get_reference_timestamp_meta(out, reference) == nullptr, "meta of the previous use kept");
   fail_unless_equals_uint64(GST_BUFFER_PTS(out), 10 * GST_MSECOND);
-  fail_unless_equals_uint64(GST_BUFFER_OFFSET(out), GST_BUFFER_OFFSET(later));
+  fail_unless_equals_uint64(GST_BUFFER_OFFSET(out), 480);
   gst_buffer_unref(out);
   gst_caps_unref(reference);
   gst_harness_teardown(h);
