@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 // Ours and the C++ library before gstcheck.h, whose `fail` macro clashes with std::ios::fail().
@@ -87,12 +88,13 @@ void check_targets(const ResampleSpec &spec, bool report, const char *flavour, i
 
 }  // namespace
 
-// Under ASan the measurements take minutes: one of each kind there.
-bool sanitized() {
+// Under ASan or an emulator (tools/test-aarch64.sh) the measurements take
+// minutes: one of each kind there.
+bool few_measurements() {
 #if defined(__SANITIZE_ADDRESS__)
   return true;
 #else
-  return false;
+  return std::getenv("FASTAUDIO_EMULATED") != nullptr;
 #endif
 }
 
@@ -107,11 +109,11 @@ GST_START_TEST(test_variable_targets) {
   const std::vector<std::array<int, 2>> adjusted = {{44100, 16000}, {16000, 44100}};
   for (ResampleQuality q : kQualities) {
     const ResamplePreset &p = resample_preset(q);
-    for (size_t i = 0; i < (sanitized() ? 1 : adjusted.size()); i++)
+    for (size_t i = 0; i < (few_measurements() ? 1 : adjusted.size()); i++)
       check_targets(variable_spec(adjusted[i][0], adjusted[i][1], q), report, "adjusting");
     // With 48000 -> 44100, the nearby rate pair the exact path serves.
     check_targets({48000, 44101, 1, q}, report, "new ratio", 44100);
-    if (sanitized()) continue;
+    if (few_measurements()) continue;
     // Upsampling: the image of 3.5 kHz at 8k -> 11.025k lies at 4.5 kHz
     // (1.125 x the input Nyquist).
     auto z = measure::resample_tone(variable_spec(8000, 11025, q), 3500, 0.5);
