@@ -14,6 +14,7 @@
 #include <vector>
 
 // Ours and the C++ library before gstcheck.h, whose `fail` macro clashes with std::ios::fail().
+#include "harness_util.h"
 #include "resample.h"
 
 #include <gst/audio/audio.h>
@@ -21,6 +22,9 @@
 #include <gst/check/gstharness.h>
 
 namespace {
+
+using harness_util::Output;
+using harness_util::pull_all;
 
 std::string caps_str(int rate, const char *format = "F32LE", int channels = 1) {
   return std::string("audio/x-raw,layout=interleaved,format=") + format + ",rate=" + std::to_string(rate) +
@@ -52,25 +56,6 @@ GstBuffer *f32_buffer(const float *data, size_t samples, GstClockTime pts, GstCl
 
 GstClockTime frames_to_time(guint64 frames, int rate) {
   return gst_util_uint64_scale_int_round(frames, GST_SECOND, rate);
-}
-
-struct Output {
-  std::vector<float> samples;
-  std::vector<GstBuffer *> buffers;
-  ~Output() {
-    for (auto b : buffers) gst_buffer_unref(b);
-  }
-};
-
-// Pulls every buffer the harness holds (F32).
-void pull_all(GstHarness *h, Output &out) {
-  while (GstBuffer *b = gst_harness_try_pull(h)) {
-    const size_t n = gst_buffer_get_size(b) / sizeof(float);
-    const size_t at = out.samples.size();
-    out.samples.resize(at + n);
-    gst_buffer_extract(b, 0, out.samples.data() + at, n * sizeof(float));
-    out.buffers.push_back(b);
-  }
 }
 
 // Every buffer starts where the sample count says, from `t0` on.

@@ -10,6 +10,7 @@
 #include <vector>
 
 // Ours and the C++ library before gstcheck.h, whose `fail` macro clashes with std::ios::fail().
+#include "harness_util.h"
 #include "resample.h"
 
 #include <gst/audio/audio.h>
@@ -17,6 +18,9 @@
 #include <gst/check/gstharness.h>
 
 namespace {
+
+using harness_util::Output;
+using harness_util::pull_all;
 
 constexpr int kRate = 48000;
 constexpr size_t kChunk = 960;  // 20 ms
@@ -48,24 +52,6 @@ void push_chunk(GstHarness *h, size_t k, int rate) {
   GST_BUFFER_OFFSET(buf) = k * kChunk;
   GST_BUFFER_OFFSET_END(buf) = (k + 1) * kChunk;
   fail_unless_equals_int(gst_harness_push(h, buf), GST_FLOW_OK);
-}
-
-struct Output {
-  std::vector<float> samples;
-  std::vector<GstBuffer *> buffers;
-  ~Output() {
-    for (auto b : buffers) gst_buffer_unref(b);
-  }
-};
-
-void pull_all(GstHarness *h, Output &out) {
-  while (GstBuffer *b = gst_harness_try_pull(h)) {
-    const size_t n = gst_buffer_get_size(b) / sizeof(float);
-    const size_t at = out.samples.size();
-    out.samples.resize(at + n);
-    gst_buffer_extract(b, 0, out.samples.data() + at, n * sizeof(float));
-    out.buffers.push_back(b);
-  }
 }
 
 // Buffers follow each other without a gap or an overlap in time or offset,

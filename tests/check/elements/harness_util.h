@@ -187,4 +187,25 @@ inline void set_mix_matrix(GstHarness *h, const std::vector<std::vector<float>> 
   g_value_unset(&matrix);
 }
 
+// F32 output pulled from a harness: the samples in order, and the buffers
+// (for their timestamps), released with it.
+struct Output {
+  std::vector<float> samples;
+  std::vector<GstBuffer *> buffers;
+  ~Output() {
+    for (auto b : buffers) gst_buffer_unref(b);
+  }
+};
+
+// Pulls every buffer the harness holds (F32).
+inline void pull_all(GstHarness *h, Output &out) {
+  while (GstBuffer *b = gst_harness_try_pull(h)) {
+    const size_t n = gst_buffer_get_size(b) / sizeof(float);
+    const size_t at = out.samples.size();
+    out.samples.resize(at + n);
+    gst_buffer_extract(b, 0, out.samples.data() + at, n * sizeof(float));
+    out.buffers.push_back(b);
+  }
+}
+
 }  // namespace harness_util
