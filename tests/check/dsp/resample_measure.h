@@ -13,6 +13,8 @@
 
 #include "resample.h"
 
+#include <gst/check/gstcheck.h>
+
 namespace fastaudio::measure {
 
 struct Quality {
@@ -163,6 +165,20 @@ inline Quality measure(const ResampleSpec &spec) {
   q.thdn_db = thdn_db(spec);
   q.held_back_ms = held_back_ms(spec);
   return q;
+}
+
+// Fails the running test unless `m`, measured at in_rate -> out_rate, meets
+// the preset's passband, -3 dB and alias targets (THD+N is left to the
+// caller: not every path meets it at every ratio).
+inline void check_response_targets(const ResamplePreset &p, int in_rate, int out_rate, const Quality &m) {
+  fail_unless(m.passband_db <= p.targets.passband_ripple_db, "%s %d->%d: passband +-%.4f dB", p.name, in_rate,
+              out_rate, m.passband_db);
+  fail_unless(m.minus3db >= p.targets.minus3db_at_least, "%s %d->%d: -3 dB at %.4f", p.name, in_rate, out_rate,
+              m.minus3db);
+  fail_unless(m.alias_far_db <= p.targets.alias_far_db, "%s %d->%d: alias %.1f dB", p.name, in_rate, out_rate,
+              m.alias_far_db);
+  fail_unless(m.alias_near_db <= p.targets.alias_near_db, "%s %d->%d: alias near Nyquist %.1f dB", p.name, in_rate,
+              out_rate, m.alias_near_db);
 }
 
 }  // namespace fastaudio::measure
