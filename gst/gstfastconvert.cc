@@ -8,6 +8,7 @@
 // everything else converts into a pooled buffer. Planar (non-interleaved)
 // audio converts plane by plane when both sides are planar and channels are
 // not mixed, and through an interleaved copy otherwise.
+#include "element_class.h"
 #include "gstfastconvert.h"
 
 #include <gst/audio/audio.h>
@@ -577,23 +578,21 @@ static void install_properties(GObjectClass *gobject_class) {
 
 static void gst_fast_convert_class_init(GstFastConvertClass *klass) {
   auto gobject_class = G_OBJECT_CLASS(klass);
-  auto element_class = GST_ELEMENT_CLASS(klass);
   auto trans_class = GST_BASE_TRANSFORM_CLASS(klass);
-
-  gobject_class->set_property = gst_fast_convert_set_property;
-  gobject_class->get_property = gst_fast_convert_get_property;
-  gobject_class->finalize = gst_fast_convert_finalize;
+  fastaudio::init_element_class(
+      klass, {.set_property = gst_fast_convert_set_property,
+              .get_property = gst_fast_convert_get_property,
+              .finalize = gst_fast_convert_finalize,
+              .sink_template = &sink_template,
+              .src_template = &src_template,
+              .long_name = "Fast audio converter",
+              .classification = "Filter/Converter/Audio",
+              .description =
+                  "Converts raw audio between every PCM format and layout audioconvert takes, mixes channels by "
+                  "position (audioconvert's default matrix) or by mix-matrix, dithers and noise-shapes as it does, "
+                  "with SIMD kernels: passthrough for identical caps, in place for equal frame sizes"});
 
   install_properties(gobject_class);
-
-  gst_element_class_add_static_pad_template(element_class, &sink_template);
-  gst_element_class_add_static_pad_template(element_class, &src_template);
-  gst_element_class_set_static_metadata(
-      element_class, "Fast audio converter", "Filter/Converter/Audio",
-      "Converts raw audio between every PCM format and layout audioconvert takes, mixes channels by "
-      "position (audioconvert's default matrix) or by mix-matrix, dithers and noise-shapes as it does, "
-      "with SIMD kernels: passthrough for identical caps, in place for equal frame sizes",
-      "fastaudio developers");
 
   trans_class->transform_caps = gst_fast_convert_transform_caps;
   trans_class->fixate_caps = gst_fast_convert_fixate_caps;

@@ -9,6 +9,7 @@
 // Every PCM format in either layout, the same out: the resampler converts
 // to float as it splits the input into its history and writes the output's
 // format itself (dsp/pcm_planes.h); planar buffers go through GstAudioMeta.
+#include "element_class.h"
 #include "gstfastresample.h"
 
 #include <gst/audio/audio.h>
@@ -701,12 +702,19 @@ static void gst_fast_resample_finalize(GObject *object) {
 
 static void gst_fast_resample_class_init(GstFastResampleClass *klass) {
   auto gobject_class = G_OBJECT_CLASS(klass);
-  auto element_class = GST_ELEMENT_CLASS(klass);
   auto trans_class = GST_BASE_TRANSFORM_CLASS(klass);
-
-  gobject_class->set_property = gst_fast_resample_set_property;
-  gobject_class->get_property = gst_fast_resample_get_property;
-  gobject_class->finalize = gst_fast_resample_finalize;
+  fastaudio::init_element_class(
+      klass, {.set_property = gst_fast_resample_set_property,
+              .get_property = gst_fast_resample_get_property,
+              .finalize = gst_fast_resample_finalize,
+              .sink_template = &sink_template,
+              .src_template = &src_template,
+              .long_name = "Fast audio resampler",
+              .classification = "Filter/Converter/Audio",
+              .description =
+                  "Resamples raw audio by exact rational ratios with polyphase filters (equiripple or "
+                  "Kaiser-windowed sinc, a half-band stage first at about 3:1; SIMD kernels chosen at run time): "
+                  "first output sample aligned with the first input, tail drained at EOS"});
 
   g_object_class_install_property(
       gobject_class, PROP_QUALITY,
@@ -730,14 +738,6 @@ static void gst_fast_resample_class_init(GstFastResampleClass *klass) {
           -fastaudio::kMaxRateAdjustPpm, fastaudio::kMaxRateAdjustPpm, 0.0,
           GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
 
-  gst_element_class_add_static_pad_template(element_class, &sink_template);
-  gst_element_class_add_static_pad_template(element_class, &src_template);
-  gst_element_class_set_static_metadata(
-      element_class, "Fast audio resampler", "Filter/Converter/Audio",
-      "Resamples raw audio by exact rational ratios with polyphase filters (equiripple or Kaiser-windowed "
-      "sinc, a half-band stage first at about 3:1; SIMD kernels chosen at run time): first output sample "
-      "aligned with the first input, tail drained at EOS",
-      "fastaudio developers");
 
   trans_class->start = gst_fast_resample_start;
   trans_class->stop = gst_fast_resample_stop;

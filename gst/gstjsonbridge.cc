@@ -6,6 +6,7 @@
 // per line, caps and timestamps taken from the objects. roundtrip: both in
 // one element, the work of a JSON node. The codec lives in dsp/json_codec.h;
 // this file only frames lines, maps caps and reports errors.
+#include "element_class.h"
 #include "gstjsonbridge.h"
 
 #include <gst/audio/audio.h>
@@ -719,10 +720,17 @@ static void gst_json_bridge_finalize(GObject *object) {
 static void gst_json_bridge_class_init(GstJsonBridgeClass *klass) {
   auto gobject_class = G_OBJECT_CLASS(klass);
   auto element_class = GST_ELEMENT_CLASS(klass);
-
-  gobject_class->set_property = gst_json_bridge_set_property;
-  gobject_class->get_property = gst_json_bridge_get_property;
-  gobject_class->finalize = gst_json_bridge_finalize;
+  fastaudio::init_element_class(
+      klass, {.set_property = gst_json_bridge_set_property,
+              .get_property = gst_json_bridge_get_property,
+              .finalize = gst_json_bridge_finalize,
+              .sink_template = &sink_template,
+              .src_template = &src_template,
+              .long_name = "Audio/JSON bridge",
+              .classification = "Codec/Encoder/Decoder/Audio",
+              .description =
+                  "Converts raw audio to newline-delimited JSON objects (format, rate, channels, timestamps, "
+                  "samples) and back, losslessly: the serialised path of JSON-based nodes and services"});
 
   const auto ready_only = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
   g_object_class_install_property(
@@ -745,13 +753,6 @@ static void gst_json_bridge_class_init(GstJsonBridgeClass *klass) {
                           "1M F32 samples take about 12 MB",
                           1, G_MAXUINT32, json::kDefaultMaxLineLength, ready_only));
 
-  gst_element_class_add_static_pad_template(element_class, &sink_template);
-  gst_element_class_add_static_pad_template(element_class, &src_template);
-  gst_element_class_set_static_metadata(
-      element_class, "Audio/JSON bridge", "Codec/Encoder/Decoder/Audio",
-      "Converts raw audio to newline-delimited JSON objects (format, rate, channels, timestamps, samples) and "
-      "back, losslessly: the serialised path of JSON-based nodes and services",
-      "fastaudio developers");
   element_class->change_state = gst_json_bridge_change_state;
 
   gst_type_mark_as_plugin_api(GST_TYPE_JSON_BRIDGE_MODE, GstPluginAPIFlags(0));

@@ -7,6 +7,7 @@
 // the element holds buffers until their speech/silence decision is final
 // (pre-roll, min-speech and min-silence need that look-ahead) and reports
 // that as its latency; with pass (default) it holds nothing: latency 0.
+#include "element_class.h"
 #include "gstrmsvad.h"
 
 #include <gst/audio/audio.h>
@@ -745,21 +746,20 @@ static void install_properties(GObjectClass *gobject_class) {
 
 static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
   auto gobject_class = G_OBJECT_CLASS(klass);
-  auto element_class = GST_ELEMENT_CLASS(klass);
   auto trans_class = GST_BASE_TRANSFORM_CLASS(klass);
-  gobject_class->set_property = gst_rms_vad_set_property;
-  gobject_class->get_property = gst_rms_vad_get_property;
-  gobject_class->finalize = gst_rms_vad_finalize;
+  fastaudio::init_element_class(
+      klass, {.set_property = gst_rms_vad_set_property,
+              .get_property = gst_rms_vad_get_property,
+              .finalize = gst_rms_vad_finalize,
+              .sink_template = &sink_template,
+              .src_template = &src_template,
+              .long_name = "RMS voice activity detector",
+              .classification = "Filter/Analyzer/Audio",
+              .description =
+                  "Detects speech by band-limited frame energy against an adaptive noise floor; posts speech-start / "
+                  "speech-stop messages and optionally marks or drops silence"});
 
   install_properties(gobject_class);
-
-  gst_element_class_add_static_pad_template(element_class, &sink_template);
-  gst_element_class_add_static_pad_template(element_class, &src_template);
-  gst_element_class_set_static_metadata(
-      element_class, "RMS voice activity detector", "Filter/Analyzer/Audio",
-      "Detects speech by band-limited frame energy against an adaptive noise floor; posts speech-start / "
-      "speech-stop messages and optionally marks or drops silence",
-      "fastaudio developers");
 
   trans_class->transform_caps = gst_rms_vad_transform_caps;
   trans_class->set_caps = gst_rms_vad_set_caps;

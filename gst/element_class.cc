@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "element_class.h"
+
+namespace fastaudio {
+
+void init_element_class(gpointer klass, const ElementClassInfo &info) {
+  auto gobject_class = G_OBJECT_CLASS(klass);
+  gobject_class->set_property = info.set_property;
+  gobject_class->get_property = info.get_property;
+  gobject_class->finalize = info.finalize;
+
+  auto element_class = GST_ELEMENT_CLASS(klass);
+  gst_element_class_add_static_pad_template(element_class, info.sink_template);
+  gst_element_class_add_static_pad_template(element_class, info.src_template);
+  gst_element_class_set_static_metadata(element_class, info.long_name,
+                                        info.classification, info.description,
+                                        "fastaudio developers");
+}
+
+} // namespace fastaudio
