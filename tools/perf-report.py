@@ -566,8 +566,9 @@ def update_readme(lines):
     if start in text and end in text:
         head, rest = text.split(start, 1)
         _, tail = rest.split(end, 1)
-        block = "\n".join([start, f"Measured by `tools/perf-report.py` on {datetime.date.today()}; "
-                            "ratios of figures from one run (details in docs/performance.md):", ""] + lines + [end])
+        block = "\n".join([start, f"Measured by `tools/perf-report.py` on {datetime.date.today()} on an "
+                            f"{cpu_name()} (kernels for the best ISA it has); ratios of figures from one run "
+                            "(details in docs/performance.md):", ""] + lines + [end])
         open(path, "w").write(head + block + tail)
 
 
