@@ -3,6 +3,14 @@
 
 namespace fastaudio {
 
+GstStaticPadTemplate *all_raw_audio_template(GstPadDirection direction) {
+  static GstStaticPadTemplate sink =
+      GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(FASTAUDIO_ALL_RAW_AUDIO_CAPS));
+  static GstStaticPadTemplate src =
+      GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(FASTAUDIO_ALL_RAW_AUDIO_CAPS));
+  return direction == GST_PAD_SINK ? &sink : &src;
+}
+
 std::optional<SampleFormat> sample_format_from_gst(GstAudioFormat format) {
   switch (format) {
     case GST_AUDIO_FORMAT_U8: return SampleFormat::U8;

@@ -20,6 +20,10 @@ namespace fastaudio {
   "audio/x-raw, format = (string) " GST_AUDIO_FORMATS_ALL \
   ", rate = (int) [ 1, MAX ], channels = (int) [ 1, MAX ], layout = (string) { interleaved, non-interleaved }"
 
+// The pad template of either direction with FASTAUDIO_ALL_RAW_AUDIO_CAPS,
+// the same for every element that takes all raw audio.
+GstStaticPadTemplate *all_raw_audio_template(GstPadDirection direction);
+
 std::optional<SampleFormat> sample_format_from_gst(GstAudioFormat format);
 // Any of GStreamer's 30 PCM formats (GST_AUDIO_FORMATS_ALL).
 std::optional<PcmFormat> pcm_format_from_gst(GstAudioFormat format);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "element_class.h"
 
+#include "audio_formats.h"
+
 namespace fastaudio {
 
 void init_element_class(gpointer klass, const ElementClassInfo &info) {
@@ -10,8 +12,12 @@ void init_element_class(gpointer klass, const ElementClassInfo &info) {
   gobject_class->finalize = info.finalize;
 
   auto element_class = GST_ELEMENT_CLASS(klass);
-  gst_element_class_add_static_pad_template(element_class, info.sink_template);
-  gst_element_class_add_static_pad_template(element_class, info.src_template);
+  gst_element_class_add_static_pad_template(
+      element_class, info.sink_template ? info.sink_template
+                                        : all_raw_audio_template(GST_PAD_SINK));
+  gst_element_class_add_static_pad_template(
+      element_class, info.src_template ? info.src_template
+                                       : all_raw_audio_template(GST_PAD_SRC));
   gst_element_class_set_static_metadata(element_class, info.long_name,
                                         info.classification, info.description,
                                         "fastaudio developers");

@@ -89,18 +89,7 @@ struct GstFastConvertPrivate {
                  "the rate."}}};
 };
 
-struct _GstFastConvert {
-  GstBaseTransform parent;
-  GstFastConvertPrivate *priv;
-};
-
-G_DEFINE_TYPE(GstFastConvert, gst_fast_convert, GST_TYPE_BASE_TRANSFORM);
-GST_ELEMENT_REGISTER_DEFINE(fastconvert, "fastconvert", GST_RANK_NONE, GST_TYPE_FAST_CONVERT);
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-                                                                    GST_STATIC_CAPS(FASTAUDIO_ALL_RAW_AUDIO_CAPS));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS,
-                                                                   GST_STATIC_CAPS(FASTAUDIO_ALL_RAW_AUDIO_CAPS));
+FASTAUDIO_DEFINE_TRANSFORM_ELEMENT(GstFastConvert, gst_fast_convert, fastconvert, GST_TYPE_FAST_CONVERT);
 
 // Rows and columns of the mix-matrix property, or 0 when it is not set.
 static void matrix_shape(GstFastConvertPrivate *priv, gint *rows, gint *cols) {
@@ -583,8 +572,6 @@ static void gst_fast_convert_class_init(GstFastConvertClass *klass) {
       klass, {.set_property = gst_fast_convert_set_property,
               .get_property = gst_fast_convert_get_property,
               .finalize = gst_fast_convert_finalize,
-              .sink_template = &sink_template,
-              .src_template = &src_template,
               .long_name = "Fast audio converter",
               .classification = "Filter/Converter/Audio",
               .description =

@@ -117,18 +117,7 @@ struct GstFastResamplePrivate {
                  "it for another format, layout or channel count."}}};
 };
 
-struct _GstFastResample {
-  GstBaseTransform parent;
-  GstFastResamplePrivate *priv;
-};
-
-G_DEFINE_TYPE(GstFastResample, gst_fast_resample, GST_TYPE_BASE_TRANSFORM);
-GST_ELEMENT_REGISTER_DEFINE(fastresample, "fastresample", GST_RANK_NONE, GST_TYPE_FAST_RESAMPLE);
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-                                                                    GST_STATIC_CAPS(FASTAUDIO_ALL_RAW_AUDIO_CAPS));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS,
-                                                                   GST_STATIC_CAPS(FASTAUDIO_ALL_RAW_AUDIO_CAPS));
+FASTAUDIO_DEFINE_TRANSFORM_ELEMENT(GstFastResample, gst_fast_resample, fastresample, GST_TYPE_FAST_RESAMPLE);
 
 static void reset_stream(GstFastResamplePrivate *priv) {
   if (priv->configured) priv->resampler.reset();
@@ -707,8 +696,6 @@ static void gst_fast_resample_class_init(GstFastResampleClass *klass) {
       klass, {.set_property = gst_fast_resample_set_property,
               .get_property = gst_fast_resample_get_property,
               .finalize = gst_fast_resample_finalize,
-              .sink_template = &sink_template,
-              .src_template = &src_template,
               .long_name = "Fast audio resampler",
               .classification = "Filter/Converter/Audio",
               .description =

@@ -204,13 +204,7 @@ struct GstRmsVadPrivate {
                  "before it to change the format or rate."}}};
 };
 
-struct _GstRmsVad {
-  GstBaseTransform parent;
-  GstRmsVadPrivate *priv;
-};
-
-G_DEFINE_TYPE(GstRmsVad, gst_rms_vad, GST_TYPE_BASE_TRANSFORM);
-GST_ELEMENT_REGISTER_DEFINE(rmsvad, "rmsvad", GST_RANK_NONE, GST_TYPE_RMS_VAD);
+FASTAUDIO_DEFINE_TRANSFORM_ELEMENT(GstRmsVad, gst_rms_vad, rmsvad, GST_TYPE_RMS_VAD);
 
 #define CAPS_STR                                                                       \
   "audio/x-raw, format = (string) { S16LE, S32LE, F32LE, F64LE }, rate = (int) [ 8000, " \
