@@ -290,28 +290,32 @@ bool Interpolate40x2(const float *x, const float *bank, size_t taps, unsigned L,
 
 // ---- Rational ratios: 16 consecutive outputs, each lane its own row ----
 
-// spread16 (resample_kernels.h) for W windows: frame t of a window's span
-// is broadcast against the coefficients of tap t, masked in the lanes whose
-// window it is outside of. Each window is summed in t order whatever else
-// goes with it, so channels agree with mono; the windows' accumulators are
-// the independent sums that hide the FMA latency.
+// spread16 (resample_kernels.h) for W windows, input-major: frame t of a
+// window's span is broadcast once against the coefficients of tap t of all
+// 16 lanes (zero outside a lane's row, so every vector runs over the whole
+// span and shares the broadcast), masked in the lanes whose window it is
+// outside of only where the input is not finite. Each lane keeps
+// kSpreadSums partial sums (frames t mod kSpreadSums, t counted from the
+// group's first frame), added at the end: the same bits whatever windows go
+// with it, so channels agree with mono. The W windows' partial sums are the
+// independent chains that keep both FMA pipes busy.
 constexpr size_t kSpreadVecs = 16 / kLanes;
-// Windows per pass whose accumulators fill half the registers.
-constexpr size_t kSpreadWindows = std::max<size_t>(1, kRegisters / 2 / kSpreadVecs);
+constexpr size_t kSpreadSums = 2;
+// Windows per pass whose sums fill half the registers (at most four).
+constexpr size_t kSpreadWindows = std::clamp<size_t>(kRegisters / 2 / (kSpreadVecs * kSpreadSums), 1, 4);
 
 // One group's masks: lane i takes frames r[i] .. r[i] + taps - 1.
-// Vector v's lanes together take frames from[v] .. from[v] + len[v] - 1:
-// beyond those every lane's coefficient is zero.
 struct SpreadLanes {
   hn::Vec<hn::RebindToSigned<D>> first[kSpreadVecs], end[kSpreadVecs];
-  size_t span, from[kSpreadVecs], len[kSpreadVecs];
+  // Vector v's lanes together take frames start[v] .. stop[v] - 1.
+  size_t span, start[kSpreadVecs], stop[kSpreadVecs];
   SpreadLanes(const int32_t *r, size_t taps) : span(size_t(r[15])) {
     const hn::RebindToSigned<D> di;
     for (size_t v = 0; v < kSpreadVecs; v++) {
+      start[v] = size_t(r[v * kLanes]);
+      stop[v] = size_t(r[v * kLanes + kLanes - 1]) + taps;
       first[v] = hn::LoadU(di, r + v * kLanes);
       end[v] = hn::Add(first[v], hn::Set(di, int32_t(taps)));
-      from[v] = size_t(r[v * kLanes]);
-      len[v] = size_t(r[v * kLanes + kLanes - 1]) - from[v] + taps;
     }
   }
   auto inside(size_t v, size_t t) const {
@@ -338,87 +342,102 @@ bool all_finite(const float *const *x, size_t windows, size_t len) {
   return hn::GetLane(hn::SumOfLanes(d, acc)) + tail == 0.f;
 }
 
-// Tap t of W windows (kMasked: only into the lanes whose window holds t).
-template <size_t W, bool kShared, bool kMasked>
-HWY_INLINE void spread_tap(Vf (&acc)[W][kSpreadVecs], const float *const *x, const float *const *tb,
-                           const SpreadLanes *lanes, size_t t) {
+using SpreadSums = Vf[kSpreadVecs];
+
+// v, kept in a register: x86 compilers otherwise fold a load shared by
+// several FMAs into each of them, one load per FMA, which the load ports
+// cannot feed alongside the broadcasts.
+HWY_INLINE Vf in_register(Vf v) {
+#if HWY_ARCH_X86
+  asm("" : "+v"(v.raw));
+#endif
+  return v;
+}
+
+// Frame t of W windows into their partial sums `acc`, vectors [kFirst,
+// kEnd) of lanes (kMasked: only into the lanes whose window holds t).
+template <size_t W, bool kShared, bool kMasked, size_t kFirst = 0, size_t kEnd = kSpreadVecs>
+HWY_INLINE void spread_frame(SpreadSums (&acc)[W], const float *const *x, const float *const *tb,
+                             const SpreadLanes *lanes, size_t t) {
   const D d;
+  Vf shared[kSpreadVecs];
+  if constexpr (kShared)
+    for (size_t v = kFirst; v < kEnd; v++) shared[v] = in_register(hn::LoadU(d, tb[0] + t * 16 + v * kLanes));
   HWY_UNROLL(4)
-  for (size_t v = 0; v < kSpreadVecs; v++) {
-    const Vf shared = hn::LoadU(d, tb[0] + t * 16 + v * kLanes);
+  for (size_t n = 0; n < W; n++) {
+    const size_t k = kShared ? 0 : n;
+    const Vf xt = hn::Set(d, x[n][t]);
     HWY_UNROLL(4)
-    for (size_t n = 0; n < W; n++) {
-      const size_t k = kShared ? 0 : n;
-      const Vf cv = kShared ? shared : hn::LoadU(d, tb[k] + t * 16 + v * kLanes);
-      const Vf sum = hn::MulAdd(hn::Set(d, x[n][t]), cv, acc[n][v]);
+    for (size_t v = kFirst; v < kEnd; v++) {
+      const Vf cv = kShared ? shared[v] : hn::LoadU(d, tb[k] + t * 16 + v * kLanes);
+      const Vf sum = hn::MulAdd(xt, cv, acc[n][v]);
       if constexpr (kMasked) acc[n][v] = hn::IfThenElse(lanes[k].inside(v, t), sum, acc[n][v]);
       else acc[n][v] = sum;
     }
   }
 }
 
-// The unmasked taps, each vector over its own lanes' frames only (with 8
-// lanes, half the span of 16): all vectors together up to the shortest
-// range, then each on its own. Per lane the sum still runs in frame order.
+// Frames [t, end) (multiples of kSpreadSums) of W windows, vectors [kFirst, kEnd).
+template <size_t W, bool kShared, bool kMasked, size_t kFirst = 0, size_t kEnd = kSpreadVecs>
+HWY_INLINE void spread_frames(SpreadSums (&acc)[kSpreadSums][W], const float *const *x, const float *const *tb,
+                              const SpreadLanes *lanes, size_t t, size_t end) {
+  for (; t < end; t += kSpreadSums)
+    HWY_UNROLL(4)
+    for (size_t q = 0; q < kSpreadSums; q++)
+      spread_frame<W, kShared, kMasked, kFirst, kEnd>(acc[q], x, tb, lanes, t + q);
+}
+
+// Finite input: the first vector alone up to where the second's lanes
+// begin, the last alone after the one before it has ended (only zero
+// coefficients are skipped), all of them in between.
 template <size_t W, bool kShared>
-HWY_INLINE void spread_vectors(Vf (&acc)[W][kSpreadVecs], const float *const *x, const float *const *tb,
-                               const SpreadLanes *lanes) {
-  const D d;
-  size_t common = SIZE_MAX;
-  for (size_t n = 0; n < (kShared ? 1 : W); n++)
-    for (size_t v = 0; v < kSpreadVecs; v++) common = std::min(common, lanes[n].len[v]);
-  const float *coef[W][kSpreadVecs], *input[W][kSpreadVecs];  // at i = 0
-  HWY_UNROLL(4)
-  for (size_t n = 0; n < W; n++)
-    HWY_UNROLL(4)
-    for (size_t v = 0; v < kSpreadVecs; v++) {
-      const size_t k = kShared ? 0 : n;
-      coef[n][v] = tb[k] + lanes[k].from[v] * 16 + v * kLanes;
-      input[n][v] = x[n] + lanes[k].from[v];
+HWY_INLINE void spread_finite(SpreadSums (&acc)[kSpreadSums][W], const float *const *x, const float *const *tb,
+                              const SpreadLanes *lanes, size_t frames) {
+  size_t head = 0, tail = frames;
+  if constexpr (kSpreadVecs > 1) {
+    size_t second = SIZE_MAX, before_last = 0;
+    for (size_t n = 0; n < (kShared ? 1 : W); n++) {
+      second = std::min(second, lanes[n].start[1]);
+      before_last = std::max(before_last, lanes[n].stop[kSpreadVecs - 2]);
     }
-  for (size_t i = 0; i < common; i++) {
-    HWY_UNROLL(4)
-    for (size_t v = 0; v < kSpreadVecs; v++) {
-      const Vf shared = hn::LoadU(d, coef[0][v] + i * 16);
-      HWY_UNROLL(4)
-      for (size_t n = 0; n < W; n++) {
-        const Vf cv = kShared ? shared : hn::LoadU(d, coef[n][v] + i * 16);
-        acc[n][v] = hn::MulAdd(hn::Set(d, input[n][v][i]), cv, acc[n][v]);
-      }
-    }
+    head = second / kSpreadSums * kSpreadSums;
+    tail = std::min(frames, (before_last + kSpreadSums - 1) / kSpreadSums * kSpreadSums);
+    if (head > tail) head = 0, tail = frames;
   }
-  HWY_UNROLL(4)
-  for (size_t v = 0; v < kSpreadVecs; v++)
-    HWY_UNROLL(4)
-    for (size_t n = 0; n < W; n++)
-      for (size_t i = common; i < lanes[kShared ? 0 : n].len[v]; i++)
-        acc[n][v] = hn::MulAdd(hn::Set(d, input[n][v][i]), hn::LoadU(d, coef[n][v] + i * 16), acc[n][v]);
+  spread_frames<W, kShared, false, 0, 1>(acc, x, tb, lanes, 0, head);
+  spread_frames<W, kShared, false>(acc, x, tb, lanes, head, tail);
+  spread_frames<W, kShared, false, kSpreadVecs - 1>(acc, x, tb, lanes, tail, frames);
 }
 
 // W windows of one group (shared coefficients: one load feeds W FMAs), or
-// of W groups of their own (kShared false: tb[n], lanes[n]).
+// of W groups of their own (kShared false: tb[n], lanes[n]). Reads each
+// window and table up to frame taps + span rounded up to kSpreadSums.
 template <size_t W, bool kShared>
 void spread_windows(const float *const *x, const float *const *tb, const SpreadLanes *lanes, size_t taps,
                     float *const *out) {
   const D d;
-  Vf acc[W][kSpreadVecs];
+  SpreadSums acc[kSpreadSums][W];
   HWY_UNROLL(4)
-  for (size_t n = 0; n < W; n++)
+  for (size_t q = 0; q < kSpreadSums; q++)
     HWY_UNROLL(4)
-    for (size_t v = 0; v < kSpreadVecs; v++) acc[n][v] = hn::Zero(d);
+    for (size_t n = 0; n < W; n++)
+      HWY_UNROLL(4)
+      for (size_t v = 0; v < kSpreadVecs; v++) acc[q][n][v] = hn::Zero(d);
   size_t span = 0;
   for (size_t n = 0; n < (kShared ? 1 : W); n++) span = std::max(span, lanes[n].span);
+  const size_t frames = (taps + span + kSpreadSums - 1) / kSpreadSums * kSpreadSums;
   // Outside a lane's window its coefficients are zero: only a NaN or an
   // infinity there would reach the lane, so mask only where there is one.
-  if (!all_finite(x, W, taps + span)) {
-    for (size_t t = 0; t < taps + span; t++) spread_tap<W, kShared, true>(acc, x, tb, lanes, t);
-  } else {
-    spread_vectors<W, kShared>(acc, x, tb, lanes);
-  }
+  if (!all_finite(x, W, frames)) spread_frames<W, kShared, true>(acc, x, tb, lanes, 0, frames);
+  else spread_finite<W, kShared>(acc, x, tb, lanes, frames);
   HWY_UNROLL(4)
   for (size_t n = 0; n < W; n++)
     HWY_UNROLL(4)
-    for (size_t v = 0; v < kSpreadVecs; v++) hn::StoreU(acc[n][v], d, out[n] + v * kLanes);
+    for (size_t v = 0; v < kSpreadVecs; v++) {
+      Vf sum = acc[0][n][v];
+      for (size_t q = 1; q < kSpreadSums; q++) sum = hn::Add(sum, acc[q][n][v]);
+      hn::StoreU(sum, d, out[n] + v * kLanes);
+    }
 }
 
 template <size_t N>
