@@ -26,7 +26,7 @@ struct Resampler::GatherTable {
   size_t aligned = 0;
   std::vector<int32_t> lanes;       // groups x 16
   std::vector<uint32_t> advance;    // groups
-  // Lanes more than kGatherMaxSpan apart (or see build_gather): spread16_avx512,
+  // Lanes more than kGatherMaxSpan apart (or see build_gather): the Spread16 kernels,
   // each group's table `len` rows long (coefficients shifted by the lane's offset).
   bool spread = false;
   size_t len = 0;

@@ -80,19 +80,14 @@ inline constexpr int32_t kGatherMaxSpan = 24;
 // both; bit-identical to two gather16_avx512 calls.
 void gather16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
                        float *out0, float *out1);
-// The same where lanes are further apart (down <= 4 up), input-major: out[i] =
-// sum_m row_i[m] * x[r[i] + m] with tb[t * 16 + i] = row_i[t - r[i]] (r
-// increasing, tb has taps + r[15] rows); lane i reads only its own window.
-void spread16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
-// Two groups with the same phases (a period apart): one coefficient load for
-// both; bit-identical to two spread16_avx512 calls.
-void spread16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
-                       float *out0, float *out1);
+// Where lanes are further apart (down <= 4 up), input-major (the Spread16
+// tables below): out[i] = sum_m row_i[m] * x[r[i] + m] with tb[t * 16 + i]
+// = row_i[t - r[i]] (r increasing; tb has taps + r[15] rows rounded up to
+// a multiple of 4, zero outside each lane's row; x readable as far); lane i takes
+// only its own window. The x2 / x4 kernels (groups with the same phases, a
+// period apart or in other channels) load each coefficient once for all
+// windows and give the bits of one window at a time.
 inline constexpr int32_t kSpreadMaxSpan = 60;
-// Four groups with the same phases (stereo: a period apart in each channel):
-// one coefficient load for four windows; bit-identical to spread16_avx512 on each.
-void spread16x4_avx512(const float *const x[4], const float *tb, const int32_t *r, size_t taps,
-                       float *const out[4]);
 // The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
 // AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,
 // so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];
