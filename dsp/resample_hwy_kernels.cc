@@ -272,21 +272,7 @@ bool interpolate_any(const float *x, size_t step, const float *bank, size_t taps
   }
 }
 
-bool Interpolate32(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
-  return interpolate_any(x, 1, bank, taps, L, 32, out, 1);
-}
-
-bool Interpolate64(const float *x, const float *bank, size_t taps, unsigned L, float *out, size_t stride) {
-  return L <= kMaxBlock64Interpolation && interpolate_any(x, 1, bank, taps, L, 64, out, stride);
-}
-
-bool Interpolate32x2(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
-  return L <= kMaxBlock64Interpolation && interpolate_any(x, 2, bank, taps, L, 32, out, 2);
-}
-
-bool Interpolate40x2(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
-  return L <= kMaxBlock64Interpolation && interpolate_any(x, 2, bank, taps, L, 40, out, 2);
-}
+using Interpolate = InterpolateEntries<&interpolate_any>;
 
 // ---- Rational ratios: 16 consecutive outputs, each lane its own row ----
 
@@ -561,13 +547,15 @@ const IsaKernels<Split3Fn> kSplit3Kernels = FASTAUDIO_KERNELS(Split3Fn, Split3, 
 const IsaKernels<Interleave4Fn> kInterleave4Kernels =
     FASTAUDIO_KERNELS(Interleave4Fn, Interleave4, ref::interleave4, interleave4_avx512);
 const IsaKernels<Interpolate32Fn> kInterpolate32Kernels =
-    FASTAUDIO_KERNELS(Interpolate32Fn, Interpolate32, ref::interpolate32, interpolate32_avx512);
+    FASTAUDIO_KERNELS(Interpolate32Fn, Interpolate::mono32, ref::Interpolate::mono32, interpolate32_avx512);
 const IsaKernels<Interpolate64Fn> kInterpolate64Kernels =
-    FASTAUDIO_KERNELS(Interpolate64Fn, Interpolate64, ref::interpolate64, interpolate64_aligned_avx512);
+    FASTAUDIO_KERNELS(Interpolate64Fn, Interpolate::mono64, ref::Interpolate::mono64, interpolate64_aligned_avx512);
 const IsaKernels<InterpolateStereoFn> kInterpolate32x2Kernels =
-    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate32x2, ref::interpolate32x2, interpolate32x2_aligned_avx512);
+    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate::stereo32, ref::Interpolate::stereo32,
+                      interpolate32x2_aligned_avx512);
 const IsaKernels<InterpolateStereoFn> kInterpolate40x2Kernels =
-    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate40x2, ref::interpolate40x2, interpolate40x2_aligned_avx512);
+    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate::stereo40, ref::Interpolate::stereo40,
+                      interpolate40x2_aligned_avx512);
 // The spread kernels are Highway's on every target: their shared broadcasts
 // and prefetched coefficients measure faster than the hand AVX-512 ones.
 const IsaKernels<Spread16Fn> kSpread16Kernels = FASTAUDIO_HWY_KERNELS(Spread16, ref::spread16);
