@@ -313,23 +313,6 @@ struct SpreadLanes {
   }
 };
 
-// True when x[n][0 .. len) is finite for every n < windows (x - x is zero
-// for finite x, NaN otherwise).
-bool all_finite(const float *const *x, size_t windows, size_t len) {
-  const D d;
-  Vf acc = hn::Zero(d);
-  float tail = 0.f;
-  for (size_t n = 0; n < windows; n++) {
-    size_t t = 0;
-    for (; t + kLanes <= len; t += kLanes) {
-      const Vf v = hn::LoadU(d, x[n] + t);
-      acc = hn::Add(acc, hn::Sub(v, v));
-    }
-    for (; t < len; t++) tail += x[n][t] - x[n][t];
-  }
-  return hn::GetLane(hn::SumOfLanes(d, acc)) + tail == 0.f;
-}
-
 using SpreadSums = Vf[kSpreadVecs];
 
 // v, kept in a register: x86 compilers otherwise fold a load shared by
@@ -401,35 +384,58 @@ HWY_INLINE void spread_finite(SpreadSums (&acc)[kSpreadSums][W], const float *co
   spread_frames<W, kShared, false, kSpreadVecs - 1>(acc, x, tb, lanes, tail, frames);
 }
 
-// W windows of one group (shared coefficients: one load feeds W FMAs), or
-// of W groups of their own (kShared false: tb[n], lanes[n]). Reads each
-// window and table up to frame taps + span rounded up to kSpreadSums.
-template <size_t W, bool kShared>
-void spread_windows(const float *const *x, const float *const *tb, const SpreadLanes *lanes, size_t taps,
-                    float *const *out) {
+// The partial sums of W windows added up, and whether every lane is finite.
+template <size_t W>
+HWY_INLINE bool spread_totals(const SpreadSums (&acc)[kSpreadSums][W], SpreadSums (&total)[W]) {
   const D d;
-  SpreadSums acc[kSpreadSums][W];
-  HWY_UNROLL(4)
-  for (size_t q = 0; q < kSpreadSums; q++)
-    HWY_UNROLL(4)
-    for (size_t n = 0; n < W; n++)
-      HWY_UNROLL(4)
-      for (size_t v = 0; v < kSpreadVecs; v++) acc[q][n][v] = hn::Zero(d);
-  size_t span = 0;
-  for (size_t n = 0; n < (kShared ? 1 : W); n++) span = std::max(span, lanes[n].span);
-  const size_t frames = (taps + span + kSpreadSums - 1) / kSpreadSums * kSpreadSums;
-  // Outside a lane's window its coefficients are zero: only a NaN or an
-  // infinity there would reach the lane, so mask only where there is one.
-  if (!all_finite(x, W, frames)) spread_frames<W, kShared, true>(acc, x, tb, lanes, 0, frames);
-  else spread_finite<W, kShared>(acc, x, tb, lanes, frames);
+  Vf nan_if_not_finite = hn::Zero(d);
   HWY_UNROLL(4)
   for (size_t n = 0; n < W; n++)
     HWY_UNROLL(4)
     for (size_t v = 0; v < kSpreadVecs; v++) {
       Vf sum = acc[0][n][v];
       for (size_t q = 1; q < kSpreadSums; q++) sum = hn::Add(sum, acc[q][n][v]);
-      hn::StoreU(sum, d, out[n] + v * kLanes);
+      total[n][v] = sum;
+      nan_if_not_finite = hn::Add(nan_if_not_finite, hn::Sub(sum, sum));
     }
+  return hn::GetLane(hn::SumOfLanes(d, nan_if_not_finite)) == 0.f;
+}
+
+template <size_t W>
+HWY_INLINE void zero_sums(SpreadSums (&acc)[kSpreadSums][W]) {
+  HWY_UNROLL(4)
+  for (size_t q = 0; q < kSpreadSums; q++)
+    HWY_UNROLL(4)
+    for (size_t n = 0; n < W; n++)
+      HWY_UNROLL(4)
+      for (size_t v = 0; v < kSpreadVecs; v++) acc[q][n][v] = hn::Zero(D());
+}
+
+// W windows of one group (shared coefficients: one load feeds W FMAs), or
+// of W groups of their own (kShared false: tb[n], lanes[n]). Reads each
+// window and table up to frame taps + span rounded up to kSpreadSums.
+template <size_t W, bool kShared>
+void spread_windows(const float *const *x, const float *const *tb, const SpreadLanes *lanes, size_t taps,
+                    float *const *out) {
+  SpreadSums acc[kSpreadSums][W], total[W];
+  zero_sums<W>(acc);
+  size_t span = 0;
+  for (size_t n = 0; n < (kShared ? 1 : W); n++) span = std::max(span, lanes[n].span);
+  const size_t frames = (taps + span + kSpreadSums - 1) / kSpreadSums * kSpreadSums;
+  // Outside a lane's window its coefficients are zero: only a NaN or an
+  // infinity there would reach the lane, and then some lane is not finite
+  // (an infinity or a NaN never sums back to a finite value). Only then
+  // are the sums redone masked, each lane over its own window alone.
+  spread_finite<W, kShared>(acc, x, tb, lanes, frames);
+  if (!spread_totals<W>(acc, total)) {
+    zero_sums<W>(acc);
+    spread_frames<W, kShared, true>(acc, x, tb, lanes, 0, frames);
+    spread_totals<W>(acc, total);
+  }
+  HWY_UNROLL(4)
+  for (size_t n = 0; n < W; n++)
+    HWY_UNROLL(4)
+    for (size_t v = 0; v < kSpreadVecs; v++) hn::StoreU(total[n][v], D(), out[n] + v * kLanes);
 }
 
 template <size_t N>
