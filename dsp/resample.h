@@ -302,7 +302,7 @@ class Resampler {
   std::vector<float> phase_streams_;  // integer decimation: the input split by phase
   std::vector<const float *> phase_ptrs_;
   std::vector<float> block_out_;
-  // Rational ratios (see spread16_avx512): the bank transposed
+  // Rational ratios (see gather16_avx512, kSpread16Kernels): the bank transposed
   // in groups of 16 consecutive outputs of a period; null where it does not apply.
   struct GatherTable;
   std::shared_ptr<const GatherTable> gather_;

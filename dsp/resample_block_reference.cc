@@ -22,16 +22,6 @@ float decimated(const float *const *xr, unsigned M, const float *c, size_t taps,
   return acc;
 }
 
-bool interpolated(const float *x, size_t step, const float *bank, size_t taps, unsigned L, size_t positions,
-                  float *out, size_t stride) {
-  if (L < 2 || L > kMaxBlockInterpolation) return false;
-  for (size_t q = 0; q < positions; q++)
-    for (unsigned p = 0; p < L; p++)
-      for (size_t ch = 0; ch < step; ch++)
-        out[(q * L + p) * stride + ch] = strided_dot(x + q * step + ch, step, bank + p * taps, 1, taps);
-  return true;
-}
-
 }  // namespace
 
 void decimate64(const float *const *xr, unsigned M, const float *c, size_t taps, float *out) {
@@ -61,21 +51,16 @@ void interleave4(const float *a, const float *b, const float *c, const float *d,
   for (size_t i = 0; i < n; i++) out[4 * i] = a[i], out[4 * i + 1] = b[i], out[4 * i + 2] = c[i], out[4 * i + 3] = d[i];
 }
 
-bool interpolate32(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
-  return interpolated(x, 1, bank, taps, L, 32, out, 1);
+bool interpolate_any(const float *x, size_t step, const float *bank, size_t taps, unsigned L, size_t positions,
+                     float *out, size_t stride) {
+  if (L < 2 || L > kMaxBlockInterpolation) return false;
+  for (size_t q = 0; q < positions; q++)
+    for (unsigned p = 0; p < L; p++)
+      for (size_t ch = 0; ch < step; ch++)
+        out[(q * L + p) * stride + ch] = strided_dot(x + q * step + ch, step, bank + p * taps, 1, taps);
+  return true;
 }
 
-bool interpolate64(const float *x, const float *bank, size_t taps, unsigned L, float *out, size_t stride) {
-  return L <= kMaxBlock64Interpolation && interpolated(x, 1, bank, taps, L, 64, out, stride);
-}
-
-bool interpolate32x2(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
-  return L <= kMaxBlock64Interpolation && interpolated(x, 2, bank, taps, L, 32, out, 2);
-}
-
-bool interpolate40x2(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
-  return L <= kMaxBlock64Interpolation && interpolated(x, 2, bank, taps, L, 40, out, 2);
-}
 
 // Lane i: its window x + r[i] against its row, tb[(r[i] + m) * 16 + i].
 void spread16(const float *x, const float *tb, const int32_t *r, size_t taps, float *out) {

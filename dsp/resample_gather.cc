@@ -26,7 +26,7 @@ struct Resampler::GatherTable {
   size_t aligned = 0;
   std::vector<int32_t> lanes;       // groups x 16
   std::vector<uint32_t> advance;    // groups
-  // Lanes more than kGatherMaxSpan apart (or see build_gather): spread16_avx512,
+  // Lanes more than kGatherMaxSpan apart (or see build_gather): the Spread16 kernels,
   // each group's table `len` rows long (coefficients shifted by the lane's offset).
   bool spread = false;
   size_t len = 0;
@@ -198,13 +198,16 @@ void Resampler::gather_channels(float *out, const GatherRun &run) {
   const Gather16x2Fn gather16x2 = kGather16x2Kernels.for_isa(isa_);
   // Lone groups two at a time where that kernel beats one at a time.
   const Spread16TwoFn spread16_two = kSpread16TwoKernels.has(isa_) ? kSpread16TwoKernels.for_isa(isa_) : nullptr;
-  alignas(64) float y[16], y2[16], y3[16], y4[16];
+  alignas(64) float scratch[4][16];
+  // Where the kernel writes group b: mono output straight into place when
+  // all its lanes are due, else scratch row k for put() to copy from.
+  auto dst = [&](size_t b, size_t k) {
+    const auto [first, end] = run.lanes(b);
+    return ch == 1 && first == 0 && end == kGatherGroup ? out + b * 16 - run.skip : scratch[k];
+  };
   auto put = [&](size_t b, unsigned c, const float *v) {
     const auto [first, end] = run.lanes(b);
-    if (ch == 1) {
-      std::memcpy(out + b * 16 + first - run.skip, v + first, (end - first) * sizeof(float));
-      return;
-    }
+    if (v == out + b * 16 - run.skip) return;
     for (size_t i = first; i < end; i++) out[(b * 16 + i - run.skip) * ch + c] = v[i];
   };
   for (unsigned c = 0; c < ch; c++) {
@@ -220,26 +223,26 @@ void Resampler::gather_channels(float *out, const GatherRun &run) {
       } else if (t.spread && b + (3 - in_run) * ngroups < run.groups) {
         if (in_run == 0) {
           const float *x[4] = {h + off, h + off + down_, h + off + 2 * size_t(down_), h + off + 3 * size_t(down_)};
-          float *const o[4] = {y, y2, y3, y4};
+          float *const o[4] = {dst(b, 0), dst(b + ngroups, 1), dst(b + 2 * ngroups, 2), dst(b + 3 * ngroups, 3)};
           spread16x4(x, tb, r, taps_, o);
-          put(b, c, y);
-          put(b + ngroups, c, y2);
-          put(b + 2 * ngroups, c, y3);
-          put(b + 3 * ngroups, c, y4);
+          for (size_t k = 0; k < 4; k++) put(b + k * ngroups, c, o[k]);
         }
       } else if (period % 2 == 0 && b + ngroups < run.groups) {
-        (t.spread ? spread16x2 : gather16x2)(h + off, h + off + down_, tb, r, taps_, y, y2);
-        put(b, c, y);
-        put(b + ngroups, c, y2);
+        float *const o0 = dst(b, 0), *const o1 = dst(b + ngroups, 1);
+        (t.spread ? spread16x2 : gather16x2)(h + off, h + off + down_, tb, r, taps_, o0, o1);
+        put(b, c, o0);
+        put(b + ngroups, c, o1);
       } else if (period % 2 == 0 && t.spread && spread16_two && b + 1 < run.groups && (b + 1) / ngroups == period) {
-        spread16_two(h + off, tb, r, h + off + t.advance[g], t.group(next_g), t.lanes.data() + next_g * 16, taps_, y,
-                     y2);
-        put(b, c, y);
-        put(b + 1, c, y2);
+        float *const o0 = dst(b, 0), *const o1 = dst(b + 1, 1);
+        spread16_two(h + off, tb, r, h + off + t.advance[g], t.group(next_g), t.lanes.data() + next_g * 16, taps_, o0,
+                     o1);
+        put(b, c, o0);
+        put(b + 1, c, o1);
         done_ahead = b + 1;
       } else if (period % 2 == 0) {
-        (t.spread ? spread16 : gather16)(h + off, tb, r, taps_, y);
-        put(b, c, y);
+        float *const o0 = dst(b, 0);
+        (t.spread ? spread16 : gather16)(h + off, tb, r, taps_, o0);
+        put(b, c, o0);
       }
       off += t.advance[g];
       g = next_g;

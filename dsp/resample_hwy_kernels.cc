@@ -272,46 +272,38 @@ bool interpolate_any(const float *x, size_t step, const float *bank, size_t taps
   }
 }
 
-bool Interpolate32(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
-  return interpolate_any(x, 1, bank, taps, L, 32, out, 1);
-}
-
-bool Interpolate64(const float *x, const float *bank, size_t taps, unsigned L, float *out, size_t stride) {
-  return L <= kMaxBlock64Interpolation && interpolate_any(x, 1, bank, taps, L, 64, out, stride);
-}
-
-bool Interpolate32x2(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
-  return L <= kMaxBlock64Interpolation && interpolate_any(x, 2, bank, taps, L, 32, out, 2);
-}
-
-bool Interpolate40x2(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
-  return L <= kMaxBlock64Interpolation && interpolate_any(x, 2, bank, taps, L, 40, out, 2);
-}
+using Interpolate = InterpolateEntries<&interpolate_any>;
 
 // ---- Rational ratios: 16 consecutive outputs, each lane its own row ----
 
-// spread16 (resample_kernels.h) for W windows: frame t of a window's span
-// is broadcast against the coefficients of tap t, masked in the lanes whose
-// window it is outside of. Each window is summed in t order whatever else
-// goes with it, so channels agree with mono; the windows' accumulators are
-// the independent sums that hide the FMA latency.
+// spread16 (resample_kernels.h) for W windows, input-major: frame t of a
+// window's span is broadcast once against the coefficients of tap t of all
+// 16 lanes (zero outside a lane's row, so every vector runs over the whole
+// span and shares the broadcast), masked in the lanes whose window it is
+// outside of only where the input is not finite. Each lane keeps
+// kSpreadSums partial sums (frames t mod kSpreadSums, t counted from the
+// group's first frame), added at the end: the same bits whatever windows go
+// with it, so channels agree with mono. The W windows' partial sums are the
+// independent chains that keep both FMA pipes busy.
 constexpr size_t kSpreadVecs = 16 / kLanes;
-// Windows per pass whose accumulators fill half the registers.
-constexpr size_t kSpreadWindows = std::max<size_t>(1, kRegisters / 2 / kSpreadVecs);
+// Two sums per lane where a group takes two or more vectors, four where it
+// is one vector (AVX-512): enough chains for one window alone.
+constexpr size_t kSpreadSums = kSpreadVecs == 1 ? 4 : 2;
+// Windows per pass whose sums fill half the registers (at most four).
+constexpr size_t kSpreadWindows = std::clamp<size_t>(kRegisters / 2 / (kSpreadVecs * kSpreadSums), 1, 4);
 
 // One group's masks: lane i takes frames r[i] .. r[i] + taps - 1.
-// Vector v's lanes together take frames from[v] .. from[v] + len[v] - 1:
-// beyond those every lane's coefficient is zero.
 struct SpreadLanes {
   hn::Vec<hn::RebindToSigned<D>> first[kSpreadVecs], end[kSpreadVecs];
-  size_t span, from[kSpreadVecs], len[kSpreadVecs];
+  // Vector v's lanes together take frames start[v] .. stop[v] - 1.
+  size_t span, start[kSpreadVecs], stop[kSpreadVecs];
   SpreadLanes(const int32_t *r, size_t taps) : span(size_t(r[15])) {
     const hn::RebindToSigned<D> di;
     for (size_t v = 0; v < kSpreadVecs; v++) {
+      start[v] = size_t(r[v * kLanes]);
+      stop[v] = size_t(r[v * kLanes + kLanes - 1]) + taps;
       first[v] = hn::LoadU(di, r + v * kLanes);
       end[v] = hn::Add(first[v], hn::Set(di, int32_t(taps)));
-      from[v] = size_t(r[v * kLanes]);
-      len[v] = size_t(r[v * kLanes + kLanes - 1]) - from[v] + taps;
     }
   }
   auto inside(size_t v, size_t t) const {
@@ -321,104 +313,129 @@ struct SpreadLanes {
   }
 };
 
-// True when x[n][0 .. len) is finite for every n < windows (x - x is zero
-// for finite x, NaN otherwise).
-bool all_finite(const float *const *x, size_t windows, size_t len) {
-  const D d;
-  Vf acc = hn::Zero(d);
-  float tail = 0.f;
-  for (size_t n = 0; n < windows; n++) {
-    size_t t = 0;
-    for (; t + kLanes <= len; t += kLanes) {
-      const Vf v = hn::LoadU(d, x[n] + t);
-      acc = hn::Add(acc, hn::Sub(v, v));
-    }
-    for (; t < len; t++) tail += x[n][t] - x[n][t];
-  }
-  return hn::GetLane(hn::SumOfLanes(d, acc)) + tail == 0.f;
+using SpreadSums = Vf[kSpreadVecs];
+
+// v, kept in a register: x86 compilers otherwise fold a load shared by
+// several FMAs into each of them, one load per FMA, which the load ports
+// cannot feed alongside the broadcasts.
+HWY_INLINE Vf in_register(Vf v) {
+#if HWY_ARCH_X86
+  asm("" : "+v"(v.raw));
+#endif
+  return v;
 }
 
-// Tap t of W windows (kMasked: only into the lanes whose window holds t).
-template <size_t W, bool kShared, bool kMasked>
-HWY_INLINE void spread_tap(Vf (&acc)[W][kSpreadVecs], const float *const *x, const float *const *tb,
-                           const SpreadLanes *lanes, size_t t) {
+// Frame t of W windows into their partial sums `acc`, vectors [kFirst,
+// kEnd) of lanes (kMasked: only into the lanes whose window holds t).
+template <size_t W, bool kShared, bool kMasked, size_t kFirst = 0, size_t kEnd = kSpreadVecs>
+HWY_INLINE void spread_frame(SpreadSums (&acc)[W], const float *const *x, const float *const *tb,
+                             const SpreadLanes *lanes, size_t t) {
   const D d;
+  Vf shared[kSpreadVecs];
+  if constexpr (kShared)
+    for (size_t v = kFirst; v < kEnd; v++) shared[v] = in_register(hn::LoadU(d, tb[0] + t * 16 + v * kLanes));
   HWY_UNROLL(4)
-  for (size_t v = 0; v < kSpreadVecs; v++) {
-    const Vf shared = hn::LoadU(d, tb[0] + t * 16 + v * kLanes);
+  for (size_t n = 0; n < W; n++) {
+    const size_t k = kShared ? 0 : n;
+    const Vf xt = hn::Set(d, x[n][t]);
     HWY_UNROLL(4)
-    for (size_t n = 0; n < W; n++) {
-      const size_t k = kShared ? 0 : n;
-      const Vf cv = kShared ? shared : hn::LoadU(d, tb[k] + t * 16 + v * kLanes);
-      const Vf sum = hn::MulAdd(hn::Set(d, x[n][t]), cv, acc[n][v]);
+    for (size_t v = kFirst; v < kEnd; v++) {
+      const Vf cv = kShared ? shared[v] : hn::LoadU(d, tb[k] + t * 16 + v * kLanes);
+      const Vf sum = hn::MulAdd(xt, cv, acc[n][v]);
       if constexpr (kMasked) acc[n][v] = hn::IfThenElse(lanes[k].inside(v, t), sum, acc[n][v]);
       else acc[n][v] = sum;
     }
   }
 }
 
-// The unmasked taps, each vector over its own lanes' frames only (with 8
-// lanes, half the span of 16): all vectors together up to the shortest
-// range, then each on its own. Per lane the sum still runs in frame order.
+// Frames [t, end) (multiples of kSpreadSums) of W windows, vectors [kFirst, kEnd).
+constexpr size_t kPrefetchFrames = 16;
+template <size_t W, bool kShared, bool kMasked, size_t kFirst = 0, size_t kEnd = kSpreadVecs>
+HWY_INLINE void spread_frames(SpreadSums (&acc)[kSpreadSums][W], const float *const *x, const float *const *tb,
+                              const SpreadLanes *lanes, size_t t, size_t end) {
+  for (; t < end; t += kSpreadSums) {
+    HWY_UNROLL(4)
+    for (size_t q = 0; q < kSpreadSums; q++) {
+      for (size_t n = 0; n < (kShared ? 1 : W); n++) __builtin_prefetch(tb[n] + (t + q + kPrefetchFrames) * 16);
+      spread_frame<W, kShared, kMasked, kFirst, kEnd>(acc[q], x, tb, lanes, t + q);
+    }
+  }
+}
+
+// Finite input: the first vector alone up to where the second's lanes
+// begin, the last alone after the one before it has ended (only zero
+// coefficients are skipped), all of them in between.
 template <size_t W, bool kShared>
-HWY_INLINE void spread_vectors(Vf (&acc)[W][kSpreadVecs], const float *const *x, const float *const *tb,
-                               const SpreadLanes *lanes) {
+HWY_INLINE void spread_finite(SpreadSums (&acc)[kSpreadSums][W], const float *const *x, const float *const *tb,
+                              const SpreadLanes *lanes, size_t frames) {
+  size_t head = 0, tail = frames;
+  if constexpr (kSpreadVecs > 1) {
+    size_t second = SIZE_MAX, before_last = 0;
+    for (size_t n = 0; n < (kShared ? 1 : W); n++) {
+      second = std::min(second, lanes[n].start[1]);
+      before_last = std::max(before_last, lanes[n].stop[kSpreadVecs - 2]);
+    }
+    head = second / kSpreadSums * kSpreadSums;
+    tail = std::min(frames, (before_last + kSpreadSums - 1) / kSpreadSums * kSpreadSums);
+    if (head > tail) head = 0, tail = frames;
+  }
+  spread_frames<W, kShared, false, 0, 1>(acc, x, tb, lanes, 0, head);
+  spread_frames<W, kShared, false>(acc, x, tb, lanes, head, tail);
+  spread_frames<W, kShared, false, kSpreadVecs - 1>(acc, x, tb, lanes, tail, frames);
+}
+
+// The partial sums of W windows added up, and whether every lane is finite.
+template <size_t W>
+HWY_INLINE bool spread_totals(const SpreadSums (&acc)[kSpreadSums][W], SpreadSums (&total)[W]) {
   const D d;
-  size_t common = SIZE_MAX;
-  for (size_t n = 0; n < (kShared ? 1 : W); n++)
-    for (size_t v = 0; v < kSpreadVecs; v++) common = std::min(common, lanes[n].len[v]);
-  const float *coef[W][kSpreadVecs], *input[W][kSpreadVecs];  // at i = 0
+  Vf nan_if_not_finite = hn::Zero(d);
   HWY_UNROLL(4)
   for (size_t n = 0; n < W; n++)
     HWY_UNROLL(4)
     for (size_t v = 0; v < kSpreadVecs; v++) {
-      const size_t k = kShared ? 0 : n;
-      coef[n][v] = tb[k] + lanes[k].from[v] * 16 + v * kLanes;
-      input[n][v] = x[n] + lanes[k].from[v];
+      Vf sum = acc[0][n][v];
+      for (size_t q = 1; q < kSpreadSums; q++) sum = hn::Add(sum, acc[q][n][v]);
+      total[n][v] = sum;
+      nan_if_not_finite = hn::Add(nan_if_not_finite, hn::Sub(sum, sum));
     }
-  for (size_t i = 0; i < common; i++) {
-    HWY_UNROLL(4)
-    for (size_t v = 0; v < kSpreadVecs; v++) {
-      const Vf shared = hn::LoadU(d, coef[0][v] + i * 16);
-      HWY_UNROLL(4)
-      for (size_t n = 0; n < W; n++) {
-        const Vf cv = kShared ? shared : hn::LoadU(d, coef[n][v] + i * 16);
-        acc[n][v] = hn::MulAdd(hn::Set(d, input[n][v][i]), cv, acc[n][v]);
-      }
-    }
-  }
+  return hn::GetLane(hn::SumOfLanes(d, nan_if_not_finite)) == 0.f;
+}
+
+template <size_t W>
+HWY_INLINE void zero_sums(SpreadSums (&acc)[kSpreadSums][W]) {
   HWY_UNROLL(4)
-  for (size_t v = 0; v < kSpreadVecs; v++)
+  for (size_t q = 0; q < kSpreadSums; q++)
     HWY_UNROLL(4)
     for (size_t n = 0; n < W; n++)
-      for (size_t i = common; i < lanes[kShared ? 0 : n].len[v]; i++)
-        acc[n][v] = hn::MulAdd(hn::Set(d, input[n][v][i]), hn::LoadU(d, coef[n][v] + i * 16), acc[n][v]);
+      HWY_UNROLL(4)
+      for (size_t v = 0; v < kSpreadVecs; v++) acc[q][n][v] = hn::Zero(D());
 }
 
 // W windows of one group (shared coefficients: one load feeds W FMAs), or
-// of W groups of their own (kShared false: tb[n], lanes[n]).
+// of W groups of their own (kShared false: tb[n], lanes[n]). Reads each
+// window and table up to frame taps + span rounded up to kSpreadSums.
 template <size_t W, bool kShared>
 void spread_windows(const float *const *x, const float *const *tb, const SpreadLanes *lanes, size_t taps,
                     float *const *out) {
-  const D d;
-  Vf acc[W][kSpreadVecs];
-  HWY_UNROLL(4)
-  for (size_t n = 0; n < W; n++)
-    HWY_UNROLL(4)
-    for (size_t v = 0; v < kSpreadVecs; v++) acc[n][v] = hn::Zero(d);
+  SpreadSums acc[kSpreadSums][W], total[W];
+  zero_sums<W>(acc);
   size_t span = 0;
   for (size_t n = 0; n < (kShared ? 1 : W); n++) span = std::max(span, lanes[n].span);
+  const size_t frames = (taps + span + kSpreadSums - 1) / kSpreadSums * kSpreadSums;
   // Outside a lane's window its coefficients are zero: only a NaN or an
-  // infinity there would reach the lane, so mask only where there is one.
-  if (!all_finite(x, W, taps + span)) {
-    for (size_t t = 0; t < taps + span; t++) spread_tap<W, kShared, true>(acc, x, tb, lanes, t);
-  } else {
-    spread_vectors<W, kShared>(acc, x, tb, lanes);
+  // infinity there would reach the lane, and then some lane is not finite
+  // (an infinity or a NaN never sums back to a finite value). Only then
+  // are the sums redone masked, each lane over its own window alone.
+  spread_finite<W, kShared>(acc, x, tb, lanes, frames);
+  if (!spread_totals<W>(acc, total)) {
+    zero_sums<W>(acc);
+    spread_frames<W, kShared, true>(acc, x, tb, lanes, 0, frames);
+    spread_totals<W>(acc, total);
   }
   HWY_UNROLL(4)
   for (size_t n = 0; n < W; n++)
     HWY_UNROLL(4)
-    for (size_t v = 0; v < kSpreadVecs; v++) hn::StoreU(acc[n][v], d, out[n] + v * kLanes);
+    for (size_t v = 0; v < kSpreadVecs; v++) hn::StoreU(total[n][v], D(), out[n] + v * kLanes);
 }
 
 template <size_t N>
@@ -536,19 +553,21 @@ const IsaKernels<Split3Fn> kSplit3Kernels = FASTAUDIO_KERNELS(Split3Fn, Split3, 
 const IsaKernels<Interleave4Fn> kInterleave4Kernels =
     FASTAUDIO_KERNELS(Interleave4Fn, Interleave4, ref::interleave4, interleave4_avx512);
 const IsaKernels<Interpolate32Fn> kInterpolate32Kernels =
-    FASTAUDIO_KERNELS(Interpolate32Fn, Interpolate32, ref::interpolate32, interpolate32_avx512);
+    FASTAUDIO_KERNELS(Interpolate32Fn, Interpolate::mono32, ref::Interpolate::mono32, interpolate32_avx512);
 const IsaKernels<Interpolate64Fn> kInterpolate64Kernels =
-    FASTAUDIO_KERNELS(Interpolate64Fn, Interpolate64, ref::interpolate64, interpolate64_aligned_avx512);
+    FASTAUDIO_KERNELS(Interpolate64Fn, Interpolate::mono64, ref::Interpolate::mono64, interpolate64_aligned_avx512);
 const IsaKernels<InterpolateStereoFn> kInterpolate32x2Kernels =
-    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate32x2, ref::interpolate32x2, interpolate32x2_aligned_avx512);
+    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate::stereo32, ref::Interpolate::stereo32,
+                      interpolate32x2_aligned_avx512);
 const IsaKernels<InterpolateStereoFn> kInterpolate40x2Kernels =
-    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate40x2, ref::interpolate40x2, interpolate40x2_aligned_avx512);
-const IsaKernels<Spread16Fn> kSpread16Kernels = FASTAUDIO_KERNELS(Spread16Fn, Spread16, ref::spread16, spread16_avx512);
-const IsaKernels<Spread16x2Fn> kSpread16x2Kernels =
-    FASTAUDIO_KERNELS(Spread16x2Fn, Spread16x2, ref::spread16x2, spread16x2_avx512);
-const IsaKernels<Spread16x4Fn> kSpread16x4Kernels =
-    FASTAUDIO_KERNELS(Spread16x4Fn, Spread16x4, ref::spread16x4, spread16x4_avx512);
-// Highway only, and not for Avx512: its spread16 alone keeps four sums per group.
+    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate::stereo40, ref::Interpolate::stereo40,
+                      interpolate40x2_aligned_avx512);
+// The spread kernels are Highway's on every target: their shared broadcasts
+// and prefetched coefficients measure faster than the hand AVX-512 ones.
+const IsaKernels<Spread16Fn> kSpread16Kernels = FASTAUDIO_HWY_KERNELS(Spread16, ref::spread16);
+const IsaKernels<Spread16x2Fn> kSpread16x2Kernels = FASTAUDIO_HWY_KERNELS(Spread16x2, ref::spread16x2);
+const IsaKernels<Spread16x4Fn> kSpread16x4Kernels = FASTAUDIO_HWY_KERNELS(Spread16x4, ref::spread16x4);
+// Not for Avx512: there one group alone keeps four sums per lane.
 const IsaKernels<Spread16TwoFn> kSpread16TwoKernels = {
     {{&ref::spread16_two, nullptr, FASTAUDIO_HWY_NEON(Spread16Two), FASTAUDIO_HWY_AVX2(Spread16Two), nullptr}}};
 const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels = FASTAUDIO_HWY_KERNELS(Deinterleave4, ref::deinterleave4);

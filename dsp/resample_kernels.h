@@ -80,19 +80,14 @@ inline constexpr int32_t kGatherMaxSpan = 24;
 // both; bit-identical to two gather16_avx512 calls.
 void gather16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
                        float *out0, float *out1);
-// The same where lanes are further apart (down <= 4 up), input-major: out[i] =
-// sum_m row_i[m] * x[r[i] + m] with tb[t * 16 + i] = row_i[t - r[i]] (r
-// increasing, tb has taps + r[15] rows); lane i reads only its own window.
-void spread16_avx512(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
-// Two groups with the same phases (a period apart): one coefficient load for
-// both; bit-identical to two spread16_avx512 calls.
-void spread16x2_avx512(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
-                       float *out0, float *out1);
+// Where lanes are further apart (down <= 4 up), input-major (the Spread16
+// tables below): out[i] = sum_m row_i[m] * x[r[i] + m] with tb[t * 16 + i]
+// = row_i[t - r[i]] (r increasing; tb has taps + r[15] rows rounded up to
+// a multiple of 4, zero outside each lane's row; x readable as far); lane i takes
+// only its own window. The x2 / x4 kernels (groups with the same phases, a
+// period apart or in other channels) load each coefficient once for all
+// windows and give the bits of one window at a time.
 inline constexpr int32_t kSpreadMaxSpan = 60;
-// Four groups with the same phases (stereo: a period apart in each channel):
-// one coefficient load for four windows; bit-identical to spread16_avx512 on each.
-void spread16x4_avx512(const float *const x[4], const float *tb, const int32_t *r, size_t taps,
-                       float *const out[4]);
 // The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
 // AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,
 // so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];
@@ -156,6 +151,28 @@ extern const IsaKernels<Spread16TwoFn> kSpread16TwoKernels;  // where it beats s
 extern const IsaKernels<HalfbandFn> kHalfbandKernels;
 extern const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels;
 
+// Integer interpolation by L of `positions` input positions of one channel
+// (step 1, outputs `stride` floats apart) or of interleaved stereo frames
+// (step 2, stride 2), false if L is unsupported; InterpolateEntries makes
+// the four block kernels (Interpolate32Fn .. InterpolateStereoFn) of one.
+using InterpolateAnyFn = bool (*)(const float *x, size_t step, const float *bank, size_t taps, unsigned L,
+                                  size_t positions, float *out, size_t stride);
+template <InterpolateAnyFn kAny>
+struct InterpolateEntries {
+  static bool mono32(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+    return kAny(x, 1, bank, taps, L, 32, out, 1);
+  }
+  static bool mono64(const float *x, const float *bank, size_t taps, unsigned L, float *out, size_t stride) {
+    return L <= kMaxBlock64Interpolation && kAny(x, 1, bank, taps, L, 64, out, stride);
+  }
+  static bool stereo32(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+    return L <= kMaxBlock64Interpolation && kAny(x, 2, bank, taps, L, 32, out, 2);
+  }
+  static bool stereo40(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+    return L <= kMaxBlock64Interpolation && kAny(x, 2, bank, taps, L, 40, out, 2);
+  }
+};
+
 // The scalar references of the block kernels: each output a plain sum in
 // tap order (resample_block_reference.cc).
 namespace ref {
@@ -164,10 +181,9 @@ void decimate_pair(const float *const xr[4], const float *c0, const float *c1, s
                    float *out1, size_t n);
 void split3(const float *src, size_t vecs, float *d0, float *d1, float *d2);
 void interleave4(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
-bool interpolate32(const float *x, const float *bank, size_t taps, unsigned L, float *out);
-bool interpolate64(const float *x, const float *bank, size_t taps, unsigned L, float *out, size_t stride);
-bool interpolate32x2(const float *x, const float *bank, size_t taps, unsigned L, float *out);
-bool interpolate40x2(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+bool interpolate_any(const float *x, size_t step, const float *bank, size_t taps, unsigned L, size_t positions,
+                     float *out, size_t stride);
+using Interpolate = InterpolateEntries<&interpolate_any>;
 void spread16(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
 void spread16x2(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps, float *out0,
                 float *out1);
