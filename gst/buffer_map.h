@@ -27,19 +27,29 @@ class BufferMap {
       mapped_ = gst_buffer_map(buffer, &map_, flags);
     }
   }
+  // An output buffer whose bytes the caller already knows
+  // (OutputPool::known_data()): those, without a map; mapped as above when
+  // `known` is null.
+  BufferMap(GstBuffer *buffer, GstMapFlags flags, guint8 *known) : BufferMap(known ? nullptr : buffer, flags) {
+    if (!known) return;
+    buffer_ = buffer;
+    map_.data = known;
+    map_.size = gst_buffer_n_memory(buffer) == 1 ? gst_buffer_peek_memory(buffer, 0)->size : gst_buffer_get_size(buffer);
+    borrowed_ = true;
+  }
   ~BufferMap() { unmap(); }
   BufferMap(const BufferMap &) = delete;
   BufferMap &operator=(const BufferMap &) = delete;
 
   // False when the buffer could not be mapped (then data() is null).
-  explicit operator bool() const { return mapped_; }
-  guint8 *data() const { return mapped_ ? map_.data : nullptr; }
-  size_t size() const { return mapped_ ? map_.size : 0; }
+  explicit operator bool() const { return mapped_ || borrowed_; }
+  guint8 *data() const { return mapped_ || borrowed_ ? map_.data : nullptr; }
+  size_t size() const { return mapped_ || borrowed_ ? map_.size : 0; }
   GstMapInfo *info() { return &map_; }
   // Unmaps before the scope ends (to resize or unref the buffer).
   void unmap() {
     if (mapped_) memory_ ? gst_memory_unmap(memory_, &map_) : gst_buffer_unmap(buffer_, &map_);
-    mapped_ = false;
+    mapped_ = borrowed_ = false;
   }
 
  private:
@@ -47,6 +57,7 @@ class BufferMap {
   GstMemory *memory_ = nullptr;  // set when the one memory is mapped directly
   GstMapInfo map_{};
   bool mapped_ = false;
+  bool borrowed_ = false;  // known bytes, nothing to unmap
 };
 
 // The same for an audio buffer's planes (gst_audio_buffer_map()).

@@ -488,7 +488,7 @@ static GstFlowReturn gst_fast_convert_transform(GstBaseTransform *trans, GstBuff
   const bool in_place = inbuf == outbuf;
   const fastaudio::BufferMap in(inbuf, in_place ? GST_MAP_READWRITE : GST_MAP_READ);
   std::optional<fastaudio::BufferMap> out_map;
-  if (!in_place) out_map.emplace(outbuf, GST_MAP_WRITE);
+  if (!in_place) out_map.emplace(outbuf, GST_MAP_WRITE, self->priv->pool.known_data(outbuf));
   if (!in || (out_map && !*out_map)) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
     return GST_FLOW_ERROR;

@@ -3,7 +3,10 @@
 // buffer, which GstBaseTransform's own pool handling does not allow for: a
 // GstBufferPool sized for the largest buffer seen, each buffer trimmed to its
 // size (the pool restores it on release), so that steady streaming
-// allocates nothing.
+// allocates nothing. Its buffers go round a short free list of its own (one
+// uncontended lock per acquire and per release) instead of GstBufferPool's
+// queue, and the bytes of each buffer of plain system memory are known, so
+// that the element writes its output without mapping it.
 #pragma once
 
 #include <gst/audio/audio.h>
@@ -21,6 +24,13 @@ class OutputPool {
   // A buffer of `size` bytes (at least 1) for `trans`'s output `info`, from
   // the allocator GstBaseTransform negotiated; false when none can be had.
   bool acquire(GstBaseTransform *trans, const GstAudioInfo *info, gsize size, GstBuffer **buffer);
+  // The bytes of `buffer` when it is the buffer acquire() handed out last,
+  // still out of this pool, and its one memory is plain system memory: to be
+  // written without a map (see BufferMap). Null otherwise (the input buffer
+  // converted in place, another allocator's memory). Streaming thread only.
+  guint8 *known_data(GstBuffer *buffer) const {
+    return buffer == last_ && buffer->pool == pool_ ? last_data_ : nullptr;
+  }
   // Frees the pool (at stop, or when the caps change what a buffer holds).
   void drop();
 
@@ -28,6 +38,8 @@ class OutputPool {
   bool ensure(GstBaseTransform *trans, const GstAudioInfo *info, gsize size);
   GstBufferPool *pool_ = nullptr;
   gsize buffer_size_ = 0;
+  GstBuffer *last_ = nullptr;  // compared only, never dereferenced
+  guint8 *last_data_ = nullptr;
 };
 
 // GstBaseTransform's copy_metadata for an output buffer from acquire():

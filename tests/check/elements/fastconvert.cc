@@ -511,6 +511,66 @@ GST_START_TEST(test_pooled_buffers_carry_only_their_input_metadata) {
 }
 GST_END_TEST;
 
+// F32 samples k / 32768 for k = start, start + 1, ...: S16 k without dither.
+static GstBuffer *ramp_f32(size_t samples, int start) {
+  std::vector<float> v(samples);
+  for (size_t i = 0; i < samples; i++) v[i] = float(start + int(i)) / 32768.f;
+  std::vector<uint8_t> bytes(samples * 4);
+  memcpy(bytes.data(), v.data(), bytes.size());
+  return buffer_from(bytes);
+}
+
+static void check_ramp_s16(GstBuffer *out, size_t samples, int start) {
+  fail_unless_equals_int(gst_buffer_get_size(out), samples * 2);
+  const std::vector<uint8_t> bytes = bytes_of(out);
+  for (size_t i = 0; i < samples; i++) {
+    int16_t v;
+    memcpy(&v, bytes.data() + 2 * i, 2);
+    fail_unless_equals_int(v, start + int(i));
+  }
+}
+
+// Downstream may do anything with a pooled buffer before it comes back:
+// trim it from the front, share its memory with a copy it keeps, replace its
+// memory, or hold it past the element's end. Every later output is still
+// right, and nothing is written into memory a copy still reads.
+GST_START_TEST(test_pooled_buffers_survive_what_downstream_does) {
+  GstHarness *h = make_harness("fastconvert dithering=none", caps_str("F32LE", 1), caps_str("S16LE", 1));
+  int next = 0;
+  auto convert = [&](size_t samples) {
+    fail_unless_equals_int(gst_harness_push(h, ramp_f32(samples, next)), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull(h);
+    check_ramp_s16(out, samples, next);
+    next += int(samples);
+    return out;
+  };
+  GstBuffer *out = convert(480);
+  gst_buffer_resize(out, 8, -1);  // trimmed from the front
+  gst_buffer_unref(out);
+  gst_buffer_unref(convert(480));
+
+  out = convert(480);
+  GstBuffer *copy = gst_buffer_copy(out);  // shares the memory
+  const std::vector<uint8_t> kept = bytes_of(copy);
+  gst_buffer_unref(out);
+  gst_buffer_unref(convert(480));
+  fail_unless(bytes_of(copy) == kept, "a later output was written into memory a copy still reads");
+  gst_buffer_unref(copy);
+
+  out = convert(480);
+  gst_buffer_replace_all_memory(out, gst_allocator_alloc(nullptr, 100, nullptr));
+  gst_buffer_unref(out);
+  gst_buffer_unref(convert(960));
+  gst_buffer_unref(convert(100));
+
+  GstBuffer *held = convert(480);
+  const int held_start = next - 480;
+  gst_harness_teardown(h);  // the element is gone; the buffer is still ours
+  check_ramp_s16(held, 480, held_start);
+  gst_buffer_unref(held);
+}
+GST_END_TEST;
+
 // Set on an element outside any pipeline (a launch line), a refused
 // mix-matrix has no bus to report on: a GLib warning says why instead.
 GST_START_TEST(test_mix_matrix_refused_without_a_bus) {
@@ -601,6 +661,7 @@ static Suite *fastconvert_suite() {
   tcase_add_test(tc, test_dithering_property);
   tcase_add_test(tc, test_output_buffers_are_pooled);
   tcase_add_test(tc, test_pooled_buffers_carry_only_their_input_metadata);
+  tcase_add_test(tc, test_pooled_buffers_survive_what_downstream_does);
   tcase_add_test(tc, test_mix_matrix_refused_without_a_bus);
   tcase_add_test(tc, test_regression_channel_mask_popcount);
   tcase_add_test(tc, test_regression_channel_mask_not_proposed_upstream);
