@@ -382,7 +382,7 @@ static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *tr
   }
 
   const gsize out_size = fastaudio::buffer_frames(input, &priv->in_info) * GST_AUDIO_INFO_BPF(&priv->out_info);
-  if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
+  if (!priv->pool.acquire(trans, out_size, outbuf)) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
                             ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
     return GST_FLOW_ERROR;
@@ -488,7 +488,7 @@ static GstFlowReturn gst_fast_convert_transform(GstBaseTransform *trans, GstBuff
   const bool in_place = inbuf == outbuf;
   const fastaudio::BufferMap in(inbuf, in_place ? GST_MAP_READWRITE : GST_MAP_READ);
   std::optional<fastaudio::BufferMap> out_map;
-  if (!in_place) out_map.emplace(outbuf, GST_MAP_WRITE, self->priv->pool.known_data(outbuf));
+  if (!in_place) out_map.emplace(outbuf, GST_MAP_WRITE, self->priv->pool.take_known_data(outbuf));
   if (!in || (out_map && !*out_map)) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
     return GST_FLOW_ERROR;

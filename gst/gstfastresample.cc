@@ -658,7 +658,7 @@ static GstFlowReturn gst_fast_resample_prepare_output_buffer(GstBaseTransform *t
                              GST_AUDIO_INFO_RATE(&priv->out_info), kMaxOutputBufferBytes), (nullptr));
     return GST_FLOW_ERROR;
   }
-  if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
+  if (!priv->pool.acquire(trans, out_size, outbuf)) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
                             ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
     return GST_FLOW_ERROR;
