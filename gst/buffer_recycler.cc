@@ -104,7 +104,11 @@ bool BufferRecycler::take_back(GstBuffer *buffer) {
   GstMemory *memory = nullptr;
   if (!GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_TAG_MEMORY) && gst_buffer_n_memory(buffer) == 1)
     memory = gst_buffer_peek_memory(buffer, 0);
-  if (memory && gst_memory_is_writable(memory) && memory->offset + size_ <= memory->maxsize) {
+  // One reference: no other buffer or sub-memory shares it (those hold one
+  // too), which gst_memory_is_writable() would also require.
+  const bool unshared = memory && GST_MINI_OBJECT_REFCOUNT_VALUE(memory) == 1 &&
+                        !GST_MEMORY_FLAG_IS_SET(memory, GST_MEMORY_FLAG_READONLY);
+  if (unshared && memory->offset + size_ <= memory->maxsize) {
     GST_BUFFER_FLAGS(buffer) = 0;
     GST_BUFFER_PTS(buffer) = GST_BUFFER_DTS(buffer) = GST_BUFFER_DURATION(buffer) = GST_CLOCK_TIME_NONE;
     GST_BUFFER_OFFSET(buffer) = GST_BUFFER_OFFSET_END(buffer) = GST_BUFFER_OFFSET_NONE;
