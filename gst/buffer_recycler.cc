@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "buffer_recycler.h"
 
-namespace fastaudio {
+// What a recycled buffer's `pool` field points at: a GstBufferPool that is
+// never configured or activated, naming the recycler the buffer returns to.
+// The buffer's dispose hook reads it without a lock (qdata would take
+// GStreamer's process-wide qdata lock per buffer); code downstream that
+// looks at the field finds a valid pool.
+struct FastaudioRecyclerTag {
+  GstBufferPool parent;
+  fastaudio::BufferRecycler *recycler;
+};
+struct FastaudioRecyclerTagClass {
+  GstBufferPoolClass parent_class;
+};
+G_DEFINE_TYPE(FastaudioRecyclerTag, fastaudio_recycler_tag, GST_TYPE_BUFFER_POOL)
+static void fastaudio_recycler_tag_class_init(FastaudioRecyclerTagClass *) {}
+static void fastaudio_recycler_tag_init(FastaudioRecyclerTag *self) { self->recycler = nullptr; }
 
-static GQuark recycler_quark() {
-  static const GQuark quark = g_quark_from_static_string("fastaudio-buffer-recycler");
-  return quark;
-}
+namespace fastaudio {
 
 // The bytes of system memory, stable for its lifetime: mapped once here
 // rather than for every buffer. Null for any other allocator's memory.
@@ -32,15 +43,20 @@ BufferRecycler *BufferRecycler::create(GstAllocator *allocator, const GstAllocat
 }
 
 BufferRecycler::BufferRecycler(GstAllocator *allocator, const GstAllocationParams &params, gsize size)
-    : allocator_(allocator ? GST_ALLOCATOR(gst_object_ref(allocator)) : nullptr), params_(params), size_(size) {}
+    : allocator_(allocator ? GST_ALLOCATOR(gst_object_ref(allocator)) : nullptr), params_(params), size_(size) {
+  auto tag = static_cast<FastaudioRecyclerTag *>(g_object_new(fastaudio_recycler_tag_get_type(), nullptr));
+  gst_object_ref_sink(tag);
+  tag->recycler = this;
+  tag_ = GST_BUFFER_POOL(tag);
+}
 
 BufferRecycler::~BufferRecycler() {
+  gst_object_unref(tag_);
   if (allocator_) gst_object_unref(allocator_);
 }
 
-void BufferRecycler::release_reference(gpointer recycler) {
-  auto self = static_cast<BufferRecycler *>(recycler);
-  if (self->references_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete self;
+void BufferRecycler::release_reference(BufferRecycler *recycler) {
+  if (recycler->references_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete recycler;
 }
 
 size_t BufferRecycler::find(GstBuffer *buffer) const {
@@ -77,9 +93,9 @@ GstBuffer *BufferRecycler::allocate(guint8 **data) {
     if (slot == kCapacity) return buffer;
     entries_[slot] = e;
   }
-  references_.fetch_add(1, std::memory_order_relaxed);
+  references_.fetch_add(1, std::memory_order_relaxed);  // dropped when the buffer is freed
+  buffer->pool = tag_;
   GstMiniObject *object = GST_MINI_OBJECT_CAST(buffer);
-  gst_mini_object_set_qdata(object, recycler_quark(), this, release_reference);
   // Written before the first buffer leaves this thread; the same for all.
   if (!buffer_dispose_) buffer_dispose_ = object->dispose;
   object->dispose = dispose_buffer;
@@ -88,14 +104,20 @@ GstBuffer *BufferRecycler::allocate(guint8 **data) {
 
 // A followed buffer's last reference went: back on the free list, or freed.
 gboolean BufferRecycler::dispose_buffer(GstMiniObject *object) {
-  auto self = static_cast<BufferRecycler *>(gst_mini_object_get_qdata(object, recycler_quark()));
-  if (!self) return TRUE;
   GstBuffer *buffer = GST_BUFFER_CAST(object);
+  BufferRecycler *self = reinterpret_cast<FastaudioRecyclerTag *>(buffer->pool)->recycler;
   gst_buffer_ref(buffer);  // alive again (and writable, for the reset)
   if (self->take_back(buffer)) return FALSE;
-  object->dispose = self->buffer_dispose_;
-  gst_buffer_unref(buffer);  // freed; its qdata drops the recycler's reference (self may be gone)
+  self->free_buffer(buffer);
   return FALSE;
+}
+
+// A followed buffer that is not kept: freed, with the reference it held.
+void BufferRecycler::free_buffer(GstBuffer *buffer) {
+  buffer->pool = nullptr;
+  GST_MINI_OBJECT_CAST(buffer)->dispose = buffer_dispose_;
+  gst_buffer_unref(buffer);
+  release_reference(this);  // (this may be gone after)
 }
 
 // Resets a returned buffer and keeps it if the recycler is open and the
@@ -141,11 +163,8 @@ void BufferRecycler::close() {
     }
     n_free_ = 0;
   }
-  for (size_t i = 0; i < n; i++) {
-    GST_MINI_OBJECT_CAST(free_buffers[i])->dispose = buffer_dispose_;
-    gst_buffer_unref(free_buffers[i]);
-  }
-  release_reference(this);
+  for (size_t i = 0; i < n; i++) free_buffer(free_buffers[i]);  // each drops its own reference
+  release_reference(this);                                        // the owner's
 }
 
 }  // namespace fastaudio

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Output buffers that come back to their element when downstream lets go
 // of them, for OutputPool. Each buffer's dispose hook hands it back to the
-// recycler that made it (found through the buffer's qdata), which keeps it
+// recycler that made it (named by the buffer's pool field), which keeps it
 // on a short free list when it is intact: its one memory, unshared, where
 // it was. One uncontended lock each way, where a GstBufferPool takes its
 // queue's lock, a reference on the pool and its outstanding count per
@@ -40,7 +40,8 @@ class BufferRecycler {
   BufferRecycler(GstAllocator *allocator, const GstAllocationParams &params, gsize size);
   ~BufferRecycler();
   static gboolean dispose_buffer(GstMiniObject *object);
-  static void release_reference(gpointer recycler);
+  static void release_reference(BufferRecycler *recycler);
+  void free_buffer(GstBuffer *buffer);
   GstBuffer *allocate(guint8 **data);
   bool take_back(GstBuffer *buffer);
   size_t find(GstBuffer *buffer) const;
@@ -67,6 +68,7 @@ class BufferRecycler {
     guint8 *data = nullptr;       // known bytes, or null
   };
 
+  GstBufferPool *tag_;  // what the buffers' pool field points at (see the .cc)
   GstAllocator *allocator_;
   GstAllocationParams params_;
   const gsize size_;

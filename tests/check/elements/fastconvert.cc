@@ -467,6 +467,7 @@ GST_START_TEST(test_output_buffers_are_pooled) {
     fail_unless_equals_int(gst_harness_push(h, buffer_from(in)), GST_FLOW_OK);
     GstBuffer *out = gst_harness_pull(h);
     fail_unless_equals_int(gst_buffer_get_size(out), samples * 2);
+    fail_unless(out->pool != nullptr, "output buffer not from a pool");
     GstMemory *mem = gst_buffer_peek_memory(out, 0);
     if (samples == 960 && !first) first = mem;
     else if (first) fail_unless(mem == first, "a %zu-sample buffer did not reuse pooled memory", samples);

@@ -387,6 +387,7 @@ GST_START_TEST(test_output_buffers_are_pooled) {
     gst_buffer_unref(held);
     while (GstBuffer *out = gst_harness_try_pull(h)) {
       frames_out += gst_buffer_get_size(out) / sizeof(float);
+      fail_unless(out->pool != nullptr, "output buffer not from a pool");
       GstMemory *mem = gst_buffer_peek_memory(out, 0);
       if (frames == 1920 && !first) first = mem;
       else if (first) fail_unless(mem == first, "a %zu-frame input's output did not reuse pooled memory", frames);
@@ -415,13 +416,13 @@ GST_START_TEST(test_downsampling_in_place) {
     GstMemory *mem = gst_buffer_peek_memory(buf, 0);
     fail_unless_equals_int(gst_harness_push(h, buf), GST_FLOW_OK);
     fail_unless_equals_int(gst_harness_push(ref, gst_buffer_ref(copy)), GST_FLOW_OK);
+    gst_buffer_unref(copy);
     GstBuffer *out = gst_harness_try_pull(h), *want = gst_harness_try_pull(ref);
     fail_unless((out == nullptr) == (want == nullptr));
-    fail_unless(want != copy, "a shared input carried the output");
-    gst_buffer_unref(copy);
     if (!out) continue;
     fail_unless(out == buf, "a writable input did not carry the output");
     fail_unless(gst_buffer_peek_memory(out, 0) == mem);
+    fail_unless(want->pool != nullptr);
     fail_unless_equals_uint64(GST_BUFFER_PTS(out), GST_BUFFER_PTS(want));
     fail_unless_equals_uint64(GST_BUFFER_DURATION(out), GST_BUFFER_DURATION(want));
     fail_unless_equals_uint64(GST_BUFFER_OFFSET(out), GST_BUFFER_OFFSET(want));
