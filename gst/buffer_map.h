@@ -29,7 +29,7 @@ class BufferMap {
     }
   }
   // An output buffer whose bytes the caller already knows
-  // (OutputPool::known_data()): those, without a map; mapped as above when
+  // (OutputPool::take_known_data()): those, without a map; mapped as above when
   // `known` is null.
   BufferMap(GstBuffer *buffer, GstMapFlags flags, guint8 *known) : BufferMap(known ? nullptr : buffer, flags) {
     if (!known) return;
