@@ -20,33 +20,46 @@ class BufferMap {
   // maps a copy.
   BufferMap(GstBuffer *buffer, GstMapFlags flags) : buffer_(buffer) {
     if (buffer == nullptr || ((flags & GST_MAP_WRITE) && !gst_buffer_is_writable(buffer))) return;
-    if (gst_buffer_n_memory(buffer) == 1 && gst_memory_map(gst_buffer_peek_memory(buffer, 0), &map_, flags)) {
-      memory_ = gst_buffer_peek_memory(buffer, 0);
+    GstMemory *memory = gst_buffer_n_memory(buffer) == 1 ? gst_buffer_peek_memory(buffer, 0) : nullptr;
+    if (memory && gst_memory_map(memory, &map_, flags)) {
+      memory_ = memory;
       mapped_ = true;
     } else {
       mapped_ = gst_buffer_map(buffer, &map_, flags);
     }
   }
+  // An output buffer whose bytes the caller already knows
+  // (OutputPool::take_known_data()): those, without a map; mapped as above when
+  // `known` is null.
+  BufferMap(GstBuffer *buffer, GstMapFlags flags, guint8 *known) : BufferMap(known ? nullptr : buffer, flags) {
+    if (!known) return;
+    buffer_ = buffer;
+    map_.data = known;
+    map_.size = gst_buffer_n_memory(buffer) == 1 ? gst_buffer_peek_memory(buffer, 0)->size : gst_buffer_get_size(buffer);
+    borrowed_ = true;
+  }
   ~BufferMap() { unmap(); }
   BufferMap(const BufferMap &) = delete;
   BufferMap &operator=(const BufferMap &) = delete;
 
-  // False when the buffer could not be mapped (then data() is null).
-  explicit operator bool() const { return mapped_; }
-  guint8 *data() const { return mapped_ ? map_.data : nullptr; }
-  size_t size() const { return mapped_ ? map_.size : 0; }
+  // False when the buffer could not be mapped, or is null (then data() is
+  // null).
+  explicit operator bool() const { return mapped_ || borrowed_; }
+  guint8 *data() const { return mapped_ || borrowed_ ? map_.data : nullptr; }
+  size_t size() const { return mapped_ || borrowed_ ? map_.size : 0; }
   GstMapInfo *info() { return &map_; }
   // Unmaps before the scope ends (to resize or unref the buffer).
   void unmap() {
     if (mapped_) memory_ ? gst_memory_unmap(memory_, &map_) : gst_buffer_unmap(buffer_, &map_);
-    mapped_ = false;
+    mapped_ = borrowed_ = false;
   }
 
  private:
   GstBuffer *buffer_;
   GstMemory *memory_ = nullptr;  // set when the one memory is mapped directly
-  GstMapInfo map_{};
+  GstMapInfo map_;  // filled by the map (set only when mapped_ or borrowed_)
   bool mapped_ = false;
+  bool borrowed_ = false;  // known bytes, nothing to unmap
 };
 
 // The same for an audio buffer's planes (gst_audio_buffer_map()).

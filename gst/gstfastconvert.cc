@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <optional>
 #include <vector>
 
 #include "audio_formats.h"
@@ -372,7 +371,7 @@ static GstFlowReturn gst_fast_convert_prepare_output_buffer(GstBaseTransform *tr
   }
 
   const gsize out_size = fastaudio::buffer_frames(input, &priv->in_info) * GST_AUDIO_INFO_BPF(&priv->out_info);
-  if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
+  if (!priv->pool.acquire(trans, out_size, outbuf)) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
                             ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
     return GST_FLOW_ERROR;
@@ -477,14 +476,14 @@ static GstFlowReturn gst_fast_convert_transform(GstBaseTransform *trans, GstBuff
   // In place: one mapping for both.
   const bool in_place = inbuf == outbuf;
   const fastaudio::BufferMap in(inbuf, in_place ? GST_MAP_READWRITE : GST_MAP_READ);
-  std::optional<fastaudio::BufferMap> out_map;
-  if (!in_place) out_map.emplace(outbuf, GST_MAP_WRITE);
-  if (!in || (out_map && !*out_map)) {
+  const fastaudio::BufferMap out(in_place ? nullptr : outbuf, GST_MAP_WRITE,
+                                 in_place ? nullptr : self->priv->pool.take_known_data(outbuf));
+  if (!in || (!in_place && !out)) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map buffer"), (nullptr));
     return GST_FLOW_ERROR;
   }
-  const fastaudio::BufferMap &out = out_map ? *out_map : in;
-  return convert_mapped(self, inbuf, outbuf, in.data(), out.data(), in.size(), out.size());
+  const fastaudio::BufferMap &written = in_place ? in : out;
+  return convert_mapped(self, inbuf, outbuf, in.data(), written.data(), in.size(), written.size());
 }
 
 // A mix-matrix that cannot be one whatever the caps (ragged, NaN) is refused

@@ -516,7 +516,7 @@ static bool transform_interleaved(GstFastResample *self, GstBuffer *inbuf, GstBu
   const bool in_place = inbuf == outbuf;
   const fastaudio::BufferMap in(inbuf, in_place ? GST_MAP_READWRITE : GST_MAP_READ);
   std::optional<fastaudio::BufferMap> out_map;
-  if (!in_place) out_map.emplace(outbuf, GST_MAP_WRITE);
+  if (!in_place) out_map.emplace(outbuf, GST_MAP_WRITE, priv->pool.take_known_data(outbuf));
   if (!in || (out_map && !*out_map)) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map %s buffer", in ? "output" : "input"), (nullptr));
     return false;
@@ -540,7 +540,7 @@ static bool transform_planar(GstFastResample *self, GstBuffer *inbuf, GstBuffer 
     fastaudio::post_planar_map_error(GST_ELEMENT(self), &priv->in_info);
     return false;
   }
-  const fastaudio::BufferMap out(outbuf, GST_MAP_WRITE);
+  const fastaudio::BufferMap out(outbuf, GST_MAP_WRITE, priv->pool.take_known_data(outbuf));
   if (!out) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map output buffer"), (nullptr));
     return false;
@@ -648,7 +648,7 @@ static GstFlowReturn gst_fast_resample_prepare_output_buffer(GstBaseTransform *t
                              GST_AUDIO_INFO_RATE(&priv->out_info), kMaxOutputBufferBytes), (nullptr));
     return GST_FLOW_ERROR;
   }
-  if (!priv->pool.acquire(trans, &priv->out_info, out_size, outbuf)) {
+  if (!priv->pool.acquire(trans, out_size, outbuf)) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
                             ("Could not allocate an output buffer of %" G_GSIZE_FORMAT " bytes", out_size), (nullptr));
     return GST_FLOW_ERROR;

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -230,16 +231,32 @@ std::string caps_for(const char *format, int channels) {
   return std::string("audio/x-raw,layout=interleaved,rate=48000,format=") + format + ",channels=" + std::to_string(channels);
 }
 
-// Time per buffer of pushing `samples`-sample buffers through `element`.
-double push_ns(const char *element, const char *in_format, const char *out_format, size_t samples, int buffers,
-               int repeats) {
-  bench::Rig rig(element, caps_for(in_format, 1), caps_for(out_format, 1));
+// Time per buffer of pushing `samples`-sample buffers through each of
+// `elements` (null: a direct pad-to-pad push), medians of `repeats` runs.
+// The runs go round the elements in turn, so that a busy moment on a shared
+// machine hits each of them alike rather than one element's whole
+// measurement.
+std::vector<double> push_ns(const std::vector<const char *> &elements, const char *in_format, const char *out_format,
+                            size_t samples, int buffers, int repeats) {
   const size_t width = GST_AUDIO_FORMAT_INFO_WIDTH(gst_audio_format_get_info(gst_audio_format_from_string(in_format))) / 8;
   std::vector<uint8_t> zeros(samples * width * buffers, 0);
   auto prepared = bench::make_buffers(zeros, width, 48000, samples);
-  const double ns = rig.median_push_ns(prepared, repeats) / prepared.size();
+  std::vector<std::unique_ptr<bench::Rig>> rigs;
+  for (const char *element : elements)
+    rigs.push_back(std::make_unique<bench::Rig>(element, caps_for(in_format, 1),
+                                                caps_for(element ? out_format : in_format, 1)));
+  std::vector<std::vector<double>> runs(elements.size());
+  for (int r = 0; r <= repeats; r++) {  // round 0 warms up
+    for (size_t e = 0; e < rigs.size(); e++) {
+      if (r > 0) rigs[e]->restart();
+      const double ns = rigs[e]->timed_push_ns(prepared, false);
+      if (r > 0) runs[e].push_back(ns / prepared.size());
+    }
+  }
   bench::free_buffers(prepared);
-  return ns;
+  std::vector<double> medians;
+  for (auto &v : runs) medians.push_back(bench::median(v));
+  return medians;
 }
 
 // `key` names the recorded figures ("convert-element" for F32 -> S16);
@@ -253,9 +270,8 @@ void element_table(const char *in, const char *out, const char *key, const char 
   const std::string fast = std::string("fastconvert ") + settings, slow = std::string("audioconvert ") + settings;
   for (size_t samples : {size_t(480), size_t(960), size_t(1) << 20}) {
     const int buffers = samples > 100000 ? 8 : 2000;
-    const double base = push_ns(nullptr, in, in, samples, buffers, repeats);
-    const double ours = push_ns(fast.c_str(), in, out, samples, buffers, repeats) - base;
-    const double theirs = push_ns(slow.c_str(), in, out, samples, buffers, repeats) - base;
+    const std::vector<double> ns = push_ns({nullptr, fast.c_str(), slow.c_str()}, in, out, samples, buffers, repeats);
+    const double base = ns[0], ours = ns[1] - base, theirs = ns[2] - base;
     printf("| %zu | %.3f | %.3f | %.3f | %.1fx |\n", samples, base / 1e3, ours / 1e3, theirs / 1e3, theirs / ours);
     bench::record(std::string(key) + "/" + std::to_string(samples) + "/fastconvert", ours / 1e3, "us");
     bench::record(std::string(key) + "/" + std::to_string(samples) + "/audioconvert", theirs / 1e3, "us");
@@ -353,6 +369,11 @@ int main(int argc, char **argv) {
   // `bench-convert isa [N]` prints the table per instruction set alone.
   if (argc > 1 && std::string(argv[1]) == "isa") {
     kernels_per_isa(argc > 2 ? atoi(argv[2]) : 31);
+    return 0;
+  }
+  // `bench-convert elements [N]`: the element cost tables alone.
+  if (argc > 1 && std::string(argv[1]) == "elements") {
+    elements(argc > 2 ? atoi(argv[2]) : 11);
     return 0;
   }
   const int repeats = argc > 1 ? atoi(argv[1]) : 31;

@@ -511,6 +511,132 @@ GST_START_TEST(test_pooled_buffers_carry_only_their_input_metadata) {
 }
 GST_END_TEST;
 
+// F32 samples k / 32768 for k = start, start + 1, ...: S16 k without dither.
+static GstBuffer *ramp_f32(size_t samples, int start) {
+  std::vector<float> v(samples);
+  for (size_t i = 0; i < samples; i++) v[i] = float(start + int(i)) / 32768.f;
+  std::vector<uint8_t> bytes(samples * 4);
+  memcpy(bytes.data(), v.data(), bytes.size());
+  return buffer_from(bytes);
+}
+
+static void check_ramp_s16(GstBuffer *out, size_t samples, int start) {
+  fail_unless_equals_int(gst_buffer_get_size(out), samples * 2);
+  const std::vector<uint8_t> bytes = bytes_of(out);
+  for (size_t i = 0; i < samples; i++) {
+    int16_t v;
+    memcpy(&v, bytes.data() + 2 * i, 2);
+    fail_unless_equals_int(v, start + int(i));
+  }
+}
+
+// Downstream may do anything with a pooled buffer before it comes back:
+// trim it from the front, share its memory with a copy it keeps, replace its
+// memory, or hold it past the element's end. Every later output is still
+// right, and nothing is written into memory a copy still reads.
+GST_START_TEST(test_pooled_buffers_survive_what_downstream_does) {
+  GstHarness *h = make_harness("fastconvert dithering=none", caps_str("F32LE", 1), caps_str("S16LE", 1));
+  int next = 0;
+  auto convert = [&](size_t samples) {
+    fail_unless_equals_int(gst_harness_push(h, ramp_f32(samples, next)), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull(h);
+    check_ramp_s16(out, samples, next);
+    next += int(samples);
+    return out;
+  };
+  GstBuffer *out = convert(480);
+  gst_buffer_resize(out, 8, -1);  // trimmed from the front
+  gst_buffer_unref(out);
+  gst_buffer_unref(convert(480));
+
+  out = convert(480);
+  GstBuffer *copy = gst_buffer_copy(out);  // shares the memory
+  const std::vector<uint8_t> kept = bytes_of(copy);
+  gst_buffer_unref(out);
+  gst_buffer_unref(convert(480));
+  fail_unless(bytes_of(copy) == kept, "a later output was written into memory a copy still reads");
+  gst_buffer_unref(copy);
+
+  out = convert(480);
+  gst_buffer_replace_all_memory(out, gst_allocator_alloc(nullptr, 100, nullptr));
+  gst_buffer_unref(out);
+  gst_buffer_unref(convert(960));
+  gst_buffer_unref(convert(100));
+
+  GstBuffer *held = convert(480);
+  const int held_start = next - 480;
+  gst_harness_teardown(h);  // the element is gone; the buffer is still ours
+  check_ramp_s16(held, 480, held_start);
+  gst_buffer_unref(held);
+}
+GST_END_TEST;
+
+// What reaches a fakesink behind a queue: every buffer's bytes, with every
+// fifth buffer kept until after the pipeline is gone.
+struct QueuedOutput {
+  std::vector<uint8_t> bytes;
+  std::vector<GstBuffer *> kept;
+  size_t seen = 0;
+};
+
+static GstPadProbeReturn collect_output(GstPad *, GstPadProbeInfo *info, gpointer data) {
+  auto out = static_cast<QueuedOutput *>(data);
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+  const std::vector<uint8_t> b = bytes_of(buf);
+  out->bytes.insert(out->bytes.end(), b.begin(), b.end());
+  if (out->seen++ % 5 == 0) out->kept.push_back(gst_buffer_ref(buf));
+  return GST_PAD_PROBE_OK;
+}
+
+static QueuedOutput run_behind_queue(const char *converter) {
+  gchar *description = g_strdup_printf(
+      "audiotestsrc wave=sine freq=440 num-buffers=300 samplesperbuffer=480 ! "
+      "audio/x-raw,format=F32LE,rate=48000,channels=1 ! %s ! audio/x-raw,format=S16LE ! "
+      "queue max-size-buffers=40 ! fakesink name=sink sync=false", converter);
+  GstElement *pipeline = gst_parse_launch(description, nullptr);
+  g_free(description);
+  fail_unless(pipeline != nullptr);
+  QueuedOutput out;
+  GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
+  GstPad *pad = gst_element_get_static_pad(sink, "sink");
+  gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, collect_output, &out, nullptr);
+  gst_object_unref(pad);
+  gst_object_unref(sink);
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  GstBus *bus = gst_element_get_bus(pipeline);
+  GstMessage *msg = gst_bus_timed_pop_filtered(bus, 20 * GST_SECOND, GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  fail_unless(msg && GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS, "%s behind a queue did not reach EOS", converter);
+  gst_message_unref(msg);
+  gst_object_unref(bus);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(pipeline);
+  return out;
+}
+
+// Output buffers released on the queue's thread, more of them in flight
+// than the element keeps, some held past the element's end: the same
+// samples as audioconvert's (within 1 LSB), and the held buffers intact.
+GST_START_TEST(test_pooled_buffers_across_threads) {
+  QueuedOutput ours = run_behind_queue("fastconvert dithering=none");
+  QueuedOutput theirs = run_behind_queue("audioconvert dithering=none noise-shaping=none");
+  fail_unless_equals_int(ours.bytes.size(), 300 * 480 * 2);
+  fail_unless_equals_int(ours.bytes.size(), theirs.bytes.size());
+  for (size_t i = 0; i < ours.bytes.size() / 2; i++) {
+    int16_t a, b;
+    memcpy(&a, ours.bytes.data() + 2 * i, 2);
+    memcpy(&b, theirs.bytes.data() + 2 * i, 2);
+    fail_unless(std::abs(a - b) <= 1, "sample %zu: %d, audioconvert %d", i, a, b);
+  }
+  for (size_t k = 0; k < ours.kept.size(); k++) {
+    const std::vector<uint8_t> now = bytes_of(ours.kept[k]);
+    fail_unless(std::equal(now.begin(), now.end(), ours.bytes.begin() + long(k * 5 * 480 * 2)),
+                "held buffer %zu changed after it was pushed", k);
+    gst_buffer_unref(ours.kept[k]);
+  }
+  for (GstBuffer *b : theirs.kept) gst_buffer_unref(b);
+}
+GST_END_TEST;
+
 // Set on an element outside any pipeline (a launch line), a refused
 // mix-matrix has no bus to report on: a GLib warning says why instead.
 GST_START_TEST(test_mix_matrix_refused_without_a_bus) {
@@ -601,6 +727,8 @@ static Suite *fastconvert_suite() {
   tcase_add_test(tc, test_dithering_property);
   tcase_add_test(tc, test_output_buffers_are_pooled);
   tcase_add_test(tc, test_pooled_buffers_carry_only_their_input_metadata);
+  tcase_add_test(tc, test_pooled_buffers_survive_what_downstream_does);
+  tcase_add_test(tc, test_pooled_buffers_across_threads);
   tcase_add_test(tc, test_mix_matrix_refused_without_a_bus);
   tcase_add_test(tc, test_regression_channel_mask_popcount);
   tcase_add_test(tc, test_regression_channel_mask_not_proposed_upstream);
