@@ -39,6 +39,24 @@ GstBuffer *clip_to_segment(GstBuffer *buf, const GstSegment *segment, const GstA
   return gst_audio_buffer_clip(buf, segment, GST_AUDIO_INFO_RATE(info), GST_AUDIO_INFO_BPF(info));
 }
 
+GstBuffer *take_input(GstElement *element, const char *name, GstBuffer *input, const GstAudioInfo *info,
+                      const GstSegment *segment, GstFlowReturn *ret) {
+  *ret = GST_FLOW_OK;
+  if (GST_AUDIO_INFO_BPF(info) == 0) {
+    gst_buffer_unref(input);
+    FASTAUDIO_ELEMENT_ERROR(element, CORE, NEGOTIATION, ("%s received a buffer before any caps", name), (nullptr));
+    *ret = GST_FLOW_NOT_NEGOTIATED;
+    return nullptr;
+  }
+  // A planar buffer's GstAudioMeta gives its frame count (planes may lie apart).
+  if (!gst_buffer_get_audio_meta(input) && !check_whole_frames(element, input, info)) {
+    gst_buffer_unref(input);
+    *ret = GST_FLOW_ERROR;
+    return nullptr;
+  }
+  return clip_to_segment(input, segment, info);  // nullptr: entirely outside the segment
+}
+
 OwnedBuffer with_audio_meta(GstBuffer *buf, const GstAudioInfo *info) {
   if (GST_AUDIO_INFO_LAYOUT(info) != GST_AUDIO_LAYOUT_NON_INTERLEAVED || gst_buffer_get_audio_meta(buf))
     return OwnedBuffer(gst_buffer_ref(buf));

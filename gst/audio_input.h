@@ -22,6 +22,15 @@ bool check_whole_frames(GstElement *element, GstBuffer *buf, const GstAudioInfo 
 // would copy it just to fill in a missing duration; nullptr when none does.
 GstBuffer *clip_to_segment(GstBuffer *buf, const GstSegment *segment, const GstAudioInfo *info);
 
+// The checks and trims above, in order, for a transform's input buffer
+// (which this takes): caps negotiated (else an error that `name` received a
+// buffer before any caps, GST_FLOW_NOT_NEGOTIATED), whole frames where no
+// GstAudioMeta gives them (else GST_FLOW_ERROR), clipped to `segment`.
+// The buffer to work on, or nullptr with `*ret` set (GST_FLOW_OK when the
+// buffer lies wholly outside the segment).
+GstBuffer *take_input(GstElement *element, const char *name, GstBuffer *input, const GstAudioInfo *info,
+                      const GstSegment *segment, GstFlowReturn *ret);
+
 // A reference to planar `buf` with the GstAudioMeta gst_audio_buffer_map()
 // needs: `buf` itself when it has one (or `info` is interleaved), else a
 // shallow copy (shared memory) whose meta says the planes are contiguous.

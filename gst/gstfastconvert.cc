@@ -337,18 +337,9 @@ static GstFlowReturn gst_fast_convert_submit_input_buffer(GstBaseTransform *tran
                                                           GstBuffer *input) {
   auto self = GST_FAST_CONVERT(trans);
   const GstAudioInfo *info = &self->priv->in_info;
-  if (GST_AUDIO_INFO_BPF(info) == 0) {
-    gst_buffer_unref(input);
-    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastconvert received a buffer before any caps"), (nullptr));
-    return GST_FLOW_NOT_NEGOTIATED;
-  }
-  // A planar buffer's GstAudioMeta gives its frame count (planes may lie apart).
-  if (!gst_buffer_get_audio_meta(input) && !fastaudio::check_whole_frames(GST_ELEMENT(self), input, info)) {
-    gst_buffer_unref(input);
-    return GST_FLOW_ERROR;
-  }
-  input = fastaudio::clip_to_segment(input, &trans->segment, info);
-  if (!input) return GST_FLOW_OK;  // entirely outside the segment
+  GstFlowReturn ret;
+  input = fastaudio::take_input(GST_ELEMENT(self), "fastconvert", input, info, &trans->segment, &ret);
+  if (!input) return ret;
   return self->priv->refusals.submit_input_buffer(trans, GST_BASE_TRANSFORM_CLASS(gst_fast_convert_parent_class),
                                                   is_discont, input);
 }

@@ -435,18 +435,9 @@ static GstFlowReturn gst_fast_resample_submit_input_buffer(GstBaseTransform *tra
   auto self = GST_FAST_RESAMPLE(trans);
   auto priv = self->priv;
   const GstAudioInfo *info = &priv->in_info;
-  if (GST_AUDIO_INFO_BPF(info) == 0) {
-    gst_buffer_unref(input);
-    FASTAUDIO_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("fastresample received a buffer before any caps"), (nullptr));
-    return GST_FLOW_NOT_NEGOTIATED;
-  }
-  // A planar buffer's GstAudioMeta gives its frame count (planes may lie apart).
-  if (!gst_buffer_get_audio_meta(input) && !fastaudio::check_whole_frames(GST_ELEMENT(self), input, info)) {
-    gst_buffer_unref(input);
-    return GST_FLOW_ERROR;
-  }
-  input = fastaudio::clip_to_segment(input, &trans->segment, info);
-  if (!input) return GST_FLOW_OK;  // entirely outside the segment
+  GstFlowReturn ret;
+  input = fastaudio::take_input(GST_ELEMENT(self), "fastresample", input, info, &trans->segment, &ret);
+  if (!input) return ret;
   // Property changes take effect here, before the output size is computed.
   priv->settings.refresh(priv->active);
   const double ppm = priv->active.value.rate_adjust_ppm;
