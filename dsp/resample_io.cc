@@ -130,6 +130,7 @@ size_t Resampler::process(const float *in, size_t in_frames, float *out, size_t 
 }
 
 size_t Resampler::process_float(const PcmSource *in, size_t in_frames, float *out, size_t out_capacity) {
+  if (stages_) return stages_process(in, in_frames, f32_sink(out), out_capacity);
   if (cascade_) {
     // The cascade's own copy of the input is the history meanwhile.
     in_total_ += in_frames;
@@ -147,6 +148,7 @@ float *Resampler::output_block(size_t frames) {
 }
 
 size_t Resampler::process(const PcmSource &in, size_t in_frames, const PcmSink &out, size_t out_capacity) {
+  if (stages_) return stages_process(&in, in_frames, out, out_capacity);
   if (out.is_interleaved_f32())
     return process_float(&in, in_frames, reinterpret_cast<float *>(out.data), out_capacity);
   const size_t capacity = std::min(out_capacity, max_output_frames(in_frames));
@@ -157,6 +159,7 @@ size_t Resampler::process(const PcmSource &in, size_t in_frames, const PcmSink &
 }
 
 size_t Resampler::process_silence(size_t frames, const PcmSink &out, size_t out_capacity) {
+  if (stages_) return stages_process(nullptr, frames, out, out_capacity);
   if (out.is_interleaved_f32()) return process_silence(frames, reinterpret_cast<float *>(out.data), out_capacity);
   const size_t capacity = std::min(out_capacity, max_output_frames(frames));
   float *block = output_block(capacity);
@@ -166,6 +169,7 @@ size_t Resampler::process_silence(size_t frames, const PcmSink &out, size_t out_
 }
 
 size_t Resampler::drain(const PcmSink &out, size_t out_capacity) {
+  if (stages_) return stages_drain(out, out_capacity);
   if (out.is_interleaved_f32()) return drain(reinterpret_cast<float *>(out.data), out_capacity);
   const size_t capacity = std::min(out_capacity, pending_output_frames());
   float *block = output_block(capacity);
