@@ -150,15 +150,16 @@ void unpack_streams(PcmFormat f, const uint8_t *in, unsigned streams, size_t fra
   if (frames > 0) find_unpack(f, streams)(in, streams, frames, rows);
 }
 
-void PcmWriter::write(const float *in, size_t frames, const PcmSink &sink) {
+void PcmWriter::write(const float *in, size_t frames, const PcmSink &sink, size_t at, size_t sink_frames) {
   if (frames == 0) return;
   const size_t width = pcm_info(sink.format).width;
   std::vector<uint8_t *> &planes = planes_;
   planes.clear();
   if (sink.planar && sink.channels > 1)
-    for (unsigned c = 0; c < sink.channels; c++) planes.push_back(sink.data + c * frames * width);
+    for (unsigned c = 0; c < sink.channels; c++) planes.push_back(sink.data + (c * sink_frames + at) * width);
+  uint8_t *const data = sink.data + at * sink.channels * width;  // interleaved
   if (sink.format == PcmFormat::F32LE) {
-    if (planes.empty()) std::memcpy(sink.data, in, frames * sink.channels * sizeof(float));
+    if (planes.empty()) std::memcpy(data, in, frames * sink.channels * sizeof(float));
     else deinterleave(reinterpret_cast<const uint8_t *>(in), sink.channels, frames, width, planes.data());
     return;
   }
@@ -171,7 +172,7 @@ void PcmWriter::write(const float *in, size_t frames, const PcmSink &sink) {
     format_ = sink.format;
     channels_ = sink.channels;
   }
-  if (planes.empty()) return pipeline_.process(in, sink.data, frames);
+  if (planes.empty()) return pipeline_.process(in, data, frames);
   interleaved_.resize(frames * sink.channels * width);
   pipeline_.process(in, interleaved_.data(), frames);
   deinterleave(interleaved_.data(), sink.channels, frames, width, planes.data());

@@ -237,6 +237,11 @@ class Resampler {
   size_t interpolate_by32(float *out, size_t count);
   struct GatherRun;
   size_t produce_gather(float *out, size_t count);
+  // Outputs from the next one to the end of its group (0 at a group's start).
+  size_t gather_group_rest() const;
+  // Outputs before the next one at which a call may start without changing
+  // how the block path computes the outputs around it.
+  size_t outputs_to_block_start() const;
   void gather_stereo(float *out, const GatherRun &run);
   void gather_channels(float *out, const GatherRun &run);
   void build_gather();
@@ -255,6 +260,10 @@ class Resampler {
   // `in` null: zeros (the cascade's drain and GAP input).
   size_t process_float(const PcmSource *in, size_t in_frames, float *out, size_t out_capacity);
   float *output_block(size_t frames);
+  // Output in another format or layout: the input taken in, then `count`
+  // outputs made in blocks of kOutputBlockFrames, each written as it is made.
+  size_t process_fused(const PcmSource &in, size_t in_frames, const PcmSink &out, size_t out_capacity);
+  void produce_written(const PcmSink &out, size_t count);
   void append(const PcmSource &in, size_t frames);
   void append_zeros(size_t frames);
   void compact();
@@ -280,6 +289,7 @@ class Resampler {
   size_t outputs_ready() const;
   void start_cascade(ResampleQuality q);
   void sync_history();
+  void cascade_append(const PcmSource *in, size_t frames);
   size_t cascade_process(const PcmSource *in, size_t frames, float *out, size_t out_capacity);
   size_t cascade_take(float *out, size_t out_capacity);
   size_t cascade_drain(float *out, size_t cap);
@@ -350,7 +360,8 @@ class Resampler {
   std::shared_ptr<Cascade> cascade_;
   bool fractional_equiripple_ = false;  // the cascade's second stage: equiripple bank
   bool any_isa_ = false;                // path_for(): configure for an ISA the CPU may lack
-  // Output in another format or layout: the kernels' interleaved F32 block, then the writer.
+  // Output in another format or layout: the kernels' interleaved F32 block
+  // (kOutputBlockFrames, or a whole call's output off the fused path), then the writer.
   std::vector<float> out_block_;
   PcmWriter writer_;
   std::vector<float *> row_ptrs_;  // append(): where each channel's frames go
