@@ -146,7 +146,7 @@ GST_START_TEST(test_down_3000) {
   if (emulated() && q != ResampleQuality::High) return;
   const ResamplePreset &p = resample_preset(q);
   const ResampleSpec spec{48000, 16, 1, q};
-  check_passband(spec, 4, 8);
+  if (!emulated()) check_passband(spec, 4, 8);
   const struct {
     double hz, at, limit_db;
   } tones[] = {{8.5, 7.5, p.targets.alias_near_db}, {10.5, 5.5, p.targets.alias_far_db},
@@ -164,7 +164,8 @@ GST_END_TEST;
 // and from the second) stay below the alias target.
 GST_START_TEST(test_up_100000) {
   const ResampleQuality q = kQualities[__i__];
-  if (emulated() && q != ResampleQuality::Fast) return;
+  // 10 M outputs per tone: too long under an emulator (test_lengths streams 1 -> 100000 there).
+  if (emulated()) return;
   const ResamplePreset &p = resample_preset(q);
   const ResampleSpec spec{4, 400000, 1, q};
   const Window w = resample_tone(spec, 1, 2);
@@ -186,49 +187,58 @@ GST_END_TEST;
 
 // Exact totals (ceil(frames x out / in)) whatever the chunking, never more
 // output than max_output_frames() said, drain() writing what
-// pending_output_frames() said, the same output in place, and outputs
-// appearing as the reported latency says.
+// pending_output_frames() said, outputs appearing as the reported latency
+// says (5.9 s at 48000 -> 16, from 6.1 s of input on), and the same output
+// in place.
 GST_START_TEST(test_lengths) {
   const struct {
     int in, out;
     size_t frames;
-  } cases[] = {{48000, 16, 200000}, {44100, 7, 150000}, {1, 100000, 9}, {192000, 11, 120000}};
+    bool latency_checked;
+  } cases[] = {
+      {48000, 16, 320000, true}, {1, 100000, 9, false}, {44100, 7, 150000, false}, {192000, 11, 150000, false}};
   for (const auto &c : cases) {
+    if (emulated() && !c.latency_checked && c.in != 1) continue;
     Resampler r;
     fail_unless(r.configure({c.in, c.out, 2, ResampleQuality::High}));
     const auto in = test::noise(2 * c.frames, 7);
     const uint64_t total = (uint64_t(c.frames) * c.out + c.in - 1) / c.in;
-    std::vector<float> a(2 * (total + 8)), b = in;
-    b.resize(std::max(b.size(), a.size()));
-    size_t n = 0, i = 0, k = 0;
+    std::vector<float> a(2 * (total + 8));
+    size_t n = 0, i = 0, k = 0, checks = 0;
     const size_t chunks[] = {1, 4097, 480, 13};
     const uint64_t latency = r.latency_input_frames();
+    // A frame of each stage's input rate either way.
+    const double slack = double(c.in) / c.out + double(c.in) / resample_stage_rates(c.in, c.out)[1] + 2;
     while (i < c.frames) {
       const size_t len = std::min(chunks[k++ % 4], c.frames - i);
       const size_t most = r.max_output_frames(len);
       const size_t got = r.process(in.data() + 2 * i, len, a.data() + 2 * n, a.size() / 2 - n);
       fail_unless(got <= most, "%d -> %d: %zu outputs, %zu announced", c.in, c.out, got, most);
       n += got, i += len;
-      // Outputs cover the input up to `latency` frames before its end,
-      // give or take a frame of each stage's input rate.
-      const double covered = double(n) * c.in / c.out + double(latency);
-      const double slack = double(c.in) / c.out + double(c.in) / resample_stage_rates(c.in, c.out)[1] + 2;
-      if (i > latency + 2 * slack)
+      // The outputs cover the input up to `latency` frames before its end.
+      if (i > latency + 2 * slack) {
+        const double covered = double(n) * c.in / c.out + double(latency);
         fail_unless(std::fabs(covered - double(i)) <= slack, "%d -> %d: %zu outputs after %zu frames (latency %llu)",
                     c.in, c.out, n, i, (unsigned long long)latency);
+        checks++;
+      }
     }
+    fail_unless(!c.latency_checked || checks > 0, "%d -> %d: latency never checked", c.in, c.out);
     const size_t pending = r.pending_output_frames();
     const size_t tail = r.drain(a.data() + 2 * n, a.size() / 2 - n);
     fail_unless_equals_uint64(tail, pending);
     fail_unless_equals_uint64(n + tail, total);
     fail_unless_equals_uint64(r.output_frames(), 0);  // reset by the drain
-    // In place, in one call: the same output.
-    Resampler s;
-    fail_unless(s.configure({c.in, c.out, 2, ResampleQuality::High}));
-    size_t m = s.process(b.data(), c.frames, b.data(), b.size() / 2);
-    m += s.drain(b.data() + 2 * m, b.size() / 2 - m);
+    // In place, in one call: what one call into another buffer gives.
+    std::vector<float> apart(a.size()), b = in;
+    b.resize(std::max(b.size(), a.size()));
+    size_t m = r.process(in.data(), c.frames, apart.data(), apart.size() / 2);
+    m += r.drain(apart.data() + 2 * m, apart.size() / 2 - m);
     fail_unless_equals_uint64(m, total);
-    fail_unless(std::memcmp(a.data(), b.data(), 2 * total * sizeof(float)) == 0, "%d -> %d: in place differs",
+    m = r.process(b.data(), c.frames, b.data(), b.size() / 2);
+    m += r.drain(b.data() + 2 * m, b.size() / 2 - m);
+    fail_unless_equals_uint64(m, total);
+    fail_unless(std::memcmp(apart.data(), b.data(), 2 * total * sizeof(float)) == 0, "%d -> %d: in place differs",
                 c.in, c.out);
   }
 }
