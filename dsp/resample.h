@@ -3,7 +3,8 @@
 // format and layout, see pcm_planes.h) by an exact
 // rational ratio with a polyphase FIR (equiripple or Kaiser-windowed sinc;
 // half-band then a shorter stage for `high` and `very-high` at 2.7..3:1
-// decimation).
+// decimation; beyond one stage's limits, a chain of resamplers:
+// resample_stages.h).
 //
 // Output sample n sits at input time n * in_rate / out_rate: the first output
 // is aligned with the first input (the filter's delay is compensated by
