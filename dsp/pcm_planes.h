@@ -55,7 +55,10 @@ void unpack_streams(PcmFormat f, const uint8_t *in, unsigned streams, size_t fra
 class PcmWriter {
  public:
   // Writes `frames` frames of `sink.channels` interleaved floats.
-  void write(const float *in, size_t frames, const PcmSink &sink);
+  void write(const float *in, size_t frames, const PcmSink &sink) { write(in, frames, sink, 0, frames); }
+  // The same as frames at .. at + frames of a sink that holds `sink_frames`
+  // (where a planar sink's planes start): a call's output written in blocks.
+  void write(const float *in, size_t frames, const PcmSink &sink, size_t at, size_t sink_frames);
 
  private:
   bool configured_ = false;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // AVX2 reading of packed 24-bit samples (S24LE: WAV, FLAC), which the
 // compiler does not vectorise from the byte-by-byte loop of pcm_sample.h.
-// Reached from pcm_planes.cc only when best_isa() is at least Avx2.
+// Registered in pcm_planes_kernels.cc as the Avx2 (and Avx512) entry.
 #include <immintrin.h>
 
 #include <cstddef>

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "resample_cascade.h"
+#include "resample_stages.h"
 
 namespace fastaudio {
 
@@ -14,14 +15,22 @@ using namespace resample_detail;
 
 const char *resample_rates_problem(int in_rate, int out_rate) {
   if (in_rate <= 0 || out_rate <= 0) return "sample rates must be positive";
-  if (in_rate > int64_t(out_rate) * kMaxDownsampling)
-    return "downsampling beyond 1024:1 needs too long a filter (resample in two steps)";
   if (out_rate > int64_t(in_rate) * kMaxUpsampling)
-    return "upsampling beyond 1:65536 makes too much output per input frame (resample in two steps)";
+    return "upsampling beyond 1:16777216 makes more than 64 MB of output per input frame and channel";
   return nullptr;
 }
 
-size_t Resampler::latency_input_frames() const { return cascade_ ? cascade_->latency() : taps_ / 2; }
+size_t Resampler::latency_input_frames() const {
+  if (stages_) return stages_->latency_input_frames();
+  return cascade_ ? cascade_->latency() : taps_ / 2;
+}
+
+ResamplePath Resampler::path() const {
+  if (stages_) return ResamplePath::Stages;
+  return cascade_ ? ResamplePath::Cascade : path_;
+}
+
+const std::vector<Resampler> *Resampler::stages() const { return stages_ ? &stages_->stages() : nullptr; }
 
 // The next output's window and phase after `n` more outputs.
 void Resampler::advance_outputs(size_t n) {
@@ -48,6 +57,10 @@ bool Resampler::configure(const ResampleSpec &spec, Isa isa) {
   up_ = uint32_t(spec.out_rate) / g;
   down_ = uint32_t(spec.in_rate) / g;
   variable_.reset();
+  cascade_.reset();
+  stages_.reset();
+  if (const auto rates = resample_stage_rates(spec.in_rate, spec.out_rate); rates.size() > 2)
+    return configure_stages(rates);
   if (spec.variable_step || spec.rate_adjust_ppm != 0 || variable_wanted(resample_preset(spec.quality)))
     variable_.emplace();
 
@@ -69,6 +82,23 @@ bool Resampler::configure(const ResampleSpec &spec, Isa isa) {
   cascade_.reset();
   reset();
   if (cascade_wanted(spec_.quality)) start_cascade(spec_.quality);
+  return true;
+}
+
+// A chain of stages through `rates` (resample_stage_rates()). The rate
+// adjustment is not applied there (set_rate_adjust() says so).
+bool Resampler::configure_stages(const std::vector<int> &rates) {
+  auto chain = std::make_shared<StageChain>();
+  if (!chain->configure(rates, spec_, isa_)) return false;
+  stages_ = chain;
+  hist_.clear();
+  const Resampler &first = chain->stages().front();
+  taps_ = first.taps();
+  phases_ = first.phases();
+  interpolate_ = first.interpolates_phases();
+  equiripple_ = false;
+  path_ = ResamplePath::Stages;
+  reset();
   return true;
 }
 
@@ -159,6 +189,11 @@ void Resampler::build_bank(const ResamplePreset &p) {
 }
 
 bool Resampler::set_quality(ResampleQuality q) {
+  if (stages_) {
+    spec_.quality = q;
+    stages_->set_quality(q);
+    return true;
+  }
   if (hist_.empty()) return false;
   if (q == spec_.quality) return true;
   rebuild_filter(q);
@@ -196,6 +231,7 @@ void Resampler::rebuild_filter(ResampleQuality q) {
 }
 
 size_t Resampler::process_silence(size_t frames, float *out, size_t out_capacity) {
+  if (stages_) return stages_process(nullptr, frames, f32_sink(out), out_capacity);
   if (cascade_) {
     in_total_ += frames;
     return cascade_process(nullptr, frames, out, out_capacity);
@@ -242,22 +278,24 @@ void Resampler::reset() {
   next_phase_ = 0;
   in_total_ = 0;
   out_total_ = 0;
+  if (stages_) stages_->reset();
   if (cascade_) cascade_->reset();
   if (variable_) variable_->start(0, 0, up_, spec_.in_rate, spec_.out_rate, spec_.rate_adjust_ppm);
 }
 
 size_t Resampler::max_output_frames(size_t in_frames) const {
-  if (cascade_) {
-    // Never more than the stream's exact total so far.
-    const unsigned __int128 total = ((unsigned __int128)(in_total_ + in_frames) * up_ + down_ - 1) / down_;
-    return total > out_total_ ? size_t(total - out_total_) : 0;
-  }
+  if (stages_) return std::min(stages_->max_output_frames(in_frames), exact_outputs_due(in_frames));
+  if (cascade_) return exact_outputs_due(in_frames);  // never more than the stream's exact total so far
   return outputs_before_end(base_ + hist_len_ + in_frames);
 }
 
 size_t Resampler::pending_output_frames() const {
   if (variable_) return size_t(variable_->outputs_due(in_total_));
-  const unsigned __int128 total = ((unsigned __int128)in_total_ * up_ + down_ - 1) / down_;
+  return exact_outputs_due(0);
+}
+
+size_t Resampler::exact_outputs_due(size_t in_frames) const {
+  const unsigned __int128 total = ((unsigned __int128)(in_total_ + in_frames) * up_ + down_ - 1) / down_;
   return total > out_total_ ? size_t(total - out_total_) : 0;
 }
 
@@ -332,6 +370,7 @@ size_t Resampler::produce(float *out, size_t out_capacity, size_t count) {
     case ResamplePath::Gather: done = produce_gather(out, count); break;
     case ResamplePath::Variable: done = produce_variable(out, count); break;
     case ResamplePath::Cascade:
+    case ResamplePath::Stages:
     case ResamplePath::Generic: break;
   }
   done += produce_generic(out + done * spec_.channels, count - done);
@@ -366,6 +405,7 @@ const char *resample_path_name(ResamplePath path) {
     case ResamplePath::Gather: return "gather";
     case ResamplePath::Generic: return "generic";
     case ResamplePath::Variable: return "variable";
+    case ResamplePath::Stages: return "stages";
   }
   return "?";
 }
@@ -496,6 +536,7 @@ void Resampler::generic_fours(const Kernels &k, unsigned c, float *out, size_t j
 }
 
 size_t Resampler::drain(float *out, size_t out_capacity) {
+  if (stages_) return stages_drain(f32_sink(out), out_capacity);
   const size_t pending = pending_output_frames();
   size_t written = 0;
   if (cascade_ && pending > 0) {

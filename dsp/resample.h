@@ -3,7 +3,8 @@
 // format and layout, see pcm_planes.h) by an exact
 // rational ratio with a polyphase FIR (equiripple or Kaiser-windowed sinc;
 // half-band then a shorter stage for `high` and `very-high` at 2.7..3:1
-// decimation).
+// decimation; beyond one stage's limits, a chain of resamplers:
+// resample_stages.h).
 //
 // Output sample n sits at input time n * in_rate / out_rate: the first output
 // is aligned with the first input (the filter's delay is compensated by
@@ -27,6 +28,7 @@ namespace fastaudio {
 
 namespace resample_detail {
 struct Kernels;
+class StageChain;
 }  // namespace resample_detail
 
 enum class ResampleQuality : uint8_t { Fast, High, VeryHigh };
@@ -90,6 +92,7 @@ enum class ResamplePath : uint8_t {
   Gather,       // rational ratios with up a multiple of 16, groups of 16
   Generic,      // four outputs per kernel call: any ratio, any ISA
   Variable,     // a continuously variable step (rate adjust; ratios whose exact bank would be big)
+  Stages,       // ratios beyond one stage's limits: resamplers in a chain (resample_stage_rates())
 };
 const char *resample_path_name(ResamplePath path);
 
@@ -100,18 +103,26 @@ inline size_t equiripple_length(const ResamplePreset &p, unsigned factor) {
 }
 
 // Rates accepted by configure(): 1 Hz .. 2^31 - 1 Hz (audioresample's
-// range), downsampling up to 1024:1 and upsampling up to 65536:1. Beyond
-// those the filter (its length grows with the downsampling ratio: 254k taps
-// for `very-high` at 1024:1) or the output of one input frame would be
-// absurd; two resamplers in a row can go further.
+// range). One stage downsamples up to 1024:1 (its filter grows with the
+// ratio: 254k taps for `very-high` at 1024:1) and upsamples up to 1:65536;
+// beyond, stages run in a chain (resample_stage_rates()). Upsampling beyond
+// 1:16777216 is refused: one input frame would make more than 64 MB of F32
+// output per channel.
 inline constexpr int kMaxResampleRate = 2147483647;
-inline constexpr int kMaxDownsampling = 1024;
-inline constexpr int kMaxUpsampling = 65536;
+inline constexpr int64_t kMaxStageDownsampling = 1024;
+inline constexpr int64_t kMaxStageUpsampling = 65536;
+inline constexpr int64_t kMaxUpsampling = int64_t(1) << 24;
 // Rate adjustments accepted (ResampleSpec::rate_adjust_ppm), in parts per
 // million of the output rate: far more than any two clocks drift apart.
 inline constexpr double kMaxRateAdjustPpm = 1000.0;
 // Why a rate pair is refused, or nullptr when it is fine.
 const char *resample_rates_problem(int in_rate, int out_rate);
+// The rates a configured resampler runs through, `in_rate` first and
+// `out_rate` last: two for one stage; more beyond one stage's limits, each
+// intermediate rate as low as the stage before it allows and at least
+// twice the lower of the two rates (preferring rates that make the stages
+// around it integer ratios). Empty for rates resample_rates_problem() refuses.
+std::vector<int> resample_stage_rates(int in_rate, int out_rate);
 
 struct ResampleSpec {
   int in_rate = 48000;
@@ -135,8 +146,10 @@ class Resampler {
   Isa isa() const { return isa_; }
   // How outputs are computed, chosen in configure() and set_quality(); the
   // cascade's second stage has a path of its own.
-  ResamplePath path() const { return cascade_ ? ResamplePath::Cascade : path_; }
+  ResamplePath path() const;
   ResamplePath second_stage_path() const;
+  // In a chain of stages (path() Stages): each stage, configured on its own.
+  const std::vector<Resampler> *stages() const;
   // The path (and second-stage path) configure() would choose for `spec` on
   // `isa`, whatever this CPU runs: only tables are built, no kernel runs.
   static std::pair<ResamplePath, ResamplePath> path_for(const ResampleSpec &spec, Isa isa);
@@ -181,7 +194,8 @@ class Resampler {
   // Nudges the output rate by `ppm` (see ResampleSpec::rate_adjust_ppm)
   // mid-stream: the first change moves to the variable path at the current
   // output position, which then stays (also back at 0 ppm), so the output
-  // stays continuous. False if not configured or ppm is out of range.
+  // stays continuous. False if not configured or ppm is out of range, and
+  // in a chain of stages (which ignores ResampleSpec::rate_adjust_ppm).
   bool set_rate_adjust(double ppm);
   double rate_adjust() const { return variable_ ? variable_->ppm() : 0.0; }
   // Right after configure() or reset(): the `frames` interleaved frames
@@ -224,6 +238,11 @@ class Resampler {
   size_t interpolate_by32(float *out, size_t count);
   struct GatherRun;
   size_t produce_gather(float *out, size_t count);
+  // Outputs from the next one to the end of its group (0 at a group's start).
+  size_t gather_group_rest() const;
+  // Outputs before the next one at which a call may start without changing
+  // how the block path computes the outputs around it.
+  size_t outputs_to_block_start() const;
   void gather_stereo(float *out, const GatherRun &run);
   void gather_channels(float *out, const GatherRun &run);
   void build_gather();
@@ -242,6 +261,10 @@ class Resampler {
   // `in` null: zeros (the cascade's drain and GAP input).
   size_t process_float(const PcmSource *in, size_t in_frames, float *out, size_t out_capacity);
   float *output_block(size_t frames);
+  // Output in another format or layout: the input taken in, then `count`
+  // outputs made in blocks of kOutputBlockFrames, each written as it is made.
+  size_t process_fused(const PcmSource &in, size_t in_frames, const PcmSink &out, size_t out_capacity);
+  void produce_written(const PcmSink &out, size_t count);
   void append(const PcmSource &in, size_t frames);
   void append_zeros(size_t frames);
   void compact();
@@ -267,9 +290,20 @@ class Resampler {
   size_t outputs_ready() const;
   void start_cascade(ResampleQuality q);
   void sync_history();
+  void cascade_append(const PcmSource *in, size_t frames);
   size_t cascade_process(const PcmSource *in, size_t frames, float *out, size_t out_capacity);
   size_t cascade_take(float *out, size_t out_capacity);
   size_t cascade_drain(float *out, size_t cap);
+
+  bool configure_stages(const std::vector<int> &rates);
+  // A chain's outputs still due for `in_frames` more input: the stream's
+  // exact total ceil(in x up / down) less what was written.
+  size_t exact_outputs_due(size_t in_frames) const;
+  size_t stages_process(const PcmSource *in, size_t frames, const PcmSink &out, size_t out_capacity);
+  size_t stages_drain(const PcmSink &out, size_t out_capacity);
+  PcmSink f32_sink(float *out) const {
+    return {PcmFormat::F32LE, spec_.channels, false, reinterpret_cast<uint8_t *>(out)};
+  }
 
   ResampleSpec spec_;
   Isa isa_ = Isa::Scalar;
@@ -327,12 +361,15 @@ class Resampler {
   std::shared_ptr<Cascade> cascade_;
   bool fractional_equiripple_ = false;  // the cascade's second stage: equiripple bank
   bool any_isa_ = false;                // path_for(): configure for an ISA the CPU may lack
-  // Output in another format or layout: the kernels' interleaved F32 block, then the writer.
+  // Output in another format or layout: the kernels' interleaved F32 block
+  // (kOutputBlockFrames, or a whole call's output off the fused path), then the writer.
   std::vector<float> out_block_;
   PcmWriter writer_;
   std::vector<float *> row_ptrs_;  // append(): where each channel's frames go
   // The variable path's position and step (see path()).
   std::optional<resample_detail::VariableStep> variable_;
+  // Ratios beyond one stage (path() Stages); hist_ stays empty meanwhile.
+  std::shared_ptr<resample_detail::StageChain> stages_;
 };
 
 

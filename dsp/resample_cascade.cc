@@ -112,12 +112,16 @@ size_t Resampler::cascade_take(float *out, size_t out_capacity) {
   return n;
 }
 
-size_t Resampler::cascade_process(const PcmSource *in, size_t frames, float *out, size_t out_capacity) {
+void Resampler::cascade_append(const PcmSource *in, size_t frames) {
   // What a quality switch needs (as compact() keeps for the single stage).
   const uint64_t need = keep_history_ + taps_ / 2;
   cascade_->hold = next_index_ > cascade_->origin + need ? next_index_ - cascade_->origin - need : 0;
-  // The input first: `out` may be `in` (see process()), and stashed outputs go out before new ones.
   cascade_->append(in, frames);
+}
+
+size_t Resampler::cascade_process(const PcmSource *in, size_t frames, float *out, size_t out_capacity) {
+  // The input first: `out` may be `in` (see process()), and stashed outputs go out before new ones.
+  cascade_append(in, frames);
   size_t n = cascade_take(out, out_capacity);
   n += cascade_->run_appended(out + n * spec_.channels, out_capacity - n);
   // Keep the single-stage bookkeeping in step (used by set_quality and compact).

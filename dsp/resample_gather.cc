@@ -103,6 +103,11 @@ void Resampler::build_gather() {
   gather_ = t;
 }
 
+size_t Resampler::gather_group_rest() const {
+  const uint32_t pos = uint32_t((uint64_t(next_phase_) * gather_->inv_down) % up_);
+  return (kGatherGroup - pos % kGatherGroup) % kGatherGroup;
+}
+
 // Whole groups of 16 outputs of the period: a group that starts before the
 // next output (the previous call ended inside it) or ends after the last one
 // is computed whole and only the lanes due are kept (cheaper than the dot

@@ -50,6 +50,15 @@ inline constexpr size_t kRetainedBankBytes = size_t(8) << 20;
 // History frames consumed beyond what must be kept before it is moved down.
 inline constexpr size_t kCompactSlack = 2048;
 
+// Outputs made per block where they are written to another format or
+// layout (the block, 7.5 kB in stereo, stays in L1 until written): a
+// multiple of every block path's unit (64 outputs, 160, periods of 160
+// and 320, interpolation by 2-6), so the blocks make the same outputs as
+// one call.
+inline constexpr size_t kOutputBlockFrames = 960;
+// Most outputs before a block path's unit starts (a group of 16 outputs).
+inline constexpr size_t kOutputBlockLead = 15;
+
 // Taps are padded to a multiple of this (one AVX2 vector).
 inline constexpr size_t kTapAlign = 8;
 

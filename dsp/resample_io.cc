@@ -130,6 +130,7 @@ size_t Resampler::process(const float *in, size_t in_frames, float *out, size_t 
 }
 
 size_t Resampler::process_float(const PcmSource *in, size_t in_frames, float *out, size_t out_capacity) {
+  if (stages_) return stages_process(in, in_frames, f32_sink(out), out_capacity);
   if (cascade_) {
     // The cascade's own copy of the input is the history meanwhile.
     in_total_ += in_frames;
@@ -147,8 +148,12 @@ float *Resampler::output_block(size_t frames) {
 }
 
 size_t Resampler::process(const PcmSource &in, size_t in_frames, const PcmSink &out, size_t out_capacity) {
+  if (stages_) return stages_process(&in, in_frames, out, out_capacity);
   if (out.is_interleaved_f32())
     return process_float(&in, in_frames, reinterpret_cast<float *>(out.data), out_capacity);
+  // Right after a quality switch the cascade holds outputs already made (its stash).
+  if (!cascade_ || (cascade_->stash_frames == 0 && cascade_->skip == 0))
+    return process_fused(in, in_frames, out, out_capacity);
   const size_t capacity = std::min(out_capacity, max_output_frames(in_frames));
   float *block = output_block(capacity);
   const size_t written = process_float(&in, in_frames, block, capacity);
@@ -156,7 +161,52 @@ size_t Resampler::process(const PcmSource &in, size_t in_frames, const PcmSink &
   return written;
 }
 
+size_t Resampler::process_fused(const PcmSource &in, size_t in_frames, const PcmSink &out, size_t out_capacity) {
+  // The input first: `out.data` may be `in`'s memory.
+  size_t count;
+  if (cascade_) {
+    in_total_ += in_frames;
+    cascade_append(&in, in_frames);
+    cascade_->halfband();
+    // Outputs past the capacity stay in the second stage for the next call.
+    count = std::min(out_capacity, cascade_->inner.outputs_ready());
+  } else {
+    compact();
+    append(in, in_frames);
+    count = std::min(out_capacity, outputs_ready());
+  }
+  produce_written(out, count);
+  if (cascade_) advance_outputs(count);
+  return count;
+}
+
+size_t Resampler::outputs_to_block_start() const {
+  switch (path_) {
+    case ResamplePath::TwoThirds: return next_phase_;  // blocks start at an even output
+    case ResamplePath::Gather: return gather_group_rest();
+    default: return 0;
+  }
+}
+
+// Blocks of kOutputBlockFrames (plus what leads to a block path's start),
+// the last one taking what remains below two: the outputs one call would
+// make, bit for bit (the block paths leave short runs and parts of their
+// units to the generic one, whose sums round differently).
+void Resampler::produce_written(const PcmSink &out, size_t count) {
+  Resampler &maker = cascade_ ? cascade_->inner : *this;
+  float *block = output_block(std::min(count, 2 * kOutputBlockFrames + kOutputBlockLead));
+  for (size_t done = 0; done < count;) {
+    const size_t n = count - done < 2 * kOutputBlockFrames + kOutputBlockLead
+                         ? count - done
+                         : kOutputBlockFrames + maker.outputs_to_block_start();
+    maker.produce(block, n, n);
+    writer_.write(block, n, out, done, count);
+    done += n;
+  }
+}
+
 size_t Resampler::process_silence(size_t frames, const PcmSink &out, size_t out_capacity) {
+  if (stages_) return stages_process(nullptr, frames, out, out_capacity);
   if (out.is_interleaved_f32()) return process_silence(frames, reinterpret_cast<float *>(out.data), out_capacity);
   const size_t capacity = std::min(out_capacity, max_output_frames(frames));
   float *block = output_block(capacity);
@@ -166,6 +216,7 @@ size_t Resampler::process_silence(size_t frames, const PcmSink &out, size_t out_
 }
 
 size_t Resampler::drain(const PcmSink &out, size_t out_capacity) {
+  if (stages_) return stages_drain(out, out_capacity);
   if (out.is_interleaved_f32()) return drain(reinterpret_cast<float *>(out.data), out_capacity);
   const size_t capacity = std::min(out_capacity, pending_output_frames());
   float *block = output_block(capacity);

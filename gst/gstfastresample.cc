@@ -292,9 +292,8 @@ static gboolean gst_fast_resample_set_caps(GstBaseTransform *trans, GstCaps *inc
   const int in_rate = GST_AUDIO_INFO_RATE(&in), out_rate = GST_AUDIO_INFO_RATE(&out);
   if (const char *why = fastaudio::resample_rates_problem(in_rate, out_rate)) {
     gchar *text = g_strdup_printf("fastresample cannot resample %d Hz to %d Hz: %s", in_rate, out_rate, why);
-    gchar *supported = g_strdup_printf("supported: 1 to %d Hz, downsampling up to %d:1, upsampling up to 1:%d",
-                                       fastaudio::kMaxResampleRate, fastaudio::kMaxDownsampling,
-                                       fastaudio::kMaxUpsampling);
+    gchar *supported = g_strdup_printf("supported: 1 to %d Hz, any downsampling, upsampling up to 1:%" G_GINT64_FORMAT,
+                                       fastaudio::kMaxResampleRate, gint64(fastaudio::kMaxUpsampling));
     priv->refusals.refuse(GST_ELEMENT(self), incaps, text, supported);
     g_free(supported);
     g_free(text);
@@ -630,7 +629,7 @@ static GstFlowReturn gst_fast_resample_prepare_output_buffer(GstBaseTransform *t
     *outbuf = input;
     return GST_FLOW_OK;
   }
-  // Upsampling up to 1:65536, one input buffer can ask for gigabytes: refused, not attempted.
+  // Upsampling up to 1:16777216, one input buffer can ask for gigabytes: refused, not attempted.
   if (out_size > kMaxOutputBufferBytes) {
     FASTAUDIO_ELEMENT_ERROR(self, STREAM, FAILED,
                             ("An input buffer of %" G_GSIZE_FORMAT " bytes would make an output buffer of %"

@@ -335,6 +335,7 @@ void format_table() {
   const FormatCase cases[] = {
       {"F32LE", 2, false, {96000, 48000}},  // what reading S24 costs beyond the kernels' own format
       {"S24LE", 2, false, {96000, 48000}},
+      {"F32LE", 2, false, {48000, 16000}},  // what writing S16 costs beyond the kernels' own format
       {"S16LE", 2, false, {48000, 16000}},
       {"S16LE", 2, true, {48000, 16000}},
   };
@@ -342,7 +343,7 @@ void format_table() {
               "median us\n\n");
   std::printf("| case | fastresample (high) | audioresample quality=4 | audioresample / fastresample |\n"
               "|---|---|---|---|\n");
-  double interleaved_s16 = 0;
+  double interleaved_s16 = 0, f32_16k = 0;
   for (const FormatCase &c : cases) {
     const auto t = time_medians({format_run("fastresample", c), format_run("audioresample quality=4", c),
                                  format_run("identity", c)});
@@ -353,10 +354,13 @@ void format_table() {
     std::printf("| %s | %.1f | %.1f | %.2fx |\n", name.c_str(), ours, theirs, theirs / ours);
     bench::record("resample/element-format/" + name + "/fastresample", ours, "us");
     bench::record("resample/element-format/" + name + "/audioresample-q4", theirs, "us");
+    if (std::strcmp(c.format, "F32LE") == 0 && c.r.out == 16000) f32_16k = ours;
     if (!c.planar && std::strcmp(c.format, "S16LE") == 0) interleaved_s16 = ours;
     if (c.planar && interleaved_s16 > 0)
       std::printf("\nS16LE planar / interleaved, fastresample: %.2fx (target <= 1.2)\n", ours / interleaved_s16);
   }
+  if (f32_16k > 0 && interleaved_s16 > 0)
+    std::printf("S16LE / F32LE interleaved 48k->16k, fastresample: %.2fx\n", interleaved_s16 / f32_16k);
 }
 
 // Clock-drift correction: the element with a rate adjustment (the variable

@@ -25,7 +25,8 @@ constexpr const char *kEnd = "<!-- END generated -->";
 
 constexpr int kRatePairs[][2] = {{48000, 16000}, {44100, 16000}, {32000, 16000}, {48000, 8000},
                                  {48000, 24000}, {16000, 48000}, {8000, 48000},  {16000, 44100},
-                                 {44100, 48000}, {48000, 44100}, {22050, 22051}};
+                                 {44100, 48000}, {48000, 44100}, {22050, 22051}, {48000, 16},
+                                 {1, 100000}};
 constexpr ResampleQuality kQualities[] = {ResampleQuality::Fast, ResampleQuality::High, ResampleQuality::VeryHigh};
 constexpr Isa kSimdIsas[] = {Isa::Neon, Isa::Avx2, Isa::Avx512};
 
@@ -36,6 +37,10 @@ std::string path_text(const ResampleSpec &spec, Isa isa) {
   const auto [path, second] = Resampler::path_for(spec, isa);
   std::string text = resample_path_name(path);
   if (path == ResamplePath::Cascade) text += std::string(" + ") + resample_path_name(second);
+  if (path == ResamplePath::Stages) {
+    const auto rates = resample_stage_rates(spec.in_rate, spec.out_rate);
+    for (size_t i = 0; i < rates.size(); i++) text += (i ? " -> " : " ") + std::to_string(rates[i]);
+  }
   return text;
 }
 
@@ -121,6 +126,9 @@ int check_known_paths() {
   expect(16000, 48000, ResampleQuality::VeryHigh, Isa::Avx512, P::Generic, P::Generic);
   // A new ratio whose exact bank would be big: the variable path.
   expect(44100, 16001, ResampleQuality::High, Isa::Avx512, P::Variable, P::Variable);
+  // Beyond one stage's limits: a chain of stages.
+  expect(48000, 16, ResampleQuality::High, Isa::Avx512, P::Stages, P::Stages);
+  expect(1, 100000, ResampleQuality::Fast, Isa::Scalar, P::Stages, P::Stages);
   // A rate adjustment: the variable path, also at equal rates.
   ResampleSpec adjusted{48000, 48000, 2, ResampleQuality::High};
   adjusted.rate_adjust_ppm = 37;

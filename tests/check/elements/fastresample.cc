@@ -567,11 +567,11 @@ GST_END_TEST;
 // a partial frame is an error, not a crash.
 GST_START_TEST(test_bad_input) {
   {
-    GstHarness *h = make_harness(48000, 46);
+    GstHarness *h = make_harness(2, 33554433);
     auto data = noise(480, 1);
     fail_unless(flow_and_message(h, GST_FLOW_NOT_NEGOTIATED,
-                                 "cannot resample 48000 Hz to 46 Hz: downsampling beyond 1024:1",
-                                 [&] { return gst_harness_push(h, f32_buffer(data.data(), 480, 0, GST_MSECOND * 10)); }));
+                                 "cannot resample 2 Hz to 33554433 Hz: upsampling beyond 1:16777216",
+                                 [&] { return gst_harness_push(h, f32_buffer(data.data(), 1, 0, GST_SECOND / 2)); }));
     gst_harness_teardown(h);
   }
   {
@@ -656,21 +656,26 @@ GST_START_TEST(test_many_rate_changes) {
 }
 GST_END_TEST;
 
-// Ratios beyond 256:1 either way negotiate and stream with exact totals;
-// 1 Hz -> 2^31 - 1 Hz is refused with the reason, and so is an input
-// buffer whose output would be absurdly big.
+// Ratios beyond 256:1 either way negotiate and stream with exact totals
+// and timestamps, also beyond one stage (3000:1 and 1:100000) with the
+// latency of the stages; 1 Hz -> 2^31 - 1 Hz is refused with the reason,
+// and so is an input buffer whose output would be absurdly big.
 GST_START_TEST(test_far_ratios) {
-  for (auto [in_rate, out_rate, frames] : {std::array<int, 3>{48000, 187, 96000}, std::array<int, 3>{8, 48000, 40}}) {
+  const std::array<int, 3> cases[] = {{48000, 187, 96000}, {8, 48000, 40}, {48000, 16, 480000}, {1, 100000, 12}};
+  for (auto [in_rate, out_rate, frames] : cases) {
     GstHarness *h = make_harness(in_rate, out_rate);
     push_stream(h, in_rate, size_t(frames), {size_t(frames) / 4});
     gst_harness_push_event(h, gst_event_new_eos());
     check_whole_stream(h, guint64(frames), in_rate, out_rate);
+    fastaudio::Resampler r;
+    fail_unless(r.configure({in_rate, out_rate, 1, fastaudio::ResampleQuality::High}));
+    fail_unless_equals_uint64(gst_harness_query_latency(h), frames_to_time(r.latency_input_frames(), in_rate));
     gst_harness_teardown(h);
   }
   GstHarness *h = make_harness(1, G_MAXINT);
   const float one = 0.5f;
   fail_unless(flow_and_message(h, GST_FLOW_NOT_NEGOTIATED,
-                               "cannot resample 1 Hz to 2147483647 Hz: upsampling beyond 1:65536",
+                               "cannot resample 1 Hz to 2147483647 Hz: upsampling beyond 1:16777216",
                                [&] { return gst_harness_push(h, f32_buffer(&one, 1, 0, GST_SECOND)); }));
   gst_harness_teardown(h);
   // 1:65536 is accepted, but 4096 frames at once would make 1 GB.

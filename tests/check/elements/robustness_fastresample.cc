@@ -50,14 +50,15 @@ const std::vector<RobustnessCase> &cases() {
        },
        GST_FLOW_NOT_NEGOTIATED, "error", "fastresample refused caps: rate 0 is not supported (supported: [ 1, 2147483647 ])",
        "rate=(int)0", "new supported caps: resamples again"},
-      {"fastresample", "an absurd ratio (1 Hz to 768000 Hz)",
+      {"fastresample", "an absurd ratio (1 Hz to 33554432 Hz)",
        [] {
-         return caps_scenario_with("fastresample", caps_str("F32LE", 1, 1), "audio/x-raw,rate=768000", 4,
-                                   caps_str("F32LE", 1, 48000), [](GstHarness *h) { return drains_to(h, 19200, 4, 76800); });
+         return caps_scenario_with("fastresample", caps_str("F32LE", 1, 1), "audio/x-raw,rate=33554432", 4,
+                                   caps_str("F32LE", 1, 16777216),
+                                   [](GstHarness *h) { return drains_to(h, 19200, 4, 9600); });
        },
        GST_FLOW_NOT_NEGOTIATED, "error",
-       "fastresample cannot resample 1 Hz to 768000 Hz: upsampling beyond 1:65536 makes too much output per input "
-       "frame (resample in two steps)",
+       "fastresample cannot resample 1 Hz to 33554432 Hz: upsampling beyond 1:16777216 makes more than 64 MB of "
+       "output per input frame and channel",
        "supported: 1 to", "new caps with a sane ratio: resamples again"},
       {"fastresample", "a frame size that overflows (F64LE, channels=2147483647, channel-mask 0)",
        [] {
