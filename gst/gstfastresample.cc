@@ -100,6 +100,7 @@ struct GstFastResamplePrivate {
   // Stream bookkeeping since the last discontinuity.
   bool need_discont = true;
   bool have_data = false;
+  double unapplied_ppm = 0;  // a rate-adjust the chain of stages could not take, warned about once
   GstClockTime t0 = GST_CLOCK_TIME_NONE;
   guint64 in_offset0 = GST_BUFFER_OFFSET_NONE, out_offset0 = GST_BUFFER_OFFSET_NONE;
   guint64 samples_in = 0, samples_out = 0;
@@ -424,7 +425,18 @@ static void leave_passthrough(GstFastResample *self, GstBuffer *input, double pp
 static void apply_rate_adjust(GstFastResample *self, double ppm) {
   auto priv = self->priv;
   const GstClockTime before = latency_time(priv);
-  if (!priv->resampler.set_rate_adjust(ppm)) return;
+  if (!priv->resampler.set_rate_adjust(ppm)) {
+    if (priv->resampler.path() == fastaudio::ResamplePath::Stages && ppm != priv->unapplied_ppm) {
+      priv->unapplied_ppm = ppm;
+      FASTAUDIO_ELEMENT_WARNING(self, STREAM, NOT_IMPLEMENTED,
+                                ("rate-adjust %g ppm is not applied at %d Hz -> %d Hz", ppm,
+                                 GST_AUDIO_INFO_RATE(&priv->in_info), GST_AUDIO_INFO_RATE(&priv->out_info)),
+                                ("a ratio beyond one stage's limits (%d:1 down, 1:%d up) runs through a chain of "
+                                 "stages, which keeps the exact ratio",
+                                 int(fastaudio::kMaxStageDownsampling), int(fastaudio::kMaxStageUpsampling)));
+    }
+    return;
+  }
   GST_DEBUG_OBJECT(self, "rate-adjust %g ppm (%s path)", ppm, fastaudio::resample_path_name(priv->resampler.path()));
   if (latency_time(priv) != before) gst_element_post_message(GST_ELEMENT(self), gst_message_new_latency(GST_OBJECT(self)));
 }

@@ -253,6 +253,39 @@ GST_START_TEST(test_change_with_resampling) {
 }
 GST_END_TEST;
 
+// A ratio beyond one stage's limits runs through a chain of stages, which
+// keeps the exact ratio: a rate adjustment there posts one warning saying
+// it is not applied (not one per buffer), and the output keeps the exact
+// length.
+GST_START_TEST(test_rate_adjust_on_stages_warns_once) {
+  GstHarness *h = make_harness(kRate, 16);
+  GstBus *bus = gst_bus_new();
+  gst_element_set_bus(h->element, bus);
+  g_object_set(h->element, "rate-adjust", 500.0, nullptr);
+  const size_t chunks = 100;  // 2 s
+  for (size_t k = 0; k < chunks; k++) push_chunk(h, k, kRate);
+  gst_harness_push_event(h, gst_event_new_eos());
+  Output out;
+  pull_all(h, out);
+  fail_unless_equals_int(int(out.samples.size()), int(chunks * kChunk * 16 / kRate));
+  int warnings = 0;
+  while (GstMessage *m = gst_bus_pop_filtered(bus, GST_MESSAGE_WARNING)) {
+    GError *err = nullptr;
+    gst_message_parse_warning(m, &err, nullptr);
+    fail_unless(std::strstr(err->message, "rate-adjust 500 ppm is not applied at 48000 Hz -> 16 Hz") != nullptr,
+                "warning: %s", err->message);
+    fail_unless(g_utf8_validate(err->message, -1, nullptr));
+    g_error_free(err);
+    gst_message_unref(m);
+    warnings++;
+  }
+  fail_unless_equals_int(warnings, 1);
+  gst_element_set_bus(h->element, nullptr);
+  gst_object_unref(bus);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
 static Suite *fastresample_rate_adjust_suite() {
   Suite *s = suite_create("fastresample-rate-adjust");
   TCase *tc = tcase_create("general");
@@ -262,6 +295,7 @@ static Suite *fastresample_rate_adjust_suite() {
   tcase_add_test(tc, test_change_while_playing);
   tcase_add_test(tc, test_change_while_playing_s16_planar);
   tcase_add_test(tc, test_change_with_resampling);
+  tcase_add_test(tc, test_rate_adjust_on_stages_warns_once);
   return s;
 }
 
