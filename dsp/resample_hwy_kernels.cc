@@ -182,6 +182,25 @@ void Interleave4(const float *a, const float *b, const float *c, const float *e,
   for (; i < n; i++) out[4 * i] = a[i], out[4 * i + 1] = b[i], out[4 * i + 2] = c[i], out[4 * i + 3] = e[i];
 }
 
+void Deinterleave2(const float *x, size_t pairs, float *e, float *o) {
+  const D d;
+  size_t m = 0;
+  for (; m + kLanes <= pairs; m += kLanes) {
+    Vf ve, vo;
+    hn::LoadInterleaved2(d, x + 2 * m, ve, vo);
+    hn::StoreU(ve, d, e + m);
+    hn::StoreU(vo, d, o + m);
+  }
+  for (; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
+}
+
+void Interleave2(const float *e, const float *o, size_t pairs, float *x) {
+  const D d;
+  size_t m = 0;
+  for (; m + kLanes <= pairs; m += kLanes) hn::StoreInterleaved2(hn::LoadU(d, e + m), hn::LoadU(d, o + m), d, x + 2 * m);
+  for (; m < pairs; m++) x[2 * m] = e[m], x[2 * m + 1] = o[m];
+}
+
 // ---- Integer interpolation by P: out[q P + p] = sum_m bank[p][m] x[q + m] ----
 
 // y[p * count + i] = sum_m bank[p * taps + m] * x[i + step * m] for i <
@@ -494,22 +513,6 @@ namespace fastaudio::resample_detail {
 
 namespace {
 
-// Hand-written AVX-512 kernels replace the Highway AVX3 ones where they
-// measure faster on the same work (resample_avx512_*.cc say which).
-#if defined(__x86_64__)
-#define FASTAUDIO_HAND_AVX512(fn) &fn
-#else
-#define FASTAUDIO_HAND_AVX512(fn) nullptr
-#endif
-template <typename Fn>
-IsaKernels<Fn> with_avx512(IsaKernels<Fn> k, Fn hand) {
-  if (hand != nullptr) k.by_isa[size_t(Isa::Avx512)] = hand;
-  return k;
-}
-
-const IsaKernels<Dot4Fn> kDot4Hwy = FASTAUDIO_HWY_KERNELS(Dot4, dot4_scalar);
-const IsaKernels<Dot4Fn> kDot4WideHwy = FASTAUDIO_HWY_KERNELS(Dot4Wide, dot4_wide_scalar);
-
 #if defined(__x86_64__)
 // The 2/3 pair's two hand-written block sizes behind one entry.
 void decimate_pair_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps, float *out0,
@@ -521,39 +524,32 @@ void decimate_pair_avx512(const float *const xr[4], const float *c0, const float
 
 }  // namespace
 
-// The hand-written AVX-512 kernels all measure faster than the Highway AVX3
-// ones (resample_avx512_*.cc: valignd windows, gather16's permutes).
-const IsaKernels<Dot4Fn> kDot4Kernels = with_avx512<Dot4Fn>(kDot4Hwy, FASTAUDIO_HAND_AVX512(dot4_avx512));
-const IsaKernels<Dot4Fn> kDot4WideKernels =
-    with_avx512<Dot4Fn>(kDot4WideHwy, FASTAUDIO_HAND_AVX512(dot4_wide_avx512));
-#define FASTAUDIO_KERNELS(Fn, hwy, scalar, hand) \
-  with_avx512<Fn>(IsaKernels<Fn>(FASTAUDIO_HWY_KERNELS(hwy, scalar)), FASTAUDIO_HAND_AVX512(hand))
-const IsaKernels<Decimate64Fn> kDecimate64Kernels =
-    FASTAUDIO_KERNELS(Decimate64Fn, Decimate64, ref::decimate64, decimate64_aligned_avx512);
-const IsaKernels<DecimatePairFn> kDecimatePairKernels =
-    FASTAUDIO_KERNELS(DecimatePairFn, DecimatePair, ref::decimate_pair, decimate_pair_avx512);
-const IsaKernels<Split3Fn> kSplit3Kernels = FASTAUDIO_KERNELS(Split3Fn, Split3, ref::split3, split3_avx512);
-const IsaKernels<Interleave4Fn> kInterleave4Kernels =
-    FASTAUDIO_KERNELS(Interleave4Fn, Interleave4, ref::interleave4, interleave4_avx512);
-const IsaKernels<Interpolate32Fn> kInterpolate32Kernels =
-    FASTAUDIO_KERNELS(Interpolate32Fn, Interpolate32, ref::interpolate32, interpolate32_avx512);
-const IsaKernels<Interpolate64Fn> kInterpolate64Kernels =
-    FASTAUDIO_KERNELS(Interpolate64Fn, Interpolate64, ref::interpolate64, interpolate64_aligned_avx512);
-const IsaKernels<InterpolateStereoFn> kInterpolate32x2Kernels =
-    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate32x2, ref::interpolate32x2, interpolate32x2_aligned_avx512);
-const IsaKernels<InterpolateStereoFn> kInterpolate40x2Kernels =
-    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate40x2, ref::interpolate40x2, interpolate40x2_aligned_avx512);
-const IsaKernels<Spread16Fn> kSpread16Kernels = FASTAUDIO_KERNELS(Spread16Fn, Spread16, ref::spread16, spread16_avx512);
-const IsaKernels<Spread16x2Fn> kSpread16x2Kernels =
-    FASTAUDIO_KERNELS(Spread16x2Fn, Spread16x2, ref::spread16x2, spread16x2_avx512);
-const IsaKernels<Spread16x4Fn> kSpread16x4Kernels =
-    FASTAUDIO_KERNELS(Spread16x4Fn, Spread16x4, ref::spread16x4, spread16x4_avx512);
-// Highway only, and not for Avx512: its spread16 alone keeps four sums per group.
-const IsaKernels<Spread16TwoFn> kSpread16TwoKernels = {
-    {{&ref::spread16_two, nullptr, FASTAUDIO_HWY_NEON(Spread16Two), FASTAUDIO_HWY_AVX2(Spread16Two), nullptr}}};
-const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels = FASTAUDIO_HWY_KERNELS(Deinterleave4, ref::deinterleave4);
-const IsaKernels<HalfbandFn> kHalfbandKernels =
-    FASTAUDIO_KERNELS(HalfbandFn, Halfband, halfband_block, halfband_block_avx512);
+// k<Name>Kernels: Highway's kernel <Name> for each target (of type
+// <Name>Fn) with `scalar` as Isa::Scalar, then the hand-written ones that
+// measure faster than the Highway kernel of their ISA (resample_avx512_*.cc:
+// valignd windows, two channels or rows per coefficient load, permutes where
+// Highway's interleaved loads and stores take several shuffles).
+#define FASTAUDIO_RESAMPLE_KERNELS(Name, scalar) \
+  const IsaKernels<Name##Fn> k##Name##Kernels = IsaKernels<Name##Fn> FASTAUDIO_HWY_KERNELS(Name, scalar)
+FASTAUDIO_RESAMPLE_KERNELS(Dot4, dot4_scalar) FASTAUDIO_X86_KERNEL(Avx512, dot4_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Dot4Wide, dot4_wide_scalar);
+FASTAUDIO_RESAMPLE_KERNELS(Decimate64, ref::decimate64) FASTAUDIO_X86_KERNEL(Avx512, decimate64_aligned_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(DecimatePair, ref::decimate_pair) FASTAUDIO_X86_KERNEL(Avx512, decimate_pair_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Split3, ref::split3) FASTAUDIO_X86_KERNEL(Avx512, split3_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Interleave4, ref::interleave4) FASTAUDIO_X86_KERNEL(Avx512, interleave4_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Deinterleave4, ref::deinterleave4);
+FASTAUDIO_RESAMPLE_KERNELS(Deinterleave2, ref::deinterleave2) FASTAUDIO_X86_KERNEL(Avx512, deinterleave2_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Interleave2, ref::interleave2);
+FASTAUDIO_RESAMPLE_KERNELS(Halfband, halfband_block) FASTAUDIO_X86_KERNEL(Avx512, halfband_block_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Interpolate32, ref::interpolate32) FASTAUDIO_X86_KERNEL(Avx512, interpolate32_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Interpolate64, ref::interpolate64) FASTAUDIO_X86_KERNEL(Avx512, interpolate64_aligned_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Interpolate32x2, ref::interpolate32x2) FASTAUDIO_X86_KERNEL(Avx512, interpolate32x2_aligned_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Interpolate40x2, ref::interpolate40x2) FASTAUDIO_X86_KERNEL(Avx512, interpolate40x2_aligned_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Spread16, ref::spread16) FASTAUDIO_X86_KERNEL(Avx512, spread16_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Spread16x2, ref::spread16x2) FASTAUDIO_X86_KERNEL(Avx512, spread16x2_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Spread16x4, ref::spread16x4) FASTAUDIO_X86_KERNEL(Avx512, spread16x4_avx512);
+// Not for Avx512, where spread16 alone keeps four sums per group.
+FASTAUDIO_RESAMPLE_KERNELS(Spread16Two, ref::spread16_two) FASTAUDIO_X86_KERNEL(Avx512, nullptr);
 
 }  // namespace fastaudio::resample_detail
 #endif

@@ -31,8 +31,6 @@ void dot4_rows_avx512(const float *const x[4], const float *c0, const float *c1,
 // The same, summing in F64 (products of two floats are exact in F64).
 float dot_wide_scalar(const float *x, const float *c, size_t taps);
 void dot4_wide_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
-float dot_wide_avx512(const float *x, const float *c, size_t taps);
-void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
 // Structured ratios: hand-written AVX-512 kernels; the per-ISA tables below
 // have the same work written once for every target.
 // Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]),
@@ -93,16 +91,18 @@ inline constexpr int32_t kSpreadMaxSpan = 60;
 // one coefficient load for four windows; bit-identical to spread16_avx512 on each.
 void spread16x4_avx512(const float *const x[4], const float *tb, const int32_t *r, size_t taps,
                        float *const out[4]);
-// The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
-// AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,
-// so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];
-// y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), in that order.
+// The exact copies (splits and interleaves) through the kernels of
+// best_isa(): every ISA gives the same bits. e[m] = x[2m], o[m] = x[2m + 1]:
 void deinterleave2(const float *x, size_t pairs, float *e, float *o);
 // The same on AVX-512, unrolled (the stereo input split into the history).
 void deinterleave2_avx512(const float *x, size_t pairs, float *e, float *o);
 void interleave2(const float *e, const float *o, size_t pairs, float *x);
 // a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3] for m < n.
 void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d);
+// The cascade's half-band stage on e[m] = x[2m], o[m] = x[2m+1]:
+// y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), in that
+// order (the scalar reference; kHalfbandKernels has each ISA's, whose FMA
+// agrees with it to rounding).
 void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 // The same with the sums in registers (AVX-512F; FMA like the AVX-512 clone).
 void halfband_block_avx512(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
@@ -128,6 +128,9 @@ using Interpolate32Fn = bool (*)(const float *x, const float *bank, size_t taps,
 using Interpolate64Fn = bool (*)(const float *x, const float *bank, size_t taps, unsigned L, float *out,
                                  size_t stride);
 using InterpolateStereoFn = bool (*)(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+using Interpolate32x2Fn = InterpolateStereoFn;
+using Interpolate40x2Fn = InterpolateStereoFn;
+using Dot4WideFn = Dot4Fn;
 using Spread16Fn = void (*)(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
 using Spread16x2Fn = void (*)(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
                               float *out0, float *out1);
@@ -137,10 +140,12 @@ using Spread16x4Fn = void (*)(const float *const x[4], const float *tb, const in
 using Spread16TwoFn = void (*)(const float *x0, const float *tb0, const int32_t *r0, const float *x1,
                                const float *tb1, const int32_t *r1, size_t taps, float *out0, float *out1);
 using Deinterleave4Fn = void (*)(const float *x, size_t n, float *a, float *b, float *c, float *d);
+using Deinterleave2Fn = void (*)(const float *x, size_t pairs, float *e, float *o);
+using Interleave2Fn = void (*)(const float *e, const float *o, size_t pairs, float *x);
 using HalfbandFn = void (*)(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 
 extern const IsaKernels<Dot4Fn> kDot4Kernels;
-extern const IsaKernels<Dot4Fn> kDot4WideKernels;  // sums in F64
+extern const IsaKernels<Dot4WideFn> kDot4WideKernels;  // sums in F64
 extern const IsaKernels<Decimate64Fn> kDecimate64Kernels;
 extern const IsaKernels<DecimatePairFn> kDecimatePairKernels;
 extern const IsaKernels<Split3Fn> kSplit3Kernels;
@@ -155,6 +160,8 @@ extern const IsaKernels<Spread16x4Fn> kSpread16x4Kernels;
 extern const IsaKernels<Spread16TwoFn> kSpread16TwoKernels;  // where it beats spread16 twice
 extern const IsaKernels<HalfbandFn> kHalfbandKernels;
 extern const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels;
+extern const IsaKernels<Deinterleave2Fn> kDeinterleave2Kernels;
+extern const IsaKernels<Interleave2Fn> kInterleave2Kernels;
 
 // The scalar references of the block kernels: each output a plain sum in
 // tap order (resample_block_reference.cc).
@@ -173,6 +180,8 @@ void spread16x2(const float *x0, const float *x1, const float *tb, const int32_t
                 float *out1);
 void spread16x4(const float *const x[4], const float *tb, const int32_t *r, size_t taps, float *const out[4]);
 void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d);
+void deinterleave2(const float *x, size_t pairs, float *e, float *o);
+void interleave2(const float *e, const float *o, size_t pairs, float *x);
 void spread16_two(const float *x0, const float *tb0, const int32_t *r0, const float *x1, const float *tb1,
                   const int32_t *r1, size_t taps, float *out0, float *out1);
 }  // namespace ref
