@@ -85,6 +85,10 @@ bool interpolate40x2(const float *x, const float *bank, size_t taps, unsigned L,
   return L <= kMaxBlock64Interpolation && interpolated(x, 2, bank, taps, L, 40, out, 2);
 }
 
+bool interpolate48x2(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+  return L <= kMaxBlock64Interpolation && interpolated(x, 2, bank, taps, L, 48, out, 2);
+}
+
 // Lane i: its window x + r[i] against its row, tb[(r[i] + m) * 16 + i].
 void spread16(const float *x, const float *tb, const int32_t *r, size_t taps, float *out) {
   for (size_t i = 0; i < 16; i++) out[i] = strided_dot(x + r[i], 1, tb + size_t(r[i]) * 16 + i, 16, taps);

@@ -269,7 +269,7 @@ template <unsigned P>
 void interpolate_positions(const float *x, size_t step, const float *bank, size_t taps, size_t positions,
                            float *out, size_t stride) {
   const size_t count = positions * step;
-  alignas(64) float y[P * 2 * 40];  // 64 positions of mono or 40 of stereo
+  alignas(64) float y[P * 2 * 48];  // 64 positions of mono or 48 of stereo
   over_vectors<fitting_vectors(8, P)>(0, count / kLanes, [&](auto vecs, size_t v) {
     interpolate_block<P, decltype(vecs)::value>(x, step, bank, taps, v * kLanes, out, stride, y, count);
   });
@@ -305,6 +305,10 @@ bool Interpolate32x2(const float *x, const float *bank, size_t taps, unsigned L,
 
 bool Interpolate40x2(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
   return L <= kMaxBlock64Interpolation && interpolate_any(x, 2, bank, taps, L, 40, out, 2);
+}
+
+bool Interpolate48x2(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+  return L <= kMaxBlock64Interpolation && interpolate_any(x, 2, bank, taps, L, 48, out, 2);
 }
 
 // ---- Rational ratios: 16 consecutive outputs, each lane its own row ----
@@ -531,20 +535,26 @@ void decimate_pair_avx512(const float *const xr[4], const float *c0, const float
 // Highway's interleaved loads and stores take several shuffles).
 #define FASTAUDIO_RESAMPLE_KERNELS(Name, scalar) \
   const IsaKernels<Name##Fn> k##Name##Kernels = IsaKernels<Name##Fn> FASTAUDIO_HWY_KERNELS(Name, scalar)
+// The generic path's four outputs.
 FASTAUDIO_RESAMPLE_KERNELS(Dot4, dot4_scalar) FASTAUDIO_X86_KERNEL(Avx512, dot4_avx512);
 FASTAUDIO_RESAMPLE_KERNELS(Dot4Wide, dot4_wide_scalar);
+// Integer decimation, the 2/3 stage and the cascade's half-band.
 FASTAUDIO_RESAMPLE_KERNELS(Decimate64, ref::decimate64) FASTAUDIO_X86_KERNEL(Avx512, decimate64_aligned_avx512);
 FASTAUDIO_RESAMPLE_KERNELS(DecimatePair, ref::decimate_pair) FASTAUDIO_X86_KERNEL(Avx512, decimate_pair_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Halfband, halfband_block) FASTAUDIO_X86_KERNEL(Avx512, halfband_block_avx512);
+// Exact copies: stream splits and interleaves.
 FASTAUDIO_RESAMPLE_KERNELS(Split3, ref::split3) FASTAUDIO_X86_KERNEL(Avx512, split3_avx512);
 FASTAUDIO_RESAMPLE_KERNELS(Interleave4, ref::interleave4) FASTAUDIO_X86_KERNEL(Avx512, interleave4_avx512);
 FASTAUDIO_RESAMPLE_KERNELS(Deinterleave4, ref::deinterleave4);
 FASTAUDIO_RESAMPLE_KERNELS(Deinterleave2, ref::deinterleave2) FASTAUDIO_X86_KERNEL(Avx512, deinterleave2_avx512);
 FASTAUDIO_RESAMPLE_KERNELS(Interleave2, ref::interleave2);
-FASTAUDIO_RESAMPLE_KERNELS(Halfband, halfband_block) FASTAUDIO_X86_KERNEL(Avx512, halfband_block_avx512);
+// Integer interpolation, one channel and stereo.
 FASTAUDIO_RESAMPLE_KERNELS(Interpolate32, ref::interpolate32) FASTAUDIO_X86_KERNEL(Avx512, interpolate32_avx512);
 FASTAUDIO_RESAMPLE_KERNELS(Interpolate64, ref::interpolate64) FASTAUDIO_X86_KERNEL(Avx512, interpolate64_aligned_avx512);
 FASTAUDIO_RESAMPLE_KERNELS(Interpolate32x2, ref::interpolate32x2) FASTAUDIO_X86_KERNEL(Avx512, interpolate32x2_aligned_avx512);
 FASTAUDIO_RESAMPLE_KERNELS(Interpolate40x2, ref::interpolate40x2) FASTAUDIO_X86_KERNEL(Avx512, interpolate40x2_aligned_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Interpolate48x2, ref::interpolate48x2);
+// Rational ratios.
 FASTAUDIO_RESAMPLE_KERNELS(Spread16, ref::spread16) FASTAUDIO_X86_KERNEL(Avx512, spread16_avx512);
 FASTAUDIO_RESAMPLE_KERNELS(Spread16x2, ref::spread16x2) FASTAUDIO_X86_KERNEL(Avx512, spread16x2_avx512);
 FASTAUDIO_RESAMPLE_KERNELS(Spread16x4, ref::spread16x4) FASTAUDIO_X86_KERNEL(Avx512, spread16x4_avx512);

@@ -130,6 +130,9 @@ using Interpolate64Fn = bool (*)(const float *x, const float *bank, size_t taps,
 using InterpolateStereoFn = bool (*)(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 using Interpolate32x2Fn = InterpolateStereoFn;
 using Interpolate40x2Fn = InterpolateStereoFn;
+// 48 positions (2 * (48 + taps) floats readable, 48 * L frames out): whole
+// blocks of three AVX2 vectors of sums per phase.
+using Interpolate48x2Fn = InterpolateStereoFn;
 using Dot4WideFn = Dot4Fn;
 using Spread16Fn = void (*)(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
 using Spread16x2Fn = void (*)(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
@@ -144,24 +147,30 @@ using Deinterleave2Fn = void (*)(const float *x, size_t pairs, float *e, float *
 using Interleave2Fn = void (*)(const float *e, const float *o, size_t pairs, float *x);
 using HalfbandFn = void (*)(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 
+// The generic path.
 extern const IsaKernels<Dot4Fn> kDot4Kernels;
 extern const IsaKernels<Dot4WideFn> kDot4WideKernels;  // sums in F64
+// Integer decimation, the 2/3 stage and the cascade's half-band.
 extern const IsaKernels<Decimate64Fn> kDecimate64Kernels;
 extern const IsaKernels<DecimatePairFn> kDecimatePairKernels;
+extern const IsaKernels<HalfbandFn> kHalfbandKernels;
+// Exact copies: stream splits and interleaves.
 extern const IsaKernels<Split3Fn> kSplit3Kernels;
 extern const IsaKernels<Interleave4Fn> kInterleave4Kernels;
+extern const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels;
+extern const IsaKernels<Deinterleave2Fn> kDeinterleave2Kernels;
+extern const IsaKernels<Interleave2Fn> kInterleave2Kernels;
+// Integer interpolation, one channel and stereo.
 extern const IsaKernels<Interpolate32Fn> kInterpolate32Kernels;
 extern const IsaKernels<Interpolate64Fn> kInterpolate64Kernels;
 extern const IsaKernels<InterpolateStereoFn> kInterpolate32x2Kernels;
 extern const IsaKernels<InterpolateStereoFn> kInterpolate40x2Kernels;
+extern const IsaKernels<InterpolateStereoFn> kInterpolate48x2Kernels;
+// Rational ratios.
 extern const IsaKernels<Spread16Fn> kSpread16Kernels;
 extern const IsaKernels<Spread16x2Fn> kSpread16x2Kernels;
 extern const IsaKernels<Spread16x4Fn> kSpread16x4Kernels;
 extern const IsaKernels<Spread16TwoFn> kSpread16TwoKernels;  // where it beats spread16 twice
-extern const IsaKernels<HalfbandFn> kHalfbandKernels;
-extern const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels;
-extern const IsaKernels<Deinterleave2Fn> kDeinterleave2Kernels;
-extern const IsaKernels<Interleave2Fn> kInterleave2Kernels;
 
 // The scalar references of the block kernels: each output a plain sum in
 // tap order (resample_block_reference.cc).
@@ -175,6 +184,7 @@ bool interpolate32(const float *x, const float *bank, size_t taps, unsigned L, f
 bool interpolate64(const float *x, const float *bank, size_t taps, unsigned L, float *out, size_t stride);
 bool interpolate32x2(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 bool interpolate40x2(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+bool interpolate48x2(const float *x, const float *bank, size_t taps, unsigned L, float *out);
 void spread16(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
 void spread16x2(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps, float *out0,
                 float *out1);

@@ -155,8 +155,8 @@ GST_START_TEST(test_interpolate) {
         for (size_t i = 0; i < 64 * L; i++)
           fail_unless(std::fabs(got[i * stride] - want[i * stride]) <= tolerance(taps), "interpolate64 L %u", L);
       }
-      for (const auto *table : {&kInterpolate32x2Kernels, &kInterpolate40x2Kernels}) {
-        const size_t positions = table == &kInterpolate32x2Kernels ? 32 : 40;
+      for (const auto *table : {&kInterpolate32x2Kernels, &kInterpolate40x2Kernels, &kInterpolate48x2Kernels}) {
+        const size_t positions = table == &kInterpolate32x2Kernels ? 32 : table == &kInterpolate40x2Kernels ? 40 : 48;
         fail_unless(kernel_of(*table)(x, bank.data(), taps, L, got.data()));
         fail_unless(reference_of(*table)(x, bank.data(), taps, L, want.data()));
         expect_close(got.data(), want.data(), 2 * positions * L, tolerance(taps), "stereo interpolate", positions);
