@@ -544,10 +544,12 @@ FASTAUDIO_RESAMPLE_KERNELS(DecimatePair, ref::decimate_pair) FASTAUDIO_X86_KERNE
 FASTAUDIO_RESAMPLE_KERNELS(Halfband, halfband_block) FASTAUDIO_X86_KERNEL(Avx512, halfband_block_avx512);
 // Exact copies: stream splits and interleaves.
 FASTAUDIO_RESAMPLE_KERNELS(Split3, ref::split3) FASTAUDIO_X86_KERNEL(Avx512, split3_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Interleave4, ref::interleave4) FASTAUDIO_X86_KERNEL(Avx512, interleave4_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Deinterleave4, ref::deinterleave4);
+FASTAUDIO_RESAMPLE_KERNELS(Interleave4, ref::interleave4) FASTAUDIO_X86_KERNEL(Avx2, interleave4_avx2)
+    FASTAUDIO_X86_KERNEL(Avx512, interleave4_avx512);
+FASTAUDIO_RESAMPLE_KERNELS(Deinterleave4, ref::deinterleave4) FASTAUDIO_X86_KERNEL(Avx2, deinterleave4_avx2)
+    FASTAUDIO_X86_KERNEL(Avx512, deinterleave4_avx512);
 FASTAUDIO_RESAMPLE_KERNELS(Deinterleave2, ref::deinterleave2) FASTAUDIO_X86_KERNEL(Avx512, deinterleave2_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Interleave2, ref::interleave2);
+FASTAUDIO_RESAMPLE_KERNELS(Interleave2, ref::interleave2) FASTAUDIO_X86_KERNEL(Avx512, interleave2_avx512);
 // Integer interpolation, one channel and stereo.
 FASTAUDIO_RESAMPLE_KERNELS(Interpolate32, ref::interpolate32) FASTAUDIO_X86_KERNEL(Avx512, interpolate32_avx512);
 FASTAUDIO_RESAMPLE_KERNELS(Interpolate64, ref::interpolate64) FASTAUDIO_X86_KERNEL(Avx512, interpolate64_aligned_avx512);

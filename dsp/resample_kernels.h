@@ -47,7 +47,11 @@ void decimate80x2_aligned_avx512(const float *const xr[3], const float *c0, cons
 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                  float *out0, float *out1);
 // out[4i + 0..3] = a[i], b[i], c[i], d[i] for i < n (stereo 2/3 stage: even
-// and odd outputs of both channels to interleaved frames).
+// and odd outputs of both channels to interleaved frames), and back (the
+// stereo cascade's input split into even and odd frames of each channel).
+void interleave4_avx2(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
+void deinterleave4_avx2(const float *x, size_t n, float *a, float *b, float *c, float *d);
+void deinterleave4_avx512(const float *x, size_t n, float *a, float *b, float *c, float *d);
 void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
 // x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);
@@ -97,6 +101,7 @@ void deinterleave2(const float *x, size_t pairs, float *e, float *o);
 // The same on AVX-512, unrolled (the stereo input split into the history).
 void deinterleave2_avx512(const float *x, size_t pairs, float *e, float *o);
 void interleave2(const float *e, const float *o, size_t pairs, float *x);
+void interleave2_avx512(const float *e, const float *o, size_t pairs, float *x);
 // a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3] for m < n.
 void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d);
 // The cascade's half-band stage on e[m] = x[2m], o[m] = x[2m+1]:
