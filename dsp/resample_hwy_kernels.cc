@@ -528,40 +528,39 @@ void decimate_pair_avx512(const float *const xr[4], const float *c0, const float
 
 }  // namespace
 
-// k<Name>Kernels: Highway's kernel <Name> for each target (of type
-// <Name>Fn) with `scalar` as Isa::Scalar, then the hand-written ones that
-// measure faster than the Highway kernel of their ISA (resample_avx512_*.cc:
-// valignd windows, two channels or rows per coefficient load, permutes where
-// Highway's interleaved loads and stores take several shuffles).
-#define FASTAUDIO_RESAMPLE_KERNELS(Name, scalar) \
-  const IsaKernels<Name##Fn> k##Name##Kernels = IsaKernels<Name##Fn> FASTAUDIO_HWY_KERNELS(Name, scalar)
+// Each table: Highway's kernels (FASTAUDIO_HWY_TABLE, hwy_kernels.h), then
+// the hand-written ones that measure faster than the Highway kernel of
+// their ISA (resample_avx2.cc, resample_avx512_*.cc: valignd windows, two
+// channels or rows per coefficient load, fewer shuffles than Highway's
+// interleaved loads and stores).
+
 // The generic path's four outputs.
-FASTAUDIO_RESAMPLE_KERNELS(Dot4, dot4_scalar) FASTAUDIO_X86_KERNEL(Avx512, dot4_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Dot4Wide, dot4_wide_scalar);
+FASTAUDIO_HWY_TABLE(Dot4, dot4_scalar) FASTAUDIO_X86_KERNEL(Avx512, dot4_avx512);
+FASTAUDIO_HWY_TABLE(Dot4Wide, dot4_wide_scalar);
 // Integer decimation, the 2/3 stage and the cascade's half-band.
-FASTAUDIO_RESAMPLE_KERNELS(Decimate64, ref::decimate64) FASTAUDIO_X86_KERNEL(Avx512, decimate64_aligned_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(DecimatePair, ref::decimate_pair) FASTAUDIO_X86_KERNEL(Avx512, decimate_pair_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Halfband, halfband_block) FASTAUDIO_X86_KERNEL(Avx512, halfband_block_avx512);
+FASTAUDIO_HWY_TABLE(Decimate64, ref::decimate64) FASTAUDIO_X86_KERNEL(Avx512, decimate64_aligned_avx512);
+FASTAUDIO_HWY_TABLE(DecimatePair, ref::decimate_pair) FASTAUDIO_X86_KERNEL(Avx512, decimate_pair_avx512);
+FASTAUDIO_HWY_TABLE(Halfband, halfband_block) FASTAUDIO_X86_KERNEL(Avx512, halfband_block_avx512);
 // Exact copies: stream splits and interleaves.
-FASTAUDIO_RESAMPLE_KERNELS(Split3, ref::split3) FASTAUDIO_X86_KERNEL(Avx512, split3_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Interleave4, ref::interleave4) FASTAUDIO_X86_KERNEL(Avx2, interleave4_avx2)
+FASTAUDIO_HWY_TABLE(Split3, ref::split3) FASTAUDIO_X86_KERNEL(Avx512, split3_avx512);
+FASTAUDIO_HWY_TABLE(Interleave4, ref::interleave4) FASTAUDIO_X86_KERNEL(Avx2, interleave4_avx2)
     FASTAUDIO_X86_KERNEL(Avx512, interleave4_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Deinterleave4, ref::deinterleave4) FASTAUDIO_X86_KERNEL(Avx2, deinterleave4_avx2)
+FASTAUDIO_HWY_TABLE(Deinterleave4, ref::deinterleave4) FASTAUDIO_X86_KERNEL(Avx2, deinterleave4_avx2)
     FASTAUDIO_X86_KERNEL(Avx512, deinterleave4_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Deinterleave2, ref::deinterleave2) FASTAUDIO_X86_KERNEL(Avx512, deinterleave2_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Interleave2, ref::interleave2) FASTAUDIO_X86_KERNEL(Avx512, interleave2_avx512);
+FASTAUDIO_HWY_TABLE(Deinterleave2, ref::deinterleave2) FASTAUDIO_X86_KERNEL(Avx512, deinterleave2_avx512);
+FASTAUDIO_HWY_TABLE(Interleave2, ref::interleave2) FASTAUDIO_X86_KERNEL(Avx512, interleave2_avx512);
 // Integer interpolation, one channel and stereo.
-FASTAUDIO_RESAMPLE_KERNELS(Interpolate32, ref::interpolate32) FASTAUDIO_X86_KERNEL(Avx512, interpolate32_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Interpolate64, ref::interpolate64) FASTAUDIO_X86_KERNEL(Avx512, interpolate64_aligned_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Interpolate32x2, ref::interpolate32x2) FASTAUDIO_X86_KERNEL(Avx512, interpolate32x2_aligned_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Interpolate40x2, ref::interpolate40x2) FASTAUDIO_X86_KERNEL(Avx512, interpolate40x2_aligned_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Interpolate48x2, ref::interpolate48x2);
+FASTAUDIO_HWY_TABLE(Interpolate32, ref::interpolate32) FASTAUDIO_X86_KERNEL(Avx512, interpolate32_avx512);
+FASTAUDIO_HWY_TABLE(Interpolate64, ref::interpolate64) FASTAUDIO_X86_KERNEL(Avx512, interpolate64_aligned_avx512);
+FASTAUDIO_HWY_TABLE(Interpolate32x2, ref::interpolate32x2) FASTAUDIO_X86_KERNEL(Avx512, interpolate32x2_aligned_avx512);
+FASTAUDIO_HWY_TABLE(Interpolate40x2, ref::interpolate40x2) FASTAUDIO_X86_KERNEL(Avx512, interpolate40x2_aligned_avx512);
+FASTAUDIO_HWY_TABLE(Interpolate48x2, ref::interpolate48x2);
 // Rational ratios.
-FASTAUDIO_RESAMPLE_KERNELS(Spread16, ref::spread16) FASTAUDIO_X86_KERNEL(Avx512, spread16_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Spread16x2, ref::spread16x2) FASTAUDIO_X86_KERNEL(Avx512, spread16x2_avx512);
-FASTAUDIO_RESAMPLE_KERNELS(Spread16x4, ref::spread16x4) FASTAUDIO_X86_KERNEL(Avx512, spread16x4_avx512);
+FASTAUDIO_HWY_TABLE(Spread16, ref::spread16) FASTAUDIO_X86_KERNEL(Avx512, spread16_avx512);
+FASTAUDIO_HWY_TABLE(Spread16x2, ref::spread16x2) FASTAUDIO_X86_KERNEL(Avx512, spread16x2_avx512);
+FASTAUDIO_HWY_TABLE(Spread16x4, ref::spread16x4) FASTAUDIO_X86_KERNEL(Avx512, spread16x4_avx512);
 // Not for Avx512, where spread16 alone keeps four sums per group.
-FASTAUDIO_RESAMPLE_KERNELS(Spread16Two, ref::spread16_two) FASTAUDIO_X86_KERNEL(Avx512, nullptr);
+FASTAUDIO_HWY_TABLE(Spread16Two, ref::spread16_two) FASTAUDIO_X86_KERNEL(Avx512, nullptr);
 
 }  // namespace fastaudio::resample_detail
 #endif
