@@ -36,87 +36,6 @@ FA_AVX512 inline __m512 tap_window(__m512i lo, __m512i hi, const float *at) {
   else return _mm512_castsi512_ps(_mm512_alignr_epi32(hi, lo, S));
 }
 
-namespace {
-
-// Taps of kRows coefficient rows on one phase stream: row r takes its tap
-// j * stride + offset[r] at stream position j, for first[r] <= j < first[r] + len[r].
-template <size_t kRows>
-struct StreamTaps {
-  const float *row[kRows];
-  ptrdiff_t offset[kRows];
-  size_t first[kRows], len[kRows];
-  size_t stride;
-
-  size_t count() const {
-    size_t n = 0;
-    for (size_t r = 0; r < kRows; r++) n = std::max(n, first[r] + len[r]);
-    return n;
-  }
-  // One compare: below first[r] the difference wraps past every length.
-  bool live(size_t r, size_t j) const { return j - first[r] < len[r]; }
-  float coef(size_t r, size_t j) const { return row[r][ptrdiff_t(j * stride) + offset[r]]; }
-};
-
-// Stream position jb + S for kVecs vectors of consecutive outputs: its
-// windows (from the block's aligned loads v, see tap_window) made once,
-// then one broadcast and kVecs FMAs per row whose tap it is.
-template <size_t kVecs, size_t kRows, int S>
-FA_AVX512 inline void block_tap(const __m512i (&v)[kVecs + 1], const float *x, const StreamTaps<kRows> &taps,
-                                size_t jb, __m512 (&acc)[kRows][kVecs]) {
-  const size_t j = jb + S;
-  bool any = false;
-#pragma GCC unroll 2
-  for (size_t r = 0; r < kRows; r++) any |= taps.live(r, j);
-  if (!any) return;
-  __m512 w[kVecs];
-#pragma GCC unroll 8
-  for (size_t i = 0; i < kVecs; i++) w[i] = tap_window<S>(v[i], v[i + 1], x + j + 16 * i);
-#pragma GCC unroll 2
-  for (size_t r = 0; r < kRows; r++) {
-    if (!taps.live(r, j)) continue;
-    const __m512 k = _mm512_set1_ps(taps.coef(r, j));
-#pragma GCC unroll 8
-    for (size_t i = 0; i < kVecs; i++) acc[r][i] = _mm512_fmadd_ps(k, w[i], acc[r][i]);
-  }
-}
-
-template <size_t kVecs, size_t kRows, int... S>
-FA_AVX512 inline void block_taps(const __m512i (&v)[kVecs + 1], const float *x, const StreamTaps<kRows> &taps,
-                                 size_t jb, __m512 (&acc)[kRows][kVecs], std::integer_sequence<int, S...>) {
-  (block_tap<kVecs, kRows, S>(v, x, taps, jb, acc), ...);
-}
-
-// Every tap of one stream x (64-byte aligned, readable 16 floats past the
-// last window) into the sums, in stream order, 16 positions per block of
-// kVecs + 1 aligned loads.
-template <size_t kVecs, size_t kRows>
-FA_AVX512 __attribute__((always_inline)) inline void stream_taps(const float *x, const StreamTaps<kRows> &taps,
-                                                                 __m512 (&acc)[kRows][kVecs]) {
-  for (size_t jb = 0; jb < taps.count(); jb += 16) {
-    __m512i v[kVecs + 1];
-#pragma GCC unroll 8
-    for (size_t i = 0; i <= kVecs; i++) v[i] = _mm512_castps_si512(_mm512_load_ps(x + jb + 16 * i));
-    block_taps<kVecs, kRows>(v, x, taps, jb, acc, std::make_integer_sequence<int, 16>());
-  }
-}
-
-template <size_t kVecs, size_t kRows>
-FA_AVX512 inline void store_sums(const __m512 (&acc)[kRows][kVecs], float *const (&out)[kRows]) {
-  for (size_t r = 0; r < kRows; r++)
-    for (size_t i = 0; i < kVecs; i++) _mm512_storeu_ps(out[r] + 16 * i, acc[r][i]);
-}
-
-// Taps of rows c0 (streams 0-2) and c1 (streams 1-3) on stream st of the
-// 2/3 stage: c0's tap j * 3 + st and c1's tap j * 3 + st - 1 exist for j
-// below these.
-StreamTaps<2> pair_stream_taps(unsigned st, const float *c0, const float *c1, size_t taps) {
-  const size_t n0 = st < 3 && taps > st ? (taps - st + 2) / 3 : 0;
-  const size_t n1 = st >= 1 && taps > st - 1 ? (taps - st + 3) / 3 : 0;
-  return {{c0, c1}, {ptrdiff_t(st), ptrdiff_t(st) - 1}, {0, 0}, {n0, n1}, 3};
-}
-
-}  // namespace
-
 // Integer decimation, 64 consecutive outputs: out[n] = sum_m c[m] * x[n*M + m],
 // with the input split into M phase streams xr[r][j] = x[j*M + r] so that the
 // 16 lanes of a vector are 16 consecutive outputs and each coefficient is
@@ -126,14 +45,51 @@ StreamTaps<2> pair_stream_taps(unsigned st, const float *c0, const float *c1, si
 // by phase: agrees with dot_scalar within rounding.
 FA_AVX512 void decimate64_aligned_avx512(const float *const *xr, unsigned M, const float *c, size_t taps,
                                          float *out) {
-  __m512 acc[1][4];
-  for (auto &a : acc[0]) a = _mm512_setzero_ps();
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
   for (unsigned r = 0; r < M; r++) {
+    const float *x = xr[r];
     const size_t n = (taps > r) ? (taps - r + M - 1) / M : 0;  // taps j*M + r < taps
-    stream_taps<4, 1>(xr[r], StreamTaps<1>{{c}, {ptrdiff_t(r)}, {0}, {n}, M}, acc);
+    for (size_t jb = 0; jb < n; jb += 16) {
+      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
+      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
+      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
+      const __m512i v3 = _mm512_castps_si512(_mm512_load_ps(x + jb + 48));
+      const __m512i v4 = _mm512_castps_si512(_mm512_load_ps(x + jb + 64));
+      const size_t left = n - jb;
+#define FA_TAP(s)                                                                                   \
+  if ((s) < left) {                                                                                 \
+    const __m512 k = _mm512_set1_ps(c[(jb + (s)) * M + r]);                                        \
+    a0 = _mm512_fmadd_ps(k, tap_window<(s)>(v0, v1, x + jb + (s)), a0);                        \
+    a1 = _mm512_fmadd_ps(k, tap_window<(s)>(v1, v2, x + jb + (s) + 16), a1);                   \
+    a2 = _mm512_fmadd_ps(k, tap_window<(s)>(v2, v3, x + jb + (s) + 32), a2);                   \
+    a3 = _mm512_fmadd_ps(k, tap_window<(s)>(v3, v4, x + jb + (s) + 48), a3);                   \
   }
-  store_sums<4, 1>(acc, {out});
+      FA_TAP(0) FA_TAP(1) FA_TAP(2) FA_TAP(3) FA_TAP(4) FA_TAP(5) FA_TAP(6) FA_TAP(7)
+      FA_TAP(8) FA_TAP(9) FA_TAP(10) FA_TAP(11) FA_TAP(12) FA_TAP(13) FA_TAP(14) FA_TAP(15)
+#undef FA_TAP
+    }
+  }
+  _mm512_storeu_ps(out, a0);
+  _mm512_storeu_ps(out + 16, a1);
+  _mm512_storeu_ps(out + 32, a2);
+  _mm512_storeu_ps(out + 48, a3);
 }
+
+namespace {
+
+// Taps of rows c0 (streams 0-2) and c1 (streams 1-3) on stream st of the
+// 2/3 stage: c0's tap j * 3 + st and c1's tap j * 3 + st - 1 exist for j
+// below these.
+struct PairTapCounts {
+  size_t n0, n1;
+};
+inline PairTapCounts pair_tap_counts(unsigned st, size_t taps) {
+  const size_t n0 = st < 3 && taps > st ? (taps - st + 2) / 3 : 0;
+  const size_t n1 = st >= 1 && taps > st - 1 ? (taps - st + 3) / 3 : 0;
+  return {n0, n1};
+}
+
+}  // namespace
 
 // Ratio 2/3 as two 3:1 decimations: 80 even outputs (row c0 on streams
 // 0, 1, 2) and 80 odd ones (row c1 on streams 1, 2, 3), where xr[s][j] = x[3j + s].
@@ -146,28 +102,146 @@ FA_AVX512 void decimate64_aligned_avx512(const float *const *xr, unsigned M, con
 // taps first (the same sums, in another order).
 FA_AVX512 void decimate80x2_aligned_avx512(const float *const xr[3], const float *c0, const float *c1, size_t taps,
                                            float *out0, float *out1) {
-  __m512 acc[2][5];
-  for (auto &row : acc)
-    for (auto &a : row) a = _mm512_setzero_ps();
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0;
   for (unsigned st = 0; st < 3; st++) {
-    StreamTaps<2> t = pair_stream_taps(st, c0, c1, taps);
+    const float *x = xr[st];
+    const PairTapCounts counts = pair_tap_counts(st, taps);
+    const size_t n0 = counts.n0;
     // On stream 0, row c1's stream-3 tap (j - 1) * 3 + 2, for 1 <= j <= taps / 3.
-    if (st == 0) t.first[1] = 1, t.len[1] = taps / 3;
-    stream_taps<5, 2>(xr[st], t, acc);
+    const size_t n1 = st >= 1 ? counts.n1 : taps / 3 + 1;
+    const size_t n = std::max(n0, n1);
+    for (size_t jb = 0; jb < n; jb += 16) {
+      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
+      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
+      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
+      const __m512i v3 = _mm512_castps_si512(_mm512_load_ps(x + jb + 48));
+      const __m512i v4 = _mm512_castps_si512(_mm512_load_ps(x + jb + 64));
+      const __m512i v5 = _mm512_castps_si512(_mm512_load_ps(x + jb + 80));
+#define FA_TAP2(s)                                                                             \
+  {                                                                                            \
+    const size_t j = jb + (s);                                                                 \
+    const bool t0 = j < n0, t1 = j < n1 && (st > 0 || j > 0);                                  \
+    if (t0 || t1) {                                                                            \
+      const __m512 w0 = tap_window<(s)>(v0, v1, x + jb + (s));                                 \
+      const __m512 w1 = tap_window<(s)>(v1, v2, x + jb + (s) + 16);                            \
+      const __m512 w2 = tap_window<(s)>(v2, v3, x + jb + (s) + 32);                            \
+      const __m512 w3 = tap_window<(s)>(v3, v4, x + jb + (s) + 48);                            \
+      const __m512 w4 = tap_window<(s)>(v4, v5, x + jb + (s) + 64);                            \
+      if (t0) {                                                                                \
+        const __m512 k = _mm512_set1_ps(c0[j * 3 + st]);                                       \
+        a0 = _mm512_fmadd_ps(k, w0, a0), a1 = _mm512_fmadd_ps(k, w1, a1);                     \
+        a2 = _mm512_fmadd_ps(k, w2, a2), a3 = _mm512_fmadd_ps(k, w3, a3);                     \
+        a4 = _mm512_fmadd_ps(k, w4, a4);                                                       \
+      }                                                                                        \
+      if (t1) {                                                                                \
+        const __m512 k = _mm512_set1_ps(c1[j * 3 + st - 1]);                                   \
+        b0 = _mm512_fmadd_ps(k, w0, b0), b1 = _mm512_fmadd_ps(k, w1, b1);                     \
+        b2 = _mm512_fmadd_ps(k, w2, b2), b3 = _mm512_fmadd_ps(k, w3, b3);                     \
+        b4 = _mm512_fmadd_ps(k, w4, b4);                                                       \
+      }                                                                                        \
+    }                                                                                          \
   }
-  store_sums<5, 2>(acc, {out0, out1});
+      FA_TAP2(0) FA_TAP2(1) FA_TAP2(2) FA_TAP2(3) FA_TAP2(4) FA_TAP2(5) FA_TAP2(6) FA_TAP2(7)
+      FA_TAP2(8) FA_TAP2(9) FA_TAP2(10) FA_TAP2(11) FA_TAP2(12) FA_TAP2(13) FA_TAP2(14) FA_TAP2(15)
+#undef FA_TAP2
+    }
+  }
+  _mm512_storeu_ps(out0, a0);
+  _mm512_storeu_ps(out0 + 16, a1);
+  _mm512_storeu_ps(out0 + 32, a2);
+  _mm512_storeu_ps(out0 + 48, a3);
+  _mm512_storeu_ps(out0 + 64, a4);
+  _mm512_storeu_ps(out1, b0);
+  _mm512_storeu_ps(out1 + 16, b1);
+  _mm512_storeu_ps(out1 + 32, b2);
+  _mm512_storeu_ps(out1 + 48, b3);
+  _mm512_storeu_ps(out1 + 64, b4);
+}
+
+namespace {
+
+// Tap jb + S of one stream of the 32 + 32 kernel below, for C channels:
+// its two windows per channel (stream x[c] at jb + S and 16 on) into row
+// c0's sums a (while the tap exists for it) and row c1's sums b.
+template <size_t C, int S>
+FA_AVX512 inline void tap32x2(const __m512i (&v)[C][3], const float *const (&x)[C], size_t jb, unsigned st,
+                              PairTapCounts n, const float *c0, const float *c1, __m512 (&a)[C][2],
+                              __m512 (&b)[C][2]) {
+  const size_t j = jb + S;
+  const bool t0 = j < n.n0, t1 = j < n.n1;
+  if (!t0 && !t1) return;
+  __m512 w[C][2];
+#pragma GCC unroll 2
+  for (size_t c = 0; c < C; c++) {
+    w[c][0] = tap_window<S>(v[c][0], v[c][1], x[c] + jb + S);
+    w[c][1] = tap_window<S>(v[c][1], v[c][2], x[c] + jb + S + 16);
+  }
+  if (t0) {
+    const __m512 k = _mm512_set1_ps(c0[j * 3 + st]);
+#pragma GCC unroll 2
+    for (size_t c = 0; c < C; c++) {
+      a[c][0] = _mm512_fmadd_ps(k, w[c][0], a[c][0]);
+      a[c][1] = _mm512_fmadd_ps(k, w[c][1], a[c][1]);
+    }
+  }
+  if (t1) {
+    const __m512 k = _mm512_set1_ps(c1[j * 3 + st - 1]);
+#pragma GCC unroll 2
+    for (size_t c = 0; c < C; c++) {
+      b[c][0] = _mm512_fmadd_ps(k, w[c][0], b[c][0]);
+      b[c][1] = _mm512_fmadd_ps(k, w[c][1], b[c][1]);
+    }
+  }
+}
+
+template <size_t C, int... S>
+FA_AVX512 inline void taps32x2(const __m512i (&v)[C][3], const float *const (&x)[C], size_t jb, unsigned st,
+                               PairTapCounts n, const float *c0, const float *c1, __m512 (&a)[C][2],
+                               __m512 (&b)[C][2], std::integer_sequence<int, S...>) {
+  (tap32x2<C, S>(v, x, jb, st, n, c0, c1, a, b), ...);
 }
 
 // 32 even and 32 odd outputs (a buffer's last partial block of at most 64
-// outputs): over all four streams in the single-phase kernel's order, so
-// both are bit-identical to decimate64_aligned_avx512.
+// outputs) for C channels at once, streams[c] holding channel c's four
+// phase streams: over all four streams in the single-phase kernel's order,
+// so each channel is bit-identical to decimate64_aligned_avx512 on it. With
+// C = 2 each coefficient broadcast feeds four FMAs instead of two. Inlined
+// into each entry point, as spread16 is.
+template <size_t C>
+FA_AVX512 __attribute__((always_inline)) inline void decimate32x2(const float *const *const (&streams)[C],
+                                                                  const float *c0, const float *c1, size_t taps,
+                                                                  float *const (&out0)[C], float *const (&out1)[C]) {
+  __m512 a[C][2], b[C][2];
+#pragma GCC unroll 2
+  for (size_t c = 0; c < C; c++) a[c][0] = a[c][1] = b[c][0] = b[c][1] = _mm512_setzero_ps();
+  for (unsigned st = 0; st < 4; st++) {
+    const float *x[C];
+#pragma GCC unroll 2
+    for (size_t c = 0; c < C; c++) x[c] = streams[c][st];
+    const PairTapCounts n = pair_tap_counts(st, taps);
+    for (size_t jb = 0; jb < std::max(n.n0, n.n1); jb += 16) {
+      __m512i v[C][3];
+#pragma GCC unroll 2
+      for (size_t c = 0; c < C; c++)
+#pragma GCC unroll 3
+        for (size_t k = 0; k < 3; k++) v[c][k] = _mm512_castps_si512(_mm512_load_ps(x[c] + jb + 16 * k));
+      taps32x2<C>(v, x, jb, st, n, c0, c1, a, b, std::make_integer_sequence<int, 16>());
+    }
+  }
+#pragma GCC unroll 2
+  for (size_t c = 0; c < C; c++) {
+    _mm512_storeu_ps(out0[c], a[c][0]);
+    _mm512_storeu_ps(out0[c] + 16, a[c][1]);
+    _mm512_storeu_ps(out1[c], b[c][0]);
+    _mm512_storeu_ps(out1[c] + 16, b[c][1]);
+  }
+}
+
+}  // namespace
+
 FA_AVX512 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                            float *out0, float *out1) {
-  __m512 acc[2][2];
-  for (auto &row : acc)
-    for (auto &a : row) a = _mm512_setzero_ps();
-  for (unsigned st = 0; st < 4; st++) stream_taps<2, 2>(xr[st], pair_stream_taps(st, c0, c1, taps), acc);
-  store_sums<2, 2>(acc, {out0, out1});
+  decimate32x2<1>({xr}, c0, c1, taps, {out0}, {out1});
 }
 
 // e[m] = x[2m], o[m] = x[2m + 1]: 64 pairs per iteration (eight loads in
