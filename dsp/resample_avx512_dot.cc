@@ -140,4 +140,28 @@ FA_AVX512 void dot4_rows_avx512(const float *const x[4], const float *c0, const 
   else dot4_rows<false>(x, c0, c1, taps, out);
 }
 
+FA_AVX512 float dot_wide_avx512(const float *x, const float *c, size_t taps) {
+  __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd(), a2 = _mm512_setzero_pd(),
+          a3 = _mm512_setzero_pd();
+  size_t i = 0;
+  for (; i + 32 <= taps; i += 32) {
+    a0 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + i)), _mm512_cvtps_pd(_mm256_loadu_ps(c + i)), a0);
+    a1 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + i + 8)), _mm512_cvtps_pd(_mm256_loadu_ps(c + i + 8)), a1);
+    a2 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + i + 16)), _mm512_cvtps_pd(_mm256_loadu_ps(c + i + 16)), a2);
+    a3 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + i + 24)), _mm512_cvtps_pd(_mm256_loadu_ps(c + i + 24)), a3);
+  }
+  for (; i < taps; i += 8)
+    a0 = _mm512_fmadd_pd(_mm512_cvtps_pd(_mm256_loadu_ps(x + i)), _mm512_cvtps_pd(_mm256_loadu_ps(c + i)), a0);
+  const __m512d s = _mm512_add_pd(_mm512_add_pd(a0, a1), _mm512_add_pd(a2, a3));
+  const __m256d q = _mm256_add_pd(_mm512_castpd512_pd256(s),
+                                  _mm256_castps_pd(_mm512_castps512_ps256(_mm512_shuffle_f32x4(
+                                      _mm512_castpd_ps(s), _mm512_castpd_ps(s), 0xEE))));
+  __m128d h = _mm_add_pd(_mm256_castpd256_pd128(q), _mm256_extractf128_pd(q, 1));
+  return float(_mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h))));
+}
+
+FA_AVX512 void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]) {
+  for (int q = 0; q < 4; q++) out[q] = dot_wide_avx512(x[q], c[q], taps);
+}
+
 }  // namespace fastaudio::resample_detail

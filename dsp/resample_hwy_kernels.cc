@@ -536,7 +536,7 @@ void decimate_pair_avx512(const float *const xr[4], const float *c0, const float
 
 // The generic path's four outputs.
 FASTAUDIO_HWY_TABLE(Dot4, dot4_scalar) FASTAUDIO_X86_KERNEL(Avx512, dot4_avx512);
-FASTAUDIO_HWY_TABLE(Dot4Wide, dot4_wide_scalar);
+FASTAUDIO_HWY_TABLE(Dot4Wide, dot4_wide_scalar) FASTAUDIO_X86_KERNEL(Avx512, dot4_wide_avx512);
 // Integer decimation, the 2/3 stage and the cascade's half-band.
 FASTAUDIO_HWY_TABLE(Decimate64, ref::decimate64) FASTAUDIO_X86_KERNEL(Avx512, decimate64_aligned_avx512);
 FASTAUDIO_HWY_TABLE(DecimatePair, ref::decimate_pair) FASTAUDIO_X86_KERNEL(Avx512, decimate_pair_avx512);

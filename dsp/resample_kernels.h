@@ -31,6 +31,8 @@ void dot4_rows_avx512(const float *const x[4], const float *c0, const float *c1,
 // The same, summing in F64 (products of two floats are exact in F64).
 float dot_wide_scalar(const float *x, const float *c, size_t taps);
 void dot4_wide_scalar(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
+float dot_wide_avx512(const float *x, const float *c, size_t taps);
+void dot4_wide_avx512(const float *const x[4], const float *const c[4], size_t taps, float out[4]);
 // Structured ratios: hand-written AVX-512 kernels; the per-ISA tables below
 // have the same work written once for every target.
 // Integer decimation by M: 64 outputs from M phase streams (xr[r][j] = x[j*M + r]),
