@@ -282,30 +282,6 @@ FA_AVX512 void interleave2_avx512(const float *e, const float *o, size_t pairs, 
   for (; m < pairs; m++) x[2 * m] = e[m], x[2 * m + 1] = o[m];
 }
 
-// a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3]: 16
-// quads per four loads, eight permutes (pairs of lanes, then single lanes).
-FA_AVX512 void deinterleave4_avx512(const float *x, size_t n, float *a, float *b, float *c, float *d) {
-  const __m512i even2 = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), odd2 = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-  size_t m = 0;
-  for (; m + 16 <= n; m += 16) {
-    const double *p = reinterpret_cast<const double *>(x + 4 * m);
-    const __m512d v0 = _mm512_loadu_pd(p), v1 = _mm512_loadu_pd(p + 8), v2 = _mm512_loadu_pd(p + 16),
-                  v3 = _mm512_loadu_pd(p + 24);
-    // (a, b) and (c, d) pairs of quads m .. m + 7, then of m + 8 .. m + 15.
-    const __m512 ab0 = _mm512_castpd_ps(_mm512_permutex2var_pd(v0, even2, v1));
-    const __m512 cd0 = _mm512_castpd_ps(_mm512_permutex2var_pd(v0, odd2, v1));
-    const __m512 ab1 = _mm512_castpd_ps(_mm512_permutex2var_pd(v2, even2, v3));
-    const __m512 cd1 = _mm512_castpd_ps(_mm512_permutex2var_pd(v2, odd2, v3));
-    _mm512_storeu_ps(a + m, _mm512_permutex2var_ps(ab0, even, ab1));
-    _mm512_storeu_ps(b + m, _mm512_permutex2var_ps(ab0, odd, ab1));
-    _mm512_storeu_ps(c + m, _mm512_permutex2var_ps(cd0, even, cd1));
-    _mm512_storeu_ps(d + m, _mm512_permutex2var_ps(cd0, odd, cd1));
-  }
-  for (; m < n; m++) a[m] = x[4 * m], b[m] = x[4 * m + 1], c[m] = x[4 * m + 2], d[m] = x[4 * m + 3];
-}
-
 // out[4i .. 4i + 3] = a[i], b[i], c[i], d[i] for i < n: 16 quads per four
 // permute pairs and four stores.
 FA_AVX512 void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n,
