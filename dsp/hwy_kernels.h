@@ -38,6 +38,14 @@
 #define FASTAUDIO_HWY_KERNELS_NO_SCALAR(fn) \
   {{{nullptr, nullptr, FASTAUDIO_HWY_NEON(fn), FASTAUDIO_HWY_AVX2(fn), FASTAUDIO_HWY_AVX3(fn)}}}
 
+// Defines kNameKernels, an IsaKernels<NameFn> of Highway's kernel Name
+// for each target with `scalar` as Isa::Scalar; FASTAUDIO_X86_KERNEL
+// entries may follow:
+//
+//   FASTAUDIO_HWY_TABLE(Split3, ref::split3) FASTAUDIO_X86_KERNEL(Avx512, split3_avx512);
+#define FASTAUDIO_HWY_TABLE(Name, scalar) \
+  const IsaKernels<Name##Fn> k##Name##Kernels = IsaKernels<Name##Fn> FASTAUDIO_HWY_KERNELS(Name, scalar)
+
 // Appended to a row's IsaKernels: where a hand-written x86 kernel measures
 // faster than the Highway one, it replaces that ISA's entry (a null AVX-512
 // entry falls back to the AVX2 kernel). Nothing on other architectures.

@@ -234,8 +234,7 @@ class Resampler {
   void two_thirds_channels(float *out, float *streams, size_t J, size_t blocks, size_t emit);
   size_t produce_interpolate(float *out, size_t count);
   size_t interpolate_stereo(float *out, size_t count);
-  size_t interpolate_by64(float *out, size_t count);
-  size_t interpolate_by32(float *out, size_t count);
+  size_t interpolate_channels(float *out, size_t count, size_t positions);
   struct GatherRun;
   size_t produce_gather(float *out, size_t count);
   // Outputs from the next one to the end of its group (0 at a group's start).

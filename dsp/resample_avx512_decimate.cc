@@ -268,6 +268,20 @@ FA_AVX512 void deinterleave2_avx512(const float *x, size_t pairs, float *e, floa
   for (; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
 }
 
+// x[2m] = e[m], x[2m + 1] = o[m]: 16 pairs per two permutes (Highway's
+// StoreInterleaved2 takes about twice as long).
+FA_AVX512 void interleave2_avx512(const float *e, const float *o, size_t pairs, float *x) {
+  const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  size_t m = 0;
+  for (; m + 16 <= pairs; m += 16) {
+    const __m512 ve = _mm512_loadu_ps(e + m), vo = _mm512_loadu_ps(o + m);
+    _mm512_storeu_ps(x + 2 * m, _mm512_permutex2var_ps(ve, lo, vo));
+    _mm512_storeu_ps(x + 2 * m + 16, _mm512_permutex2var_ps(ve, hi, vo));
+  }
+  for (; m < pairs; m++) x[2 * m] = e[m], x[2 * m + 1] = o[m];
+}
+
 // out[4i .. 4i + 3] = a[i], b[i], c[i], d[i] for i < n: 16 quads per four
 // permute pairs and four stores.
 FA_AVX512 void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n,

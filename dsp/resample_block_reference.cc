@@ -43,6 +43,14 @@ void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float
   for (size_t m = 0; m < n; m++) a[m] = x[4 * m], b[m] = x[4 * m + 1], c[m] = x[4 * m + 2], d[m] = x[4 * m + 3];
 }
 
+void deinterleave2(const float *x, size_t pairs, float *e, float *o) {
+  for (size_t m = 0; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
+}
+
+void interleave2(const float *e, const float *o, size_t pairs, float *x) {
+  for (size_t m = 0; m < pairs; m++) x[2 * m] = e[m], x[2 * m + 1] = o[m];
+}
+
 void split3(const float *src, size_t vecs, float *d0, float *d1, float *d2) {
   for (size_t j = 0; j < 16 * vecs; j++) d0[j] = src[3 * j], d1[j] = src[3 * j + 1], d2[j] = src[3 * j + 2];
 }
@@ -60,7 +68,6 @@ bool interpolate_any(const float *x, size_t step, const float *bank, size_t taps
         out[(q * L + p) * stride + ch] = strided_dot(x + q * step + ch, step, bank + p * taps, 1, taps);
   return true;
 }
-
 
 // Lane i: its window x + r[i] against its row, tb[(r[i] + m) * 16 + i].
 void spread16(const float *x, const float *tb, const int32_t *r, size_t taps, float *out) {

@@ -7,6 +7,7 @@
 // interpolation up to 6, blocks of 32-64 input positions.
 #include <algorithm>
 #include <cstring>
+#include <numeric>
 
 #include "cache_line.h"
 #include "resample_internal.h"
@@ -24,6 +25,25 @@ constexpr size_t kTwoThirdsSmall = 64;   // a last block this short: the 32 + 32
 // Below this many outputs the generic kernel is cheaper than a whole block.
 constexpr size_t kTwoThirdsMinOutputs = 32;
 
+// Stereo interpolation's widest kernel on each ISA (order of the Isa enum):
+// Highway's of 48 positions (whole blocks of three AVX2 vectors of sums per
+// phase) except on AVX-512, whose hand-written kernel of 40 (five vectors)
+// measures faster than Highway's of 48 there.
+struct StereoBlock {
+  size_t positions;
+  const IsaKernels<InterpolateStereoFn> *kernels;
+};
+constexpr StereoBlock kWideStereoBlocks[kIsaCount] = {
+    {48, &kInterpolate48x2Kernels}, {48, &kInterpolate48x2Kernels}, {48, &kInterpolate48x2Kernels},
+    {48, &kInterpolate48x2Kernels}, {40, &kInterpolate40x2Kernels}};
+constexpr size_t kWidestStereoBlock = 48;
+
+// `floats` at a cache-line aligned address in `v`, grown as needed.
+float *aligned_block(std::vector<float> &v, size_t floats) {
+  if (v.size() < floats + kCacheLineFloats) v.resize(floats + kCacheLineFloats);
+  return cache_line_aligned(v.data());
+}
+
 }  // namespace
 
 // Integer decimation by M: the input split into M phase streams, then 64
@@ -37,8 +57,7 @@ size_t Resampler::produce_decimate(float *out, size_t count) {
   // Rows of J floats, J a multiple of 16 and the first row 64-byte aligned,
   // with room for the aligned kernel's reads 16 floats past a window.
   const size_t J = (blocks * kDecimateBlock + (taps_ + M - 1) / M + 16 + 15) / 16 * 16;
-  if (phase_streams_.size() < J * M + 16) phase_streams_.resize(J * M + 16);
-  float *streams = cache_line_aligned(phase_streams_.data());
+  float *streams = aligned_block(phase_streams_, J * M);
   if (block_out_.size() < kDecimateBlock) block_out_.resize(kDecimateBlock);
   if (phase_ptrs_.size() < M) phase_ptrs_.resize(M);
   const float **xr = phase_ptrs_.data();
@@ -94,8 +113,7 @@ size_t Resampler::produce_two_thirds(float *out, size_t count) {
   // Stereo keeps both channels' streams, so that each block's outputs of
   // both channels are at hand to be written interleaved at once.
   const size_t sets = spec_.channels == 2 ? 2 : 1;
-  if (phase_streams_.size() < sets * J * 4 + 16) phase_streams_.resize(sets * J * 4 + 16);
-  float *streams = cache_line_aligned(phase_streams_.data());
+  float *streams = aligned_block(phase_streams_, sets * J * 4);
   if (block_out_.size() < 2 * kTwoThirdsBlock) block_out_.resize(2 * kTwoThirdsBlock);  // stereo: 4 x 80
   if (spec_.channels == 2) two_thirds_stereo(out, streams, J, blocks, emit);
   else two_thirds_channels(out, streams, J, blocks, emit);
@@ -181,16 +199,16 @@ void Resampler::two_thirds_channels(float *out, float *streams, size_t J, size_t
   }
 }
 
-// Integer interpolation by L: stereo in blocks of 40 or 32 input positions
-// of both channels, otherwise blocks of 64 positions (L <= 4) and of 32.
-// The kernels start on phase 0. Returns outputs written.
+// Integer interpolation by L: stereo in blocks of 48, 40 or 32 input
+// positions of both channels, otherwise blocks of 64 positions (L <= 4)
+// and of 32. The kernels start on phase 0. Returns outputs written.
 size_t Resampler::produce_interpolate(float *out, size_t count) {
   if (next_phase_ != 0) return 0;
   if (spec_.channels == 2 && up_ <= kMaxBlock64Interpolation && count >= 32 * size_t(up_))
     return interpolate_stereo(out, count);
   size_t written = 0;
-  if (up_ <= kMaxBlock64Interpolation && count >= 64 * size_t(up_)) written = interpolate_by64(out, count);
-  return written + interpolate_by32(out + written * spec_.channels, count - written);
+  if (up_ <= kMaxBlock64Interpolation && count >= 64 * size_t(up_)) written = interpolate_channels(out, count, 64);
+  return written + interpolate_channels(out + written * spec_.channels, count - written, 32);
 }
 
 // From an aligned interleaved copy of the history (zero-padded past it),
@@ -199,64 +217,54 @@ size_t Resampler::interpolate_stereo(float *out, size_t count) {
   const size_t per_block = 32 * size_t(up_);
   const size_t blocks = count / per_block;
   const size_t off0 = size_t(next_index_ - base_);
-  const size_t span = (blocks * 32 + taps_ + 32 + 15) / 16 * 16;  // frames
-  if (phase_streams_.size() < 2 * span + 16) phase_streams_.resize(2 * span + 16);
-  float *x = cache_line_aligned(phase_streams_.data());
+  const size_t span = (blocks * 32 + taps_ + kWidestStereoBlock + 15) / 16 * 16;  // frames
+  float *x = aligned_block(phase_streams_, 2 * span);
   const size_t valid = std::min(span, hist_len_ - off0);
   interleave2(hist_[0].data() + off0, hist_[1].data() + off0, valid, x);
   std::fill(x + 2 * valid, x + 2 * span, 0.f);
-  // The 40-position kernel (five FMAs per broadcast) where it tiles:
-  // 32 B positions = 40 a + 32 b with a = 4 (B / 5), b = B - 5 (B / 5).
-  const size_t wide = 4 * (blocks / 5) * 40;
+  // The ISA's wide kernel where it tiles (whole groups of lcm(wide, 32)
+  // positions), then blocks of 32.
+  const StereoBlock wide = kWideStereoBlocks[size_t(isa_)];
+  const size_t group = std::lcm(wide.positions, size_t(32));
+  const size_t wide_end = blocks * 32 / group * group;
+  const InterpolateStereoFn wide_kernel = wide.kernels->for_isa(isa_);
+  const InterpolateStereoFn kernel32 = kInterpolate32x2Kernels.for_isa(isa_);
   size_t pos = 0;
-  for (; pos < wide; pos += 40)
-    kInterpolate40x2Kernels.for_isa(isa_)(x + 2 * pos, bank_->data(), taps_, up_, out + pos * up_ * 2);
-  for (; pos < blocks * 32; pos += 32)
-    kInterpolate32x2Kernels.for_isa(isa_)(x + 2 * pos, bank_->data(), taps_, up_, out + pos * up_ * 2);
-  next_index_ += uint64_t(blocks) * 32;
-  out_total_ += blocks * per_block;
+  for (; pos < wide_end; pos += wide.positions) wide_kernel(x + 2 * pos, bank_->data(), taps_, up_, out + pos * up_ * 2);
+  for (; pos < blocks * 32; pos += 32) kernel32(x + 2 * pos, bank_->data(), taps_, up_, out + pos * up_ * 2);
+  advance_outputs(blocks * per_block);
   return blocks * per_block;
 }
 
-// Blocks of 64 input positions from an aligned copy of the input (the
-// history rows are not aligned), zero-padded past the history.
-size_t Resampler::interpolate_by64(float *out, size_t count) {
+// One channel at a time from an aligned copy of its history (zero-padded
+// past it): blocks of 64 input positions (L <= 4) straight to the
+// interleaved output, or of 32 (any L) through block_out_.
+size_t Resampler::interpolate_channels(float *out, size_t count, size_t positions) {
   const unsigned ch = spec_.channels;
-  const size_t per_block = 64 * size_t(up_);
-  const size_t blocks = count / per_block;
-  const size_t off0 = size_t(next_index_ - base_);
-  const size_t span = (blocks * 64 + (taps_ + 15) / 16 * 16 + 80 + 15) / 16 * 16;
-  if (phase_streams_.size() < span + 16) phase_streams_.resize(span + 16);
-  float *x = cache_line_aligned(phase_streams_.data());
-  const size_t valid = std::min(span, hist_len_ - off0);
-  for (unsigned c = 0; c < ch; c++) {
-    std::memcpy(x, hist_[c].data() + off0, valid * sizeof(float));
-    std::fill(x + valid, x + span, 0.f);
-    for (size_t b = 0; b < blocks; b++)
-      kInterpolate64Kernels.for_isa(isa_)(x + b * 64, bank_->data(), taps_, up_, out + b * per_block * ch + c, ch);
-  }
-  next_index_ += uint64_t(blocks) * 64;
-  out_total_ += blocks * per_block;
-  return blocks * per_block;
-}
-
-// Blocks of 32 input positions straight from the history rows.
-size_t Resampler::interpolate_by32(float *out, size_t count) {
-  const unsigned ch = spec_.channels;
-  const size_t per_block = 32 * size_t(up_);
+  const size_t per_block = positions * up_;
   const size_t blocks = count / per_block;
   if (blocks == 0) return 0;
   const size_t off0 = size_t(next_index_ - base_);
+  const size_t span = (blocks * positions + (taps_ + 15) / 16 * 16 + 80 + 15) / 16 * 16;
+  float *x = aligned_block(phase_streams_, span);
+  const size_t valid = std::min(span, hist_len_ - off0);
   if (block_out_.size() < per_block) block_out_.resize(per_block);
+  const Interpolate64Fn kernel64 = kInterpolate64Kernels.for_isa(isa_);
+  const Interpolate32Fn kernel32 = kInterpolate32Kernels.for_isa(isa_);
   for (unsigned c = 0; c < ch; c++) {
-    const float *h = hist_[c].data();
+    std::memcpy(x, hist_[c].data() + off0, valid * sizeof(float));
+    std::fill(x + valid, x + span, 0.f);
     for (size_t b = 0; b < blocks; b++) {
-      kInterpolate32Kernels.for_isa(isa_)(h + off0 + b * 32, bank_->data(), taps_, up_, block_out_.data());
-      for (size_t q = 0; q < per_block; q++) out[(b * per_block + q) * ch + c] = block_out_[q];
+      float *o = out + b * per_block * ch + c;
+      if (positions == 64) {
+        kernel64(x + b * 64, bank_->data(), taps_, up_, o, ch);
+        continue;
+      }
+      kernel32(x + b * 32, bank_->data(), taps_, up_, block_out_.data());
+      for (size_t q = 0; q < per_block; q++) o[q * ch] = block_out_[q];
     }
   }
-  next_index_ += uint64_t(blocks) * 32;
-  out_total_ += blocks * per_block;
+  advance_outputs(blocks * per_block);
   return blocks * per_block;
 }
 

@@ -182,6 +182,25 @@ void Interleave4(const float *a, const float *b, const float *c, const float *e,
   for (; i < n; i++) out[4 * i] = a[i], out[4 * i + 1] = b[i], out[4 * i + 2] = c[i], out[4 * i + 3] = e[i];
 }
 
+void Deinterleave2(const float *x, size_t pairs, float *e, float *o) {
+  const D d;
+  size_t m = 0;
+  for (; m + kLanes <= pairs; m += kLanes) {
+    Vf ve, vo;
+    hn::LoadInterleaved2(d, x + 2 * m, ve, vo);
+    hn::StoreU(ve, d, e + m);
+    hn::StoreU(vo, d, o + m);
+  }
+  for (; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
+}
+
+void Interleave2(const float *e, const float *o, size_t pairs, float *x) {
+  const D d;
+  size_t m = 0;
+  for (; m + kLanes <= pairs; m += kLanes) hn::StoreInterleaved2(hn::LoadU(d, e + m), hn::LoadU(d, o + m), d, x + 2 * m);
+  for (; m < pairs; m++) x[2 * m] = e[m], x[2 * m + 1] = o[m];
+}
+
 // ---- Integer interpolation by P: out[q P + p] = sum_m bank[p][m] x[q + m] ----
 
 // y[p * count + i] = sum_m bank[p * taps + m] * x[i + step * m] for i <
@@ -250,7 +269,7 @@ template <unsigned P>
 void interpolate_positions(const float *x, size_t step, const float *bank, size_t taps, size_t positions,
                            float *out, size_t stride) {
   const size_t count = positions * step;
-  alignas(64) float y[P * 2 * 40];  // 64 positions of mono or 40 of stereo
+  alignas(64) float y[P * 2 * 48];  // 64 positions of mono or 48 of stereo
   over_vectors<fitting_vectors(8, P)>(0, count / kLanes, [&](auto vecs, size_t v) {
     interpolate_block<P, decltype(vecs)::value>(x, step, bank, taps, v * kLanes, out, stride, y, count);
   });
@@ -511,22 +530,6 @@ namespace fastaudio::resample_detail {
 
 namespace {
 
-// Hand-written AVX-512 kernels replace the Highway AVX3 ones where they
-// measure faster on the same work (resample_avx512_*.cc say which).
-#if defined(__x86_64__)
-#define FASTAUDIO_HAND_AVX512(fn) &fn
-#else
-#define FASTAUDIO_HAND_AVX512(fn) nullptr
-#endif
-template <typename Fn>
-IsaKernels<Fn> with_avx512(IsaKernels<Fn> k, Fn hand) {
-  if (hand != nullptr) k.by_isa[size_t(Isa::Avx512)] = hand;
-  return k;
-}
-
-const IsaKernels<Dot4Fn> kDot4Hwy = FASTAUDIO_HWY_KERNELS(Dot4, dot4_scalar);
-const IsaKernels<Dot4Fn> kDot4WideHwy = FASTAUDIO_HWY_KERNELS(Dot4Wide, dot4_wide_scalar);
-
 #if defined(__x86_64__)
 // The 2/3 pair's two hand-written block sizes behind one entry.
 void decimate_pair_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps, float *out0,
@@ -538,41 +541,44 @@ void decimate_pair_avx512(const float *const xr[4], const float *c0, const float
 
 }  // namespace
 
-// The hand-written AVX-512 kernels all measure faster than the Highway AVX3
-// ones (resample_avx512_*.cc: valignd windows, gather16's permutes).
-const IsaKernels<Dot4Fn> kDot4Kernels = with_avx512<Dot4Fn>(kDot4Hwy, FASTAUDIO_HAND_AVX512(dot4_avx512));
-const IsaKernels<Dot4Fn> kDot4WideKernels =
-    with_avx512<Dot4Fn>(kDot4WideHwy, FASTAUDIO_HAND_AVX512(dot4_wide_avx512));
-#define FASTAUDIO_KERNELS(Fn, hwy, scalar, hand) \
-  with_avx512<Fn>(IsaKernels<Fn>(FASTAUDIO_HWY_KERNELS(hwy, scalar)), FASTAUDIO_HAND_AVX512(hand))
-const IsaKernels<Decimate64Fn> kDecimate64Kernels =
-    FASTAUDIO_KERNELS(Decimate64Fn, Decimate64, ref::decimate64, decimate64_aligned_avx512);
-const IsaKernels<DecimatePairFn> kDecimatePairKernels =
-    FASTAUDIO_KERNELS(DecimatePairFn, DecimatePair, ref::decimate_pair, decimate_pair_avx512);
-const IsaKernels<Split3Fn> kSplit3Kernels = FASTAUDIO_KERNELS(Split3Fn, Split3, ref::split3, split3_avx512);
-const IsaKernels<Interleave4Fn> kInterleave4Kernels =
-    FASTAUDIO_KERNELS(Interleave4Fn, Interleave4, ref::interleave4, interleave4_avx512);
-const IsaKernels<Interpolate32Fn> kInterpolate32Kernels =
-    FASTAUDIO_KERNELS(Interpolate32Fn, Interpolate::mono32, ref::Interpolate::mono32, interpolate32_avx512);
-const IsaKernels<Interpolate64Fn> kInterpolate64Kernels =
-    FASTAUDIO_KERNELS(Interpolate64Fn, Interpolate::mono64, ref::Interpolate::mono64, interpolate64_aligned_avx512);
-const IsaKernels<InterpolateStereoFn> kInterpolate32x2Kernels =
-    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate::stereo32, ref::Interpolate::stereo32,
-                      interpolate32x2_aligned_avx512);
-const IsaKernels<InterpolateStereoFn> kInterpolate40x2Kernels =
-    FASTAUDIO_KERNELS(InterpolateStereoFn, Interpolate::stereo40, ref::Interpolate::stereo40,
-                      interpolate40x2_aligned_avx512);
-// The spread kernels are Highway's on every target: their shared broadcasts
-// and prefetched coefficients measure faster than the hand AVX-512 ones.
-const IsaKernels<Spread16Fn> kSpread16Kernels = FASTAUDIO_HWY_KERNELS(Spread16, ref::spread16);
-const IsaKernels<Spread16x2Fn> kSpread16x2Kernels = FASTAUDIO_HWY_KERNELS(Spread16x2, ref::spread16x2);
-const IsaKernels<Spread16x4Fn> kSpread16x4Kernels = FASTAUDIO_HWY_KERNELS(Spread16x4, ref::spread16x4);
-// Not for Avx512: there one group alone keeps four sums per lane.
-const IsaKernels<Spread16TwoFn> kSpread16TwoKernels = {
-    {{&ref::spread16_two, nullptr, FASTAUDIO_HWY_NEON(Spread16Two), FASTAUDIO_HWY_AVX2(Spread16Two), nullptr}}};
-const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels = FASTAUDIO_HWY_KERNELS(Deinterleave4, ref::deinterleave4);
-const IsaKernels<HalfbandFn> kHalfbandKernels =
-    FASTAUDIO_KERNELS(HalfbandFn, Halfband, halfband_block, halfband_block_avx512);
+// Each table: Highway's kernels (FASTAUDIO_HWY_TABLE, hwy_kernels.h), then
+// the hand-written ones that measure faster than the Highway kernel of
+// their ISA (resample_avx2.cc, resample_avx512_*.cc: valignd windows, two
+// channels or rows per coefficient load, fewer shuffles than Highway's
+// interleaved loads and stores).
+
+// The generic path's four outputs.
+FASTAUDIO_HWY_TABLE(Dot4, dot4_scalar) FASTAUDIO_X86_KERNEL(Avx512, dot4_avx512);
+FASTAUDIO_HWY_TABLE(Dot4Wide, dot4_wide_scalar) FASTAUDIO_X86_KERNEL(Avx512, dot4_wide_avx512);
+// Integer decimation, the 2/3 stage and the cascade's half-band.
+FASTAUDIO_HWY_TABLE(Decimate64, ref::decimate64) FASTAUDIO_X86_KERNEL(Avx512, decimate64_aligned_avx512);
+FASTAUDIO_HWY_TABLE(DecimatePair, ref::decimate_pair) FASTAUDIO_X86_KERNEL(Avx512, decimate_pair_avx512);
+FASTAUDIO_HWY_TABLE(Halfband, halfband_block) FASTAUDIO_X86_KERNEL(Avx512, halfband_block_avx512);
+// Exact copies: stream splits and interleaves.
+FASTAUDIO_HWY_TABLE(Split3, ref::split3) FASTAUDIO_X86_KERNEL(Avx512, split3_avx512);
+FASTAUDIO_HWY_TABLE(Interleave4, ref::interleave4) FASTAUDIO_X86_KERNEL(Avx2, interleave4_avx2)
+    FASTAUDIO_X86_KERNEL(Avx512, interleave4_avx512);
+FASTAUDIO_HWY_TABLE(Deinterleave4, ref::deinterleave4) FASTAUDIO_X86_KERNEL(Avx2, deinterleave4_avx2);
+FASTAUDIO_HWY_TABLE(Deinterleave2, ref::deinterleave2) FASTAUDIO_X86_KERNEL(Avx512, deinterleave2_avx512);
+FASTAUDIO_HWY_TABLE(Interleave2, ref::interleave2) FASTAUDIO_X86_KERNEL(Avx512, interleave2_avx512);
+// Integer interpolation, one channel and stereo.
+const IsaKernels<Interpolate32Fn> kInterpolate32Kernels = IsaKernels<Interpolate32Fn> FASTAUDIO_HWY_KERNELS(
+    Interpolate::mono32, ref::Interpolate::mono32) FASTAUDIO_X86_KERNEL(Avx512, interpolate32_avx512);
+const IsaKernels<Interpolate64Fn> kInterpolate64Kernels = IsaKernels<Interpolate64Fn> FASTAUDIO_HWY_KERNELS(
+    Interpolate::mono64, ref::Interpolate::mono64) FASTAUDIO_X86_KERNEL(Avx512, interpolate64_aligned_avx512);
+const IsaKernels<InterpolateStereoFn> kInterpolate32x2Kernels = IsaKernels<InterpolateStereoFn> FASTAUDIO_HWY_KERNELS(
+    Interpolate::stereo32, ref::Interpolate::stereo32) FASTAUDIO_X86_KERNEL(Avx512, interpolate32x2_aligned_avx512);
+const IsaKernels<InterpolateStereoFn> kInterpolate40x2Kernels = IsaKernels<InterpolateStereoFn> FASTAUDIO_HWY_KERNELS(
+    Interpolate::stereo40, ref::Interpolate::stereo40) FASTAUDIO_X86_KERNEL(Avx512, interpolate40x2_aligned_avx512);
+const IsaKernels<InterpolateStereoFn> kInterpolate48x2Kernels =
+    IsaKernels<InterpolateStereoFn> FASTAUDIO_HWY_KERNELS(Interpolate::stereo48, ref::Interpolate::stereo48);
+// Rational ratios: Highway's on every target, their shared broadcasts and
+// prefetched coefficients measure faster than the hand AVX-512 ones.
+FASTAUDIO_HWY_TABLE(Spread16, ref::spread16);
+FASTAUDIO_HWY_TABLE(Spread16x2, ref::spread16x2);
+FASTAUDIO_HWY_TABLE(Spread16x4, ref::spread16x4);
+// Not for Avx512, where spread16 alone keeps four sums per group.
+FASTAUDIO_HWY_TABLE(Spread16Two, ref::spread16_two) FASTAUDIO_X86_KERNEL(Avx512, nullptr);
 
 }  // namespace fastaudio::resample_detail
 #endif

@@ -168,9 +168,7 @@ struct Kernels {
 
 Kernels kernels_for(Isa isa, bool wide);
 
-// e[m] = x[2m], o[m] = x[2m + 1] (an exact copy whatever the kernel ISA):
-// the unrolled AVX-512 loop where it runs, which keeps up with memcpy on
-// input fresh from memory; the compiler's clones otherwise.
+// The input's split into even and odd frames: deinterleave2().
 void split_pairs(const float *x, size_t pairs, float *e, float *o);
 
 // The half-band stage's kernel for the inner stage's ISA.

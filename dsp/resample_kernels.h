@@ -49,7 +49,10 @@ void decimate80x2_aligned_avx512(const float *const xr[3], const float *c0, cons
 void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, const float *c1, size_t taps,
                                  float *out0, float *out1);
 // out[4i + 0..3] = a[i], b[i], c[i], d[i] for i < n (stereo 2/3 stage: even
-// and odd outputs of both channels to interleaved frames).
+// and odd outputs of both channels to interleaved frames), and back (the
+// stereo cascade's input split into even and odd frames of each channel).
+void interleave4_avx2(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
+void deinterleave4_avx2(const float *x, size_t n, float *a, float *b, float *c, float *d);
 void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
 // x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);
@@ -88,16 +91,19 @@ void gather16x2_avx512(const float *x0, const float *x1, const float *tb, const 
 // period apart or in other channels) load each coefficient once for all
 // windows and give the bits of one window at a time.
 inline constexpr int32_t kSpreadMaxSpan = 60;
-// The cascade's half-band stage (compiler-vectorised clones for AVX-512 /
-// AVX2 / plain, the same order of sums; the AVX-512 clone may fuse into FMA,
-// so clones agree to rounding, which the test checks): e[m] = x[2m], o[m] = x[2m+1];
-// y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), in that order.
+// The exact copies (splits and interleaves) through the kernels of
+// best_isa(): every ISA gives the same bits. e[m] = x[2m], o[m] = x[2m + 1]:
 void deinterleave2(const float *x, size_t pairs, float *e, float *o);
 // The same on AVX-512, unrolled (the stereo input split into the history).
 void deinterleave2_avx512(const float *x, size_t pairs, float *e, float *o);
 void interleave2(const float *e, const float *o, size_t pairs, float *x);
+void interleave2_avx512(const float *e, const float *o, size_t pairs, float *x);
 // a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3] for m < n.
 void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d);
+// The cascade's half-band stage on e[m] = x[2m], o[m] = x[2m+1]:
+// y[q] = e[q] / 2 + sum_i h[i] (o[q + K + i] + o[q + K - 1 - i]), in that
+// order (the scalar reference; kHalfbandKernels has each ISA's, whose FMA
+// agrees with it to rounding).
 void halfband_block(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 // The same with the sums in registers (AVX-512F; FMA like the AVX-512 clone).
 void halfband_block_avx512(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
@@ -123,6 +129,12 @@ using Interpolate32Fn = bool (*)(const float *x, const float *bank, size_t taps,
 using Interpolate64Fn = bool (*)(const float *x, const float *bank, size_t taps, unsigned L, float *out,
                                  size_t stride);
 using InterpolateStereoFn = bool (*)(const float *x, const float *bank, size_t taps, unsigned L, float *out);
+using Interpolate32x2Fn = InterpolateStereoFn;
+using Interpolate40x2Fn = InterpolateStereoFn;
+// 48 positions (2 * (48 + taps) floats readable, 48 * L frames out): whole
+// blocks of three AVX2 vectors of sums per phase.
+using Interpolate48x2Fn = InterpolateStereoFn;
+using Dot4WideFn = Dot4Fn;
 using Spread16Fn = void (*)(const float *x, const float *tb, const int32_t *r, size_t taps, float *out);
 using Spread16x2Fn = void (*)(const float *x0, const float *x1, const float *tb, const int32_t *r, size_t taps,
                               float *out0, float *out1);
@@ -132,24 +144,34 @@ using Spread16x4Fn = void (*)(const float *const x[4], const float *tb, const in
 using Spread16TwoFn = void (*)(const float *x0, const float *tb0, const int32_t *r0, const float *x1,
                                const float *tb1, const int32_t *r1, size_t taps, float *out0, float *out1);
 using Deinterleave4Fn = void (*)(const float *x, size_t n, float *a, float *b, float *c, float *d);
+using Deinterleave2Fn = void (*)(const float *x, size_t pairs, float *e, float *o);
+using Interleave2Fn = void (*)(const float *e, const float *o, size_t pairs, float *x);
 using HalfbandFn = void (*)(const float *e, const float *o, const float *h, size_t K, size_t count, float *y);
 
+// The generic path.
 extern const IsaKernels<Dot4Fn> kDot4Kernels;
-extern const IsaKernels<Dot4Fn> kDot4WideKernels;  // sums in F64
+extern const IsaKernels<Dot4WideFn> kDot4WideKernels;  // sums in F64
+// Integer decimation, the 2/3 stage and the cascade's half-band.
 extern const IsaKernels<Decimate64Fn> kDecimate64Kernels;
 extern const IsaKernels<DecimatePairFn> kDecimatePairKernels;
+extern const IsaKernels<HalfbandFn> kHalfbandKernels;
+// Exact copies: stream splits and interleaves.
 extern const IsaKernels<Split3Fn> kSplit3Kernels;
 extern const IsaKernels<Interleave4Fn> kInterleave4Kernels;
+extern const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels;
+extern const IsaKernels<Deinterleave2Fn> kDeinterleave2Kernels;
+extern const IsaKernels<Interleave2Fn> kInterleave2Kernels;
+// Integer interpolation, one channel and stereo.
 extern const IsaKernels<Interpolate32Fn> kInterpolate32Kernels;
 extern const IsaKernels<Interpolate64Fn> kInterpolate64Kernels;
 extern const IsaKernels<InterpolateStereoFn> kInterpolate32x2Kernels;
 extern const IsaKernels<InterpolateStereoFn> kInterpolate40x2Kernels;
+extern const IsaKernels<InterpolateStereoFn> kInterpolate48x2Kernels;
+// Rational ratios.
 extern const IsaKernels<Spread16Fn> kSpread16Kernels;
 extern const IsaKernels<Spread16x2Fn> kSpread16x2Kernels;
 extern const IsaKernels<Spread16x4Fn> kSpread16x4Kernels;
 extern const IsaKernels<Spread16TwoFn> kSpread16TwoKernels;  // where it beats spread16 twice
-extern const IsaKernels<HalfbandFn> kHalfbandKernels;
-extern const IsaKernels<Deinterleave4Fn> kDeinterleave4Kernels;
 
 // Integer interpolation by L of `positions` input positions of one channel
 // (step 1, outputs `stride` floats apart) or of interleaved stereo frames
@@ -171,6 +193,9 @@ struct InterpolateEntries {
   static bool stereo40(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
     return L <= kMaxBlock64Interpolation && kAny(x, 2, bank, taps, L, 40, out, 2);
   }
+  static bool stereo48(const float *x, const float *bank, size_t taps, unsigned L, float *out) {
+    return L <= kMaxBlock64Interpolation && kAny(x, 2, bank, taps, L, 48, out, 2);
+  }
 };
 
 // The scalar references of the block kernels: each output a plain sum in
@@ -189,6 +214,8 @@ void spread16x2(const float *x0, const float *x1, const float *tb, const int32_t
                 float *out1);
 void spread16x4(const float *const x[4], const float *tb, const int32_t *r, size_t taps, float *const out[4]);
 void deinterleave4(const float *x, size_t n, float *a, float *b, float *c, float *d);
+void deinterleave2(const float *x, size_t pairs, float *e, float *o);
+void interleave2(const float *e, const float *o, size_t pairs, float *x);
 void spread16_two(const float *x0, const float *tb0, const int32_t *r0, const float *x1, const float *tb1,
                   const int32_t *r1, size_t taps, float *out0, float *out1);
 }  // namespace ref

@@ -120,6 +120,16 @@ GST_START_TEST(test_splits) {
     reference_of(kInterleave4Kernels)(q.data(), q.data() + 80, q.data() + 160, q.data() + 240, n, want.data());
     fail_unless(got == want, "interleave4 of %zu", n);
   }
+  for (size_t n : {size_t(0), size_t(5), size_t(32), size_t(37), size_t(80)}) {
+    auto x = noise(2 * 80, 18);
+    std::vector<float> got(2 * 80 + 2, -1.f), want(got), back(got);
+    kernel_of(kDeinterleave2Kernels)(x.data(), n, got.data(), got.data() + 81);
+    reference_of(kDeinterleave2Kernels)(x.data(), n, want.data(), want.data() + 81);
+    fail_unless(got == want, "deinterleave2 of %zu", n);
+    kernel_of(kInterleave2Kernels)(got.data(), got.data() + 81, n, back.data());
+    fail_unless(std::equal(x.begin(), x.begin() + long(2 * n), back.begin()) && back[2 * n] == -1.f,
+                "interleave2 of %zu", n);
+  }
 }
 GST_END_TEST;
 
@@ -145,8 +155,8 @@ GST_START_TEST(test_interpolate) {
         for (size_t i = 0; i < 64 * L; i++)
           fail_unless(std::fabs(got[i * stride] - want[i * stride]) <= tolerance(taps), "interpolate64 L %u", L);
       }
-      for (const auto *table : {&kInterpolate32x2Kernels, &kInterpolate40x2Kernels}) {
-        const size_t positions = table == &kInterpolate32x2Kernels ? 32 : 40;
+      for (const auto *table : {&kInterpolate32x2Kernels, &kInterpolate40x2Kernels, &kInterpolate48x2Kernels}) {
+        const size_t positions = table == &kInterpolate32x2Kernels ? 32 : table == &kInterpolate40x2Kernels ? 40 : 48;
         fail_unless(kernel_of(*table)(x, bank.data(), taps, L, got.data()));
         fail_unless(reference_of(*table)(x, bank.data(), taps, L, want.data()));
         expect_close(got.data(), want.data(), 2 * positions * L, tolerance(taps), "stereo interpolate", positions);
