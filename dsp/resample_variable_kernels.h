@@ -21,10 +21,18 @@ using VariableDotFn = float (*)(const float *x, const float *rows, size_t taps, 
                                 size_t centre_to, const double w[4]);
 inline constexpr size_t kVariableTapAlign = 8;
 
-// The reference: each sum in tap order.
+// Four outputs that share the rows, windows x[g] and weights w[g]; each
+// bit-identical to VariableDotFn's of the same ISA.
+using VariableDot4Fn = void (*)(const float *const x[4], const float *rows, size_t taps, size_t centre_from,
+                                size_t centre_to, const double *const w[4], float out[4]);
+
+// The references: each sum in tap order.
 float variable_dot_scalar(const float *x, const float *rows, size_t taps, size_t centre_from, size_t centre_to,
                           const double w[4]);
+void variable_dot4_scalar(const float *const x[4], const float *rows, size_t taps, size_t centre_from,
+                          size_t centre_to, const double *const w[4], float out[4]);
 
 extern const IsaKernels<VariableDotFn> kVariableDotKernels;
+extern const IsaKernels<VariableDot4Fn> kVariableDot4Kernels;
 
 }  // namespace fastaudio::resample_detail

@@ -344,7 +344,8 @@ GST_END_TEST;
 // the scalar reference: lengths with and without a vector's remainder,
 // centre spans (F64) at the start, middle and end of a row or none, noise
 // and full-scale values. The F32 sums run in another order, so they agree
-// to F32 rounding of the sums of magnitudes.
+// to F32 rounding of the sums of magnitudes; the four-output kernel gives
+// the single one's bits.
 GST_START_TEST(test_variable_kernel_isas) {
   const auto x = test::noise(2000, 5);
   auto rows = test::noise(4 * 1000, 6);
@@ -368,6 +369,18 @@ GST_START_TEST(test_variable_kernel_isas) {
           fail_unless(std::fabs(double(got) - double(want)) <= 1e-6 * magnitude + 1e-7,
                       "%s: taps %zu centre %zu-%zu: %.9g != %.9g", isa_name(isa), taps, span[1], span[2], got, want);
         }
+    // Four outputs on the same rows: each bit-identical to the single kernel.
+    const resample_detail::VariableDot4Fn dot4 = resample_detail::kVariableDot4Kernels.for_isa(isa);
+    fail_unless(dot4 != nullptr, "%s: no four-output kernel", isa_name(isa));
+    for (const auto &span : spans) {
+      const float *xs[4] = {x.data(), x.data() + 1, x.data() + 7, x.data() + 300};
+      const double *ws[4] = {weights[1], weights[2], weights[0], weights[2]};
+      float y[4];
+      dot4(xs, rows.data(), span[0], span[1], span[2], ws, y);
+      for (size_t g = 0; g < 4; g++)
+        fail_unless(y[g] == dot(xs[g], rows.data(), span[0], span[1], span[2], ws[g]), "%s: taps %zu output %zu",
+                    isa_name(isa), span[0], g);
+    }
   }
 }
 GST_END_TEST;
