@@ -102,19 +102,27 @@ struct VariableDesign {
   bool equiripple;
 };
 
+bool variable_equiripple(const ResamplePreset &p, bool adjusting) {
+  return !adjusting && p.design.eq_length > 0 && p.quality == ResampleQuality::Fast;
+}
+
+// The design's half width in periods of the lower rate, without building
+// its table (configure() asks every preset's, for the history it keeps).
+double variable_half_width(const ResamplePreset &p, bool adjusting) {
+  if (!variable_equiripple(p, adjusting)) return p.design.half_width;
+  return double(equiripple_length(p, kInterpFactor) / 2 + 1 + kInterpHalfWidth) / kInterpFactor;
+}
+
 VariableDesign variable_design(const ResamplePreset &p, bool adjusting) {
-  if (!adjusting && p.design.eq_length > 0 && p.quality == ResampleQuality::Fast) {
-    const double design_samples = double(equiripple_length(p, kInterpFactor) / 2 + 1 + kInterpHalfWidth);
-    return {&equiripple_table(p), design_samples / kInterpFactor, true};
-  }
-  return {&kaiser_table(p), p.design.half_width, false};
+  const bool equiripple = variable_equiripple(p, adjusting);
+  return {equiripple ? &equiripple_table(p) : &kaiser_table(p), variable_half_width(p, adjusting), equiripple};
 }
 
 }  // namespace
 
 size_t variable_taps(const ResamplePreset &p, int in_rate, int out_rate, bool adjusting) {
   const double lower = std::min(in_rate, out_rate);
-  const double width = variable_design(p, adjusting).half_width * in_rate / lower;  // input periods
+  const double width = variable_half_width(p, adjusting) * in_rate / lower;  // input periods
   return (size_t(std::ceil(2 * width)) + 2 + kTapAlign - 1) / kTapAlign * kTapAlign;
 }
 
