@@ -227,11 +227,12 @@ bool Resampler::prime_history(const float *in, size_t frames) {
 }
 
 // Each output from the four rows around its position (a cubic through
-// them), one kernel call per output and channel. A bank of long rows does
-// not fit the L1 cache and consecutive outputs jump between rows: the
-// outputs of a block are computed in the order of their rows (a counting
-// sort), so the four rows one output reads are mostly still cached from
-// the output before. Each output's value does not depend on the order.
+// them). A bank of long rows does not fit the L1 cache and consecutive
+// outputs jump between rows: the outputs of a block are computed in the
+// order of their rows (a counting sort), so the rows one output reads are
+// mostly still cached from the output before, and outputs on the same rows
+// go four to a kernel call, which loads each row vector once for all four.
+// An output's value depends on neither its order nor its group.
 size_t Resampler::produce_variable(float *out, size_t count) {
   const VariableDotFn dot = kVariableDotKernels.for_isa(isa_);
   const VariableDot4Fn dot4 = kVariableDot4Kernels.for_isa(isa_);
@@ -266,7 +267,8 @@ size_t Resampler::produce_variable(float *out, size_t count) {
       while (run < 4 && k + run < n && row[order[k + run]] == row[j]) run++;
       if (run == 1) {
         float *frame = out + (j0 + j) * ch;
-        for (unsigned c = 0; c < ch; c++) frame[c] = dot(hist_[c].data() + offset[j], rows, taps, from, to, w[j].data());
+        for (unsigned c = 0; c < ch; c++)
+          frame[c] = dot(hist_[c].data() + offset[j], rows, taps, from, to, w[j].data());
         k++;
         continue;
       }
