@@ -42,7 +42,7 @@ constexpr VariableStep::Position kOne = VariableStep::Position(1) << 64;
 // rate of a row's centre (at least kCentreTaps): beyond them the partial
 // sums, and so their F32 rounding, stay far below the output's size
 // (see resample_variable_kernels.h).
-constexpr double kWideCentrePeriods = 8;
+constexpr double kWideCentrePeriods = 4;
 static_assert(kVariableTapAlign == kTapAlign, "bank rows are padded to whole kernel spans");
 
 // Outputs n >= 0 with pos + n * step < limit.
@@ -131,14 +131,21 @@ namespace {
 // Row k of `rows` holds the prototype for an output (k - 1) / phases input
 // periods after a window's centre: tap m at (k - 1) / phases + taps / 2 - 1
 // - m, as build_bank_rows() lays out the exact banks; scaled by `gain`, or
-// to unity gain at DC where `gain` is 0.
+// to unity gain at DC where `gain` is 0. The prototype is even, so row
+// rows - 1 - k is row k reversed (taps is even): half the rows are copies.
 std::vector<float> variable_bank(const std::vector<double> &t, size_t phases, size_t taps, double step,
                                  double gain) {
+  static_assert(kExtraRows == 3, "rows k and phases + 2 - k mirror each other");
   const size_t rows = phases + kExtraRows;
   std::vector<float> bank(rows * taps);
   std::vector<double> row(taps);
   const auto row_fn = kTableRowKernels.for_isa(best_isa());
   for (size_t k = 0; k < rows; k++) {
+    if (rows - 1 - k < k) {
+      const float *mirror = bank.data() + (rows - 1 - k) * taps;
+      std::reverse_copy(mirror, mirror + taps, bank.data() + k * taps);
+      continue;
+    }
     row_fn(t.data(), t.size(), (double(k) - 1) / double(phases) + double(taps / 2) - 1, step, taps, row.data());
     // Four partial sums: independent additions (the row's gain to about 1e-16 all the same).
     double part[4] = {};

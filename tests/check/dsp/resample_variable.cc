@@ -97,7 +97,8 @@ bool few_measurements() {
 // 0 ppm (the filter does not depend on the adjustment: only the step does):
 // as a rate adjustment runs it (variable_step), down and up, and as it
 // serves a new ratio whose exact bank would be big (48000 -> 44101, near
-// 1:1; the random-ratio test in resample_setup.cc covers more). Set
+// 1:1; the random-ratio test in resample_setup.cc covers more), and THD+N
+// where new ratios decimate far (96000 -> 16001, 88211 -> 16000). Set
 // FASTAUDIO_RESAMPLE_REPORT=1 to print them.
 GST_START_TEST(test_variable_targets) {
   const bool report = g_getenv("FASTAUDIO_RESAMPLE_REPORT") != nullptr;
@@ -109,6 +110,15 @@ GST_START_TEST(test_variable_targets) {
     // With 48000 -> 44100, the nearby rate pair the exact path serves.
     check_targets({48000, 44101, 1, q}, report, "new ratio", 44100);
     if (few_measurements()) continue;
+    // Far downsampling by new ratios: the longest rows, whose F64 centre
+    // (very-high) covers the fewest periods of the lower rate per tap.
+    for (auto [in_rate, out_rate] : {std::array<int, 2>{96000, 16001}, std::array<int, 2>{88211, 16000}}) {
+      const ResampleSpec spec{in_rate, out_rate, 1, q};
+      Resampler r;
+      fail_unless(r.configure(spec) && r.path() == ResamplePath::Variable);
+      const double thdn = measure::thdn_db(spec);
+      fail_unless(thdn <= p.targets.thdn_db, "%s %d->%d: THD+N %.1f dB", p.name, in_rate, out_rate, thdn);
+    }
     // Upsampling: the image of 3.5 kHz at 8k -> 11.025k lies at 4.5 kHz
     // (1.125 x the input Nyquist).
     auto z = measure::resample_tone(variable_spec(8000, 11025, q), 3500, 0.5);
