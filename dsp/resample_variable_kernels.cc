@@ -21,8 +21,10 @@ constexpr size_t kGroup = HWY_TARGET == HWY_AVX2 ? 2 : 4;
 
 // G outputs, each as variable_dot_scalar() but for the order of its F32
 // sums: one accumulator per row, a vector of taps at a time, a span's
-// remainder through a masked load. Every output's arithmetic is the same
-// whatever G, so grouping outputs does not change them.
+// remainder through a masked load (only where a vector is wider than
+// kVariableTapAlign: AVX-512, whose masked loads leave the lanes masked
+// off unread). Every output's arithmetic is the same whatever G, so
+// grouping outputs does not change them.
 template <size_t G>
 void DotRows(const float *const *x, const float *rows, size_t taps, size_t centre_from, size_t centre_to,
              const double *const *w, float *out) {
