@@ -43,6 +43,11 @@ constexpr VariableStep::Position kOne = VariableStep::Position(1) << 64;
 // sums, and so their F32 rounding, stay far below the output's size
 // (see resample_variable_kernels.h).
 constexpr double kWideCentrePeriods = 4;
+// Rows longer than this (decimation beyond about 8:1) are summed in F64
+// throughout: the F32 sums of their tails, tens of thousands of terms
+// per lane at 256:1, would leave a tone just above the output's Nyquist
+// aliasing above very-high's -125 dB (-123 dB at 48000 -> 187 on NEON).
+constexpr size_t kMaxSplitTaps = 2048;
 static_assert(kVariableTapAlign == kTapAlign, "bank rows are padded to whole kernel spans");
 
 // Outputs n >= 0 with pos + n * step < limit.
@@ -193,7 +198,9 @@ void Resampler::build_variable_bank(const ResamplePreset &p) {
   by_position_.clear();
   path_ = ResamplePath::Variable;
   variable_centre_from_ = variable_centre_to_ = 0;
-  if (wide_) {
+  if (wide_ && taps > kMaxSplitTaps) {
+    variable_centre_to_ = taps;
+  } else if (wide_) {
     const double ratio = double(spec_.in_rate) / lower;  // taps per period of the lower rate
     const size_t half = std::max(kCentreTaps / 2, size_t(std::ceil(kWideCentrePeriods * ratio)));
     const size_t centre = taps / 2 - 1, align = kVariableTapAlign;
