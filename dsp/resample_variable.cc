@@ -4,9 +4,11 @@
 #include "resample_variable.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "resample_internal.h"
+#include "resample_variable_kernels.h"
 
 namespace fastaudio {
 
@@ -23,6 +25,8 @@ namespace {
 // tests/check/dsp/resample_variable.cc measures), with a bank of a few
 // rows per input period instead of one per phase.
 constexpr uint32_t kVariableRowsPerPeriod = 64;
+// Outputs of produce_variable() computed in the order of their rows.
+constexpr size_t kVariableBlock = 256;
 // The rows before and after [0, 1) that the cubic reaches.
 constexpr size_t kExtraRows = 3;
 // A new ratio whose exact bank would hold more than this many coefficients
@@ -34,37 +38,17 @@ constexpr size_t kMaxExactBankFloatsForNewRatio = size_t(128) << 10;
 constexpr double kVariableLayout = -1.0;
 
 constexpr VariableStep::Position kOne = VariableStep::Position(1) << 64;
-
-// Clones of the plain loop below for each x86-64 ISA, picked by the loader
-// (as resample_kernels.cc's); on ARM64 the compiler vectorises it for NEON.
-#if defined(__x86_64__)
-#define VARIABLE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define VARIABLE_CLONES
-#endif
-
-// One output summed in F64 (presets with wide_accumulator): the window
-// against the four rows, each product sum in F64 lanes kTapAlign wide
-// (the window converted once for all four), combined with the cubic's
-// weights in F64 and rounded once. Rounding the four sums or the combined
-// coefficients to F32 first would leave noise near -143 dB, above
-// very-high's THD+N target.
-VARIABLE_CLONES
-float dot_cubic_wide(const float *x, const float *r0, size_t taps, const double w[4]) {
-  const float *r1 = r0 + taps, *r2 = r0 + 2 * taps, *r3 = r0 + 3 * taps;
-  double a0[kTapAlign] = {}, a1[kTapAlign] = {}, a2[kTapAlign] = {}, a3[kTapAlign] = {};
-  for (size_t m = 0; m < taps; m += kTapAlign)
-    for (size_t k = 0; k < kTapAlign; k++) {
-      const double v = x[m + k];
-      a0[k] += v * double(r0[m + k]);
-      a1[k] += v * double(r1[m + k]);
-      a2[k] += v * double(r2[m + k]);
-      a3[k] += v * double(r3[m + k]);
-    }
-  double sum = 0;
-  for (size_t k = 0; k < kTapAlign; k++) sum += w[0] * a0[k] + w[1] * a1[k] + w[2] * a2[k] + w[3] * a3[k];
-  return float(sum);
-}
+// Wide presets sum in F64 the taps within this many periods of the lower
+// rate of a row's centre (at least kCentreTaps): beyond them the partial
+// sums, and so their F32 rounding, stay far below the output's size
+// (see resample_variable_kernels.h).
+constexpr double kWideCentrePeriods = 4;
+// Rows longer than this (decimation beyond about 8:1) are summed in F64
+// throughout: the F32 sums of their tails, tens of thousands of terms
+// per lane at 256:1, would leave a tone just above the output's Nyquist
+// aliasing above very-high's -125 dB (-123 dB at 48000 -> 187 on NEON).
+constexpr size_t kMaxSplitTaps = 2048;
+static_assert(kVariableTapAlign == kTapAlign, "bank rows are padded to whole kernel spans");
 
 // Outputs n >= 0 with pos + n * step < limit.
 uint64_t count_below(VariableStep::Position pos, VariableStep::Position step, VariableStep::Position limit) {
@@ -123,19 +107,27 @@ struct VariableDesign {
   bool equiripple;
 };
 
+bool variable_equiripple(const ResamplePreset &p, bool adjusting) {
+  return !adjusting && p.design.eq_length > 0 && p.quality == ResampleQuality::Fast;
+}
+
+// The design's half width in periods of the lower rate, without building
+// its table (configure() asks every preset's, for the history it keeps).
+double variable_half_width(const ResamplePreset &p, bool adjusting) {
+  if (!variable_equiripple(p, adjusting)) return p.design.half_width;
+  return double(equiripple_length(p, kInterpFactor) / 2 + 1 + kInterpHalfWidth) / kInterpFactor;
+}
+
 VariableDesign variable_design(const ResamplePreset &p, bool adjusting) {
-  if (!adjusting && p.design.eq_length > 0 && p.quality == ResampleQuality::Fast) {
-    const double design_samples = double(equiripple_length(p, kInterpFactor) / 2 + 1 + kInterpHalfWidth);
-    return {&equiripple_table(p), design_samples / kInterpFactor, true};
-  }
-  return {&kaiser_table(p), p.design.half_width, false};
+  const bool equiripple = variable_equiripple(p, adjusting);
+  return {equiripple ? &equiripple_table(p) : &kaiser_table(p), variable_half_width(p, adjusting), equiripple};
 }
 
 }  // namespace
 
 size_t variable_taps(const ResamplePreset &p, int in_rate, int out_rate, bool adjusting) {
   const double lower = std::min(in_rate, out_rate);
-  const double width = variable_design(p, adjusting).half_width * in_rate / lower;  // input periods
+  const double width = variable_half_width(p, adjusting) * in_rate / lower;  // input periods
   return (size_t(std::ceil(2 * width)) + 2 + kTapAlign - 1) / kTapAlign * kTapAlign;
 }
 
@@ -144,17 +136,27 @@ namespace {
 // Row k of `rows` holds the prototype for an output (k - 1) / phases input
 // periods after a window's centre: tap m at (k - 1) / phases + taps / 2 - 1
 // - m, as build_bank_rows() lays out the exact banks; scaled by `gain`, or
-// to unity gain at DC where `gain` is 0.
+// to unity gain at DC where `gain` is 0. The prototype is even, so row
+// rows - 1 - k is row k reversed (taps is even): half the rows are copies.
 std::vector<float> variable_bank(const std::vector<double> &t, size_t phases, size_t taps, double step,
                                  double gain) {
+  static_assert(kExtraRows == 3, "rows k and phases + 2 - k mirror each other");
   const size_t rows = phases + kExtraRows;
   std::vector<float> bank(rows * taps);
   std::vector<double> row(taps);
   const auto row_fn = kTableRowKernels.for_isa(best_isa());
   for (size_t k = 0; k < rows; k++) {
+    if (rows - 1 - k < k) {
+      const float *mirror = bank.data() + (rows - 1 - k) * taps;
+      std::reverse_copy(mirror, mirror + taps, bank.data() + k * taps);
+      continue;
+    }
     row_fn(t.data(), t.size(), (double(k) - 1) / double(phases) + double(taps / 2) - 1, step, taps, row.data());
-    double sum = 0;
-    for (double v : row) sum += v;
+    // Four partial sums: independent additions (the row's gain to about 1e-16 all the same).
+    double part[4] = {};
+    for (size_t m = 0; m < taps; m += 4)
+      for (size_t i = 0; i < 4; i++) part[i] += row[m + i];
+    const double sum = (part[0] + part[1]) + (part[2] + part[3]);
     const double scale = gain > 0 ? gain : 1.0 / sum;
     float *dst = bank.data() + k * taps;
     for (size_t m = 0; m < taps; m++) dst[m] = float(row[m] * scale);
@@ -195,6 +197,16 @@ void Resampler::build_variable_bank(const ResamplePreset &p) {
   phase_row_.clear();
   by_position_.clear();
   path_ = ResamplePath::Variable;
+  variable_centre_from_ = variable_centre_to_ = 0;
+  if (wide_ && taps > kMaxSplitTaps) {
+    variable_centre_to_ = taps;
+  } else if (wide_) {
+    const double ratio = double(spec_.in_rate) / lower;  // taps per period of the lower rate
+    const size_t half = std::max(kCentreTaps / 2, size_t(std::ceil(kWideCentrePeriods * ratio)));
+    const size_t centre = taps / 2 - 1, align = kVariableTapAlign;
+    variable_centre_from_ = centre > half ? (centre - half) / align * align : 0;
+    variable_centre_to_ = std::min(taps, (centre + half + align) / align * align);
+  }
 }
 
 size_t Resampler::outputs_before_end(uint64_t end) const {
@@ -229,43 +241,63 @@ bool Resampler::prime_history(const float *in, size_t frames) {
 }
 
 // Each output from the four rows around its position (a cubic through
-// them), per channel one four-row kernel call on the same window; channel
-// pairs in one call where the ISA has one.
+// them). A bank of long rows does not fit the L1 cache and consecutive
+// outputs jump between rows: the outputs of a block are computed in the
+// order of their rows (a counting sort), so the rows one output reads are
+// mostly still cached from the output before, and outputs on the same rows
+// go four to a kernel call, which loads each row vector once for all four.
+// An output's value depends on neither its order nor its group.
 size_t Resampler::produce_variable(float *out, size_t count) {
-  const Kernels k = kernels_for(isa_, wide_);
+  const VariableDotFn dot = kVariableDotKernels.for_isa(isa_);
+  const VariableDot4Fn dot4 = kVariableDot4Kernels.for_isa(isa_);
   const unsigned ch = spec_.channels;
-  const size_t taps = taps_;
+  const size_t taps = taps_, from = variable_centre_from_, to = variable_centre_to_;
   const uint64_t phases = phases_;
-  for (size_t j = 0; j < count; j++) {
-    const unsigned __int128 u = (unsigned __int128)variable_->fraction() * phases;
-    const double t = double(uint64_t(u)) * 0x1p-64;
-    const double w[4] = {-t * (t - 1) * (t - 2) / 6, (t + 1) * (t - 1) * (t - 2) / 2, -(t + 1) * t * (t - 2) / 2,
-                         (t + 1) * t * (t - 1) / 6};
-    const float *r0 = bank_->data() + size_t(u >> 64) * taps;
-    const float *rows[4] = {r0, r0 + taps, r0 + 2 * taps, r0 + 3 * taps};
-    const size_t offset = size_t(variable_->index() - base_);
-    float *frame = out + j * ch;
-    unsigned c = 0;
-    if (wide_) {
-      for (; c < ch; c++) frame[c] = dot_cubic_wide(hist_[c].data() + offset, r0, taps, w);
-    } else if (k.dot4x2) {
-      for (; c + 2 <= ch; c += 2) {
-        const float *a = hist_[c].data() + offset, *b = hist_[c + 1].data() + offset;
-        const float *x[8] = {a, a, a, a, b, b, b, b};
-        float y[8];
-        k.dot4x2(x, rows, taps, y);
-        frame[c] = float(w[0] * y[0] + w[1] * y[1] + w[2] * y[2] + w[3] * y[3]);
-        frame[c + 1] = float(w[0] * y[4] + w[1] * y[5] + w[2] * y[6] + w[3] * y[7]);
+  std::array<uint32_t, kVariableRowsPerPeriod + 1> first{};
+  std::array<uint16_t, kVariableBlock> row, order;
+  std::array<size_t, kVariableBlock> offset;
+  std::array<std::array<double, 4>, kVariableBlock> w;
+  for (size_t j0 = 0; j0 < count; j0 += kVariableBlock) {
+    const size_t n = std::min(kVariableBlock, count - j0);
+    first.fill(0);
+    for (size_t j = 0; j < n; j++) {
+      const unsigned __int128 u = (unsigned __int128)variable_->fraction() * phases;
+      const double t = double(uint64_t(u)) * 0x1p-64;
+      w[j] = {-t * (t - 1) * (t - 2) / 6, (t + 1) * (t - 1) * (t - 2) / 2, -(t + 1) * t * (t - 2) / 2,
+              (t + 1) * t * (t - 1) / 6};
+      row[j] = uint16_t(u >> 64);
+      offset[j] = size_t(variable_->index() - base_);
+      first[row[j] + 1]++;
+      variable_->advance(1);
+    }
+    for (size_t r = 1; r <= phases; r++) first[r] += first[r - 1];
+    for (size_t j = 0; j < n; j++) order[first[row[j]]++] = uint16_t(j);
+    // Runs of outputs on the same rows four at a time; a run's last two or
+    // three as four (the last repeated), a last one alone.
+    for (size_t k = 0; k < n;) {
+      const size_t j = order[k];
+      const float *rows = bank_->data() + size_t(row[j]) * taps;
+      size_t run = 1;
+      while (run < 4 && k + run < n && row[order[k + run]] == row[j]) run++;
+      if (run == 1) {
+        float *frame = out + (j0 + j) * ch;
+        for (unsigned c = 0; c < ch; c++)
+          frame[c] = dot(hist_[c].data() + offset[j], rows, taps, from, to, w[j].data());
+        k++;
+        continue;
       }
+      size_t g4[4];
+      for (size_t g = 0; g < 4; g++) g4[g] = order[k + std::min(g, run - 1)];
+      const double *weights[4] = {w[g4[0]].data(), w[g4[1]].data(), w[g4[2]].data(), w[g4[3]].data()};
+      for (unsigned c = 0; c < ch; c++) {
+        const float *h = hist_[c].data();
+        const float *x[4] = {h + offset[g4[0]], h + offset[g4[1]], h + offset[g4[2]], h + offset[g4[3]]};
+        float y[4];
+        dot4(x, rows, taps, from, to, weights, y);
+        for (size_t g = 0; g < run; g++) out[(j0 + g4[g]) * ch + c] = y[g];
+      }
+      k += run;
     }
-    for (; c < ch; c++) {
-      const float *a = hist_[c].data() + offset;
-      const float *x[4] = {a, a, a, a};
-      float y[4];
-      k.dot4(x, rows, taps, y);
-      frame[c] = float(w[0] * y[0] + w[1] * y[1] + w[2] * y[2] + w[3] * y[3]);
-    }
-    variable_->advance(1);
   }
   next_index_ = variable_->index();
   out_total_ += count;
