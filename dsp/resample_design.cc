@@ -230,6 +230,15 @@ void table_row(const double *t, size_t len, double x0, double step, size_t taps,
   }
 }
 
+void store_scaled_row(const double *row, size_t taps, double gain, float *dst) {
+  double sums[4] = {0, 0, 0, 0};
+  for (size_t m = 0; m < taps; m += 4)
+    for (size_t k = 0; k < 4; k++) sums[k] += row[m + k];
+  const double sum = (sums[0] + sums[1]) + (sums[2] + sums[3]);
+  const double scale = gain > 0 ? gain : 1.0 / sum;
+  for (size_t m = 0; m < taps; m++) dst[m] = float(row[m] * scale);
+}
+
 namespace {
 
 // A bank laid out as build_bank_rows() does, from a prototype tabulated at
@@ -247,14 +256,8 @@ std::vector<float> bank_from_table(const std::vector<double> &t, size_t phases, 
   const auto row_fn = kTableRowKernels.for_isa(best_isa());
   for (size_t r = 0; r <= phases / 2; r++) {
     row_fn(t.data(), t.size(), double(r) / double(phases) + half - 1, step, taps, row.data());
-    // Four partial sums (taps is a multiple of kTapAlign), not one long chain.
-    double sums[4] = {0, 0, 0, 0};
-    for (size_t m = 0; m < taps; m += 4)
-      for (size_t k = 0; k < 4; k++) sums[k] += row[m + k];
-    const double sum = (sums[0] + sums[1]) + (sums[2] + sums[3]);
-    const double scale = gain > 0 ? gain : 1.0 / sum;
     float *dst = bank.data() + r * taps;
-    for (size_t m = 0; m < taps; m++) dst[m] = float(row[m] * scale);
+    store_scaled_row(row.data(), taps, gain, dst);
     const size_t mirror = r == 0 ? (extra_row ? phases : 0) : phases - r;
     if (mirror != r && mirror != 0) std::reverse_copy(dst, dst + taps, bank.data() + mirror * taps);
   }

@@ -96,6 +96,10 @@ std::shared_ptr<const std::vector<float>> shared_bank(size_t phases, bool extra_
 using BankKey = std::tuple<size_t, bool, size_t, double, double, const void *>;
 std::shared_ptr<const std::vector<float>> cached_bank(const BankKey &key,
                                                       const std::function<std::vector<float>()> &build);
+// `row` (taps a multiple of 4) in F32 at `dst`, scaled by `gain`, or by
+// 1 / its sum when gain is 0 (unity gain at DC; four partial sums, not one
+// long chain).
+void store_scaled_row(const double *row, size_t taps, double gain, float *dst);
 // A preset's Kaiser-windowed sinc tabulated at kTableSteps per period of the
 // lower rate (as table_row() reads it).
 const std::vector<double> &kaiser_table(const ResamplePreset &p);

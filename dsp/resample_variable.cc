@@ -152,14 +152,7 @@ std::vector<float> variable_bank(const std::vector<double> &t, size_t phases, si
       continue;
     }
     row_fn(t.data(), t.size(), (double(k) - 1) / double(phases) + double(taps / 2) - 1, step, taps, row.data());
-    // Four partial sums: independent additions (the row's gain to about 1e-16 all the same).
-    double part[4] = {};
-    for (size_t m = 0; m < taps; m += 4)
-      for (size_t i = 0; i < 4; i++) part[i] += row[m + i];
-    const double sum = (part[0] + part[1]) + (part[2] + part[3]);
-    const double scale = gain > 0 ? gain : 1.0 / sum;
-    float *dst = bank.data() + k * taps;
-    for (size_t m = 0; m < taps; m++) dst[m] = float(row[m] * scale);
+    store_scaled_row(row.data(), taps, gain, bank.data() + k * taps);
   }
   return bank;
 }
