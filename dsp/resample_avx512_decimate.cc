@@ -24,6 +24,22 @@
 
 namespace fastaudio::resample_detail {
 
+// M(s) for each of the 16 windows s of a block of taps, unrolled (s a
+// constant, as tap_window<s> needs).
+#define FA_FOR_16_WINDOWS(M) \
+  M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11) M(12) M(13) M(14) M(15)
+
+// v##k = the k-th aligned vector of the block at x + jb, as integers for
+// tap_window's valignd.
+#define FA_LOAD_BLOCK_VECTOR(k) const __m512i v##k = _mm512_castps_si512(_mm512_load_ps(x + jb + 16 * (k)));
+
+// Stores accumulators v... to out, out + 16, ... (consecutive vectors).
+template <typename... V>
+FA_AVX512 inline void store_consecutive(float *out, V... v) {
+  size_t at = 0;
+  ((_mm512_storeu_ps(out + at, v), at += 16), ...);
+}
+
 // Window s of a block of 16 taps (x[jb + s + 16k ...], k-th vector): the
 // even ones are shifted out of the block's aligned loads (valignd, the FP
 // shuffle ports), the odd ones loaded unaligned (the load ports). Half and
@@ -50,11 +66,8 @@ FA_AVX512 void decimate64_aligned_avx512(const float *const *xr, unsigned M, con
     const float *x = xr[r];
     const size_t n = (taps > r) ? (taps - r + M - 1) / M : 0;  // taps j*M + r < taps
     for (size_t jb = 0; jb < n; jb += 16) {
-      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
-      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
-      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
-      const __m512i v3 = _mm512_castps_si512(_mm512_load_ps(x + jb + 48));
-      const __m512i v4 = _mm512_castps_si512(_mm512_load_ps(x + jb + 64));
+      FA_LOAD_BLOCK_VECTOR(0) FA_LOAD_BLOCK_VECTOR(1) FA_LOAD_BLOCK_VECTOR(2)
+      FA_LOAD_BLOCK_VECTOR(3) FA_LOAD_BLOCK_VECTOR(4)
       const size_t left = n - jb;
 #define FA_TAP(s)                                                                                   \
   if ((s) < left) {                                                                                 \
@@ -64,15 +77,11 @@ FA_AVX512 void decimate64_aligned_avx512(const float *const *xr, unsigned M, con
     a2 = _mm512_fmadd_ps(k, tap_window<(s)>(v2, v3, x + jb + (s) + 32), a2);                   \
     a3 = _mm512_fmadd_ps(k, tap_window<(s)>(v3, v4, x + jb + (s) + 48), a3);                   \
   }
-      FA_TAP(0) FA_TAP(1) FA_TAP(2) FA_TAP(3) FA_TAP(4) FA_TAP(5) FA_TAP(6) FA_TAP(7)
-      FA_TAP(8) FA_TAP(9) FA_TAP(10) FA_TAP(11) FA_TAP(12) FA_TAP(13) FA_TAP(14) FA_TAP(15)
+      FA_FOR_16_WINDOWS(FA_TAP)
 #undef FA_TAP
     }
   }
-  _mm512_storeu_ps(out, a0);
-  _mm512_storeu_ps(out + 16, a1);
-  _mm512_storeu_ps(out + 32, a2);
-  _mm512_storeu_ps(out + 48, a3);
+  store_consecutive(out, a0, a1, a2, a3);
 }
 
 namespace {
@@ -111,12 +120,8 @@ FA_AVX512 void decimate80x2_aligned_avx512(const float *const xr[3], const float
     const size_t n1 = st >= 1 ? counts.n1 : taps / 3 + 1;
     const size_t n = std::max(n0, n1);
     for (size_t jb = 0; jb < n; jb += 16) {
-      const __m512i v0 = _mm512_castps_si512(_mm512_load_ps(x + jb));
-      const __m512i v1 = _mm512_castps_si512(_mm512_load_ps(x + jb + 16));
-      const __m512i v2 = _mm512_castps_si512(_mm512_load_ps(x + jb + 32));
-      const __m512i v3 = _mm512_castps_si512(_mm512_load_ps(x + jb + 48));
-      const __m512i v4 = _mm512_castps_si512(_mm512_load_ps(x + jb + 64));
-      const __m512i v5 = _mm512_castps_si512(_mm512_load_ps(x + jb + 80));
+      FA_LOAD_BLOCK_VECTOR(0) FA_LOAD_BLOCK_VECTOR(1) FA_LOAD_BLOCK_VECTOR(2)
+      FA_LOAD_BLOCK_VECTOR(3) FA_LOAD_BLOCK_VECTOR(4) FA_LOAD_BLOCK_VECTOR(5)
 #define FA_TAP2(s)                                                                             \
   {                                                                                            \
     const size_t j = jb + (s);                                                                 \
@@ -141,21 +146,12 @@ FA_AVX512 void decimate80x2_aligned_avx512(const float *const xr[3], const float
       }                                                                                        \
     }                                                                                          \
   }
-      FA_TAP2(0) FA_TAP2(1) FA_TAP2(2) FA_TAP2(3) FA_TAP2(4) FA_TAP2(5) FA_TAP2(6) FA_TAP2(7)
-      FA_TAP2(8) FA_TAP2(9) FA_TAP2(10) FA_TAP2(11) FA_TAP2(12) FA_TAP2(13) FA_TAP2(14) FA_TAP2(15)
+      FA_FOR_16_WINDOWS(FA_TAP2)
 #undef FA_TAP2
     }
   }
-  _mm512_storeu_ps(out0, a0);
-  _mm512_storeu_ps(out0 + 16, a1);
-  _mm512_storeu_ps(out0 + 32, a2);
-  _mm512_storeu_ps(out0 + 48, a3);
-  _mm512_storeu_ps(out0 + 64, a4);
-  _mm512_storeu_ps(out1, b0);
-  _mm512_storeu_ps(out1 + 16, b1);
-  _mm512_storeu_ps(out1 + 32, b2);
-  _mm512_storeu_ps(out1 + 48, b3);
-  _mm512_storeu_ps(out1 + 64, b4);
+  store_consecutive(out0, a0, a1, a2, a3, a4);
+  store_consecutive(out1, b0, b1, b2, b3, b4);
 }
 
 namespace {
