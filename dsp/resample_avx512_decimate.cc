@@ -268,42 +268,6 @@ FA_AVX512 void deinterleave2_avx512(const float *x, size_t pairs, float *e, floa
   for (; m < pairs; m++) e[m] = x[2 * m], o[m] = x[2 * m + 1];
 }
 
-// a[m] = x[4m], b[m] = x[4m + 1], c[m] = x[4m + 2], d[m] = x[4m + 3] (the
-// stereo input split into even and odd frames): 32 quads per iteration
-// (eight loads in flight, as deinterleave2_avx512), each 16 quads by two
-// rounds of four permutes. Highway's LoadInterleaved4 loop has four loads
-// in flight and more shuffles.
-FA_AVX512 void deinterleave4_avx512(const float *x, size_t n, float *a, float *b, float *c, float *d) {
-  // Round 1, within a pair of vectors (quads 0-3 and 4-7): the a and c
-  // lanes, then the b and d lanes, eight of each.
-  const __m512i ac = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 2, 6, 10, 14, 18, 22, 26, 30);
-  const __m512i bd = _mm512_setr_epi32(1, 5, 9, 13, 17, 21, 25, 29, 3, 7, 11, 15, 19, 23, 27, 31);
-  // Round 2, across the two pairs: their low halves, then their high halves.
-  const __m512i lo = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-  const __m512i hi = _mm512_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-  auto sixteen = [&](const __m512 *v, size_t m) FA_AVX512 {
-    const __m512 ac01 = _mm512_permutex2var_ps(v[0], ac, v[1]), ac23 = _mm512_permutex2var_ps(v[2], ac, v[3]);
-    const __m512 bd01 = _mm512_permutex2var_ps(v[0], bd, v[1]), bd23 = _mm512_permutex2var_ps(v[2], bd, v[3]);
-    _mm512_storeu_ps(a + m, _mm512_permutex2var_ps(ac01, lo, ac23));
-    _mm512_storeu_ps(c + m, _mm512_permutex2var_ps(ac01, hi, ac23));
-    _mm512_storeu_ps(b + m, _mm512_permutex2var_ps(bd01, lo, bd23));
-    _mm512_storeu_ps(d + m, _mm512_permutex2var_ps(bd01, hi, bd23));
-  };
-  size_t m = 0;
-  for (; m + 32 <= n; m += 32) {
-    __m512 v[8];
-    for (int k = 0; k < 8; k++) v[k] = _mm512_loadu_ps(x + 4 * m + 16 * k);
-    sixteen(v, m);
-    sixteen(v + 4, m + 16);
-  }
-  for (; m + 16 <= n; m += 16) {
-    __m512 v[4];
-    for (int k = 0; k < 4; k++) v[k] = _mm512_loadu_ps(x + 4 * m + 16 * k);
-    sixteen(v, m);
-  }
-  for (; m < n; m++) a[m] = x[4 * m], b[m] = x[4 * m + 1], c[m] = x[4 * m + 2], d[m] = x[4 * m + 3];
-}
-
 // x[2m] = e[m], x[2m + 1] = o[m]: 16 pairs per two permutes (Highway's
 // StoreInterleaved2 takes about twice as long).
 FA_AVX512 void interleave2_avx512(const float *e, const float *o, size_t pairs, float *x) {

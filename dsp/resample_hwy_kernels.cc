@@ -558,8 +558,7 @@ FASTAUDIO_HWY_TABLE(Halfband, halfband_block) FASTAUDIO_X86_KERNEL(Avx512, halfb
 FASTAUDIO_HWY_TABLE(Split3, ref::split3) FASTAUDIO_X86_KERNEL(Avx512, split3_avx512);
 FASTAUDIO_HWY_TABLE(Interleave4, ref::interleave4) FASTAUDIO_X86_KERNEL(Avx2, interleave4_avx2)
     FASTAUDIO_X86_KERNEL(Avx512, interleave4_avx512);
-FASTAUDIO_HWY_TABLE(Deinterleave4, ref::deinterleave4) FASTAUDIO_X86_KERNEL(Avx2, deinterleave4_avx2)
-    FASTAUDIO_X86_KERNEL(Avx512, deinterleave4_avx512);
+FASTAUDIO_HWY_TABLE(Deinterleave4, ref::deinterleave4) FASTAUDIO_X86_KERNEL(Avx2, deinterleave4_avx2);
 FASTAUDIO_HWY_TABLE(Deinterleave2, ref::deinterleave2) FASTAUDIO_X86_KERNEL(Avx512, deinterleave2_avx512);
 FASTAUDIO_HWY_TABLE(Interleave2, ref::interleave2) FASTAUDIO_X86_KERNEL(Avx512, interleave2_avx512);
 // Integer interpolation, one channel and stereo.

@@ -53,7 +53,6 @@ void decimate32x2_aligned_avx512(const float *const xr[4], const float *c0, cons
 // stereo cascade's input split into even and odd frames of each channel).
 void interleave4_avx2(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
 void deinterleave4_avx2(const float *x, size_t n, float *a, float *b, float *c, float *d);
-void deinterleave4_avx512(const float *x, size_t n, float *a, float *b, float *c, float *d);
 void interleave4_avx512(const float *a, const float *b, const float *c, const float *d, size_t n, float *out);
 // x[3j + r] -> d_r[j] for j < 16 * vecs (integer decimation by 3, e.g. 48k -> 16k).
 void split3_avx512(const float *src, size_t vecs, float *d0, float *d1, float *d2);

@@ -105,7 +105,7 @@ GST_START_TEST(test_splits) {
     reference_of(kSplit3Kernels)(src.data(), vecs, want.data(), want.data() + n, want.data() + 2 * n);
     fail_unless(got == want, "split3 of %zu vectors", vecs);
   }
-  for (size_t n : {size_t(0), size_t(5), size_t(32), size_t(37), size_t(53), size_t(80)}) {
+  for (size_t n : {size_t(0), size_t(5), size_t(32), size_t(37), size_t(80)}) {
     auto src = noise(4 * n + 1, 17);
     std::vector<float> got(4 * 80 + 4, -1.f), want(got);
     kernel_of(kDeinterleave4Kernels)(src.data(), n, got.data(), got.data() + 81, got.data() + 162, got.data() + 243);
