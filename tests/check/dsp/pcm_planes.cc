@@ -104,6 +104,7 @@ GST_START_TEST(test_unpack_streams_picks_best_isa) {
 GST_END_TEST;
 
 static Suite *pcm_planes_suite() {
+  test::isas_under_test();  // SKIP before forking when the ISA is missing
   Suite *s = suite_create("dsp-pcm-planes");
   TCase *tc = tcase_create("general");
   suite_add_tcase(s, tc);
