@@ -13,14 +13,12 @@ void init_element_class(gpointer klass, const ElementClassInfo &info) {
 
   auto element_class = GST_ELEMENT_CLASS(klass);
   gst_element_class_add_static_pad_template(
-      element_class, info.sink_template ? info.sink_template
-                                        : all_raw_audio_template(GST_PAD_SINK));
+      element_class, info.sink_template ? info.sink_template : all_raw_audio_template(GST_PAD_SINK));
   gst_element_class_add_static_pad_template(
-      element_class, info.src_template ? info.src_template
-                                       : all_raw_audio_template(GST_PAD_SRC));
-  gst_element_class_set_static_metadata(element_class, info.long_name,
-                                        info.classification, info.description,
+      element_class, info.src_template ? info.src_template : all_raw_audio_template(GST_PAD_SRC));
+  const ElementMetadata &m = info.metadata;
+  gst_element_class_set_static_metadata(element_class, m.long_name, m.classification, m.description,
                                         "fastaudio developers");
 }
 
-} // namespace fastaudio
+}  // namespace fastaudio

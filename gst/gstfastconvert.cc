@@ -88,6 +88,15 @@ struct GstFastConvertPrivate {
                  "the rate."}}};
 };
 
+// What gst-inspect-1.0 shows of the element.
+static const fastaudio::ElementMetadata kMetadata = {
+    .long_name = "Fast audio converter",
+    .classification = "Filter/Converter/Audio",
+    .description =
+        "Converts raw audio between every PCM format and layout audioconvert takes, mixes channels by "
+        "position (audioconvert's default matrix) or by mix-matrix, dithers and noise-shapes as it does, "
+        "with SIMD kernels: passthrough for identical caps, in place for equal frame sizes"};
+
 FASTAUDIO_DEFINE_TRANSFORM_ELEMENT(GstFastConvert, gst_fast_convert, fastconvert, GST_TYPE_FAST_CONVERT);
 
 // Rows and columns of the mix-matrix property, or 0 when it is not set.
@@ -562,12 +571,7 @@ static void gst_fast_convert_class_init(GstFastConvertClass *klass) {
       klass, {.set_property = gst_fast_convert_set_property,
               .get_property = gst_fast_convert_get_property,
               .finalize = gst_fast_convert_finalize,
-              .long_name = "Fast audio converter",
-              .classification = "Filter/Converter/Audio",
-              .description =
-                  "Converts raw audio between every PCM format and layout audioconvert takes, mixes channels by "
-                  "position (audioconvert's default matrix) or by mix-matrix, dithers and noise-shapes as it does, "
-                  "with SIMD kernels: passthrough for identical caps, in place for equal frame sizes"});
+              .metadata = kMetadata});
 
   install_properties(gobject_class);
 

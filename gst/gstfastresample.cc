@@ -118,6 +118,15 @@ struct GstFastResamplePrivate {
                  "it for another format, layout or channel count."}}};
 };
 
+// What gst-inspect-1.0 shows of the element.
+static const fastaudio::ElementMetadata kMetadata = {
+    .long_name = "Fast audio resampler",
+    .classification = "Filter/Converter/Audio",
+    .description =
+        "Resamples raw audio by exact rational ratios with polyphase filters (equiripple or "
+        "Kaiser-windowed sinc, a half-band stage first at about 3:1; SIMD kernels chosen at run time): "
+        "first output sample aligned with the first input, tail drained at EOS"};
+
 FASTAUDIO_DEFINE_TRANSFORM_ELEMENT(GstFastResample, gst_fast_resample, fastresample, GST_TYPE_FAST_RESAMPLE);
 
 static void reset_stream(GstFastResamplePrivate *priv) {
@@ -698,12 +707,7 @@ static void gst_fast_resample_class_init(GstFastResampleClass *klass) {
       klass, {.set_property = gst_fast_resample_set_property,
               .get_property = gst_fast_resample_get_property,
               .finalize = gst_fast_resample_finalize,
-              .long_name = "Fast audio resampler",
-              .classification = "Filter/Converter/Audio",
-              .description =
-                  "Resamples raw audio by exact rational ratios with polyphase filters (equiripple or "
-                  "Kaiser-windowed sinc, a half-band stage first at about 3:1; SIMD kernels chosen at run time): "
-                  "first output sample aligned with the first input, tail drained at EOS"});
+              .metadata = kMetadata});
 
   g_object_class_install_property(
       gobject_class, PROP_QUALITY,

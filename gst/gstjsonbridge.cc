@@ -97,6 +97,14 @@ struct GstJsonBridgePrivate {
                     "count."}}};
 };
 
+// What gst-inspect-1.0 shows of the element.
+static const fastaudio::ElementMetadata kMetadata = {
+    .long_name = "Audio/JSON bridge",
+    .classification = "Codec/Encoder/Decoder/Audio",
+    .description =
+        "Converts raw audio to newline-delimited JSON objects (format, rate, channels, timestamps, "
+        "samples) and back, losslessly: the serialised path of JSON-based nodes and services"};
+
 struct _GstJsonBridge {
   GstElement parent;
   GstPad *sinkpad;
@@ -726,11 +734,7 @@ static void gst_json_bridge_class_init(GstJsonBridgeClass *klass) {
               .finalize = gst_json_bridge_finalize,
               .sink_template = &sink_template,
               .src_template = &src_template,
-              .long_name = "Audio/JSON bridge",
-              .classification = "Codec/Encoder/Decoder/Audio",
-              .description =
-                  "Converts raw audio to newline-delimited JSON objects (format, rate, channels, timestamps, "
-                  "samples) and back, losslessly: the serialised path of JSON-based nodes and services"});
+              .metadata = kMetadata});
 
   const auto ready_only = GParamFlags(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
   g_object_class_install_property(

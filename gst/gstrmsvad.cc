@@ -204,6 +204,14 @@ struct GstRmsVadPrivate {
                  "before it to change the format or rate."}}};
 };
 
+// What gst-inspect-1.0 shows of the element.
+static const fastaudio::ElementMetadata kMetadata = {
+    .long_name = "RMS voice activity detector",
+    .classification = "Filter/Analyzer/Audio",
+    .description =
+        "Detects speech by band-limited frame energy against an adaptive noise floor; posts speech-start / "
+        "speech-stop messages and optionally marks or drops silence"};
+
 FASTAUDIO_DEFINE_TRANSFORM_ELEMENT(GstRmsVad, gst_rms_vad, rmsvad, GST_TYPE_RMS_VAD);
 
 #define CAPS_STR                                                                       \
@@ -747,11 +755,7 @@ static void gst_rms_vad_class_init(GstRmsVadClass *klass) {
               .finalize = gst_rms_vad_finalize,
               .sink_template = &sink_template,
               .src_template = &src_template,
-              .long_name = "RMS voice activity detector",
-              .classification = "Filter/Analyzer/Audio",
-              .description =
-                  "Detects speech by band-limited frame energy against an adaptive noise floor; posts speech-start / "
-                  "speech-stop messages and optionally marks or drops silence"});
+              .metadata = kMetadata});
 
   install_properties(gobject_class);
 
