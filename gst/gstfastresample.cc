@@ -713,8 +713,8 @@ static void gst_fast_resample_class_init(GstFastResampleClass *klass) {
       gobject_class, PROP_QUALITY,
       g_param_spec_enum("quality", "Quality",
                         "Filter preset: fast, high or very-high, each with the figures its value states "
-                        "(at every ratio, but for fast's THD+N, -90 to -94 dB where it upsamples or decimates "
-                        "by less than 2.5; docs/fastresample.md has them measured), or audioresample's "
+                        "(at every ratio, but for fast's THD+N where it upsamples or decimates by less than "
+                        "2.5; docs/fastresample.md has them measured), or audioresample's "
                         "quality 0-10: 0-4 is fast (4 = fast), 5-8 high (8 = high), 9-10 very-high "
                         "(10 = very-high); reads back as set. "
                         "Can change while playing: the stream stays continuous and a latency message is posted",
