@@ -106,96 +106,131 @@ std::string basename_no_ext(const std::string &path) {
   return dot == std::string::npos ? b : b.substr(0, dot);
 }
 
+void print_help(const VadParams &params, double chunk_ms) {
+  std::printf("usage: vad-eval [--OPTION=VALUE ...] FILE.wav ...\noptions (defaults):\n");
+  for (const Option &o : kOptions) std::printf("  --%-18s %-36s %g\n", o.name, o.help, params.*o.field / o.scale);
+  std::printf("  --%-18s %-36s %g\n", "chunk-ms", "buffer size fed to the detector", chunk_ms);
+}
+
+// Applies one --NAME=VALUE option; false (after saying why) when it is
+// malformed or unknown.
+bool apply_option(const std::string &arg, VadParams &params, double &chunk_ms) {
+  const size_t eq = arg.find('=');
+  const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+  if (eq == std::string::npos) {
+    std::fprintf(stderr, "vad-eval: option %s needs =VALUE\n", arg.c_str());
+    return false;
+  }
+  char *end = nullptr;
+  const double v = std::strtod(arg.c_str() + eq + 1, &end);
+  if (!end || *end || !std::isfinite(v)) {
+    std::fprintf(stderr, "vad-eval: bad number in %s\n", arg.c_str());
+    return false;
+  }
+  bool known = false;
+  for (const Option &o : kOptions)
+    if (name == o.name) params.*o.field = v * o.scale, known = true;
+  if (name == "chunk-ms") chunk_ms = v, known = true;
+  if (!known) {
+    std::fprintf(stderr, "vad-eval: unknown option --%s (see --help)\n", name.c_str());
+    return false;
+  }
+  return true;
+}
+
+// Reads the command line into params, chunk_ms and files. Returns the exit
+// status when the program is done (0 after --help, 2 on a bad option), or
+// -1 to go on.
+int parse_command_line(int argc, char **argv, VadParams &params, double &chunk_ms, std::vector<std::string> &files) {
+  for (int i = 1; i < argc; i++) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      print_help(params, chunk_ms);
+      return 0;
+    }
+    if (arg.rfind("--", 0) == 0) {
+      if (!apply_option(arg, params, chunk_ms)) return 2;
+      continue;
+    }
+    files.push_back(arg);
+  }
+  return -1;
+}
+
+// Runs the detector over one file in chunk_ms buffers, appending its speech
+// segments (seconds) and adding to the audio and wall-clock totals. False
+// (after saying why) when the file cannot be read or run.
+bool detect_segments(const std::string &path, const VadParams &params, double chunk_ms,
+                     std::vector<std::pair<double, double>> &segs, double &audio_s, double &wall_s) {
+  Wav wav;
+  std::string error;
+  if (!read_wav(path.c_str(), &wav, &error)) {
+    std::fprintf(stderr, "vad-eval: %s: %s\n", path.c_str(), error.c_str());
+    return false;
+  }
+  fastaudio::VoiceDetector vad;
+  if (!vad.configure({wav.format, wav.channels, wav.rate}, params)) {
+    std::fprintf(stderr, "vad-eval: %s: unsupported stream\n", path.c_str());
+    return false;
+  }
+  const size_t bpf = fastaudio::sample_bytes(wav.format) * wav.channels;
+  const size_t total = wav.data.size() / bpf;
+  const size_t chunk = std::max<size_t>(1, size_t(chunk_ms * 1e-3 * wav.rate));
+  double open = -1;
+  auto take_events = [&] {
+    for (const auto &ev : vad.events()) {
+      const double t = double(ev.sample) / wav.rate;
+      if (ev.kind == fastaudio::VadEvent::Start) open = t;
+      else if (open >= 0) segs.emplace_back(open, t), open = -1;
+    }
+    vad.events().clear();
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  for (size_t pos = 0; pos < total; pos += chunk) {
+    vad.process(wav.data.data() + pos * bpf, std::min(chunk, total - pos));
+    take_events();
+  }
+  vad.finish();
+  take_events();
+  wall_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  audio_s += double(total) / wav.rate;
+  return true;
+}
+
+std::string params_json(const VadParams &params) {
+  std::string out;
+  for (const Option &o : kOptions) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s\"%s\": %g", &o == kOptions ? "" : ", ", o.name, params.*o.field / o.scale);
+    out += buf;
+  }
+  return out;
+}
+
+std::string segments_json(const std::vector<std::pair<double, double>> &segs) {
+  std::string out;
+  for (size_t i = 0; i < segs.size(); i++) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s[%.4f, %.4f]", i ? ", " : "", segs[i].first, segs[i].second);
+    out += buf;
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
   VadParams params;
   std::vector<std::string> files;
   double chunk_ms = 20;
-  for (int i = 1; i < argc; i++) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::printf("usage: vad-eval [--OPTION=VALUE ...] FILE.wav ...\noptions (defaults):\n");
-      for (const Option &o : kOptions)
-        std::printf("  --%-18s %-36s %g\n", o.name, o.help, params.*o.field / o.scale);
-      std::printf("  --%-18s %-36s %g\n", "chunk-ms", "buffer size fed to the detector", chunk_ms);
-      return 0;
-    }
-    if (arg.rfind("--", 0) == 0) {
-      const size_t eq = arg.find('=');
-      const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-      if (eq == std::string::npos) {
-        std::fprintf(stderr, "vad-eval: option %s needs =VALUE\n", arg.c_str());
-        return 2;
-      }
-      char *end = nullptr;
-      const double v = std::strtod(arg.c_str() + eq + 1, &end);
-      if (!end || *end || !std::isfinite(v)) {
-        std::fprintf(stderr, "vad-eval: bad number in %s\n", arg.c_str());
-        return 2;
-      }
-      bool known = false;
-      for (const Option &o : kOptions)
-        if (name == o.name) params.*o.field = v * o.scale, known = true;
-      if (name == "chunk-ms") chunk_ms = v, known = true;
-      if (!known) {
-        std::fprintf(stderr, "vad-eval: unknown option --%s (see --help)\n", name.c_str());
-        return 2;
-      }
-      continue;
-    }
-    files.push_back(arg);
-  }
+  if (const int status = parse_command_line(argc, argv, params, chunk_ms, files); status >= 0) return status;
 
-  std::string out = "{\"detector\": \"rmsvad\", \"params\": {";
-  for (const Option &o : kOptions) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%s\"%s\": %g", &o == kOptions ? "" : ", ", o.name, params.*o.field / o.scale);
-    out += buf;
-  }
-  out += "}, \"files\": {";
+  std::string out = "{\"detector\": \"rmsvad\", \"params\": {" + params_json(params) + "}, \"files\": {";
   double audio_s = 0, wall_s = 0;
   for (size_t f = 0; f < files.size(); f++) {
-    Wav wav;
-    std::string error;
-    if (!read_wav(files[f].c_str(), &wav, &error)) {
-      std::fprintf(stderr, "vad-eval: %s: %s\n", files[f].c_str(), error.c_str());
-      return 1;
-    }
-    fastaudio::VoiceDetector vad;
-    if (!vad.configure({wav.format, wav.channels, wav.rate}, params)) {
-      std::fprintf(stderr, "vad-eval: %s: unsupported stream\n", files[f].c_str());
-      return 1;
-    }
-    const size_t bpf = fastaudio::sample_bytes(wav.format) * wav.channels;
-    const size_t total = wav.data.size() / bpf;
-    const size_t chunk = std::max<size_t>(1, size_t(chunk_ms * 1e-3 * wav.rate));
     std::vector<std::pair<double, double>> segs;
-    double open = -1;
-    auto take_events = [&] {
-      for (const auto &ev : vad.events()) {
-        const double t = double(ev.sample) / wav.rate;
-        if (ev.kind == fastaudio::VadEvent::Start) open = t;
-        else if (open >= 0) segs.emplace_back(open, t), open = -1;
-      }
-      vad.events().clear();
-    };
-    const auto t0 = std::chrono::steady_clock::now();
-    for (size_t pos = 0; pos < total; pos += chunk) {
-      vad.process(wav.data.data() + pos * bpf, std::min(chunk, total - pos));
-      take_events();
-    }
-    vad.finish();
-    take_events();
-    wall_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    audio_s += double(total) / wav.rate;
-    out += (f ? ", \"" : "\"") + basename_no_ext(files[f]) + "\": {\"segments\": [";
-    for (size_t i = 0; i < segs.size(); i++) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%s[%.4f, %.4f]", i ? ", " : "", segs[i].first, segs[i].second);
-      out += buf;
-    }
-    out += "]}";
+    if (!detect_segments(files[f], params, chunk_ms, segs, audio_s, wall_s)) return 1;
+    out += (f ? ", \"" : "\"") + basename_no_ext(files[f]) + "\": {\"segments\": [" + segments_json(segs) + "]}";
   }
   char timing[128];
   std::snprintf(timing, sizeof timing, "}, \"timing\": {\"audio_s\": %.3f, \"wall_s\": %.6f}}\n", audio_s,

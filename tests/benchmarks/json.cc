@@ -16,6 +16,7 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "bench_util.h"
@@ -105,96 +106,122 @@ double gst_path_ms(const char *launch, const std::vector<float> &signal, size_t 
   return ms;
 }
 
-}  // namespace
+// A mono 48 kHz block header at PTS 0.
+json::BlockHeader mono_48k_header(SampleFormat format) {
+  json::BlockHeader h;
+  h.format = format;
+  h.rate = 48000;
+  h.channels = 1;
+  h.pts = 0;
+  return h;
+}
 
-int main(int argc, char **argv) {
-  gst_init(&argc, &argv);
-  const std::vector<float> signal = test_signal();
+// The writing anchor: std::to_chars over the same values, comma-separated.
+template <typename T>
+void write_with_to_chars(const std::vector<T> &values, std::vector<char> &scratch) {
+  char *p = scratch.data();
+  char *end = p + scratch.size();
+  for (T x : values) {
+    p = std::to_chars(p, end, x).ptr;
+    *p++ = ',';
+  }
+}
 
-  json::BlockHeader f32;
-  f32.format = SampleFormat::F32;
-  f32.rate = 48000;
-  f32.channels = 1;
-  f32.pts = 0;
-  json::BlockHeader s16 = f32;
-  s16.format = SampleFormat::S16;
-
-  std::vector<char> out(json::max_encoded_size(SampleFormat::F32, kSamples));
-  std::vector<char> scratch(out.size());
-  size_t encoded = 0;
-  const auto [encode_ms, to_chars_ms] = compare_ms(
-      [&] { encoded = json::encode(f32, signal.data(), kSamples, out.data()); },
-      [&] {
-        char *p = scratch.data();
-        char *end = p + scratch.size();
-        for (float x : signal) {
-          p = std::to_chars(p, end, x).ptr;
-          *p++ = ',';
-        }
-      });
-  const std::string text(out.data(), encoded);
-
+// The decoder and its outputs, shared by every decoding measurement; `ok`
+// turns false when any decode fails.
+struct DecodeState {
   json::Decoder decoder;
   std::vector<uint8_t> decoded;
   json::BlockHeader back;
   json::DecodeError err;
   bool ok = true;
+
+  void decode(const std::string &text) { ok &= decoder.decode(text, back, decoded, err); }
+};
+
+struct CodecFigures {
+  double encode_ms, to_chars_ms;       // F32 -> JSON
+  double decode_ms, simdjson_ms;       // JSON -> F32
+  double node_ms, node_parse_ms;       // the whole node, and its decoding part
+  double s16_ms, s16_to_chars_ms;      // S16 -> JSON
+  double convert_ms;                   // F32 -> S16
+  size_t f32_len = 0, s16_len = 0;     // encoded text sizes, bytes
+};
+
+// Encodes the signal as F32 JSON (against std::to_chars), returning the text.
+std::string measure_f32_encode(const std::vector<float> &signal, std::vector<char> &scratch, CodecFigures &fig) {
+  const json::BlockHeader f32 = mono_48k_header(SampleFormat::F32);
+  std::vector<char> out(json::max_encoded_size(SampleFormat::F32, kSamples));
+  size_t encoded = 0;
+  std::tie(fig.encode_ms, fig.to_chars_ms) =
+      compare_ms([&] { encoded = json::encode(f32, signal.data(), kSamples, out.data()); },
+                 [&] { write_with_to_chars(signal, scratch); });
+  fig.f32_len = encoded;
+  return std::string(out.data(), encoded);
+}
+
+// Decodes the F32 text (against simdjson); false when either result differs
+// from the signal.
+bool measure_f32_decode(const std::vector<float> &signal, const std::string &text, DecodeState &state,
+                        CodecFigures &fig) {
   // The anchor: simdjson On-Demand reading the same text into floats, no checks.
   simdjson::padded_string padded(text);
   simdjson::ondemand::parser parser;
   std::vector<float> parsed(kSamples);
-  const auto [decode_ms, simdjson_ms] = compare_ms([&] { ok &= decoder.decode(text, back, decoded, err); },
-                                                   [&] {
-                                                     auto doc = parser.iterate(padded);
-                                                     size_t i = 0;
-                                                     for (auto v : doc["samples"].get_array())
-                                                       parsed[i++] = float(double(v.get_double()));
-                                                   });
-  if (!ok || std::memcmp(decoded.data(), signal.data(), kSamples * 4) != 0 ||
-      std::memcmp(parsed.data(), signal.data(), kSamples * 4) != 0) {
-    std::fprintf(stderr, "decode failed or differs: %s\n", err.message.c_str());
-    return 1;
-  }
+  std::tie(fig.decode_ms, fig.simdjson_ms) = compare_ms([&] { state.decode(text); },
+                                                        [&] {
+                                                          auto doc = parser.iterate(padded);
+                                                          size_t i = 0;
+                                                          for (auto v : doc["samples"].get_array())
+                                                            parsed[i++] = float(double(v.get_double()));
+                                                        });
+  return state.ok && std::memcmp(state.decoded.data(), signal.data(), kSamples * 4) == 0 &&
+         std::memcmp(parsed.data(), signal.data(), kSamples * 4) == 0;
+}
 
-  // The seed's JSON node: parse F32 JSON, convert to S16, write S16 JSON.
+// The seed's JSON node: parse F32 JSON, convert to S16, write S16 JSON; and
+// its parts.
+void measure_node(const std::vector<float> &signal, const std::string &text, std::vector<char> &scratch,
+                  DecodeState &state, CodecFigures &fig) {
+  const json::BlockHeader s16 = mono_48k_header(SampleFormat::S16);
   fastaudio::Converter conv;
   conv.configure({SampleFormat::F32, SampleFormat::S16, 1, 1, fastaudio::Dither::None});
   std::vector<int16_t> converted(kSamples);
   std::vector<char> s16_out(json::max_encoded_size(SampleFormat::S16, kSamples));
   size_t s16_len = 0;
-  const auto [node_ms, node_parse_ms] = compare_ms(
+  std::tie(fig.node_ms, fig.node_parse_ms) = compare_ms(
       [&] {
-        ok &= decoder.decode(text, back, decoded, err);
-        conv.process(decoded.data(), converted.data(), kSamples);
+        state.decode(text);
+        conv.process(state.decoded.data(), converted.data(), kSamples);
         s16_len = json::encode(s16, converted.data(), kSamples, s16_out.data());
       },
-      [&] { ok &= decoder.decode(text, back, decoded, err); });
-  const auto [s16_ms, s16_to_chars_ms] = compare_ms(
-      [&] { s16_len = json::encode(s16, converted.data(), kSamples, s16_out.data()); },
-      [&] {
-        char *p = scratch.data();
-        char *end = p + scratch.size();
-        for (int16_t x : converted) {
-          p = std::to_chars(p, end, x).ptr;
-          *p++ = ',';
-        }
-      });
-  const double convert_ms = median_ms([&] { conv.process(signal.data(), converted.data(), kSamples); });
+      [&] { state.decode(text); });
+  std::tie(fig.s16_ms, fig.s16_to_chars_ms) =
+      compare_ms([&] { s16_len = json::encode(s16, converted.data(), kSamples, s16_out.data()); },
+                 [&] { write_with_to_chars(converted, scratch); });
+  fig.convert_ms = median_ms([&] { conv.process(signal.data(), converted.data(), kSamples); });
+  fig.s16_len = s16_len;
+}
 
+void print_codec_table(const CodecFigures &fig) {
   std::printf("jsonbridge benchmark: 1M = %zu F32 samples (uniform in [-1, 1)), medians of %d runs, ours and the "
               "anchor alternating;\nF32 text %.1f MB, S16 text %.1f MB\n\n",
-              kSamples, kRepeats, encoded / 1e6, s16_len / 1e6);
+              kSamples, kRepeats, fig.f32_len / 1e6, fig.s16_len / 1e6);
   std::printf("%-44s %12s   %-34s %12s   %s\n", "ours", "median", "anchor (same run)", "median", "ours/anchor");
-  row("encode F32 -> JSON (json::encode)", encode_ms, "std::to_chars loop, same floats", to_chars_ms,
-      encode_ms <= 40 ? "target <= 40 ms: met" : "target <= 40 ms: NOT met");
-  row("decode JSON -> F32 (json::Decoder, checked)", decode_ms, "simdjson On-Demand loop, unchecked", simdjson_ms,
-      decode_ms <= 25 ? "target <= 25 ms: met" : "target <= 25 ms: NOT met");
-  row("JSON node: parse F32, convert, write S16", node_ms, "seed's serde_json node (Windows)", 22.04,
-      node_ms <= 22 ? "target <= 22 ms: met" : "target <= 22 ms: NOT met");
-  row("  node part 1: decode F32 JSON", node_parse_ms, "JSON node", node_ms);
-  row("  node part 2: F32 -> S16 (dsp/convert.h)", convert_ms, "JSON node", node_ms);
-  row("  node part 3: encode S16 -> JSON", s16_ms, "std::to_chars loop, same ints", s16_to_chars_ms);
+  row("encode F32 -> JSON (json::encode)", fig.encode_ms, "std::to_chars loop, same floats", fig.to_chars_ms,
+      fig.encode_ms <= 40 ? "target <= 40 ms: met" : "target <= 40 ms: NOT met");
+  row("decode JSON -> F32 (json::Decoder, checked)", fig.decode_ms, "simdjson On-Demand loop, unchecked",
+      fig.simdjson_ms, fig.decode_ms <= 25 ? "target <= 25 ms: met" : "target <= 25 ms: NOT met");
+  row("JSON node: parse F32, convert, write S16", fig.node_ms, "seed's serde_json node (Windows)", 22.04,
+      fig.node_ms <= 22 ? "target <= 22 ms: met" : "target <= 22 ms: NOT met");
+  row("  node part 1: decode F32 JSON", fig.node_parse_ms, "JSON node", fig.node_ms);
+  row("  node part 2: F32 -> S16 (dsp/convert.h)", fig.convert_ms, "JSON node", fig.node_ms);
+  row("  node part 3: encode S16 -> JSON", fig.s16_ms, "std::to_chars loop, same ints", fig.s16_to_chars_ms);
+}
 
+// The seed's headline: the JSON path against the fast path through GstHarness,
+// in one 1M-sample buffer and in 20 ms buffers.
+void measure_and_print_headline(const std::vector<float> &signal) {
   size_t n1 = 0, n20 = 0;
   const double json_1m = gst_path_ms("jsonbridge ! fastconvert", signal, kSamples, &n1);
   const double fast_1m = gst_path_ms("fastconvert", signal, kSamples, &n1);
@@ -212,5 +239,23 @@ int main(int argc, char **argv) {
               json_20 / fast_20);
   std::printf("%-28s %11.2f us %11.3f us %9.1fx\n", "  per 20 ms buffer", json_20 * 1000 / n20,
               fast_20 * 1000 / n20, json_20 / fast_20);
-  return ok ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  gst_init(&argc, &argv);
+  const std::vector<float> signal = test_signal();
+  CodecFigures fig{};
+  DecodeState state;
+  std::vector<char> scratch(json::max_encoded_size(SampleFormat::F32, kSamples));
+  const std::string text = measure_f32_encode(signal, scratch, fig);
+  if (!measure_f32_decode(signal, text, state, fig)) {
+    std::fprintf(stderr, "decode failed or differs: %s\n", state.err.message.c_str());
+    return 1;
+  }
+  measure_node(signal, text, scratch, state, fig);
+  print_codec_table(fig);
+  measure_and_print_headline(signal);
+  return state.ok ? 0 : 1;
 }

@@ -112,13 +112,8 @@ struct ChainStats {
   std::atomic<guint64> runs{0}, mismatches{0}, failures{0}, bytes{0};
 };
 
-}  // namespace
-
-int main(int argc, char **argv) {
-  gst_init(&argc, &argv);
-  const long rss_start = rss_kb();
-  const int pipelines = std::max(1, atoi(g_getenv("FASTAUDIO_SOAK_PIPELINES") ?: "16"));
-  const double seconds = std::max(1.0, atof(g_getenv("FASTAUDIO_SOAK_SECONDS") ?: "30"));
+// The chains from FASTAUDIO_SOAK_CHAINS, or the default ones.
+std::vector<std::string> chains_to_run() {
   std::vector<std::string> chains;
   if (const char *custom = g_getenv("FASTAUDIO_SOAK_CHAINS")) {
     gchar **parts = g_strsplit(custom, ";", -1);
@@ -128,79 +123,123 @@ int main(int argc, char **argv) {
   } else {
     chains.assign(std::begin(kDefaultChains), std::end(kDefaultChains));
   }
+  return chains;
+}
 
-  // Single-threaded reference runs: the checksum every concurrent run must give.
-  std::vector<RunResult> reference;
+// Single-threaded reference runs: the checksum every concurrent run must give.
+// False (after saying which chain failed) when one of them fails.
+bool run_references(const std::vector<std::string> &chains, std::vector<RunResult> &reference) {
   for (const auto &chain : chains) {
     reference.push_back(run_once(chain));
     if (!reference.back().ok) {
       fprintf(stderr, "reference run of '%s' failed: %s\n", chain.c_str(), reference.back().error.c_str());
-      return 1;
+      return false;
     }
   }
+  return true;
+}
 
-  std::vector<ChainStats> stats(chains.size());
+struct SoakOutcome {
+  explicit SoakOutcome(size_t chains) : stats(chains) {}
+  std::vector<ChainStats> stats;
+  double elapsed = 0;
+  long rss_warm = -1;
+  long rss_end = -1;
+  std::vector<std::pair<double, long>> rss_series;  // (seconds into the run, kB)
+};
+
+// One pipeline thread: runs the chains in turn until told to stop, checking
+// every run against the reference.
+void pipeline_loop(int t, const std::vector<std::string> &chains, const std::vector<RunResult> &reference,
+                   std::vector<ChainStats> &stats, const std::atomic<bool> &stop, std::atomic<int> &warmed) {
+  for (guint64 n = 0; !stop.load(); n++) {
+    const size_t c = (t + n) % chains.size();
+    RunResult r = run_once(chains[c]);
+    stats[c].runs++;
+    stats[c].bytes += r.bytes;
+    if (!r.ok) {
+      stats[c].failures++;
+      fprintf(stderr, "pipeline %d, '%s': %s\n", t, chains[c].c_str(), r.error.c_str());
+    } else if (r.checksum != reference[c].checksum || r.bytes != reference[c].bytes) {
+      stats[c].mismatches++;
+      fprintf(stderr, "pipeline %d, '%s': output differs from the single-threaded run\n", t, chains[c].c_str());
+    }
+    if (n == 0) warmed++;
+  }
+}
+
+// Runs `pipelines` threads for `seconds`, sampling RSS meanwhile.
+void soak(int pipelines, double seconds, const std::vector<std::string> &chains,
+          const std::vector<RunResult> &reference, SoakOutcome &out) {
   std::atomic<bool> stop{false};
   std::atomic<int> warmed{0};
-  long rss_warm = -1;
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
-  for (int t = 0; t < pipelines; t++) {
-    threads.emplace_back([&, t] {
-      for (guint64 n = 0; !stop.load(); n++) {
-        const size_t c = (t + n) % chains.size();
-        RunResult r = run_once(chains[c]);
-        stats[c].runs++;
-        stats[c].bytes += r.bytes;
-        if (!r.ok) {
-          stats[c].failures++;
-          fprintf(stderr, "pipeline %d, '%s': %s\n", t, chains[c].c_str(), r.error.c_str());
-        } else if (r.checksum != reference[c].checksum || r.bytes != reference[c].bytes) {
-          stats[c].mismatches++;
-          fprintf(stderr, "pipeline %d, '%s': output differs from the single-threaded run\n", t, chains[c].c_str());
-        }
-        if (n == 0) warmed++;
-      }
-    });
-  }
+  for (int t = 0; t < pipelines; t++)
+    threads.emplace_back([&, t] { pipeline_loop(t, chains, reference, out.stats, stop, warmed); });
   // RSS at every tenth of the run, to tell a leak (growth that goes on) from
   // allocator arenas and caches filling up once (growth that stops).
-  std::vector<std::pair<double, long>> rss_series;
   for (double elapsed = 0; elapsed < seconds;
        elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (rss_warm < 0 && warmed.load() == pipelines) rss_warm = rss_kb();
-    if (elapsed >= seconds * (rss_series.size() + 1) / 10) rss_series.emplace_back(elapsed, rss_kb());
+    if (out.rss_warm < 0 && warmed.load() == pipelines) out.rss_warm = rss_kb();
+    if (elapsed >= seconds * (out.rss_series.size() + 1) / 10) out.rss_series.emplace_back(elapsed, rss_kb());
   }
   stop = true;
   for (auto &th : threads) th.join();
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const long rss_end = rss_kb();
+  out.elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.rss_end = rss_kb();
+}
 
+// Prints the per-chain table; returns how many chains went wrong (mismatches,
+// failures, or no run at all).
+guint64 print_chain_table(int pipelines, const std::vector<std::string> &chains, const SoakOutcome &out) {
   printf("\n## Concurrency soak: %d pipelines for %.1f s, each run = 2 s of audio (200 x 10 ms buffers)\n\n",
-         pipelines, elapsed);
+         pipelines, out.elapsed);
   printf("| chain | runs | mismatches | failures | audio processed (s) | x realtime (all threads) |\n");
   printf("|---|---|---|---|---|---|\n");
   guint64 bad = 0;
   for (size_t c = 0; c < chains.size(); c++) {
-    const double audio_s = 2.0 * stats[c].runs.load();
+    const ChainStats &st = out.stats[c];
+    const double audio_s = 2.0 * st.runs.load();
     printf("| `%s` | %" G_GUINT64_FORMAT " | %" G_GUINT64_FORMAT " | %" G_GUINT64_FORMAT " | %.0f | %.0f |\n",
-           chains[c].c_str(), stats[c].runs.load(), stats[c].mismatches.load(), stats[c].failures.load(), audio_s,
-           audio_s / elapsed);
-    bad += stats[c].mismatches + stats[c].failures;
-    if (stats[c].runs == 0) bad++;
+           chains[c].c_str(), st.runs.load(), st.mismatches.load(), st.failures.load(), audio_s,
+           audio_s / out.elapsed);
+    bad += st.mismatches + st.failures;
+    if (st.runs == 0) bad++;
   }
+  return bad;
+}
+
+void print_rss(long rss_start, const SoakOutcome &out) {
   printf("\n| RSS | kB |\n|---|---|\n");
   printf("| at start | %ld |\n| after every pipeline's first run (warm) | %ld |\n| at the end | %ld |\n", rss_start,
-         rss_warm, rss_end);
-  printf("| end - warm | %+ld |\n", rss_warm >= 0 ? rss_end - rss_warm : 0);
+         out.rss_warm, out.rss_end);
+  printf("| end - warm | %+ld |\n", out.rss_warm >= 0 ? out.rss_end - out.rss_warm : 0);
   printf("\nRSS during the run (kB):");
-  for (const auto &[at, kb] : rss_series) printf(" %.0f s: %ld;", at, kb);
-  if (rss_series.size() >= 2) {
-    const long half = rss_series[rss_series.size() / 2 - 1].second;
-    printf("\nGrowth over the second half of the run: %+ld kB (%+.1f %%).\n", rss_end - half,
-           100.0 * (rss_end - half) / half);
+  for (const auto &[at, kb] : out.rss_series) printf(" %.0f s: %ld;", at, kb);
+  if (out.rss_series.size() >= 2) {
+    const long half = out.rss_series[out.rss_series.size() / 2 - 1].second;
+    printf("\nGrowth over the second half of the run: %+ld kB (%+.1f %%).\n", out.rss_end - half,
+           100.0 * (out.rss_end - half) / half);
   }
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  gst_init(&argc, &argv);
+  const long rss_start = rss_kb();
+  const int pipelines = std::max(1, atoi(g_getenv("FASTAUDIO_SOAK_PIPELINES") ?: "16"));
+  const double seconds = std::max(1.0, atof(g_getenv("FASTAUDIO_SOAK_SECONDS") ?: "30"));
+  const std::vector<std::string> chains = chains_to_run();
+  std::vector<RunResult> reference;
+  if (!run_references(chains, reference)) return 1;
+
+  SoakOutcome out(chains.size());
+  soak(pipelines, seconds, chains, reference, out);
+  const guint64 bad = print_chain_table(pipelines, chains, out);
+  print_rss(rss_start, out);
   printf("\n%s: every run's checksum %s the single-threaded run's.\n", bad ? "FAIL" : "OK",
          bad ? "did not always match" : "matched");
   return bad ? 1 : 0;

@@ -393,19 +393,9 @@ void run_bounded(GstElement *pipeline, const std::string &desc) {
   fail_unless_equals_int(gst_element_set_state(pipeline, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
 }
 
-// Launch lines with the element, random property assignments and random
-// caps around it. Those that parse into a complete pipeline are run.
-GST_START_TEST(test_fuzz_parse_launch) {
-  const FuzzElement &fe = kElements[__i__];
-  const auto fragments = load_corpus("launch.txt");
-  const auto values = load_corpus("property-values.txt");
-  const auto caps = load_corpus("caps.txt");
-  GRegex *refusal = g_regex_new("invalid or out of range for property", G_REGEX_RAW, GRegexMatchFlags(0),
-                                nullptr);
-  GstCheckLogFilter *filter =  // takes the regex
-      gst_check_add_log_filter("GLib-GObject", G_LOG_LEVEL_WARNING, refusal, count_refusal, nullptr, nullptr);
-
-  GstElement *probe = gst_element_factory_make(fe.factory, nullptr);
+// The element's properties the launch-line fuzzer assigns (not "name").
+static std::vector<std::string> fuzzable_property_names(const char *factory) {
+  GstElement *probe = gst_element_factory_make(factory, nullptr);
   fail_unless(probe != nullptr);
   guint n_props = 0;
   GParamSpec **props = g_object_class_list_properties(G_OBJECT_GET_CLASS(probe), &n_props);
@@ -414,10 +404,15 @@ GST_START_TEST(test_fuzz_parse_launch) {
     if (is_fuzzable(props[p]) && g_strcmp0(props[p]->name, "name") != 0) names.push_back(props[p]->name);
   g_free(props);
   gst_object_unref(probe);
+  return names;
+}
 
-  std::vector<std::string> parse_only;
-  for (const auto &f : fragments) parse_only.push_back(replace_all(f, "@ELEMENT@", fe.factory));
-  std::vector<std::string> runnable;
+// Appends the random launch lines: to `runnable`, whole pipelines with random
+// property assignments and caps around the element; to `parse_only`, the
+// element alone with one mutated property value.
+static void add_random_launch_lines(const FuzzElement &fe, const std::vector<std::string> &names,
+                                    const std::vector<std::string> &values, const std::vector<std::string> &caps,
+                                    std::vector<std::string> &parse_only, std::vector<std::string> &runnable) {
   std::mt19937 rng(base_seed() + 2);
   const guint random = iterations(800);
   for (guint i = 0; i < random; i++) {
@@ -442,44 +437,71 @@ GST_START_TEST(test_fuzz_parse_launch) {
     mutated += rng() % 2 ? "\"" + value + "\"" : value;
     parse_only.push_back(mutated);
   }
+}
 
-  guint ran = 0;
-  for (const auto &desc : parse_only) {
-    GError *err = nullptr;
-    GstElement *e;
-    if (g_getenv("FUZZ_TRACE")) {
-      gchar *escaped = g_strescape(desc.c_str(), nullptr);
-      g_printerr("parse: %s\n", escaped);
-      g_free(escaped);
-    }
-    {
-      ParserFilters parser_filters;
-      e = gst_parse_launch(desc.c_str(), &err);
-    }
-    if (e) {
-      gst_element_set_state(e, GST_STATE_READY);
-      fail_unless_equals_int(gst_element_set_state(e, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
-      gst_object_unref(e);
-    }
+// Parses one launch line; what parses is taken to READY and back to NULL.
+static void parse_to_ready_and_back(const std::string &desc) {
+  GError *err = nullptr;
+  GstElement *e;
+  if (g_getenv("FUZZ_TRACE")) {
+    gchar *escaped = g_strescape(desc.c_str(), nullptr);
+    g_printerr("parse: %s\n", escaped);
+    g_free(escaped);
+  }
+  {
+    ParserFilters parser_filters;
+    e = gst_parse_launch(desc.c_str(), &err);
+  }
+  if (e) {
+    gst_element_set_state(e, GST_STATE_READY);
+    fail_unless_equals_int(gst_element_set_state(e, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+    gst_object_unref(e);
+  }
+  g_clear_error(&err);
+}
+
+// Parses one launch line strictly and runs it if it makes a pipeline; a
+// refused line must come with an error message. True when it ran.
+static bool parse_and_run(const std::string &desc) {
+  if (g_getenv("FUZZ_TRACE")) g_printerr("run: %s\n", desc.c_str());
+  GError *err = nullptr;
+  GstElement *pipeline;
+  {
+    ParserFilters parser_filters;
+    pipeline = gst_parse_launch_full(desc.c_str(), nullptr, GST_PARSE_FLAG_FATAL_ERRORS, &err);
+  }
+  if (!pipeline) {
+    fail_unless(err != nullptr && err->message[0], "'%s': no pipeline and no error", desc.c_str());
     g_clear_error(&err);
+    return false;
   }
-  for (const auto &desc : runnable) {
-    if (g_getenv("FUZZ_TRACE")) g_printerr("run: %s\n", desc.c_str());
-    GError *err = nullptr;
-    GstElement *pipeline;
-    {
-      ParserFilters parser_filters;
-      pipeline = gst_parse_launch_full(desc.c_str(), nullptr, GST_PARSE_FLAG_FATAL_ERRORS, &err);
-    }
-    if (!pipeline) {
-      fail_unless(err != nullptr && err->message[0], "'%s': no pipeline and no error", desc.c_str());
-      g_clear_error(&err);
-      continue;
-    }
-    run_bounded(pipeline, desc);
-    gst_object_unref(pipeline);
-    ran++;
-  }
+  run_bounded(pipeline, desc);
+  gst_object_unref(pipeline);
+  return true;
+}
+
+// Launch lines with the element, random property assignments and random
+// caps around it. Those that parse into a complete pipeline are run.
+GST_START_TEST(test_fuzz_parse_launch) {
+  const FuzzElement &fe = kElements[__i__];
+  const auto fragments = load_corpus("launch.txt");
+  const auto values = load_corpus("property-values.txt");
+  const auto caps = load_corpus("caps.txt");
+  GRegex *refusal = g_regex_new("invalid or out of range for property", G_REGEX_RAW, GRegexMatchFlags(0),
+                                nullptr);
+  GstCheckLogFilter *filter =  // takes the regex
+      gst_check_add_log_filter("GLib-GObject", G_LOG_LEVEL_WARNING, refusal, count_refusal, nullptr, nullptr);
+  const std::vector<std::string> names = fuzzable_property_names(fe.factory);
+
+  std::vector<std::string> parse_only;
+  for (const auto &f : fragments) parse_only.push_back(replace_all(f, "@ELEMENT@", fe.factory));
+  std::vector<std::string> runnable;
+  add_random_launch_lines(fe, names, values, caps, parse_only, runnable);
+
+  for (const auto &desc : parse_only) parse_to_ready_and_back(desc);
+  guint ran = 0;
+  for (const auto &desc : runnable)
+    if (parse_and_run(desc)) ran++;
   gst_check_remove_log_filter(filter);
   GST_INFO("%s: %zu launch lines parsed, %u pipelines run", fe.factory, parse_only.size(), ran);
   fail_unless(ran > 0);
