@@ -39,6 +39,8 @@ struct RobustnessCase {
 
 // The rows of the element this binary tests (robustness_<element>.cc).
 const std::vector<RobustnessCase> &cases();
+// An element's row groups joined into one table, in the order given.
+std::vector<RobustnessCase> joined_rows(std::initializer_list<std::vector<RobustnessCase>> groups);
 
 // The first error or warning (of `types`) on `element`'s bus into `o`.
 void read_problem(GstElement *element, Observed &o,

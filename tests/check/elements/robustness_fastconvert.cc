@@ -67,16 +67,22 @@ std::string refused(const char *what) {
   return std::string("fastconvert refused caps: ") + what;
 }
 
+// The refusal of S26LE caps, quoting the pad template's format list; rows of
+// two groups expect it, and it can only be built after gst_init.
+const std::string &s26le_refusal() {
+  static const std::string text = refused("format S26LE is not supported (supported: ") + formats_text() + ")";
+  return text;
+}
 
-}  // namespace
-
-const std::vector<RobustnessCase> &cases() {
-  static const std::string s26le = refused("format S26LE is not supported (supported: ") + formats_text() + ")";
+// Caps refused outright: unknown formats and media types, zero fields, a
+// channel-mask with too few positions.
+std::vector<RobustnessCase> refused_caps_rows() {
+  const std::string &s26le = s26le_refusal();
   static const std::string alaw = refused("media type audio/x-alaw is not supported (expected audio/x-raw)");
   static const std::string zero_channels = refused("channels 0 is not supported (supported: [ 1, 2147483647 ])");
   static const std::string zero_rate = refused("rate 0 is not supported (supported: [ 1, 2147483647 ])");
   static const std::string mask = refused("channel-mask 0x1 names 1 channel positions, not 2");
-  static const std::vector<RobustnessCase> table = {
+  return {
       {"fastconvert", "caps with an unknown sample format (S26LE)",
        [] {
          return caps_scenario("fastconvert", "audio/x-raw,format=S26LE,layout=interleaved,rate=48000,channels=1",
@@ -131,6 +137,13 @@ const std::vector<RobustnessCase> &cases() {
        },
        GST_FLOW_NOT_NEGOTIATED, "error", mask.c_str(), "channel-mask=(bitmask)0x0000000000000001",
        "new supported caps: converts again"},
+  };
+}
+
+// Channel counts: no mask, more than a default matrix covers, frames that
+// overflow, a missing channels field, and a mix by position.
+std::vector<RobustnessCase> channel_count_rows() {
+  return {
       {"fastconvert", "6 channels without a channel-mask",
        [] {
          return caps_scenario("fastconvert", "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=6",
@@ -174,6 +187,12 @@ const std::vector<RobustnessCase> &cases() {
                               caps_str("F32LE", 1, 48000), 16, 32);
        },
        GST_FLOW_OK, "none", "", "", "converted; new caps: converts again"},
+  };
+}
+
+// Mix matrices of the wrong shape or with non-finite values.
+std::vector<RobustnessCase> mix_matrix_rows() {
+  return {
       {"fastconvert", "a mix-matrix of the wrong shape (3 rows of 2 for 4 -> 3 channels)",
        [] {
          return mix_matrix_scenario({{0.5f, 0.5f}, {1.f, 0.f}, {0.f, 1.f}}, caps_str("F32LE", 4, 48000),
@@ -198,6 +217,13 @@ const std::vector<RobustnessCase> &cases() {
        [] { return mix_matrix_scenario({{0.5f, 0.5f}, {0.5f, -INFINITY}}, caps_str("F32LE", 2, 48000), {}); },
        GST_FLOW_OK, "warning", "fastconvert refused the mix-matrix: mix-matrix value [1][1] is not finite", "",
        "the matrix is refused when set; the default one converts"},
+  };
+}
+
+// The same refused caps for many buffers, and a rate change it cannot make.
+std::vector<RobustnessCase> repeat_and_rate_rows() {
+  const std::string &s26le = s26le_refusal();
+  return {
       {"fastconvert", "the same unsupported caps (S26LE) with five buffers (GStreamer retries the caps event and "
                       "accept-caps for each)",
        [] {
@@ -216,6 +242,13 @@ const std::vector<RobustnessCase> &cases() {
        "fastconvert cannot convert S16LE, 48000 Hz, 2 channels to any format downstream accepts: downstream wants "
        "rate 44100, fastconvert can output rate 48000",
        "never the rate: put fastresample before it", "input at the downstream rate: converts again"},
+  };
+}
+
+// Buffers that are not whole frames or come before caps, and downstream
+// flow returns.
+std::vector<RobustnessCase> buffer_and_flow_rows() {
+  return {
       {"fastconvert", "a buffer that is not a whole number of frames (7 bytes of S16LE stereo)",
        [] { return buffer_scenario("fastconvert", S16_STEREO, F32_MONO.c_str(), silence(7), 40, 40); },
        GST_FLOW_ERROR, "error", "Buffer is not a whole number of audio frames",
@@ -259,6 +292,12 @@ const std::vector<RobustnessCase> &cases() {
       {"fastconvert", "downstream returns error",
        [] { return downstream_flow_scenario("fastconvert", GST_FLOW_ERROR); }, GST_FLOW_ERROR, "none", "", "",
        "once downstream takes buffers: converts again"},
+  };
+}
+
+// Sample contents: NaN and Inf, GAP buffers with non-silent bytes, empty buffers.
+std::vector<RobustnessCase> sample_value_rows() {
+  return {
       {"fastconvert", "NaN, +Inf and -Inf samples (F32LE to S16LE)",
        [] {
          const float in[] = {NAN, INFINITY, -INFINITY, 1e30f};
@@ -295,6 +334,12 @@ const std::vector<RobustnessCase> &cases() {
          });
        },
        GST_FLOW_OK, "none", "", "", "an empty buffer leaves; the next buffer converts"},
+  };
+}
+
+// A bad property value, and a flush with a new segment mid-stream.
+std::vector<RobustnessCase> property_and_flush_rows() {
+  return {
       {"fastconvert", "an unknown value for the dithering property (\"bogus\", \"99\")",
        [] {
          Observed o;
@@ -326,7 +371,13 @@ const std::vector<RobustnessCase> &cases() {
          return o;
        },
        GST_FLOW_OK, "none", "", "", "converts from the new segment on"},
+  };
+}
 
+// Downstream caps: a channel-mask that cannot be right, a rate renegotiated
+// mid-stream.
+std::vector<RobustnessCase> downstream_caps_rows() {
+  return {
       {"fastconvert", "downstream asks for a channel-mask that cannot describe its channels (2 channels, mask 0x1)",
        [] {
          return bad_mask_downstream_scenario("fastconvert", S16_STEREO, 40, "audio/x-raw",
@@ -347,6 +398,21 @@ const std::vector<RobustnessCase> &cases() {
        "downstream wants rate 16000, fastconvert can output rate 48000", "never the rate",
        "downstream takes the input rate again: converts again"},
   };
+}
+
+}  // namespace
+
+const std::vector<RobustnessCase> &cases() {
+  static const std::vector<RobustnessCase> table = joined_rows({
+      refused_caps_rows(),
+      channel_count_rows(),
+      mix_matrix_rows(),
+      repeat_and_rate_rows(),
+      buffer_and_flow_rows(),
+      sample_value_rows(),
+      property_and_flush_rows(),
+      downstream_caps_rows(),
+  });
   return table;
 }
 

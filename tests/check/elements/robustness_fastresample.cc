@@ -16,10 +16,10 @@ Observed refused_then_resamples(const std::string &bad, size_t bytes,
                             [](GstHarness *h) { return drains_to(h, 9600, 2, 1600); });
 }
 
-}  // namespace
-
-const std::vector<RobustnessCase> &cases() {
-  static const std::vector<RobustnessCase> table = {
+// Caps it refuses or cannot resample: an unknown format, a layout change,
+// rate 0, an absurd ratio, an overflowing frame, a too-short channel-mask.
+std::vector<RobustnessCase> refused_caps_rows() {
+  return {
       {"fastresample", "caps with a format name GStreamer does not know (S23LE)",
        [] {
          return refused_then_resamples(caps_str("S23LE", 1, 48000), 48);
@@ -74,6 +74,12 @@ const std::vector<RobustnessCase> &cases() {
        },
        GST_FLOW_NOT_NEGOTIATED, "error", "fastresample refused caps: channel-mask 0x1 names 1 channel positions, not 2",
        "channel-mask=(bitmask)0x0000000000000001", "new supported caps: resamples again"},
+  };
+}
+
+// Bad buffers: partial frames, NaN and Inf samples.
+std::vector<RobustnessCase> buffer_rows() {
+  return {
       {"fastresample", "a buffer that is not a whole number of frames (7 bytes of S16LE stereo)",
        [] {
          Observed o;
@@ -122,6 +128,13 @@ const std::vector<RobustnessCase> &cases() {
        GST_FLOW_OK, "none", "", "",
        "no error; NaN propagates through the filter (the tail drained at the next DISCONT is NaN); after the "
        "DISCONT the output is finite again"},
+  };
+}
+
+// Downstream caps: another sample format, a channel-mask that cannot be
+// right, renegotiation mid-stream, no audio at all.
+std::vector<RobustnessCase> downstream_caps_rows() {
+  return {
       {"fastresample", "a sample-format change (F32LE in, downstream wants S16LE)",
        [] {
          return refused_then_resamples(caps_str("F32LE", 1, 48000), 64, "audio/x-raw,format=S16LE,rate=16000");
@@ -170,6 +183,16 @@ const std::vector<RobustnessCase> &cases() {
        "any rate): put fastconvert before or after it",
        "downstream takes audio: resamples again"},
   };
+}
+
+}  // namespace
+
+const std::vector<RobustnessCase> &cases() {
+  static const std::vector<RobustnessCase> table = joined_rows({
+      refused_caps_rows(),
+      buffer_rows(),
+      downstream_caps_rows(),
+  });
   return table;
 }
 

@@ -101,11 +101,10 @@ Observed json_refusal_then_eos_scenario() {
   return o;
 }
 
-
-}  // namespace
-
-const std::vector<RobustnessCase> &cases() {
-  static const std::vector<RobustnessCase> table = {
+// Bad text lines: cut short, truncated, too long, the wrong sample count,
+// malformed, binary, a flood of them.
+std::vector<RobustnessCase> bad_line_rows() {
+  return {
       {"jsonbridge", "an object cut short by a newline (mode=decode)",
        [] { return json_scenario("", std::string(kJsonLine) + "{\"version\":1,\"format\":\n", false); },
        GST_FLOW_ERROR, "error",
@@ -150,6 +149,13 @@ const std::vector<RobustnessCase> &cases() {
        "jsonbridge skipped a bad JSON object: line 1, byte 0: expected a JSON object, got x", "on-error=skip",
        "5 warnings in full, then at most one a second; at EOS \"jsonbridge skipped 1000 bad JSON objects in this "
        "stream\"; after a flush: decodes again"},
+  };
+}
+
+// A channel-mask that does not fit, decoded caps refused downstream, and
+// the spellings Python's json.dumps writes.
+std::vector<RobustnessCase> decoded_caps_and_spelling_rows() {
+  return {
       {"jsonbridge", "a channel-mask that does not fit the channel count (3 positions, 2 channels)",
        [] {
          return json_scenario("", json_line_replacing("\"layout\"", "\"channel-mask\":7,\"layout\""), false);
@@ -178,6 +184,13 @@ const std::vector<RobustnessCase> &cases() {
                                      });
        },
        GST_FLOW_OK, "none", "", "", "decoded: NaN, +Inf, -Inf"},
+  };
+}
+
+// Downstream that takes no audio or the wrong kind, and a channel-mask
+// that cannot be right.
+std::vector<RobustnessCase> downstream_caps_rows() {
+  return {
       {"jsonbridge", "caps with channels=0, downstream takes no audio (video/x-raw, mode=roundtrip)",
        [] {
          return downstream_scenario("jsonbridge", caps_str("S16LE", 0, 48000), "video/x-raw", 40, "audio/x-raw",
@@ -229,6 +242,16 @@ const std::vector<RobustnessCase> &cases() {
        "2)", "channel-mask=(bitmask)0x0000000000000001",
        "not offered upstream; downstream takes valid caps: passes audio again"},
   };
+}
+
+}  // namespace
+
+const std::vector<RobustnessCase> &cases() {
+  static const std::vector<RobustnessCase> table = joined_rows({
+      bad_line_rows(),
+      decoded_caps_and_spelling_rows(),
+      downstream_caps_rows(),
+  });
   return table;
 }
 

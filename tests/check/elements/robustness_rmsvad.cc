@@ -6,8 +6,12 @@ using namespace harness_util;
 
 namespace robustness {
 
-const std::vector<RobustnessCase> &cases() {
-  static const std::vector<RobustnessCase> table = {
+namespace {
+
+// Refused caps and bad buffers: an unsupported format or rate, an
+// overflowing frame, partial frames, NaN and Inf samples.
+std::vector<RobustnessCase> caps_and_buffer_rows() {
+  return {
       {"rmsvad", "caps with an unsupported sample format (U8)",
        [] {
          return caps_scenario("rmsvad", caps_str("U8", 1, 16000), "audio/x-raw", 32, caps_str("S16LE", 1, 16000), 64, 64);
@@ -54,6 +58,12 @@ const std::vector<RobustnessCase> &cases() {
                                      });
        },
        GST_FLOW_OK, "none", "", "", "audio passes untouched; the noise floor stays finite"},
+  };
+}
+
+// Property values out of range or contradicting each other.
+std::vector<RobustnessCase> property_rows() {
+  return {
       {"rmsvad", "stop-threshold above start-threshold (start 8, stop 20)",
        [] {
          return buffer_scenario_with(
@@ -87,6 +97,13 @@ const std::vector<RobustnessCase> &cases() {
          return o;
        },
        GST_FLOW_OK, "none", "", "", "refused by GLib (\"out of range\"); the defaults stay (20 ms, 8 dB)"},
+  };
+}
+
+// Caps missing fields against what downstream takes, a channel-mask that
+// cannot be right, renegotiation mid-stream.
+std::vector<RobustnessCase> downstream_caps_rows() {
+  return {
       {"rmsvad", "caps without a format field, downstream refuses passthrough (wants 8000 Hz)",
        [] {
          return caps_scenario("rmsvad", "audio/x-raw,layout=interleaved,rate=16000,channels=1", "audio/x-raw,rate=8000",
@@ -135,6 +152,16 @@ const std::vector<RobustnessCase> &cases() {
        "wants rate 8000, rmsvad can output rate 16000", "rate=(int)8000",
        "downstream takes the input rate again: passes audio again"},
   };
+}
+
+}  // namespace
+
+const std::vector<RobustnessCase> &cases() {
+  static const std::vector<RobustnessCase> table = joined_rows({
+      caps_and_buffer_rows(),
+      property_rows(),
+      downstream_caps_rows(),
+  });
   return table;
 }
 

@@ -271,4 +271,10 @@ Observed refused_once_scenario(const char *element, const std::string &bad, cons
 const std::string S16_STEREO = caps_str("S16LE", 2, 48000);
 const std::string F32_MONO = caps_str("F32LE", 1, 48000);
 
+std::vector<RobustnessCase> joined_rows(std::initializer_list<std::vector<RobustnessCase>> groups) {
+  std::vector<RobustnessCase> all;
+  for (const auto &group : groups) all.insert(all.end(), group.begin(), group.end());
+  return all;
+}
+
 }  // namespace robustness
