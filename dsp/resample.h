@@ -368,9 +368,9 @@ class Resampler {
   // The variable path's position and step (see path()), and the taps of its
   // rows summed in F64 (wide_ presets; empty otherwise).
   std::optional<resample_detail::VariableStep> variable_;
+  size_t variable_centre_from_ = 0, variable_centre_to_ = 0;
   // Ratios beyond one stage (path() Stages); hist_ stays empty meanwhile.
   std::shared_ptr<resample_detail::StageChain> stages_;
-  size_t variable_centre_from_ = 0, variable_centre_to_ = 0;
 };
 
 

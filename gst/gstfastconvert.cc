@@ -8,7 +8,6 @@
 // everything else converts into a pooled buffer. Planar (non-interleaved)
 // audio converts plane by plane when both sides are planar and channels are
 // not mixed, and through an interleaved copy otherwise.
-#include "element_class.h"
 #include "gstfastconvert.h"
 
 #include <gst/audio/audio.h>
@@ -22,6 +21,7 @@
 #include "buffer_map.h"
 #include "channel_matrix.h"
 #include "convert_pipeline.h"
+#include "element_class.h"
 #include "element_message.h"
 #include "layout.h"
 #include "negotiation.h"

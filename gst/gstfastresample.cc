@@ -9,19 +9,18 @@
 // Every PCM format in either layout, the same out: the resampler converts
 // to float as it splits the input into its history and writes the output's
 // format itself (dsp/pcm_planes.h); planar buffers go through GstAudioMeta.
-#include "element_class.h"
 #include "gstfastresample.h"
 
 #include <gst/audio/audio.h>
 
 #include <cstring>
 #include <iterator>
-#include <optional>
 #include <string>
 
 #include "audio_formats.h"
 #include "audio_input.h"
 #include "buffer_map.h"
+#include "element_class.h"
 #include "element_message.h"
 
 #include "negotiation.h"
@@ -526,17 +525,17 @@ static bool transform_interleaved(GstFastResample *self, GstBuffer *inbuf, GstBu
   auto priv = self->priv;
   const bool in_place = inbuf == outbuf;
   const fastaudio::BufferMap in(inbuf, in_place ? GST_MAP_READWRITE : GST_MAP_READ);
-  std::optional<fastaudio::BufferMap> out_map;
-  if (!in_place) out_map.emplace(outbuf, GST_MAP_WRITE, priv->pool.take_known_data(outbuf));
-  if (!in || (out_map && !*out_map)) {
+  const fastaudio::BufferMap out(in_place ? nullptr : outbuf, GST_MAP_WRITE,
+                                 in_place ? nullptr : priv->pool.take_known_data(outbuf));
+  if (!in || (!in_place && !out)) {
     FASTAUDIO_ELEMENT_ERROR(self, RESOURCE, FAILED, ("Could not map %s buffer", in ? "output" : "input"), (nullptr));
     return false;
   }
-  const fastaudio::BufferMap &out = out_map ? *out_map : in;
+  const fastaudio::BufferMap &written = in_place ? in : out;
   const guint8 *plane = in.data();
   const PcmSource src{priv->format, unsigned(GST_AUDIO_INFO_CHANNELS(&priv->in_info)), false, &plane};
-  *r = resample_into(priv, inbuf, src, in.size() / GST_AUDIO_INFO_BPF(&priv->in_info), out.data(),
-                     out.size() / GST_AUDIO_INFO_BPF(&priv->out_info));
+  *r = resample_into(priv, inbuf, src, in.size() / GST_AUDIO_INFO_BPF(&priv->in_info), written.data(),
+                     written.size() / GST_AUDIO_INFO_BPF(&priv->out_info));
   return true;
 }
 

@@ -6,7 +6,6 @@
 // per line, caps and timestamps taken from the objects. roundtrip: both in
 // one element, the work of a JSON node. The codec lives in dsp/json_codec.h;
 // this file only frames lines, maps caps and reports errors.
-#include "element_class.h"
 #include "gstjsonbridge.h"
 
 #include <gst/audio/audio.h>
@@ -20,6 +19,7 @@
 #include "audio_formats.h"
 #include "audio_input.h"
 #include "buffer_map.h"
+#include "element_class.h"
 #include "element_message.h"
 #include "json_codec.h"
 #include "negotiation.h"

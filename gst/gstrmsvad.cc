@@ -7,7 +7,6 @@
 // the element holds buffers until their speech/silence decision is final
 // (pre-roll, min-speech and min-silence need that look-ahead) and reports
 // that as its latency; with pass (default) it holds nothing: latency 0.
-#include "element_class.h"
 #include "gstrmsvad.h"
 
 #include <gst/audio/audio.h>
@@ -23,6 +22,7 @@
 #include "audio_formats.h"
 #include "audio_input.h"
 #include "buffer_map.h"
+#include "element_class.h"
 #include "element_message.h"
 #include "negotiation.h"
 #include "rmsvad_messages.h"
